@@ -1,0 +1,121 @@
+//! `accessdesk lockouts`: lockouts from the System Log, printed once each, headless.
+
+use chrono::{SecondsFormat, Utc};
+use clap::Args;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+use super::{GlobalArgs, load_config, okta_client};
+use crate::idp::{Directory, FeedCursor};
+use crate::model::Lockout;
+use crate::services::{FeedEvent, PollerConfig, lockout_poller};
+
+#[derive(Debug, Args)]
+pub struct LockoutsArgs {
+    /// Keep running and print new lockouts as they arrive (Ctrl-C to stop)
+    #[arg(long)]
+    follow: bool,
+    /// How far back to start, e.g. 15m, 2h, 1d [default: the configured look-back]
+    #[arg(long, value_name = "DURATION", value_parser = super::duration::parse)]
+    since: Option<Duration>,
+    /// Seconds between polls when following (1 to 3600) [default: the configured interval]
+    #[arg(long, value_name = "SECS")]
+    interval: Option<u64>,
+    /// One JSON object per line (uuid, published, login, detected_at, ...)
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(global: &GlobalArgs, args: LockoutsArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(global, |o| o.poll_interval_secs = args.interval)?;
+    let _log = super::dashboard::start_logging(&config);
+    let client = Arc::new(okta_client(&config)?);
+    let lookback = args.since.unwrap_or(config.lookback);
+    if args.follow {
+        follow(client, PollerConfig { interval: config.poll_interval, lookback }, args.json).await
+    } else {
+        once(client.as_ref(), lookback, args.json).await
+    }
+}
+
+/// Read everything since the start and stop when the feed is drained.
+async fn once<D: Directory>(directory: &D, lookback: Duration, json: bool) -> anyhow::Result<ExitCode> {
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::from_std(lookback)?);
+    loop {
+        let page = directory.poll_lockouts(&mut cursor).await.map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
+        print_lockouts(&page.lockouts, json)?;
+        if !page.more {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+}
+
+/// Run the poller and print each batch until Ctrl-C.
+async fn follow<D: Directory>(directory: Arc<D>, config: PollerConfig, json: bool) -> anyhow::Result<ExitCode> {
+    let (tx, mut rx) = mpsc::channel(64);
+    let poller = tokio::spawn(lockout_poller::run(directory, config, tx));
+    let mut reported_error = false;
+    let outcome = loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                Some(FeedEvent::Lockouts { lockouts, .. }) => {
+                    reported_error = false;
+                    if let Err(e) = print_lockouts(&lockouts, json) {
+                        break Err(e);
+                    }
+                }
+                Some(FeedEvent::Failed { health }) => {
+                    // One line per run of failures, not one per retry.
+                    if !reported_error {
+                        eprintln!(
+                            "warning: polling failed ({}), retrying every {}s",
+                            health.last_error.as_deref().unwrap_or("unknown error"),
+                            health.effective_interval.as_secs()
+                        );
+                        reported_error = true;
+                    }
+                }
+                None => break Ok(ExitCode::FAILURE),
+            },
+            _ = tokio::signal::ctrl_c() => break Ok(ExitCode::SUCCESS),
+        }
+    };
+    poller.abort();
+    outcome
+}
+
+fn print_lockouts(lockouts: &[Lockout], json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for l in lockouts {
+        let written = if json {
+            writeln!(out, "{}", serde_json::to_string(l)?)
+        } else {
+            writeln!(out, "{}", text_line(l))
+        };
+        // A closed pipe (`| head`) ends the program quietly.
+        if let Err(e) = written.and_then(|()| out.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+fn text_line(l: &Lockout) -> String {
+    let dash = || "-".to_string();
+    format!(
+        "{}  {:<32}  {:<24}  {:<15}  {:<28}  {:<24}  {}",
+        l.published.to_rfc3339_opts(SecondsFormat::Secs, true),
+        l.login,
+        l.display_name.clone().unwrap_or_else(dash),
+        l.ip.clone().unwrap_or_else(dash),
+        l.location().unwrap_or_else(dash),
+        l.client().unwrap_or_else(dash),
+        l.reason
+    )
+}

@@ -1,0 +1,150 @@
+//! The command line: one file per subcommand. Every subcommand has `--help`; the global flags
+//! (`--config`, `--data-dir`, `--org-url`) work before or after it.
+
+mod config_cmd;
+mod dashboard;
+mod demo;
+pub mod duration;
+mod lockouts;
+mod sim;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::{Config, Overrides, ProcessEnv};
+use crate::idp::okta::{ClientOptions, OktaClient};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "accessdesk",
+    version,
+    about = "Service-desk dashboard for account lockouts, users and MFA against Okta",
+    long_about = "accessdesk shows account lockouts live from your identity provider (Okta) and \
+                  helps service-desk agents resolve access problems from the keyboard.\n\n\
+                  With no subcommand it opens the dashboard on the configured org. Try \
+                  `accessdesk demo` to run it on the built-in simulator.",
+    after_help = "Configuration: OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN (or ACCESSDESK_ORG_URL / \
+                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Config file to read instead of the platform default [env: ACCESSDESK_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory for log files and durable state [env: ACCESSDESK_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The Okta org's base URL, e.g. https://example.okta.com [env: OKTA_CLIENT_ORGURL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub org_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the dashboard on the configured org (the default when no subcommand is given)
+    Dashboard,
+    /// Open the dashboard on the built-in Okta simulator: no org or token needed
+    Demo(demo::DemoArgs),
+    /// Serve an Okta-compatible API on loopback, with a seeded org and live lockout traffic
+    Sim(sim::SimArgs),
+    /// Print lockouts from the System Log, once or following new ones (headless)
+    Lockouts(lockouts::LockoutsArgs),
+    /// Show the effective configuration and where each part comes from
+    Config(config_cmd::ConfigArgs),
+}
+
+impl GlobalArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            config_file: self.config.clone(),
+            data_dir: self.data_dir.clone(),
+            org_url: self.org_url.clone(),
+            poll_interval_secs: None,
+        }
+    }
+}
+
+/// Load the configuration for a command, with its own flag overrides applied.
+fn load_config(global: &GlobalArgs, adjust: impl FnOnce(&mut Overrides)) -> anyhow::Result<Config> {
+    let mut overrides = global.overrides();
+    adjust(&mut overrides);
+    let config = Config::load(&overrides, &ProcessEnv)?;
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(config)
+}
+
+/// The Okta client for the configured org, or an error that says how to configure one.
+fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
+    let (Some(org_url), Some(token)) = (&config.org_url, &config.token) else {
+        let missing = match (&config.org_url, &config.token) {
+            (None, None) => "No Okta org is configured",
+            (None, Some(_)) => "No Okta org URL is configured",
+            _ => "No Okta API token is configured",
+        };
+        anyhow::bail!(
+            "{missing}.\n  Set OKTA_CLIENT_ORGURL=https://<your-org>.okta.com and OKTA_CLIENT_TOKEN=<API token>\n  \
+             (or org_url in {}), or try the built-in simulator: accessdesk demo",
+            crate::config::default_config_file()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the config file".into())
+        );
+    };
+    let options = ClientOptions {
+        connect_timeout: config.connect_timeout,
+        request_timeout: config.request_timeout,
+        ..ClientOptions::default()
+    };
+    Ok(OktaClient::new(org_url.clone(), token.clone(), options)?)
+}
+
+/// Whether colour is wanted: the NO_COLOR convention (any non-empty value turns it off).
+pub fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Run the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command.unwrap_or(Command::Dashboard) {
+        Command::Dashboard => dashboard::run(&cli.global).await,
+        Command::Demo(args) => demo::run(&cli.global, args).await,
+        Command::Sim(args) => sim::run(&cli.global, args).await,
+        Command::Lockouts(args) => lockouts::run(&cli.global, args).await,
+        Command::Config(args) => config_cmd::run(&cli.global, args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        let before = Cli::try_parse_from(["accessdesk", "--org-url", "https://a.okta.com", "lockouts", "--json"]).unwrap();
+        let after = Cli::try_parse_from(["accessdesk", "lockouts", "--json", "--org-url", "https://a.okta.com"]).unwrap();
+        assert_eq!(before.global.org_url, after.global.org_url);
+        assert_eq!(after.global.org_url.as_deref(), Some("https://a.okta.com"));
+    }
+
+    #[test]
+    fn every_subcommand_has_help() {
+        for sub in Cli::command().get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no help text", sub.get_name());
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! Configuration: defaults < file < environment < flags.
+//!
+//! The file is TOML in the platform's config directory (or `--config` / `ACCESSDESK_CONFIG`).
+//! The API token comes from the environment (`OKTA_CLIENT_TOKEN`, the Okta SDKs' name, or
+//! `ACCESSDESK_TOKEN`); a file holding one must be private to its owner or we warn.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use thiserror::Error;
+use url::Url;
+
+use crate::policy::bursts::BurstRules;
+
+/// Allowed range of the lockout poll interval, in seconds.
+pub const POLL_INTERVAL_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
+/// Allowed range of the first poll's look-back, in minutes (Okta rejects more than 180 days).
+pub const LOOKBACK_RANGE: std::ops::RangeInclusive<u64> = 0..=7 * 24 * 60;
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the file came from, if one was read.
+    pub source: Option<PathBuf>,
+    pub org_url: Option<Url>,
+    /// Never printed: `SecretString`'s `Debug` redacts it.
+    pub token: Option<SecretString>,
+    pub poll_interval: Duration,
+    pub lookback: Duration,
+    pub bursts: BurstRules,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub data_dir: PathBuf,
+    /// Warnings to show the user (e.g. a token in a world-readable file).
+    pub warnings: Vec<String>,
+}
+
+/// A configuration problem, phrased so the user can fix it.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{key} = {value:?} is not allowed: {allowed}")]
+    Invalid {
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("no home directory found to place the config and data directories; pass --config and --data-dir")]
+    NoHome,
+}
+
+/// What the command line says, the highest layer.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub org_url: Option<String>,
+    pub poll_interval_secs: Option<u64>,
+}
+
+/// The file layer, exactly as written in TOML.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    okta: FileOkta,
+    #[serde(default)]
+    lockouts: FileLockouts,
+    #[serde(default)]
+    http: FileHttp,
+    #[serde(default)]
+    storage: FileStorage,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOkta {
+    org_url: Option<String>,
+    token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLockouts {
+    poll_interval_secs: Option<u64>,
+    lookback_minutes: Option<u64>,
+    burst_per_ip: Option<usize>,
+    burst_window_minutes: Option<u64>,
+    burst_per_minute: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileHttp {
+    connect_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStorage {
+    data_dir: Option<PathBuf>,
+}
+
+/// Reads the environment; injected so tests do not touch the process environment.
+pub trait Env {
+    fn var(&self, key: &str) -> Option<String>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<const N: usize> Env for [(&str, &str); N] {
+    fn var(&self, key: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+/// The platform's default config file (`~/.config/accessdesk/accessdesk.toml` on Linux).
+pub fn default_config_file() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("accessdesk.toml"))
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "accessdesk")
+}
+
+impl Config {
+    /// Load every layer: defaults, then the file, then the environment, then the flags.
+    pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Self, ConfigError> {
+        let explicit_file = overrides
+            .config_file
+            .clone()
+            .or_else(|| env.var("ACCESSDESK_CONFIG").map(PathBuf::from));
+        let (file, source) = match explicit_file {
+            // A file the user named must exist.
+            Some(path) => (Some(read_file(&path)?), Some(path)),
+            None => match default_config_file().filter(|p| p.exists()) {
+                Some(path) => (Some(read_file(&path)?), Some(path)),
+                None => (None, None),
+            },
+        };
+        let file = file.unwrap_or_default();
+        let mut warnings = Vec::new();
+
+        // Org URL and token: file < OKTA_CLIENT_* < ACCESSDESK_* < flag.
+        let org_url_raw = overrides
+            .org_url
+            .clone()
+            .map(|v| ("--org-url", v))
+            .or_else(|| env.var("ACCESSDESK_ORG_URL").map(|v| ("ACCESSDESK_ORG_URL", v)))
+            .or_else(|| env.var("OKTA_CLIENT_ORGURL").map(|v| ("OKTA_CLIENT_ORGURL", v)))
+            .or_else(|| file.okta.org_url.clone().map(|v| ("okta.org_url", v)));
+        let org_url = org_url_raw
+            .map(|(key, value)| parse_org_url(key, &value))
+            .transpose()?;
+
+        let token = match env
+            .var("ACCESSDESK_TOKEN")
+            .or_else(|| env.var("OKTA_CLIENT_TOKEN"))
+        {
+            Some(t) => Some(SecretString::from(t)),
+            None => match file.okta.token {
+                Some(t) => {
+                    if let Some(path) = &source
+                        && let Some(w) = token_file_warning(path)
+                    {
+                        warnings.push(w);
+                    }
+                    Some(SecretString::from(t))
+                }
+                None => None,
+            },
+        };
+
+        let poll_secs = match (overrides.poll_interval_secs, env.var("ACCESSDESK_POLL_INTERVAL")) {
+            (Some(v), _) => checked_range("--interval", v, POLL_INTERVAL_RANGE, "seconds")?,
+            (None, Some(raw)) => checked_range(
+                "ACCESSDESK_POLL_INTERVAL",
+                parse_number("ACCESSDESK_POLL_INTERVAL", &raw)?,
+                POLL_INTERVAL_RANGE,
+                "seconds",
+            )?,
+            (None, None) => checked_range(
+                "lockouts.poll_interval_secs",
+                file.lockouts.poll_interval_secs.unwrap_or(30),
+                POLL_INTERVAL_RANGE,
+                "seconds",
+            )?,
+        };
+        let lookback_minutes = checked_range(
+            "lockouts.lookback_minutes",
+            file.lockouts.lookback_minutes.unwrap_or(60),
+            LOOKBACK_RANGE,
+            "minutes",
+        )?;
+
+        let defaults = BurstRules::default();
+        let bursts = BurstRules {
+            per_ip_threshold: checked_range(
+                "lockouts.burst_per_ip",
+                file.lockouts
+                    .burst_per_ip
+                    .unwrap_or(defaults.per_ip_threshold),
+                2..=1000,
+                "lockouts",
+            )?,
+            per_ip_window: chrono::Duration::minutes(checked_range(
+                "lockouts.burst_window_minutes",
+                file.lockouts
+                    .burst_window_minutes
+                    .unwrap_or(defaults.per_ip_window.num_minutes() as u64),
+                1..=1440,
+                "minutes",
+            )? as i64),
+            per_minute_threshold: checked_range(
+                "lockouts.burst_per_minute",
+                file.lockouts
+                    .burst_per_minute
+                    .unwrap_or(defaults.per_minute_threshold),
+                2..=100_000,
+                "lockouts",
+            )?,
+        };
+
+        let connect_timeout = Duration::from_secs(checked_range(
+            "http.connect_timeout_secs",
+            file.http.connect_timeout_secs.unwrap_or(5),
+            1..=120,
+            "seconds",
+        )?);
+        let request_timeout = Duration::from_secs(checked_range(
+            "http.request_timeout_secs",
+            file.http.request_timeout_secs.unwrap_or(30),
+            1..=600,
+            "seconds",
+        )?);
+
+        let data_dir = match overrides
+            .data_dir
+            .clone()
+            .or_else(|| env.var("ACCESSDESK_DATA_DIR").map(PathBuf::from))
+            .or(file.storage.data_dir)
+        {
+            Some(dir) => dir,
+            None => project_dirs()
+                .ok_or(ConfigError::NoHome)?
+                .data_local_dir()
+                .to_path_buf(),
+        };
+
+        Ok(Config {
+            source,
+            org_url,
+            token,
+            poll_interval: Duration::from_secs(poll_secs),
+            lookback: Duration::from_secs(lookback_minutes * 60),
+            bursts,
+            connect_timeout,
+            request_timeout,
+            data_dir,
+            warnings,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_file(&text).map_err(|message| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+fn parse_file(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
+}
+
+/// Parse a config file's text, for `config check`-style validation and tests.
+pub fn validate_file_text(text: &str) -> Result<(), String> {
+    parse_file(text).map(|_| ())
+}
+
+fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
+    let invalid = |allowed: &str| ConfigError::Invalid {
+        key: key.to_string(),
+        value: value.to_string(),
+        allowed: allowed.to_string(),
+    };
+    let url = Url::parse(value.trim())
+        .map_err(|e| invalid(&format!("an https URL like https://example.okta.com ({e})")))?;
+    let loopback = matches!(
+        url.host_str(),
+        Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
+    );
+    match url.scheme() {
+        "https" => {}
+        // Plain HTTP only to this machine (the simulator); a real org is always HTTPS.
+        "http" if loopback => {}
+        _ => return Err(invalid("an https URL (http is accepted for loopback addresses only)")),
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(invalid(
+            "the org's base URL only, like https://example.okta.com (no path or query)",
+        ));
+    }
+    Ok(url)
+}
+
+fn parse_number(key: &str, raw: &str) -> Result<u64, ConfigError> {
+    raw.trim().parse().map_err(|_| ConfigError::Invalid {
+        key: key.to_string(),
+        value: raw.to_string(),
+        allowed: "a whole number".to_string(),
+    })
+}
+
+fn checked_range<T>(
+    key: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<T, ConfigError>
+where
+    T: PartialOrd + std::fmt::Display + Copy,
+{
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError::Invalid {
+            key: key.to_string(),
+            value: value.to_string(),
+            allowed: format!("between {} and {} {unit}", range.start(), range.end()),
+        })
+    }
+}
+
+/// A token in a file others can read is a leaked token.
+#[cfg(unix)]
+fn token_file_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode();
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "{} holds an API token but is readable by others (mode {:o}); run `chmod 600 {}` or move the token to OKTA_CLIENT_TOKEN",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn token_file_warning(_path: &Path) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::io::Write;
+
+    fn write_config(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    fn with_file(f: &tempfile::NamedTempFile) -> Overrides {
+        Overrides {
+            config_file: Some(f.path().to_path_buf()),
+            data_dir: Some(PathBuf::from("/tmp/accessdesk-test")),
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn shipped_default_config_parses_and_matches_builtin_defaults() {
+        let text = include_str!("../assets/accessdesk.toml");
+        validate_file_text(text).expect("assets/accessdesk.toml must parse");
+        let f = write_config(text);
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        let builtin = Config::load(
+            &Overrides {
+                config_file: Some(write_config("").path().to_path_buf()),
+                data_dir: Some(PathBuf::from("/tmp/accessdesk-test")),
+                ..Overrides::default()
+            },
+            &[],
+        )
+        .unwrap();
+        assert_eq!(cfg.poll_interval, builtin.poll_interval);
+        assert_eq!(cfg.lookback, builtin.lookback);
+        assert_eq!(cfg.bursts, builtin.bursts);
+        assert_eq!(cfg.request_timeout, builtin.request_timeout);
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let f = write_config(
+            "[okta]\norg_url = \"https://file.okta.com\"\n[lockouts]\npoll_interval_secs = 20\n",
+        );
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        assert_eq!(cfg.org_url.unwrap().as_str(), "https://file.okta.com/");
+        assert_eq!(cfg.poll_interval, Duration::from_secs(20));
+
+        let env = [
+            ("OKTA_CLIENT_ORGURL", "https://sdk.okta.com"),
+            ("ACCESSDESK_POLL_INTERVAL", "5"),
+        ];
+        let cfg = Config::load(&with_file(&f), &env).unwrap();
+        assert_eq!(cfg.org_url.unwrap().as_str(), "https://sdk.okta.com/");
+        assert_eq!(cfg.poll_interval, Duration::from_secs(5));
+
+        let env = [
+            ("OKTA_CLIENT_ORGURL", "https://sdk.okta.com"),
+            ("ACCESSDESK_ORG_URL", "https://own.okta.com"),
+        ];
+        let cfg = Config::load(&with_file(&f), &env).unwrap();
+        assert_eq!(cfg.org_url.unwrap().as_str(), "https://own.okta.com/");
+
+        let mut o = with_file(&f);
+        o.org_url = Some("https://flag.okta.com".into());
+        o.poll_interval_secs = Some(2);
+        let cfg = Config::load(&o, &env).unwrap();
+        assert_eq!(cfg.org_url.unwrap().as_str(), "https://flag.okta.com/");
+        assert_eq!(cfg.poll_interval, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn token_comes_from_either_env_name_and_is_redacted() {
+        let f = write_config("");
+        let cfg = Config::load(&with_file(&f), &[("OKTA_CLIENT_TOKEN", "00abcSECRET")]).unwrap();
+        assert_eq!(cfg.token.as_ref().unwrap().expose_secret(), "00abcSECRET");
+        assert!(!format!("{cfg:?}").contains("SECRET"));
+        let cfg = Config::load(
+            &with_file(&f),
+            &[
+                ("OKTA_CLIENT_TOKEN", "sdk-token"),
+                ("ACCESSDESK_TOKEN", "own-token"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(cfg.token.unwrap().expose_secret(), "own-token");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn token_in_a_readable_file_warns_and_private_file_does_not() {
+        use std::os::unix::fs::PermissionsExt;
+        let f = write_config("[okta]\ntoken = \"filetoken\"\n");
+        std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        assert_eq!(cfg.warnings.len(), 1);
+        assert!(cfg.warnings[0].contains("chmod 600"));
+        assert!(!cfg.warnings[0].contains("filetoken"));
+        std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        assert!(cfg.warnings.is_empty());
+    }
+
+    #[test]
+    fn bad_values_name_key_value_and_allowed_range() {
+        let f = write_config("[lockouts]\npoll_interval_secs = 0\n");
+        let err = Config::load(&with_file(&f), &[]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "lockouts.poll_interval_secs = \"0\" is not allowed: between 1 and 3600 seconds"
+        );
+
+        let f = write_config("");
+        let err = Config::load(&with_file(&f), &[("ACCESSDESK_POLL_INTERVAL", "fast")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ACCESSDESK_POLL_INTERVAL") && err.contains("whole number"));
+
+        let err = Config::load(&with_file(&f), &[("OKTA_CLIENT_ORGURL", "http://evil.example")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("OKTA_CLIENT_ORGURL") && err.contains("https"), "{err}");
+
+        let err = Config::load(
+            &with_file(&f),
+            &[("OKTA_CLIENT_ORGURL", "https://x.okta.com/admin")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no path"), "{err}");
+    }
+
+    #[test]
+    fn typos_and_syntax_errors_name_the_file_and_key() {
+        let f = write_config("[lockouts]\npoll_intervall_secs = 10\n");
+        let err = Config::load(&with_file(&f), &[]).unwrap_err().to_string();
+        assert!(err.contains("poll_intervall_secs"), "{err}");
+        assert!(err.contains(&f.path().display().to_string()), "{err}");
+
+        let f = write_config("[lockouts\n");
+        let err = Config::load(&with_file(&f), &[]).unwrap_err();
+        assert!(matches!(err, ConfigError::Parse { .. }));
+    }
+
+    #[test]
+    fn a_named_config_file_must_exist() {
+        let o = Overrides {
+            config_file: Some(PathBuf::from("/nonexistent/accessdesk.toml")),
+            ..Overrides::default()
+        };
+        let err = Config::load(&o, &[]).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/accessdesk.toml"));
+    }
+
+    #[test]
+    fn loopback_http_is_accepted_for_the_simulator() {
+        let f = write_config("");
+        let cfg = Config::load(&with_file(&f), &[("OKTA_CLIENT_ORGURL", "http://127.0.0.1:7777")])
+            .unwrap();
+        assert_eq!(cfg.org_url.unwrap().port(), Some(7777));
+    }
+}

@@ -1,0 +1,93 @@
+use thiserror::Error;
+
+/// Everything that can go wrong talking to an identity provider, with enough detail to tell
+/// the agent what happened and what to do. Never carries a token or a secret URL.
+#[derive(Debug, Clone, Error)]
+pub enum IdpError {
+    /// The IdP answered with its structured error body.
+    #[error("{summary} ({code}, HTTP {status}{})", request_suffix(.request_id))]
+    Api {
+        status: u16,
+        code: String,
+        summary: String,
+        error_id: Option<String>,
+        causes: Vec<String>,
+        request_id: Option<String>,
+    },
+    /// The rate limit was exhausted and retries did not help.
+    #[error("rate limit exceeded; window resets in {reset_in_secs}s{}", request_suffix(.request_id))]
+    RateLimited {
+        reset_in_secs: u64,
+        request_id: Option<String>,
+    },
+    /// A body that is not the expected JSON (an HTML error page, a proxy, garbage).
+    #[error("unexpected response (HTTP {status}, {content_type}): {snippet}{}", request_suffix(.request_id))]
+    UnexpectedBody {
+        status: u16,
+        content_type: String,
+        snippet: String,
+        request_id: Option<String>,
+    },
+    /// The connection failed, was dropped, or timed out.
+    #[error("network error: {0}")]
+    Network(String),
+    /// The request could not even be built (bad URL, bad configuration).
+    #[error("invalid request: {0}")]
+    Invalid(String),
+}
+
+fn request_suffix(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map(|id| format!(", request id {id}"))
+        .unwrap_or_default()
+}
+
+impl IdpError {
+    /// A one-line suggestion of how to fix it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            IdpError::Api { status: 401, .. } => {
+                "check the API token (OKTA_CLIENT_TOKEN): it may be wrong, expired or revoked"
+            }
+            IdpError::Api { status: 403, .. } => {
+                "the token's admin lacks a role for this; ask an Okta administrator"
+            }
+            IdpError::Api { status: 404, .. } => "check the login or id",
+            IdpError::Api { status: 400, .. } => "the IdP rejected the request parameters",
+            IdpError::Api { status, .. } if *status >= 500 => {
+                "the IdP had an internal error; it will be retried"
+            }
+            IdpError::Api { .. } => "see the IdP's message",
+            IdpError::RateLimited { .. } => {
+                "the API budget is spent; polling slows down until the window resets"
+            }
+            IdpError::UnexpectedBody { .. } => {
+                "check the org URL (OKTA_CLIENT_ORGURL) points at the IdP and not a proxy or login page"
+            }
+            IdpError::Network(_) => "check the network and the org URL",
+            IdpError::Invalid(_) => "check the configuration",
+        }
+    }
+
+    /// The IdP's request id, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            IdpError::Api { request_id, .. }
+            | IdpError::RateLimited { request_id, .. }
+            | IdpError::UnexpectedBody { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if the IdP answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => {
+                Some(*status)
+            }
+            IdpError::RateLimited { .. } => Some(429),
+            _ => None,
+        }
+    }
+}

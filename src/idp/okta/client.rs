@@ -1,0 +1,360 @@
+//! The HTTP core of the Okta client: authentication, timeouts, error decoding, rate-limit
+//! bookkeeping and retries. Endpoint code (`users.rs`, `logs.rs`) builds on `get_json`.
+
+use backon::{ExponentialBuilder, Retryable};
+use chrono::Utc;
+use rand::Rng;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+use url::Url;
+
+use super::rate_limits::{self, RateLimits};
+use super::wire::ErrorBody;
+use crate::idp::IdpError;
+use crate::model::RateLimit;
+
+/// Sent on every request; Okta requires a real User-Agent for push verification.
+pub const USER_AGENT: &str = concat!("accessdesk/", env!("CARGO_PKG_VERSION"), " (okta-management-api)");
+
+/// Tunables of the client, with production defaults.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Retries of a GET after a 5xx or a connection error.
+    pub max_retries: usize,
+    /// First backoff delay after a 5xx or a connection error (doubles, with jitter).
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    /// A 429 whose window resets later than this is reported instead of waited out.
+    pub max_rate_limit_wait: Duration,
+    /// Page size for System Log polling (Okta allows up to 1000).
+    pub log_page_limit: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            max_retries: 3,
+            min_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_rate_limit_wait: Duration::from_secs(65),
+            log_page_limit: 1000,
+        }
+    }
+}
+
+/// An Okta org's management API.
+pub struct OktaClient {
+    pub(super) http: reqwest::Client,
+    pub(super) base: Url,
+    token: SecretString,
+    pub(super) options: ClientOptions,
+    limits: RateLimits,
+}
+
+impl std::fmt::Debug for OktaClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OktaClient")
+            .field("base", &self.base.as_str())
+            .field("token", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A successful response: the body and the headers endpoint code may need (links).
+pub(super) struct Answer<T> {
+    pub body: T,
+    pub headers: HeaderMap,
+}
+
+impl OktaClient {
+    pub fn new(base: Url, token: SecretString, options: ClientOptions) -> Result<Self, IdpError> {
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            // Redirects would carry the token elsewhere; Okta's API never redirects.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| IdpError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            base,
+            token,
+            options,
+            limits: RateLimits::default(),
+        })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// The last rate-limit window seen for an endpoint family ("logs", "users", "user", ...).
+    pub fn rate_limit(&self, family: &str) -> Option<RateLimit> {
+        self.limits.get(family)
+    }
+
+    /// A URL on this org: `path` is absolute, e.g. `/api/v1/logs`.
+    pub(super) fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// Only ever send the token back to the org it belongs to.
+    pub(super) fn same_origin(&self, url: &Url) -> Result<(), IdpError> {
+        if url.origin() == self.base.origin() {
+            Ok(())
+        } else {
+            Err(IdpError::Invalid(format!(
+                "refusing to follow a link to {} (not the configured org {})",
+                url.origin().ascii_serialization(),
+                self.base.origin().ascii_serialization()
+            )))
+        }
+    }
+
+    /// GET and decode JSON, retrying as Okta advises: after a 429 wait for the window to
+    /// reset (plus jitter); after a 5xx or a connection error back off exponentially.
+    pub(super) async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<Answer<T>, IdpError> {
+        self.same_origin(&url)?;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(self.options.min_backoff)
+            .with_max_delay(self.options.max_backoff)
+            .with_max_times(self.options.max_retries)
+            .with_jitter();
+        let max_wait = self.options.max_rate_limit_wait;
+        let answer = (|| self.send_once(Method::GET, url.clone()))
+            .retry(backoff)
+            .when(|e| match e {
+                IdpError::RateLimited { reset_in_secs, .. } => {
+                    Duration::from_secs(*reset_in_secs) <= max_wait
+                }
+                other => is_transient(other),
+            })
+            .adjust(|e, planned| match e {
+                // Wait out the window rather than the exponential delay.
+                IdpError::RateLimited { reset_in_secs, .. } => planned.map(|_| {
+                    Duration::from_secs(*reset_in_secs)
+                        + Duration::from_millis(rand::rng().random_range(100..1000))
+                }),
+                _ => planned,
+            })
+            .notify(|e, wait| {
+                tracing::warn!(path = url.path(), error = %e, ?wait, "retrying Okta request");
+            })
+            .await?;
+        let body = serde_json::from_slice(&answer.body).map_err(|e| IdpError::UnexpectedBody {
+            status: answer.status.as_u16(),
+            content_type: content_type(&answer.headers),
+            snippet: format!("the JSON does not have the expected shape: {e}"),
+            request_id: request_id(&answer.headers),
+        })?;
+        Ok(Answer {
+            body,
+            headers: answer.headers,
+        })
+    }
+
+    /// One request, no retries. Records the rate-limit window; maps failures to `IdpError`.
+    async fn send_once(&self, method: Method, url: Url) -> Result<RawAnswer, IdpError> {
+        let mut auth = HeaderValue::from_str(&format!("SSWS {}", self.token.expose_secret()))
+            .map_err(|_| IdpError::Invalid("the API token contains characters not allowed in an HTTP header".into()))?;
+        auth.set_sensitive(true);
+        let path = url.path().to_string();
+        let response = self
+            .http
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, auth)
+            .header(ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        if let Some(limit) = rate_limits::parse(&headers, Utc::now()) {
+            self.limits.record(&path, limit);
+        }
+        let body = response.bytes().await.map_err(network_error)?;
+        tracing::debug!(%method, path, status = status.as_u16(), request_id = ?request_id(&headers), "okta");
+        if status.is_success() {
+            return Ok(RawAnswer { status, headers, body: body.to_vec() });
+        }
+        Err(error_from_response(status, &headers, &body))
+    }
+}
+
+struct RawAnswer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+/// Worth retrying a GET: the server failed or the connection did.
+fn is_transient(e: &IdpError) -> bool {
+    match e {
+        IdpError::Network(_) => true,
+        IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => *status >= 500,
+        _ => false,
+    }
+}
+
+fn network_error(e: reqwest::Error) -> IdpError {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the connection dropped while reading the answer"
+    } else {
+        "request failed"
+    };
+    // reqwest's Display names the URL, never headers, so the token cannot leak here.
+    let detail = std::error::Error::source(&e)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| e.to_string());
+    IdpError::Network(format!("{what}: {detail}"))
+}
+
+pub(super) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-okta-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("no content type")
+        .to_string()
+}
+
+/// Turn a non-2xx answer into a typed error: Okta's error JSON when it is one, otherwise a
+/// short, single-line description of whatever came back (an HTML page, garbage, nothing).
+pub(super) fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> IdpError {
+    let request_id = request_id(headers);
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let reset_in_secs = rate_limits::parse(headers, Utc::now())
+            .map(|rl| (rl.reset - Utc::now()).num_milliseconds().max(0) as u64)
+            .map(|ms| ms.div_ceil(1000))
+            .unwrap_or(1);
+        return IdpError::RateLimited { reset_in_secs, request_id };
+    }
+    if let Ok(e) = serde_json::from_slice::<ErrorBody>(body) {
+        return IdpError::Api {
+            status: status.as_u16(),
+            code: e.error_code,
+            summary: e.error_summary,
+            error_id: e.error_id,
+            causes: e
+                .error_causes
+                .into_iter()
+                .map(|c| c.error_summary)
+                .filter(|s| !s.is_empty())
+                .collect(),
+            request_id,
+        };
+    }
+    IdpError::UnexpectedBody {
+        status: status.as_u16(),
+        content_type: content_type(headers),
+        snippet: describe_body(body),
+        request_id,
+    }
+}
+
+/// A one-line description of an unexpected body: an HTML page's title, or its first words.
+fn describe_body(body: &[u8]) -> String {
+    const MAX: usize = 80;
+    let text = String::from_utf8_lossy(body);
+    if text.trim().is_empty() {
+        return "empty body".to_string();
+    }
+    let lower = text.to_ascii_lowercase();
+    if let (Some(start), Some(end)) = (lower.find("<title>"), lower.find("</title>"))
+        && start + 7 <= end
+    {
+        return format!("HTML page titled {:?}", text[start + 7..end].trim());
+    }
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = flat.chars().take(MAX).collect();
+    if flat.chars().count() > MAX {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn okta_error_json_becomes_a_typed_error() {
+        let body = br#"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: bob (User)","errorLink":"E0000007","errorId":"oaeX","errorCauses":[{"errorSummary":"gone"}]}"#;
+        let e = error_from_response(StatusCode::NOT_FOUND, &headers(&[("x-okta-request-id", "req1")]), body);
+        match &e {
+            IdpError::Api { status, code, causes, error_id, request_id, .. } => {
+                assert_eq!(*status, 404);
+                assert_eq!(code, "E0000007");
+                assert_eq!(causes, &["gone"]);
+                assert_eq!(error_id.as_deref(), Some("oaeX"));
+                assert_eq!(request_id.as_deref(), Some("req1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            e.to_string(),
+            "Not found: Resource not found: bob (User) (E0000007, HTTP 404, request id req1)"
+        );
+    }
+
+    #[test]
+    fn html_and_garbage_are_described_not_dumped() {
+        let html = b"<html><head><title>502 Bad Gateway</title></head><body>...</body></html>";
+        let e = error_from_response(StatusCode::BAD_GATEWAY, &headers(&[("content-type", "text/html")]), html);
+        assert!(
+            matches!(&e, IdpError::UnexpectedBody { snippet, status: 502, .. } if snippet == "HTML page titled \"502 Bad Gateway\""),
+            "{e:?}"
+        );
+        let long = "x".repeat(500);
+        let e = error_from_response(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), long.as_bytes());
+        assert!(matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet.chars().count() == 81));
+        let e = error_from_response(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), b"");
+        assert!(matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet == "empty body"));
+    }
+
+    #[test]
+    fn a_429_reports_when_the_window_resets() {
+        let reset = (Utc::now() + chrono::Duration::seconds(3)).timestamp().to_string();
+        let mut h = headers(&[("x-rate-limit-limit", "10"), ("x-rate-limit-remaining", "0")]);
+        h.insert("x-rate-limit-reset", HeaderValue::from_str(&reset).unwrap());
+        let e = error_from_response(StatusCode::TOO_MANY_REQUESTS, &h, b"{}");
+        assert!(matches!(e, IdpError::RateLimited { reset_in_secs: 2..=4, .. }), "{e:?}");
+    }
+
+    #[test]
+    fn only_server_and_network_failures_are_transient() {
+        assert!(is_transient(&IdpError::Network("x".into())));
+        assert!(is_transient(&error_from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"")));
+        assert!(!is_transient(&error_from_response(StatusCode::NOT_FOUND, &HeaderMap::new(), b"")));
+        assert!(!is_transient(&IdpError::Invalid("x".into())));
+    }
+}

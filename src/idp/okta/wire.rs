@@ -1,0 +1,324 @@
+//! Okta's JSON, exactly as it arrives, and its conversion into `model` types.
+//!
+//! Almost every Okta field can be missing or null, so everything optional is `Option` with
+//! `#[serde(default)]`; unknown fields are ignored.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+
+use crate::model::{Lockout, LockoutKind, User, UserStatus};
+
+/// Okta's error body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub error_code: String,
+    #[serde(default)]
+    pub error_summary: String,
+    #[serde(default)]
+    pub error_id: Option<String>,
+    #[serde(default)]
+    pub error_causes: Vec<ErrorCause>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorCause {
+    #[serde(default)]
+    pub error_summary: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireUser {
+    pub id: String,
+    pub status: String,
+    #[serde(default)]
+    pub created: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub status_changed: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_login: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub password_changed: Option<DateTime<Utc>>,
+    pub profile: WireProfile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireProfile {
+    pub login: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub user_type: Option<String>,
+    #[serde(default)]
+    pub manager: Option<String>,
+    #[serde(default)]
+    pub manager_id: Option<String>,
+    /// A custom attribute; Okta has no standard one. Unparseable dates are dropped.
+    #[serde(default, deserialize_with = "lenient_date")]
+    pub contract_end_date: Option<NaiveDate>,
+}
+
+fn lenient_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(raw
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .and_then(|s| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok()))
+}
+
+impl From<WireUser> for User {
+    fn from(u: WireUser) -> Self {
+        let p = u.profile;
+        User {
+            id: u.id,
+            status: UserStatus::parse(&u.status),
+            login: p.login,
+            email: p.email,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            display_name: p.display_name,
+            department: p.department,
+            title: p.title,
+            user_type: p.user_type,
+            manager: p.manager,
+            manager_id: p.manager_id,
+            contract_end_date: p.contract_end_date,
+            created: u.created,
+            status_changed: u.status_changed,
+            last_login: u.last_login,
+            password_changed: u.password_changed,
+        }
+    }
+}
+
+/// A System Log event: only the parts a lockout needs.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEvent {
+    pub uuid: String,
+    pub published: DateTime<Utc>,
+    pub event_type: String,
+    #[serde(default)]
+    pub display_message: Option<String>,
+    #[serde(default)]
+    pub actor: Option<Actor>,
+    #[serde(default)]
+    pub client: Option<Client>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub debug_context: Option<DebugContext>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub alternate_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    #[serde(default)]
+    pub user_agent: Option<UserAgent>,
+    #[serde(default)]
+    pub ip_address: Option<String>,
+    #[serde(default)]
+    pub geographical_context: Option<GeoContext>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAgent {
+    #[serde(default)]
+    pub raw_user_agent: Option<String>,
+    #[serde(default)]
+    pub os: Option<String>,
+    #[serde(default)]
+    pub browser: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeoContext {
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebugContext {
+    #[serde(default)]
+    pub debug_data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// Okta marks unknown values as missing in several spellings.
+fn known(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty() && v != "null" && v != "UNKNOWN" && v != "Unknown")
+}
+
+impl LogEvent {
+    /// The lockout this event reports, or `None` for any other event.
+    pub fn into_lockout(self, detected_at: DateTime<Utc>) -> Option<Lockout> {
+        let reason_code = self.outcome.as_ref().and_then(|o| o.reason.clone());
+        let kind = match self.event_type.as_str() {
+            "user.account.lock" | "user.account.lock.limit" => LockoutKind::AccountLocked,
+            "user.session.start" if reason_code.as_deref() == Some("LOCKED_OUT") => {
+                LockoutKind::SignInWhileLocked
+            }
+            _ => return None,
+        };
+        let actor = self.actor.unwrap_or(Actor {
+            id: None,
+            kind: None,
+            alternate_id: None,
+            display_name: None,
+        });
+        let (ip, city, state, country, browser, os, raw_user_agent) = match self.client {
+            Some(c) => {
+                let geo = c.geographical_context;
+                let ua = c.user_agent;
+                (
+                    known(c.ip_address),
+                    known(geo.as_ref().and_then(|g| g.city.clone())),
+                    known(geo.as_ref().and_then(|g| g.state.clone())),
+                    known(geo.and_then(|g| g.country)),
+                    known(ua.as_ref().and_then(|u| u.browser.clone())),
+                    known(ua.as_ref().and_then(|u| u.os.clone())),
+                    known(ua.and_then(|u| u.raw_user_agent)),
+                )
+            }
+            None => Default::default(),
+        };
+        let reason = match kind {
+            LockoutKind::AccountLocked => known(self.display_message)
+                .or(reason_code)
+                .unwrap_or_else(|| "Account locked".to_string()),
+            LockoutKind::SignInWhileLocked => "Sign-in refused: account locked".to_string(),
+        };
+        let request_id = self
+            .debug_context
+            .and_then(|d| d.debug_data)
+            .and_then(|d| d.get("requestId").and_then(|v| v.as_str()).map(str::to_string));
+        Some(Lockout {
+            uuid: self.uuid,
+            published: self.published,
+            detected_at,
+            kind,
+            event_type: self.event_type,
+            reason,
+            // Okta uses the id "unknown" when the sign-in named no real user.
+            user_id: known(actor.id).filter(|id| id != "unknown"),
+            login: known(actor.alternate_id).unwrap_or_else(|| "(unknown user)".to_string()),
+            display_name: known(actor.display_name),
+            ip,
+            city,
+            state,
+            country,
+            browser,
+            os,
+            raw_user_agent,
+            request_id,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(name: &str) -> String {
+        let path = format!(
+            "{}/../shared/specs/samples/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{path}: {e}. The ../shared folder must sit beside the repository (CI requires it).")
+        })
+    }
+
+    #[test]
+    fn decodes_the_real_lock_event() {
+        let ev: LogEvent = serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
+        let now = Utc::now();
+        let l = ev.into_lockout(now).expect("a lock event is a lockout");
+        assert_eq!(l.kind, LockoutKind::AccountLocked);
+        assert_eq!(l.uuid, "aa-bb-cc-11");
+        assert_eq!(l.login, "homer.simpson@duff.com");
+        assert_eq!(l.user_id.as_deref(), Some("00abc123"));
+        assert_eq!(l.ip.as_deref(), Some("1.2.3.4"));
+        assert_eq!(l.location().as_deref(), Some("Atlanta, United States"));
+        assert_eq!(l.client().as_deref(), Some("CHROME on Mac OS X"));
+        assert_eq!(l.reason, "Account Locked from New Devices - Max sign-in attempts exceeded.");
+        assert_eq!(l.request_id.as_deref(), Some("abc1111"));
+        assert_eq!(l.published.to_rfc3339(), "2022-11-22T18:48:49.177+00:00");
+        assert_eq!(l.detected_at, now);
+    }
+
+    #[test]
+    fn a_successful_sign_in_is_not_a_lockout() {
+        let page: Vec<LogEvent> =
+            serde_json::from_str(&sample("okta-spec-ListLogs-user.session.start.json")).unwrap();
+        assert_eq!(page.len(), 1);
+        assert!(page.into_iter().next().unwrap().into_lockout(Utc::now()).is_none());
+    }
+
+    #[test]
+    fn a_sign_in_refused_while_locked_is_a_lockout() {
+        // Synthetic: no real sample of this event exists (see shared/specs/samples/README.md).
+        let json = r#"{"uuid":"u1","published":"2026-11-23T10:00:00.000Z","eventType":"user.session.start",
+            "actor":{"id":"00u1","type":"User","alternateId":"a@example.com","displayName":"A B"},
+            "client":{"ipAddress":"203.0.113.9","userAgent":{"browser":"UNKNOWN","os":"Windows 10"},
+                      "geographicalContext":{"city":null,"country":"Russia"}},
+            "outcome":{"result":"FAILURE","reason":"LOCKED_OUT"}}"#;
+        let l = serde_json::from_str::<LogEvent>(json).unwrap().into_lockout(Utc::now()).unwrap();
+        assert_eq!(l.kind, LockoutKind::SignInWhileLocked);
+        assert_eq!(l.browser, None, "UNKNOWN is dropped");
+        assert_eq!(l.location().as_deref(), Some("Russia"));
+        assert_eq!(l.client().as_deref(), Some("Windows 10"));
+    }
+
+    #[test]
+    fn decodes_the_spec_user_example() {
+        let u: WireUser = serde_json::from_str(&sample("okta-spec-GetUser.json")).unwrap();
+        let u = User::from(u);
+        assert_eq!(u.login, "isaac.brock@example.com");
+        assert_eq!(u.status, UserStatus::Active);
+        assert_eq!(u.department.as_deref(), Some("Engineering"));
+        assert!(u.password_changed.is_some());
+        assert_eq!(u.name(), "Isaac Brock");
+    }
+}

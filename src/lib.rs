@@ -1,0 +1,16 @@
+//! accessdesk: a terminal dashboard for IT service desks that resolves account-access
+//! problems against the organisation's identity provider.
+//!
+//! Layers (one folder each): `model` (provider-neutral types), `idp` (the `Directory` trait
+//! and the Okta client), `sim` (an Okta-compatible simulator), `services` (background tasks
+//! such as the lockout poller), `tui` (state, update and drawing), `cli` (subcommands).
+
+pub mod cli;
+pub mod config;
+pub mod idp;
+pub mod logging;
+pub mod model;
+pub mod policy;
+pub mod services;
+pub mod sim;
+pub mod tui;

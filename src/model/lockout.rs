@@ -1,0 +1,63 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Which event told us about the lockout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockoutKind {
+    /// The account was locked (Okta `user.account.lock`).
+    AccountLocked,
+    /// A sign-in was refused because the account is already locked
+    /// (Okta `user.session.start` with reason `LOCKED_OUT`).
+    SignInWhileLocked,
+}
+
+/// One lockout event from the IdP's event log, provider-neutral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lockout {
+    /// The event's unique id (Okta `uuid`); the feed de-duplicates on it.
+    pub uuid: String,
+    /// When the IdP recorded the event.
+    pub published: DateTime<Utc>,
+    /// When this process first saw it.
+    pub detected_at: DateTime<Utc>,
+    pub kind: LockoutKind,
+    /// The IdP's own event type, verbatim.
+    pub event_type: String,
+    /// Human-readable reason: the event's display message or outcome reason.
+    pub reason: String,
+    pub user_id: Option<String>,
+    pub login: String,
+    pub display_name: Option<String>,
+    pub ip: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub raw_user_agent: Option<String>,
+    /// The IdP request that produced the event (Okta `debugContext.debugData.requestId`).
+    pub request_id: Option<String>,
+}
+
+impl Lockout {
+    /// "City, Country" with whatever parts are known.
+    pub fn location(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.city.as_deref(), self.country.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+
+    /// "Browser on OS" with whatever parts are known.
+    pub fn client(&self) -> Option<String> {
+        match (self.browser.as_deref(), self.os.as_deref()) {
+            (Some(b), Some(o)) => Some(format!("{b} on {o}")),
+            (Some(b), None) => Some(b.to_string()),
+            (None, Some(o)) => Some(o.to_string()),
+            (None, None) => self.raw_user_agent.clone(),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Policy: plain functions with no I/O and an injected clock (burst detection, and later the
+//! verification gate, reminder schedules and limits).
+
+pub mod bursts;
+
+pub use bursts::{Burst, BurstRules, detect_bursts};

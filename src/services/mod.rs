@@ -1,0 +1,5 @@
+//! Background tasks with no UI: they talk to the IdP and report over channels.
+
+pub mod lockout_poller;
+
+pub use lockout_poller::{FeedEvent, PollHealth, PollerConfig};

@@ -1,0 +1,465 @@
+//! System Log events shaped like Okta's `LogEvent` (see the samples in
+//! `specs/samples/`): lockouts, sign-ins, MFA and unlocks.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde_json::{Value, json};
+
+use super::factors::FactorKind;
+use super::ids::{alnum, iso, okta_id, request_id, uuid};
+use super::network::{
+    ATTACK_AGENTS, Attacker, DESKTOP_AGENTS, HOME_ISPS, HOMES, Isp, MOBILE_AGENTS, OFFICE_ISP,
+    OFFICES, Place, UserAgent, pick,
+};
+use super::user::SimUser;
+
+/// Where a request came from.
+pub(crate) struct Origin {
+    pub ip: String,
+    pub place: &'static Place,
+    pub isp: &'static Isp,
+    pub agent: Agent,
+    pub is_proxy: bool,
+    /// Okta ThreatInsight flags known-bad sources (`debugData.threatSuspected`).
+    pub threat: bool,
+}
+
+/// A client's user agent as Okta parses it.
+pub(crate) struct Agent {
+    pub raw: String,
+    pub os: String,
+    pub browser: String,
+    pub device: String,
+}
+
+impl From<&UserAgent> for Agent {
+    fn from(ua: &UserAgent) -> Self {
+        Agent {
+            raw: ua.raw.into(),
+            os: ua.os.into(),
+            browser: ua.browser.into(),
+            device: ua.device.into(),
+        }
+    }
+}
+
+impl Origin {
+    /// One of the user's usual places: home desktop, home phone or office desktop.
+    pub fn usual(user: &SimUser, rng: &mut impl Rng) -> Origin {
+        let w = &user.whereabouts;
+        let at_office = !w.remote && rng.random_bool(0.5);
+        let on_phone = rng.random_bool(0.25);
+        let agent = if on_phone {
+            &MOBILE_AGENTS[w.mobile_agent]
+        } else {
+            &DESKTOP_AGENTS[w.desktop_agent]
+        };
+        if at_office {
+            Origin {
+                ip: w.office_ip.clone(),
+                place: &OFFICES[w.office],
+                isp: &OFFICE_ISP,
+                agent: agent.into(),
+                is_proxy: false,
+                threat: false,
+            }
+        } else {
+            Origin {
+                ip: w.home_ip.clone(),
+                place: &HOMES[w.home_group][w.home],
+                isp: &HOME_ISPS[w.home_isp],
+                agent: agent.into(),
+                is_proxy: false,
+                threat: false,
+            }
+        }
+    }
+
+    pub fn attacker(attacker: &'static Attacker, rng: &mut impl Rng) -> Origin {
+        Origin {
+            ip: attacker.ip.into(),
+            place: &attacker.place,
+            isp: &attacker.isp,
+            agent: pick(rng, ATTACK_AGENTS).into(),
+            is_proxy: attacker.is_proxy,
+            threat: true,
+        }
+    }
+
+    /// An admin calling the API from the office, with the HTTP client's own user agent.
+    pub fn api_call(admin: &SimUser, user_agent: &str) -> Origin {
+        let w = &admin.whereabouts;
+        Origin {
+            ip: w.office_ip.clone(),
+            place: &OFFICES[w.office],
+            isp: &OFFICE_ISP,
+            agent: Agent {
+                raw: user_agent.into(),
+                os: "Unknown".into(),
+                browser: "UNKNOWN".into(),
+                device: "Unknown".into(),
+            },
+            is_proxy: false,
+            threat: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SignIn {
+    Success,
+    BadPassword,
+    /// The account is already locked (`outcome.reason` `LOCKED_OUT`).
+    LockedOut,
+}
+
+/// Everything that varies between event types.
+struct Parts {
+    event_type: &'static str,
+    severity: &'static str,
+    legacy: Option<&'static str>,
+    message: &'static str,
+    result: &'static str,
+    reason: Option<&'static str>,
+    actor: Value,
+    target: Value,
+    request_uri: String,
+    session: Option<String>,
+    credential_type: Option<&'static str>,
+    provider: Option<&'static str>,
+}
+
+fn user_actor(user: &SimUser) -> Value {
+    json!({
+        "id": user.id,
+        "type": "User",
+        "alternateId": user.login(),
+        "displayName": user.display_name(),
+        "detailEntry": null,
+    })
+}
+
+fn user_target(user: &SimUser) -> Value {
+    json!([{
+        "id": user.id,
+        "type": "User",
+        "alternateId": user.login(),
+        "displayName": user.display_name(),
+        "detailEntry": null,
+    }])
+}
+
+fn client(origin: &Origin) -> Value {
+    json!({
+        "userAgent": {
+            "rawUserAgent": origin.agent.raw,
+            "os": origin.agent.os,
+            "browser": origin.agent.browser,
+        },
+        "zone": "null",
+        "device": origin.agent.device,
+        "id": null,
+        "ipAddress": origin.ip,
+        "geographicalContext": origin.place.geo_json(),
+    })
+}
+
+fn assemble(rng: &mut impl Rng, published: DateTime<Utc>, origin: &Origin, parts: Parts, request: Option<&str>) -> Value {
+    let request_id = request.map_or_else(|| request_id(rng), str::to_string);
+    let dt_hash = alnum(rng, 64).to_lowercase();
+    json!({
+        "uuid": uuid(rng),
+        "published": iso(published),
+        "eventType": parts.event_type,
+        "version": "0",
+        "severity": parts.severity,
+        "legacyEventType": parts.legacy,
+        "displayMessage": parts.message,
+        "actor": parts.actor,
+        "client": client(origin),
+        "device": null,
+        "authenticationContext": {
+            "authenticationProvider": parts.provider,
+            "credentialProvider": null,
+            "credentialType": parts.credential_type,
+            "issuer": null,
+            "interface": null,
+            "authenticationStep": 0,
+            "rootSessionId": parts.session,
+            "externalSessionId": parts.session.clone().unwrap_or_else(|| "unknown".into()),
+        },
+        "outcome": {"result": parts.result, "reason": parts.reason},
+        "target": parts.target,
+        "transaction": {"type": "WEB", "id": request_id, "detail": {}},
+        "debugContext": {
+            "debugData": {
+                "requestId": request_id,
+                "requestUri": parts.request_uri,
+                "url": format!("{}?", parts.request_uri),
+                "dtHash": dt_hash,
+                "threatSuspected": origin.threat.to_string(),
+            }
+        },
+        "request": {
+            "ipChain": [{
+                "ip": origin.ip,
+                "geographicalContext": origin.place.geo_json(),
+                "version": "V4",
+                "source": null,
+            }]
+        },
+        "securityContext": origin.isp.security_context(origin.is_proxy),
+    })
+}
+
+/// `user.account.lock`: too many failed sign-ins. The locked user is the actor; no target.
+pub(crate) fn account_lock(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin) -> Value {
+    let parts = Parts {
+        event_type: "user.account.lock",
+        severity: "DEBUG",
+        legacy: Some("core.user_auth.account_locked"),
+        message: "Max sign in attempts exceeded",
+        result: "FAILURE",
+        reason: Some("LOCKED_OUT"),
+        actor: user_actor(user),
+        target: Value::Null,
+        request_uri: "/idp/idx/identify".into(),
+        session: None,
+        credential_type: None,
+        provider: None,
+    };
+    assemble(rng, published, origin, parts, None)
+}
+
+/// `user.session.start` with the given outcome.
+pub(crate) fn sign_in(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin, kind: SignIn) -> Value {
+    let (severity, legacy, result, reason, uri) = match kind {
+        SignIn::Success => ("INFO", "core.user_auth.login_success", "SUCCESS", None, "/idp/idx/authenticators/poll"),
+        SignIn::BadPassword => ("WARN", "core.user_auth.login_failed", "FAILURE", Some("INVALID_CREDENTIALS"), "/idp/idx/challenge/answer"),
+        SignIn::LockedOut => ("WARN", "core.user_auth.login_failed.locked_out", "FAILURE", Some("LOCKED_OUT"), "/idp/idx/identify"),
+    };
+    let success = kind == SignIn::Success;
+    let target = if success {
+        json!([
+            {"id": okta_id(rng, "lae"), "type": "AuthenticatorEnrollment", "alternateId": "unknown", "displayName": "Password", "detailEntry": null},
+            {"id": "0oa1dashboard0000000", "type": "AppInstance", "alternateId": "Okta Dashboard", "displayName": "Okta Dashboard", "detailEntry": null}
+        ])
+    } else {
+        Value::Null
+    };
+    let parts = Parts {
+        event_type: "user.session.start",
+        severity,
+        legacy: Some(legacy),
+        message: "User login to Okta",
+        result,
+        reason,
+        actor: user_actor(user),
+        target,
+        request_uri: uri.into(),
+        session: success.then(|| format!("idx{}", alnum(rng, 22))),
+        credential_type: None,
+        provider: None,
+    };
+    assemble(rng, published, origin, parts, None)
+}
+
+/// `user.authentication.auth_via_mfa`: a successful second factor.
+pub(crate) fn mfa(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin) -> Value {
+    let factor = user.factors.iter().find(|f| f.status == "ACTIVE");
+    let (factor_id, name, method) = match factor {
+        Some(f) => (f.id.clone(), f.kind.display_name(), method_name(f.kind)),
+        None => (okta_id(rng, "pfd"), "Okta Verify", "Push"),
+    };
+    let parts = Parts {
+        event_type: "user.authentication.auth_via_mfa",
+        severity: "INFO",
+        legacy: Some("core.user.factor.attempt_success"),
+        message: "Authentication of user via MFA",
+        result: "SUCCESS",
+        reason: None,
+        actor: user_actor(user),
+        target: json!([{
+            "id": factor_id,
+            "type": "AuthenticatorEnrollment",
+            "alternateId": "unknown",
+            "displayName": name,
+            "detailEntry": {"methodTypeUsed": method},
+        }]),
+        request_uri: "/idp/idx/authenticators/poll".into(),
+        session: Some(format!("idx{}", alnum(rng, 22))),
+        credential_type: Some("OTP"),
+        provider: Some("FACTOR_PROVIDER"),
+    };
+    assemble(rng, published, origin, parts, None)
+}
+
+fn method_name(kind: FactorKind) -> &'static str {
+    match kind {
+        FactorKind::Push => "Push",
+        FactorKind::OktaTotp | FactorKind::GoogleTotp => "Time-based one-time password (TOTP)",
+        FactorKind::Sms => "SMS",
+        FactorKind::WebAuthn => "Security key or biometric authenticator",
+        FactorKind::Email => "Email",
+    }
+}
+
+/// `user.account.unlock`: Okta unlocked the account after the policy's auto-unlock period.
+/// System jobs have no client, so those fields are null as in real events.
+pub(crate) fn auto_unlock(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser) -> Value {
+    let job = request_id(rng);
+    json!({
+        "uuid": uuid(rng),
+        "published": iso(published),
+        "eventType": "user.account.unlock",
+        "version": "0",
+        "severity": "INFO",
+        "legacyEventType": "core.user.account.unlock",
+        "displayMessage": "Unlock user account",
+        "actor": {
+            "id": "0oa1oktasystem000000",
+            "type": "SystemPrincipal",
+            "alternateId": "system@okta.com",
+            "displayName": "Okta System",
+            "detailEntry": null,
+        },
+        "client": {
+            "userAgent": null,
+            "zone": null,
+            "device": null,
+            "id": null,
+            "ipAddress": null,
+            "geographicalContext": null,
+        },
+        "device": null,
+        "authenticationContext": {
+            "authenticationProvider": null,
+            "credentialProvider": null,
+            "credentialType": null,
+            "issuer": null,
+            "interface": null,
+            "authenticationStep": 0,
+            "externalSessionId": "unknown",
+        },
+        "outcome": {"result": "SUCCESS", "reason": null},
+        "target": user_target(user),
+        "transaction": {"type": "JOB", "id": job, "detail": {}},
+        "debugContext": {"debugData": {}},
+        "request": {"ipChain": []},
+        "securityContext": {"asNumber": null, "asOrg": null, "isp": null, "domain": null, "isProxy": null},
+    })
+}
+
+/// `user.account.unlock_by_admin`: the admin is the actor and the user the target;
+/// the transaction id is the API request's `X-Okta-Request-Id`.
+pub(crate) fn admin_unlock(
+    rng: &mut impl Rng,
+    published: DateTime<Utc>,
+    admin: &SimUser,
+    user: &SimUser,
+    origin: &Origin,
+    request_id: &str,
+) -> Value {
+    let parts = Parts {
+        event_type: "user.account.unlock_by_admin",
+        severity: "INFO",
+        legacy: Some("core.user.account.unlock_by_admin"),
+        message: "Unlock user account by admin",
+        result: "SUCCESS",
+        reason: None,
+        actor: user_actor(admin),
+        target: user_target(user),
+        request_uri: format!("/api/v1/users/{}/lifecycle/unlock", user.id),
+        session: None,
+        credential_type: None,
+        provider: None,
+    };
+    assemble(rng, published, origin, parts, Some(request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::filter::{Case, parse};
+    use crate::sim::org::Org;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
+
+    fn keys(v: &Value) -> Vec<&str> {
+        let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        k.sort_unstable();
+        k
+    }
+
+    #[test]
+    fn lock_event_has_the_sample_shape() {
+        let now = Utc::now();
+        let org = Org::generate(5, 20, now);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let user = &org.users[3];
+        let origin = Origin::usual(user, &mut rng);
+        let e = account_lock(&mut rng, now, user, &origin);
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/specs/samples/panther-user.account.lock.okta-shape.json"
+        );
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("{path}: {e}; ../shared must sit beside the repository"));
+        let sample: Value = serde_json::from_str(&text).unwrap();
+        for k in keys(&sample) {
+            assert!(e.get(k).is_some(), "missing {k}");
+        }
+        for obj in ["actor", "client", "outcome", "transaction", "securityContext"] {
+            for k in keys(&sample[obj]) {
+                assert!(e[obj].get(k).is_some(), "missing {obj}.{k}");
+            }
+        }
+        assert_eq!(e["actor"]["alternateId"], user.login());
+        assert_eq!(e["outcome"], json!({"result": "FAILURE", "reason": "LOCKED_OUT"}));
+        assert_eq!(e["target"], Value::Null);
+        assert_eq!(e["client"]["zone"], "null");
+        assert!(e["client"]["geographicalContext"]["postalCode"].is_string());
+        assert_eq!(e["debugContext"]["debugData"]["threatSuspected"], "false");
+        assert_eq!(e["transaction"]["id"], e["debugContext"]["debugData"]["requestId"]);
+        let published = e["published"].as_str().unwrap();
+        assert_eq!(published.len(), "2024-08-13T15:58:20.353Z".len());
+    }
+
+    #[test]
+    fn only_lockouts_match_the_lockout_filter() {
+        let now = Utc::now();
+        let org = Org::generate(6, 20, now);
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let user = &org.users[4];
+        let origin = Origin::usual(user, &mut rng);
+        let filter = parse(LOCKOUT).unwrap();
+        let lockouts = [
+            account_lock(&mut rng, now, user, &origin),
+            sign_in(&mut rng, now, user, &origin, SignIn::LockedOut),
+        ];
+        let noise = [
+            sign_in(&mut rng, now, user, &origin, SignIn::Success),
+            sign_in(&mut rng, now, user, &origin, SignIn::BadPassword),
+            mfa(&mut rng, now, user, &origin),
+            auto_unlock(&mut rng, now, user),
+            admin_unlock(&mut rng, now, &org.users[org.admin], user, &Origin::api_call(&org.users[org.admin], "test"), "req1"),
+        ];
+        assert!(lockouts.iter().all(|e| filter.matches(e, Case::Sensitive)));
+        assert!(noise.iter().all(|e| !filter.matches(e, Case::Sensitive)));
+    }
+
+    #[test]
+    fn attacker_events_come_from_abroad_and_are_flagged() {
+        let now = Utc::now();
+        let org = Org::generate(7, 5, now);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let origin = Origin::attacker(&crate::sim::network::ATTACKERS[0], &mut rng);
+        let e = account_lock(&mut rng, now, &org.users[1], &origin);
+        assert_eq!(e["client"]["ipAddress"], "203.0.113.17");
+        assert_ne!(e["client"]["geographicalContext"]["country"], "United States");
+        assert_eq!(e["debugContext"]["debugData"]["threatSuspected"], "true");
+        assert_eq!(e["request"]["ipChain"][0]["ip"], "203.0.113.17");
+    }
+}

@@ -1,0 +1,157 @@
+//! What every `/api/v1` request goes through before its handler: recording,
+//! injected faults, the SSWS token check and the rate limit; and what every
+//! answer carries: `X-Okta-Request-Id` and the `X-Rate-Limit-*` headers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+use super::RecordedRequest;
+use super::api_error::ApiError;
+use super::conn::Conn;
+use super::faults::FaultKind;
+use super::ids::request_id;
+use super::rate_limit::{Family, Quota};
+use super::state::{Shared, lock};
+
+/// The request id of the current request, for handlers that log events.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestId(pub String);
+
+pub(crate) fn is_api(path: &str) -> bool {
+    path == "/api/v1" || path.starts_with("/api/v1/")
+}
+
+pub(crate) async fn api_gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !is_api(&path) {
+        return next.run(req).await;
+    }
+    lock(&shared.requests).push(RecordedRequest {
+        method: req.method().to_string(),
+        path: path.clone(),
+        query: req.uri().query().map(str::to_string),
+    });
+    let request_id = request_id(&mut rand::rng());
+    let family = Family::of(req.method(), &path);
+    let fault = lock(&shared.faults).take(&path);
+    let peek = || lock(&shared.limiter).peek(family, Instant::now());
+    let (mut response, quota) = match fault {
+        Some(FaultKind::Drop) => {
+            if let Some(ConnectInfo(conn)) = req.extensions().get::<ConnectInfo<Conn>>() {
+                conn.kill();
+            }
+            // Never written: the connection is closed first.
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Some(FaultKind::Delay { millis }) => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            admit(&shared, req, next, family, &request_id).await
+        }
+        Some(FaultKind::Status { status }) => (ApiError::for_status(status_code(status)).into_response(), peek()),
+        Some(FaultKind::Html { status }) => (html_page(status_code(status)), peek()),
+        Some(FaultKind::Garbage) => (garbage(), peek()),
+        None => admit(&shared, req, next, family, &request_id).await,
+    };
+    set_headers(response.headers_mut(), &request_id, quota);
+    response
+}
+
+/// Token check, then the rate limit, then the handler.
+async fn admit(shared: &Shared, mut req: Request, next: Next, family: Family, request_id: &str) -> (Response, Quota) {
+    if !authorized(req.headers(), &shared.token) {
+        let quota = lock(&shared.limiter).peek(family, Instant::now());
+        return (ApiError::invalid_token().into_response(), quota);
+    }
+    let quota = lock(&shared.limiter).check(family, Instant::now());
+    if !quota.allowed {
+        return (ApiError::rate_limited().into_response(), quota);
+    }
+    req.extensions_mut().insert(RequestId(request_id.to_string()));
+    (next.run(req).await, quota)
+}
+
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .is_some_and(|(scheme, value)| scheme.eq_ignore_ascii_case("SSWS") && value.trim() == token)
+}
+
+fn set_headers(headers: &mut HeaderMap, request_id: &str, quota: Quota) {
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-okta-request-id", id);
+    }
+    headers.insert("x-rate-limit-limit", HeaderValue::from(quota.limit));
+    headers.insert("x-rate-limit-remaining", HeaderValue::from(quota.remaining));
+    // Epoch seconds, rounded up so a client waiting until then is past the reset.
+    let reset_ms = Utc::now().timestamp_millis() + i64::try_from(quota.reset_in.as_millis()).unwrap_or(i64::MAX / 2);
+    headers.insert("x-rate-limit-reset", HeaderValue::from((reset_ms + 999) / 1000));
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// What a proxy in front of the IdP sends when it fails.
+fn html_page(status: StatusCode) -> Response {
+    let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
+    let body = format!(
+        "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body><center><h1>{title}</h1></center><hr><center>nginx</center></body></html>\n"
+    );
+    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// A 200 whose JSON body is cut off mid-value.
+fn garbage() -> Response {
+    let body = r#"[{"uuid":"5b8e2c4a-1f0e-11ef-9a5b-0b9f6c1d2e3f","published":"2024-05-2"#;
+    (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_must_match_with_the_ssws_scheme() {
+        let mut h = HeaderMap::new();
+        assert!(!authorized(&h, "t0k"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("SSWS t0k"));
+        assert!(authorized(&h, "t0k"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("ssws t0k"));
+        assert!(authorized(&h, "t0k"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer t0k"));
+        assert!(!authorized(&h, "t0k"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("SSWS t0kX"));
+        assert!(!authorized(&h, "t0k"));
+    }
+
+    #[test]
+    fn reset_header_is_in_epoch_seconds_rounded_up() {
+        let mut h = HeaderMap::new();
+        let quota = Quota { allowed: true, limit: 120, remaining: 7, reset_in: Duration::from_secs(30) };
+        set_headers(&mut h, "abc", quota);
+        let reset: i64 = h["x-rate-limit-reset"].to_str().unwrap().parse().unwrap();
+        let now = Utc::now().timestamp();
+        assert!((now + 30..=now + 31).contains(&reset), "{reset} vs {now}");
+        assert_eq!(h["x-rate-limit-limit"], "120");
+        assert_eq!(h["x-rate-limit-remaining"], "7");
+        assert_eq!(h["x-okta-request-id"], "abc");
+    }
+
+    #[test]
+    fn fault_bodies_are_what_they_claim() {
+        let html = html_page(StatusCode::BAD_GATEWAY);
+        assert_eq!(html.status(), 502);
+        assert!(html.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert_eq!(status_code(9999), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(garbage().status(), 200);
+    }
+}

@@ -1,0 +1,140 @@
+//! An Okta-compatible simulator: a seeded organisation served over Okta's
+//! management API shapes (users, System Log, factors, groups, password
+//! policies), with realistic lockout traffic, rate limits and injectable
+//! faults. It backs `accessdesk sim`, `accessdesk demo` and the client tests.
+
+mod api_error;
+mod conn;
+mod control;
+mod error;
+mod events;
+mod factors;
+mod faults;
+pub mod filter;
+mod gate;
+mod groups;
+mod ids;
+mod log;
+mod log_query;
+mod names;
+mod network;
+mod org;
+mod poisson;
+mod policies;
+mod rate_limit;
+mod routes;
+mod server;
+mod state;
+mod traffic;
+mod user;
+mod users_query;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use error::SimError;
+pub use faults::{Fault, FaultKind};
+pub use server::{SimHandle, start};
+
+pub(crate) const DEFAULT_LOCKOUTS_PER_MINUTE: f64 = 6.0;
+
+/// How to run the simulator.
+#[derive(Clone)]
+pub struct SimConfig {
+    /// The API token clients must send as `Authorization: SSWS <token>`.
+    pub token: String,
+    pub seed: u64,
+    /// How many users to create (at least one: the admin who owns the token).
+    pub users: usize,
+    /// Average lockouts per minute; 0 turns the traffic generator off.
+    pub lockouts_per_minute: f64,
+    /// Expose the `/__sim/*` control endpoints.
+    pub control: bool,
+    /// Pre-seed about two hours of past events so a fresh dashboard is not empty.
+    pub history: bool,
+    pub rate_limits: RateBudgets,
+    /// Length of a rate-limit window (60 s like Okta; tests shorten it).
+    pub rate_limit_window: Duration,
+}
+
+impl SimConfig {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: token.into(),
+            seed: 42,
+            users: 500,
+            lockouts_per_minute: DEFAULT_LOCKOUTS_PER_MINUTE,
+            control: false,
+            history: true,
+            rate_limits: RateBudgets::default(),
+            rate_limit_window: Duration::from_secs(60),
+        }
+    }
+}
+
+// The token stays out of debug output and logs.
+impl std::fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("token", &"<redacted>")
+            .field("seed", &self.seed)
+            .field("users", &self.users)
+            .field("lockouts_per_minute", &self.lockouts_per_minute)
+            .field("control", &self.control)
+            .field("history", &self.history)
+            .field("rate_limits", &self.rate_limits)
+            .field("rate_limit_window", &self.rate_limit_window)
+            .finish()
+    }
+}
+
+/// Requests allowed per window for each of Okta's endpoint families
+/// (defaults: Okta's documented Workforce limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateBudgets {
+    /// `/api/v1/logs`
+    pub logs: u32,
+    /// `GET`/`POST /api/v1/users`
+    pub users_list: u32,
+    /// `GET /api/v1/users/{idOrLogin}`
+    pub user_get: u32,
+    /// `POST`/`PUT`/`DELETE /api/v1/users/{id}`
+    pub users_write: u32,
+    /// Everything else under `/api/v1`.
+    pub default: u32,
+}
+
+impl Default for RateBudgets {
+    fn default() -> Self {
+        Self {
+            logs: 120,
+            users_list: 600,
+            user_get: 2000,
+            users_write: 600,
+            default: 1200,
+        }
+    }
+}
+
+/// A lockout written on request (`SimHandle::lock_user`, `POST /__sim/lockouts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InjectedLockout {
+    /// The `user.account.lock` event's `uuid`.
+    pub uuid: String,
+    /// The event's `published` time (millisecond precision).
+    pub published: DateTime<Utc>,
+    pub user_id: String,
+    pub login: String,
+}
+
+/// One `/api/v1` request as the simulator received it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
+}

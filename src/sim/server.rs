@@ -1,0 +1,155 @@
+//! Starting the simulator and the handle that controls and stops it.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::conn::{Conn, SimListener};
+use super::faults::{Fault, FaultQueue};
+use super::org::Org;
+use super::rate_limit::RateLimiter;
+use super::routes::router;
+use super::state::{Shared, State, lock};
+use super::traffic::{self, Traffic};
+use super::user::Links;
+use super::{DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError};
+
+/// How far back `history` reaches.
+const HISTORY: chrono::Duration = chrono::Duration::hours(2);
+
+/// Binds `addr` (port 0 picks a free one), seeds the organisation and its
+/// history, and spawns the HTTP server and, when the rate is above zero, the
+/// traffic generator. Must be called inside a Tokio runtime.
+pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let now = Utc::now();
+    let mut state = State::new(Org::generate(config.seed, config.users, now), config.seed);
+    let rate = if config.lockouts_per_minute.is_finite() {
+        config.lockouts_per_minute.max(0.0)
+    } else {
+        0.0
+    };
+    // History uses the default mix when live traffic is off, so the past is never empty.
+    let traffic = (config.history || rate > 0.0).then(|| {
+        let history_rate = if rate > 0.0 { rate } else { DEFAULT_LOCKOUTS_PER_MINUTE };
+        let begin = if config.history { now - HISTORY } else { now };
+        let mut t = Traffic::new(history_rate, config.seed, begin);
+        t.run_until(&mut state, now);
+        t
+    });
+    let shared = Arc::new(Shared {
+        token: config.token.clone(),
+        control: config.control,
+        addr,
+        state: Mutex::new(state),
+        limiter: Mutex::new(RateLimiter::new(config.rate_limits, config.rate_limit_window)),
+        faults: Mutex::new(FaultQueue::default()),
+        requests: Mutex::new(Vec::new()),
+    });
+    let (stop, stopped) = watch::channel(false);
+    let app = router(shared.clone()).into_make_service_with_connect_info::<Conn>();
+    let mut on_stop = stopped.clone();
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = on_stop.changed().await;
+        };
+        if let Err(e) = axum::serve(SimListener(listener), app).with_graceful_shutdown(shutdown).await {
+            tracing::error!(error = %e, "sim: server stopped");
+        }
+    });
+    let generator = match traffic {
+        Some(t) if rate > 0.0 => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
+        _ => None,
+    };
+    tracing::info!(%addr, users = config.users, rate, "sim: listening");
+    Ok(SimHandle {
+        shared,
+        addr,
+        stop,
+        server: Some(server),
+        generator,
+    })
+}
+
+/// A running simulator. Dropping it stops the server and the generator.
+pub struct SimHandle {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: Option<JoinHandle<()>>,
+    generator: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        format!("http://{addr}")
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Locks the user (login or id) now and writes the `user.account.lock` event.
+    pub fn lock_user(&self, login: &str) -> Result<InjectedLockout, SimError> {
+        self.shared.lock_user(login)
+    }
+
+    /// Queues a fault for upcoming matching `/api/v1` requests.
+    pub fn inject_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Every `/api/v1` request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// The seeded logins, in creation order.
+    pub fn user_logins(&self) -> Vec<String> {
+        let state = lock(&self.shared.state);
+        state.org.users.iter().map(|u| u.login().to_string()).collect()
+    }
+
+    /// The user (by login or id) exactly as `GET /api/v1/users/{id}` returns it.
+    pub fn user_json(&self, login: &str) -> Option<Value> {
+        let state = lock(&self.shared.state);
+        let i = state.org.find(login)?;
+        Some(state.org.users[i].to_json(&self.base_url(), &state.org.type_id, Links::Lifecycle))
+    }
+
+    /// Stops the generator, then the server (waiting briefly for in-flight requests).
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(generator) = self.generator.take() {
+            generator.abort();
+            let _ = generator.await;
+        }
+        if let Some(mut server) = self.server.take() {
+            if tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err() {
+                server.abort();
+                let _ = server.await;
+            }
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for task in [self.generator.take(), self.server.take()].into_iter().flatten() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The simulator's mutable world (organisation, System Log, RNG) and the
+//! state shared with request handlers, plus the operations that change users
+//! and write the matching events.
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use super::api_error::ApiError;
+use super::events::{self, Origin, SignIn};
+use super::faults::FaultQueue;
+use super::ids::trunc_ms;
+use super::log::EventLog;
+use super::org::Org;
+use super::rate_limit::RateLimiter;
+use super::{InjectedLockout, RecordedRequest, SimError};
+use crate::model::UserStatus;
+
+/// A poisoned lock only means another request panicked; the data is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+pub(crate) struct Shared {
+    pub token: String,
+    pub control: bool,
+    pub addr: SocketAddr,
+    pub state: Mutex<State>,
+    pub limiter: Mutex<RateLimiter>,
+    pub faults: Mutex<FaultQueue>,
+    pub requests: Mutex<Vec<RecordedRequest>>,
+}
+
+impl Shared {
+    /// Locks the user (by login or id) now and writes the `user.account.lock` event.
+    pub fn lock_user(&self, key: &str) -> Result<InjectedLockout, SimError> {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        if !state.can_sign_in(user) {
+            return Err(SimError::NotLockable {
+                login: state.org.users[user].login().to_string(),
+                status: state.org.users[user].status.to_string(),
+            });
+        }
+        let origin = Origin::usual(&state.org.users[user], &mut state.rng);
+        let now = Utc::now();
+        Ok(state.lock_out(user, &origin, now, now))
+    }
+}
+
+pub(crate) struct State {
+    pub org: Org,
+    pub log: EventLog,
+    /// Ids and event details; seeded so history is reproducible.
+    pub rng: ChaCha8Rng,
+}
+
+impl State {
+    pub fn new(org: Org, seed: u64) -> State {
+        State {
+            org,
+            log: EventLog::default(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0E7E_4175),
+        }
+    }
+
+    fn append(&mut self, event: Value, published: DateTime<Utc>, persisted: DateTime<Utc>) {
+        self.log.append(event, published, persisted);
+    }
+
+    /// Whether the account can sign in at all (so it can be locked or fail a sign-in).
+    pub fn can_sign_in(&self, user: usize) -> bool {
+        matches!(
+            self.org.users[user].status,
+            UserStatus::Active | UserStatus::LockedOut | UserStatus::PasswordExpired | UserStatus::Recovery
+        )
+    }
+
+    /// Locks the account and writes `user.account.lock`, published at `at`.
+    pub fn lock_out(&mut self, user: usize, origin: &Origin, at: DateTime<Utc>, persisted: DateTime<Utc>) -> InjectedLockout {
+        let at = trunc_ms(at);
+        let u = &mut self.org.users[user];
+        u.set_status(UserStatus::LockedOut, at);
+        let event = events::account_lock(&mut self.rng, at, &self.org.users[user], origin);
+        let lockout = InjectedLockout {
+            uuid: event["uuid"].as_str().unwrap_or_default().to_string(),
+            published: at,
+            user_id: self.org.users[user].id.clone(),
+            login: self.org.users[user].login().to_string(),
+        };
+        self.append(event, at, persisted);
+        lockout
+    }
+
+    /// A sign-in attempt; success records `lastLogin`.
+    pub fn sign_in(&mut self, user: usize, origin: &Origin, kind: SignIn, at: DateTime<Utc>, persisted: DateTime<Utc>) {
+        let at = trunc_ms(at);
+        if kind == SignIn::Success {
+            self.org.users[user].last_login = Some(at);
+        }
+        let event = events::sign_in(&mut self.rng, at, &self.org.users[user], origin, kind);
+        self.append(event, at, persisted);
+    }
+
+    pub fn mfa(&mut self, user: usize, origin: &Origin, at: DateTime<Utc>, persisted: DateTime<Utc>) {
+        let at = trunc_ms(at);
+        let event = events::mfa(&mut self.rng, at, &self.org.users[user], origin);
+        self.append(event, at, persisted);
+    }
+
+    /// Okta's own unlock after the policy's auto-unlock period.
+    pub fn auto_unlock(&mut self, user: usize, at: DateTime<Utc>) {
+        let at = trunc_ms(at);
+        self.org.users[user].set_status(UserStatus::Active, at);
+        let event = events::auto_unlock(&mut self.rng, at, &self.org.users[user]);
+        self.append(event, at, at);
+    }
+
+    /// `POST /lifecycle/unlock` by the token's admin: only a LOCKED_OUT user can be unlocked.
+    pub fn admin_unlock(&mut self, user: usize, request_id: &str, user_agent: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if self.org.users[user].status != UserStatus::LockedOut {
+            return Err(ApiError::unlock_not_allowed());
+        }
+        let at = trunc_ms(now);
+        self.org.users[user].set_status(UserStatus::Active, at);
+        let admin = &self.org.users[self.org.admin];
+        let origin = Origin::api_call(admin, user_agent);
+        let event = events::admin_unlock(&mut self.rng, at, admin, &self.org.users[user], &origin, request_id);
+        self.append(event, at, at);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::filter::{Case, parse};
+
+    #[test]
+    fn lock_then_admin_unlock_updates_user_and_log() {
+        let now = Utc::now();
+        let mut state = State::new(Org::generate(3, 30, now), 3);
+        let u = (0..30).find(|&i| state.org.users[i].status == UserStatus::Active && i != state.org.admin).unwrap();
+        let origin = Origin::usual(&state.org.users[u], &mut state.rng);
+        let lockout = state.lock_out(u, &origin, now, now);
+        assert_eq!(state.org.users[u].status, UserStatus::LockedOut);
+        assert_eq!(state.org.users[u].status_changed, Some(trunc_ms(now)));
+        assert_eq!(lockout.user_id, state.org.users[u].id);
+        let event = &state.log.all()[0].event;
+        assert_eq!(event["uuid"], lockout.uuid.as_str());
+        assert_eq!(event["published"], crate::sim::ids::iso(lockout.published));
+
+        state.admin_unlock(u, "reqABC", "accessdesk/0.1", now).unwrap();
+        assert_eq!(state.org.users[u].status, UserStatus::Active);
+        let unlock = &state.log.all()[1].event;
+        assert_eq!(unlock["eventType"], "user.account.unlock_by_admin");
+        assert_eq!(unlock["target"][0]["id"], state.org.users[u].id.as_str());
+        assert_eq!(unlock["transaction"]["id"], "reqABC");
+        assert_eq!(unlock["client"]["userAgent"]["rawUserAgent"], "accessdesk/0.1");
+        let again = state.admin_unlock(u, "reqDEF", "x", now).unwrap_err();
+        assert_eq!((again.status.as_u16(), again.code), (403, "E0000032"));
+
+        let filter = parse(r#"eventType eq "user.account.lock""#).unwrap();
+        let locks = state.log.all().iter().filter(|e| filter.matches(&e.event, Case::Sensitive)).count();
+        assert_eq!(locks, 1);
+    }
+}

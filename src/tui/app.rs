@@ -1,0 +1,539 @@
+//! The dashboard's state and its one way to change: [`App::update`]. No I/O and no clock reads:
+//! time comes in with [`Msg::Tick`], work goes out as [`Effect`]s.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event, KeyEvent};
+use std::collections::{HashMap, HashSet};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::keymap::{self, Action, Context};
+use super::msg::Msg;
+use super::options::DashboardOptions;
+use super::view;
+use crate::model::{Lockout, User};
+use crate::policy::{Burst, detect_bursts};
+use crate::services::{FeedEvent, PollHealth};
+
+/// How many lockouts the feed keeps (the newest).
+pub const FEED_CAPACITY: usize = 10_000;
+
+/// What `update` asks the loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Fetch this user (id or login) and answer with [`Msg::UserLoaded`].
+    LoadUser(String),
+    Quit,
+}
+
+/// A cached user lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserState {
+    Loading,
+    Loaded(Box<User>),
+    /// The error, phrased for a person.
+    Failed(String),
+}
+
+/// The key a lockout's user is fetched and cached under: the IdP's id, else the login.
+pub fn user_key(lockout: &Lockout) -> &str {
+    lockout.user_id.as_deref().unwrap_or(&lockout.login)
+}
+
+fn repeat_key(lockout: &Lockout) -> String {
+    lockout.login.to_lowercase()
+}
+
+/// One lockout in the feed, with the lower-cased text the filter searches.
+#[derive(Debug)]
+struct Entry {
+    lockout: Lockout,
+    haystack: String,
+}
+
+impl Entry {
+    fn new(lockout: Lockout) -> Self {
+        let l = &lockout;
+        let fields = [
+            Some(l.login.as_str()),
+            l.display_name.as_deref(),
+            l.ip.as_deref(),
+            l.city.as_deref(),
+            l.state.as_deref(),
+            l.country.as_deref(),
+            Some(l.reason.as_str()),
+        ];
+        // A separator no one types, so a match never spans two fields.
+        let haystack = fields
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\u{1f}")
+            .to_lowercase();
+        Self { lockout, haystack }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InputMode {
+    Feed,
+    Filter,
+}
+
+/// The first row to show so that `selected` is visible in a window of `rows` rows over `len`
+/// rows, moving `offset` as little as possible.
+pub fn scroll_offset(selected: usize, offset: usize, len: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let mut offset = offset.min(len.saturating_sub(rows));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + rows {
+        offset = selected + 1 - rows;
+    }
+    offset
+}
+
+/// All dashboard state.
+#[derive(Debug)]
+pub struct App {
+    pub options: DashboardOptions,
+    /// The injected clock: set by [`Msg::Tick`].
+    pub now: DateTime<Utc>,
+    started_at: DateTime<Utc>,
+    capacity: usize,
+    /// Oldest first, sorted by `published`; the screen shows it newest first.
+    entries: Vec<Entry>,
+    uuids: HashSet<String>,
+    /// Lockouts in the feed per lower-cased login.
+    repeats: HashMap<String, usize>,
+    /// With a filter: indices into `entries` of the matching lockouts, newest first.
+    matches: Option<Vec<usize>>,
+    /// Row on screen (0 = newest shown).
+    selected: usize,
+    offset: usize,
+    detail_open: bool,
+    help_open: bool,
+    mode: InputMode,
+    filter: Input,
+    health: PollHealth,
+    polled: bool,
+    feed_closed: bool,
+    users: HashMap<String, UserState>,
+    bursts: Vec<Burst>,
+    size: (u16, u16),
+    dirty: bool,
+}
+
+impl App {
+    /// A dashboard that started at `now` and keeps the newest [`FEED_CAPACITY`] lockouts.
+    pub fn new(options: DashboardOptions, now: DateTime<Utc>) -> Self {
+        Self::with_capacity(options, now, FEED_CAPACITY)
+    }
+
+    /// Like [`App::new`], keeping the newest `capacity` lockouts (at least one).
+    pub fn with_capacity(options: DashboardOptions, now: DateTime<Utc>, capacity: usize) -> Self {
+        let health = PollHealth::new(options.poll_interval);
+        Self {
+            options,
+            now,
+            started_at: now,
+            capacity: capacity.max(1),
+            entries: Vec::new(),
+            uuids: HashSet::new(),
+            repeats: HashMap::new(),
+            matches: None,
+            selected: 0,
+            offset: 0,
+            detail_open: false,
+            help_open: false,
+            mode: InputMode::Feed,
+            filter: Input::default(),
+            health,
+            polled: false,
+            feed_closed: false,
+            users: HashMap::new(),
+            bursts: Vec::new(),
+            size: (80, 24),
+            dirty: true,
+        }
+    }
+
+    /// Apply one message; returns the work the loop must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match msg {
+            Msg::Key(key) => self.on_key(key, &mut effects),
+            Msg::Resize { width, height } => {
+                self.size = (width, height);
+                self.scroll_into_view();
+                self.dirty = true;
+            }
+            Msg::Tick(now) => {
+                self.now = now;
+                self.refresh_bursts();
+                self.scroll_into_view();
+                // Relative times ("12s ago") change every second.
+                self.dirty = true;
+            }
+            Msg::Feed(event) => self.on_feed(event, &mut effects),
+            Msg::FeedClosed => {
+                self.feed_closed = true;
+                self.dirty = true;
+            }
+            Msg::UserLoaded { user_id, result } => {
+                let state = match result {
+                    Ok(user) => UserState::Loaded(Box::new(user)),
+                    Err(message) => UserState::Failed(message),
+                };
+                self.users.insert(user_id, state);
+                self.dirty = true;
+            }
+            Msg::Quit => effects.push(Effect::Quit),
+        }
+        effects
+    }
+
+    fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        let Some(action) = keymap::lookup(self.context(), &key) else {
+            return;
+        };
+        self.dirty = true;
+        let page = self.page_rows();
+        match action {
+            Action::Up => self.select(self.selected.saturating_sub(1), effects),
+            Action::Down => self.select(self.selected.saturating_add(1), effects),
+            Action::PageUp => self.select(self.selected.saturating_sub(page), effects),
+            Action::PageDown => self.select(self.selected.saturating_add(page), effects),
+            Action::Top => self.select(0, effects),
+            Action::Bottom => self.select(self.len().saturating_sub(1), effects),
+            Action::ToggleDetail => {
+                self.detail_open = !self.detail_open;
+                self.scroll_into_view();
+                self.request_selected_user(effects);
+            }
+            Action::ReloadUser => {
+                if let Some(key) = self.selected_lockout().map(|l| user_key(l).to_string())
+                    && self.users.get(&key) != Some(&UserState::Loading)
+                {
+                    self.users.insert(key.clone(), UserState::Loading);
+                    effects.push(Effect::LoadUser(key));
+                    self.detail_open = true;
+                    self.scroll_into_view();
+                }
+            }
+            Action::StartFilter => self.mode = InputMode::Filter,
+            Action::KeepFilter => self.mode = InputMode::Feed,
+            Action::ClearFilter => {
+                self.mode = InputMode::Feed;
+                self.clear_filter(effects);
+            }
+            Action::EditFilter => {
+                let changed = self.filter.handle_event(&Event::Key(key));
+                if changed.is_some_and(|c| c.value) {
+                    self.refilter_keeping_selection(effects);
+                }
+            }
+            Action::ShowHelp => self.help_open = true,
+            Action::CloseHelp => self.help_open = false,
+            Action::CloseOverlay => {
+                if self.detail_open {
+                    self.detail_open = false;
+                    self.scroll_into_view();
+                } else if self.filter().is_some() {
+                    self.clear_filter(effects);
+                }
+            }
+            Action::Quit => effects.push(Effect::Quit),
+        }
+    }
+
+    fn on_feed(&mut self, event: FeedEvent, effects: &mut Vec<Effect>) {
+        let (lockouts, health) = match event {
+            FeedEvent::Lockouts { lockouts, health } => (lockouts, health),
+            FeedEvent::Failed { health } => (Vec::new(), health),
+        };
+        self.health = health;
+        self.polled = true;
+        self.dirty = true;
+        if !lockouts.is_empty() {
+            let anchor = self.anchor();
+            if self.insert(lockouts) {
+                self.refilter();
+                self.refresh_bursts();
+                self.reselect(anchor, effects);
+                return;
+            }
+        }
+        self.refresh_bursts();
+        self.scroll_into_view();
+    }
+
+    /// Add new lockouts (skipping known uuids), keep the feed sorted and bounded.
+    /// Returns whether anything was added.
+    fn insert(&mut self, lockouts: Vec<Lockout>) -> bool {
+        let mut added = false;
+        let mut unsorted = false;
+        for lockout in lockouts {
+            if !self.uuids.insert(lockout.uuid.clone()) {
+                continue;
+            }
+            *self.repeats.entry(repeat_key(&lockout)).or_insert(0) += 1;
+            unsorted |= self
+                .entries
+                .last()
+                .is_some_and(|last| last.lockout.published > lockout.published);
+            self.entries.push(Entry::new(lockout));
+            added = true;
+        }
+        if unsorted {
+            // Stable: lockouts published at the same instant keep their arrival order.
+            self.entries.sort_by_key(|e| e.lockout.published);
+        }
+        if self.entries.len() > self.capacity {
+            let excess = self.entries.len() - self.capacity;
+            for evicted in self.entries.drain(..excess) {
+                self.uuids.remove(&evicted.lockout.uuid);
+                let key = repeat_key(&evicted.lockout);
+                if let Some(count) = self.repeats.get_mut(&key) {
+                    *count -= 1;
+                    if *count == 0 {
+                        self.repeats.remove(&key);
+                    }
+                }
+            }
+        }
+        added
+    }
+
+    /// The lockout the selection should stay on across a change, if any. At the top with the
+    /// detail closed the selection follows the newest lockout instead (the wall-screen case).
+    fn anchor(&self) -> Option<String> {
+        if self.selected == 0 && !self.detail_open {
+            return None;
+        }
+        self.selected_lockout().map(|l| l.uuid.clone())
+    }
+
+    fn reselect(&mut self, anchor: Option<String>, effects: &mut Vec<Effect>) {
+        let row = match anchor {
+            Some(uuid) => self.row_of(&uuid).unwrap_or(self.selected),
+            None => 0,
+        };
+        self.select(row, effects);
+    }
+
+    fn row_of(&self, uuid: &str) -> Option<usize> {
+        match &self.matches {
+            Some(matches) => matches
+                .iter()
+                .position(|&i| self.entries[i].lockout.uuid == uuid),
+            None => self
+                .entries
+                .iter()
+                .rposition(|e| e.lockout.uuid == uuid)
+                .map(|i| self.entries.len() - 1 - i),
+        }
+    }
+
+    fn refilter(&mut self) {
+        let matches = self.filter().map(|needle| {
+            let needle = needle.to_lowercase();
+            self.entries
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(_, e)| e.haystack.contains(&needle))
+                .map(|(i, _)| i)
+                .collect()
+        });
+        self.matches = matches;
+    }
+
+    fn refilter_keeping_selection(&mut self, effects: &mut Vec<Effect>) {
+        let anchor = self.anchor();
+        self.refilter();
+        let row = anchor.and_then(|uuid| self.row_of(&uuid)).unwrap_or(0);
+        self.select(row, effects);
+    }
+
+    fn clear_filter(&mut self, effects: &mut Vec<Effect>) {
+        if self.filter.value().is_empty() {
+            return;
+        }
+        self.filter.reset();
+        self.refilter_keeping_selection(effects);
+    }
+
+    fn refresh_bursts(&mut self) {
+        let horizon = self.options.bursts.horizon(self.now);
+        let start = self
+            .entries
+            .partition_point(|e| e.lockout.published < horizon);
+        self.bursts = detect_bursts(
+            self.entries[start..].iter().map(|e| &e.lockout),
+            self.now,
+            &self.options.bursts,
+        );
+    }
+
+    fn select(&mut self, row: usize, effects: &mut Vec<Effect>) {
+        self.selected = row.min(self.len().saturating_sub(1));
+        self.scroll_into_view();
+        self.request_selected_user(effects);
+    }
+
+    fn scroll_into_view(&mut self) {
+        self.offset = scroll_offset(self.selected, self.offset, self.len(), self.page_rows());
+    }
+
+    /// With the detail open, make sure the selected lockout's user is cached or on its way.
+    fn request_selected_user(&mut self, effects: &mut Vec<Effect>) {
+        if !self.detail_open {
+            return;
+        }
+        let Some(key) = self.selected_lockout().map(|l| user_key(l).to_string()) else {
+            return;
+        };
+        if !self.users.contains_key(&key) {
+            self.users.insert(key.clone(), UserState::Loading);
+            effects.push(Effect::LoadUser(key));
+        }
+    }
+
+    /// Table rows that fit on screen now.
+    pub fn page_rows(&self) -> usize {
+        view::feed_rows(self)
+    }
+
+    // ---- read access for the view and for tests ----
+
+    /// Which bindings apply now.
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            Context::Help
+        } else if self.mode == InputMode::Filter {
+            Context::Filter
+        } else {
+            Context::Feed
+        }
+    }
+
+    /// Rows shown (after the filter).
+    pub fn len(&self) -> usize {
+        self.matches
+            .as_ref()
+            .map_or(self.entries.len(), |matches| matches.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Lockouts held, filter or not.
+    pub fn total(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The lockout on screen row `row` (0 = newest shown).
+    pub fn row(&self, row: usize) -> Option<&Lockout> {
+        let index = match &self.matches {
+            Some(matches) => *matches.get(row)?,
+            None => self.entries.len().checked_sub(row + 1)?,
+        };
+        Some(&self.entries[index].lockout)
+    }
+
+    /// Up to `count` rows from `start`, newest first; only these are ever touched by drawing.
+    pub fn rows(&self, start: usize, count: usize) -> impl Iterator<Item = &Lockout> {
+        (start..start.saturating_add(count).min(self.len())).filter_map(|row| self.row(row))
+    }
+
+    /// The selected row, when there is one.
+    pub fn selected(&self) -> Option<usize> {
+        (!self.is_empty()).then_some(self.selected)
+    }
+
+    pub fn selected_lockout(&self) -> Option<&Lockout> {
+        self.row(self.selected)
+    }
+
+    /// The first row on screen.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// How many lockouts in the feed are for this lockout's login.
+    pub fn repeats(&self, lockout: &Lockout) -> usize {
+        self.repeats
+            .get(&repeat_key(lockout))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The filter in force (trimmed), if any.
+    pub fn filter(&self) -> Option<&str> {
+        Some(self.filter.value().trim()).filter(|f| !f.is_empty())
+    }
+
+    pub fn filter_input(&self) -> &Input {
+        &self.filter
+    }
+
+    pub fn is_editing_filter(&self) -> bool {
+        self.mode == InputMode::Filter
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+
+    pub fn detail_open(&self) -> bool {
+        self.detail_open
+    }
+
+    /// The poller's latest health (its configured interval until the first report).
+    pub fn health(&self) -> &PollHealth {
+        &self.health
+    }
+
+    /// Whether the poller has reported at least once.
+    pub fn has_polled(&self) -> bool {
+        self.polled
+    }
+
+    pub fn feed_closed(&self) -> bool {
+        self.feed_closed
+    }
+
+    /// The cached state of a lockout's user.
+    pub fn user(&self, lockout: &Lockout) -> Option<&UserState> {
+        self.users.get(user_key(lockout))
+    }
+
+    /// Bursts active at `now`.
+    pub fn bursts(&self) -> &[Burst] {
+        &self.bursts
+    }
+
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.started_at
+    }
+
+    /// The terminal size last reported with [`Msg::Resize`].
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    /// Whether something changed since the last [`App::take_dirty`].
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Whether to redraw; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+}
+
+#[cfg(test)]
+mod tests;

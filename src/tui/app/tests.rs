@@ -1,0 +1,600 @@
+use super::*;
+use crate::model::{LockoutKind, UserStatus};
+use crate::policy::BurstRules;
+use chrono::{TimeDelta, TimeZone};
+use crossterm::event::{KeyCode, KeyModifiers};
+use proptest::prelude::*;
+use std::time::Duration;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap()
+}
+
+fn lockout(n: u32, login: &str, secs_after_t0: i64) -> Lockout {
+    let published = t0() + TimeDelta::seconds(secs_after_t0);
+    Lockout {
+        uuid: format!("uuid-{n}"),
+        published,
+        detected_at: published + TimeDelta::seconds(1),
+        kind: LockoutKind::AccountLocked,
+        event_type: "user.account.lock".into(),
+        reason: "Max sign in attempts exceeded".into(),
+        user_id: Some(format!("00u-{}", login.to_lowercase())),
+        login: login.into(),
+        display_name: None,
+        ip: Some(format!("198.51.100.{n}")),
+        city: Some("Lyon".into()),
+        state: None,
+        country: Some("France".into()),
+        browser: Some("Firefox".into()),
+        os: Some("Linux".into()),
+        raw_user_agent: None,
+        request_id: Some(format!("req-{n}")),
+    }
+}
+
+fn health() -> PollHealth {
+    let mut health = PollHealth::new(Duration::from_secs(30));
+    health.last_success = Some(t0());
+    health
+}
+
+/// An hour after the lockouts, so no burst banner changes the layout.
+fn app() -> App {
+    let mut app = App::new(DashboardOptions::default(), t0() + TimeDelta::hours(1));
+    app.update(Msg::Resize {
+        width: 120,
+        height: 35,
+    });
+    app
+}
+
+fn feed(app: &mut App, lockouts: Vec<Lockout>) -> Vec<Effect> {
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: health(),
+    }))
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn uuids(app: &App) -> Vec<String> {
+    app.rows(0, app.len()).map(|l| l.uuid.clone()).collect()
+}
+
+fn selected_uuid(app: &App) -> Option<String> {
+    app.selected_lockout().map(|l| l.uuid.clone())
+}
+
+fn loaded(login: &str) -> User {
+    User {
+        id: format!("00u-{login}"),
+        status: UserStatus::LockedOut,
+        login: login.into(),
+        email: Some(login.into()),
+        first_name: None,
+        last_name: None,
+        display_name: None,
+        department: None,
+        title: None,
+        user_type: None,
+        manager: None,
+        manager_id: None,
+        contract_end_date: None,
+        created: None,
+        status_changed: None,
+        last_login: None,
+        password_changed: None,
+    }
+}
+
+/// Three lockouts: uuid-1 (oldest, alice), uuid-2 (bob), uuid-3 (newest, alice).
+fn three() -> App {
+    let mut app = app();
+    feed(
+        &mut app,
+        vec![
+            lockout(1, "alice@example.com", 10),
+            lockout(2, "bob@example.com", 20),
+            lockout(3, "alice@example.com", 30),
+        ],
+    );
+    app
+}
+
+// ---- the feed ----
+
+#[test]
+fn feed_is_newest_first_even_when_a_batch_is_out_of_order() {
+    let mut app = three();
+    assert_eq!(uuids(&app), ["uuid-3", "uuid-2", "uuid-1"]);
+    feed(
+        &mut app,
+        vec![lockout(4, "carol@example.com", 15), lockout(5, "dan@example.com", 40)],
+    );
+    assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4", "uuid-1"]);
+    assert_eq!(app.total(), 5);
+}
+
+#[test]
+fn duplicate_uuids_are_dropped_within_and_across_batches() {
+    let mut app = three();
+    feed(
+        &mut app,
+        vec![
+            lockout(2, "bob@example.com", 20),
+            lockout(6, "erin@example.com", 50),
+            lockout(6, "erin@example.com", 50),
+        ],
+    );
+    assert_eq!(uuids(&app), ["uuid-6", "uuid-3", "uuid-2", "uuid-1"]);
+    let bob = app.row(2).unwrap().clone();
+    assert_eq!(app.repeats(&bob), 1);
+}
+
+#[test]
+fn feed_keeps_only_the_newest_up_to_its_capacity() {
+    let mut app = App::with_capacity(DashboardOptions::default(), t0(), 3);
+    feed(
+        &mut app,
+        (1..=5)
+            .map(|n| lockout(n, "alice@example.com", i64::from(n)))
+            .collect(),
+    );
+    assert_eq!(uuids(&app), ["uuid-5", "uuid-4", "uuid-3"]);
+    let newest = app.row(0).unwrap().clone();
+    assert_eq!(app.repeats(&newest), 3, "evicted lockouts no longer count");
+}
+
+#[test]
+fn repeats_count_lockouts_per_login_case_insensitively() {
+    let mut app = three();
+    feed(&mut app, vec![lockout(7, "ALICE@example.com", 60)]);
+    let newest = app.row(0).unwrap().clone();
+    let bob = app.row(2).unwrap().clone();
+    assert_eq!(app.repeats(&newest), 3);
+    assert_eq!(app.repeats(&bob), 1);
+}
+
+#[test]
+fn failed_polls_update_health_and_a_closed_feed_is_remembered() {
+    let mut app = three();
+    assert!(app.has_polled());
+    let mut failing = health();
+    failing.consecutive_errors = 2;
+    failing.last_error = Some("network error: timed out — check the network".into());
+    app.update(Msg::Feed(FeedEvent::Failed {
+        health: failing.clone(),
+    }));
+    assert_eq!(app.health(), &failing);
+    assert_eq!(app.total(), 3, "a failed poll keeps the feed");
+    assert!(!app.feed_closed());
+    app.update(Msg::FeedClosed);
+    assert!(app.feed_closed());
+}
+
+// ---- navigation ----
+
+#[test]
+fn arrows_and_vi_keys_move_within_bounds() {
+    let mut app = three();
+    assert_eq!(app.selected(), Some(0));
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.selected(), Some(0), "already at the top");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected(), Some(2));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected(), Some(2), "already at the bottom");
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.selected(), Some(1));
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.selected(), Some(0));
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)));
+    assert_eq!(app.selected(), Some(2));
+}
+
+#[test]
+fn an_empty_feed_has_no_selection_and_keys_are_harmless() {
+    let mut app = app();
+    for code in [KeyCode::Down, KeyCode::PageDown, KeyCode::End, KeyCode::Up] {
+        assert!(press(&mut app, code).is_empty());
+    }
+    assert_eq!(app.selected(), None);
+    assert_eq!(app.selected_lockout(), None);
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "nothing to load");
+}
+
+#[test]
+fn page_keys_move_by_a_screenful_and_scroll_the_view() {
+    let mut app = app();
+    feed(
+        &mut app,
+        (0..100).map(|n| lockout(n, "u@example.com", i64::from(n))).collect(),
+    );
+    // 35 lines: title 1, status 2, table borders and header 3 → 29 rows.
+    let page = app.page_rows();
+    assert_eq!(page, 29);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected(), Some(29));
+    assert_eq!(app.offset(), 1, "the selection is the last visible row");
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected(), Some(99));
+    assert_eq!(app.offset(), 71);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.selected(), Some(70));
+    assert_eq!(app.offset(), 70);
+    press(&mut app, KeyCode::Home);
+    assert_eq!((app.selected(), app.offset()), (Some(0), 0));
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut app = app();
+    feed(
+        &mut app,
+        (0..50).map(|n| lockout(n, "u@example.com", i64::from(n))).collect(),
+    );
+    press(&mut app, KeyCode::End);
+    app.update(Msg::Resize {
+        width: 80,
+        height: 10,
+    });
+    let rows = app.page_rows();
+    assert_eq!(rows, 4);
+    assert_eq!(app.offset(), 49 + 1 - rows);
+}
+
+#[test]
+fn at_the_top_the_selection_follows_new_arrivals() {
+    let mut app = three();
+    feed(&mut app, vec![lockout(8, "frank@example.com", 70)]);
+    assert_eq!(app.selected(), Some(0));
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-8"));
+}
+
+#[test]
+fn a_moved_selection_stays_on_its_lockout_when_new_ones_arrive() {
+    let mut app = three();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
+    feed(
+        &mut app,
+        vec![lockout(8, "frank@example.com", 70), lockout(9, "gina@example.com", 80)],
+    );
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
+    assert_eq!(app.selected(), Some(3));
+}
+
+// ---- filter ----
+
+#[test]
+fn filter_matches_login_name_ip_city_and_reason_case_insensitively() {
+    let mut app = three();
+    let mut special = lockout(4, "dave@example.com", 40);
+    special.display_name = Some("Dave Moscowitz".into());
+    special.ip = Some("203.0.113.9".into());
+    special.city = Some("Kazan".into());
+    special.reason = "Account locked by admin".into();
+    feed(&mut app, vec![special]);
+
+    let cases = [
+        ("BOB", vec!["uuid-2"]),
+        ("moscow", vec!["uuid-4"]),
+        ("203.0.113", vec!["uuid-4"]),
+        ("kazan", vec!["uuid-4"]),
+        ("by admin", vec!["uuid-4"]),
+        ("lyon", vec!["uuid-3", "uuid-2", "uuid-1"]),
+        ("alice", vec!["uuid-3", "uuid-1"]),
+        ("nobody", vec![]),
+    ];
+    for (text, expected) in cases {
+        press(&mut app, KeyCode::Char('/'));
+        assert!(app.is_editing_filter());
+        type_text(&mut app, text);
+        assert_eq!(uuids(&app), expected, "filter {text:?}");
+        assert_eq!(app.len(), expected.len());
+        assert_eq!(app.total(), 4);
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.filter(), None);
+        assert_eq!(app.len(), 4);
+    }
+}
+
+#[test]
+fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "alice");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.is_editing_filter());
+    assert_eq!(app.filter(), Some("alice"));
+    assert_eq!(uuids(&app), ["uuid-3", "uuid-1"]);
+
+    // New lockouts are filtered too.
+    feed(
+        &mut app,
+        vec![lockout(10, "bob@example.com", 90), lockout(11, "Alice@example.com", 95)],
+    );
+    assert_eq!(uuids(&app), ["uuid-11", "uuid-3", "uuid-1"]);
+    assert_eq!(app.total(), 5);
+
+    // Keys now move within the matches.
+    press(&mut app, KeyCode::End);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-1"));
+
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None);
+    assert_eq!(app.len(), 5);
+    assert_eq!(
+        selected_uuid(&app).as_deref(),
+        Some("uuid-1"),
+        "clearing keeps the selected lockout"
+    );
+}
+
+#[test]
+fn typing_q_in_the_filter_types_it_and_backspace_edits() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    assert!(press(&mut app, KeyCode::Char('q')).is_empty());
+    assert_eq!(app.filter(), Some("q"));
+    assert!(app.is_empty());
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.filter(), None);
+    assert_eq!(app.len(), 3);
+    let quit = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(quit, vec![Effect::Quit], "Ctrl-C quits even while typing");
+}
+
+#[test]
+fn a_whitespace_filter_is_no_filter() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "  ");
+    assert_eq!(app.filter(), None);
+    assert_eq!(app.len(), 3);
+}
+
+// ---- detail and the user cache ----
+
+#[test]
+fn users_load_only_with_the_detail_open_and_once_per_user() {
+    let mut app = three();
+    assert!(press(&mut app, KeyCode::Down).is_empty(), "detail closed");
+    assert!(press(&mut app, KeyCode::Up).is_empty());
+
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::LoadUser("00u-alice@example.com".into())]
+    );
+    assert!(app.detail_open());
+    assert_eq!(
+        app.user(app.selected_lockout().unwrap()),
+        Some(&UserState::Loading)
+    );
+    assert_eq!(
+        press(&mut app, KeyCode::Down),
+        vec![Effect::LoadUser("00u-bob@example.com".into())]
+    );
+    assert!(
+        press(&mut app, KeyCode::Down).is_empty(),
+        "alice is already loading"
+    );
+    assert!(press(&mut app, KeyCode::Up).is_empty(), "bob is loading");
+}
+
+#[test]
+fn a_loaded_user_is_a_cache_hit() {
+    let mut app = three();
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::UserLoaded {
+        user_id: "00u-alice@example.com".into(),
+        result: Ok(loaded("alice@example.com")),
+    });
+    let selected = app.selected_lockout().unwrap().clone();
+    assert!(matches!(
+        app.user(&selected),
+        Some(UserState::Loaded(user)) if user.login == "alice@example.com"
+    ));
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.detail_open());
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "cached");
+    press(&mut app, KeyCode::End);
+    assert!(app.user(app.selected_lockout().unwrap()).is_some());
+}
+
+#[test]
+fn a_failed_load_is_kept_until_the_agent_reloads() {
+    let mut app = three();
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::UserLoaded {
+        user_id: "00u-alice@example.com".into(),
+        result: Err("network error: refused — check the network and the org URL".into()),
+    });
+    let selected = app.selected_lockout().unwrap().clone();
+    assert!(matches!(app.user(&selected), Some(UserState::Failed(e)) if e.contains("refused")));
+    press(&mut app, KeyCode::Down);
+    assert!(press(&mut app, KeyCode::Up).is_empty(), "failure cached");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('r')),
+        vec![Effect::LoadUser("00u-alice@example.com".into())]
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('r')).is_empty(),
+        "no second request while loading"
+    );
+}
+
+#[test]
+fn the_login_is_the_key_when_the_event_has_no_user_id() {
+    let mut app = app();
+    let mut anonymous = lockout(1, "ghost@example.com", 1);
+    anonymous.user_id = None;
+    feed(&mut app, vec![anonymous]);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        vec![Effect::LoadUser("ghost@example.com".into())]
+    );
+}
+
+#[test]
+fn esc_closes_the_detail_before_clearing_the_filter() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "alice");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.detail_open());
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.detail_open());
+    assert_eq!(app.filter(), Some("alice"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None);
+}
+
+#[test]
+fn opening_the_detail_shrinks_the_table() {
+    let mut app = three();
+    let before = app.page_rows();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.page_rows(), before - 11);
+}
+
+// ---- help, quit, clock, redraws ----
+
+#[test]
+fn help_opens_with_question_mark_and_any_key_closes_it_without_acting() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help_open());
+    assert_eq!(app.context(), Context::Help);
+    assert!(press(&mut app, KeyCode::Char('q')).is_empty(), "q closes help, no quit");
+    assert!(!app.help_open());
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('j'));
+    assert!(!app.help_open());
+    assert_eq!(app.selected(), Some(0), "the closing key does not move");
+}
+
+#[test]
+fn q_ctrl_c_and_the_quit_message_quit() {
+    let mut app = three();
+    assert_eq!(press(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(app.update(Msg::Key(ctrl_c)), vec![Effect::Quit]);
+    assert_eq!(app.update(Msg::Quit), vec![Effect::Quit]);
+}
+
+#[test]
+fn ticks_move_the_clock_and_expire_bursts() {
+    let mut app = App::new(
+        DashboardOptions {
+            bursts: BurstRules::default(),
+            ..DashboardOptions::default()
+        },
+        t0(),
+    );
+    let spray: Vec<Lockout> = (0..5)
+        .map(|n| {
+            let mut l = lockout(n, &format!("user{n}@example.com"), 0);
+            l.ip = Some("203.0.113.9".into());
+            l
+        })
+        .collect();
+    feed(&mut app, spray);
+    assert_eq!(app.bursts().len(), 1);
+    app.update(Msg::Tick(t0() + TimeDelta::minutes(5)));
+    assert_eq!(app.now, t0() + TimeDelta::minutes(5));
+    assert_eq!(app.bursts().len(), 1, "the window's edge still counts");
+    app.update(Msg::Tick(t0() + TimeDelta::minutes(5) + TimeDelta::seconds(1)));
+    assert!(app.bursts().is_empty());
+}
+
+#[test]
+fn only_changes_ask_for_a_redraw() {
+    let mut app = three();
+    assert!(app.take_dirty());
+    assert!(!app.take_dirty());
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!app.is_dirty(), "an unbound key changes nothing");
+    press(&mut app, KeyCode::Down);
+    assert!(app.take_dirty());
+    app.update(Msg::Tick(t0() + TimeDelta::seconds(1)));
+    assert!(app.take_dirty(), "relative times moved");
+    app.update(Msg::UserLoaded {
+        user_id: "x".into(),
+        result: Err("gone".into()),
+    });
+    assert!(app.take_dirty());
+}
+
+#[test]
+fn scroll_offset_moves_as_little_as_possible() {
+    assert_eq!(scroll_offset(0, 0, 100, 10), 0);
+    assert_eq!(scroll_offset(9, 0, 100, 10), 0);
+    assert_eq!(scroll_offset(10, 0, 100, 10), 1);
+    assert_eq!(scroll_offset(5, 8, 100, 10), 5);
+    assert_eq!(scroll_offset(95, 95, 100, 10), 90, "no empty rows at the end");
+    assert_eq!(scroll_offset(3, 50, 5, 10), 0);
+    assert_eq!(scroll_offset(0, 0, 0, 0), 0);
+}
+
+proptest! {
+    /// Whatever arrives, in whatever order and with whatever duplicates, the feed stays
+    /// de-duplicated, sorted newest first, bounded, with repeats that add up and a selection
+    /// on screen.
+    #[test]
+    fn feed_invariants_hold(
+        batches in prop::collection::vec(
+            prop::collection::vec((0u32..40, 0usize..5, 0i64..600), 0..12),
+            1..8,
+        ),
+        moves in prop::collection::vec(0u8..4, 0..10),
+    ) {
+        let logins = ["a@x.io", "b@x.io", "c@x.io", "A@x.io", "d@x.io"];
+        let mut app = App::with_capacity(DashboardOptions::default(), t0(), 25);
+        app.update(Msg::Resize { width: 100, height: 20 });
+        for batch in batches {
+            let lockouts = batch
+                .into_iter()
+                .map(|(n, who, secs)| lockout(n, logins[who], i64::from(n) * 7 + secs % 7))
+                .collect();
+            feed(&mut app, lockouts);
+            for m in &moves {
+                let code = [KeyCode::Down, KeyCode::Up, KeyCode::PageDown, KeyCode::End][usize::from(*m)];
+                press(&mut app, code);
+            }
+        }
+        let rows: Vec<Lockout> = app.rows(0, app.len()).cloned().collect();
+        prop_assert!(rows.len() <= 25);
+        let mut seen = HashSet::new();
+        prop_assert!(rows.iter().all(|l| seen.insert(l.uuid.clone())));
+        prop_assert!(rows.windows(2).all(|w| w[0].published >= w[1].published));
+        let mut per_login: HashMap<String, usize> = HashMap::new();
+        for l in &rows {
+            *per_login.entry(l.login.to_lowercase()).or_default() += 1;
+        }
+        for l in &rows {
+            prop_assert_eq!(app.repeats(l), per_login[&l.login.to_lowercase()]);
+        }
+        if let Some(selected) = app.selected() {
+            prop_assert!(selected < app.len());
+            prop_assert!(selected >= app.offset());
+            prop_assert!(selected < app.offset() + app.page_rows());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Text formatting for the panes: relative and absolute times, short durations. All times are
+//! shown in UTC so the screen reads the same for every agent and in every test.
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// "now", "12s ago", "3m ago", "2h ago", "5d ago". Times ahead of `now` (clock skew) read "now".
+pub fn relative(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds();
+    match secs {
+        i64::MIN..=0 => "now".to_string(),
+        1..=59 => format!("{secs}s ago"),
+        60..=3_599 => format!("{}m ago", secs / 60),
+        3_600..=86_399 => format!("{}h ago", secs / 3_600),
+        _ => format!("{}d ago", secs / 86_400),
+    }
+}
+
+/// "14:03:27".
+pub fn clock(t: DateTime<Utc>) -> String {
+    t.format("%H:%M:%S").to_string()
+}
+
+/// "14:03:27 UTC" when `t` is on the same UTC day as `now`, else "2026-03-01 14:03:27 UTC".
+pub fn clock_or_date(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    if now.date_naive() == t.date_naive() {
+        t.format("%H:%M:%S UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    }
+}
+
+/// "2026-03-01 14:03 UTC (3d ago)".
+pub fn date_time_ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
+    format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), relative(now, t))
+}
+
+/// "30s", "2m", "1m30s", "1h", "1h5m".
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s) = (secs / 3_600, (secs % 3_600) / 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m}m"),
+    }
+}
+
+/// Greedy word wrap to `width` columns (counted in chars); words longer than a line are split.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        if used > 0 && used + 1 + word.len() > width {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        while used + word.len() > width {
+            let rest = word.split_off(width - used);
+            line.extend(word);
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            word = rest;
+        }
+        used += word.len();
+        line.extend(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 14, 3, 27).unwrap()
+    }
+
+    #[test]
+    fn relative_times() {
+        let ago = |s: i64| relative(now(), now() - TimeDelta::seconds(s));
+        assert_eq!(ago(-5), "now");
+        assert_eq!(ago(0), "now");
+        assert_eq!(ago(12), "12s ago");
+        assert_eq!(ago(59), "59s ago");
+        assert_eq!(ago(60), "1m ago");
+        assert_eq!(ago(3 * 60 + 59), "3m ago");
+        assert_eq!(ago(3_600), "1h ago");
+        assert_eq!(ago(86_399), "23h ago");
+        assert_eq!(ago(5 * 86_400), "5d ago");
+    }
+
+    #[test]
+    fn absolute_times_are_utc() {
+        assert_eq!(clock(now()), "14:03:27");
+        assert_eq!(clock_or_date(now(), now()), "14:03:27 UTC");
+        assert_eq!(
+            clock_or_date(now(), now() - TimeDelta::days(1)),
+            "2026-03-01 14:03:27 UTC"
+        );
+        assert_eq!(
+            date_time_ago(now(), now() - TimeDelta::days(3)),
+            "2026-02-27 14:03 UTC (3d ago)"
+        );
+    }
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("IdP error: the token", 10), ["IdP error:", "the token"]);
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("x abcdefg", 4), ["x", "abcd", "efg"]);
+        assert_eq!(wrap("— ok", 1), ["—", "o", "k"]);
+    }
+
+    #[test]
+    fn durations() {
+        let d = Duration::from_secs;
+        assert_eq!(duration(d(1)), "1s");
+        assert_eq!(duration(d(30)), "30s");
+        assert_eq!(duration(d(60)), "1m");
+        assert_eq!(duration(d(90)), "1m30s");
+        assert_eq!(duration(d(3_600)), "1h");
+        assert_eq!(duration(d(3_900)), "1h5m");
+    }
+}

@@ -1,0 +1,403 @@
+//! Key bindings as data. The same table drives dispatch ([`lookup`]), the help overlay
+//! ([`bindings`]) and the status bar's key hints ([`hints`]).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. [`Context::Global`] bindings are checked first, everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Global,
+    Feed,
+    Filter,
+    Help,
+}
+
+impl Context {
+    /// The help overlay's heading for this group.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Feed => "Lockout feed",
+            Context::Filter => "Filter input",
+            Context::Help => "This help",
+        }
+    }
+
+    /// Help overlay order.
+    pub const ALL: [Context; 4] = [
+        Context::Feed,
+        Context::Filter,
+        Context::Help,
+        Context::Global,
+    ];
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    ToggleDetail,
+    ReloadUser,
+    StartFilter,
+    KeepFilter,
+    ClearFilter,
+    /// Hand the key to the filter's text input.
+    EditFilter,
+    ShowHelp,
+    CloseHelp,
+    /// Close the detail pane, else clear the filter.
+    CloseOverlay,
+    Quit,
+}
+
+/// One key, or any key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Press(KeyCode, KeyModifiers),
+    Any,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Self {
+        Key::Press(code, KeyModifiers::NONE)
+    }
+
+    const fn ch(c: char) -> Self {
+        Key::Press(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    /// Does this binding key match the event? Shift is ignored for characters, because
+    /// terminals report `G` or `?` with or without it.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        match self {
+            Key::Any => true,
+            Key::Press(code, modifiers) => {
+                let mut pressed = event.modifiers;
+                if matches!(event.code, KeyCode::Char(_)) {
+                    pressed.remove(KeyModifiers::SHIFT);
+                }
+                *code == event.code && *modifiers == pressed
+            }
+        }
+    }
+}
+
+/// A row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in help and hints, e.g. "↑/k".
+    pub label: &'static str,
+    pub action: Action,
+    /// What the help overlay says.
+    pub description: &'static str,
+    /// The status bar's short word for it, when it earns a place there.
+    pub hint: Option<&'static str>,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    description: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        label,
+        action,
+        description,
+        hint,
+    }
+}
+
+/// The dashboard's bindings. Within a context the first matching row wins.
+pub const KEYMAP: &[Binding] = &[
+    bind(
+        Context::Global,
+        &[Key::Press(KeyCode::Char('c'), KeyModifiers::CONTROL)],
+        "Ctrl-C",
+        Action::Quit,
+        "Quit",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "Select the newer lockout",
+        Some("up"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "Select the older lockout",
+        Some("down"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "One page up",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "One page down",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Newest lockout (the list then follows new arrivals)",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "Oldest lockout",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::ToggleDetail,
+        "Open or close the detail of the selected lockout and its user",
+        Some("detail"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('r')],
+        "r",
+        Action::ReloadUser,
+        "Reload the selected lockout's user from the IdP",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('/')],
+        "/",
+        Action::StartFilter,
+        "Filter by login, name, IP, city, country or reason",
+        Some("filter"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseOverlay,
+        "Close the detail, else clear the filter",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit",
+        Some("quit"),
+    ),
+    bind(
+        Context::Filter,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::KeepFilter,
+        "Keep the filter and go back to the feed",
+        Some("keep filter"),
+    ),
+    bind(
+        Context::Filter,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::ClearFilter,
+        "Clear the filter",
+        Some("clear"),
+    ),
+    bind(
+        Context::Filter,
+        &[Key::Any],
+        "text",
+        Action::EditFilter,
+        "Edit the filter (←/→, Backspace, Ctrl-U); matches as you type",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::Any],
+        "any key",
+        Action::CloseHelp,
+        "Close the help",
+        Some("closes help"),
+    ),
+];
+
+/// The bindings of one context, in table order.
+pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| b.context == context)
+}
+
+fn find(context: Context, key: &KeyEvent) -> Option<Action> {
+    bindings(context)
+        .find(|b| b.keys.iter().any(|k| k.matches(key)))
+        .map(|b| b.action)
+}
+
+/// The action for a key pressed in `context`: global bindings first, then the context's.
+pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
+    find(Context::Global, key).or_else(|| find(context, key))
+}
+
+/// `(keys, word)` pairs for the status bar in `context`.
+pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
+    bindings(context)
+        .chain(bindings(Context::Global))
+        .filter_map(|b| b.hint.map(|hint| (b.label, hint)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn feed_keys_map_to_their_actions() {
+        let cases = [
+            (key(KeyCode::Up), Action::Up),
+            (key(KeyCode::Char('k')), Action::Up),
+            (key(KeyCode::Down), Action::Down),
+            (key(KeyCode::Char('j')), Action::Down),
+            (key(KeyCode::PageUp), Action::PageUp),
+            (key(KeyCode::PageDown), Action::PageDown),
+            (key(KeyCode::Char('g')), Action::Top),
+            (key(KeyCode::Home), Action::Top),
+            (key(KeyCode::End), Action::Bottom),
+            (key(KeyCode::Enter), Action::ToggleDetail),
+            (key(KeyCode::Char('/')), Action::StartFilter),
+            (key(KeyCode::Char('?')), Action::ShowHelp),
+            (key(KeyCode::Esc), Action::CloseOverlay),
+            (key(KeyCode::Char('q')), Action::Quit),
+            (ctrl('c'), Action::Quit),
+        ];
+        for (event, action) in cases {
+            assert_eq!(lookup(Context::Feed, &event), Some(action), "{event:?}");
+        }
+        assert_eq!(lookup(Context::Feed, &key(KeyCode::Char('x'))), None);
+        assert_eq!(lookup(Context::Feed, &ctrl('q')), None);
+    }
+
+    #[test]
+    fn shifted_characters_match_with_or_without_the_shift_flag() {
+        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(Context::Feed, &shifted_g), Some(Action::Bottom));
+        let bare_g = key(KeyCode::Char('G'));
+        assert_eq!(lookup(Context::Feed, &bare_g), Some(Action::Bottom));
+        let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(Context::Feed, &question), Some(Action::ShowHelp));
+    }
+
+    #[test]
+    fn filter_input_takes_plain_letters_including_q() {
+        assert_eq!(
+            lookup(Context::Filter, &key(KeyCode::Char('q'))),
+            Some(Action::EditFilter)
+        );
+        assert_eq!(
+            lookup(Context::Filter, &key(KeyCode::Enter)),
+            Some(Action::KeepFilter)
+        );
+        assert_eq!(
+            lookup(Context::Filter, &key(KeyCode::Esc)),
+            Some(Action::ClearFilter)
+        );
+        assert_eq!(lookup(Context::Filter, &ctrl('c')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn any_key_closes_help_but_ctrl_c_still_quits() {
+        for code in [KeyCode::Char('q'), KeyCode::Esc, KeyCode::Enter, KeyCode::F(5)] {
+            assert_eq!(lookup(Context::Help, &key(code)), Some(Action::CloseHelp));
+        }
+        assert_eq!(lookup(Context::Help, &ctrl('c')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for context in [Context::Feed, Context::Filter, Context::Help] {
+            let keys: Vec<Key> = bindings(context)
+                .chain(bindings(Context::Global))
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, a) in keys.iter().enumerate() {
+                assert!(
+                    !keys[i + 1..].contains(a),
+                    "{a:?} bound twice in {context:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_context_has_a_documented_binding_and_help_lists_them_all() {
+        for context in Context::ALL {
+            assert!(bindings(context).count() > 0, "{context:?}");
+        }
+        let listed: usize = Context::ALL.iter().map(|c| bindings(*c).count()).sum();
+        assert_eq!(listed, KEYMAP.len());
+        assert!(KEYMAP.iter().all(|b| !b.description.is_empty() && !b.label.is_empty()));
+    }
+
+    #[test]
+    fn hints_come_from_the_table() {
+        assert_eq!(
+            hints(Context::Feed),
+            vec![
+                ("↑/k", "up"),
+                ("↓/j", "down"),
+                ("Enter", "detail"),
+                ("/", "filter"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        );
+        assert_eq!(
+            hints(Context::Filter),
+            vec![("Enter", "keep filter"), ("Esc", "clear")]
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! The live lockout dashboard: state and `update` (`app`), one `Msg` enum (`msg`), key bindings
+//! as data (`keymap`), a pure `view` of the state drawn by `panes`, and the terminal loop (`run`).
+//!
+//! The TUI never does I/O itself: `update` returns [`Effect`]s that `run` carries out and whose
+//! results come back as [`Msg`]s.
+
+pub mod app;
+pub mod format;
+pub mod keymap;
+pub mod msg;
+pub mod options;
+pub mod panes;
+pub mod run;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+pub use app::{App, Effect, UserState};
+pub use msg::Msg;
+pub use options::DashboardOptions;
+pub use run::run;

@@ -1,0 +1,29 @@
+//! The one message type through [`App::update`](super::App::update).
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+
+use crate::model::User;
+use crate::services::FeedEvent;
+
+/// Everything that can change the dashboard's state.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key press (only presses; releases are dropped by the loop).
+    Key(KeyEvent),
+    /// The terminal's new size.
+    Resize { width: u16, height: u16 },
+    /// The 1 Hz clock; sets `app.now`.
+    Tick(DateTime<Utc>),
+    /// A report from the lockout poller.
+    Feed(FeedEvent),
+    /// The poller's channel closed: no more lockouts will arrive.
+    FeedClosed,
+    /// The answer to [`Effect::LoadUser`](super::Effect::LoadUser); the error is already
+    /// phrased for a person.
+    UserLoaded {
+        user_id: String,
+        result: Result<User, String>,
+    },
+    Quit,
+}

@@ -1,0 +1,197 @@
+//! The detail of the selected lockout (left) and its user (right), opened with Enter.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+
+use super::{field, or_unknown};
+use crate::model::{Lockout, LockoutKind, User};
+use crate::tui::app::{App, UserState, user_key};
+use crate::tui::format;
+use crate::tui::theme::Theme;
+
+/// Lockout on the left, user on the right.
+const DETAIL_COLUMNS: [Constraint; 2] = [Constraint::Percentage(50), Constraint::Percentage(50)];
+
+const LABEL_WIDTH: usize = 10;
+const USER_LABEL_WIDTH: usize = 12;
+
+fn kind(kind: LockoutKind) -> &'static str {
+    match kind {
+        LockoutKind::AccountLocked => "account locked",
+        LockoutKind::SignInWhileLocked => "sign-in while locked",
+    }
+}
+
+fn full_location(lockout: &Lockout) -> String {
+    let parts: Vec<&str> = [
+        lockout.city.as_deref(),
+        lockout.state.as_deref(),
+        lockout.country.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect();
+    if parts.is_empty() {
+        super::UNKNOWN.to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line<'a>> {
+    let published = lockout.published;
+    let seen_after = (lockout.detected_at - published).num_seconds().max(0);
+    let repeats = app.repeats(lockout);
+    vec![
+        field(
+            "When",
+            LABEL_WIDTH,
+            Span::raw(format!(
+                "{} ({})",
+                format::clock_or_date(app.now, published),
+                format::relative(app.now, published)
+            )),
+            theme.label,
+        ),
+        field(
+            "Seen",
+            LABEL_WIDTH,
+            Span::raw(format!(
+                "{}, {seen_after}s after the IdP logged it",
+                format::clock(lockout.detected_at)
+            )),
+            theme.label,
+        ),
+        field(
+            "Kind",
+            LABEL_WIDTH,
+            Span::raw(format!("{} · {}", kind(lockout.kind), lockout.event_type)),
+            theme.label,
+        ),
+        field(
+            "Reason",
+            LABEL_WIDTH,
+            Span::raw(lockout.reason.as_str()),
+            theme.label,
+        ),
+        field(
+            "IP",
+            LABEL_WIDTH,
+            Span::raw(or_unknown(lockout.ip.as_deref())),
+            theme.label,
+        ),
+        field(
+            "Location",
+            LABEL_WIDTH,
+            Span::raw(full_location(lockout)),
+            theme.label,
+        ),
+        field(
+            "Client",
+            LABEL_WIDTH,
+            Span::raw(lockout.client().unwrap_or_else(|| super::UNKNOWN.into())),
+            theme.label,
+        ),
+        field(
+            "Request",
+            LABEL_WIDTH,
+            Span::raw(or_unknown(lockout.request_id.as_deref())),
+            theme.label,
+        ),
+        field(
+            "Repeats",
+            LABEL_WIDTH,
+            Span::raw(if repeats == 1 {
+                "first lockout of this user in the feed".to_string()
+            } else {
+                format!("{repeats} lockouts of this user in the feed")
+            }),
+            theme.label,
+        ),
+    ]
+}
+
+fn when(app: &App, t: Option<chrono::DateTime<chrono::Utc>>) -> Span<'static> {
+    Span::raw(t.map_or_else(
+        || "never".to_string(),
+        |t| format::date_time_ago(app.now, t),
+    ))
+}
+
+fn user_lines<'a>(app: &App, user: &'a User, theme: &Theme) -> Vec<Line<'a>> {
+    let text = |value: Option<&'a str>| Span::raw(or_unknown(value));
+    let w = USER_LABEL_WIDTH;
+    let l = theme.label;
+    vec![
+        field("Name", w, Span::raw(user.name()), l),
+        field(
+            "Status",
+            w,
+            Span::styled(user.status.as_str(), theme.user_status(&user.status)),
+            l,
+        ),
+        field("User type", w, text(user.user_type.as_deref()), l),
+        field("Department", w, text(user.department.as_deref()), l),
+        field("Title", w, text(user.title.as_deref()), l),
+        field("Manager", w, text(user.manager.as_deref()), l),
+        field("Last login", w, when(app, user.last_login), l),
+        field("Password", w, {
+            let mut span = when(app, user.password_changed);
+            if user.password_changed.is_some() {
+                span.content = format!("changed {}", span.content).into();
+            }
+            span
+        }, l),
+        field("Email", w, text(user.email.as_deref()), l),
+    ]
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let [left, right] = area.layout(&Layout::horizontal(DETAIL_COLUMNS));
+    let Some(lockout) = app.selected_lockout() else {
+        let block = Block::bordered()
+            .border_style(theme.border)
+            .title(Span::styled(" Detail ", theme.block_title));
+        frame.render_widget(
+            Paragraph::new("No lockout selected yet: the detail follows the selection.")
+                .style(theme.dim)
+                .block(block),
+            area,
+        );
+        return;
+    };
+
+    let event_block = Block::bordered()
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(" Lockout ", theme.block_title));
+    frame.render_widget(
+        Paragraph::new(lockout_lines(app, lockout, theme)).block(event_block),
+        left,
+    );
+
+    let user_block = Block::bordered()
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+        .title(Line::from(vec![
+            Span::styled(" User ", theme.block_title),
+            Span::raw(format!("· {} ", lockout.login)),
+        ]));
+    let body = match app.user(lockout) {
+        Some(UserState::Loaded(user)) => Paragraph::new(user_lines(app, user, theme)),
+        Some(UserState::Loading) => Paragraph::new(vec![
+            Line::from(format!("Loading {} from the IdP…", user_key(lockout))),
+        ]),
+        Some(UserState::Failed(error)) => Paragraph::new(vec![
+            Line::styled("Could not load the user:", theme.error),
+            Line::from(error.as_str()),
+            Line::styled("Press r to try again.", theme.dim),
+        ])
+        .wrap(Wrap { trim: true }),
+        None => Paragraph::new(Line::styled("Press r to load the user.", theme.dim)),
+    };
+    frame.render_widget(body.block(user_block), right);
+}

@@ -1,0 +1,111 @@
+//! The dashboard loop: terminal keys, poller reports, effect results and a 1 Hz tick become
+//! [`Msg`]s for [`App::update`]; the screen is redrawn only when something changed, at most
+//! about 30 times a second.
+
+use anyhow::Context as _;
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{self, Instant, MissedTickBehavior};
+
+use super::app::{App, Effect};
+use super::msg::Msg;
+use super::options::DashboardOptions;
+use super::terminal::{TerminalGuard, Tui};
+use super::view;
+use crate::idp::Directory;
+use crate::services::FeedEvent;
+
+/// The clock that refreshes relative times and burst windows.
+const TICK: Duration = Duration::from_secs(1);
+/// The shortest time between two frames (about 30 fps).
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Run the dashboard on this terminal until the agent quits (q or Ctrl-C). The terminal is
+/// restored however this returns, and on panic.
+pub async fn run<D: Directory>(
+    directory: Arc<D>,
+    feed: mpsc::Receiver<FeedEvent>,
+    options: DashboardOptions,
+) -> anyhow::Result<()> {
+    let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+    let result = event_loop(guard.terminal(), directory, feed, options).await;
+    drop(guard);
+    result
+}
+
+async fn event_loop<D: Directory>(
+    terminal: &mut Tui,
+    directory: Arc<D>,
+    mut feed: mpsc::Receiver<FeedEvent>,
+    options: DashboardOptions,
+) -> anyhow::Result<()> {
+    let mut app = App::new(options, Utc::now());
+    let size = terminal.size().context("cannot read the terminal size")?;
+    app.update(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
+
+    let (results_tx, mut results) = mpsc::channel::<Msg>(64);
+    let mut keys = EventStream::new();
+    let mut tick = time::interval(TICK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut feed_open = true;
+    let mut next_frame = Instant::now();
+
+    loop {
+        if app.is_dirty() && Instant::now() >= next_frame {
+            app.take_dirty();
+            terminal
+                .draw(|frame| view::draw(frame, &app))
+                .context("cannot draw on the terminal")?;
+            next_frame = Instant::now() + FRAME;
+        }
+
+        let msg = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e).context("cannot read keys from the terminal"),
+                // The terminal went away: nothing more to show.
+                None => return Ok(()),
+            },
+            report = feed.recv(), if feed_open => match report {
+                Some(report) => Msg::Feed(report),
+                None => {
+                    feed_open = false;
+                    Msg::FeedClosed
+                }
+            },
+            Some(msg) = results.recv() => msg,
+            _ = tick.tick() => Msg::Tick(Utc::now()),
+            () = time::sleep_until(next_frame), if app.is_dirty() => continue,
+        };
+
+        for effect in app.update(msg) {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::LoadUser(user_id) => {
+                    load_user(Arc::clone(&directory), user_id, results_tx.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Fetch a user in the background and report back as [`Msg::UserLoaded`].
+fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Sender<Msg>) {
+    tokio::spawn(async move {
+        let result = directory
+            .get_user(&user_id)
+            .await
+            .map_err(|e| format!("{e} — {}", e.hint()));
+        // The dashboard may have quit meanwhile; then nobody needs the answer.
+        let _ = results.send(Msg::UserLoaded { user_id, result }).await;
+    });
+}

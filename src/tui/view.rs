@@ -1,0 +1,99 @@
+//! Drawing: a pure function of [`App`]. No I/O and no clock reads (times come from `app.now`).
+//!
+//! ```text
+//!  accessdesk · acme.okta.com  SIMULATOR                    2026-03-02 14:03:27 UTC   title      1
+//!  ⚠ Possible password spraying: 7 lockouts from 203.0.113.9 (Moscow, Russia) …       banner  0..3
+//! ┌ Lockouts (42) · filter "moscow" (7 of 42) ─────────────────────────────────────┐
+//! │ When (UTC)        User             Reason      IP        Location   Client  × │
+//! │▶ 12s ago 14:03:15 Ada Lovelace ada@…                                        ×3 │  table    fill
+//! │  3m ago 14:00:02  …                                                            │
+//! └────────────────────────────────────────────────────────────────────────────────┘
+//!  Filter: moscow▏                                                                     filter   0/1
+//! ┌ Lockout ───────────────────────────────┐┌ User ─────────────────────────────────┐
+//! │ When, seen, kind, reason, IP, place,  ││ Name, status, type, department, title, │  detail  0/11
+//! │ client, request id, repeats            ││ manager, last login, password changed  │  (Enter)
+//! └────────────────────────────────────────┘└────────────────────────────────────────┘
+//!  acme.okta.com · every 30s · polled 3s ago · rate 97/120 · 0 errors                  status      1
+//!  IdP error: … — hint (3 failed polls in a row)                                        error     0/1
+//!  ↑/k up  ↓/j down  Enter detail  / filter  ? help  q quit                             hints       1
+//! ```
+//!
+//! The help overlay is drawn last, centred over everything.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::App;
+use super::panes::{burst_banner, detail, help, lockouts, status_bar, title_bar};
+use super::theme::Theme;
+
+pub const TITLE_HEIGHT: u16 = 1;
+pub const FILTER_HEIGHT: u16 = 1;
+pub const DETAIL_HEIGHT: u16 = 11;
+/// The table keeps at least its borders, header and one row.
+pub const TABLE_MIN_HEIGHT: u16 = 4;
+
+/// The screen's vertical split: title, banner, table, filter input, detail, status bar.
+fn screen_constraints(app: &App) -> [Constraint; 6] {
+    [
+        Constraint::Length(TITLE_HEIGHT),
+        Constraint::Length(burst_banner::height(app)),
+        Constraint::Min(TABLE_MIN_HEIGHT),
+        Constraint::Length(if app.is_editing_filter() {
+            FILTER_HEIGHT
+        } else {
+            0
+        }),
+        Constraint::Length(if app.detail_open() { DETAIL_HEIGHT } else { 0 }),
+        Constraint::Length(status_bar::height(app)),
+    ]
+}
+
+/// Where each part of the screen goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub title: Rect,
+    pub banner: Rect,
+    pub table: Rect,
+    pub filter: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect, app: &App) -> Areas {
+    let [title, banner, table, filter, detail, status] =
+        area.layout(&Layout::vertical(screen_constraints(app)));
+    Areas {
+        title,
+        banner,
+        table,
+        filter,
+        detail,
+        status,
+    }
+}
+
+/// How many lockout rows the table shows at the terminal size the app last heard of.
+pub fn feed_rows(app: &App) -> usize {
+    let (width, height) = app.size();
+    lockouts::body_rows(areas(Rect::new(0, 0, width, height), app).table)
+}
+
+/// Draw the whole dashboard.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = Theme::new(app.options.color);
+    let areas = areas(frame.area(), app);
+    title_bar::render(frame, areas.title, app, &theme);
+    burst_banner::render(frame, areas.banner, app, &theme);
+    lockouts::render(frame, areas.table, app, &theme);
+    if app.is_editing_filter() {
+        lockouts::render_filter_input(frame, areas.filter, app, &theme);
+    }
+    if app.detail_open() {
+        detail::render(frame, areas.detail, app, &theme);
+    }
+    status_bar::render(frame, areas.status, app, &theme);
+    if app.help_open() {
+        help::render(frame, frame.area(), app, &theme);
+    }
+}

@@ -1,0 +1,286 @@
+//! The Okta client against the simulator, over real HTTP on 127.0.0.1.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use accessdesk::idp::okta::{ClientOptions, OktaClient};
+use accessdesk::idp::{Directory, FeedCursor, IdpError};
+use accessdesk::model::UserStatus;
+use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
+use chrono::Utc;
+use secrecy::SecretString;
+
+const TOKEN: &str = "test-token-0123456789";
+
+fn quiet_sim(users: usize) -> SimConfig {
+    let mut c = SimConfig::new(TOKEN);
+    c.users = users;
+    c.lockouts_per_minute = 0.0;
+    c.history = false;
+    c.control = true;
+    c
+}
+
+async fn start(config: SimConfig) -> SimHandle {
+    sim::start(config, ([127, 0, 0, 1], 0).into()).await.expect("simulator starts")
+}
+
+fn fast_options() -> ClientOptions {
+    ClientOptions {
+        min_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        ..ClientOptions::default()
+    }
+}
+
+fn client(sim: &SimHandle, token: &str, options: ClientOptions) -> OktaClient {
+    OktaClient::new(
+        url::Url::parse(&sim.base_url()).unwrap(),
+        SecretString::from(token.to_string()),
+        options,
+    )
+    .unwrap()
+}
+
+fn count_requests(sim: &SimHandle, path_prefix: &str) -> usize {
+    sim.requests().iter().filter(|r| r.path.starts_with(path_prefix)).count()
+}
+
+fn fault(kind: FaultKind, count: u32, path_prefix: &str) -> Fault {
+    Fault {
+        kind,
+        count,
+        path_prefix: Some(path_prefix.to_string()),
+    }
+}
+
+#[tokio::test]
+async fn search_follows_next_links_across_pages() {
+    let sim = start(quiet_sim(120)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let users = c.search_expression("status eq \"ACTIVE\"", 25, 10_000).await.unwrap();
+    let expected = sim
+        .user_logins()
+        .iter()
+        .filter(|l| sim.user_json(l).unwrap()["status"] == "ACTIVE")
+        .count();
+    assert_eq!(users.len(), expected, "every ACTIVE user, once");
+    let unique: HashSet<_> = users.iter().map(|u| u.id.clone()).collect();
+    assert_eq!(unique.len(), users.len(), "no user twice across pages");
+    assert!(users.iter().all(|u| u.status == UserStatus::Active));
+    let pages = count_requests(&sim, "/api/v1/users");
+    assert!(pages >= 3, "expected at least 3 pages, got {pages}");
+}
+
+#[tokio::test]
+async fn find_users_by_name_login_and_email_prefix() {
+    let sim = start(quiet_sim(60)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let login = sim.user_logins()[7].clone();
+    let user = sim.user_json(&login).unwrap();
+    let first = user["profile"]["firstName"].as_str().unwrap().to_string();
+    let last = user["profile"]["lastName"].as_str().unwrap().to_string();
+
+    let by_login = c.search_users(&login[..login.find('@').unwrap()], 50).await.unwrap();
+    assert!(by_login.iter().any(|u| u.login == login));
+    let by_name = c.search_users(&format!("{} {}", &first[..3], &last[..3]), 50).await.unwrap();
+    assert!(by_name.iter().any(|u| u.login == login), "{first} {last}");
+    assert!(by_name.iter().all(|u| u.first_name.as_deref().unwrap().to_lowercase().starts_with(&first[..3].to_lowercase())));
+    let fetched = c.get_user(&login).await.unwrap();
+    assert_eq!(fetched.login, login);
+    assert_eq!(c.get_user(&fetched.id).await.unwrap(), fetched);
+}
+
+#[tokio::test]
+async fn unknown_user_is_a_404_with_okta_error_code() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    match c.get_user("nobody@example.com").await.unwrap_err() {
+        IdpError::Api { status, code, request_id, .. } => {
+            assert_eq!((status, code.as_str()), (404, "E0000007"));
+            assert!(request_id.is_some(), "X-Okta-Request-Id captured");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_a_401_and_is_not_retried() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, "wrong-token", fast_options());
+    let err = c.get_user(&sim.user_logins()[0]).await.unwrap_err();
+    assert!(matches!(&err, IdpError::Api { status: 401, code, .. } if code == "E0000011"), "{err:?}");
+    assert!(err.hint().contains("OKTA_CLIENT_TOKEN"));
+    assert!(!err.to_string().contains("wrong-token"));
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 1);
+}
+
+#[tokio::test]
+async fn a_429_waits_for_the_window_to_reset_then_succeeds() {
+    let mut config = quiet_sim(20);
+    config.rate_limits.user_get = 2;
+    config.rate_limit_window = Duration::from_secs(2);
+    let sim = start(config).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let login = sim.user_logins()[0].clone();
+    c.get_user(&login).await.unwrap();
+    c.get_user(&login).await.unwrap();
+    let rl = c.rate_limit("user").expect("rate-limit headers read");
+    assert_eq!((rl.limit, rl.remaining), (2, 0));
+    // The third call is refused with 429, waits for the reset and then succeeds.
+    let user = c.get_user(&login).await.unwrap();
+    assert_eq!(user.login, login);
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 4, "one 429 and one retry");
+    assert!(c.rate_limit("user").unwrap().remaining < 2);
+}
+
+#[tokio::test]
+async fn a_429_with_a_distant_reset_is_reported_not_waited_out() {
+    let mut config = quiet_sim(20);
+    config.rate_limits.user_get = 1;
+    config.rate_limit_window = Duration::from_secs(600);
+    let sim = start(config).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let login = sim.user_logins()[0].clone();
+    c.get_user(&login).await.unwrap();
+    let err = c.get_user(&login).await.unwrap_err();
+    assert!(matches!(err, IdpError::RateLimited { reset_in_secs: 500..=601, .. }), "{err:?}");
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 2);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_until_success() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    sim.inject_fault(fault(FaultKind::Status { status: 500 }, 2, "/api/v1/users"));
+    let login = sim.user_logins()[1].clone();
+    assert_eq!(c.get_user(&login).await.unwrap().login, login);
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 3);
+}
+
+#[tokio::test]
+async fn persistent_server_errors_give_up_with_the_okta_error() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    sim.inject_fault(fault(FaultKind::Status { status: 503 }, 50, "/api/v1/users"));
+    let err = c.get_user(&sim.user_logins()[1]).await.unwrap_err();
+    assert_eq!(err.status(), Some(503), "{err:?}");
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 1 + fast_options().max_retries);
+}
+
+#[tokio::test]
+async fn an_html_error_page_is_described() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    sim.inject_fault(fault(FaultKind::Html { status: 502 }, 50, "/api/v1/users"));
+    let err = c.get_user(&sim.user_logins()[1]).await.unwrap_err();
+    match &err {
+        IdpError::UnexpectedBody { status, content_type, snippet, .. } => {
+            assert_eq!(*status, 502);
+            assert!(content_type.contains("text/html"), "{content_type}");
+            assert!(snippet.starts_with("HTML page titled"), "{snippet}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.hint().contains("OKTA_CLIENT_ORGURL"));
+}
+
+#[tokio::test]
+async fn malformed_json_is_reported_not_retried() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    sim.inject_fault(fault(FaultKind::Garbage, 1, "/api/v1/users"));
+    let err = c.get_user(&sim.user_logins()[1]).await.unwrap_err();
+    assert!(
+        matches!(&err, IdpError::UnexpectedBody { status: 200, snippet, .. } if snippet.contains("JSON")),
+        "{err:?}"
+    );
+    assert_eq!(count_requests(&sim, "/api/v1/users"), 1);
+    // The next request is fine again.
+    c.get_user(&sim.user_logins()[1]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried() {
+    let sim = start(quiet_sim(20)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    sim.inject_fault(fault(FaultKind::Drop, 1, "/api/v1/users"));
+    let login = sim.user_logins()[2].clone();
+    assert_eq!(c.get_user(&login).await.unwrap().login, login);
+}
+
+#[tokio::test]
+async fn a_dead_server_is_a_network_error_with_a_hint() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let c = OktaClient::new(
+        url::Url::parse(&format!("http://{addr}")).unwrap(),
+        SecretString::from(TOKEN.to_string()),
+        fast_options(),
+    )
+    .unwrap();
+    let err = c.get_user("a@example.com").await.unwrap_err();
+    assert!(matches!(err, IdpError::Network(_)), "{err:?}");
+    assert!(err.hint().contains("network"));
+}
+
+#[tokio::test]
+async fn polling_returns_each_injected_lockout_exactly_once() {
+    let sim = start(quiet_sim(60)).await;
+    let options = ClientOptions {
+        log_page_limit: 2,
+        ..fast_options()
+    };
+    let c = client(&sim, TOKEN, options);
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let logins = sim.user_logins();
+    let mut injected = Vec::new();
+    let mut seen = Vec::new();
+    for round in 0..12 {
+        // Inject 0..=2 lockouts between polls, so pages fill, split and run empty.
+        for i in 0..(round % 3) {
+            let login = &logins[(round * 3 + i) % logins.len()];
+            injected.push(sim.lock_user(login).unwrap().uuid);
+        }
+        loop {
+            let page = c.poll_lockouts(&mut cursor).await.unwrap();
+            seen.extend(page.lockouts.iter().map(|l| l.uuid.clone()));
+            if !page.more {
+                break;
+            }
+        }
+    }
+    // A few more empty polls change nothing.
+    for _ in 0..3 {
+        assert!(c.poll_lockouts(&mut cursor).await.unwrap().lockouts.is_empty());
+    }
+    assert_eq!(seen, injected, "every injected lockout once, in order, nothing else");
+    assert!(injected.len() >= 10);
+
+    // After the first request the client only ever followed `next` links verbatim.
+    let logs: Vec<_> = sim.requests().into_iter().filter(|r| r.path == "/api/v1/logs").collect();
+    let first = logs[0].query.clone().unwrap();
+    assert!(first.contains("since=") && first.contains("sortOrder=ASCENDING") && first.contains("filter=") && first.contains("limit=2"));
+    assert!(logs[1..].iter().all(|r| r.query.as_deref().unwrap().contains("after=")));
+}
+
+#[tokio::test]
+async fn lockout_fields_come_through_from_the_event() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let login = sim.user_logins()[3].clone();
+    let injected = sim.lock_user(&login).unwrap();
+    let page = c.poll_lockouts(&mut cursor).await.unwrap();
+    assert_eq!(page.lockouts.len(), 1);
+    let l = &page.lockouts[0];
+    assert_eq!(l.uuid, injected.uuid);
+    assert_eq!(l.published, injected.published);
+    assert_eq!(l.login, login);
+    assert_eq!(l.user_id.as_deref(), Some(injected.user_id.as_str()));
+    assert!(l.ip.is_some() && l.location().is_some() && l.client().is_some() && l.request_id.is_some());
+    assert!(c.log_rate_limit().is_some());
+    // The user really is locked now.
+    assert_eq!(c.get_user(&login).await.unwrap().status, UserStatus::LockedOut);
+}

@@ -1,0 +1,556 @@
+//! Render snapshots of the dashboard: a fixed clock, fixed data, `TestBackend` + insta.
+//! Accept changes with `INSTA_UPDATE=always cargo test --test tui_snapshots` (or
+//! `cargo insta review`), then read the `.snap` files.
+
+use accessdesk::model::{Lockout, LockoutKind, RateLimit, User, UserStatus};
+use accessdesk::policy::BurstRules;
+use accessdesk::services::{FeedEvent, PollHealth};
+use accessdesk::tui::{App, DashboardOptions, Msg, view};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use std::time::Duration;
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 35;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
+}
+
+struct Who {
+    login: &'static str,
+    name: Option<&'static str>,
+    ip: Option<&'static str>,
+    city: Option<&'static str>,
+    country: Option<&'static str>,
+    browser: Option<&'static str>,
+    os: Option<&'static str>,
+}
+
+const ADA: Who = Who {
+    login: "ada.lovelace@acme.example",
+    name: Some("Ada Lovelace"),
+    ip: Some("198.51.100.23"),
+    city: Some("Lyon"),
+    country: Some("France"),
+    browser: Some("Firefox"),
+    os: Some("Windows"),
+};
+const GRACE: Who = Who {
+    login: "grace.hopper@acme.example",
+    name: Some("Grace Hopper"),
+    ip: Some("192.0.2.44"),
+    city: Some("Arlington"),
+    country: Some("United States"),
+    browser: Some("Safari"),
+    os: Some("macOS"),
+};
+const ALAN: Who = Who {
+    login: "alan.turing@acme.example",
+    name: Some("Alan Turing"),
+    ip: Some("203.0.113.77"),
+    city: Some("Manchester"),
+    country: Some("United Kingdom"),
+    browser: Some("Chrome"),
+    os: Some("Android"),
+};
+const KATHERINE: Who = Who {
+    login: "katherine.johnson@acme.example",
+    name: Some("Katherine Johnson"),
+    ip: Some("198.51.100.8"),
+    city: Some("Hampton"),
+    country: Some("United States"),
+    browser: Some("Edge"),
+    os: Some("Windows"),
+};
+const LINUS: Who = Who {
+    login: "linus@acme.example",
+    name: Some("Linus Torvalds"),
+    ip: Some("2001:db8::7"),
+    city: Some("Portland"),
+    country: Some("United States"),
+    browser: None,
+    os: Some("Linux"),
+};
+const MARGARET: Who = Who {
+    login: "margaret.hamilton@acme.example",
+    name: Some("Margaret Hamilton"),
+    ip: None,
+    city: None,
+    country: None,
+    browser: None,
+    os: None,
+};
+const CONTRACTOR: Who = Who {
+    login: "x.contractor@partner.example",
+    name: None,
+    ip: Some("192.0.2.200"),
+    city: Some("Pune"),
+    country: Some("India"),
+    browser: Some("Chrome"),
+    os: Some("Windows"),
+};
+
+fn lockout(n: u32, who: &Who, kind: LockoutKind, secs_ago: i64) -> Lockout {
+    let published = now() - TimeDelta::seconds(secs_ago);
+    let (event_type, reason) = match kind {
+        LockoutKind::AccountLocked => ("user.account.lock", "Max sign in attempts exceeded"),
+        LockoutKind::SignInWhileLocked => ("user.session.start", "Sign-in refused: LOCKED_OUT"),
+    };
+    Lockout {
+        uuid: format!("9f0c1e2a-0000-4000-8000-{n:012}"),
+        published,
+        detected_at: published + TimeDelta::seconds(1),
+        kind,
+        event_type: event_type.into(),
+        reason: reason.into(),
+        user_id: Some(format!("00u{n:04}{}", &who.login[..3])),
+        login: who.login.into(),
+        display_name: who.name.map(str::to_string),
+        ip: who.ip.map(str::to_string),
+        city: who.city.map(str::to_string),
+        state: None,
+        country: who.country.map(str::to_string),
+        browser: who.browser.map(str::to_string),
+        os: who.os.map(str::to_string),
+        raw_user_agent: None,
+        request_id: Some(format!("aZ{n:04}xQ7kLmN")),
+    }
+}
+
+/// Ten lockouts over three hours, oldest first, with repeats for Ada (×3) and Grace (×2).
+fn sample_lockouts() -> Vec<Lockout> {
+    use LockoutKind::{AccountLocked as Locked, SignInWhileLocked as Refused};
+    let mut lockouts = vec![
+        lockout(1, &CONTRACTOR, Locked, 3 * 3600),
+        lockout(2, &GRACE, Locked, 80 * 60),
+        lockout(3, &MARGARET, Locked, 48 * 60),
+        lockout(4, &LINUS, Locked, 25 * 60),
+        lockout(5, &ADA, Locked, 12 * 60),
+        lockout(6, &KATHERINE, Locked, 7 * 60),
+        lockout(7, &ALAN, Locked, 3 * 60 + 5),
+        lockout(8, &ADA, Refused, 2 * 60 + 10),
+        lockout(9, &GRACE, Refused, 37),
+        lockout(10, &ADA, Refused, 4),
+    ];
+    lockouts[3].raw_user_agent = Some("curl/8.5.0".into());
+    lockouts
+}
+
+fn healthy() -> PollHealth {
+    let mut health = PollHealth::new(Duration::from_secs(30));
+    health.last_attempt = Some(now() - TimeDelta::seconds(3));
+    health.last_success = Some(now() - TimeDelta::seconds(3));
+    health.rate_limit = Some(RateLimit {
+        limit: 120,
+        remaining: 97,
+        reset: now() + TimeDelta::seconds(41),
+    });
+    health
+}
+
+fn options() -> DashboardOptions {
+    DashboardOptions {
+        org_label: "acme.okta.com".into(),
+        simulator: false,
+        color: true,
+        bursts: BurstRules::default(),
+        poll_interval: Duration::from_secs(30),
+    }
+}
+
+/// A dashboard started 5 minutes ago on a 120×35 terminal, clock at `now()`.
+fn app_with(options: DashboardOptions) -> App {
+    let mut app = App::new(options, now() - TimeDelta::minutes(5));
+    app.update(Msg::Resize {
+        width: WIDTH,
+        height: HEIGHT,
+    });
+    app.update(Msg::Tick(now()));
+    app
+}
+
+fn app_with_feed(options: DashboardOptions) -> App {
+    let mut app = app_with(options);
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: sample_lockouts(),
+        health: healthy(),
+    }));
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    terminal
+}
+
+fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    terminal.backend().to_string()
+}
+
+/// The style of the first cell of `needle` on screen.
+fn style_of(terminal: &Terminal<TestBackend>, needle: &str) -> (Color, Color) {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    for y in area.top()..area.bottom() {
+        let line: String = (area.left()..area.right())
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count() as u16;
+            let cell = &buffer[(x, y)];
+            return (cell.fg, cell.bg);
+        }
+    }
+    panic!("{needle:?} not on screen:\n{}", screen_text(terminal));
+}
+
+#[test]
+fn feed_with_events() {
+    let app = app_with_feed(options());
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Lockouts (10)"));
+    assert!(text.contains("×3"), "Ada's repeats");
+    assert!(text.contains("polled 3s ago"));
+    assert!(text.contains("rate 97/120"));
+}
+
+#[test]
+fn empty_feed_waiting_for_first_poll() {
+    let app = app_with(options());
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("No lockouts since 14:25:00 UTC."));
+    assert!(text.contains("Polling every 30s; waiting for the first poll."));
+}
+
+#[test]
+fn empty_feed_after_a_quiet_poll() {
+    let mut app = app_with(options());
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: Vec::new(),
+        health: healthy(),
+    }));
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("No lockouts since 14:25:00 UTC."));
+    assert!(text.contains("Polling every 30s; last poll 3s ago."));
+}
+
+#[test]
+fn idp_error_in_the_status_bar() {
+    let mut app = app_with_feed(options());
+    let mut health = healthy();
+    health.last_attempt = Some(now());
+    health.last_success = Some(now() - TimeDelta::seconds(95));
+    health.consecutive_errors = 3;
+    health.effective_interval = Duration::from_secs(60);
+    health.rate_limit = Some(RateLimit {
+        limit: 120,
+        remaining: 4,
+        reset: now() + TimeDelta::seconds(20),
+    });
+    health.last_error = Some(
+        "Invalid token provided (E0000011, HTTP 401) — check the API token (OKTA_CLIENT_TOKEN): \
+         it may be wrong, expired or revoked"
+            .into(),
+    );
+    app.update(Msg::Feed(FeedEvent::Failed { health }));
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("IdP error: Invalid token provided (E0000011, HTTP 401)"));
+    assert!(text.contains("3 failed polls"));
+    assert!(text.contains("stretched to 1m"));
+    assert_eq!(style_of(&terminal, "IdP error").1, Color::Red);
+    assert_eq!(style_of(&terminal, "rate 4/120").1, Color::Red);
+}
+
+#[test]
+fn feed_stopped_is_shown() {
+    let mut app = app_with_feed(options());
+    app.update(Msg::FeedClosed);
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Lockout feed stopped"));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('?'));
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    for heading in ["Lockout feed", "Filter input", "This help", "Everywhere"] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert!(text.contains("any key closes"));
+}
+
+#[test]
+fn burst_banner() {
+    let mut app = app_with(options());
+    let mut lockouts = sample_lockouts();
+    let sprayed = [
+        "ops", "finance", "hr", "ceo", "it", "legal", "sales",
+    ];
+    for (i, who) in sprayed.iter().enumerate() {
+        let mut l = lockout(
+            100 + i as u32,
+            &CONTRACTOR,
+            LockoutKind::AccountLocked,
+            20 + 30 * i as i64,
+        );
+        l.login = format!("{who}@acme.example");
+        l.display_name = None;
+        l.ip = Some("203.0.113.9".into());
+        l.city = Some("Moscow".into());
+        l.country = Some("Russia".into());
+        l.browser = Some("python-requests".into());
+        l.os = None;
+        lockouts.push(l);
+    }
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains(
+        "Possible password spraying: 7 lockouts from 203.0.113.9 (Moscow, Russia) in 5 min, 7 users"
+    ));
+    assert_eq!(style_of(&terminal, "Possible password spraying").1, Color::Red);
+}
+
+#[test]
+fn rate_burst_banner() {
+    let mut app = app_with(options());
+    let lockouts: Vec<Lockout> = (0..12)
+        .map(|i| {
+            let mut l = lockout(200 + i, &KATHERINE, LockoutKind::AccountLocked, 5 * i64::from(i));
+            l.login = format!("user{i}@acme.example");
+            l.ip = Some(format!("198.51.100.{}", 100 + i % 6));
+            l
+        })
+        .collect();
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Lockout surge: 12 lockouts in the last minute from 6 IPs, 12 users"));
+}
+
+fn ada_user() -> User {
+    User {
+        id: "00u0010ada".into(),
+        status: UserStatus::LockedOut,
+        login: ADA.login.into(),
+        email: Some("ada.lovelace@acme.example".into()),
+        first_name: Some("Ada".into()),
+        last_name: Some("Lovelace".into()),
+        display_name: Some("Ada Lovelace".into()),
+        department: Some("Analytical Engines".into()),
+        title: Some("Principal Engineer".into()),
+        user_type: Some("employee".into()),
+        manager: Some("Charles Babbage".into()),
+        manager_id: Some("00u0001cha".into()),
+        contract_end_date: None,
+        created: Some(now() - TimeDelta::days(900)),
+        status_changed: Some(now() - TimeDelta::seconds(4)),
+        last_login: Some(now() - TimeDelta::hours(26)),
+        password_changed: Some(now() - TimeDelta::days(51)),
+    }
+}
+
+#[test]
+fn detail_loaded() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Enter);
+    let user_id = app.selected_lockout().unwrap().user_id.clone().unwrap();
+    app.update(Msg::UserLoaded {
+        user_id,
+        result: Ok(ada_user()),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert_eq!(style_of(&terminal, "LOCKED_OUT").0, Color::Red);
+}
+
+#[test]
+fn detail_active_user_is_green() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Enter);
+    let user_id = app.selected_lockout().unwrap().user_id.clone().unwrap();
+    let mut user = ada_user();
+    user.status = UserStatus::Active;
+    app.update(Msg::UserLoaded {
+        user_id,
+        result: Ok(user),
+    });
+    let terminal = draw(&app);
+    assert_eq!(style_of(&terminal, "ACTIVE").0, Color::Green);
+}
+
+#[test]
+fn detail_loading_then_failed() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Loading 00u0009gra from the IdP…"));
+
+    app.update(Msg::UserLoaded {
+        user_id: "00u0009gra".into(),
+        result: Err("User not found (E0000007, HTTP 404) — check the login or id".into()),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Could not load the user:"));
+    assert!(text.contains("User not found (E0000007, HTTP 404)"));
+}
+
+#[test]
+fn filter_being_typed() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('/'));
+    for c in "ADA".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let mut terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("filter \"ADA\" (3 of 10)"));
+    assert!(text.contains("Filter: ADA"));
+    terminal
+        .backend_mut()
+        .assert_cursor_position((12, 32));
+}
+
+#[test]
+fn filter_kept() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('/'));
+    for c in "united states".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen_text(&terminal).contains("filter \"united states\" (4 of 10)"));
+}
+
+#[test]
+fn filter_without_matches() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('/'));
+    for c in "tokyo".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("No lockouts match \"tokyo\" (10 in the feed)."));
+    assert!(text.contains("Esc clears the filter."));
+}
+
+#[test]
+fn no_color_sets_no_colours_anywhere() {
+    let mut options = options();
+    options.color = false;
+    options.simulator = true;
+    let mut app = app_with(options);
+    let mut lockouts = sample_lockouts();
+    for i in 0..6 {
+        let mut l = lockout(300 + i, &CONTRACTOR, LockoutKind::AccountLocked, 10);
+        l.login = format!("u{i}@acme.example");
+        l.ip = Some("203.0.113.9".into());
+        lockouts.push(l);
+    }
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    let mut failing = healthy();
+    failing.consecutive_errors = 1;
+    failing.last_error = Some("network error: connection refused — check the network".into());
+    app.update(Msg::Feed(FeedEvent::Failed { health: failing }));
+    press(&mut app, KeyCode::Enter);
+    let user_id = app.selected_lockout().unwrap().user_id.clone().unwrap();
+    let mut user = ada_user();
+    user.id = user_id.clone();
+    app.update(Msg::UserLoaded {
+        user_id,
+        result: Ok(user),
+    });
+
+    let mut screens = vec![draw(&app)];
+    press(&mut app, KeyCode::Char('?'));
+    screens.push(draw(&app));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('u'));
+    screens.push(draw(&app));
+
+    insta::assert_snapshot!(screens[0].backend());
+    for terminal in &screens {
+        let text = screen_text(terminal);
+        for cell in terminal.backend().buffer().content() {
+            assert_eq!(cell.fg, Color::Reset, "fg of {:?} in\n{text}", cell.symbol());
+            assert_eq!(cell.bg, Color::Reset, "bg of {:?} in\n{text}", cell.symbol());
+        }
+    }
+    let text = screen_text(&screens[0]);
+    assert!(text.contains("SIMULATOR"));
+    assert!(text.contains("Possible password spraying"));
+    assert!(text.contains("IdP error"));
+}
+
+#[test]
+fn simulator_marker_in_the_title() {
+    let mut options = options();
+    options.simulator = true;
+    options.org_label = "127.0.0.1:41873".into();
+    let app = app_with_feed(options);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let title: String = screen_text(&terminal).lines().next().unwrap().to_string();
+    assert!(title.contains("SIMULATOR"), "{title}");
+    assert_eq!(style_of(&terminal, "SIMULATOR").1, Color::Yellow);
+
+    let plain = draw(&app_with_feed(self::options()));
+    assert!(!screen_text(&plain).contains("SIMULATOR"));
+}
+
+#[test]
+fn scrolled_feed_on_a_small_terminal() {
+    let mut app = App::new(options(), now() - TimeDelta::hours(1));
+    app.update(Msg::Resize {
+        width: 80,
+        height: 12,
+    });
+    app.update(Msg::Tick(now() + TimeDelta::hours(4)));
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: sample_lockouts(),
+        health: healthy(),
+    }));
+    press(&mut app, KeyCode::End);
+    let mut terminal = Terminal::new(TestBackend::new(80, 12)).unwrap();
+    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("▶"), "the selected row is on screen");
+    assert!(text.contains("192.0.2.200"), "the oldest row is shown");
+    assert!(!text.contains("Reason"), "narrow terminals drop the reason column");
+}
