@@ -98,7 +98,11 @@ fn render(c: &mut Criterion) {
     assert!(!app.bursts().is_empty(), "the fixture has a spraying IP");
     let mut terminal = Terminal::new(TestBackend::new(200, 50)).unwrap();
     c.bench_function("draw 200x50, 10k lockouts", |b| {
-        b.iter(|| terminal.draw(|frame| view::draw(frame, black_box(&app))).unwrap())
+        b.iter(|| {
+            terminal
+                .draw(|frame| view::draw(frame, black_box(&app)))
+                .unwrap();
+        })
     });
 
     // Scrolled to the middle, with the detail pane open.
@@ -107,7 +111,11 @@ fn render(c: &mut Criterion) {
     }
     press(&mut app, KeyCode::Enter);
     c.bench_function("draw 200x50, 10k lockouts, scrolled, detail open", |b| {
-        b.iter(|| terminal.draw(|frame| view::draw(frame, black_box(&app))).unwrap())
+        b.iter(|| {
+            terminal
+                .draw(|frame| view::draw(frame, black_box(&app)))
+                .unwrap();
+        })
     });
 }
 

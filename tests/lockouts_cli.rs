@@ -30,6 +30,8 @@ impl Proc {
             .env("HOME", data.path())
             .env("XDG_CONFIG_HOME", data.path().join("config"))
             .env("ACCESSDESK_DATA_DIR", data.path().join("data"))
+            // The most verbose logs are the likeliest to leak a secret.
+            .env("ACCESSDESK_LOG", "trace")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in env {
@@ -46,6 +48,16 @@ impl Proc {
             }
         });
         Proc { child, lines, _data: data }
+    }
+
+    /// Everything the process wrote to its log files.
+    fn log_text(&self) -> String {
+        let dir = self._data.path().join("data").join("logs");
+        let mut text = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        text
     }
 
     fn next_line(&self) -> String {
@@ -108,7 +120,7 @@ fn some_login(base: &str) -> String {
 
 #[test]
 fn follow_json_prints_an_injected_lockout() {
-    let (_sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
+    let (sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
     let follower = Proc::spawn(
         &["lockouts", "--follow", "--json", "--interval", "1", "--since", "1m"],
         &[("OKTA_CLIENT_ORGURL", &base), ("OKTA_CLIENT_TOKEN", TOKEN)],
@@ -130,6 +142,19 @@ fn follow_json_prints_an_injected_lockout() {
     eprintln!("lockout shown {shown_after:?} after injection");
     // Nothing else arrives: the same event is not printed twice.
     assert!(follower.lines.recv_timeout(Duration::from_millis(2500)).is_err());
+
+    // Both processes logged the requests at trace level, and neither wrote the token.
+    stop_and_check_logs(follower);
+    stop_and_check_logs(sim);
+}
+
+/// Stop a process, then check its trace-level log names the log requests and never the token.
+fn stop_and_check_logs(mut p: Proc) {
+    let _ = p.child.kill();
+    let _ = p.child.wait();
+    let logs = p.log_text();
+    assert!(logs.contains("/api/v1/logs"), "trace logs name the requests");
+    assert!(!logs.contains(TOKEN), "the API token leaked into the log files");
 }
 
 #[test]

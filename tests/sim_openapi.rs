@@ -37,7 +37,10 @@ const LOG_EVENT_NULLS: &[&str] = &[
 fn log_options() -> Options {
     Options {
         direction: Direction::Response,
-        tolerated_nulls: LOG_EVENT_NULLS.iter().map(|p| format!("$[*].{p}")).collect(),
+        tolerated_nulls: LOG_EVENT_NULLS
+            .iter()
+            .map(|p| format!("$[*].{p}"))
+            .collect(),
     }
 }
 
@@ -46,7 +49,9 @@ async fn sim() -> SimHandle {
     config.control = true;
     config.history = true;
     config.users = 200;
-    start(config, "127.0.0.1:0".parse().unwrap()).await.expect("simulator starts")
+    start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("simulator starts")
 }
 
 async fn get(sim: &SimHandle, path_and_query: &str) -> (u16, Value) {
@@ -69,7 +74,12 @@ async fn single_users_match_user_get_singleton() {
     for login in logins.iter().step_by(7).chain([&locked.login]) {
         let (status, body) = get(&sim, &format!("/api/v1/users/{login}")).await;
         assert_eq!(status, 200, "{login}");
-        spec().assert_valid(&format!("GET /api/v1/users/{login}"), &schema, &body, &Options::default());
+        spec().assert_valid(
+            &format!("GET /api/v1/users/{login}"),
+            &schema,
+            &body,
+            &Options::default(),
+        );
     }
     let (_, body) = get(&sim, &format!("/api/v1/users/{}", locked.user_id)).await;
     assert_eq!(body["status"], "LOCKED_OUT");
@@ -81,11 +91,22 @@ async fn single_users_match_user_get_singleton() {
 async fn user_lists_match_an_array_of_user() {
     let sim = sim().await;
     let schema = spec().response_schema("/api/v1/users", "get", "200");
-    for query in ["", "?limit=200", "?search=status%20eq%20%22LOCKED_OUT%22", "?q=a", "?filter=status%20eq%20%22ACTIVE%22"] {
+    for query in [
+        "",
+        "?limit=200",
+        "?search=status%20eq%20%22LOCKED_OUT%22",
+        "?q=a",
+        "?filter=status%20eq%20%22ACTIVE%22",
+    ] {
         let (status, body) = get(&sim, &format!("/api/v1/users{query}")).await;
         assert_eq!(status, 200, "{query}");
         assert!(!body.as_array().unwrap().is_empty(), "{query}");
-        spec().assert_valid(&format!("GET /api/v1/users{query}"), &schema, &body, &Options::default());
+        spec().assert_valid(
+            &format!("GET /api/v1/users{query}"),
+            &schema,
+            &body,
+            &Options::default(),
+        );
     }
     sim.shutdown().await;
 }
@@ -98,18 +119,31 @@ async fn log_pages_with_lockouts_match_log_event() {
     let schema = spec().response_schema("/api/v1/logs", "get", "200");
     let lockouts = "eventType eq \"user.account.lock\" or (eventType eq \"user.session.start\" and outcome.reason eq \"LOCKED_OUT\")";
     let filter = url::form_urlencoded::byte_serialize(lockouts.as_bytes()).collect::<String>();
-    let (status, page) = get(&sim, &format!("/api/v1/logs?filter={filter}&limit=1000")).await;
+    let (status, page) = get(
+        &sim,
+        &format!("/api/v1/logs?filter={filter}&limit=1000&sortOrder=DESCENDING"),
+    )
+    .await;
     assert_eq!(status, 200);
     let events = page.as_array().unwrap();
     assert!(events.iter().any(|e| e["uuid"] == injected.uuid.as_str()));
     assert!(events.iter().any(|e| e["eventType"] == "user.account.lock"));
-    assert!(events.iter().any(|e| e["eventType"] == "user.session.start" && e["outcome"]["reason"] == "LOCKED_OUT"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["eventType"] == "user.session.start"
+                && e["outcome"]["reason"] == "LOCKED_OUT")
+    );
     spec().assert_valid("lockout log page", &schema, &page, &log_options());
 
     // Everything else the simulator writes: sign-ins, MFA, auto and admin unlocks.
     let client = reqwest::Client::new();
     let unlocked = client
-        .post(format!("{}/api/v1/users/{}/lifecycle/unlock", sim.base_url(), injected.user_id))
+        .post(format!(
+            "{}/api/v1/users/{}/lifecycle/unlock",
+            sim.base_url(),
+            injected.user_id
+        ))
         .header("Authorization", format!("SSWS {TOKEN}"))
         .send()
         .await
@@ -117,8 +151,18 @@ async fn log_pages_with_lockouts_match_log_event() {
     assert_eq!(unlocked.status(), 200);
     let (status, all) = get(&sim, "/api/v1/logs?limit=1000&sortOrder=DESCENDING").await;
     assert_eq!(status, 200);
-    let types: std::collections::HashSet<&str> = all.as_array().unwrap().iter().filter_map(|e| e["eventType"].as_str()).collect();
-    for t in ["user.session.start", "user.authentication.auth_via_mfa", "user.account.unlock", "user.account.unlock_by_admin"] {
+    let types: std::collections::HashSet<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["eventType"].as_str())
+        .collect();
+    for t in [
+        "user.session.start",
+        "user.authentication.auth_via_mfa",
+        "user.account.unlock",
+        "user.account.unlock_by_admin",
+    ] {
         assert!(types.contains(t), "{t} in {types:?}");
     }
     spec().assert_valid("full log page", &schema, &all, &log_options());
@@ -131,7 +175,10 @@ async fn errors_match_the_error_schema() {
     let (status, not_found) = get(&sim, "/api/v1/users/nobody@example.com").await;
     assert_eq!(status, 404);
     assert_eq!(not_found["errorCode"], "E0000007");
-    assert_eq!(not_found["errorSummary"], "Not found: Resource not found: nobody@example.com (User)");
+    assert_eq!(
+        not_found["errorSummary"],
+        "Not found: Resource not found: nobody@example.com (User)"
+    );
     let schema_404 = spec().response_schema("/api/v1/users/{id}", "get", "404");
     spec().assert_valid("404", &schema_404, &not_found, &Options::default());
 
@@ -146,7 +193,12 @@ async fn errors_match_the_error_schema() {
     assert_eq!(unauthorized["errorCode"], "E0000011");
     assert_eq!(unauthorized["errorSummary"], "Invalid token provided");
     assert_eq!(unauthorized["errorCauses"], json!([]));
-    spec().assert_valid("401", &spec().component("Error"), &unauthorized, &Options::default());
+    spec().assert_valid(
+        "401",
+        &spec().component("Error"),
+        &unauthorized,
+        &Options::default(),
+    );
 
     let (status, bad_filter) = get(&sim, "/api/v1/logs?filter=eventType%20eqq%20%22x%22").await;
     assert_eq!(status, 400);
@@ -164,7 +216,13 @@ async fn factors_groups_and_policies_match_their_schemas() {
     for login in sim.user_logins().iter().take(60) {
         let (status, factors) = get(&sim, &format!("/api/v1/users/{login}/factors")).await;
         assert_eq!(status, 200);
-        kinds.extend(factors.as_array().unwrap().iter().map(|f| f["factorType"].as_str().unwrap().to_string()));
+        kinds.extend(
+            factors
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["factorType"].as_str().unwrap().to_string()),
+        );
         spec().assert_valid("factors", &factors_schema, &factors, &Options::default());
         let (status, groups) = get(&sim, &format!("/api/v1/users/{login}/groups")).await;
         assert_eq!(status, 200);
@@ -193,7 +251,11 @@ fn validator_rejects_wrong_shapes() {
     assert_eq!(v[0].path, "$.status");
 
     let bad_date = json!({"created": "yesterday", "profile": {"login": 5}});
-    let paths: Vec<String> = spec().validate(&user, &bad_date, &Options::default()).into_iter().map(|v| v.path).collect();
+    let paths: Vec<String> = spec()
+        .validate(&user, &bad_date, &Options::default())
+        .into_iter()
+        .map(|v| v.path)
+        .collect();
     assert_eq!(paths, ["$.created", "$.profile.login"]);
 
     let events = json!({"type": "array", "items": {"$ref": "#/components/schemas/LogEvent"}});
@@ -206,19 +268,52 @@ fn validator_rejects_wrong_shapes() {
     // Tolerated nulls are only tolerated where listed.
     let null_result = json!([{"outcome": {"result": null, "reason": null}}]);
     let v = spec().validate(&events, &null_result, &log_options());
-    assert_eq!(v.iter().map(|v| v.path.as_str()).collect::<Vec<_>>(), ["$[0].outcome.result"]);
+    assert_eq!(
+        v.iter().map(|v| v.path.as_str()).collect::<Vec<_>>(),
+        ["$[0].outcome.result"]
+    );
 
     // A link object without its required href; a writeOnly password value in a response.
     let links = json!({"_links": {"self": {"method": "GET"}}, "credentials": {"password": {"value": "hunter2"}}});
-    let v: Vec<String> = spec().validate(&user, &links, &Options::default()).into_iter().map(|v| v.to_string()).collect();
-    assert!(v.iter().any(|m| m.starts_with("$._links.self: missing required property 'href'")), "{v:?}");
-    assert!(v.iter().any(|m| m.starts_with("$.credentials.password.value: writeOnly")), "{v:?}");
+    let v: Vec<String> = spec()
+        .validate(&user, &links, &Options::default())
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(
+        v.iter()
+            .any(|m| m.starts_with("$._links.self: missing required property 'href'")),
+        "{v:?}"
+    );
+    assert!(
+        v.iter()
+            .any(|m| m.starts_with("$.credentials.password.value: writeOnly")),
+        "{v:?}"
+    );
+
+    // Direction matters: `id` is readOnly, so a request must not send it.
+    let request = Options {
+        direction: Direction::Request,
+        tolerated_nulls: Vec::new(),
+    };
+    let v = spec().validate(
+        &user,
+        &json!({"id": "00u1", "profile": {"login": "dana@example.com"}}),
+        &request,
+    );
+    assert_eq!(
+        v.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["$.id: readOnly property present in a request"]
+    );
 
     // Discriminated factors are checked against the mapped schema (push → provider OKTA only).
     let factor = spec().component("UserFactor");
     let wrong_provider = json!({"factorType": "push", "provider": "GOOGLE", "status": "ACTIVE"});
     let v = spec().validate(&factor, &wrong_provider, &Options::default());
-    assert_eq!(v.iter().map(|v| v.path.as_str()).collect::<Vec<_>>(), ["$.provider"]);
+    assert_eq!(
+        v.iter().map(|v| v.path.as_str()).collect::<Vec<_>>(),
+        ["$.provider"]
+    );
 }
 
 #[test]
@@ -233,21 +328,39 @@ fn validator_handles_composition_keywords() {
             "tags": {"type": "array", "maxItems": 2, "items": {"type": "string", "nullable": true}}
         }
     });
-    let check = |v: Value| spec().validate(&s, &v, &Options::default()).into_iter().map(|v| v.to_string()).collect::<Vec<_>>();
-    assert_eq!(check(json!({"kind": "b", "n": 3, "tags": [null, "x"]})), Vec::<String>::new());
-    assert_eq!(check(json!({"kind": "a"})), ["$.kind: matches 2 of the oneOf alternatives, expected exactly 1"]);
-    assert_eq!(check(json!({"kind": "bb", "n": 0})), [
-        "$.kind: matches 0 of the oneOf alternatives, expected exactly 1",
-        "$.n: matches none of the 2 anyOf alternatives",
-    ]);
-    assert_eq!(check(json!({"extra": 1, "tags": [1, 2, 3]})), [
-        "$: missing required property 'kind'",
-        "$.extra: additional property not allowed",
-        "$.tags: more than 2 items",
-        "$.tags[0]: expected string, found the number 1",
-        "$.tags[1]: expected string, found the number 2",
-        "$.tags[2]: expected string, found the number 3",
-    ]);
+    let check = |v: Value| {
+        spec()
+            .validate(&s, &v, &Options::default())
+            .into_iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        check(json!({"kind": "b", "n": 3, "tags": [null, "x"]})),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        check(json!({"kind": "a"})),
+        ["$.kind: matches 2 of the oneOf alternatives, expected exactly 1"]
+    );
+    assert_eq!(
+        check(json!({"kind": "bb", "n": 0})),
+        [
+            "$.kind: matches 0 of the oneOf alternatives, expected exactly 1",
+            "$.n: matches none of the 2 anyOf alternatives",
+        ]
+    );
+    assert_eq!(
+        check(json!({"extra": 1, "tags": [1, 2, 3]})),
+        [
+            "$: missing required property 'kind'",
+            "$.extra: additional property not allowed",
+            "$.tags: more than 2 items",
+            "$.tags[0]: expected string, found the number 1",
+            "$.tags[1]: expected string, found the number 2",
+            "$.tags[2]: expected string, found the number 3",
+        ]
+    );
 }
 
 #[test]
@@ -257,18 +370,35 @@ fn spec_example_needs_only_the_tolerated_nulls() {
     // The YAML example leaves these unquoted; real events (and the schema) use strings.
     for e in example.as_array_mut().unwrap() {
         e["version"] = json!("0");
-        for geo in [&mut e["client"]["geographicalContext"], &mut e["request"]["ipChain"][0]["geographicalContext"]] {
-            geo["postalCode"] = json!(geo["postalCode"].to_string());
+        for pointer in [
+            "/client/geographicalContext/postalCode",
+            "/request/ipChain/0/geographicalContext/postalCode",
+        ] {
+            let code = e.pointer_mut(pointer).expect("example has a postal code");
+            *code = json!(code.to_string());
         }
     }
     let events = json!({"type": "array", "items": {"$ref": "#/components/schemas/LogEvent"}});
     let strict = spec().validate(&events, &example, &Options::default());
-    assert!(!strict.is_empty(), "the example uses nulls the schema does not allow");
+    assert!(
+        !strict.is_empty(),
+        "the example uses nulls the schema does not allow"
+    );
     let tolerated = log_options().tolerated_nulls;
     for v in &strict {
-        assert!(v.message.starts_with("expected") && v.message.ends_with("found null"), "{v}");
+        assert!(
+            v.message.starts_with("expected") && v.message.ends_with("found null"),
+            "{v}"
+        );
         let general = v.path.replace("[0]", "[*]").replace("[1]", "[*]");
-        assert!(tolerated.contains(&general), "{v} is not in the tolerated list");
+        assert!(
+            tolerated.contains(&general),
+            "{v} is not in the tolerated list"
+        );
     }
-    assert!(spec().validate(&events, &example, &log_options()).is_empty());
+    assert!(
+        spec()
+            .validate(&events, &example, &log_options())
+            .is_empty()
+    );
 }

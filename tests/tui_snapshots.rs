@@ -301,9 +301,7 @@ fn help_overlay() {
 fn burst_banner() {
     let mut app = app_with(options());
     let mut lockouts = sample_lockouts();
-    let sprayed = [
-        "ops", "finance", "hr", "ceo", "it", "legal", "sales",
-    ];
+    let sprayed = ["ops", "finance", "hr", "ceo", "it", "legal", "sales"];
     for (i, who) in sprayed.iter().enumerate() {
         let mut l = lockout(
             100 + i as u32,
@@ -330,7 +328,10 @@ fn burst_banner() {
     assert!(text.contains(
         "Possible password spraying: 7 lockouts from 203.0.113.9 (Moscow, Russia) in 5 min, 7 users"
     ));
-    assert_eq!(style_of(&terminal, "Possible password spraying").1, Color::Red);
+    assert_eq!(
+        style_of(&terminal, "Possible password spraying").1,
+        Color::Red
+    );
 }
 
 #[test]
@@ -338,7 +339,12 @@ fn rate_burst_banner() {
     let mut app = app_with(options());
     let lockouts: Vec<Lockout> = (0..12)
         .map(|i| {
-            let mut l = lockout(200 + i, &KATHERINE, LockoutKind::AccountLocked, 5 * i64::from(i));
+            let mut l = lockout(
+                200 + i,
+                &KATHERINE,
+                LockoutKind::AccountLocked,
+                5 * i64::from(i),
+            );
             l.login = format!("user{i}@acme.example");
             l.ip = Some(format!("198.51.100.{}", 100 + i % 6));
             l
@@ -434,9 +440,7 @@ fn filter_being_typed() {
     let text = screen_text(&terminal);
     assert!(text.contains("filter \"ADA\" (3 of 10)"));
     assert!(text.contains("Filter: ADA"));
-    terminal
-        .backend_mut()
-        .assert_cursor_position((12, 32));
+    terminal.backend_mut().assert_cursor_position((12, 32));
 }
 
 #[test]
@@ -507,8 +511,18 @@ fn no_color_sets_no_colours_anywhere() {
     for terminal in &screens {
         let text = screen_text(terminal);
         for cell in terminal.backend().buffer().content() {
-            assert_eq!(cell.fg, Color::Reset, "fg of {:?} in\n{text}", cell.symbol());
-            assert_eq!(cell.bg, Color::Reset, "bg of {:?} in\n{text}", cell.symbol());
+            assert_eq!(
+                cell.fg,
+                Color::Reset,
+                "fg of {:?} in\n{text}",
+                cell.symbol()
+            );
+            assert_eq!(
+                cell.bg,
+                Color::Reset,
+                "bg of {:?} in\n{text}",
+                cell.symbol()
+            );
         }
     }
     let text = screen_text(&screens[0]);
@@ -552,5 +566,34 @@ fn scrolled_feed_on_a_small_terminal() {
     let text = screen_text(&terminal);
     assert!(text.contains("▶"), "the selected row is on screen");
     assert!(text.contains("192.0.2.200"), "the oldest row is shown");
-    assert!(!text.contains("Reason"), "narrow terminals drop the reason column");
+    assert!(
+        !text.contains("Reason"),
+        "narrow terminals drop the reason column"
+    );
+}
+
+#[test]
+fn every_state_draws_at_any_size_without_panicking() {
+    let mut states = Vec::new();
+    let mut app = app_with_feed(options());
+    states.push(app_with(options()));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('a'));
+    let mut failing = healthy();
+    failing.consecutive_errors = 2;
+    failing.last_error = Some("network error: connection reset by peer — check the network".into());
+    app.update(Msg::Feed(FeedEvent::Failed { health: failing }));
+    states.push(app);
+    let mut help = app_with_feed(options());
+    press(&mut help, KeyCode::Char('?'));
+    states.push(help);
+
+    for app in &mut states {
+        for (width, height) in [(1, 1), (5, 3), (20, 6), (40, 10), (99, 12), (100, 30)] {
+            app.update(Msg::Resize { width, height });
+            let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+            terminal.draw(|frame| view::draw(frame, app)).unwrap();
+        }
+    }
 }

@@ -292,7 +292,10 @@ mod tests {
         // Exactly at the window's edge: inside.
         lockouts.push(lockout(100, "edge@example.com", Some("203.0.113.9"), 300));
         let bursts = detect_bursts(&lockouts, now(), &rules);
-        assert!(matches!(bursts.as_slice(), [Burst::SameIp { lockouts: 5, .. }]));
+        assert!(matches!(
+            bursts.as_slice(),
+            [Burst::SameIp { lockouts: 5, .. }]
+        ));
     }
 
     #[test]
@@ -377,7 +380,10 @@ mod tests {
             })
             .collect();
         assert_eq!(ips, ["198.51.100.1", "192.0.2.1", "203.0.113.9"]);
-        assert!(matches!(bursts.last(), Some(Burst::Rate { lockouts: 17, .. })));
+        assert!(matches!(
+            bursts.last(),
+            Some(Burst::Rate { lockouts: 17, .. })
+        ));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Okta's error body (`errorCode`, `errorSummary`, `errorLink`, `errorId`,
 //! `errorCauses`) and the errors the simulator answers with.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::{Value, json};
 
 use super::ids::error_id;
@@ -32,7 +32,11 @@ impl ApiError {
     }
 
     pub fn invalid_token() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "E0000011", "Invalid token provided")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "E0000011",
+            "Invalid token provided",
+        )
     }
 
     pub fn user_not_found(key: &str) -> Self {
@@ -44,7 +48,11 @@ impl ApiError {
     }
 
     pub fn path_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "E0000008", "The requested path was not found")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "E0000008",
+            "The requested path was not found",
+        )
     }
 
     pub fn method_not_allowed() -> Self {
@@ -76,7 +84,12 @@ impl ApiError {
 
     /// `E0000031`: a search/filter that uses an unsupported field or operator.
     pub fn invalid_search(cause: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "E0000031", "Invalid search criteria.").with_cause(cause)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "E0000031",
+            "Invalid search criteria.",
+        )
+        .with_cause(cause)
     }
 
     /// `E0000053`: invalid SCIM filter, unknown field or out-of-range `since` (System Log).
@@ -85,8 +98,12 @@ impl ApiError {
     }
 
     pub fn unlock_not_allowed() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "E0000032", "Unlock is not allowed for this user.")
-            .with_cause("The user is not locked out.")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "E0000032",
+            "Unlock is not allowed for this user.",
+        )
+        .with_cause("The user is not locked out.")
     }
 
     /// The Okta error an upstream failure of this status would carry (for injected faults).
@@ -94,9 +111,15 @@ impl ApiError {
         let (code, summary) = match status.as_u16() {
             400 => ("E0000001", "Api validation failed"),
             401 => ("E0000011", "Invalid token provided"),
-            403 => ("E0000006", "You do not have permission to perform the requested action"),
+            403 => (
+                "E0000006",
+                "You do not have permission to perform the requested action",
+            ),
             404 => ("E0000007", "Not found: Resource not found"),
-            429 => ("E0000047", "API call exceeded rate limit due to too many requests."),
+            429 => (
+                "E0000047",
+                "API call exceeded rate limit due to too many requests.",
+            ),
             503 => ("E0000010", "Service is in read only mode"),
             _ => ("E0000009", "Internal Server Error"),
         };
@@ -104,7 +127,11 @@ impl ApiError {
     }
 
     pub fn body(&self) -> Value {
-        let causes: Vec<Value> = self.causes.iter().map(|c| json!({"errorSummary": c})).collect();
+        let causes: Vec<Value> = self
+            .causes
+            .iter()
+            .map(|c| json!({"errorSummary": c}))
+            .collect();
         json!({
             "errorCode": self.code,
             "errorSummary": self.summary,
@@ -134,13 +161,25 @@ mod tests {
         assert!(b["errorId"].as_str().unwrap().starts_with("oae"));
         assert_eq!(b["errorCauses"], json!([]));
         let v = ApiError::validation("limit", "must be between 0 and 1000").body();
-        assert_eq!(v["errorCauses"][0]["errorSummary"], "limit: must be between 0 and 1000");
+        assert_eq!(
+            v["errorCauses"][0]["errorSummary"],
+            "limit: must be between 0 and 1000"
+        );
     }
 
     #[test]
     fn fault_statuses_map_to_okta_codes() {
-        assert_eq!(ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).code, "E0000009");
-        assert_eq!(ApiError::for_status(StatusCode::SERVICE_UNAVAILABLE).code, "E0000010");
-        assert_eq!(ApiError::for_status(StatusCode::TOO_MANY_REQUESTS).code, "E0000047");
+        assert_eq!(
+            ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).code,
+            "E0000009"
+        );
+        assert_eq!(
+            ApiError::for_status(StatusCode::SERVICE_UNAVAILABLE).code,
+            "E0000010"
+        );
+        assert_eq!(
+            ApiError::for_status(StatusCode::TOO_MANY_REQUESTS).code,
+            "E0000047"
+        );
     }
 }

@@ -11,9 +11,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::SimError;
 use super::faults::Fault;
 use super::state::{Shared, lock};
-use super::SimError;
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -28,15 +28,14 @@ struct LockoutRequest {
 }
 
 /// `{"login": "..."}` → `200 {"uuid", "published", "userId", "login"}`.
-async fn inject_lockout(State(shared): State<Arc<Shared>>, Json(body): Json<LockoutRequest>) -> Response {
+async fn inject_lockout(
+    State(shared): State<Arc<Shared>>,
+    Json(body): Json<LockoutRequest>,
+) -> Response {
     match shared.lock_user(&body.login) {
         Ok(lockout) => Json(lockout).into_response(),
-        Err(e) => {
-            let status = match e {
-                SimError::UnknownUser(_) => StatusCode::NOT_FOUND,
-                SimError::NotLockable { .. } => StatusCode::CONFLICT,
-            };
-            (status, Json(json!({"error": e.to_string()}))).into_response()
+        Err(e @ SimError::UnknownUser(_)) => {
+            (StatusCode::NOT_FOUND, Json(json!({"error": e.to_string()}))).into_response()
         }
     }
 }

@@ -164,7 +164,13 @@ fn client(origin: &Origin) -> Value {
     })
 }
 
-fn assemble(rng: &mut impl Rng, published: DateTime<Utc>, origin: &Origin, parts: Parts, request: Option<&str>) -> Value {
+fn assemble(
+    rng: &mut impl Rng,
+    published: DateTime<Utc>,
+    origin: &Origin,
+    parts: Parts,
+    request: Option<&str>,
+) -> Value {
     let request_id = request.map_or_else(|| request_id(rng), str::to_string);
     let dt_hash = alnum(rng, 64).to_lowercase();
     json!({
@@ -213,7 +219,12 @@ fn assemble(rng: &mut impl Rng, published: DateTime<Utc>, origin: &Origin, parts
 }
 
 /// `user.account.lock`: too many failed sign-ins. The locked user is the actor; no target.
-pub(crate) fn account_lock(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin) -> Value {
+pub(crate) fn account_lock(
+    rng: &mut impl Rng,
+    published: DateTime<Utc>,
+    user: &SimUser,
+    origin: &Origin,
+) -> Value {
     let parts = Parts {
         event_type: "user.account.lock",
         severity: "DEBUG",
@@ -232,11 +243,35 @@ pub(crate) fn account_lock(rng: &mut impl Rng, published: DateTime<Utc>, user: &
 }
 
 /// `user.session.start` with the given outcome.
-pub(crate) fn sign_in(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin, kind: SignIn) -> Value {
+pub(crate) fn sign_in(
+    rng: &mut impl Rng,
+    published: DateTime<Utc>,
+    user: &SimUser,
+    origin: &Origin,
+    kind: SignIn,
+) -> Value {
     let (severity, legacy, result, reason, uri) = match kind {
-        SignIn::Success => ("INFO", "core.user_auth.login_success", "SUCCESS", None, "/idp/idx/authenticators/poll"),
-        SignIn::BadPassword => ("WARN", "core.user_auth.login_failed", "FAILURE", Some("INVALID_CREDENTIALS"), "/idp/idx/challenge/answer"),
-        SignIn::LockedOut => ("WARN", "core.user_auth.login_failed.locked_out", "FAILURE", Some("LOCKED_OUT"), "/idp/idx/identify"),
+        SignIn::Success => (
+            "INFO",
+            "core.user_auth.login_success",
+            "SUCCESS",
+            None,
+            "/idp/idx/authenticators/poll",
+        ),
+        SignIn::BadPassword => (
+            "WARN",
+            "core.user_auth.login_failed",
+            "FAILURE",
+            Some("INVALID_CREDENTIALS"),
+            "/idp/idx/challenge/answer",
+        ),
+        SignIn::LockedOut => (
+            "WARN",
+            "core.user_auth.login_failed.locked_out",
+            "FAILURE",
+            Some("LOCKED_OUT"),
+            "/idp/idx/identify",
+        ),
     };
     let success = kind == SignIn::Success;
     let target = if success {
@@ -265,7 +300,12 @@ pub(crate) fn sign_in(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUs
 }
 
 /// `user.authentication.auth_via_mfa`: a successful second factor.
-pub(crate) fn mfa(rng: &mut impl Rng, published: DateTime<Utc>, user: &SimUser, origin: &Origin) -> Value {
+pub(crate) fn mfa(
+    rng: &mut impl Rng,
+    published: DateTime<Utc>,
+    user: &SimUser,
+    origin: &Origin,
+) -> Value {
     let factor = user.factors.iter().find(|f| f.status == "ACTIVE");
     let (factor_id, name, method) = match factor {
         Some(f) => (f.id.clone(), f.kind.display_name(), method_name(f.kind)),
@@ -411,18 +451,30 @@ mod tests {
         for k in keys(&sample) {
             assert!(e.get(k).is_some(), "missing {k}");
         }
-        for obj in ["actor", "client", "outcome", "transaction", "securityContext"] {
+        for obj in [
+            "actor",
+            "client",
+            "outcome",
+            "transaction",
+            "securityContext",
+        ] {
             for k in keys(&sample[obj]) {
                 assert!(e[obj].get(k).is_some(), "missing {obj}.{k}");
             }
         }
         assert_eq!(e["actor"]["alternateId"], user.login());
-        assert_eq!(e["outcome"], json!({"result": "FAILURE", "reason": "LOCKED_OUT"}));
+        assert_eq!(
+            e["outcome"],
+            json!({"result": "FAILURE", "reason": "LOCKED_OUT"})
+        );
         assert_eq!(e["target"], Value::Null);
         assert_eq!(e["client"]["zone"], "null");
         assert!(e["client"]["geographicalContext"]["postalCode"].is_string());
         assert_eq!(e["debugContext"]["debugData"]["threatSuspected"], "false");
-        assert_eq!(e["transaction"]["id"], e["debugContext"]["debugData"]["requestId"]);
+        assert_eq!(
+            e["transaction"]["id"],
+            e["debugContext"]["debugData"]["requestId"]
+        );
         let published = e["published"].as_str().unwrap();
         assert_eq!(published.len(), "2024-08-13T15:58:20.353Z".len());
     }
@@ -444,7 +496,14 @@ mod tests {
             sign_in(&mut rng, now, user, &origin, SignIn::BadPassword),
             mfa(&mut rng, now, user, &origin),
             auto_unlock(&mut rng, now, user),
-            admin_unlock(&mut rng, now, &org.users[org.admin], user, &Origin::api_call(&org.users[org.admin], "test"), "req1"),
+            admin_unlock(
+                &mut rng,
+                now,
+                &org.users[org.admin],
+                user,
+                &Origin::api_call(&org.users[org.admin], "test"),
+                "req1",
+            ),
         ];
         assert!(lockouts.iter().all(|e| filter.matches(e, Case::Sensitive)));
         assert!(noise.iter().all(|e| !filter.matches(e, Case::Sensitive)));
@@ -458,7 +517,10 @@ mod tests {
         let origin = Origin::attacker(&crate::sim::network::ATTACKERS[0], &mut rng);
         let e = account_lock(&mut rng, now, &org.users[1], &origin);
         assert_eq!(e["client"]["ipAddress"], "203.0.113.17");
-        assert_ne!(e["client"]["geographicalContext"]["country"], "United States");
+        assert_ne!(
+            e["client"]["geographicalContext"]["country"],
+            "United States"
+        );
         assert_eq!(e["debugContext"]["debugData"]["threatSuspected"], "true");
         assert_eq!(e["request"]["ipChain"][0]["ip"], "203.0.113.17");
     }

@@ -109,11 +109,18 @@ pub(crate) fn enroll<R: Rng>(rng: &mut R, who: &Enrollee, now: DateTime<Utc>) ->
     let span = (now - who.since).num_seconds().max(1);
     let enrolled_at = |rng: &mut R| {
         let t = who.since + Duration::seconds(rng.random_range(0..span));
-        (t, t + Duration::seconds(rng.random_range(0..=(now - t).num_seconds().max(0))))
+        (
+            t,
+            t + Duration::seconds(rng.random_range(0..=(now - t).num_seconds().max(0))),
+        )
     };
     let mut add = |rng: &mut R, kind: FactorKind, prefix: &str, profile: Value| {
         let (created, last_updated) = enrolled_at(rng);
-        let status = if rng.random_bool(0.03) { "PENDING_ACTIVATION" } else { "ACTIVE" };
+        let status = if rng.random_bool(0.03) {
+            "PENDING_ACTIVATION"
+        } else {
+            "ACTIVE"
+        };
         factors.push(Factor {
             id: okta_id(rng, prefix),
             kind,
@@ -138,15 +145,30 @@ pub(crate) fn enroll<R: Rng>(rng: &mut R, who: &Enrollee, now: DateTime<Utc>) ->
         });
         add(rng, FactorKind::Push, "opf", profile);
         if rng.random_bool(0.6) {
-            add(rng, FactorKind::OktaTotp, "ost", json!({"credentialId": who.login}));
+            add(
+                rng,
+                FactorKind::OktaTotp,
+                "ost",
+                json!({"credentialId": who.login}),
+            );
         }
     }
     if rng.random_bool(0.2) {
-        add(rng, FactorKind::GoogleTotp, "uft", json!({"credentialId": who.login}));
+        add(
+            rng,
+            FactorKind::GoogleTotp,
+            "uft",
+            json!({"credentialId": who.login}),
+        );
     }
     if rng.random_bool(0.4) {
         let prefix = if rng.random_bool(0.5) { "sms" } else { "mbl" };
-        add(rng, FactorKind::Sms, prefix, json!({"phoneNumber": who.phone}));
+        add(
+            rng,
+            FactorKind::Sms,
+            prefix,
+            json!({"phoneNumber": who.phone}),
+        );
     }
     if rng.random_bool(0.15) {
         let profile = json!({
@@ -182,9 +204,18 @@ mod tests {
     fn mix_covers_every_kind_and_some_users_have_none() {
         let now = Utc::now();
         let mut rng = ChaCha8Rng::seed_from_u64(9);
-        let all: Vec<Vec<Factor>> = (0..400).map(|i| enroll(&mut rng, &enrollee(i % 2 == 0, now), now)).collect();
+        let all: Vec<Vec<Factor>> = (0..400)
+            .map(|i| enroll(&mut rng, &enrollee(i % 2 == 0, now), now))
+            .collect();
         assert!(all.iter().any(Vec::is_empty));
-        for kind in [FactorKind::Push, FactorKind::OktaTotp, FactorKind::GoogleTotp, FactorKind::Sms, FactorKind::WebAuthn, FactorKind::Email] {
+        for kind in [
+            FactorKind::Push,
+            FactorKind::OktaTotp,
+            FactorKind::GoogleTotp,
+            FactorKind::Sms,
+            FactorKind::WebAuthn,
+            FactorKind::Email,
+        ] {
             assert!(all.iter().flatten().any(|f| f.kind == kind), "{kind:?}");
         }
         for f in all.iter().flatten() {

@@ -71,7 +71,9 @@ impl Fault {
     }
 
     fn applies_to(&self, path: &str) -> bool {
-        self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        self.path_prefix
+            .as_deref()
+            .is_none_or(|p| path.starts_with(p))
     }
 }
 
@@ -114,7 +116,12 @@ mod tests {
         assert_eq!(f, Fault::status(503, 2).on_path("/api/v1/logs"));
         let d: Fault = serde_json::from_str(r#"{"type": "delay", "millis": 250}"#).unwrap();
         assert_eq!(d, Fault::delay(250, 1));
-        for f in [Fault::html(502, 1), Fault::garbage(3), Fault::drop_connection(1), d] {
+        for f in [
+            Fault::html(502, 1),
+            Fault::garbage(3),
+            Fault::drop_connection(1),
+            d,
+        ] {
             let text = serde_json::to_string(&f).unwrap();
             assert_eq!(serde_json::from_str::<Fault>(&text).unwrap(), f, "{text}");
         }
@@ -129,8 +136,14 @@ mod tests {
         q.push(Fault::drop_connection(0));
         assert_eq!(q.take("/api/v1/users"), Some(FaultKind::Garbage));
         assert_eq!(q.take("/api/v1/users"), None);
-        assert_eq!(q.take("/api/v1/logs"), Some(FaultKind::Status { status: 500 }));
-        assert_eq!(q.take("/api/v1/logs"), Some(FaultKind::Status { status: 500 }));
+        assert_eq!(
+            q.take("/api/v1/logs"),
+            Some(FaultKind::Status { status: 500 })
+        );
+        assert_eq!(
+            q.take("/api/v1/logs"),
+            Some(FaultKind::Status { status: 500 })
+        );
         assert_eq!(q.take("/api/v1/logs"), None);
     }
 }

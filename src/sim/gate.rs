@@ -28,7 +28,11 @@ pub(crate) fn is_api(path: &str) -> bool {
     path == "/api/v1" || path.starts_with("/api/v1/")
 }
 
-pub(crate) async fn api_gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn api_gate(
+    State(shared): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     if !is_api(&path) {
         return next.run(req).await;
@@ -39,6 +43,7 @@ pub(crate) async fn api_gate(State(shared): State<Arc<Shared>>, req: Request, ne
         query: req.uri().query().map(str::to_string),
     });
     let request_id = request_id(&mut rand::rng());
+    tracing::debug!(method = %req.method(), path, request_id, "sim: request");
     let family = Family::of(req.method(), &path);
     let fault = lock(&shared.faults).take(&path);
     let peek = || lock(&shared.limiter).peek(family, Instant::now());
@@ -54,7 +59,10 @@ pub(crate) async fn api_gate(State(shared): State<Arc<Shared>>, req: Request, ne
             tokio::time::sleep(Duration::from_millis(millis)).await;
             admit(&shared, req, next, family, &request_id).await
         }
-        Some(FaultKind::Status { status }) => (ApiError::for_status(status_code(status)).into_response(), peek()),
+        Some(FaultKind::Status { status }) => (
+            ApiError::for_status(status_code(status)).into_response(),
+            peek(),
+        ),
         Some(FaultKind::Html { status }) => (html_page(status_code(status)), peek()),
         Some(FaultKind::Garbage) => (garbage(), peek()),
         None => admit(&shared, req, next, family, &request_id).await,
@@ -64,7 +72,13 @@ pub(crate) async fn api_gate(State(shared): State<Arc<Shared>>, req: Request, ne
 }
 
 /// Token check, then the rate limit, then the handler.
-async fn admit(shared: &Shared, mut req: Request, next: Next, family: Family, request_id: &str) -> (Response, Quota) {
+async fn admit(
+    shared: &Shared,
+    mut req: Request,
+    next: Next,
+    family: Family,
+    request_id: &str,
+) -> (Response, Quota) {
     if !authorized(req.headers(), &shared.token) {
         let quota = lock(&shared.limiter).peek(family, Instant::now());
         return (ApiError::invalid_token().into_response(), quota);
@@ -73,7 +87,8 @@ async fn admit(shared: &Shared, mut req: Request, next: Next, family: Family, re
     if !quota.allowed {
         return (ApiError::rate_limited().into_response(), quota);
     }
-    req.extensions_mut().insert(RequestId(request_id.to_string()));
+    req.extensions_mut()
+        .insert(RequestId(request_id.to_string()));
     (next.run(req).await, quota)
 }
 
@@ -92,8 +107,12 @@ fn set_headers(headers: &mut HeaderMap, request_id: &str, quota: Quota) {
     headers.insert("x-rate-limit-limit", HeaderValue::from(quota.limit));
     headers.insert("x-rate-limit-remaining", HeaderValue::from(quota.remaining));
     // Epoch seconds, rounded up so a client waiting until then is past the reset.
-    let reset_ms = Utc::now().timestamp_millis() + i64::try_from(quota.reset_in.as_millis()).unwrap_or(i64::MAX / 2);
-    headers.insert("x-rate-limit-reset", HeaderValue::from((reset_ms + 999) / 1000));
+    let reset_ms = Utc::now().timestamp_millis()
+        + i64::try_from(quota.reset_in.as_millis()).unwrap_or(i64::MAX / 2);
+    headers.insert(
+        "x-rate-limit-reset",
+        HeaderValue::from((reset_ms + 999) / 1000),
+    );
 }
 
 fn status_code(status: u16) -> StatusCode {
@@ -102,7 +121,11 @@ fn status_code(status: u16) -> StatusCode {
 
 /// What a proxy in front of the IdP sends when it fails.
 fn html_page(status: StatusCode) -> Response {
-    let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
     let body = format!(
         "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body><center><h1>{title}</h1></center><hr><center>nginx</center></body></html>\n"
     );
@@ -136,7 +159,12 @@ mod tests {
     #[test]
     fn reset_header_is_in_epoch_seconds_rounded_up() {
         let mut h = HeaderMap::new();
-        let quota = Quota { allowed: true, limit: 120, remaining: 7, reset_in: Duration::from_secs(30) };
+        let quota = Quota {
+            allowed: true,
+            limit: 120,
+            remaining: 7,
+            reset_in: Duration::from_secs(30),
+        };
         set_headers(&mut h, "abc", quota);
         let reset: i64 = h["x-rate-limit-reset"].to_str().unwrap().parse().unwrap();
         let now = Utc::now().timestamp();
@@ -150,7 +178,12 @@ mod tests {
     fn fault_bodies_are_what_they_claim() {
         let html = html_page(StatusCode::BAD_GATEWAY);
         assert_eq!(html.status(), 502);
-        assert!(html.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(
+            html.headers()[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
         assert_eq!(status_code(9999), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(garbage().status(), 200);
     }

@@ -89,7 +89,12 @@ pub(crate) struct LogPage {
 
 impl LogQuery {
     pub fn parse(params: &[(String, String)], now: DateTime<Utc>) -> Result<LogQuery, ApiError> {
-        let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
         let since = get("since").map(|v| date("since", v)).transpose()?;
         if since.is_some_and(|s| s < now - Duration::days(180)) {
             return Err(ApiError::invalid_log_filter(
@@ -98,7 +103,10 @@ impl LogQuery {
         }
         let until = get("until").map(|v| date("until", v)).transpose()?;
         let after = get("after")
-            .map(|v| Cursor::decode(v).ok_or_else(|| ApiError::validation("after", "The cursor is not valid.")))
+            .map(|v| {
+                Cursor::decode(v)
+                    .ok_or_else(|| ApiError::validation("after", "The cursor is not valid."))
+            })
             .transpose()?;
         let limit = match get("limit") {
             None => 100,
@@ -106,13 +114,18 @@ impl LogQuery {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| *n <= 1000)
-                .ok_or_else(|| ApiError::validation("limit", "The limit must be between 0 and 1000."))?,
+                .ok_or_else(|| {
+                    ApiError::validation("limit", "The limit must be between 0 and 1000.")
+                })?,
         };
         let order = match get("sortOrder") {
             None | Some("ASCENDING") => Order::Ascending,
             Some("DESCENDING") => Order::Descending,
             Some(_) => {
-                return Err(ApiError::validation("sortOrder", "must be ASCENDING or DESCENDING."));
+                return Err(ApiError::validation(
+                    "sortOrder",
+                    "must be ASCENDING or DESCENDING.",
+                ));
             }
         };
         let filter = get("filter")
@@ -123,7 +136,15 @@ impl LogQuery {
             .filter(|q| !q.trim().is_empty())
             .map(|q| keywords(q).map(|k| (q.to_string(), k)))
             .transpose()?;
-        Ok(LogQuery { since, until, after, filter, q, limit, order })
+        Ok(LogQuery {
+            since,
+            until,
+            after,
+            filter,
+            q,
+            limit,
+            order,
+        })
     }
 
     fn is_polling(&self) -> bool {
@@ -131,8 +152,15 @@ impl LogQuery {
     }
 
     fn matches(&self, e: &StoredEvent) -> bool {
-        let by_filter = self.filter.as_ref().is_none_or(|(_, f)| f.matches(&e.event, Case::Sensitive));
-        by_filter && self.q.as_ref().is_none_or(|(_, k)| keywords_match(&e.event, k))
+        let by_filter = self
+            .filter
+            .as_ref()
+            .is_none_or(|(_, f)| f.matches(&e.event, Case::Sensitive));
+        by_filter
+            && self
+                .q
+                .as_ref()
+                .is_none_or(|(_, k)| keywords_match(&e.event, k))
     }
 
     pub fn run(&self, log: &EventLog, now: DateTime<Utc>) -> LogPage {
@@ -151,7 +179,11 @@ impl LogQuery {
         let page: Vec<&StoredEvent> = if self.limit == 0 {
             Vec::new()
         } else {
-            candidates.iter().filter(|e| self.matches(e)).take(self.limit).collect()
+            candidates
+                .iter()
+                .filter(|e| self.matches(e))
+                .take(self.limit)
+                .collect()
         };
         let next = match (page.last(), self.after) {
             (Some(last), _) => Some(Cursor::of(last)),
@@ -164,13 +196,9 @@ impl LogQuery {
             // limit=0 examined nothing: keep asking from `since`.
             (None, None) => None,
         };
-        let params = match next {
-            Some(cursor) => self.next_params(Some(cursor)),
-            None => self.next_params(None),
-        };
         LogPage {
             events: page.into_iter().map(|e| e.event.clone()).collect(),
-            next: Some(params),
+            next: Some(self.next_params(next)),
         }
     }
 
@@ -210,10 +238,10 @@ impl LogQuery {
         let mut put = |k: &str, v: String| p.push((k.to_string(), v));
         match cursor {
             Some(c) => {
-                if !self.is_polling() {
-                    if let Some(s) = self.since {
-                        put("since", iso_param(s));
-                    }
+                if !self.is_polling()
+                    && let Some(s) = self.since
+                {
+                    put("since", iso_param(s));
                 }
                 put("after", c.encode());
             }
@@ -293,7 +321,10 @@ fn log_filter(text: &str) -> Result<Filter, ApiError> {
 fn keywords(q: &str) -> Result<Vec<String>, ApiError> {
     let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
     if words.len() > 10 {
-        return Err(ApiError::validation("q", "Freeform search cannot contain more than 10 items."));
+        return Err(ApiError::validation(
+            "q",
+            "Freeform search cannot contain more than 10 items.",
+        ));
     }
     if words.iter().any(|w| w.chars().count() > 40) {
         return Err(ApiError::validation(
@@ -317,7 +348,11 @@ fn collect_tokens(v: &Value, out: &mut std::collections::HashSet<String>) {
         Value::String(s) => {
             let lower = s.to_lowercase();
             for word in lower.split_whitespace() {
-                out.extend(word.split('-').filter(|p| !p.is_empty()).map(str::to_string));
+                out.extend(
+                    word.split('-')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string),
+                );
                 out.insert(word.to_string());
             }
             out.insert(lower);
@@ -336,29 +371,45 @@ mod tests {
     const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     /// Event n: a lock when n is even, a success sign-in when odd; published n seconds after t0.
     fn log_with(n: u64) -> EventLog {
         let mut log = EventLog::default();
         for i in 1..=n {
-            log.append(event(i), t0() + Duration::seconds(i as i64), t0() + Duration::seconds(i as i64));
+            log.append(
+                event(i),
+                t0() + Duration::seconds(i as i64),
+                t0() + Duration::seconds(i as i64),
+            );
         }
         log
     }
 
     fn event(i: u64) -> Value {
-        let (event_type, reason) = if i % 2 == 0 { ("user.account.lock", "LOCKED_OUT") } else { ("user.session.start", "") };
+        let (event_type, reason) = if i.is_multiple_of(2) {
+            ("user.account.lock", "LOCKED_OUT")
+        } else {
+            ("user.session.start", "")
+        };
         json!({"uuid": format!("u{i}"), "eventType": event_type, "outcome": {"reason": reason}, "displayMessage": "Max sign-in attempts"})
     }
 
     fn uuids(page: &LogPage) -> Vec<String> {
-        page.events.iter().map(|e| e["uuid"].as_str().unwrap().to_string()).collect()
+        page.events
+            .iter()
+            .map(|e| e["uuid"].as_str().unwrap().to_string())
+            .collect()
     }
 
     fn follow(next: &[(String, String)]) -> Vec<(String, String)> {
@@ -367,7 +418,10 @@ mod tests {
 
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
-        let c = Cursor { published_ms: 1723564700353, seq: 42 };
+        let c = Cursor {
+            published_ms: 1723564700353,
+            seq: 42,
+        };
         assert_eq!(c.encode(), "1723564700353_42");
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("abc"), None);
@@ -378,7 +432,11 @@ mod tests {
     fn polling_follows_next_and_sees_each_event_once() {
         let now = t0() + Duration::minutes(5);
         let mut log = log_with(7);
-        let mut p = params(&[("since", "2025-01-01T00:00:00Z"), ("limit", "3"), ("filter", LOCKOUT)]);
+        let mut p = params(&[
+            ("since", "2025-01-01T00:00:00Z"),
+            ("limit", "3"),
+            ("filter", LOCKOUT),
+        ]);
         let mut seen = Vec::new();
         for _ in 0..3 {
             let page = LogQuery::parse(&p, now).unwrap().run(&log, now);
@@ -401,7 +459,9 @@ mod tests {
         }
         let page = LogQuery::parse(&p, now).unwrap().run(&log, now);
         assert_eq!(uuids(&page), ["u8", "u10"]);
-        let after = LogQuery::parse(page.next.as_ref().unwrap(), now).unwrap().run(&log, now);
+        let after = LogQuery::parse(page.next.as_ref().unwrap(), now)
+            .unwrap()
+            .run(&log, now);
         assert!(after.events.is_empty());
     }
 
@@ -410,7 +470,11 @@ mod tests {
         let now = t0() + Duration::minutes(5);
         let mut log = EventLog::default();
         // Published long ago, persisted now: a late-arriving event.
-        log.append(event(2), t0() - Duration::hours(1), t0() + Duration::seconds(10));
+        log.append(
+            event(2),
+            t0() - Duration::hours(1),
+            t0() + Duration::seconds(10),
+        );
         let p = params(&[("since", "2025-01-01T00:00:05Z")]);
         let page = LogQuery::parse(&p, now).unwrap().run(&log, now);
         assert_eq!(uuids(&page), ["u2"]);
@@ -420,7 +484,10 @@ mod tests {
     fn empty_first_poll_skips_what_was_examined() {
         let now = t0() + Duration::minutes(5);
         let mut log = log_with(3);
-        let p = params(&[("since", "2025-01-01T00:00:00Z"), ("filter", r#"eventType eq "nope""#)]);
+        let p = params(&[
+            ("since", "2025-01-01T00:00:00Z"),
+            ("filter", r#"eventType eq "nope""#),
+        ]);
         let page = LogQuery::parse(&p, now).unwrap().run(&log, now);
         assert!(page.events.is_empty());
         let next = page.next.unwrap();
@@ -434,7 +501,11 @@ mod tests {
     fn bounded_pages_by_published_and_ends() {
         let now = t0() + Duration::minutes(5);
         let log = log_with(9);
-        let mut p = params(&[("since", "2025-01-01T00:00:02Z"), ("until", "2025-01-01T00:00:08Z"), ("limit", "4")]);
+        let mut p = params(&[
+            ("since", "2025-01-01T00:00:02Z"),
+            ("until", "2025-01-01T00:00:08Z"),
+            ("limit", "4"),
+        ]);
         let first = LogQuery::parse(&p, now).unwrap().run(&log, now);
         assert_eq!(uuids(&first), ["u2", "u3", "u4", "u5"]);
         p = first.next.unwrap();
@@ -445,7 +516,9 @@ mod tests {
         let desc = params(&[("sortOrder", "DESCENDING"), ("limit", "2")]);
         let page = LogQuery::parse(&desc, now).unwrap().run(&log, now);
         assert_eq!(uuids(&page), ["u9", "u8"]);
-        let page = LogQuery::parse(&page.next.unwrap(), now).unwrap().run(&log, now);
+        let page = LogQuery::parse(&page.next.unwrap(), now)
+            .unwrap()
+            .run(&log, now);
         assert_eq!(uuids(&page), ["u7", "u6"]);
     }
 
@@ -453,7 +526,13 @@ mod tests {
     fn keyword_search_matches_words_and_hyphen_parts() {
         let now = t0() + Duration::minutes(5);
         let log = log_with(4);
-        let run = |q: &str| uuids(&LogQuery::parse(&params(&[("q", q), ("until", "2025-01-02T00:00:00Z")]), now).unwrap().run(&log, now));
+        let run = |q: &str| {
+            uuids(
+                &LogQuery::parse(&params(&[("q", q), ("until", "2025-01-02T00:00:00Z")]), now)
+                    .unwrap()
+                    .run(&log, now),
+            )
+        };
         assert_eq!(run("sign"), ["u1", "u2", "u3", "u4"]);
         assert_eq!(run("SIGN-IN attempts"), ["u1", "u2", "u3", "u4"]);
         assert_eq!(run("u3"), ["u3"]);
@@ -471,15 +550,39 @@ mod tests {
         assert_eq!(code(&[("sortOrder", "UP")]), "E0000001");
         assert_eq!(code(&[("after", "nonsense")]), "E0000001");
         assert_eq!(code(&[("since", "2024-01-01T00:00:00Z")]), "E0000053");
-        assert_eq!(code(&[("filter", r#"published gt "2025-01-01T00:00:00Z""#)]), "E0000053");
+        assert_eq!(
+            code(&[("filter", r#"published gt "2025-01-01T00:00:00Z""#)]),
+            "E0000053"
+        );
         assert_eq!(code(&[("filter", r#"nosuchfield eq "x""#)]), "E0000053");
         assert_eq!(code(&[("filter", r#"eventType eqq "x""#)]), "E0000053");
         assert_eq!(code(&[("filter", r#"(eventType eq "x""#)]), "E0000053");
-        assert_eq!(code(&[("filter", r#"debugContext.debugData.url co "/oauth/""#)]), "E0000031");
+        assert_eq!(
+            code(&[("filter", r#"debugContext.debugData.url co "/oauth/""#)]),
+            "E0000031"
+        );
         assert_eq!(code(&[("q", "a b c d e f g h i j k")]), "E0000001");
         assert_eq!(code(&[("q", &"x".repeat(41))]), "E0000001");
-        assert!(LogQuery::parse(&params(&[("limit", "0"), ("filter", r#"debugContext.debugData.url eq "/x""#)]), now).is_ok());
-        let e = LogQuery::parse(&params(&[("filter", r#"display_message eqq "Create okta user""#)]), now).unwrap_err();
-        assert!(e.summary.contains("Unrecognized attribute operator 'eqq'") && e.summary.contains("position 16"), "{}", e.summary);
+        assert!(
+            LogQuery::parse(
+                &params(&[
+                    ("limit", "0"),
+                    ("filter", r#"debugContext.debugData.url eq "/x""#)
+                ]),
+                now
+            )
+            .is_ok()
+        );
+        let e = LogQuery::parse(
+            &params(&[("filter", r#"display_message eqq "Create okta user""#)]),
+            now,
+        )
+        .unwrap_err();
+        assert!(
+            e.summary.contains("Unrecognized attribute operator 'eqq'")
+                && e.summary.contains("position 16"),
+            "{}",
+            e.summary
+        );
     }
 }

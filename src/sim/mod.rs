@@ -13,6 +13,8 @@ mod faults;
 pub mod filter;
 mod gate;
 mod groups;
+#[cfg(test)]
+mod http_tests;
 mod ids;
 mod log;
 mod log_query;
@@ -52,7 +54,8 @@ pub struct SimConfig {
     pub lockouts_per_minute: f64,
     /// Expose the `/__sim/*` control endpoints.
     pub control: bool,
-    /// Pre-seed about two hours of past events so a fresh dashboard is not empty.
+    /// Pre-seed about two hours of past events so a fresh dashboard is not empty
+    /// (at the default rate when `lockouts_per_minute` is 0, at most 30 a minute).
     pub history: bool,
     pub rate_limits: RateBudgets,
     /// Length of a rate-limit window (60 s like Okta; tests shorten it).

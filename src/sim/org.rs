@@ -72,7 +72,10 @@ impl Org {
         for i in 0..users.max(1) {
             builder.add_user(i);
         }
-        let it = DEPARTMENTS.iter().position(|d| d.name == IT_DEPARTMENT).unwrap_or(0);
+        let it = DEPARTMENTS
+            .iter()
+            .position(|d| d.name == IT_DEPARTMENT)
+            .unwrap_or(0);
         let admin = builder.vps[it].unwrap_or(0);
         let policies = make_policies(&mut builder.rng, &groups, founded, now);
         let mut org = Org {
@@ -109,11 +112,12 @@ impl Org {
         if let Some(&i) = self.by_login.get(&lower) {
             return Some(i);
         }
-        let mut short = self
-            .users
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.login().split('@').next().is_some_and(|s| s.eq_ignore_ascii_case(key)));
+        let mut short = self.users.iter().enumerate().filter(|(_, u)| {
+            u.login()
+                .split('@')
+                .next()
+                .is_some_and(|s| s.eq_ignore_ascii_case(key))
+        });
         match (short.next(), short.next()) {
             (Some((i, _)), None) => Some(i),
             _ => None,
@@ -205,8 +209,16 @@ impl Builder {
         let id = okta_id(rng, "00u");
         let (department, title, user_type) = match role {
             Role::Ceo => (EXECUTIVE_DEPARTMENT, CEO_TITLE.to_string(), "employee"),
-            Role::Vp(d) => (DEPARTMENTS[d].name, DEPARTMENTS[d].vp_title.to_string(), "employee"),
-            Role::Manager(d) => (DEPARTMENTS[d].name, DEPARTMENTS[d].manager_title.to_string(), "employee"),
+            Role::Vp(d) => (
+                DEPARTMENTS[d].name,
+                DEPARTMENTS[d].vp_title.to_string(),
+                "employee",
+            ),
+            Role::Manager(d) => (
+                DEPARTMENTS[d].name,
+                DEPARTMENTS[d].manager_title.to_string(),
+                "employee",
+            ),
             Role::Individual(d) => {
                 let dept = &DEPARTMENTS[d];
                 // Leaders are employees, so ICs carry the whole 20 % contractor / 5 % intern share.
@@ -228,7 +240,11 @@ impl Builder {
             _ => now - Duration::days(rng.random_range(30..2100)),
         } - Duration::seconds(rng.random_range(0..86_400));
         let activated = created + Duration::seconds(rng.random_range(5..900));
-        let status = if leader { UserStatus::Active } else { pick_status(rng) };
+        let status = if leader {
+            UserStatus::Active
+        } else {
+            pick_status(rng)
+        };
         let ago = |rng: &mut ChaCha8Rng, min_s: i64, max_s: i64| {
             (now - Duration::seconds(rng.random_range(min_s..max_s))).max(activated)
         };
@@ -252,7 +268,9 @@ impl Builder {
         let last_login = match status {
             UserStatus::Provisioned => None,
             UserStatus::Active => Some(ago(rng, 60, 14 * DAY)),
-            _ => Some((status_changed - Duration::seconds(rng.random_range(60..2 * DAY))).max(activated)),
+            _ => Some(
+                (status_changed - Duration::seconds(rng.random_range(60..2 * DAY))).max(activated),
+            ),
         };
         let last_updated = [Some(activated), Some(status_changed), password_changed]
             .into_iter()
@@ -277,7 +295,11 @@ impl Builder {
         };
         let home = &HOMES[home_group][whereabouts.home];
         // 555-0100..0199 numbers are reserved for fiction.
-        let phone = format!("+1{}5550{}", area_code(home_group), rng.random_range(100..200));
+        let phone = format!(
+            "+1{}5550{}",
+            area_code(home_group),
+            rng.random_range(100..200)
+        );
 
         let login = self.login_for(first, last);
         let rng = &mut self.rng;
@@ -396,7 +418,11 @@ fn format_phone(e164: &str) -> String {
 
 fn make_groups(rng: &mut ChaCha8Rng, founded: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Group> {
     let mut group = |name: &str, description: &str, built_in: bool| {
-        let created = if built_in { founded } else { founded + Duration::days(rng.random_range(1..400)) };
+        let created = if built_in {
+            founded
+        } else {
+            founded + Duration::days(rng.random_range(1..400))
+        };
         Group {
             id: okta_id(rng, "00g"),
             name: name.to_string(),
@@ -409,7 +435,11 @@ fn make_groups(rng: &mut ChaCha8Rng, founded: DateTime<Utc>, now: DateTime<Utc>)
     };
     let mut groups = vec![
         group("Everyone", "All users in your organization", true),
-        group("Admins", "Okta administrators (stricter password policy)", false),
+        group(
+            "Admins",
+            "Okta administrators (stricter password policy)",
+            false,
+        ),
         group("Leadership", "Executive team", false),
         group("Contractors", "Contingent workers with an end date", false),
     ];
@@ -442,7 +472,8 @@ fn make_policies(
     let default = PasswordPolicy {
         id: okta_id(rng, "00p"),
         name: "Default Policy".into(),
-        description: "The default policy applies in all situations if no other policy applies.".into(),
+        description: "The default policy applies in all situations if no other policy applies."
+            .into(),
         priority: 2,
         system: true,
         group_ids: vec![groups[GROUP_EVERYONE].id.clone()],
@@ -463,15 +494,24 @@ mod tests {
     use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2025-03-10T12:00:00.000Z").unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2025-03-10T12:00:00.000Z")
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn render(org: &Org) -> Vec<Value> {
-        org.users.iter().map(|u| {
-            let mut j = u.to_json("http://x", &org.type_id, Links::Lifecycle);
-            j["factors"] = u.factors.iter().map(|f| f.to_json("http://x", &u.id)).collect();
-            j
-        }).collect()
+        org.users
+            .iter()
+            .map(|u| {
+                let mut j = u.to_json("http://x", &org.type_id, Links::Lifecycle);
+                j["factors"] = u
+                    .factors
+                    .iter()
+                    .map(|f| f.to_json("http://x", &u.id))
+                    .collect();
+                j
+            })
+            .collect()
     }
 
     #[test]
@@ -483,9 +523,17 @@ mod tests {
         assert_ne!(render(&a), render(&c));
         // Timestamps move with `now` but nothing else does.
         let later = Org::generate(42, 300, now() + Duration::days(3));
-        let logins = |o: &Org| o.users.iter().map(|u| u.login().to_string()).collect::<Vec<_>>();
+        let logins = |o: &Org| {
+            o.users
+                .iter()
+                .map(|u| u.login().to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(logins(&a), logins(&later));
-        assert_eq!(a.users[7].created + Duration::days(3), later.users[7].created);
+        assert_eq!(
+            a.users[7].created + Duration::days(3),
+            later.users[7].created
+        );
     }
 
     #[test]
@@ -496,7 +544,10 @@ mod tests {
         assert_eq!(logins.len(), 500);
         for u in &org.users {
             let login = u.login();
-            assert!(login.ends_with("@example.com") && login.contains('.'), "{login}");
+            assert!(
+                login.ends_with("@example.com") && login.contains('.'),
+                "{login}"
+            );
             assert!(u.id.starts_with("00u") && u.id.len() == 20);
             assert_eq!(org.find(login), org.find(&u.id));
             assert_eq!(org.find(&login.to_uppercase()), org.index_of_id(&u.id));
@@ -510,20 +561,44 @@ mod tests {
         assert_eq!(ceo.profile_str("title"), CEO_TITLE);
         assert!(ceo.profile.get("managerId").is_none());
         for u in &org.users[1..] {
-            let m = org.index_of_id(u.profile_str("managerId")).expect("manager exists");
+            let m = org
+                .index_of_id(u.profile_str("managerId"))
+                .expect("manager exists");
             assert_eq!(u.profile_str("manager"), org.users[m].display_name());
         }
-        let managers: HashSet<&str> = org.users.iter().map(|u| u.profile_str("managerId")).collect();
+        let managers: HashSet<&str> = org
+            .users
+            .iter()
+            .map(|u| u.profile_str("managerId"))
+            .collect();
         assert!(managers.len() > 40, "{} managers", managers.len());
     }
 
     #[test]
     fn user_types_statuses_and_dates_are_realistic() {
         let org = Org::generate(42, 2000, now());
-        let share = |t: &str| org.users.iter().filter(|u| u.profile_str("userType") == t).count() as f64 / 2000.0;
-        assert!((0.70..0.80).contains(&share("employee")), "{}", share("employee"));
-        assert!((0.16..0.24).contains(&share("contractor")), "{}", share("contractor"));
-        assert!((0.03..0.08).contains(&share("intern")), "{}", share("intern"));
+        let share = |t: &str| {
+            org.users
+                .iter()
+                .filter(|u| u.profile_str("userType") == t)
+                .count() as f64
+                / 2000.0
+        };
+        assert!(
+            (0.70..0.80).contains(&share("employee")),
+            "{}",
+            share("employee")
+        );
+        assert!(
+            (0.16..0.24).contains(&share("contractor")),
+            "{}",
+            share("contractor")
+        );
+        assert!(
+            (0.03..0.08).contains(&share("intern")),
+            "{}",
+            share("intern")
+        );
         let today = now().date_naive();
         for u in &org.users {
             let end = u.profile.get("contractEndDate").and_then(Value::as_str);
@@ -537,10 +612,19 @@ mod tests {
             }
             assert!(u.created <= u.last_updated && u.last_updated <= now());
         }
-        for status in [UserStatus::Active, UserStatus::LockedOut, UserStatus::PasswordExpired, UserStatus::Suspended] {
+        for status in [
+            UserStatus::Active,
+            UserStatus::LockedOut,
+            UserStatus::PasswordExpired,
+            UserStatus::Suspended,
+        ] {
             assert!(org.users.iter().any(|u| u.status == status), "{status}");
         }
-        let active = org.users.iter().filter(|u| u.status == UserStatus::Active).count();
+        let active = org
+            .users
+            .iter()
+            .filter(|u| u.status == UserStatus::Active)
+            .count();
         assert!(active > 1600);
     }
 
@@ -550,11 +634,19 @@ mod tests {
         let admin = &org.users[org.admin];
         assert_eq!(admin.status, UserStatus::Active);
         assert_eq!(org.policy_for(org.admin).unwrap().max_age_days, 60);
-        let ic = org.users.iter().position(|u| !u.groups.contains(&GROUP_ADMINS)).unwrap();
+        let ic = org
+            .users
+            .iter()
+            .position(|u| !u.groups.contains(&GROUP_ADMINS))
+            .unwrap();
         let policy = org.policy_for(ic).unwrap();
         assert!(policy.system && policy.max_age_days == 90 && policy.priority == 2);
         assert!(org.users.iter().all(|u| u.groups.contains(&GROUP_EVERYONE)));
-        let admins = org.users.iter().filter(|u| u.groups.contains(&GROUP_ADMINS)).count();
+        let admins = org
+            .users
+            .iter()
+            .filter(|u| u.groups.contains(&GROUP_ADMINS))
+            .count();
         assert!((2..40).contains(&admins), "{admins}");
         assert!(org.users.iter().any(|u| u.factors.is_empty()));
     }

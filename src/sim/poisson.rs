@@ -25,7 +25,9 @@ mod tests {
     fn mean_gap_matches_the_rate() {
         let mut rng = ChaCha8Rng::seed_from_u64(42);
         let n = 20_000;
-        let gaps: Vec<f64> = (0..n).map(|_| gap(&mut rng, 6.0).num_microseconds().unwrap() as f64 / 1e6).collect();
+        let gaps: Vec<f64> = (0..n)
+            .map(|_| gap(&mut rng, 6.0).num_microseconds().unwrap() as f64 / 1e6)
+            .collect();
         let mean = gaps.iter().sum::<f64>() / n as f64;
         assert!((mean - 10.0).abs() < 0.3, "mean {mean}s");
         // Exponential: the standard deviation equals the mean, and about 1/e of gaps exceed it.
@@ -38,8 +40,14 @@ mod tests {
 
     #[test]
     fn seeded_and_rate_zero_never_fires() {
-        let a: Vec<Duration> = { let mut r = ChaCha8Rng::seed_from_u64(1); (0..5).map(|_| gap(&mut r, 2.0)).collect() };
-        let b: Vec<Duration> = { let mut r = ChaCha8Rng::seed_from_u64(1); (0..5).map(|_| gap(&mut r, 2.0)).collect() };
+        let a: Vec<Duration> = {
+            let mut r = ChaCha8Rng::seed_from_u64(1);
+            (0..5).map(|_| gap(&mut r, 2.0)).collect()
+        };
+        let b: Vec<Duration> = {
+            let mut r = ChaCha8Rng::seed_from_u64(1);
+            (0..5).map(|_| gap(&mut r, 2.0)).collect()
+        };
         assert_eq!(a, b);
         let mut r = ChaCha8Rng::seed_from_u64(1);
         assert!(gap(&mut r, 0.0) >= Duration::days(365));

@@ -32,7 +32,11 @@ impl Family {
             .strip_prefix("/api/v1/users/")
             .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
         if single_user {
-            return if *method == Method::GET { Family::UserGet } else { Family::UsersWrite };
+            return if *method == Method::GET {
+                Family::UserGet
+            } else {
+                Family::UsersWrite
+            };
         }
         Family::Default
     }
@@ -82,9 +86,15 @@ impl RateLimiter {
     pub fn check(&mut self, family: Family, now: Instant) -> Quota {
         let limit = self.limit(family);
         let window = self.window;
-        let w = self.windows.entry(family).or_insert(Window { started: now, used: 0 });
+        let w = self.windows.entry(family).or_insert(Window {
+            started: now,
+            used: 0,
+        });
         if now.duration_since(w.started) >= window {
-            *w = Window { started: now, used: 0 };
+            *w = Window {
+                started: now,
+                used: 0,
+            };
         }
         let allowed = w.used < limit;
         if allowed {
@@ -136,12 +146,30 @@ mod tests {
     fn families_follow_okta_buckets() {
         assert_eq!(Family::of(&Method::GET, "/api/v1/logs"), Family::Logs);
         assert_eq!(Family::of(&Method::GET, "/api/v1/users"), Family::UsersList);
-        assert_eq!(Family::of(&Method::POST, "/api/v1/users"), Family::UsersList);
-        assert_eq!(Family::of(&Method::GET, "/api/v1/users/00u1"), Family::UserGet);
-        assert_eq!(Family::of(&Method::DELETE, "/api/v1/users/00u1"), Family::UsersWrite);
-        assert_eq!(Family::of(&Method::POST, "/api/v1/users/00u1/lifecycle/unlock"), Family::Default);
-        assert_eq!(Family::of(&Method::GET, "/api/v1/users/00u1/factors"), Family::Default);
-        assert_eq!(Family::of(&Method::GET, "/api/v1/policies"), Family::Default);
+        assert_eq!(
+            Family::of(&Method::POST, "/api/v1/users"),
+            Family::UsersList
+        );
+        assert_eq!(
+            Family::of(&Method::GET, "/api/v1/users/00u1"),
+            Family::UserGet
+        );
+        assert_eq!(
+            Family::of(&Method::DELETE, "/api/v1/users/00u1"),
+            Family::UsersWrite
+        );
+        assert_eq!(
+            Family::of(&Method::POST, "/api/v1/users/00u1/lifecycle/unlock"),
+            Family::Default
+        );
+        assert_eq!(
+            Family::of(&Method::GET, "/api/v1/users/00u1/factors"),
+            Family::Default
+        );
+        assert_eq!(
+            Family::of(&Method::GET, "/api/v1/policies"),
+            Family::Default
+        );
     }
 
     #[test]
@@ -159,8 +187,14 @@ mod tests {
         // The window started at the first request (t0 + 1 s), not on the minute.
         assert_eq!(refused.reset_in, Duration::from_secs(31));
         // Other families have their own budgets.
-        assert!(rl.check(Family::UserGet, t0 + Duration::from_secs(30)).allowed);
-        assert!(!rl.check(Family::Logs, t0 + Duration::from_millis(60_999)).allowed);
+        assert!(
+            rl.check(Family::UserGet, t0 + Duration::from_secs(30))
+                .allowed
+        );
+        assert!(
+            !rl.check(Family::Logs, t0 + Duration::from_millis(60_999))
+                .allowed
+        );
         let fresh = rl.check(Family::Logs, t0 + Duration::from_secs(61));
         assert!(fresh.allowed);
         assert_eq!(fresh.remaining, 2);
@@ -175,6 +209,10 @@ mod tests {
         rl.check(Family::Default, t0);
         assert_eq!(rl.peek(Family::Default, t0).remaining, 4);
         assert_eq!(rl.peek(Family::Default, t0).remaining, 4);
-        assert_eq!(rl.peek(Family::Default, t0 + Duration::from_secs(10)).remaining, 5);
+        assert_eq!(
+            rl.peek(Family::Default, t0 + Duration::from_secs(10))
+                .remaining,
+            5
+        );
     }
 }

@@ -40,10 +40,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 
 /// `http://host:port` from the request's Host header, else the bound address.
 fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    });
     match host {
         Some(h) => format!("http://{h}"),
         None => format!("http://{}", shared.addr),
@@ -57,18 +58,27 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
 }
 
 fn link(url: &str, rel: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("<{url}>; rel=\"{rel}\"")).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!("<{url}>; rel=\"{rel}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// A JSON array with `self` and, when given, `next` links.
 fn list(body: Vec<Value>, base: &str, uri: &Uri, next: Option<Vec<(String, String)>>) -> Response {
     let mut response = Json(body).into_response();
     let headers = response.headers_mut();
-    let self_url = format!("{base}{}", uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
+    let self_url = format!(
+        "{base}{}",
+        uri.path_and_query().map_or(uri.path(), |p| p.as_str())
+    );
     headers.append("link", link(&self_url, "self"));
     if let Some(params) = next {
-        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
-        headers.append("link", link(&format!("{base}{}?{query}", uri.path()), "next"));
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        headers.append(
+            "link",
+            link(&format!("{base}{}?{query}", uri.path()), "next"),
+        );
     }
     response
 }
@@ -89,16 +99,26 @@ async fn list_users(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: 
     list(body, &base, &uri, next)
 }
 
-async fn get_user(State(shared): State<Arc<Shared>>, headers: HeaderMap, Path(key): Path<String>) -> Response {
+async fn get_user(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(key): Path<String>,
+) -> Response {
     let base = base_url(&headers, &shared);
     let state = lock(&shared.state);
     match state.org.find(&key) {
-        Some(i) => Json(state.org.users[i].to_json(&base, &state.org.type_id, Links::Lifecycle)).into_response(),
+        Some(i) => Json(state.org.users[i].to_json(&base, &state.org.type_id, Links::Lifecycle))
+            .into_response(),
         None => ApiError::user_not_found(&key).into_response(),
     }
 }
 
-async fn list_factors(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, Path(key): Path<String>) -> Response {
+async fn list_factors(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+) -> Response {
     let base = base_url(&headers, &shared);
     let body = {
         let state = lock(&shared.state);
@@ -106,19 +126,31 @@ async fn list_factors(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri
             return ApiError::user_not_found(&key).into_response();
         };
         let user = &state.org.users[i];
-        user.factors.iter().map(|f| f.to_json(&base, &user.id)).collect()
+        user.factors
+            .iter()
+            .map(|f| f.to_json(&base, &user.id))
+            .collect()
     };
     list(body, &base, &uri, None)
 }
 
-async fn list_groups(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, Path(key): Path<String>) -> Response {
+async fn list_groups(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(key): Path<String>,
+) -> Response {
     let base = base_url(&headers, &shared);
     let body = {
         let state = lock(&shared.state);
         let Some(i) = state.org.find(&key) else {
             return ApiError::user_not_found(&key).into_response();
         };
-        state.org.users[i].groups.iter().map(|&g| state.org.groups[g].to_json(&base)).collect()
+        state.org.users[i]
+            .groups
+            .iter()
+            .map(|&g| state.org.groups[g].to_json(&base))
+            .collect()
     };
     list(body, &base, &uri, None)
 }
@@ -130,7 +162,10 @@ async fn unlock(
     Extension(RequestId(request_id)): Extension<RequestId>,
     Path(key): Path<String>,
 ) -> Response {
-    let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown");
+    let user_agent = headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown");
     let mut state = lock(&shared.state);
     let Some(i) = state.org.find(&key) else {
         return ApiError::user_not_found(&key).into_response();
@@ -164,20 +199,35 @@ const POLICY_TYPES: &[&str] = &[
     "ENTITY_RISK",
 ];
 
-async fn list_policies(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+async fn list_policies(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     let base = base_url(&headers, &shared);
     let params = query_pairs(&uri);
-    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let Some(kind) = get("type") else {
         return ApiError::validation("type", "The type parameter is required.").into_response();
     };
     if !POLICY_TYPES.contains(&kind) {
-        return ApiError::validation("type", format!("Invalid policy type: {kind}")).into_response();
+        return ApiError::validation("type", format!("Invalid policy type: {kind}"))
+            .into_response();
     }
     let wanted_status = get("status").unwrap_or("ACTIVE");
     let body = if kind == "PASSWORD" && wanted_status == "ACTIVE" {
         let state = lock(&shared.state);
-        state.org.policies.iter().map(|p| p.to_json(&base)).collect()
+        state
+            .org
+            .policies
+            .iter()
+            .map(|p| p.to_json(&base))
+            .collect()
     } else {
         Vec::new()
     };

@@ -22,6 +22,9 @@ use super::{DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimCo
 
 /// How far back `history` reaches.
 const HISTORY: chrono::Duration = chrono::Duration::hours(2);
+/// History is generated at no more than this rate, so start-up stays fast
+/// and the log small even when the live rate is very high.
+const HISTORY_MAX_RATE: f64 = 30.0;
 
 /// Binds `addr` (port 0 picks a free one), seeds the organisation and its
 /// history, and spawns the HTTP server and, when the rate is above zero, the
@@ -38,10 +41,17 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     };
     // History uses the default mix when live traffic is off, so the past is never empty.
     let traffic = (config.history || rate > 0.0).then(|| {
-        let history_rate = if rate > 0.0 { rate } else { DEFAULT_LOCKOUTS_PER_MINUTE };
+        let history_rate = if rate > 0.0 {
+            rate.min(HISTORY_MAX_RATE)
+        } else {
+            DEFAULT_LOCKOUTS_PER_MINUTE
+        };
         let begin = if config.history { now - HISTORY } else { now };
         let mut t = Traffic::new(history_rate, config.seed, begin);
         t.run_until(&mut state, now);
+        if rate > 0.0 && rate != history_rate {
+            t.set_rate(rate, now);
+        }
         t
     });
     let shared = Arc::new(Shared {
@@ -49,7 +59,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         control: config.control,
         addr,
         state: Mutex::new(state),
-        limiter: Mutex::new(RateLimiter::new(config.rate_limits, config.rate_limit_window)),
+        limiter: Mutex::new(RateLimiter::new(
+            config.rate_limits,
+            config.rate_limit_window,
+        )),
         faults: Mutex::new(FaultQueue::default()),
         requests: Mutex::new(Vec::new()),
     });
@@ -60,7 +73,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         let shutdown = async move {
             let _ = on_stop.changed().await;
         };
-        if let Err(e) = axum::serve(SimListener(listener), app).with_graceful_shutdown(shutdown).await {
+        if let Err(e) = axum::serve(SimListener(listener), app)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
             tracing::error!(error = %e, "sim: server stopped");
         }
     });
@@ -119,7 +135,12 @@ impl SimHandle {
     /// The seeded logins, in creation order.
     pub fn user_logins(&self) -> Vec<String> {
         let state = lock(&self.shared.state);
-        state.org.users.iter().map(|u| u.login().to_string()).collect()
+        state
+            .org
+            .users
+            .iter()
+            .map(|u| u.login().to_string())
+            .collect()
     }
 
     /// The user (by login or id) exactly as `GET /api/v1/users/{id}` returns it.
@@ -136,11 +157,13 @@ impl SimHandle {
             generator.abort();
             let _ = generator.await;
         }
-        if let Some(mut server) = self.server.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err() {
-                server.abort();
-                let _ = server.await;
-            }
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut server)
+                .await
+                .is_err()
+        {
+            server.abort();
+            let _ = server.await;
         }
     }
 }
@@ -148,7 +171,10 @@ impl SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-        for task in [self.generator.take(), self.server.take()].into_iter().flatten() {
+        for task in [self.generator.take(), self.server.take()]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
     }

@@ -36,7 +36,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Locks the user (by login or id) now and writes the `user.account.lock` event.
+    /// Locks the user (by login or id) now and writes the `user.account.lock`
+    /// event. An injection is forced: it applies whatever the user's status,
+    /// so tests can pick any seeded login.
     pub fn lock_user(&self, key: &str) -> Result<InjectedLockout, SimError> {
         let mut guard = lock(&self.state);
         let state = &mut *guard;
@@ -44,12 +46,6 @@ impl Shared {
             .org
             .find(key)
             .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
-        if !state.can_sign_in(user) {
-            return Err(SimError::NotLockable {
-                login: state.org.users[user].login().to_string(),
-                status: state.org.users[user].status.to_string(),
-            });
-        }
         let origin = Origin::usual(&state.org.users[user], &mut state.rng);
         let now = Utc::now();
         Ok(state.lock_out(user, &origin, now, now))
@@ -76,16 +72,14 @@ impl State {
         self.log.append(event, published, persisted);
     }
 
-    /// Whether the account can sign in at all (so it can be locked or fail a sign-in).
-    pub fn can_sign_in(&self, user: usize) -> bool {
-        matches!(
-            self.org.users[user].status,
-            UserStatus::Active | UserStatus::LockedOut | UserStatus::PasswordExpired | UserStatus::Recovery
-        )
-    }
-
     /// Locks the account and writes `user.account.lock`, published at `at`.
-    pub fn lock_out(&mut self, user: usize, origin: &Origin, at: DateTime<Utc>, persisted: DateTime<Utc>) -> InjectedLockout {
+    pub fn lock_out(
+        &mut self,
+        user: usize,
+        origin: &Origin,
+        at: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) -> InjectedLockout {
         let at = trunc_ms(at);
         let u = &mut self.org.users[user];
         u.set_status(UserStatus::LockedOut, at);
@@ -101,7 +95,14 @@ impl State {
     }
 
     /// A sign-in attempt; success records `lastLogin`.
-    pub fn sign_in(&mut self, user: usize, origin: &Origin, kind: SignIn, at: DateTime<Utc>, persisted: DateTime<Utc>) {
+    pub fn sign_in(
+        &mut self,
+        user: usize,
+        origin: &Origin,
+        kind: SignIn,
+        at: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) {
         let at = trunc_ms(at);
         if kind == SignIn::Success {
             self.org.users[user].last_login = Some(at);
@@ -110,7 +111,13 @@ impl State {
         self.append(event, at, persisted);
     }
 
-    pub fn mfa(&mut self, user: usize, origin: &Origin, at: DateTime<Utc>, persisted: DateTime<Utc>) {
+    pub fn mfa(
+        &mut self,
+        user: usize,
+        origin: &Origin,
+        at: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) {
         let at = trunc_ms(at);
         let event = events::mfa(&mut self.rng, at, &self.org.users[user], origin);
         self.append(event, at, persisted);
@@ -125,7 +132,13 @@ impl State {
     }
 
     /// `POST /lifecycle/unlock` by the token's admin: only a LOCKED_OUT user can be unlocked.
-    pub fn admin_unlock(&mut self, user: usize, request_id: &str, user_agent: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+    pub fn admin_unlock(
+        &mut self,
+        user: usize,
+        request_id: &str,
+        user_agent: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         if self.org.users[user].status != UserStatus::LockedOut {
             return Err(ApiError::unlock_not_allowed());
         }
@@ -133,7 +146,14 @@ impl State {
         self.org.users[user].set_status(UserStatus::Active, at);
         let admin = &self.org.users[self.org.admin];
         let origin = Origin::api_call(admin, user_agent);
-        let event = events::admin_unlock(&mut self.rng, at, admin, &self.org.users[user], &origin, request_id);
+        let event = events::admin_unlock(
+            &mut self.rng,
+            at,
+            admin,
+            &self.org.users[user],
+            &origin,
+            request_id,
+        );
         self.append(event, at, at);
         Ok(())
     }
@@ -148,7 +168,9 @@ mod tests {
     fn lock_then_admin_unlock_updates_user_and_log() {
         let now = Utc::now();
         let mut state = State::new(Org::generate(3, 30, now), 3);
-        let u = (0..30).find(|&i| state.org.users[i].status == UserStatus::Active && i != state.org.admin).unwrap();
+        let u = (0..30)
+            .find(|&i| state.org.users[i].status == UserStatus::Active && i != state.org.admin)
+            .unwrap();
         let origin = Origin::usual(&state.org.users[u], &mut state.rng);
         let lockout = state.lock_out(u, &origin, now, now);
         assert_eq!(state.org.users[u].status, UserStatus::LockedOut);
@@ -158,18 +180,28 @@ mod tests {
         assert_eq!(event["uuid"], lockout.uuid.as_str());
         assert_eq!(event["published"], crate::sim::ids::iso(lockout.published));
 
-        state.admin_unlock(u, "reqABC", "accessdesk/0.1", now).unwrap();
+        state
+            .admin_unlock(u, "reqABC", "accessdesk/0.1", now)
+            .unwrap();
         assert_eq!(state.org.users[u].status, UserStatus::Active);
         let unlock = &state.log.all()[1].event;
         assert_eq!(unlock["eventType"], "user.account.unlock_by_admin");
         assert_eq!(unlock["target"][0]["id"], state.org.users[u].id.as_str());
         assert_eq!(unlock["transaction"]["id"], "reqABC");
-        assert_eq!(unlock["client"]["userAgent"]["rawUserAgent"], "accessdesk/0.1");
+        assert_eq!(
+            unlock["client"]["userAgent"]["rawUserAgent"],
+            "accessdesk/0.1"
+        );
         let again = state.admin_unlock(u, "reqDEF", "x", now).unwrap_err();
         assert_eq!((again.status.as_u16(), again.code), (403, "E0000032"));
 
         let filter = parse(r#"eventType eq "user.account.lock""#).unwrap();
-        let locks = state.log.all().iter().filter(|e| filter.matches(&e.event, Case::Sensitive)).count();
+        let locks = state
+            .log
+            .all()
+            .iter()
+            .filter(|e| filter.matches(&e.event, Case::Sensitive))
+            .count();
         assert_eq!(locks, 1);
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use rand::seq::{IndexedRandom, index};
+use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
@@ -26,8 +26,14 @@ enum Action {
     Retry,
     Noise,
     Burst,
-    SprayLock { attacker: usize, user: usize },
-    AutoUnlock { user: usize, locked_at: DateTime<Utc> },
+    SprayLock {
+        attacker: usize,
+        user: usize,
+    },
+    AutoUnlock {
+        user: usize,
+        locked_at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -76,7 +82,8 @@ impl Traffic {
         match action {
             Action::Lock => self.rate,
             Action::Retry => self.rate * 0.5,
-            Action::Noise => self.rate * 4.0 + 1.0,
+            // Capped: noise only has to be there, not to swamp the log.
+            Action::Noise => (self.rate * 4.0 + 1.0).min(120.0),
             // A spraying burst every five minutes on average at 6 lockouts a minute.
             Action::Burst => self.rate / 30.0,
             Action::SprayLock { .. } | Action::AutoUnlock { .. } => 0.0,
@@ -85,7 +92,11 @@ impl Traffic {
 
     fn schedule(&mut self, at: DateTime<Utc>, action: Action) {
         self.order += 1;
-        self.queue.push(Reverse(Scheduled { at, order: self.order, action }));
+        self.queue.push(Reverse(Scheduled {
+            at,
+            order: self.order,
+            action,
+        }));
     }
 
     fn reschedule(&mut self, action: Action, after: DateTime<Utc>) {
@@ -108,7 +119,10 @@ impl Traffic {
                 break;
             };
             self.apply(state, &action, at);
-            if matches!(action, Action::Lock | Action::Retry | Action::Noise | Action::Burst) {
+            if matches!(
+                action,
+                Action::Lock | Action::Retry | Action::Noise | Action::Burst
+            ) {
                 self.reschedule(action, at);
             }
         }
@@ -137,11 +151,17 @@ impl Traffic {
             Action::Noise => self.noise(state, at),
             Action::Burst => {
                 let attacker = self.rng.random_range(0..ATTACKERS.len());
-                let active: Vec<usize> = users_with(state, UserStatus::Active);
-                let k = self.rng.random_range(5..=12).min(active.len());
-                for i in index::sample(&mut self.rng, active.len(), k) {
+                let k = self.rng.random_range(5..=12);
+                let mut victims = Vec::new();
+                for _ in 0..k {
+                    match self.pick_user(state, UserStatus::Active) {
+                        Some(u) if !victims.contains(&u) => victims.push(u),
+                        _ => {}
+                    }
+                }
+                for user in victims {
                     let when = at + Duration::milliseconds(self.rng.random_range(0..55_000));
-                    self.schedule(when, Action::SprayLock { attacker, user: active[i] });
+                    self.schedule(when, Action::SprayLock { attacker, user });
                 }
             }
             Action::SprayLock { attacker, user } => {
@@ -166,7 +186,13 @@ impl Traffic {
     }
 
     /// A few wrong passwords, then the lock; auto-unlock is scheduled per the user's policy.
-    fn fail_then_lock(&mut self, state: &mut State, user: usize, origin: &Origin, at: DateTime<Utc>) {
+    fn fail_then_lock(
+        &mut self,
+        state: &mut State,
+        user: usize,
+        origin: &Origin,
+        at: DateTime<Utc>,
+    ) {
         let failures = self.rng.random_range(2..=4);
         for k in (1..=failures).rev() {
             let earlier = at - Duration::milliseconds(k * self.rng.random_range(2_000..6_000));
@@ -174,10 +200,16 @@ impl Traffic {
         }
         let published = self.published(at);
         let lockout = state.lock_out(user, origin, published, at);
-        let minutes = state.org.policy_for(user).map_or(0, |p| p.auto_unlock_minutes);
+        let minutes = state
+            .org
+            .policy_for(user)
+            .map_or(0, |p| p.auto_unlock_minutes);
         if minutes > 0 {
             let locked_at = lockout.published;
-            self.schedule(at + Duration::minutes(i64::from(minutes)), Action::AutoUnlock { user, locked_at });
+            self.schedule(
+                at + Duration::minutes(i64::from(minutes)),
+                Action::AutoUnlock { user, locked_at },
+            );
         }
     }
 
@@ -201,19 +233,51 @@ impl Traffic {
         }
     }
 
+    /// A random user in `status`: a few random probes first (cheap when the
+    /// status is common, as in large orgs), then a full scan.
     fn pick_user(&mut self, state: &State, status: UserStatus) -> Option<usize> {
-        users_with(state, status).choose(&mut self.rng).copied()
+        let users = &state.org.users;
+        for _ in 0..32 {
+            let i = self.rng.random_range(0..users.len());
+            if users[i].status == status {
+                return Some(i);
+            }
+        }
+        users_with(state, &status).choose(&mut self.rng).copied()
+    }
+
+    /// Re-times the four streams for a new rate from `now`; scheduled spray
+    /// attempts and auto-unlocks are kept.
+    pub fn set_rate(&mut self, rate: f64, now: DateTime<Utc>) {
+        self.rate = rate;
+        let keep: Vec<Reverse<Scheduled>> = std::mem::take(&mut self.queue)
+            .into_iter()
+            .filter(|Reverse(s)| {
+                matches!(
+                    s.action,
+                    Action::SprayLock { .. } | Action::AutoUnlock { .. }
+                )
+            })
+            .collect();
+        self.queue.extend(keep);
+        for action in [Action::Lock, Action::Retry, Action::Noise, Action::Burst] {
+            self.reschedule(action, now);
+        }
     }
 }
 
-fn users_with(state: &State, status: UserStatus) -> Vec<usize> {
+fn users_with(state: &State, status: &UserStatus) -> Vec<usize> {
     (0..state.org.users.len())
-        .filter(|&i| state.org.users[i].status == status)
+        .filter(|&i| state.org.users[i].status == *status)
         .collect()
 }
 
 /// Runs the traffic against the wall clock until `stop` fires or its sender is dropped.
-pub(crate) async fn run(shared: Arc<Shared>, mut traffic: Traffic, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    mut traffic: Traffic,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         let wait = traffic
             .next_due()
@@ -238,7 +302,9 @@ mod tests {
     const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
 
     fn two_hours(rate: f64) -> (State, DateTime<Utc>) {
-        let now = DateTime::parse_from_rfc3339("2025-03-10T12:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2025-03-10T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let mut state = State::new(Org::generate(42, 500, now), 42);
         let mut traffic = Traffic::new(rate, 42, now - Duration::hours(2));
         traffic.run_until(&mut state, now);
@@ -246,7 +312,12 @@ mod tests {
     }
 
     fn count(state: &State, event_type: &str) -> usize {
-        state.log.all().iter().filter(|e| e.event["eventType"] == event_type).count()
+        state
+            .log
+            .all()
+            .iter()
+            .filter(|e| e.event["eventType"] == event_type)
+            .count()
     }
 
     #[test]
@@ -258,25 +329,53 @@ mod tests {
         assert!(count(&state, "user.account.unlock") > 500);
         assert!(count(&state, "user.authentication.auth_via_mfa") > 1000);
         let lockout = parse(LOCKOUT).unwrap();
-        let matching = state.log.all().iter().filter(|e| lockout.matches(&e.event, Case::Sensitive)).count();
-        let repeats = state.log.all().iter().filter(|e| e.event["outcome"]["reason"] == "LOCKED_OUT" && e.event["eventType"] == "user.session.start").count();
+        let matching = state
+            .log
+            .all()
+            .iter()
+            .filter(|e| lockout.matches(&e.event, Case::Sensitive))
+            .count();
+        let repeats = state
+            .log
+            .all()
+            .iter()
+            .filter(|e| {
+                e.event["outcome"]["reason"] == "LOCKED_OUT"
+                    && e.event["eventType"] == "user.session.start"
+            })
+            .count();
         assert!(repeats > 100, "{repeats}");
         assert_eq!(matching, locks + repeats);
-        assert!(state.log.all().len() > matching * 3, "noise outnumbers lockouts");
+        assert!(
+            state.log.all().len() > matching * 3,
+            "noise outnumbers lockouts"
+        );
         for e in state.log.all() {
-            assert!(e.published <= now && e.published >= now - Duration::hours(2) - Duration::seconds(30));
+            assert!(
+                e.published <= now
+                    && e.published >= now - Duration::hours(2) - Duration::seconds(30)
+            );
         }
         // Persistence order never goes backwards.
-        assert!(state.log.all().windows(2).all(|w| w[0].persisted <= w[1].persisted));
+        assert!(
+            state
+                .log
+                .all()
+                .windows(2)
+                .all(|w| w[0].persisted <= w[1].persisted)
+        );
     }
 
     #[test]
     fn auto_unlock_keeps_the_pool_from_draining() {
         let (state, _) = two_hours(30.0);
-        let locked = users_with(&state, UserStatus::LockedOut).len();
-        let active = users_with(&state, UserStatus::Active).len();
+        let locked = users_with(&state, &UserStatus::LockedOut).len();
+        let active = users_with(&state, &UserStatus::Active).len();
         // About 10 minutes of 30/min are locked at any time; admins (no auto-unlock) stay locked.
-        assert!(locked < 450 && active > 50, "locked {locked} active {active}");
+        assert!(
+            locked < 450 && active > 50,
+            "locked {locked} active {active}"
+        );
         assert!(count(&state, "user.account.unlock") > 3000);
     }
 
@@ -285,24 +384,100 @@ mod tests {
         let (state, _) = two_hours(6.0);
         let mut by_ip: std::collections::HashMap<String, Vec<DateTime<Utc>>> = Default::default();
         for e in state.log.all() {
-            if e.event["eventType"] == "user.account.lock" && e.event["debugContext"]["debugData"]["threatSuspected"] == "true" {
-                by_ip.entry(e.event["client"]["ipAddress"].as_str().unwrap().into()).or_default().push(e.published);
+            if e.event["eventType"] == "user.account.lock"
+                && e.event["debugContext"]["debugData"]["threatSuspected"] == "true"
+            {
+                by_ip
+                    .entry(e.event["client"]["ipAddress"].as_str().unwrap().into())
+                    .or_default()
+                    .push(e.published);
             }
         }
         assert!(!by_ip.is_empty(), "at least one burst in two hours");
         for (ip, times) in &by_ip {
             assert!(ip.starts_with("203.0.113."), "{ip}");
-            let first_burst: Vec<_> = times.iter().filter(|t| **t - times[0] < Duration::seconds(60)).collect();
+            let first_burst: Vec<_> = times
+                .iter()
+                .filter(|t| **t - times[0] < Duration::seconds(60))
+                .collect();
             assert!(first_burst.len() >= 2, "{ip}: {}", first_burst.len());
         }
+    }
+
+    #[test]
+    fn set_rate_keeps_pending_unlocks_and_changes_the_pace() {
+        let now = DateTime::parse_from_rfc3339("2025-03-10T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let mut state = State::new(Org::generate(42, 500, now), 42);
+        let mut traffic = Traffic::new(6.0, 42, now - Duration::hours(2));
+        traffic.run_until(&mut state, now);
+        let pending = |t: &Traffic| {
+            t.queue
+                .iter()
+                .filter(|Reverse(s)| matches!(s.action, Action::AutoUnlock { .. }))
+                .count()
+        };
+        let before = pending(&traffic);
+        assert!(before > 0);
+        traffic.set_rate(30.0, now);
+        assert_eq!(pending(&traffic), before);
+        let locks_before = count(&state, "user.account.lock");
+        traffic.run_until(&mut state, now + Duration::minutes(10));
+        let locks = count(&state, "user.account.lock") - locks_before;
+        // 300 from the stream plus about 10 spraying bursts.
+        assert!(
+            (250..600).contains(&locks),
+            "{locks} locks in 10 minutes at 30/min"
+        );
     }
 
     #[test]
     fn same_seed_same_history() {
         let (a, _) = two_hours(6.0);
         let (b, _) = two_hours(6.0);
-        let ids = |s: &State| s.log.all().iter().map(|e| e.event["uuid"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let ids = |s: &State| {
+            s.log
+                .all()
+                .iter()
+                .map(|e| e.event["uuid"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids(&a), ids(&b));
+    }
+
+    #[tokio::test]
+    async fn live_loop_runs_until_the_stop_sender_goes_away() {
+        use crate::sim::{RateBudgets, faults::FaultQueue, rate_limit::RateLimiter};
+        use std::sync::Mutex;
+        let now = Utc::now();
+        let shared = Arc::new(Shared {
+            token: "t".into(),
+            control: false,
+            addr: ([127, 0, 0, 1], 0).into(),
+            state: Mutex::new(State::new(Org::generate(2, 50, now), 2)),
+            limiter: Mutex::new(RateLimiter::new(
+                RateBudgets::default(),
+                std::time::Duration::from_secs(60),
+            )),
+            faults: Mutex::new(FaultQueue::default()),
+            requests: Mutex::new(Vec::new()),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert!(
+            !lock(&shared.state).log.all().is_empty(),
+            "events arrive live"
+        );
+        drop(stop);
+        tokio::time::timeout(std::time::Duration::from_secs(2), task)
+            .await
+            .expect("loop stops")
+            .unwrap();
+        let written = lock(&shared.state).log.last_seq();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(lock(&shared.state).log.last_seq(), written);
     }
 
     #[test]
@@ -310,14 +485,27 @@ mod tests {
         let now = Utc::now();
         let mut state = State::new(Org::generate(1, 50, now), 1);
         let mut traffic = Traffic::new(0.0, 1, now);
-        let user = users_with(&state, UserStatus::Active).into_iter().find(|&u| u != state.org.admin).unwrap();
+        let user = users_with(&state, &UserStatus::Active)
+            .into_iter()
+            .find(|&u| u != state.org.admin)
+            .unwrap();
         let origin = Origin::usual(&state.org.users[user], &mut traffic.rng);
         traffic.fail_then_lock(&mut state, user, &origin, now);
-        state.admin_unlock(user, "r", "ua", now + Duration::minutes(1)).unwrap();
-        let relocked = state.lock_out(user, &origin, now + Duration::minutes(2), now + Duration::minutes(2));
+        state
+            .admin_unlock(user, "r", "ua", now + Duration::minutes(1))
+            .unwrap();
+        let relocked = state.lock_out(
+            user,
+            &origin,
+            now + Duration::minutes(2),
+            now + Duration::minutes(2),
+        );
         traffic.run_until(&mut state, now + Duration::minutes(11));
         // The first lock's auto-unlock (at +10 min) must not release the second lock.
         assert_eq!(state.org.users[user].status, UserStatus::LockedOut);
-        assert_eq!(state.org.users[user].status_changed, Some(relocked.published));
+        assert_eq!(
+            state.org.users[user].status_changed,
+            Some(relocked.published)
+        );
     }
 }

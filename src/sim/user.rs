@@ -54,7 +54,11 @@ impl SimUser {
     }
 
     pub fn display_name(&self) -> String {
-        format!("{} {}", self.profile_str("firstName"), self.profile_str("lastName"))
+        format!(
+            "{} {}",
+            self.profile_str("firstName"),
+            self.profile_str("lastName")
+        )
     }
 
     pub fn profile_str(&self, key: &str) -> &str {
@@ -108,7 +112,10 @@ impl SimUser {
             json!({"href": format!("{base}/api/v1/meta/types/user/{type_id}")}),
         );
         for (rel, path) in self.allowed_actions() {
-            out.insert(rel.into(), json!({"href": format!("{me}/{path}"), "method": "POST"}));
+            out.insert(
+                rel.into(),
+                json!({"href": format!("{me}/{path}"), "method": "POST"}),
+            );
         }
         Value::Object(out)
     }
@@ -121,8 +128,10 @@ impl SimUser {
         const EXPIRE_PASSWORD: (&str, &str) = ("expirePassword", "lifecycle/expire_password");
         const FORGOT_PASSWORD: (&str, &str) = ("forgotPassword", "credentials/forgot_password");
         const CHANGE_PASSWORD: (&str, &str) = ("changePassword", "credentials/change_password");
-        const CHANGE_QUESTION: (&str, &str) =
-            ("changeRecoveryQuestion", "credentials/change_recovery_question");
+        const CHANGE_QUESTION: (&str, &str) = (
+            "changeRecoveryQuestion",
+            "credentials/change_recovery_question",
+        );
         const SUSPEND: (&str, &str) = ("suspend", "lifecycle/suspend");
         const UNSUSPEND: (&str, &str) = ("unsuspend", "lifecycle/unsuspend");
         const DEACTIVATE: (&str, &str) = ("deactivate", "lifecycle/deactivate");
@@ -146,7 +155,8 @@ impl SimUser {
             Staged | Deprovisioned => vec![ACTIVATE, DEACTIVATE],
             Other(_) => vec![],
         };
-        let can_reset_factors = matches!(self.status, Active | LockedOut | PasswordExpired | Recovery);
+        let can_reset_factors =
+            matches!(self.status, Active | LockedOut | PasswordExpired | Recovery);
         if can_reset_factors && !self.factors.is_empty() {
             actions.push(RESET_FACTORS);
         }
@@ -195,25 +205,37 @@ mod tests {
     #[test]
     fn unlock_link_only_when_locked_out() {
         let base = "http://127.0.0.1:1";
-        let locked = user(UserStatus::LockedOut).to_json(base, "otyAAAAAAAAAAAAAAAAA", Links::Lifecycle);
+        let locked =
+            user(UserStatus::LockedOut).to_json(base, "otyAAAAAAAAAAAAAAAAA", Links::Lifecycle);
         assert_eq!(
             locked["_links"]["unlock"]["href"],
             "http://127.0.0.1:1/api/v1/users/00uABCDEFGHIJKLMNOPQ/lifecycle/unlock"
         );
-        let active = user(UserStatus::Active).to_json(base, "otyAAAAAAAAAAAAAAAAA", Links::Lifecycle);
+        let active =
+            user(UserStatus::Active).to_json(base, "otyAAAAAAAAAAAAAAAAA", Links::Lifecycle);
         assert!(active["_links"].get("unlock").is_none());
         assert!(active["_links"]["suspend"].is_object());
-        assert!(active["_links"].get("resetFactors").is_none(), "no factors enrolled");
+        assert!(
+            active["_links"].get("resetFactors").is_none(),
+            "no factors enrolled"
+        );
     }
 
     #[test]
     fn renders_okta_fields() {
-        let u = user(UserStatus::Active).to_json("http://h", "otyAAAAAAAAAAAAAAAAA", Links::SelfOnly);
+        let u =
+            user(UserStatus::Active).to_json("http://h", "otyAAAAAAAAAAAAAAAAA", Links::SelfOnly);
         assert_eq!(u["status"], "ACTIVE");
         assert_eq!(u["created"], "2024-01-02T03:04:05.678Z");
         assert_eq!(u["lastLogin"], Value::Null);
-        assert_eq!(u["credentials"]["provider"], json!({"type": "OKTA", "name": "OKTA"}));
-        assert_eq!(u["_links"], json!({"self": {"href": "http://h/api/v1/users/00uABCDEFGHIJKLMNOPQ"}}));
+        assert_eq!(
+            u["credentials"]["provider"],
+            json!({"type": "OKTA", "name": "OKTA"})
+        );
+        assert_eq!(
+            u["_links"],
+            json!({"self": {"href": "http://h/api/v1/users/00uABCDEFGHIJKLMNOPQ"}})
+        );
         let bare = user(UserStatus::Active).to_json("http://h", "oty", Links::None);
         assert!(bare.get("_links").is_none());
     }

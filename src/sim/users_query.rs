@@ -9,9 +9,22 @@ use super::user::Links;
 use crate::model::UserStatus;
 
 /// Top-level fields `search` accepts besides `profile.*`.
-const SEARCH_FIELDS: &[&str] = &["id", "status", "created", "activated", "statusChanged", "lastUpdated", "type.id"];
+const SEARCH_FIELDS: &[&str] = &[
+    "id",
+    "status",
+    "created",
+    "activated",
+    "statusChanged",
+    "lastUpdated",
+    "type.id",
+];
 /// `co` is only supported on these.
-const CONTAINS_FIELDS: &[&str] = &["profile.firstName", "profile.lastName", "profile.email", "profile.login"];
+const CONTAINS_FIELDS: &[&str] = &[
+    "profile.firstName",
+    "profile.lastName",
+    "profile.email",
+    "profile.login",
+];
 /// The only fields the legacy `filter` parameter knows.
 const FILTER_FIELDS: &[&str] = &[
     "status",
@@ -71,7 +84,11 @@ impl UsersQuery {
             (None, None, Some(q)) => Select::Q(q.to_lowercase()),
             (None, None, None) => Select::All,
         };
-        let default = if matches!(select, Select::Q(_)) { 10 } else { 200 };
+        let default = if matches!(select, Select::Q(_)) {
+            10
+        } else {
+            200
+        };
         let limit = match get("limit") {
             None => default,
             Some(v) => v
@@ -155,7 +172,10 @@ fn search(text: &str) -> Result<Filter, ApiError> {
             || SEARCH_FIELDS.contains(&dotted.as_str());
         match op {
             _ if !known => Err(format!("Unsupported search attribute: {dotted}")),
-            Some(CompareOp::Ne | CompareOp::Ew) => Err(format!("Unsupported operator '{}' in search", op.map_or("", CompareOp::as_str))),
+            Some(CompareOp::Ne | CompareOp::Ew) => Err(format!(
+                "Unsupported operator '{}' in search",
+                op.map_or("", CompareOp::as_str)
+            )),
             Some(CompareOp::Co) if !CONTAINS_FIELDS.contains(&dotted.as_str()) => {
                 Err(format!("Operator 'co' is not supported for {dotted}"))
             }
@@ -168,17 +188,23 @@ fn search(text: &str) -> Result<Filter, ApiError> {
 fn legacy_filter(text: &str) -> Result<Filter, ApiError> {
     let filter = parse(text).map_err(|e| ApiError::invalid_search(e.to_string()))?;
     if filter.uses_not() {
-        return Err(ApiError::invalid_search("'not' is not supported in filter; use search"));
+        return Err(ApiError::invalid_search(
+            "'not' is not supported in filter; use search",
+        ));
     }
     check(&filter, |path, op| {
         let dotted = path.dotted();
         if !FILTER_FIELDS.contains(&dotted.as_str()) {
-            return Err(format!("Unsupported filter attribute: {dotted}; use search"));
+            return Err(format!(
+                "Unsupported filter attribute: {dotted}; use search"
+            ));
         }
         match op {
             Some(CompareOp::Eq) => Ok(()),
             Some(o) if o.is_ordering() && dotted == "lastUpdated" => Ok(()),
-            Some(o) => Err(format!("Operator '{o}' is not supported for {dotted} in filter; use search")),
+            Some(o) => Err(format!(
+                "Operator '{o}' is not supported for {dotted} in filter; use search"
+            )),
             None => Err("Operator 'pr' is not supported in filter; use search".to_string()),
         }
     })?;
@@ -204,7 +230,10 @@ mod tests {
     use chrono::Utc;
 
     fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn run(org: &Org, pairs: &[(&str, &str)]) -> UsersPage {
@@ -225,7 +254,9 @@ mod tests {
                 None => break,
             }
         }
-        let expected: Vec<usize> = (0..450).filter(|&i| org.users[i].status != UserStatus::Deprovisioned).collect();
+        let expected: Vec<usize> = (0..450)
+            .filter(|&i| org.users[i].status != UserStatus::Deprovisioned)
+            .collect();
         assert_eq!(seen, expected);
         assert!(expected.len() < 450, "some users are deprovisioned");
     }
@@ -235,30 +266,77 @@ mod tests {
         let org = Org::generate(42, 500, Utc::now());
         let locked = run(&org, &[("search", r#"status eq "locked_out""#)]);
         assert!(!locked.users.is_empty());
-        assert!(locked.users.iter().all(|&i| org.users[i].status == UserStatus::LockedOut));
+        assert!(
+            locked
+                .users
+                .iter()
+                .all(|&i| org.users[i].status == UserStatus::LockedOut)
+        );
         let gone = run(&org, &[("search", r#"status eq "DEPROVISIONED""#)]);
         assert!(!gone.users.is_empty());
-        let it = run(&org, &[("search", r#"profile.department eq "it" and not (profile.userType eq "contractor")"#)]);
-        assert!(it.users.iter().all(|&i| org.users[i].profile_str("department") == "IT"));
+        let it = run(
+            &org,
+            &[(
+                "search",
+                r#"profile.department eq "it" and not (profile.userType eq "contractor")"#,
+            )],
+        );
+        assert!(
+            it.users
+                .iter()
+                .all(|&i| org.users[i].profile_str("department") == "IT")
+        );
         let first = org.users[5].profile_str("firstName").to_uppercase();
-        let co = run(&org, &[("search", &format!(r#"profile.firstName co "{}""#, &first[1..]))]);
+        let co = run(
+            &org,
+            &[(
+                "search",
+                &format!(r#"profile.firstName co "{}""#, &first[1..]),
+            )],
+        );
         assert!(co.users.contains(&5));
-        let dated = run(&org, &[("search", r#"lastUpdated gt "2000-01-01T00:00:00.000Z""#), ("limit", "5")]);
+        let dated = run(
+            &org,
+            &[
+                ("search", r#"lastUpdated gt "2000-01-01T00:00:00.000Z""#),
+                ("limit", "5"),
+            ],
+        );
         assert_eq!(dated.users.len(), 5);
         let next = dated.next.unwrap();
-        assert!(next.contains(&("limit".into(), "5".into())) && next.iter().any(|(k, _)| k == "search"));
+        assert!(
+            next.contains(&("limit".into(), "5".into())) && next.iter().any(|(k, _)| k == "search")
+        );
     }
 
     #[test]
     fn filter_is_exact_and_limited() {
         let org = Org::generate(42, 200, Utc::now());
         let login = org.users[9].login().to_string();
-        let hit = run(&org, &[("filter", &format!(r#"profile.login eq "{login}""#))]);
+        let hit = run(
+            &org,
+            &[("filter", &format!(r#"profile.login eq "{login}""#))],
+        );
         assert_eq!(hit.users, vec![9]);
-        let miss = run(&org, &[("filter", &format!(r#"profile.login eq "{}""#, login.to_uppercase()))]);
+        let miss = run(
+            &org,
+            &[(
+                "filter",
+                &format!(r#"profile.login eq "{}""#, login.to_uppercase()),
+            )],
+        );
         assert!(miss.users.is_empty());
-        let both = run(&org, &[("filter", r#"status eq "LOCKED_OUT" or status eq "RECOVERY""#)]);
-        assert!(both.users.iter().all(|&i| matches!(org.users[i].status, UserStatus::LockedOut | UserStatus::Recovery)));
+        let both = run(
+            &org,
+            &[(
+                "filter",
+                r#"status eq "LOCKED_OUT" or status eq "RECOVERY""#,
+            )],
+        );
+        assert!(both.users.iter().all(|&i| matches!(
+            org.users[i].status,
+            UserStatus::LockedOut | UserStatus::Recovery
+        )));
     }
 
     #[test]
@@ -270,25 +348,57 @@ mod tests {
         let name = org.users[20].profile_str("lastName").to_lowercase();
         let page = run(&org, &[("q", &name), ("limit", "200")]);
         assert!(page.users.contains(&20) || org.users[20].status == UserStatus::Deprovisioned);
-        assert!(page.users.iter().all(|&i| org.users[i].status != UserStatus::Deprovisioned));
+        assert!(
+            page.users
+                .iter()
+                .all(|&i| org.users[i].status != UserStatus::Deprovisioned)
+        );
     }
 
     #[test]
     fn rejects_what_okta_rejects() {
         let code = |pairs: &[(&str, &str)]| UsersQuery::parse(&params(pairs)).unwrap_err().code;
-        assert_eq!(code(&[("search", r#"status eq "ACTIVE""#), ("filter", r#"status eq "ACTIVE""#)]), "E0000033");
-        assert_eq!(code(&[("search", r#"passwordChanged gt "2024-01-01T00:00:00.000Z""#)]), "E0000031");
+        assert_eq!(
+            code(&[
+                ("search", r#"status eq "ACTIVE""#),
+                ("filter", r#"status eq "ACTIVE""#)
+            ]),
+            "E0000033"
+        );
+        assert_eq!(
+            code(&[("search", r#"passwordChanged gt "2024-01-01T00:00:00.000Z""#)]),
+            "E0000031"
+        );
         assert_eq!(code(&[("search", r#"status ne "ACTIVE""#)]), "E0000031");
         assert_eq!(code(&[("search", r#"profile.title co "Eng""#)]), "E0000031");
         assert_eq!(code(&[("search", r#"status eq "ACTIVE" and"#)]), "E0000031");
-        assert_eq!(code(&[("filter", r#"profile.department eq "IT""#)]), "E0000031");
+        assert_eq!(
+            code(&[("filter", r#"profile.department eq "IT""#)]),
+            "E0000031"
+        );
         assert_eq!(code(&[("filter", r#"status sw "ACT""#)]), "E0000031");
-        assert_eq!(code(&[("filter", r#"not (status eq "ACTIVE")"#)]), "E0000031");
+        assert_eq!(
+            code(&[("filter", r#"not (status eq "ACTIVE")"#)]),
+            "E0000031"
+        );
         assert_eq!(code(&[("limit", "zero")]), "E0000001");
-        assert!(UsersQuery::parse(&params(&[("filter", r#"lastUpdated gt "2024-01-01T00:00:00.000Z""#)])).is_ok());
-        assert_eq!(UsersQuery::parse(&params(&[("limit", "500")])).unwrap().limit, 200);
+        assert!(
+            UsersQuery::parse(&params(&[(
+                "filter",
+                r#"lastUpdated gt "2024-01-01T00:00:00.000Z""#
+            )]))
+            .is_ok()
+        );
+        assert_eq!(
+            UsersQuery::parse(&params(&[("limit", "500")]))
+                .unwrap()
+                .limit,
+            200
+        );
         let org = Org::generate(1, 5, Utc::now());
-        let bad_cursor = UsersQuery::parse(&params(&[("after", "00unope")])).unwrap().run(&org);
+        let bad_cursor = UsersQuery::parse(&params(&[("after", "00unope")]))
+            .unwrap()
+            .run(&org);
         assert_eq!(bad_cursor.unwrap_err().code, "E0000001");
     }
 }

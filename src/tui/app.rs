@@ -464,10 +464,7 @@ impl App {
 
     /// How many lockouts in the feed are for this lockout's login.
     pub fn repeats(&self, lockout: &Lockout) -> usize {
-        self.repeats
-            .get(&repeat_key(lockout))
-            .copied()
-            .unwrap_or(0)
+        self.repeats.get(&repeat_key(lockout)).copied().unwrap_or(0)
     }
 
     /// The filter in force (trimmed), if any.

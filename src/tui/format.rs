@@ -120,7 +120,10 @@ mod tests {
     #[test]
     fn wrapping() {
         assert_eq!(wrap("", 10), [""]);
-        assert_eq!(wrap("IdP error: the token", 10), ["IdP error:", "the token"]);
+        assert_eq!(
+            wrap("IdP error: the token", 10),
+            ["IdP error:", "the token"]
+        );
         assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("x abcdefg", 4), ["x", "abcd", "efg"]);

@@ -350,7 +350,12 @@ mod tests {
 
     #[test]
     fn any_key_closes_help_but_ctrl_c_still_quits() {
-        for code in [KeyCode::Char('q'), KeyCode::Esc, KeyCode::Enter, KeyCode::F(5)] {
+        for code in [
+            KeyCode::Char('q'),
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::F(5),
+        ] {
             assert_eq!(lookup(Context::Help, &key(code)), Some(Action::CloseHelp));
         }
         assert_eq!(lookup(Context::Help, &ctrl('c')), Some(Action::Quit));
@@ -379,7 +384,11 @@ mod tests {
         }
         let listed: usize = Context::ALL.iter().map(|c| bindings(*c).count()).sum();
         assert_eq!(listed, KEYMAP.len());
-        assert!(KEYMAP.iter().all(|b| !b.description.is_empty() && !b.label.is_empty()));
+        assert!(
+            KEYMAP
+                .iter()
+                .all(|b| !b.description.is_empty() && !b.label.is_empty())
+        );
     }
 
     #[test]

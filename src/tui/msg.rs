@@ -8,11 +8,19 @@ use crate::services::FeedEvent;
 
 /// Everything that can change the dashboard's state.
 #[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "messages are transient (moved once through a small channel); boxing the user \
+              would only add an allocation"
+)]
 pub enum Msg {
     /// A key press (only presses; releases are dropped by the loop).
     Key(KeyEvent),
     /// The terminal's new size.
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The 1 Hz clock; sets `app.now`.
     Tick(DateTime<Utc>),
     /// A report from the lockout poller.

@@ -3,9 +3,10 @@
 //! about 30 times a second.
 
 use anyhow::Context as _;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -32,26 +33,50 @@ pub async fn run<D: Directory>(
     options: DashboardOptions,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
-    let result = event_loop(guard.terminal(), directory, feed, options).await;
+    let terminal: &mut Tui = guard.terminal();
+    let size = terminal.size().context("cannot read the terminal size")?;
+    let draw = |app: &App| -> anyhow::Result<()> {
+        terminal
+            .draw(|frame| view::draw(frame, app))
+            .context("cannot draw on the terminal")?;
+        Ok(())
+    };
+    let result = event_loop(
+        directory,
+        feed,
+        options,
+        EventStream::new(),
+        draw,
+        (size.width, size.height),
+        Utc::now,
+    )
+    .await;
     drop(guard);
     result
 }
 
-async fn event_loop<D: Directory>(
-    terminal: &mut Tui,
+/// The loop behind [`run`], with its surroundings passed in so it can be driven without a
+/// terminal: `events` are the terminal's events, `draw` puts a frame on screen, `size` is the
+/// initial terminal size and `clock` is read once per tick.
+pub async fn event_loop<D, E, F, C>(
     directory: Arc<D>,
     mut feed: mpsc::Receiver<FeedEvent>,
     options: DashboardOptions,
-) -> anyhow::Result<()> {
-    let mut app = App::new(options, Utc::now());
-    let size = terminal.size().context("cannot read the terminal size")?;
-    app.update(Msg::Resize {
-        width: size.width,
-        height: size.height,
-    });
+    mut events: E,
+    mut draw: F,
+    (width, height): (u16, u16),
+    clock: C,
+) -> anyhow::Result<()>
+where
+    D: Directory,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+    F: FnMut(&App) -> anyhow::Result<()>,
+    C: Fn() -> DateTime<Utc>,
+{
+    let mut app = App::new(options, clock());
+    app.update(Msg::Resize { width, height });
 
     let (results_tx, mut results) = mpsc::channel::<Msg>(64);
-    let mut keys = EventStream::new();
     let mut tick = time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut feed_open = true;
@@ -60,14 +85,12 @@ async fn event_loop<D: Directory>(
     loop {
         if app.is_dirty() && Instant::now() >= next_frame {
             app.take_dirty();
-            terminal
-                .draw(|frame| view::draw(frame, &app))
-                .context("cannot draw on the terminal")?;
+            draw(&app)?;
             next_frame = Instant::now() + FRAME;
         }
 
         let msg = tokio::select! {
-            event = keys.next() => match event {
+            event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
                 Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                 Some(Ok(_)) => continue,
@@ -83,7 +106,7 @@ async fn event_loop<D: Directory>(
                 }
             },
             Some(msg) = results.recv() => msg,
-            _ = tick.tick() => Msg::Tick(Utc::now()),
+            _ = tick.tick() => Msg::Tick(clock()),
             () = time::sleep_until(next_frame), if app.is_dirty() => continue,
         };
 

@@ -86,9 +86,7 @@ impl Theme {
         }
         let color = match status {
             UserStatus::Active => Color::Green,
-            UserStatus::LockedOut | UserStatus::Suspended | UserStatus::Deprovisioned => {
-                Color::Red
-            }
+            UserStatus::LockedOut | UserStatus::Suspended | UserStatus::Deprovisioned => Color::Red,
             UserStatus::PasswordExpired | UserStatus::Recovery => Color::Yellow,
             UserStatus::Staged | UserStatus::Provisioned => Color::Blue,
             UserStatus::Other(_) => Color::Gray,
@@ -147,8 +145,14 @@ mod tests {
     #[test]
     fn colour_theme_marks_locked_red_and_active_green() {
         let theme = Theme::new(true);
-        assert_eq!(theme.user_status(&UserStatus::LockedOut).fg, Some(Color::Red));
-        assert_eq!(theme.user_status(&UserStatus::Active).fg, Some(Color::Green));
+        assert_eq!(
+            theme.user_status(&UserStatus::LockedOut).fg,
+            Some(Color::Red)
+        );
+        assert_eq!(
+            theme.user_status(&UserStatus::Active).fg,
+            Some(Color::Green)
+        );
         assert_eq!(theme.error.bg, Some(Color::Red));
     }
 }

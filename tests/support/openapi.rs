@@ -15,7 +15,10 @@ use std::sync::OnceLock;
 use serde_json::{Map, Number, Value};
 use yaml_rust2::{Yaml, YamlLoader};
 
-pub const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/okta-management-openapi.yaml");
+pub const SPEC_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/specs/okta-management-openapi.yaml"
+);
 
 /// The parsed Okta management OpenAPI document, loaded once per test binary.
 pub fn spec() -> &'static Spec {
@@ -76,7 +79,11 @@ impl fmt::Display for Violation {
 impl Spec {
     pub fn from_yaml(text: &str) -> Spec {
         let docs = YamlLoader::load_from_str(text).expect("the OpenAPI document is valid YAML");
-        let doc = docs.into_iter().next().map(to_json).expect("one YAML document");
+        let doc = docs
+            .into_iter()
+            .next()
+            .map(to_json)
+            .expect("one YAML document");
         Spec { doc }
     }
 
@@ -99,7 +106,12 @@ impl Spec {
         while let Some(r) = response.get("$ref").and_then(Value::as_str) {
             response = self.resolve(r).unwrap_or_else(|| panic!("dangling {r}"));
         }
-        response["content"]["application/json"]["schema"].clone()
+        let schema = response["content"]["application/json"]["schema"].clone();
+        assert!(
+            schema.is_object(),
+            "no JSON schema for {method} {path} {status}"
+        );
+        schema
     }
 
     /// Looks up a local reference such as `#/components/schemas/User`.
@@ -125,7 +137,11 @@ impl Spec {
         assert!(
             violations.is_empty(),
             "{what} does not match the Okta schema:\n{}",
-            violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+            violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
 }
@@ -139,7 +155,7 @@ struct Validator<'a> {
     discriminating: HashSet<(String, String)>,
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
     fn fail(&mut self, path: &str, message: impl Into<String>) {
         self.violations.push(Violation {
             path: path.to_string(),
@@ -184,27 +200,42 @@ impl Validator<'_> {
             }
         }
         if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
-            let matching = any.iter().filter(|sub| self.sub_valid(sub, instance, path)).count();
+            let matching = any
+                .iter()
+                .filter(|sub| self.sub_valid(sub, instance, path))
+                .count();
             if matching == 0 {
-                self.fail(path, format!("matches none of the {} anyOf alternatives", any.len()));
+                self.fail(
+                    path,
+                    format!("matches none of the {} anyOf alternatives", any.len()),
+                );
             }
         }
         if let Some(one) = s.get("oneOf").and_then(Value::as_array) {
-            let matching = one.iter().filter(|sub| self.sub_valid(sub, instance, path)).count();
+            let matching = one
+                .iter()
+                .filter(|sub| self.sub_valid(sub, instance, path))
+                .count();
             if matching != 1 {
-                self.fail(path, format!("matches {matching} of the oneOf alternatives, expected exactly 1"));
+                self.fail(
+                    path,
+                    format!("matches {matching} of the oneOf alternatives, expected exactly 1"),
+                );
             }
         }
-        if let Some(t) = s.get("type").and_then(Value::as_str) {
-            if !type_matches(t, instance) {
-                self.fail(path, format!("expected {t}, found {}", describe(instance)));
-                return;
-            }
+        if let Some(t) = s.get("type").and_then(Value::as_str)
+            && !type_matches(t, instance)
+        {
+            self.fail(path, format!("expected {t}, found {}", describe(instance)));
+            return;
         }
-        if let Some(values) = s.get("enum").and_then(Value::as_array) {
-            if !values.contains(instance) {
-                self.fail(path, format!("{instance} is not one of {}", Value::Array(values.clone())));
-            }
+        if let Some(values) = s.get("enum").and_then(Value::as_array)
+            && !values.contains(instance)
+        {
+            self.fail(
+                path,
+                format!("{instance} is not one of {}", Value::Array(values.clone())),
+            );
         }
         match instance {
             Value::Object(obj) => self.check_object(s, obj, path),
@@ -248,7 +279,10 @@ impl Validator<'_> {
 
     fn check_object(&mut self, s: &Map<String, Value>, obj: &Map<String, Value>, path: &str) {
         let empty = Map::new();
-        let properties = s.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let properties = s
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         if let Some(required) = s.get("required").and_then(Value::as_array) {
             for name in required.iter().filter_map(Value::as_str) {
                 if !obj.contains_key(name) {
@@ -284,15 +318,15 @@ impl Validator<'_> {
     }
 
     fn check_array(&mut self, s: &Map<String, Value>, items: &[Value], path: &str) {
-        if let Some(min) = s.get("minItems").and_then(Value::as_u64) {
-            if (items.len() as u64) < min {
-                self.fail(path, format!("fewer than {min} items"));
-            }
+        if let Some(min) = s.get("minItems").and_then(Value::as_u64)
+            && (items.len() as u64) < min
+        {
+            self.fail(path, format!("fewer than {min} items"));
         }
-        if let Some(max) = s.get("maxItems").and_then(Value::as_u64) {
-            if items.len() as u64 > max {
-                self.fail(path, format!("more than {max} items"));
-            }
+        if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
+            && items.len() as u64 > max
+        {
+            self.fail(path, format!("more than {max} items"));
         }
         if let Some(item_schema) = s.get("items") {
             for (i, item) in items.iter().enumerate() {
@@ -303,15 +337,15 @@ impl Validator<'_> {
 
     fn check_string(&mut self, s: &Map<String, Value>, text: &str, path: &str) {
         let len = text.chars().count() as u64;
-        if let Some(min) = s.get("minLength").and_then(Value::as_u64) {
-            if len < min {
-                self.fail(path, format!("shorter than {min} characters"));
-            }
+        if let Some(min) = s.get("minLength").and_then(Value::as_u64)
+            && len < min
+        {
+            self.fail(path, format!("shorter than {min} characters"));
         }
-        if let Some(max) = s.get("maxLength").and_then(Value::as_u64) {
-            if len > max {
-                self.fail(path, format!("longer than {max} characters"));
-            }
+        if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
+            && len > max
+        {
+            self.fail(path, format!("longer than {max} characters"));
         }
         match s.get("format").and_then(Value::as_str) {
             Some("date-time") if chrono::DateTime::parse_from_rfc3339(text).is_err() => {
@@ -326,21 +360,21 @@ impl Validator<'_> {
 
     fn check_number(&mut self, s: &Map<String, Value>, n: &Number, path: &str) {
         let Some(x) = n.as_f64() else { return };
-        if let Some(min) = s.get("minimum").and_then(Value::as_f64) {
-            if x < min {
-                self.fail(path, format!("{x} is below the minimum {min}"));
-            }
+        if let Some(min) = s.get("minimum").and_then(Value::as_f64)
+            && x < min
+        {
+            self.fail(path, format!("{x} is below the minimum {min}"));
         }
-        if let Some(max) = s.get("maximum").and_then(Value::as_f64) {
-            if x > max {
-                self.fail(path, format!("{x} is above the maximum {max}"));
-            }
+        if let Some(max) = s.get("maximum").and_then(Value::as_f64)
+            && x > max
+        {
+            self.fail(path, format!("{x} is above the maximum {max}"));
         }
     }
 
     fn null_tolerated(&self, path: &str) -> bool {
         let general = generalize(path);
-        self.options.tolerated_nulls.iter().any(|p| *p == general)
+        self.options.tolerated_nulls.contains(&general)
     }
 }
 
@@ -396,7 +430,11 @@ fn to_json(y: Yaml) -> Value {
         Yaml::String(s) => Value::String(s),
         Yaml::Boolean(b) => Value::Bool(b),
         Yaml::Array(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        Yaml::Hash(map) => Value::Object(map.into_iter().map(|(k, v)| (key_string(k), to_json(v))).collect()),
+        Yaml::Hash(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (key_string(k), to_json(v)))
+                .collect(),
+        ),
         Yaml::Null | Yaml::Alias(_) | Yaml::BadValue => Value::Null,
     }
 }

@@ -139,7 +139,10 @@ fn write_quoted(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
 
 impl Filter {
     /// Calls `visit` for every attribute condition, with `None` as the operator for `pr`.
-    pub fn for_each_condition<'a>(&'a self, visit: &mut impl FnMut(&'a AttrPath, Option<CompareOp>)) {
+    pub fn for_each_condition<'a>(
+        &'a self,
+        visit: &mut impl FnMut(&'a AttrPath, Option<CompareOp>),
+    ) {
         match self {
             Self::Compare { path, op, .. } => visit(path, Some(*op)),
             Self::Present(path) => visit(path, None),

@@ -97,10 +97,10 @@ fn one(value: &Value, op: CompareOp, literal: &Literal, case: Case) -> bool {
 }
 
 fn strings(actual: &str, op: CompareOp, expected: &str, case: Case) -> bool {
-    if op.is_ordering() || op == CompareOp::Eq {
-        if let (Some(a), Some(e)) = (timestamp(actual), timestamp(expected)) {
-            return ordering_holds(op, a.cmp(&e));
-        }
+    if (op.is_ordering() || op == CompareOp::Eq)
+        && let (Some(a), Some(e)) = (timestamp(actual), timestamp(expected))
+    {
+        return ordering_holds(op, a.cmp(&e));
     }
     let (a, e) = match case {
         Case::Sensitive => (actual.to_string(), expected.to_string()),
@@ -119,7 +119,9 @@ fn timestamp(s: &str) -> Option<DateTime<Utc>> {
     if s.len() < 20 || s.as_bytes().get(10) != Some(&b'T') {
         return None;
     }
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 fn ordering_holds(op: CompareOp, ord: std::cmp::Ordering) -> bool {
@@ -183,7 +185,10 @@ mod tests {
         assert!(m(LOCKOUT, &lock_sample()));
         assert!(m(LOCKOUT, &session_start("FAILURE", json!("LOCKED_OUT"))));
         assert!(!m(LOCKOUT, &session_start("SUCCESS", Value::Null)));
-        assert!(!m(LOCKOUT, &session_start("FAILURE", json!("INVALID_CREDENTIALS"))));
+        assert!(!m(
+            LOCKOUT,
+            &session_start("FAILURE", json!("INVALID_CREDENTIALS"))
+        ));
         let mut mfa = session_start("SUCCESS", Value::Null);
         mfa["eventType"] = json!("user.authentication.auth_via_mfa");
         assert!(!m(LOCKOUT, &mfa));
@@ -223,7 +228,10 @@ mod tests {
         let d = lock_sample();
         assert!(m(r#"published eq "2022-11-22T18:48:49.177Z""#, &d));
         assert!(m(r#"published gt "2022-11-22T18:48:49Z""#, &d));
-        assert!(m(r#"published lt "2022-11-22T19:48:49.000+01:00" or published le "2022-11-22T18:48:49.177Z""#, &d));
+        assert!(m(
+            r#"published lt "2022-11-22T19:48:49.000+01:00" or published le "2022-11-22T18:48:49.177Z""#,
+            &d
+        ));
         assert!(!m(r#"published ge "2022-11-22T18:48:50Z""#, &d));
     }
 
@@ -233,9 +241,15 @@ mod tests {
         assert!(m(r#"not (eventType eq "user.session.start")"#, &d));
         assert!(!m(r#"not eventType eq "user.account.lock""#, &d));
         // and binds tighter: true or (false and false) is true.
-        assert!(m(r#"severity eq "DEBUG" or severity eq "x" and severity eq "y""#, &d));
+        assert!(m(
+            r#"severity eq "DEBUG" or severity eq "x" and severity eq "y""#,
+            &d
+        ));
         // (true or false) and false is false.
-        assert!(!m(r#"(severity eq "DEBUG" or severity eq "x") and severity eq "y""#, &d));
+        assert!(!m(
+            r#"(severity eq "DEBUG" or severity eq "x") and severity eq "y""#,
+            &d
+        ));
     }
 
     #[test]
@@ -256,7 +270,10 @@ mod tests {
     fn nested_paths_reach_into_arrays_and_null_targets() {
         let ss = session_start("SUCCESS", Value::Null);
         assert!(m(r#"target.type eq "AppInstance""#, &ss));
-        assert!(m(r#"target.id eq "pfdfdhyjf0HMbkP2e1d7" and target.id eq "0oatxlef9sQvvqInq5d6""#, &ss));
+        assert!(m(
+            r#"target.id eq "pfdfdhyjf0HMbkP2e1d7" and target.id eq "0oatxlef9sQvvqInq5d6""#,
+            &ss
+        ));
         assert!(!m(r#"target.id eq "nope""#, &ss));
         assert!(!m(r#"target.id eq "x""#, &lock_sample()));
         assert!(m(r#"target.id ne "x""#, &lock_sample()));

@@ -56,7 +56,11 @@ mod roundtrip {
 
     fn filter() -> impl Strategy<Value = Filter> {
         let leaf = prop_oneof![
-            (path(), proptest::sample::select(CompareOp::ALL.to_vec()), literal())
+            (
+                path(),
+                proptest::sample::select(CompareOp::ALL.to_vec()),
+                literal()
+            )
                 .prop_map(|(path, op, value)| Filter::Compare { path, op, value }),
             path().prop_map(Filter::Present),
         ];

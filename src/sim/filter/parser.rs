@@ -1,9 +1,9 @@
 //! Recursive-descent parser. Precedence, loosest first: `or`, `and`, `not`;
 //! parentheses group. Keywords and operators are case-insensitive.
 
+use super::ParseError;
 use super::ast::{AttrPath, CompareOp, Filter, Literal};
 use super::lexer::{Tok, Token, tokenize};
-use super::ParseError;
 
 const EXPECTED_OPS: &str = "eq,ne,co,sw,ew,pr,gt,ge,lt,le";
 
@@ -248,7 +248,11 @@ mod tests {
         let cases = [
             (r#"(a eq "1""#, 9, "Expected ')'"),
             (r#"a eq "1")"#, 8, "Unbalanced ')'"),
-            (r#"display_message eqq "Create okta user""#, 16, "Unrecognized attribute operator 'eqq'"),
+            (
+                r#"display_message eqq "Create okta user""#,
+                16,
+                "Unrecognized attribute operator 'eqq'",
+            ),
             (r#"a eq "1" b eq "2""#, 9, "Expected 'and', 'or'"),
             (r#"a eq "1" and"#, 12, "Unexpected end"),
             (r#"a eq "unterminated"#, 5, "Unterminated string"),

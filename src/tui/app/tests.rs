@@ -118,9 +118,15 @@ fn feed_is_newest_first_even_when_a_batch_is_out_of_order() {
     assert_eq!(uuids(&app), ["uuid-3", "uuid-2", "uuid-1"]);
     feed(
         &mut app,
-        vec![lockout(4, "carol@example.com", 15), lockout(5, "dan@example.com", 40)],
+        vec![
+            lockout(4, "carol@example.com", 15),
+            lockout(5, "dan@example.com", 40),
+        ],
     );
-    assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4", "uuid-1"]);
+    assert_eq!(
+        uuids(&app),
+        ["uuid-5", "uuid-3", "uuid-2", "uuid-4", "uuid-1"]
+    );
     assert_eq!(app.total(), 5);
 }
 
@@ -198,7 +204,10 @@ fn arrows_and_vi_keys_move_within_bounds() {
     assert_eq!(app.selected(), Some(1));
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(app.selected(), Some(0));
-    app.update(Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)));
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('G'),
+        KeyModifiers::SHIFT,
+    )));
     assert_eq!(app.selected(), Some(2));
 }
 
@@ -210,7 +219,10 @@ fn an_empty_feed_has_no_selection_and_keys_are_harmless() {
     }
     assert_eq!(app.selected(), None);
     assert_eq!(app.selected_lockout(), None);
-    assert!(press(&mut app, KeyCode::Enter).is_empty(), "nothing to load");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "nothing to load"
+    );
 }
 
 #[test]
@@ -218,7 +230,9 @@ fn page_keys_move_by_a_screenful_and_scroll_the_view() {
     let mut app = app();
     feed(
         &mut app,
-        (0..100).map(|n| lockout(n, "u@example.com", i64::from(n))).collect(),
+        (0..100)
+            .map(|n| lockout(n, "u@example.com", i64::from(n)))
+            .collect(),
     );
     // 35 lines: title 1, status 2, table borders and header 3 → 29 rows.
     let page = app.page_rows();
@@ -243,7 +257,9 @@ fn resizing_keeps_the_selection_visible() {
     let mut app = app();
     feed(
         &mut app,
-        (0..50).map(|n| lockout(n, "u@example.com", i64::from(n))).collect(),
+        (0..50)
+            .map(|n| lockout(n, "u@example.com", i64::from(n)))
+            .collect(),
     );
     press(&mut app, KeyCode::End);
     app.update(Msg::Resize {
@@ -270,7 +286,10 @@ fn a_moved_selection_stays_on_its_lockout_when_new_ones_arrive() {
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
     feed(
         &mut app,
-        vec![lockout(8, "frank@example.com", 70), lockout(9, "gina@example.com", 80)],
+        vec![
+            lockout(8, "frank@example.com", 70),
+            lockout(9, "gina@example.com", 80),
+        ],
     );
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
     assert_eq!(app.selected(), Some(3));
@@ -324,7 +343,10 @@ fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
     // New lockouts are filtered too.
     feed(
         &mut app,
-        vec![lockout(10, "bob@example.com", 90), lockout(11, "Alice@example.com", 95)],
+        vec![
+            lockout(10, "bob@example.com", 90),
+            lockout(11, "Alice@example.com", 95),
+        ],
     );
     assert_eq!(uuids(&app), ["uuid-11", "uuid-3", "uuid-1"]);
     assert_eq!(app.total(), 5);
@@ -482,7 +504,10 @@ fn help_opens_with_question_mark_and_any_key_closes_it_without_acting() {
     press(&mut app, KeyCode::Char('?'));
     assert!(app.help_open());
     assert_eq!(app.context(), Context::Help);
-    assert!(press(&mut app, KeyCode::Char('q')).is_empty(), "q closes help, no quit");
+    assert!(
+        press(&mut app, KeyCode::Char('q')).is_empty(),
+        "q closes help, no quit"
+    );
     assert!(!app.help_open());
     press(&mut app, KeyCode::Char('?'));
     press(&mut app, KeyCode::Char('j'));
@@ -520,7 +545,9 @@ fn ticks_move_the_clock_and_expire_bursts() {
     app.update(Msg::Tick(t0() + TimeDelta::minutes(5)));
     assert_eq!(app.now, t0() + TimeDelta::minutes(5));
     assert_eq!(app.bursts().len(), 1, "the window's edge still counts");
-    app.update(Msg::Tick(t0() + TimeDelta::minutes(5) + TimeDelta::seconds(1)));
+    app.update(Msg::Tick(
+        t0() + TimeDelta::minutes(5) + TimeDelta::seconds(1),
+    ));
     assert!(app.bursts().is_empty());
 }
 
@@ -548,7 +575,11 @@ fn scroll_offset_moves_as_little_as_possible() {
     assert_eq!(scroll_offset(9, 0, 100, 10), 0);
     assert_eq!(scroll_offset(10, 0, 100, 10), 1);
     assert_eq!(scroll_offset(5, 8, 100, 10), 5);
-    assert_eq!(scroll_offset(95, 95, 100, 10), 90, "no empty rows at the end");
+    assert_eq!(
+        scroll_offset(95, 95, 100, 10),
+        90,
+        "no empty rows at the end"
+    );
     assert_eq!(scroll_offset(3, 50, 5, 10), 0);
     assert_eq!(scroll_offset(0, 0, 0, 0), 0);
 }

@@ -20,10 +20,9 @@ pub fn height(app: &App) -> u16 {
 
 fn sentence(app: &App, burst: &Burst) -> String {
     match burst {
-        Burst::SameIp { latest, .. } => format!(
-            " ⚠ {burst} — latest {}",
-            format::relative(app.now, *latest)
-        ),
+        Burst::SameIp { latest, .. } => {
+            format!(" ⚠ {burst} — latest {}", format::relative(app.now, *latest))
+        }
         Burst::Rate { .. } => format!(" ⚠ {burst}"),
     }
 }

@@ -138,13 +138,18 @@ fn user_lines<'a>(app: &App, user: &'a User, theme: &Theme) -> Vec<Line<'a>> {
         field("Title", w, text(user.title.as_deref()), l),
         field("Manager", w, text(user.manager.as_deref()), l),
         field("Last login", w, when(app, user.last_login), l),
-        field("Password", w, {
-            let mut span = when(app, user.password_changed);
-            if user.password_changed.is_some() {
-                span.content = format!("changed {}", span.content).into();
-            }
-            span
-        }, l),
+        field(
+            "Password",
+            w,
+            {
+                let mut span = when(app, user.password_changed);
+                if user.password_changed.is_some() {
+                    span.content = format!("changed {}", span.content).into();
+                }
+                span
+            },
+            l,
+        ),
         field("Email", w, text(user.email.as_deref()), l),
     ]
 }
@@ -182,9 +187,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ]));
     let body = match app.user(lockout) {
         Some(UserState::Loaded(user)) => Paragraph::new(user_lines(app, user, theme)),
-        Some(UserState::Loading) => Paragraph::new(vec![
-            Line::from(format!("Loading {} from the IdP…", user_key(lockout))),
-        ]),
+        Some(UserState::Loading) => Paragraph::new(vec![Line::from(format!(
+            "Loading {} from the IdP…",
+            user_key(lockout)
+        ))]),
         Some(UserState::Failed(error)) => Paragraph::new(vec![
             Line::styled("Could not load the user:", theme.error),
             Line::from(error.as_str()),

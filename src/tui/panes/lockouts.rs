@@ -129,9 +129,7 @@ fn cell(app: &App, lockout: &Lockout, column: Column, theme: &Theme) -> Cell<'st
         Column::User => user_cell(lockout, theme),
         Column::Reason => Cell::from(lockout.reason.clone()),
         Column::Ip => Cell::from(or_unknown(lockout.ip.as_deref()).to_string()),
-        Column::Location => {
-            Cell::from(lockout.location().unwrap_or_else(|| UNKNOWN.to_string()))
-        }
+        Column::Location => Cell::from(lockout.location().unwrap_or_else(|| UNKNOWN.to_string())),
         Column::Client => Cell::from(lockout.client().unwrap_or_else(|| UNKNOWN.to_string())),
         Column::Repeats => match app.repeats(lockout) {
             0 | 1 => Cell::from(""),
@@ -230,7 +228,10 @@ pub fn render_filter_input(frame: &mut Frame, area: Rect, app: &App, theme: &The
         Constraint::Length(prompt_width),
         Constraint::Fill(1),
     ]));
-    frame.render_widget(Paragraph::new(Span::styled(FILTER_PROMPT, theme.key)), prompt);
+    frame.render_widget(
+        Paragraph::new(Span::styled(FILTER_PROMPT, theme.key)),
+        prompt,
+    );
     let input = app.filter_input();
     let width = usize::from(text.width.max(1) - 1);
     let scroll = input.visual_scroll(width);
@@ -241,7 +242,10 @@ pub fn render_filter_input(frame: &mut Frame, area: Rect, app: &App, theme: &The
     );
     let cursor = input.visual_cursor().saturating_sub(scroll);
     frame.set_cursor_position((
-        text.x + u16::try_from(cursor).unwrap_or(0).min(text.width.saturating_sub(1)),
+        text.x
+            + u16::try_from(cursor)
+                .unwrap_or(0)
+                .min(text.width.saturating_sub(1)),
         text.y,
     ));
 }

@@ -1,0 +1,319 @@
+//! The dashboard loop driven in-process: a fake directory, a key channel instead of the
+//! terminal, and frames drawn into a `TestBackend` that the test reads while the loop runs.
+//! Every check waits for text on screen against a deadline; nothing sleeps and then asserts.
+
+use accessdesk::idp::{Directory, FeedCursor, FeedPage, IdpError};
+use accessdesk::model::{Lockout, LockoutKind, RateLimit, User, UserStatus};
+use accessdesk::services::{FeedEvent, PollHealth};
+use accessdesk::tui::run::event_loop;
+use accessdesk::tui::{DashboardOptions, view};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::channel::mpsc::{UnboundedSender, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep, timeout};
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
+}
+
+/// Knows Alice; every other id is a 404.
+#[derive(Default)]
+struct FakeDirectory {
+    calls: Mutex<Vec<String>>,
+}
+
+fn alice() -> User {
+    User {
+        id: "00ualice".into(),
+        status: UserStatus::LockedOut,
+        login: "alice@acme.example".into(),
+        email: Some("alice@acme.example".into()),
+        first_name: Some("Alice".into()),
+        last_name: Some("Liddell".into()),
+        display_name: None,
+        department: Some("Wonderland Ops".into()),
+        title: None,
+        user_type: Some("employee".into()),
+        manager: Some("Queen of Hearts".into()),
+        manager_id: None,
+        contract_end_date: None,
+        created: None,
+        status_changed: None,
+        last_login: None,
+        password_changed: None,
+    }
+}
+
+impl Directory for FakeDirectory {
+    fn label(&self) -> String {
+        "fake.okta.test".into()
+    }
+
+    async fn get_user(&self, id_or_login: &str) -> Result<User, IdpError> {
+        self.calls.lock().unwrap().push(id_or_login.to_string());
+        if id_or_login == "00ualice" {
+            Ok(alice())
+        } else {
+            Err(IdpError::Api {
+                status: 404,
+                code: "E0000007".into(),
+                summary: format!("Not found: Resource not found: {id_or_login} (User)"),
+                error_id: None,
+                causes: Vec::new(),
+                request_id: Some("reqXYZ".into()),
+            })
+        }
+    }
+
+    async fn search_users(&self, _query: &str, _limit: usize) -> Result<Vec<User>, IdpError> {
+        Ok(Vec::new())
+    }
+
+    async fn poll_lockouts(&self, _cursor: &mut FeedCursor) -> Result<FeedPage, IdpError> {
+        Ok(FeedPage::default())
+    }
+
+    fn log_rate_limit(&self) -> Option<RateLimit> {
+        None
+    }
+}
+
+fn lockout(n: u32, login: &str, user_id: &str, secs_ago: i64) -> Lockout {
+    let published = now() - TimeDelta::seconds(secs_ago);
+    Lockout {
+        uuid: format!("uuid-{n}"),
+        published,
+        detected_at: published,
+        kind: LockoutKind::AccountLocked,
+        event_type: "user.account.lock".into(),
+        reason: "Max sign in attempts exceeded".into(),
+        user_id: Some(user_id.into()),
+        login: login.into(),
+        display_name: None,
+        ip: Some("198.51.100.4".into()),
+        city: Some("Oxford".into()),
+        state: None,
+        country: Some("United Kingdom".into()),
+        browser: None,
+        os: None,
+        raw_user_agent: None,
+        request_id: None,
+    }
+}
+
+type Screen = Arc<Mutex<Terminal<TestBackend>>>;
+
+struct Harness {
+    keys: UnboundedSender<io::Result<Event>>,
+    feed: Option<mpsc::Sender<FeedEvent>>,
+    screen: Screen,
+    directory: Arc<FakeDirectory>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Harness {
+    fn start() -> Self {
+        let (keys, events) = unbounded();
+        let (feed, feed_rx) = mpsc::channel(8);
+        let screen: Screen = Arc::new(Mutex::new(
+            Terminal::new(TestBackend::new(120, 35)).unwrap(),
+        ));
+        let directory = Arc::new(FakeDirectory::default());
+        let options = DashboardOptions {
+            org_label: "fake.okta.test".into(),
+            ..DashboardOptions::default()
+        };
+        let draw_screen = Arc::clone(&screen);
+        let task = tokio::spawn(event_loop(
+            Arc::clone(&directory),
+            feed_rx,
+            options,
+            events,
+            move |app: &accessdesk::tui::App| -> anyhow::Result<()> {
+                draw_screen
+                    .lock()
+                    .unwrap()
+                    .draw(|frame| view::draw(frame, app))?;
+                Ok(())
+            },
+            (120, 35),
+            now,
+        ));
+        Self {
+            keys,
+            feed: Some(feed),
+            screen,
+            directory,
+            task,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().backend().to_string()
+    }
+
+    async fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if self.text().contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{needle:?} never appeared; the screen:\n{}",
+                self.text()
+            );
+            sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    fn key(&self, code: KeyCode, modifiers: KeyModifiers) {
+        self.keys
+            .unbounded_send(Ok(Event::Key(KeyEvent::new(code, modifiers))))
+            .unwrap();
+    }
+
+    fn press(&self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    async fn feed(&self, lockouts: Vec<Lockout>) {
+        let mut health = PollHealth::new(Duration::from_secs(30));
+        health.last_success = Some(now());
+        self.feed
+            .as_ref()
+            .unwrap()
+            .send(FeedEvent::Lockouts { lockouts, health })
+            .await
+            .unwrap();
+    }
+
+    /// The loop must end by itself, cleanly.
+    async fn finished(self) -> Arc<FakeDirectory> {
+        let result = timeout(DEADLINE, self.task)
+            .await
+            .expect("the loop did not stop")
+            .expect("the loop panicked");
+        result.expect("the loop failed");
+        self.directory
+    }
+}
+
+#[tokio::test]
+async fn lockouts_show_up_users_load_on_enter_and_q_quits() {
+    let harness = Harness::start();
+    harness.wait_for("2026-03-02 14:30:00 UTC").await;
+    harness
+        .wait_for("Polling every 30s; waiting for the first poll.")
+        .await;
+
+    harness
+        .feed(vec![
+            lockout(1, "bob@acme.example", "00ubob", 20),
+            lockout(2, "alice@acme.example", "00ualice", 5),
+        ])
+        .await;
+    harness.wait_for("alice@acme.example").await;
+    harness.wait_for("Lockouts (2)").await;
+
+    harness.press(KeyCode::Enter);
+    harness.wait_for("Wonderland Ops").await;
+    harness.wait_for("LOCKED_OUT").await;
+
+    // Bob is unknown to the directory: the error and its hint reach the detail pane.
+    harness.press(KeyCode::Down);
+    harness.wait_for("Could not load the user:").await;
+    harness.wait_for("check the login or id").await;
+
+    // Back to Alice: cached, no second request.
+    harness.press(KeyCode::Up);
+    harness.wait_for("Queen of Hearts").await;
+
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    assert_eq!(*directory.calls.lock().unwrap(), ["00ualice", "00ubob"]);
+}
+
+#[tokio::test]
+async fn a_closed_feed_is_reported_and_ctrl_c_quits() {
+    let mut harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness.feed = None;
+    harness.wait_for("Lockout feed stopped").await;
+    harness.key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    harness.finished().await;
+}
+
+#[tokio::test]
+async fn key_releases_are_ignored_and_help_opens_and_closes() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    harness
+        .keys
+        .unbounded_send(Ok(Event::Key(release)))
+        .unwrap();
+
+    harness.press(KeyCode::Char('?'));
+    harness.wait_for("any key closes").await;
+    assert!(!harness.task.is_finished(), "a released q must not quit");
+    harness.press(KeyCode::Char('q'));
+    harness.wait_for("? help").await;
+    assert!(!harness.text().contains("any key closes"));
+    harness.press(KeyCode::Char('q'));
+    harness.finished().await;
+}
+
+#[tokio::test]
+async fn the_loop_ends_when_the_terminal_goes_away_and_follows_resizes() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness.screen.lock().unwrap().backend_mut().resize(80, 20);
+    harness
+        .keys
+        .unbounded_send(Ok(Event::Resize(80, 20)))
+        .unwrap();
+    harness
+        .feed(vec![lockout(1, "bob@acme.example", "00ubob", 20)])
+        .await;
+    harness.wait_for("bob@acme.example").await;
+    let text = harness.text();
+    assert_eq!(text.lines().count(), 20, "{text}");
+    assert!(
+        !text.contains("Reason"),
+        "80 columns use the narrow table:\n{text}"
+    );
+    let Harness { keys, task, .. } = harness;
+    drop(keys);
+    timeout(DEADLINE, task)
+        .await
+        .expect("the loop did not stop")
+        .expect("the loop panicked")
+        .expect("the loop failed");
+}
+
+#[tokio::test]
+async fn a_terminal_read_error_ends_the_loop_with_the_error() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness
+        .keys
+        .unbounded_send(Err(io::Error::other("tty vanished")))
+        .unwrap();
+    let error = timeout(DEADLINE, harness.task)
+        .await
+        .expect("the loop did not stop")
+        .expect("the loop panicked")
+        .expect_err("a read error must end the loop");
+    assert!(format!("{error:#}").contains("tty vanished"), "{error:#}");
+}
