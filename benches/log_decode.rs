@@ -7,7 +7,10 @@ use accessdesk::idp::okta::logs::decode_page;
 
 /// A 1,000-event page built from the real lock event sample (`../shared` beside the repo).
 fn page() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/samples/panther-user.account.lock.okta-shape.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/specs/samples/panther-user.account.lock.okta-shape.json"
+    );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{path}: {e}; ../shared must sit beside the repository"));
     let sample: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -33,7 +36,10 @@ fn bench(c: &mut Criterion) {
     group.bench_function("decode_1000_events", |b| {
         b.iter(|| {
             let events = decode_page(black_box(&json)).unwrap();
-            let lockouts: Vec<_> = events.into_iter().filter_map(|e| e.into_lockout(now)).collect();
+            let lockouts: Vec<_> = events
+                .into_iter()
+                .filter_map(|e| e.into_lockout(now))
+                .collect();
             assert_eq!(lockouts.len(), 1000);
             lockouts
         })

@@ -52,7 +52,9 @@ pub enum ConfigError {
     },
     #[error("config file {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
-    #[error("no home directory found to place the config and data directories; pass --config and --data-dir")]
+    #[error(
+        "no home directory found to place the config and data directories; pass --config and --data-dir"
+    )]
     NoHome,
 }
 
@@ -163,8 +165,14 @@ impl Config {
             .org_url
             .clone()
             .map(|v| ("--org-url", v))
-            .or_else(|| env.var("ACCESSDESK_ORG_URL").map(|v| ("ACCESSDESK_ORG_URL", v)))
-            .or_else(|| env.var("OKTA_CLIENT_ORGURL").map(|v| ("OKTA_CLIENT_ORGURL", v)))
+            .or_else(|| {
+                env.var("ACCESSDESK_ORG_URL")
+                    .map(|v| ("ACCESSDESK_ORG_URL", v))
+            })
+            .or_else(|| {
+                env.var("OKTA_CLIENT_ORGURL")
+                    .map(|v| ("OKTA_CLIENT_ORGURL", v))
+            })
             .or_else(|| file.okta.org_url.clone().map(|v| ("okta.org_url", v)));
         let org_url = org_url_raw
             .map(|(key, value)| parse_org_url(key, &value))
@@ -188,7 +196,10 @@ impl Config {
             },
         };
 
-        let poll_secs = match (overrides.poll_interval_secs, env.var("ACCESSDESK_POLL_INTERVAL")) {
+        let poll_secs = match (
+            overrides.poll_interval_secs,
+            env.var("ACCESSDESK_POLL_INTERVAL"),
+        ) {
             (Some(v), _) => checked_range("--interval", v, POLL_INTERVAL_RANGE, "seconds")?,
             (None, Some(raw)) => checked_range(
                 "ACCESSDESK_POLL_INTERVAL",
@@ -315,7 +326,11 @@ fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
         "https" => {}
         // Plain HTTP only to this machine (the simulator); a real org is always HTTPS.
         "http" if loopback => {}
-        _ => return Err(invalid("an https URL (http is accepted for loopback addresses only)")),
+        _ => {
+            return Err(invalid(
+                "an https URL (http is accepted for loopback addresses only)",
+            ));
+        }
     }
     if url.path() != "/" || url.query().is_some() {
         return Err(invalid(
@@ -493,10 +508,16 @@ mod tests {
             .to_string();
         assert!(err.contains("ACCESSDESK_POLL_INTERVAL") && err.contains("whole number"));
 
-        let err = Config::load(&with_file(&f), &[("OKTA_CLIENT_ORGURL", "http://evil.example")])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("OKTA_CLIENT_ORGURL") && err.contains("https"), "{err}");
+        let err = Config::load(
+            &with_file(&f),
+            &[("OKTA_CLIENT_ORGURL", "http://evil.example")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("OKTA_CLIENT_ORGURL") && err.contains("https"),
+            "{err}"
+        );
 
         let err = Config::load(
             &with_file(&f),
@@ -532,8 +553,11 @@ mod tests {
     #[test]
     fn loopback_http_is_accepted_for_the_simulator() {
         let f = write_config("");
-        let cfg = Config::load(&with_file(&f), &[("OKTA_CLIENT_ORGURL", "http://127.0.0.1:7777")])
-            .unwrap();
+        let cfg = Config::load(
+            &with_file(&f),
+            &[("OKTA_CLIENT_ORGURL", "http://127.0.0.1:7777")],
+        )
+        .unwrap();
         assert_eq!(cfg.org_url.unwrap().port(), Some(7777));
     }
 }

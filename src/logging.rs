@@ -24,7 +24,8 @@ pub fn init(data_dir: &Path) -> Result<WorkerGuard, String> {
         .build(&dir)
         .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("ACCESSDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("ACCESSDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // A second init (tests running commands in-process) keeps the first subscriber.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

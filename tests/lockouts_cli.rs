@@ -10,7 +10,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
 const TOKEN: &str = "cli-test-token-42";
 
 fn deadline() -> Duration {
-    Duration::from_secs(if std::env::var_os("CI").is_some() { 60 } else { 30 })
+    Duration::from_secs(if std::env::var_os("CI").is_some() {
+        60
+    } else {
+        30
+    })
 }
 
 /// A child process killed when the test ends, whatever happens, with its stdout as lines.
@@ -47,7 +51,11 @@ impl Proc {
                 }
             }
         });
-        Proc { child, lines, _data: data }
+        Proc {
+            child,
+            lines,
+            _data: data,
+        }
     }
 
     /// Everything the process wrote to its log files.
@@ -76,7 +84,16 @@ impl Drop for Proc {
 
 /// Start `accessdesk sim` on a free loopback port and return it with its base URL.
 fn start_sim(extra: &[&str]) -> (Proc, String) {
-    let mut args = vec!["sim", "--listen", "127.0.0.1:0", "--token", TOKEN, "--users", "80", "--control"];
+    let mut args = vec![
+        "sim",
+        "--listen",
+        "127.0.0.1:0",
+        "--token",
+        TOKEN,
+        "--users",
+        "80",
+        "--control",
+    ];
     args.extend_from_slice(extra);
     let sim = Proc::spawn(&args, &[]);
     let first = sim.next_line();
@@ -89,7 +106,10 @@ fn start_sim(extra: &[&str]) -> (Proc, String) {
 }
 
 fn inject_lockout(base: &str, login: &str) -> serde_json::Value {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let resp = reqwest::Client::new()
             .post(format!("{base}/__sim/lockouts"))
@@ -103,10 +123,15 @@ fn inject_lockout(base: &str, login: &str) -> serde_json::Value {
 }
 
 fn some_login(base: &str) -> String {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let users: serde_json::Value = reqwest::Client::new()
-            .get(format!("{base}/api/v1/users?limit=5&search=status%20eq%20%22ACTIVE%22"))
+            .get(format!(
+                "{base}/api/v1/users?limit=5&search=status%20eq%20%22ACTIVE%22"
+            ))
             .header("Authorization", format!("SSWS {TOKEN}"))
             .send()
             .await
@@ -122,7 +147,15 @@ fn some_login(base: &str) -> String {
 fn follow_json_prints_an_injected_lockout() {
     let (sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
     let follower = Proc::spawn(
-        &["lockouts", "--follow", "--json", "--interval", "1", "--since", "1m"],
+        &[
+            "lockouts",
+            "--follow",
+            "--json",
+            "--interval",
+            "1",
+            "--since",
+            "1m",
+        ],
         &[("OKTA_CLIENT_ORGURL", &base), ("OKTA_CLIENT_TOKEN", TOKEN)],
     );
     // Let the follower make its first (empty) poll, then lock a user.
@@ -135,13 +168,22 @@ fn follow_json_prints_an_injected_lockout() {
     let event: serde_json::Value = serde_json::from_str(&line).expect("one JSON object per line");
     assert_eq!(event["uuid"], injected["uuid"]);
     assert_eq!(event["login"], login);
-    assert_eq!(event["published"].as_str().map(|p| p.parse::<chrono::DateTime<chrono::Utc>>().unwrap()),
-        Some(injected["published"].as_str().unwrap().parse().unwrap()));
+    assert_eq!(
+        event["published"]
+            .as_str()
+            .map(|p| p.parse::<chrono::DateTime<chrono::Utc>>().unwrap()),
+        Some(injected["published"].as_str().unwrap().parse().unwrap())
+    );
     assert!(event["detected_at"].is_string());
     // The figure for the record (not a timed assertion): injection to printed line.
     eprintln!("lockout shown {shown_after:?} after injection");
     // Nothing else arrives: the same event is not printed twice.
-    assert!(follower.lines.recv_timeout(Duration::from_millis(2500)).is_err());
+    assert!(
+        follower
+            .lines
+            .recv_timeout(Duration::from_millis(2500))
+            .is_err()
+    );
 
     // Both processes logged the requests at trace level, and neither wrote the token.
     stop_and_check_logs(follower);
@@ -153,8 +195,14 @@ fn stop_and_check_logs(mut p: Proc) {
     let _ = p.child.kill();
     let _ = p.child.wait();
     let logs = p.log_text();
-    assert!(logs.contains("/api/v1/logs"), "trace logs name the requests");
-    assert!(!logs.contains(TOKEN), "the API token leaked into the log files");
+    assert!(
+        logs.contains("/api/v1/logs"),
+        "trace logs name the requests"
+    );
+    assert!(
+        !logs.contains(TOKEN),
+        "the API token leaked into the log files"
+    );
 }
 
 #[test]
@@ -167,15 +215,25 @@ fn one_shot_json_prints_each_history_lockout_once() {
         .env("ACCESSDESK_DATA_DIR", tempfile::tempdir().unwrap().path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let events: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(!events.is_empty(), "the simulator's history has lockouts");
     let uuids: HashSet<_> = events.iter().map(|e| e["uuid"].as_str().unwrap()).collect();
     assert_eq!(uuids.len(), events.len(), "each lockout once");
     for e in &events {
         assert!(e["login"].as_str().unwrap().contains('@'));
-        assert!(matches!(e["kind"].as_str(), Some("account_locked" | "sign_in_while_locked")));
+        assert!(matches!(
+            e["kind"].as_str(),
+            Some("account_locked" | "sign_in_while_locked")
+        ));
     }
     assert!(!stdout.contains(TOKEN));
 }
@@ -191,7 +249,10 @@ fn bad_configuration_is_explained() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("--interval = \"0\" is not allowed: between 1 and 3600 seconds"), "{stderr}");
+    assert!(
+        stderr.contains("--interval = \"0\" is not allowed: between 1 and 3600 seconds"),
+        "{stderr}"
+    );
 
     let out = Command::new(BIN)
         .args(["sim", "--listen", "0.0.0.0:0", "--token", "x"])
@@ -206,7 +267,10 @@ fn every_subcommand_answers_help() {
     for sub in ["demo", "sim", "lockouts", "config", "dashboard"] {
         let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub} --help");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"), "{sub}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage:"),
+            "{sub}"
+        );
     }
 }
 
@@ -222,7 +286,11 @@ fn config_json_never_shows_the_token() {
         .env("XDG_CONFIG_HOME", dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["token_set"], true);
     assert_eq!(v["org_url"], "https://example.okta.com/");

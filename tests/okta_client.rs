@@ -22,7 +22,9 @@ fn quiet_sim(users: usize) -> SimConfig {
 }
 
 async fn start(config: SimConfig) -> SimHandle {
-    sim::start(config, ([127, 0, 0, 1], 0).into()).await.expect("simulator starts")
+    sim::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("simulator starts")
 }
 
 fn fast_options() -> ClientOptions {
@@ -43,7 +45,10 @@ fn client(sim: &SimHandle, token: &str, options: ClientOptions) -> OktaClient {
 }
 
 fn count_requests(sim: &SimHandle, path_prefix: &str) -> usize {
-    sim.requests().iter().filter(|r| r.path.starts_with(path_prefix)).count()
+    sim.requests()
+        .iter()
+        .filter(|r| r.path.starts_with(path_prefix))
+        .count()
 }
 
 fn fault(kind: FaultKind, count: u32, path_prefix: &str) -> Fault {
@@ -58,7 +63,10 @@ fn fault(kind: FaultKind, count: u32, path_prefix: &str) -> Fault {
 async fn search_follows_next_links_across_pages() {
     let sim = start(quiet_sim(120)).await;
     let c = client(&sim, TOKEN, fast_options());
-    let users = c.search_expression("status eq \"ACTIVE\"", 25, 10_000).await.unwrap();
+    let users = c
+        .search_expression("status eq \"ACTIVE\"", 25, 10_000)
+        .await
+        .unwrap();
     let expected = sim
         .user_logins()
         .iter()
@@ -81,11 +89,23 @@ async fn find_users_by_name_login_and_email_prefix() {
     let first = user["profile"]["firstName"].as_str().unwrap().to_string();
     let last = user["profile"]["lastName"].as_str().unwrap().to_string();
 
-    let by_login = c.search_users(&login[..login.find('@').unwrap()], 50).await.unwrap();
+    let by_login = c
+        .search_users(&login[..login.find('@').unwrap()], 50)
+        .await
+        .unwrap();
     assert!(by_login.iter().any(|u| u.login == login));
-    let by_name = c.search_users(&format!("{} {}", &first[..3], &last[..3]), 50).await.unwrap();
+    let by_name = c
+        .search_users(&format!("{} {}", &first[..3], &last[..3]), 50)
+        .await
+        .unwrap();
     assert!(by_name.iter().any(|u| u.login == login), "{first} {last}");
-    assert!(by_name.iter().all(|u| u.first_name.as_deref().unwrap().to_lowercase().starts_with(&first[..3].to_lowercase())));
+    assert!(by_name.iter().all(|u| {
+        u.first_name
+            .as_deref()
+            .unwrap()
+            .to_lowercase()
+            .starts_with(&first[..3].to_lowercase())
+    }));
     let fetched = c.get_user(&login).await.unwrap();
     assert_eq!(fetched.login, login);
     assert_eq!(c.get_user(&fetched.id).await.unwrap(), fetched);
@@ -96,7 +116,12 @@ async fn unknown_user_is_a_404_with_okta_error_code() {
     let sim = start(quiet_sim(20)).await;
     let c = client(&sim, TOKEN, fast_options());
     match c.get_user("nobody@example.com").await.unwrap_err() {
-        IdpError::Api { status, code, request_id, .. } => {
+        IdpError::Api {
+            status,
+            code,
+            request_id,
+            ..
+        } => {
             assert_eq!((status, code.as_str()), (404, "E0000007"));
             assert!(request_id.is_some(), "X-Okta-Request-Id captured");
         }
@@ -109,7 +134,10 @@ async fn a_wrong_token_is_a_401_and_is_not_retried() {
     let sim = start(quiet_sim(20)).await;
     let c = client(&sim, "wrong-token", fast_options());
     let err = c.get_user(&sim.user_logins()[0]).await.unwrap_err();
-    assert!(matches!(&err, IdpError::Api { status: 401, code, .. } if code == "E0000011"), "{err:?}");
+    assert!(
+        matches!(&err, IdpError::Api { status: 401, code, .. } if code == "E0000011"),
+        "{err:?}"
+    );
     assert!(err.hint().contains("OKTA_CLIENT_TOKEN"));
     assert!(!err.to_string().contains("wrong-token"));
     assert_eq!(count_requests(&sim, "/api/v1/users"), 1);
@@ -130,7 +158,11 @@ async fn a_429_waits_for_the_window_to_reset_then_succeeds() {
     // The third call is refused with 429, waits for the reset and then succeeds.
     let user = c.get_user(&login).await.unwrap();
     assert_eq!(user.login, login);
-    assert_eq!(count_requests(&sim, "/api/v1/users"), 4, "one 429 and one retry");
+    assert_eq!(
+        count_requests(&sim, "/api/v1/users"),
+        4,
+        "one 429 and one retry"
+    );
     assert!(c.rate_limit("user").unwrap().remaining < 2);
 }
 
@@ -144,7 +176,16 @@ async fn a_429_with_a_distant_reset_is_reported_not_waited_out() {
     let login = sim.user_logins()[0].clone();
     c.get_user(&login).await.unwrap();
     let err = c.get_user(&login).await.unwrap_err();
-    assert!(matches!(err, IdpError::RateLimited { reset_in_secs: 500..=601, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            IdpError::RateLimited {
+                reset_in_secs: 500..=601,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(count_requests(&sim, "/api/v1/users"), 2);
 }
 
@@ -162,10 +203,17 @@ async fn server_errors_are_retried_until_success() {
 async fn persistent_server_errors_give_up_with_the_okta_error() {
     let sim = start(quiet_sim(20)).await;
     let c = client(&sim, TOKEN, fast_options());
-    sim.inject_fault(fault(FaultKind::Status { status: 503 }, 50, "/api/v1/users"));
+    sim.inject_fault(fault(
+        FaultKind::Status { status: 503 },
+        50,
+        "/api/v1/users",
+    ));
     let err = c.get_user(&sim.user_logins()[1]).await.unwrap_err();
     assert_eq!(err.status(), Some(503), "{err:?}");
-    assert_eq!(count_requests(&sim, "/api/v1/users"), 1 + fast_options().max_retries);
+    assert_eq!(
+        count_requests(&sim, "/api/v1/users"),
+        1 + fast_options().max_retries
+    );
 }
 
 #[tokio::test]
@@ -175,7 +223,12 @@ async fn an_html_error_page_is_described() {
     sim.inject_fault(fault(FaultKind::Html { status: 502 }, 50, "/api/v1/users"));
     let err = c.get_user(&sim.user_logins()[1]).await.unwrap_err();
     match &err {
-        IdpError::UnexpectedBody { status, content_type, snippet, .. } => {
+        IdpError::UnexpectedBody {
+            status,
+            content_type,
+            snippet,
+            ..
+        } => {
             assert_eq!(*status, 502);
             assert!(content_type.contains("text/html"), "{content_type}");
             assert!(snippet.starts_with("HTML page titled"), "{snippet}");
@@ -253,16 +306,38 @@ async fn polling_returns_each_injected_lockout_exactly_once() {
     }
     // A few more empty polls change nothing.
     for _ in 0..3 {
-        assert!(c.poll_lockouts(&mut cursor).await.unwrap().lockouts.is_empty());
+        assert!(
+            c.poll_lockouts(&mut cursor)
+                .await
+                .unwrap()
+                .lockouts
+                .is_empty()
+        );
     }
-    assert_eq!(seen, injected, "every injected lockout once, in order, nothing else");
+    assert_eq!(
+        seen, injected,
+        "every injected lockout once, in order, nothing else"
+    );
     assert!(injected.len() >= 10);
 
     // After the first request the client only ever followed `next` links verbatim.
-    let logs: Vec<_> = sim.requests().into_iter().filter(|r| r.path == "/api/v1/logs").collect();
+    let logs: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/v1/logs")
+        .collect();
     let first = logs[0].query.clone().unwrap();
-    assert!(first.contains("since=") && first.contains("sortOrder=ASCENDING") && first.contains("filter=") && first.contains("limit=2"));
-    assert!(logs[1..].iter().all(|r| r.query.as_deref().unwrap().contains("after=")));
+    assert!(
+        first.contains("since=")
+            && first.contains("sortOrder=ASCENDING")
+            && first.contains("filter=")
+            && first.contains("limit=2")
+    );
+    assert!(
+        logs[1..]
+            .iter()
+            .all(|r| r.query.as_deref().unwrap().contains("after="))
+    );
 }
 
 #[tokio::test]
@@ -279,8 +354,13 @@ async fn lockout_fields_come_through_from_the_event() {
     assert_eq!(l.published, injected.published);
     assert_eq!(l.login, login);
     assert_eq!(l.user_id.as_deref(), Some(injected.user_id.as_str()));
-    assert!(l.ip.is_some() && l.location().is_some() && l.client().is_some() && l.request_id.is_some());
+    assert!(
+        l.ip.is_some() && l.location().is_some() && l.client().is_some() && l.request_id.is_some()
+    );
     assert!(c.log_rate_limit().is_some());
     // The user really is locked now.
-    assert_eq!(c.get_user(&login).await.unwrap().status, UserStatus::LockedOut);
+    assert_eq!(
+        c.get_user(&login).await.unwrap().status,
+        UserStatus::LockedOut
+    );
 }

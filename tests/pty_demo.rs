@@ -10,7 +10,11 @@ const COLS: u16 = 140;
 
 /// Generous on a loaded 2-core CI machine; each wait returns as soon as its text shows.
 fn deadline() -> Duration {
-    Duration::from_secs(if std::env::var_os("CI").is_some() { 90 } else { 45 })
+    Duration::from_secs(if std::env::var_os("CI").is_some() {
+        90
+    } else {
+        45
+    })
 }
 
 struct Session {
@@ -24,7 +28,12 @@ impl Session {
     fn start(args: &[&str]) -> Session {
         let home = tempfile::tempdir().unwrap();
         let pty = NativePtySystem::default()
-            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_accessdesk"));
         cmd.args(args);
@@ -58,7 +67,12 @@ impl Session {
         let writer = pty.master.take_writer().unwrap();
         // Keep the master alive as long as the session: dropping it hangs up the child.
         std::mem::forget(pty.master);
-        Session { child, writer, parser, _home: home }
+        Session {
+            child,
+            writer,
+            parser,
+            _home: home,
+        }
     }
 
     fn screen(&self) -> String {
@@ -72,7 +86,10 @@ impl Session {
             if pred(&screen) {
                 return screen;
             }
-            assert!(start.elapsed() < deadline(), "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                start.elapsed() < deadline(),
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -88,7 +105,11 @@ impl Session {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(start.elapsed() < deadline(), "the program did not exit; screen:\n{}", self.screen());
+            assert!(
+                start.elapsed() < deadline(),
+                "the program did not exit; screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -96,26 +117,39 @@ impl Session {
 
 /// A lockout row shows a seeded user's login.
 fn has_lockout_row(screen: &str) -> bool {
-    screen.lines().any(|l| l.contains("@example.com") && l.contains(" ago"))
+    screen
+        .lines()
+        .any(|l| l.contains("@example.com") && l.contains(" ago"))
 }
 
 #[test]
 fn demo_shows_lockouts_help_and_exits_cleanly() {
     let mut s = Session::start(&["demo", "--interval", "1", "--lockouts-per-minute", "30"]);
     let screen = s.wait_for("a lockout row", has_lockout_row);
-    assert!(screen.contains("SIMULATOR"), "marked as the simulator:\n{screen}");
+    assert!(
+        screen.contains("SIMULATOR"),
+        "marked as the simulator:\n{screen}"
+    );
 
     s.keys(b"?");
     let help = s.wait_for("the help overlay", |sc| sc.contains("Close the help"));
-    assert!(help.contains("Quit") && help.contains("Filter by"), "help lists the keymap:\n{help}");
+    assert!(
+        help.contains("Quit") && help.contains("Filter by"),
+        "help lists the keymap:\n{help}"
+    );
     s.keys(b"\x1b");
-    s.wait_for("help to close", |sc| !sc.contains("Close the help") && has_lockout_row(sc));
+    s.wait_for("help to close", |sc| {
+        !sc.contains("Close the help") && has_lockout_row(sc)
+    });
 
     s.keys(b"q");
     let status = s.wait_exit();
     assert!(status.success(), "exit status {status:?}");
     let parser = s.parser.lock().unwrap();
-    assert!(!parser.screen().alternate_screen(), "left the alternate screen");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "left the alternate screen"
+    );
 }
 
 #[test]

@@ -41,7 +41,14 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
         println!("config file      {}", text("file"));
         println!("default location {}", text("default_file"));
         println!("org URL          {}", text("org_url"));
-        println!("API token        {}", if config.token.is_some() { "set (hidden)" } else { "not set: export OKTA_CLIENT_TOKEN" });
+        println!(
+            "API token        {}",
+            if config.token.is_some() {
+                "set (hidden)"
+            } else {
+                "not set: export OKTA_CLIENT_TOKEN"
+            }
+        );
         println!("poll interval    {}s", text("poll_interval_secs"));
         println!("first look-back  {} min", text("lookback_minutes"));
         println!(

@@ -18,7 +18,9 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Start file logging; a failure is shown once on stderr and the program goes on.
-pub(super) fn start_logging(config: &Config) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub(super) fn start_logging(
+    config: &Config,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     match crate::logging::init(&config.data_dir) {
         Ok(guard) => Some(guard),
         Err(e) => {
@@ -29,7 +31,11 @@ pub(super) fn start_logging(config: &Config) -> Option<tracing_appender::non_blo
 }
 
 /// Start the lockout poller and run the dashboard until the agent quits.
-pub(super) async fn open<D: Directory>(directory: Arc<D>, config: &Config, simulator: bool) -> anyhow::Result<ExitCode> {
+pub(super) async fn open<D: Directory>(
+    directory: Arc<D>,
+    config: &Config,
+    simulator: bool,
+) -> anyhow::Result<ExitCode> {
     let (tx, rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(
         directory.clone(),

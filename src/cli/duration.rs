@@ -6,15 +6,19 @@ pub fn parse(raw: &str) -> Result<Duration, String> {
     let s = raw.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (digits, unit) = s.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("{raw:?} is not a duration; use a number with s, m, h or d, like 15m"))?;
+    let n: u64 = digits.parse().map_err(|_| {
+        format!("{raw:?} is not a duration; use a number with s, m, h or d, like 15m")
+    })?;
     let secs = match unit {
         "" | "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
-        _ => return Err(format!("{raw:?} has an unknown unit {unit:?}; use s, m, h or d, like 15m")),
+        _ => {
+            return Err(format!(
+                "{raw:?} has an unknown unit {unit:?}; use s, m, h or d, like 15m"
+            ));
+        }
     };
     Ok(Duration::from_secs(secs))
 }

@@ -35,17 +35,32 @@ pub async fn run(global: &GlobalArgs, args: LockoutsArgs) -> anyhow::Result<Exit
     let client = Arc::new(okta_client(&config)?);
     let lookback = args.since.unwrap_or(config.lookback);
     if args.follow {
-        follow(client, PollerConfig { interval: config.poll_interval, lookback }, args.json).await
+        follow(
+            client,
+            PollerConfig {
+                interval: config.poll_interval,
+                lookback,
+            },
+            args.json,
+        )
+        .await
     } else {
         once(client.as_ref(), lookback, args.json).await
     }
 }
 
 /// Read everything since the start and stop when the feed is drained.
-async fn once<D: Directory>(directory: &D, lookback: Duration, json: bool) -> anyhow::Result<ExitCode> {
+async fn once<D: Directory>(
+    directory: &D,
+    lookback: Duration,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::from_std(lookback)?);
     loop {
-        let page = directory.poll_lockouts(&mut cursor).await.map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
+        let page = directory
+            .poll_lockouts(&mut cursor)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
         print_lockouts(&page.lockouts, json)?;
         if !page.more {
             return Ok(ExitCode::SUCCESS);
@@ -54,7 +69,11 @@ async fn once<D: Directory>(directory: &D, lookback: Duration, json: bool) -> an
 }
 
 /// Run the poller and print each batch until Ctrl-C.
-async fn follow<D: Directory>(directory: Arc<D>, config: PollerConfig, json: bool) -> anyhow::Result<ExitCode> {
+async fn follow<D: Directory>(
+    directory: Arc<D>,
+    config: PollerConfig,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let (tx, mut rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(directory, config, tx));
     let mut reported_error = false;

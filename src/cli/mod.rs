@@ -7,6 +7,7 @@ mod demo;
 pub mod duration;
 mod lockouts;
 mod sim;
+mod sim_org;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -135,8 +136,22 @@ mod tests {
 
     #[test]
     fn global_flags_work_before_and_after_the_subcommand() {
-        let before = Cli::try_parse_from(["accessdesk", "--org-url", "https://a.okta.com", "lockouts", "--json"]).unwrap();
-        let after = Cli::try_parse_from(["accessdesk", "lockouts", "--json", "--org-url", "https://a.okta.com"]).unwrap();
+        let before = Cli::try_parse_from([
+            "accessdesk",
+            "--org-url",
+            "https://a.okta.com",
+            "lockouts",
+            "--json",
+        ])
+        .unwrap();
+        let after = Cli::try_parse_from([
+            "accessdesk",
+            "lockouts",
+            "--json",
+            "--org-url",
+            "https://a.okta.com",
+        ])
+        .unwrap();
         assert_eq!(before.global.org_url, after.global.org_url);
         assert_eq!(after.global.org_url.as_deref(), Some("https://a.okta.com"));
     }
@@ -144,7 +159,11 @@ mod tests {
     #[test]
     fn every_subcommand_has_help() {
         for sub in Cli::command().get_subcommands() {
-            assert!(sub.get_about().is_some(), "{} has no help text", sub.get_name());
+            assert!(
+                sub.get_about().is_some(),
+                "{} has no help text",
+                sub.get_name()
+            );
         }
     }
 }

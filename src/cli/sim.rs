@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use super::GlobalArgs;
 use super::dashboard::start_logging;
-use crate::sim::{self, SimConfig};
+use super::sim_org::SimOrgArgs;
+use crate::sim;
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -16,15 +17,8 @@ pub struct SimArgs {
     /// The API token clients must send as `Authorization: SSWS <token>`
     #[arg(long, env = "ACCESSDESK_SIM_TOKEN", hide_env_values = true)]
     token: String,
-    /// Seed of the simulated organisation (same seed, same people)
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Number of simulated users
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=100_000))]
-    users: u64,
-    /// Average lockouts per minute in the generated traffic (0 turns traffic off)
-    #[arg(long, default_value_t = 6.0)]
-    lockouts_per_minute: f64,
+    #[command(flatten)]
+    org: SimOrgArgs,
     /// Expose /__sim/ control endpoints (inject lockouts and faults, list requests)
     #[arg(long)]
     control: bool,
@@ -40,27 +34,21 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
             args.listen
         );
     }
-    if !(0.0..=600.0).contains(&args.lockouts_per_minute) {
-        anyhow::bail!(
-            "--lockouts-per-minute {} is not allowed: between 0 and 600",
-            args.lockouts_per_minute
-        );
-    }
     if args.token.trim().is_empty() {
         anyhow::bail!("--token must not be empty");
     }
     let config = super::load_config(global, |_| {})?;
     let _log = start_logging(&config);
-    let mut sim_config = SimConfig::new(args.token);
-    sim_config.seed = args.seed;
-    sim_config.users = args.users as usize;
-    sim_config.lockouts_per_minute = args.lockouts_per_minute;
+    let mut sim_config = args.org.config(args.token);
     sim_config.control = args.control;
     sim_config.history = !args.no_history;
     let handle = sim::start(sim_config, args.listen).await?;
     println!("accessdesk simulator listening on {}", handle.base_url());
     if args.control {
-        println!("control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/faults, GET {0}/__sim/requests", handle.base_url());
+        println!(
+            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/faults, GET {0}/__sim/requests",
+            handle.base_url()
+        );
     }
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;

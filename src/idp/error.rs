@@ -83,9 +83,7 @@ impl IdpError {
     /// The HTTP status, if the IdP answered at all.
     pub fn status(&self) -> Option<u16> {
         match self {
-            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => {
-                Some(*status)
-            }
+            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => Some(*status),
             IdpError::RateLimited { .. } => Some(429),
             _ => None,
         }

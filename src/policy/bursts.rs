@@ -11,7 +11,7 @@ use crate::model::Lockout;
 pub const RATE_WINDOW: TimeDelta = TimeDelta::minutes(1);
 
 /// When lockouts count as a burst. A threshold of 0 turns its rule off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BurstRules {
     /// Lockouts from one IP within `per_ip_window` that make a burst.
     pub per_ip_threshold: usize,

@@ -96,7 +96,11 @@ pub fn next_delay(
 }
 
 /// Run the polling loop until every receiver is gone.
-pub async fn run<D: Directory>(directory: Arc<D>, config: PollerConfig, tx: mpsc::Sender<FeedEvent>) {
+pub async fn run<D: Directory>(
+    directory: Arc<D>,
+    config: PollerConfig,
+    tx: mpsc::Sender<FeedEvent>,
+) {
     let start = Utc::now() - chrono::Duration::from_std(config.lookback).unwrap_or_default();
     let mut cursor = FeedCursor::since(start);
     let mut health = PollHealth::new(config.interval);
@@ -180,10 +184,16 @@ mod tests {
         };
         assert_eq!(next_delay(SEC, false, 0, Some(&low), now), 45 * SEC);
         assert_eq!(next_delay(SEC, true, 0, Some(&low), now), 45 * SEC);
-        let healthy = RateLimit { remaining: 12, ..low };
+        let healthy = RateLimit {
+            remaining: 12,
+            ..low
+        };
         assert_eq!(next_delay(SEC, false, 0, Some(&healthy), now), SEC);
         // A reset already in the past does not add a wait.
-        let stale = RateLimit { reset: at("2026-11-23T11:59:00Z"), ..low };
+        let stale = RateLimit {
+            reset: at("2026-11-23T11:59:00Z"),
+            ..low
+        };
         assert_eq!(next_delay(SEC, false, 0, Some(&stale), now), SEC);
     }
 }

@@ -17,7 +17,11 @@ use crate::idp::IdpError;
 use crate::model::RateLimit;
 
 /// Sent on every request; Okta requires a real User-Agent for push verification.
-pub const USER_AGENT: &str = concat!("accessdesk/", env!("CARGO_PKG_VERSION"), " (okta-management-api)");
+pub const USER_AGENT: &str = concat!(
+    "accessdesk/",
+    env!("CARGO_PKG_VERSION"),
+    " (okta-management-api)"
+);
 
 /// Tunables of the client, with production defaults.
 #[derive(Debug, Clone)]
@@ -123,7 +127,10 @@ impl OktaClient {
 
     /// GET and decode JSON, retrying as Okta advises: after a 429 wait for the window to
     /// reset (plus jitter); after a 5xx or a connection error back off exponentially.
-    pub(super) async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<Answer<T>, IdpError> {
+    pub(super) async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Answer<T>, IdpError> {
         self.same_origin(&url)?;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.options.min_backoff)
@@ -166,7 +173,11 @@ impl OktaClient {
     /// One request, no retries. Records the rate-limit window; maps failures to `IdpError`.
     async fn send_once(&self, method: Method, url: Url) -> Result<RawAnswer, IdpError> {
         let mut auth = HeaderValue::from_str(&format!("SSWS {}", self.token.expose_secret()))
-            .map_err(|_| IdpError::Invalid("the API token contains characters not allowed in an HTTP header".into()))?;
+            .map_err(|_| {
+                IdpError::Invalid(
+                    "the API token contains characters not allowed in an HTTP header".into(),
+                )
+            })?;
         auth.set_sensitive(true);
         let path = url.path().to_string();
         let response = self
@@ -185,7 +196,11 @@ impl OktaClient {
         let body = response.bytes().await.map_err(network_error)?;
         tracing::debug!(%method, path, status = status.as_u16(), request_id = ?request_id(&headers), "okta");
         if status.is_success() {
-            return Ok(RawAnswer { status, headers, body: body.to_vec() });
+            return Ok(RawAnswer {
+                status,
+                headers,
+                body: body.to_vec(),
+            });
         }
         Err(error_from_response(status, &headers, &body))
     }
@@ -240,14 +255,21 @@ fn content_type(headers: &HeaderMap) -> String {
 
 /// Turn a non-2xx answer into a typed error: Okta's error JSON when it is one, otherwise a
 /// short, single-line description of whatever came back (an HTML page, garbage, nothing).
-pub(super) fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> IdpError {
+pub(super) fn error_from_response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> IdpError {
     let request_id = request_id(headers);
     if status == StatusCode::TOO_MANY_REQUESTS {
         let reset_in_secs = rate_limits::parse(headers, Utc::now())
             .map(|rl| (rl.reset - Utc::now()).num_milliseconds().max(0) as u64)
             .map(|ms| ms.div_ceil(1000))
             .unwrap_or(1);
-        return IdpError::RateLimited { reset_in_secs, request_id };
+        return IdpError::RateLimited {
+            reset_in_secs,
+            request_id,
+        };
     }
     if let Ok(e) = serde_json::from_slice::<ErrorBody>(body) {
         return IdpError::Api {
@@ -309,9 +331,20 @@ mod tests {
     #[test]
     fn okta_error_json_becomes_a_typed_error() {
         let body = br#"{"errorCode":"E0000007","errorSummary":"Not found: Resource not found: bob (User)","errorLink":"E0000007","errorId":"oaeX","errorCauses":[{"errorSummary":"gone"}]}"#;
-        let e = error_from_response(StatusCode::NOT_FOUND, &headers(&[("x-okta-request-id", "req1")]), body);
+        let e = error_from_response(
+            StatusCode::NOT_FOUND,
+            &headers(&[("x-okta-request-id", "req1")]),
+            body,
+        );
         match &e {
-            IdpError::Api { status, code, causes, error_id, request_id, .. } => {
+            IdpError::Api {
+                status,
+                code,
+                causes,
+                error_id,
+                request_id,
+                ..
+            } => {
                 assert_eq!(*status, 404);
                 assert_eq!(code, "E0000007");
                 assert_eq!(causes, &["gone"]);
@@ -329,32 +362,64 @@ mod tests {
     #[test]
     fn html_and_garbage_are_described_not_dumped() {
         let html = b"<html><head><title>502 Bad Gateway</title></head><body>...</body></html>";
-        let e = error_from_response(StatusCode::BAD_GATEWAY, &headers(&[("content-type", "text/html")]), html);
+        let e = error_from_response(
+            StatusCode::BAD_GATEWAY,
+            &headers(&[("content-type", "text/html")]),
+            html,
+        );
         assert!(
             matches!(&e, IdpError::UnexpectedBody { snippet, status: 502, .. } if snippet == "HTML page titled \"502 Bad Gateway\""),
             "{e:?}"
         );
         let long = "x".repeat(500);
-        let e = error_from_response(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), long.as_bytes());
-        assert!(matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet.chars().count() == 81));
+        let e = error_from_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &HeaderMap::new(),
+            long.as_bytes(),
+        );
+        assert!(
+            matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet.chars().count() == 81)
+        );
         let e = error_from_response(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), b"");
         assert!(matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet == "empty body"));
     }
 
     #[test]
     fn a_429_reports_when_the_window_resets() {
-        let reset = (Utc::now() + chrono::Duration::seconds(3)).timestamp().to_string();
-        let mut h = headers(&[("x-rate-limit-limit", "10"), ("x-rate-limit-remaining", "0")]);
+        let reset = (Utc::now() + chrono::Duration::seconds(3))
+            .timestamp()
+            .to_string();
+        let mut h = headers(&[
+            ("x-rate-limit-limit", "10"),
+            ("x-rate-limit-remaining", "0"),
+        ]);
         h.insert("x-rate-limit-reset", HeaderValue::from_str(&reset).unwrap());
         let e = error_from_response(StatusCode::TOO_MANY_REQUESTS, &h, b"{}");
-        assert!(matches!(e, IdpError::RateLimited { reset_in_secs: 2..=4, .. }), "{e:?}");
+        assert!(
+            matches!(
+                e,
+                IdpError::RateLimited {
+                    reset_in_secs: 2..=4,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn only_server_and_network_failures_are_transient() {
         assert!(is_transient(&IdpError::Network("x".into())));
-        assert!(is_transient(&error_from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"")));
-        assert!(!is_transient(&error_from_response(StatusCode::NOT_FOUND, &HeaderMap::new(), b"")));
+        assert!(is_transient(&error_from_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            b""
+        )));
+        assert!(!is_transient(&error_from_response(
+            StatusCode::NOT_FOUND,
+            &HeaderMap::new(),
+            b""
+        )));
         assert!(!is_transient(&IdpError::Invalid("x".into())));
     }
 }

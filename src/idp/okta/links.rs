@@ -49,13 +49,24 @@ mod tests {
     #[test]
     fn finds_next_among_separate_header_lines() {
         let mut h = HeaderMap::new();
-        h.append(LINK, HeaderValue::from_static("<https://x.okta.com/api/v1/logs?since=a>; rel=\"self\""));
-        h.append(LINK, HeaderValue::from_static("<https://x.okta.com/api/v1/logs?after=b&limit=5>; rel=\"next\""));
+        h.append(
+            LINK,
+            HeaderValue::from_static("<https://x.okta.com/api/v1/logs?since=a>; rel=\"self\""),
+        );
+        h.append(
+            LINK,
+            HeaderValue::from_static(
+                "<https://x.okta.com/api/v1/logs?after=b&limit=5>; rel=\"next\"",
+            ),
+        );
         assert_eq!(
             find(&h, "next").as_deref(),
             Some("https://x.okta.com/api/v1/logs?after=b&limit=5")
         );
-        assert_eq!(find(&h, "self").as_deref(), Some("https://x.okta.com/api/v1/logs?since=a"));
+        assert_eq!(
+            find(&h, "self").as_deref(),
+            Some("https://x.okta.com/api/v1/logs?since=a")
+        );
         assert_eq!(find(&h, "prev"), None);
     }
 
@@ -64,7 +75,9 @@ mod tests {
         let mut h = HeaderMap::new();
         h.append(
             LINK,
-            HeaderValue::from_static("<https://x/u?a=1,2>; rel=\"self\", <https://x/u?after=9>; rel=next"),
+            HeaderValue::from_static(
+                "<https://x/u?a=1,2>; rel=\"self\", <https://x/u?after=9>; rel=next",
+            ),
         );
         assert_eq!(find(&h, "next").as_deref(), Some("https://x/u?after=9"));
         assert_eq!(find(&h, "self").as_deref(), Some("https://x/u?a=1,2"));

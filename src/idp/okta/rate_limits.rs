@@ -88,8 +88,13 @@ mod tests {
         h.insert("x-rate-limit-remaining", HeaderValue::from_static("7"));
         // Server says it is 12:00:00 and the window resets at 12:00:30.
         h.insert("x-rate-limit-reset", HeaderValue::from_static("1795435230"));
-        h.insert(DATE, HeaderValue::from_static("Mon, 23 Nov 2026 12:00:00 GMT"));
-        let local_now = DateTime::parse_from_rfc3339("2026-11-23T12:05:00Z").unwrap().to_utc();
+        h.insert(
+            DATE,
+            HeaderValue::from_static("Mon, 23 Nov 2026 12:00:00 GMT"),
+        );
+        let local_now = DateTime::parse_from_rfc3339("2026-11-23T12:05:00Z")
+            .unwrap()
+            .to_utc();
         let rl = parse(&h, local_now).unwrap();
         assert_eq!((rl.limit, rl.remaining), (120, 7));
         assert_eq!(rl.reset, local_now + chrono::Duration::seconds(30));

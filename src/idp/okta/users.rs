@@ -24,7 +24,12 @@ impl OktaClient {
     }
 
     /// `GET /api/v1/users?search=<expression>`, following `next` links until `max` users.
-    pub async fn search_expression(&self, expression: &str, page_size: usize, max: usize) -> Result<Vec<User>, IdpError> {
+    pub async fn search_expression(
+        &self,
+        expression: &str,
+        page_size: usize,
+        max: usize,
+    ) -> Result<Vec<User>, IdpError> {
         let mut url = self.url("/api/v1/users");
         url.query_pairs_mut()
             .append_pair("search", expression)
@@ -35,8 +40,9 @@ impl OktaClient {
             users.extend(answer.body.into_iter().map(User::from));
             match links::find(&answer.headers, "next") {
                 Some(next) if users.len() < max => {
-                    url = url::Url::parse(&next)
-                        .map_err(|e| IdpError::Invalid(format!("Okta sent an unusable next link: {e}")))?;
+                    url = url::Url::parse(&next).map_err(|e| {
+                        IdpError::Invalid(format!("Okta sent an unusable next link: {e}"))
+                    })?;
                 }
                 _ => break,
             }
@@ -51,7 +57,8 @@ impl OktaClient {
         let Some(expression) = search_expression_for(query) else {
             return Ok(Vec::new());
         };
-        self.search_expression(&expression, max.min(MAX_USERS_PAGE), max).await
+        self.search_expression(&expression, max.min(MAX_USERS_PAGE), max)
+            .await
     }
 }
 
@@ -102,7 +109,10 @@ mod tests {
     #[test]
     fn quotes_cannot_escape_the_literal() {
         assert_eq!(
-            search_expression_for(r#"x"or"#).unwrap().matches("\\\"").count(),
+            search_expression_for(r#"x"or"#)
+                .unwrap()
+                .matches("\\\"")
+                .count(),
             4
         );
         assert!(search_expression_for("   ").is_none());

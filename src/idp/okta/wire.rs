@@ -229,10 +229,11 @@ impl LogEvent {
                 .unwrap_or_else(|| "Account locked".to_string()),
             LockoutKind::SignInWhileLocked => "Sign-in refused: account locked".to_string(),
         };
-        let request_id = self
-            .debug_context
-            .and_then(|d| d.debug_data)
-            .and_then(|d| d.get("requestId").and_then(|v| v.as_str()).map(str::to_string));
+        let request_id = self.debug_context.and_then(|d| d.debug_data).and_then(|d| {
+            d.get("requestId")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        });
         Some(Lockout {
             uuid: self.uuid,
             published: self.published,
@@ -266,13 +267,16 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("{path}: {e}. The ../shared folder must sit beside the repository (CI requires it).")
+            panic!(
+                "{path}: {e}. The ../shared folder must sit beside the repository (CI requires it)."
+            )
         })
     }
 
     #[test]
     fn decodes_the_real_lock_event() {
-        let ev: LogEvent = serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
+        let ev: LogEvent =
+            serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
         let now = Utc::now();
         let l = ev.into_lockout(now).expect("a lock event is a lockout");
         assert_eq!(l.kind, LockoutKind::AccountLocked);
@@ -282,7 +286,10 @@ mod tests {
         assert_eq!(l.ip.as_deref(), Some("1.2.3.4"));
         assert_eq!(l.location().as_deref(), Some("Atlanta, United States"));
         assert_eq!(l.client().as_deref(), Some("CHROME on Mac OS X"));
-        assert_eq!(l.reason, "Account Locked from New Devices - Max sign-in attempts exceeded.");
+        assert_eq!(
+            l.reason,
+            "Account Locked from New Devices - Max sign-in attempts exceeded."
+        );
         assert_eq!(l.request_id.as_deref(), Some("abc1111"));
         assert_eq!(l.published.to_rfc3339(), "2022-11-22T18:48:49.177+00:00");
         assert_eq!(l.detected_at, now);
@@ -293,7 +300,13 @@ mod tests {
         let page: Vec<LogEvent> =
             serde_json::from_str(&sample("okta-spec-ListLogs-user.session.start.json")).unwrap();
         assert_eq!(page.len(), 1);
-        assert!(page.into_iter().next().unwrap().into_lockout(Utc::now()).is_none());
+        assert!(
+            page.into_iter()
+                .next()
+                .unwrap()
+                .into_lockout(Utc::now())
+                .is_none()
+        );
     }
 
     #[test]
@@ -304,7 +317,10 @@ mod tests {
             "client":{"ipAddress":"203.0.113.9","userAgent":{"browser":"UNKNOWN","os":"Windows 10"},
                       "geographicalContext":{"city":null,"country":"Russia"}},
             "outcome":{"result":"FAILURE","reason":"LOCKED_OUT"}}"#;
-        let l = serde_json::from_str::<LogEvent>(json).unwrap().into_lockout(Utc::now()).unwrap();
+        let l = serde_json::from_str::<LogEvent>(json)
+            .unwrap()
+            .into_lockout(Utc::now())
+            .unwrap();
         assert_eq!(l.kind, LockoutKind::SignInWhileLocked);
         assert_eq!(l.browser, None, "UNKNOWN is dropped");
         assert_eq!(l.location().as_deref(), Some("Russia"));
