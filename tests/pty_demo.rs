@@ -26,6 +26,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str]) -> Session {
+        Self::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Session {
         let home = tempfile::tempdir().unwrap();
         let pty = NativePtySystem::default()
             .openpty(PtySize {
@@ -45,6 +49,9 @@ impl Session {
         cmd.env("ACCESSDESK_DATA_DIR", home.path().join("data"));
         cmd.env_remove("OKTA_CLIENT_ORGURL");
         cmd.env_remove("OKTA_CLIENT_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(
@@ -159,5 +166,50 @@ fn plain_accessdesk_without_an_org_says_how_to_configure_one() {
     assert!(!status.success());
     let screen = s.wait_for("the message", |sc| sc.contains("accessdesk demo"));
     assert!(screen.contains("OKTA_CLIENT_ORGURL"), "{screen}");
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_reports() {
+    // Test builds are debug builds, where this switch panics after the first frame.
+    let mut s = Session::start_with_env(
+        &["demo"],
+        &[("ACCESSDESK_DEBUG_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
+    let status = s.wait_exit();
+    assert!(!status.success(), "a panic is a failure exit");
+    let screen = s.wait_for("the panic message", |sc| sc.contains("forced panic"));
+    assert!(
+        !s.parser.lock().unwrap().screen().alternate_screen(),
+        "left the alternate screen:\n{screen}"
+    );
+}
+
+#[test]
+fn an_unreachable_org_is_shown_as_an_error_and_the_dashboard_keeps_running() {
+    // A loopback port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let org = format!("http://127.0.0.1:{port}");
+    let mut s = Session::start_with_env(
+        &["--org-url", &org, "dashboard"],
+        &[
+            ("OKTA_CLIENT_TOKEN", "pty-secret-token"),
+            ("ACCESSDESK_POLL_INTERVAL", "1"),
+        ],
+    );
+    let screen = s.wait_for("the IdP error", |sc| {
+        sc.contains("IdP error") && sc.contains("could not connect")
+    });
+    assert!(
+        screen.contains("check the network"),
+        "the error says how to fix it:\n{screen}"
+    );
+    assert!(!screen.contains("pty-secret-token"));
+    s.keys(b"q");
+    assert!(s.wait_exit().success());
     assert!(!s.parser.lock().unwrap().screen().alternate_screen());
 }

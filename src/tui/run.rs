@@ -24,6 +24,8 @@ use crate::services::FeedEvent;
 const TICK: Duration = Duration::from_secs(1);
 /// The shortest time between two frames (about 30 fps).
 const FRAME: Duration = Duration::from_millis(33);
+/// In debug builds, makes the dashboard panic after its first frame (see `run`).
+pub const FORCED_PANIC_ENV: &str = "ACCESSDESK_DEBUG_PANIC";
 
 /// Run the dashboard on this terminal until the agent quits (q or Ctrl-C). The terminal is
 /// restored however this returns, and on panic.
@@ -35,10 +37,16 @@ pub async fn run<D: Directory>(
     let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
     let terminal: &mut Tui = guard.terminal();
     let size = terminal.size().context("cannot read the terminal size")?;
+    // Debug builds only: a forced panic after the first frame, so the end-to-end tests can
+    // prove the panic hook restores the terminal.
+    let forced_panic = cfg!(debug_assertions) && std::env::var_os(FORCED_PANIC_ENV).is_some();
     let draw = |app: &App| -> anyhow::Result<()> {
         terminal
             .draw(|frame| view::draw(frame, app))
             .context("cannot draw on the terminal")?;
+        if forced_panic {
+            panic!("{FORCED_PANIC_ENV} is set: forced panic after the first frame");
+        }
         Ok(())
     };
     let result = event_loop(
