@@ -2,6 +2,7 @@
 //! `sortOrder=ASCENDING`, the filter and `limit`; every later one is the `next` link, verbatim.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::value::RawValue;
 use url::Url;
 
 use super::client::OktaClient;
@@ -31,7 +32,7 @@ impl OktaClient {
             FeedPosition::Continue(next) => Url::parse(next)
                 .map_err(|e| IdpError::Invalid(format!("stored next link is unusable: {e}")))?,
         };
-        let answer = self.get_json::<Vec<serde_json::Value>>(url).await?;
+        let answer = self.get_json::<Vec<Box<RawValue>>>(url).await?;
         let detected_at = Utc::now();
         let returned = answer.body.len();
         let events = decode_events(answer.body);
@@ -52,11 +53,10 @@ impl OktaClient {
 }
 
 /// Decode a page event by event, so one malformed event is skipped (and logged) instead of
-/// losing the whole page.
-pub fn decode_events(values: Vec<serde_json::Value>) -> Vec<LogEvent> {
-    values
-        .into_iter()
-        .filter_map(|v| match serde_json::from_value::<LogEvent>(v) {
+/// losing the whole page. Each event is parsed straight from its own JSON text.
+pub fn decode_events(raw: Vec<Box<RawValue>>) -> Vec<LogEvent> {
+    raw.into_iter()
+        .filter_map(|v| match serde_json::from_str::<LogEvent>(v.get()) {
             Ok(e) => Some(e),
             Err(err) => {
                 tracing::warn!(%err, "skipping a System Log event that does not decode");
@@ -66,8 +66,29 @@ pub fn decode_events(values: Vec<serde_json::Value>) -> Vec<LogEvent> {
         .collect()
 }
 
-/// Decode a whole page from its JSON text (used by benchmarks and `decode_events`' callers).
+/// Decode a whole page from its JSON text.
 pub fn decode_page(json: &[u8]) -> Result<Vec<LogEvent>, serde_json::Error> {
-    let values: Vec<serde_json::Value> = serde_json::from_slice(json)?;
-    Ok(decode_events(values))
+    Ok(decode_events(serde_json::from_slice(json)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_event_is_skipped_and_the_rest_of_the_page_kept() {
+        let page = br#"[
+            {"uuid":"a","published":"2026-11-23T10:00:00Z","eventType":"user.account.lock"},
+            {"uuid":"b","published":"not a time","eventType":"user.account.lock"},
+            {"published":"2026-11-23T10:00:02Z","eventType":"user.account.lock"},
+            {"uuid":"d","published":"2026-11-23T10:00:03Z","eventType":"user.session.start"}
+        ]"#;
+        let uuids: Vec<_> = decode_page(page)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.uuid)
+            .collect();
+        assert_eq!(uuids, ["a", "d"]);
+        assert!(decode_page(b"{\"not\": \"an array\"}").is_err());
+    }
 }

@@ -182,7 +182,15 @@ pub struct Outcome {
 #[serde(rename_all = "camelCase")]
 pub struct DebugContext {
     #[serde(default)]
-    pub debug_data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub debug_data: Option<DebugData>,
+}
+
+/// `debugContext.debugData` is free-form; only the request id matters here.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebugData {
+    #[serde(default)]
+    pub request_id: Option<String>,
 }
 
 /// Okta marks unknown values as missing in several spellings.
@@ -229,11 +237,10 @@ impl LogEvent {
                 .unwrap_or_else(|| "Account locked".to_string()),
             LockoutKind::SignInWhileLocked => "Sign-in refused: account locked".to_string(),
         };
-        let request_id = self.debug_context.and_then(|d| d.debug_data).and_then(|d| {
-            d.get("requestId")
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        });
+        let request_id = self
+            .debug_context
+            .and_then(|d| d.debug_data)
+            .and_then(|d| d.request_id);
         Some(Lockout {
             uuid: self.uuid,
             published: self.published,
