@@ -107,16 +107,14 @@ fn title(app: &App, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The login first: it is what the agent types, so it is the part that must survive truncation.
 fn user_cell(lockout: &Lockout, theme: &Theme) -> Cell<'static> {
-    let line = match lockout.display_name.as_deref().filter(|n| !n.is_empty()) {
-        Some(name) => Line::from(vec![
-            Span::raw(name.to_string()),
-            Span::raw(" "),
-            Span::styled(lockout.login.clone(), theme.dim),
-        ]),
-        None => Line::from(lockout.login.clone()),
-    };
-    Cell::from(line)
+    let mut spans = vec![Span::raw(lockout.login.clone())];
+    if let Some(name) = lockout.display_name.as_deref().filter(|n| !n.is_empty()) {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(name.to_string(), theme.dim));
+    }
+    Cell::from(Line::from(spans))
 }
 
 fn cell(app: &App, lockout: &Lockout, column: Column, theme: &Theme) -> Cell<'static> {
