@@ -46,5 +46,5 @@ async fn add_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<Fault>) 
 }
 
 async fn requests(State(shared): State<Arc<Shared>>) -> Response {
-    Json(lock(&shared.requests).clone()).into_response()
+    Json(lock(&shared.requests).iter().cloned().collect::<Vec<_>>()).into_response()
 }

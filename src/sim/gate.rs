@@ -18,7 +18,7 @@ use super::conn::Conn;
 use super::faults::FaultKind;
 use super::ids::request_id;
 use super::rate_limit::{Family, Quota};
-use super::state::{Shared, lock};
+use super::state::{MAX_RECORDED_REQUESTS, Shared, lock};
 
 /// The request id of the current request, for handlers that log events.
 #[derive(Debug, Clone)]
@@ -37,11 +37,18 @@ pub(crate) async fn api_gate(
     if !is_api(&path) {
         return next.run(req).await;
     }
-    lock(&shared.requests).push(RecordedRequest {
-        method: req.method().to_string(),
-        path: path.clone(),
-        query: req.uri().query().map(str::to_string),
-    });
+    {
+        // Bounded, so a demo left running for days does not grow without limit.
+        let mut requests = lock(&shared.requests);
+        if requests.len() == MAX_RECORDED_REQUESTS {
+            requests.pop_front();
+        }
+        requests.push_back(RecordedRequest {
+            method: req.method().to_string(),
+            path: path.clone(),
+            query: req.uri().query().map(str::to_string),
+        });
+    }
     let request_id = request_id(&mut rand::rng());
     tracing::debug!(method = %req.method(), path, request_id, "sim: request");
     let family = Family::of(req.method(), &path);

@@ -1,5 +1,6 @@
 //! Starting the simulator and the handle that controls and stops it.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -64,7 +65,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
             config.rate_limit_window,
         )),
         faults: Mutex::new(FaultQueue::default()),
-        requests: Mutex::new(Vec::new()),
+        requests: Mutex::new(VecDeque::new()),
     });
     let (stop, stopped) = watch::channel(false);
     let app = router(shared.clone()).into_make_service_with_connect_info::<Conn>();
@@ -129,7 +130,7 @@ impl SimHandle {
 
     /// Every `/api/v1` request received so far, in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.requests).iter().cloned().collect()
     }
 
     /// The seeded logins, in creation order.

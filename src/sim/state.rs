@@ -2,6 +2,7 @@
 //! state shared with request handlers, plus the operations that change users
 //! and write the matching events.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -25,6 +26,9 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// How many recent `/api/v1` requests the simulator remembers for `requests()`.
+pub(crate) const MAX_RECORDED_REQUESTS: usize = 100_000;
+
 pub(crate) struct Shared {
     pub token: String,
     pub control: bool,
@@ -32,7 +36,8 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub limiter: Mutex<RateLimiter>,
     pub faults: Mutex<FaultQueue>,
-    pub requests: Mutex<Vec<RecordedRequest>>,
+    /// The newest [`MAX_RECORDED_REQUESTS`] requests, oldest first.
+    pub requests: Mutex<VecDeque<RecordedRequest>>,
 }
 
 impl Shared {

@@ -461,7 +461,7 @@ mod tests {
                 std::time::Duration::from_secs(60),
             )),
             faults: Mutex::new(FaultQueue::default()),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(std::collections::VecDeque::new()),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
