@@ -159,6 +159,7 @@ fn options() -> DashboardOptions {
         color: true,
         bursts: BurstRules::default(),
         poll_interval: Duration::from_secs(30),
+        lookback: Duration::from_secs(60 * 60),
     }
 }
 
@@ -231,7 +232,8 @@ fn empty_feed_waiting_for_first_poll() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    assert!(text.contains("No lockouts since 14:25:00 UTC."));
+    // Started at 14:25 with the poller looking back an hour.
+    assert!(text.contains("No lockouts since 13:25:00 UTC."));
     assert!(text.contains("Polling every 30s; waiting for the first poll."));
 }
 
@@ -243,7 +245,7 @@ fn empty_feed_after_a_quiet_poll() {
         health: healthy(),
     }));
     let text = screen_text(&draw(&app));
-    assert!(text.contains("No lockouts since 14:25:00 UTC."));
+    assert!(text.contains("No lockouts since 13:25:00 UTC."));
     assert!(text.contains("Polling every 30s; last poll 3s ago."));
 }
 

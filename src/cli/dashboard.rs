@@ -51,6 +51,7 @@ pub(super) async fn open<D: Directory>(
         color: color_enabled(),
         bursts: config.bursts.clone(),
         poll_interval: config.poll_interval,
+        lookback: config.lookback,
     };
     let result = tui::run(directory, rx, options).await;
     poller.abort();

@@ -512,8 +512,9 @@ impl App {
         &self.bursts
     }
 
-    pub fn started_at(&self) -> DateTime<Utc> {
-        self.started_at
+    /// Where the feed begins: the start less the poller's look-back.
+    pub fn feed_since(&self) -> DateTime<Utc> {
+        self.started_at - chrono::Duration::from_std(self.options.lookback).unwrap_or_default()
     }
 
     /// The terminal size last reported with [`Msg::Resize`].

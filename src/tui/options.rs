@@ -16,6 +16,8 @@ pub struct DashboardOptions {
     pub bursts: BurstRules,
     /// The poller's configured interval (shown until the poller reports its own health).
     pub poll_interval: Duration,
+    /// How far before the start the feed begins (the poller's first look-back).
+    pub lookback: Duration,
 }
 
 impl Default for DashboardOptions {
@@ -26,6 +28,7 @@ impl Default for DashboardOptions {
             color: true,
             bursts: BurstRules::default(),
             poll_interval: Duration::from_secs(30),
+            lookback: Duration::from_secs(60 * 60),
         }
     }
 }

@@ -173,7 +173,7 @@ fn empty_message(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         Line::raw(""),
         Line::from(format!(
             "No lockouts since {}.",
-            format::clock_or_date(app.now, app.started_at())
+            format::clock_or_date(app.now, app.feed_since())
         )),
         Line::from(poll),
         Line::raw(""),
