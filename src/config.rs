@@ -305,11 +305,6 @@ fn parse_file(text: &str) -> Result<FileConfig, String> {
     toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
 }
 
-/// Parse a config file's text, for `config check`-style validation and tests.
-pub fn validate_file_text(text: &str) -> Result<(), String> {
-    parse_file(text).map(|_| ())
-}
-
 fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
     let invalid = |allowed: &str| ConfigError::Invalid {
         key: key.to_string(),
@@ -411,7 +406,7 @@ mod tests {
     #[test]
     fn shipped_default_config_parses_and_matches_builtin_defaults() {
         let text = include_str!("../assets/accessdesk.toml");
-        validate_file_text(text).expect("assets/accessdesk.toml must parse");
+        parse_file(text).expect("assets/accessdesk.toml must parse");
         let f = write_config(text);
         let cfg = Config::load(&with_file(&f), &[]).unwrap();
         let builtin = Config::load(
