@@ -364,3 +364,80 @@ async fn lockout_fields_come_through_from_the_event() {
         UserStatus::LockedOut
     );
 }
+
+/// Every event in the simulator's log, unfiltered, read straight over HTTP (a bounded query).
+async fn whole_log(sim: &SimHandle, since: chrono::DateTime<Utc>) -> Vec<serde_json::Value> {
+    let http = reqwest::Client::new();
+    let mut url = url::Url::parse(&format!("{}/api/v1/logs", sim.base_url())).unwrap();
+    url.query_pairs_mut()
+        .append_pair("since", &since.to_rfc3339())
+        .append_pair("until", &Utc::now().to_rfc3339())
+        .append_pair("limit", "1000");
+    let mut events = Vec::new();
+    let mut next = Some(url.to_string());
+    while let Some(page) = next.take() {
+        let resp = http
+            .get(&page)
+            .header("Authorization", format!("SSWS {TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        next = resp
+            .headers()
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("rel=\"next\""))
+            .map(|v| v[v.find('<').unwrap() + 1..v.find('>').unwrap()].to_string());
+        let body: Vec<serde_json::Value> = resp.json().await.unwrap();
+        events.extend(body);
+    }
+    events
+}
+
+#[tokio::test]
+async fn polling_a_busy_log_returns_exactly_its_lockout_events() {
+    let mut config = quiet_sim(150);
+    config.history = true;
+    let sim = start(config).await;
+    let since = Utc::now() - chrono::Duration::hours(3);
+    let all = whole_log(&sim, since).await;
+    let is_lockout = |e: &serde_json::Value| {
+        e["eventType"] == "user.account.lock"
+            || (e["eventType"] == "user.session.start" && e["outcome"]["reason"] == "LOCKED_OUT")
+    };
+    let expected: HashSet<String> = all
+        .iter()
+        .filter(|e| is_lockout(e))
+        .map(|e| e["uuid"].as_str().unwrap().to_string())
+        .collect();
+    assert!(expected.len() > 50, "the history has lockouts");
+    assert!(
+        all.len() > expected.len() * 2,
+        "and plenty of other events for the filter to drop"
+    );
+
+    let c = client(
+        &sim,
+        TOKEN,
+        ClientOptions {
+            log_page_limit: 100,
+            ..fast_options()
+        },
+    );
+    let mut cursor = FeedCursor::since(since);
+    let mut seen = Vec::new();
+    let mut polls = 0;
+    loop {
+        let page = c.poll_lockouts(&mut cursor).await.unwrap();
+        polls += 1;
+        seen.extend(page.lockouts.into_iter().map(|l| l.uuid));
+        if !page.more {
+            break;
+        }
+    }
+    assert!(polls > 3, "the backlog spans several pages");
+    let unique: HashSet<String> = seen.iter().cloned().collect();
+    assert_eq!(unique.len(), seen.len(), "no lockout twice");
+    assert_eq!(unique, expected, "exactly the lockout events, nothing else");
+}
