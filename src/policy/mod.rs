@@ -2,5 +2,6 @@
 //! verification gate, reminder schedules and limits).
 
 pub mod bursts;
+pub mod gate;
 
 pub use bursts::{Burst, BurstRules, detect_bursts};

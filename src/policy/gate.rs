@@ -1,0 +1,421 @@
+//! The verification gate: the only way to obtain a [`Verified`], which the action runner
+//! requires before it may call the IdP. A `Verified` binds one action to one target user and
+//! exists only when the configured checklist is complete, the ticket is valid and — where the
+//! policy asks for it — fresh possession evidence for that same user was approved.
+//!
+//! KBA answers are context, never proof (NIST SP 800-63A-4 §2.5.1): possession of an enrolled
+//! factor (the user's own, or their manager's when the user lost the device) is the proof.
+
+use chrono::{DateTime, Duration, Utc};
+use regex::Regex;
+use std::collections::BTreeSet;
+use thiserror::Error;
+
+use crate::model::{Action, ActionKind, User};
+
+/// One item of the knowledge-based checklist the agent confirms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbaItem {
+    /// Short stable id, as `--kba` takes it.
+    pub id: String,
+    /// What the agent confirms, as shown in the dialog.
+    pub text: String,
+}
+
+impl KbaItem {
+    pub fn new(id: &str, text: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            text: text.to_string(),
+        }
+    }
+}
+
+/// What one kind of action needs before it may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    pub checklist: bool,
+    pub ticket: bool,
+    /// An approved push or OTP on the user's (or their manager's) own enrolled factor.
+    pub possession: bool,
+}
+
+impl Requirement {
+    pub const FULL: Requirement = Requirement {
+        checklist: true,
+        ticket: true,
+        possession: true,
+    };
+}
+
+/// The gate's configuration.
+#[derive(Debug, Clone)]
+pub struct GatePolicy {
+    pub checklist: Vec<KbaItem>,
+    pub ticket_pattern: Regex,
+    /// Evidence older than this no longer counts.
+    pub evidence_max_age: Duration,
+    pub unlock: Requirement,
+    pub reset_password: Requirement,
+    pub reset_factors: Requirement,
+}
+
+/// The default ticket format: ServiceNow incidents, requested items and requests.
+pub const DEFAULT_TICKET_PATTERN: &str = r"^(INC|RITM|REQ)\d{7}$";
+
+impl Default for GatePolicy {
+    fn default() -> Self {
+        Self {
+            checklist: default_checklist(),
+            ticket_pattern: Regex::new(DEFAULT_TICKET_PATTERN)
+                .expect("the default pattern is valid"),
+            evidence_max_age: Duration::minutes(10),
+            unlock: Requirement::FULL,
+            // The link goes to the address of record, so possession of the mailbox is the proof.
+            reset_password: Requirement {
+                checklist: true,
+                ticket: true,
+                possession: false,
+            },
+            reset_factors: Requirement::FULL,
+        }
+    }
+}
+
+/// The checklist used when the configuration names none.
+pub fn default_checklist() -> Vec<KbaItem> {
+    vec![
+        KbaItem::new(
+            "identity",
+            "Caller gave their full name and login, matching the account",
+        ),
+        KbaItem::new(
+            "callback",
+            "Called back on the phone number of record, not the inbound number",
+        ),
+        KbaItem::new(
+            "directory",
+            "Department, title and manager the caller gave match the directory",
+        ),
+        KbaItem::new(
+            "no_pressure",
+            "Caller did not press urgency, authority or a request to skip the process",
+        ),
+    ]
+}
+
+impl GatePolicy {
+    pub fn requirement(&self, kind: ActionKind) -> Requirement {
+        match kind {
+            ActionKind::Unlock => self.unlock,
+            ActionKind::ResetPassword => self.reset_password,
+            ActionKind::ResetFactors => self.reset_factors,
+        }
+    }
+}
+
+/// Who the action is for, as the gate needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub user_id: String,
+    pub login: String,
+    /// The manager whose device may approve instead of the user's.
+    pub manager_id: Option<String>,
+}
+
+impl From<&User> for Target {
+    fn from(u: &User) -> Self {
+        Self {
+            user_id: u.id.clone(),
+            login: u.login.clone(),
+            manager_id: u.manager_id.clone(),
+        }
+    }
+}
+
+/// Whose device answered the challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceKind {
+    /// A push to the user's own Okta Verify.
+    UserPush,
+    /// A one-time code from the user's own SMS, e-mail or TOTP factor.
+    UserOtp,
+    /// A push to the user's manager's Okta Verify (the user lost their device).
+    ManagerPush,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::UserPush => "push",
+            EvidenceKind::UserOtp => "otp",
+            EvidenceKind::ManagerPush => "manager_push",
+        }
+    }
+}
+
+/// How a challenge ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeResult {
+    Success,
+    Rejected,
+    Timeout,
+    /// Anything else the IdP reported (WAITING, CANCELLED, ...), kept verbatim.
+    Other(String),
+}
+
+impl ChallengeResult {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChallengeResult::Success => "SUCCESS",
+            ChallengeResult::Rejected => "REJECTED",
+            ChallengeResult::Timeout => "TIMEOUT",
+            ChallengeResult::Other(s) => s,
+        }
+    }
+}
+
+/// The outcome of one possession challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PossessionEvidence {
+    pub kind: EvidenceKind,
+    /// The user this evidence vouches for (the action's target).
+    pub for_user_id: String,
+    /// The user whose factor answered: the target, or their manager.
+    pub approver_id: String,
+    pub factor_id: String,
+    pub transaction_id: Option<String>,
+    pub result: ChallengeResult,
+    /// When the challenge ended.
+    pub at: DateTime<Utc>,
+}
+
+/// What the agent did in the verification dialog (or passed on the command line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attestation {
+    /// Ids of the checklist items confirmed.
+    pub confirmed: BTreeSet<String>,
+    pub ticket: String,
+    pub note: Option<String>,
+    pub evidence: Vec<PossessionEvidence>,
+}
+
+/// Why the gate refused; each is phrased for the agent.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Refusal {
+    #[error("checklist incomplete: {}", .0.join(", "))]
+    ChecklistIncomplete(Vec<String>),
+    #[error("unknown checklist item {0:?}; see `accessdesk checklist`")]
+    UnknownChecklistItem(String),
+    #[error("a ticket number is required")]
+    TicketMissing,
+    #[error("ticket {ticket:?} does not match the required format {pattern}")]
+    TicketInvalid { ticket: String, pattern: String },
+    #[error(
+        "possession evidence is required: an approved push or code on the user's own factor, or a push approved by their manager"
+    )]
+    PossessionMissing,
+    #[error(
+        "the push was REJECTED on the device: possible social engineering; do not proceed without escalating"
+    )]
+    PushRejected,
+    #[error("the challenge timed out without an answer")]
+    ChallengeTimedOut,
+    #[error("the challenge has not succeeded (it is {0})")]
+    ChallengeNotSucceeded(String),
+    #[error("the evidence was given for another user")]
+    EvidenceForAnotherUser,
+    #[error("the evidence is {minutes} min old; it is valid for {max} min: verify again")]
+    EvidenceExpired { minutes: i64, max: i64 },
+    #[error("the evidence is dated in the future")]
+    EvidenceFromTheFuture,
+    #[error("the approving device does not belong to the user")]
+    ApproverNotTheUser,
+    #[error("the approving device does not belong to the user's manager")]
+    ApproverNotTheManager,
+    #[error("the user has no manager in the directory, so a manager cannot approve")]
+    NoManagerOnRecord,
+}
+
+/// Proof that the gate passed for one action on one user. Only [`check`] builds it: its fields
+/// are private and it has no other constructor, so code holding a `Verified` has been through
+/// the gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    target: Target,
+    action: Action,
+    ticket: Option<String>,
+    checklist: Vec<String>,
+    note: Option<String>,
+    evidence: Option<PossessionEvidence>,
+    verified_at: DateTime<Utc>,
+}
+
+impl Verified {
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
+    pub fn ticket(&self) -> Option<&str> {
+        self.ticket.as_deref()
+    }
+    pub fn checklist(&self) -> &[String] {
+        &self.checklist
+    }
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    /// The possession evidence that satisfied the gate, when the policy asked for one.
+    pub fn evidence(&self) -> Option<&PossessionEvidence> {
+        self.evidence.as_ref()
+    }
+    pub fn verified_at(&self) -> DateTime<Utc> {
+        self.verified_at
+    }
+
+    /// Still usable at `now`: evidence expires, and so does the verification built on it.
+    pub fn is_fresh(&self, policy: &GatePolicy, now: DateTime<Utc>) -> bool {
+        let since = self.evidence.as_ref().map_or(self.verified_at, |e| e.at);
+        now - since <= policy.evidence_max_age
+    }
+}
+
+/// Clock skew tolerated on evidence timestamps.
+const MAX_SKEW: Duration = Duration::seconds(60);
+
+/// Check an attestation for `action` on `target` at `now`. On refusal, every reason is listed,
+/// so the dialog can say everything that is still missing at once.
+pub fn check(
+    policy: &GatePolicy,
+    target: &Target,
+    action: &Action,
+    attestation: &Attestation,
+    now: DateTime<Utc>,
+) -> Result<Verified, Vec<Refusal>> {
+    let need = policy.requirement(action.kind());
+    let mut refusals = Vec::new();
+
+    for id in &attestation.confirmed {
+        if !policy.checklist.iter().any(|item| &item.id == id) {
+            refusals.push(Refusal::UnknownChecklistItem(id.clone()));
+        }
+    }
+    if need.checklist {
+        let missing: Vec<String> = policy
+            .checklist
+            .iter()
+            .filter(|item| !attestation.confirmed.contains(&item.id))
+            .map(|item| item.id.clone())
+            .collect();
+        if !missing.is_empty() {
+            refusals.push(Refusal::ChecklistIncomplete(missing));
+        }
+    }
+
+    let ticket = attestation.ticket.trim();
+    if need.ticket {
+        if ticket.is_empty() {
+            refusals.push(Refusal::TicketMissing);
+        } else if !policy.ticket_pattern.is_match(ticket) {
+            refusals.push(Refusal::TicketInvalid {
+                ticket: ticket.to_string(),
+                pattern: policy.ticket_pattern.as_str().to_string(),
+            });
+        }
+    }
+
+    let mut accepted = None;
+    if need.possession {
+        match best_evidence(policy, target, &attestation.evidence, now) {
+            Ok(e) => accepted = Some(e.clone()),
+            Err(why) => refusals.push(why),
+        }
+    }
+
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+    Ok(Verified {
+        target: target.clone(),
+        action: action.clone(),
+        ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
+        checklist: policy
+            .checklist
+            .iter()
+            .filter(|item| attestation.confirmed.contains(&item.id))
+            .map(|item| item.id.clone())
+            .collect(),
+        note: attestation.note.clone().filter(|n| !n.trim().is_empty()),
+        evidence: accepted,
+        verified_at: now,
+    })
+}
+
+/// The newest evidence that proves possession for `target`, or why none does. A rejected push
+/// newer than every success wins: a user who just refused a push did not ask for this.
+fn best_evidence<'a>(
+    policy: &GatePolicy,
+    target: &Target,
+    evidence: &'a [PossessionEvidence],
+    now: DateTime<Utc>,
+) -> Result<&'a PossessionEvidence, Refusal> {
+    let mut newest_first: Vec<&PossessionEvidence> = evidence.iter().collect();
+    newest_first.sort_by_key(|e| std::cmp::Reverse(e.at));
+    let mut first_problem = None;
+    for e in newest_first {
+        match judge(policy, target, e, now) {
+            Ok(()) => return Ok(e),
+            // A fresh rejection for this user stops the search: it overrides older successes.
+            Err(Refusal::PushRejected) => return Err(Refusal::PushRejected),
+            Err(why) => {
+                first_problem.get_or_insert(why);
+            }
+        }
+    }
+    Err(first_problem.unwrap_or(Refusal::PossessionMissing))
+}
+
+fn judge(
+    policy: &GatePolicy,
+    target: &Target,
+    e: &PossessionEvidence,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    if e.for_user_id != target.user_id {
+        return Err(Refusal::EvidenceForAnotherUser);
+    }
+    if e.at > now + MAX_SKEW {
+        return Err(Refusal::EvidenceFromTheFuture);
+    }
+    let age = now - e.at;
+    if age > policy.evidence_max_age {
+        return Err(Refusal::EvidenceExpired {
+            minutes: age.num_minutes(),
+            max: policy.evidence_max_age.num_minutes(),
+        });
+    }
+    match e.kind {
+        EvidenceKind::UserPush | EvidenceKind::UserOtp if e.approver_id != target.user_id => {
+            return Err(Refusal::ApproverNotTheUser);
+        }
+        EvidenceKind::ManagerPush => match &target.manager_id {
+            None => return Err(Refusal::NoManagerOnRecord),
+            Some(manager) if manager != &e.approver_id => {
+                return Err(Refusal::ApproverNotTheManager);
+            }
+            Some(_) => {}
+        },
+        _ => {}
+    }
+    match &e.result {
+        ChallengeResult::Success => Ok(()),
+        ChallengeResult::Rejected => Err(Refusal::PushRejected),
+        ChallengeResult::Timeout => Err(Refusal::ChallengeTimedOut),
+        ChallengeResult::Other(s) => Err(Refusal::ChallengeNotSucceeded(s.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,341 @@
+use super::*;
+use chrono::TimeZone;
+use proptest::prelude::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()
+}
+
+fn target() -> Target {
+    Target {
+        user_id: "00u_target".into(),
+        login: "dana@example.com".into(),
+        manager_id: Some("00u_manager".into()),
+    }
+}
+
+fn push(result: ChallengeResult, minutes_ago: i64) -> PossessionEvidence {
+    PossessionEvidence {
+        kind: EvidenceKind::UserPush,
+        for_user_id: "00u_target".into(),
+        approver_id: "00u_target".into(),
+        factor_id: "opf1".into(),
+        transaction_id: Some("v2mst.1".into()),
+        result,
+        at: now() - Duration::minutes(minutes_ago),
+    }
+}
+
+fn complete(policy: &GatePolicy) -> Attestation {
+    Attestation {
+        confirmed: policy.checklist.iter().map(|i| i.id.clone()).collect(),
+        ticket: "INC0012345".into(),
+        note: None,
+        evidence: vec![push(ChallengeResult::Success, 1)],
+    }
+}
+
+fn refusals(a: &Attestation, action: &Action) -> Vec<Refusal> {
+    check(&GatePolicy::default(), &target(), action, a, now()).unwrap_err()
+}
+
+#[test]
+fn a_complete_attestation_passes_and_is_bound_to_the_target() {
+    let policy = GatePolicy::default();
+    let v = check(
+        &policy,
+        &target(),
+        &Action::Unlock,
+        &complete(&policy),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(v.target(), &target());
+    assert_eq!(v.action(), &Action::Unlock);
+    assert_eq!(v.ticket(), Some("INC0012345"));
+    assert_eq!(v.checklist().len(), policy.checklist.len());
+    assert_eq!(v.evidence().unwrap().result, ChallengeResult::Success);
+    assert!(v.is_fresh(&policy, now() + Duration::minutes(8)));
+    assert!(!v.is_fresh(&policy, now() + Duration::minutes(10)));
+}
+
+#[test]
+fn every_missing_piece_refuses() {
+    let policy = GatePolicy::default();
+    for action in [
+        Action::Unlock,
+        Action::ResetAllFactors,
+        Action::ResetFactors {
+            factor_ids: vec!["f".into()],
+        },
+    ] {
+        let mut a = complete(&policy);
+        a.confirmed.remove("callback");
+        assert_eq!(
+            refusals(&a, &action),
+            [Refusal::ChecklistIncomplete(vec!["callback".into()])]
+        );
+
+        let mut a = complete(&policy);
+        a.ticket = "  ".into();
+        assert_eq!(refusals(&a, &action), [Refusal::TicketMissing]);
+
+        let mut a = complete(&policy);
+        a.evidence.clear();
+        assert_eq!(refusals(&a, &action), [Refusal::PossessionMissing]);
+
+        // Nothing at all: every reason at once.
+        assert_eq!(refusals(&Attestation::default(), &action).len(), 3);
+    }
+}
+
+#[test]
+fn the_ticket_must_match_the_pattern() {
+    let policy = GatePolicy::default();
+    for bad in [
+        "INC123",
+        "inc0012345",
+        "CHG0012345",
+        "INC0012345x",
+        "INC 0012345",
+    ] {
+        let mut a = complete(&policy);
+        a.ticket = bad.into();
+        assert!(
+            matches!(
+                refusals(&a, &Action::Unlock).as_slice(),
+                [Refusal::TicketInvalid { .. }]
+            ),
+            "{bad}"
+        );
+    }
+    for good in ["INC0012345", "RITM0000001", "REQ9999999", " INC0012345 "] {
+        let mut a = complete(&policy);
+        a.ticket = good.into();
+        assert!(
+            check(&policy, &target(), &Action::Unlock, &a, now()).is_ok(),
+            "{good}"
+        );
+    }
+}
+
+#[test]
+fn unknown_checklist_ids_refuse() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.confirmed.insert("idenity".into());
+    assert_eq!(
+        refusals(&a, &Action::Unlock),
+        [Refusal::UnknownChecklistItem("idenity".into())]
+    );
+}
+
+#[test]
+fn evidence_for_another_user_refuses() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence[0].for_user_id = "00u_someone_else".into();
+    a.evidence[0].approver_id = "00u_someone_else".into();
+    assert_eq!(
+        refusals(&a, &Action::Unlock),
+        [Refusal::EvidenceForAnotherUser]
+    );
+}
+
+#[test]
+fn a_push_approved_on_someone_elses_device_refuses() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence[0].approver_id = "00u_attacker".into();
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::ApproverNotTheUser]);
+}
+
+#[test]
+fn expired_and_future_evidence_refuse() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence = vec![push(ChallengeResult::Success, 11)];
+    assert_eq!(
+        refusals(&a, &Action::Unlock),
+        [Refusal::EvidenceExpired {
+            minutes: 11,
+            max: 10
+        }]
+    );
+    a.evidence = vec![push(ChallengeResult::Success, 10)];
+    assert!(
+        check(&policy, &target(), &Action::Unlock, &a, now()).is_ok(),
+        "exactly at the limit"
+    );
+    a.evidence = vec![push(ChallengeResult::Success, -5)];
+    assert_eq!(
+        refusals(&a, &Action::Unlock),
+        [Refusal::EvidenceFromTheFuture]
+    );
+}
+
+#[test]
+fn rejected_timed_out_and_pending_pushes_refuse() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence = vec![push(ChallengeResult::Rejected, 1)];
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::PushRejected]);
+    a.evidence = vec![push(ChallengeResult::Timeout, 1)];
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::ChallengeTimedOut]);
+    a.evidence = vec![push(ChallengeResult::Other("WAITING".into()), 0)];
+    assert_eq!(
+        refusals(&a, &Action::Unlock),
+        [Refusal::ChallengeNotSucceeded("WAITING".into())]
+    );
+}
+
+#[test]
+fn a_newer_rejection_overrides_an_older_success_but_not_the_reverse() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence = vec![
+        push(ChallengeResult::Success, 5),
+        push(ChallengeResult::Rejected, 1),
+    ];
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::PushRejected]);
+    a.evidence = vec![
+        push(ChallengeResult::Rejected, 5),
+        push(ChallengeResult::Success, 1),
+    ];
+    assert!(check(&policy, &target(), &Action::Unlock, &a, now()).is_ok());
+}
+
+#[test]
+fn the_manager_may_approve_but_only_the_manager_on_record() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence[0].kind = EvidenceKind::ManagerPush;
+    a.evidence[0].approver_id = "00u_manager".into();
+    let v = check(&policy, &target(), &Action::ResetAllFactors, &a, now()).unwrap();
+    assert_eq!(v.evidence().unwrap().kind, EvidenceKind::ManagerPush);
+
+    a.evidence[0].approver_id = "00u_other_manager".into();
+    assert_eq!(
+        refusals(&a, &Action::ResetAllFactors),
+        [Refusal::ApproverNotTheManager]
+    );
+
+    a.evidence[0].approver_id = "00u_manager".into();
+    let orphan = Target {
+        manager_id: None,
+        ..target()
+    };
+    assert_eq!(
+        check(&policy, &orphan, &Action::ResetAllFactors, &a, now()).unwrap_err(),
+        [Refusal::NoManagerOnRecord]
+    );
+}
+
+#[test]
+fn a_code_on_the_users_own_factor_is_possession() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence[0].kind = EvidenceKind::UserOtp;
+    assert!(check(&policy, &target(), &Action::Unlock, &a, now()).is_ok());
+}
+
+#[test]
+fn the_reset_link_needs_checklist_and_ticket_but_no_possession_by_default() {
+    let policy = GatePolicy::default();
+    let mut a = complete(&policy);
+    a.evidence.clear();
+    let v = check(&policy, &target(), &Action::ResetPassword, &a, now()).unwrap();
+    assert!(v.evidence().is_none());
+    a.ticket.clear();
+    assert_eq!(
+        refusals(&a, &Action::ResetPassword),
+        [Refusal::TicketMissing]
+    );
+}
+
+#[test]
+fn refusals_read_as_instructions() {
+    assert!(
+        Refusal::PushRejected
+            .to_string()
+            .contains("social engineering")
+    );
+    assert!(
+        Refusal::ChecklistIncomplete(vec!["callback".into(), "identity".into()])
+            .to_string()
+            .contains("callback, identity")
+    );
+}
+
+fn any_result() -> impl Strategy<Value = ChallengeResult> {
+    prop_oneof![
+        Just(ChallengeResult::Success),
+        Just(ChallengeResult::Rejected),
+        Just(ChallengeResult::Timeout),
+        Just(ChallengeResult::Other("WAITING".into())),
+    ]
+}
+
+fn any_evidence() -> impl Strategy<Value = PossessionEvidence> {
+    let who = prop_oneof![Just("00u_target"), Just("00u_manager"), Just("00u_other")];
+    let kind = prop_oneof![
+        Just(EvidenceKind::UserPush),
+        Just(EvidenceKind::UserOtp),
+        Just(EvidenceKind::ManagerPush)
+    ];
+    (kind, who.clone(), who, any_result(), -3i64..20).prop_map(
+        |(kind, for_user, approver, result, minutes_ago)| PossessionEvidence {
+            kind,
+            for_user_id: for_user.into(),
+            approver_id: approver.into(),
+            factor_id: "f".into(),
+            transaction_id: None,
+            result,
+            at: now() - Duration::minutes(minutes_ago),
+        },
+    )
+}
+
+proptest! {
+    /// Whatever the agent enters, a `Verified` exists only when every rule holds.
+    #[test]
+    fn verified_only_when_every_rule_holds(
+        items in proptest::collection::btree_set(prop_oneof![Just("identity"), Just("callback"), Just("directory"), Just("no_pressure")], 0..=4),
+        ticket in prop_oneof![Just("INC0012345".to_string()), Just(String::new()), "[A-Z]{3}[0-9]{5,8}"],
+        evidence in proptest::collection::vec(any_evidence(), 0..4),
+    ) {
+        let policy = GatePolicy::default();
+        let a = Attestation {
+            confirmed: items.iter().map(|s| s.to_string()).collect(),
+            ticket: ticket.clone(),
+            note: None,
+            evidence: evidence.clone(),
+        };
+        let result = check(&policy, &target(), &Action::Unlock, &a, now());
+        let checklist_ok = items.len() == 4;
+        let ticket_ok = policy.ticket_pattern.is_match(&ticket);
+        let mut newest_first = evidence.clone();
+        newest_first.sort_by_key(|e| std::cmp::Reverse(e.at));
+        let valid = |e: &PossessionEvidence| {
+            e.for_user_id == "00u_target"
+                && e.at <= now() + Duration::seconds(60)
+                && now() - e.at <= Duration::minutes(10)
+                && match e.kind {
+                    EvidenceKind::ManagerPush => e.approver_id == "00u_manager",
+                    _ => e.approver_id == "00u_target",
+                }
+        };
+        // The newest valid-looking evidence decides; a rejection before any success blocks.
+        let possession_ok = newest_first
+            .iter()
+            .filter(|e| valid(e))
+            .find(|e| matches!(e.result, ChallengeResult::Success | ChallengeResult::Rejected))
+            .is_some_and(|e| e.result == ChallengeResult::Success);
+        prop_assert_eq!(result.is_ok(), checklist_ok && ticket_ok && possession_ok, "{:?}", result);
+        if let Ok(v) = result {
+            let e = v.evidence().unwrap();
+            prop_assert_eq!(&e.for_user_id, "00u_target");
+            prop_assert_eq!(&e.result, &ChallengeResult::Success);
+        }
+    }
+}
