@@ -26,6 +26,12 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
         "burst_per_ip": config.bursts.per_ip_threshold,
         "burst_window_minutes": config.bursts.per_ip_window.num_minutes(),
         "burst_per_minute": config.bursts.per_minute_threshold,
+        "agent": config.agent_name,
+        "read_only": config.read_only,
+        "mfa_reset_mode": format!("{:?}", config.mfa_reset_mode).to_lowercase(),
+        "checklist_items": config.gate.checklist.len(),
+        "ticket_pattern": config.gate.ticket_pattern.as_str(),
+        "evidence_max_age_minutes": config.gate.evidence_max_age.num_minutes(),
         "data_dir": config.data_dir.display().to_string(),
         "log_dir": crate::logging::log_dir(&config.data_dir).display().to_string(),
         "warnings": config.warnings,
@@ -56,6 +62,18 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
             text("burst_per_ip"),
             text("burst_window_minutes"),
             text("burst_per_minute")
+        );
+        println!(
+            "agent            {}{}",
+            text("agent"),
+            if config.read_only { " (read-only)" } else { "" }
+        );
+        println!("MFA reset        {}", text("mfa_reset_mode"));
+        println!(
+            "verification     {} checklist items, tickets like {}, evidence valid {} min (see `accessdesk checklist`)",
+            text("checklist_items"),
+            text("ticket_pattern"),
+            text("evidence_max_age_minutes")
         );
         println!("data directory   {}", text("data_dir"));
         println!("log files        {}", text("log_dir"));

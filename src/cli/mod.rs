@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Every subcommand has `--help`; the global flags
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
+mod checklist;
 mod config_cmd;
 mod dashboard;
 mod demo;
@@ -46,6 +47,9 @@ pub struct GlobalArgs {
     /// The Okta org's base URL, e.g. https://example.okta.com [env: OKTA_CLIENT_ORGURL]
     #[arg(long, global = true, value_name = "URL")]
     pub org_url: Option<String>,
+    /// Look, don't touch: no unlock, reset or any other write to the IdP
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +64,8 @@ pub enum Command {
     Lockouts(lockouts::LockoutsArgs),
     /// Show the effective configuration and where each part comes from
     Config(config_cmd::ConfigArgs),
+    /// List the verification checklist items, with the ids `--kba` takes
+    Checklist(checklist::ChecklistArgs),
 }
 
 impl GlobalArgs {
@@ -69,6 +75,7 @@ impl GlobalArgs {
             data_dir: self.data_dir.clone(),
             org_url: self.org_url.clone(),
             poll_interval_secs: None,
+            read_only: self.read_only,
         }
     }
 }
@@ -121,6 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sim(args) => sim::run(&cli.global, args).await,
         Command::Lockouts(args) => lockouts::run(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
+        Command::Checklist(args) => checklist::run(&cli.global, args),
     }
 }
 

@@ -11,7 +11,12 @@ use std::time::Duration;
 use thiserror::Error;
 use url::Url;
 
+mod verification;
+
+pub use verification::MfaResetMode;
+
 use crate::policy::bursts::BurstRules;
+use crate::policy::gate::GatePolicy;
 
 /// Allowed range of the lockout poll interval, in seconds.
 pub const POLL_INTERVAL_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
@@ -32,6 +37,13 @@ pub struct Config {
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
     pub data_dir: PathBuf,
+    /// What the verification gate asks before each action.
+    pub gate: GatePolicy,
+    pub mfa_reset_mode: MfaResetMode,
+    /// Supervisor role or `--read-only`: no write request can be made.
+    pub read_only: bool,
+    /// Who the audit log names as the agent.
+    pub agent_name: String,
     /// Warnings to show the user (e.g. a token in a world-readable file).
     pub warnings: Vec<String>,
 }
@@ -65,6 +77,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub org_url: Option<String>,
     pub poll_interval_secs: Option<u64>,
+    pub read_only: bool,
 }
 
 /// The file layer, exactly as written in TOML.
@@ -79,6 +92,29 @@ struct FileConfig {
     http: FileHttp,
     #[serde(default)]
     storage: FileStorage,
+    #[serde(default)]
+    verification: verification::FileVerification,
+    #[serde(default)]
+    actions: verification::FileActions,
+    #[serde(default)]
+    agent: FileAgent,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileAgent {
+    role: Option<Role>,
+    name: Option<String>,
+}
+
+/// What the person at the keyboard may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Role {
+    /// Looks up users and runs verified actions.
+    Agent,
+    /// Watches the feed: read-only.
+    Supervisor,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -275,6 +311,17 @@ impl Config {
                 .to_path_buf(),
         };
 
+        let gate = file.verification.into_policy(&mut warnings)?;
+        let read_only = overrides.read_only || file.agent.role == Some(Role::Supervisor);
+        let agent_name = file
+            .agent
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| env.var("USER"))
+            .or_else(|| env.var("LOGNAME"))
+            .or_else(|| env.var("USERNAME"))
+            .unwrap_or_else(|| "unknown agent".to_string());
+
         Ok(Config {
             source,
             org_url,
@@ -285,6 +332,10 @@ impl Config {
             connect_timeout,
             request_timeout,
             data_dir,
+            gate,
+            mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
+            read_only,
+            agent_name,
             warnings,
         })
     }
@@ -405,7 +456,7 @@ mod tests {
 
     #[test]
     fn shipped_default_config_parses_and_matches_builtin_defaults() {
-        let text = include_str!("../assets/accessdesk.toml");
+        let text = include_str!("../../assets/accessdesk.toml");
         parse_file(text).expect("assets/accessdesk.toml must parse");
         let f = write_config(text);
         let cfg = Config::load(&with_file(&f), &[]).unwrap();
@@ -422,6 +473,51 @@ mod tests {
         assert_eq!(cfg.lookback, builtin.lookback);
         assert_eq!(cfg.bursts, builtin.bursts);
         assert_eq!(cfg.request_timeout, builtin.request_timeout);
+        assert_eq!(cfg.gate.checklist, builtin.gate.checklist);
+        assert_eq!(
+            cfg.gate.ticket_pattern.as_str(),
+            builtin.gate.ticket_pattern.as_str()
+        );
+        assert_eq!(cfg.gate.evidence_max_age, builtin.gate.evidence_max_age);
+        assert_eq!(
+            (
+                cfg.gate.unlock,
+                cfg.gate.reset_password,
+                cfg.gate.reset_factors
+            ),
+            (
+                builtin.gate.unlock,
+                builtin.gate.reset_password,
+                builtin.gate.reset_factors
+            )
+        );
+        assert_eq!(cfg.mfa_reset_mode, builtin.mfa_reset_mode);
+        assert_eq!(cfg.read_only, builtin.read_only);
+        assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
+    }
+
+    #[test]
+    fn supervisors_and_the_flag_are_read_only() {
+        let f = write_config("[agent]\nrole = \"supervisor\"\nname = \"Sam Lead\"\n");
+        let cfg = Config::load(&with_file(&f), &[("USER", "sam")]).unwrap();
+        assert!(cfg.read_only);
+        assert_eq!(cfg.agent_name, "Sam Lead");
+
+        let f = write_config("[agent]\nrole = \"agent\"\n");
+        let cfg = Config::load(&with_file(&f), &[("USER", "alex")]).unwrap();
+        assert!(!cfg.read_only);
+        assert_eq!(cfg.agent_name, "alex", "the OS user by default");
+        let mut o = with_file(&f);
+        o.read_only = true;
+        assert!(Config::load(&o, &[]).unwrap().read_only);
+
+        let f = write_config("[agent]\nrole = \"admin\"\n");
+        assert!(
+            Config::load(&with_file(&f), &[])
+                .unwrap_err()
+                .to_string()
+                .contains("admin")
+        );
     }
 
     #[test]

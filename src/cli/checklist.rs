@@ -1,0 +1,45 @@
+//! `accessdesk checklist`: the configured KBA items, with the ids `--kba` takes.
+
+use clap::Args;
+use serde_json::json;
+use std::process::ExitCode;
+
+use super::{GlobalArgs, load_config};
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode> {
+    let gate = load_config(global, |_| {})?.gate;
+    if args.json {
+        let items: Vec<_> = gate
+            .checklist
+            .iter()
+            .map(|i| json!({ "id": i.id, "text": i.text }))
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "checklist": items,
+                "ticket_pattern": gate.ticket_pattern.as_str(),
+                "evidence_max_age_minutes": gate.evidence_max_age.num_minutes(),
+            })
+        );
+    } else {
+        let width = gate.checklist.iter().map(|i| i.id.len()).max().unwrap_or(0);
+        for item in &gate.checklist {
+            println!("{:<width$}  {}", item.id, item.text);
+        }
+        println!();
+        println!(
+            "Tickets must match {}; possession evidence is valid for {} min.",
+            gate.ticket_pattern.as_str(),
+            gate.evidence_max_age.num_minutes()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
