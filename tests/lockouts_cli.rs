@@ -264,7 +264,14 @@ fn bad_configuration_is_explained() {
 
 #[test]
 fn every_subcommand_answers_help() {
-    for sub in ["demo", "sim", "lockouts", "config", "checklist", "dashboard"] {
+    for sub in [
+        "demo",
+        "sim",
+        "lockouts",
+        "config",
+        "checklist",
+        "dashboard",
+    ] {
         let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();
         assert!(out.status.success(), "{sub} --help");
         assert!(

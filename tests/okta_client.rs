@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, FeedCursor, IdpError};
-use accessdesk::model::UserStatus;
+use accessdesk::model::{Action, ChallengeResult, UserStatus};
+use accessdesk::policy::gate::Verified;
 use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
 use chrono::Utc;
 use secrecy::SecretString;
@@ -440,4 +441,94 @@ async fn polling_a_busy_log_returns_exactly_its_lockout_events() {
     let unique: HashSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "no lockout twice");
     assert_eq!(unique, expected, "exactly the lockout events, nothing else");
+}
+
+/// A `Verified` for `action` on `login`, obtained the only way there is: through the gate.
+async fn verified(c: &OktaClient, login: &str, action: Action) -> Verified {
+    use accessdesk::policy::gate::{
+        self, Attestation, EvidenceKind, GatePolicy, PossessionEvidence, Target,
+    };
+    let user = c.get_user(login).await.unwrap();
+    let policy = GatePolicy::default();
+    let attestation = Attestation {
+        confirmed: policy.checklist.iter().map(|i| i.id.clone()).collect(),
+        ticket: "INC0012345".into(),
+        note: None,
+        evidence: vec![PossessionEvidence {
+            kind: EvidenceKind::UserPush,
+            for_user_id: user.id.clone(),
+            approver_id: user.id.clone(),
+            factor_id: "opf-test".into(),
+            transaction_id: None,
+            result: ChallengeResult::Success,
+            at: Utc::now(),
+        }],
+    };
+    gate::check(
+        &policy,
+        &Target::from(&user),
+        &action,
+        &attestation,
+        Utc::now(),
+    )
+    .unwrap()
+}
+
+fn writes(sim: &SimHandle) -> Vec<String> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_verified_unlock_unlocks_and_returns_the_request_id() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let login = sim.user_logins()[4].clone();
+    sim.lock_user(&login).unwrap();
+    let v = verified(&c, &login, Action::Unlock).await;
+    let receipt = c.perform(&v).await.unwrap();
+    assert_eq!(receipt.request_ids.len(), 1);
+    assert_eq!(c.get_user(&login).await.unwrap().status, UserStatus::Active);
+    let user_id = v.target().user_id.clone();
+    assert_eq!(
+        writes(&sim),
+        [format!("POST /api/v1/users/{user_id}/lifecycle/unlock")]
+    );
+
+    // Unlocking again is the IdP's wrong-state error, reported, not retried.
+    let failure = c.perform(&v).await.unwrap_err();
+    assert!(
+        matches!(&failure.error, IdpError::Api { status: 403, code, .. } if code == "E0000032"),
+        "{failure:?}"
+    );
+    assert!(failure.done.request_ids.is_empty());
+    assert_eq!(writes(&sim).len(), 2);
+}
+
+#[tokio::test]
+async fn read_only_mode_sends_no_write_at_all() {
+    let sim = start(quiet_sim(30)).await;
+    let login = sim.user_logins()[4].clone();
+    sim.lock_user(&login).unwrap();
+    let c = client(
+        &sim,
+        TOKEN,
+        ClientOptions {
+            read_only: true,
+            ..fast_options()
+        },
+    );
+    let v = verified(&c, &login, Action::Unlock).await;
+    let failure = c.perform(&v).await.unwrap_err();
+    assert!(matches!(failure.error, IdpError::ReadOnly));
+    let user = c.get_user(&login).await.unwrap();
+    assert!(matches!(
+        c.send_push(&user.id, "opf1").await,
+        Err(IdpError::ReadOnly)
+    ));
+    assert!(writes(&sim).is_empty(), "nothing but GETs reached the IdP");
+    assert_eq!(user.status, UserStatus::LockedOut);
 }

@@ -2,8 +2,13 @@
 //! terminal, and frames drawn into a `TestBackend` that the test reads while the loop runs.
 //! Every check waits for text on screen against a deadline; nothing sleeps and then asserts.
 
-use accessdesk::idp::{Directory, FeedCursor, FeedPage, IdpError};
-use accessdesk::model::{Lockout, LockoutKind, RateLimit, User, UserStatus};
+use accessdesk::idp::{
+    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
+};
+use accessdesk::model::{
+    ChallengeResult, Factor, Lockout, LockoutKind, RateLimit, User, UserStatus,
+};
+use accessdesk::policy::gate::Verified;
 use accessdesk::services::{FeedEvent, PollHealth};
 use accessdesk::tui::run::event_loop;
 use accessdesk::tui::{DashboardOptions, view};
@@ -12,6 +17,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::channel::mpsc::{UnboundedSender, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use secrecy::SecretString;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,7 +31,7 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
 }
 
-/// Knows Alice; every other id is a 404.
+/// Knows Alice; every other id is a 404. Read-only: every write is recorded and refused.
 #[derive(Default)]
 struct FakeDirectory {
     calls: Mutex<Vec<String>>,
@@ -84,6 +90,53 @@ impl Directory for FakeDirectory {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         None
+    }
+
+    async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
+        self.get_user(user_id).await.map(|_| Vec::new())
+    }
+
+    async fn send_push(&self, user_id: &str, _factor_id: &str) -> Result<PushChallenge, IdpError> {
+        Err(self.refused("send_push", user_id))
+    }
+
+    async fn poll_push(&self, challenge: &PushChallenge) -> Result<ChallengeResult, IdpError> {
+        Err(self.refused("poll_push", &challenge.user_id))
+    }
+
+    async fn cancel_push(&self, challenge: &PushChallenge) -> Result<(), IdpError> {
+        Err(self.refused("cancel_push", &challenge.user_id))
+    }
+
+    async fn send_code(
+        &self,
+        user_id: &str,
+        _factor_id: &str,
+    ) -> Result<ChallengeResult, IdpError> {
+        Err(self.refused("send_code", user_id))
+    }
+
+    async fn check_code(
+        &self,
+        user_id: &str,
+        _factor_id: &str,
+        _code: &SecretString,
+    ) -> Result<ChallengeResult, IdpError> {
+        Err(self.refused("check_code", user_id))
+    }
+
+    async fn perform(&self, verified: &Verified) -> Result<ActionReceipt, ActionFailure> {
+        Err(ActionFailure {
+            done: ActionReceipt::default(),
+            error: self.refused("perform", &verified.target().user_id),
+        })
+    }
+}
+
+impl FakeDirectory {
+    fn refused(&self, what: &str, user_id: &str) -> IdpError {
+        self.calls.lock().unwrap().push(format!("{what} {user_id}"));
+        IdpError::ReadOnly
     }
 }
 

@@ -31,6 +31,9 @@ pub enum IdpError {
     /// The connection failed, was dropped, or timed out.
     #[error("network error: {0}")]
     Network(String),
+    /// A write was attempted in read-only mode; nothing was sent.
+    #[error("read-only mode: no change can be made to the IdP")]
+    ReadOnly,
     /// The request could not even be built (bad URL, bad configuration).
     #[error("invalid request: {0}")]
     Invalid(String),
@@ -67,6 +70,7 @@ impl IdpError {
             }
             IdpError::Network(_) => "check the network and the org URL",
             IdpError::Invalid(_) => "check the configuration",
+            IdpError::ReadOnly => "supervisors and --read-only sessions can look but not change",
         }
     }
 

@@ -11,7 +11,11 @@ use std::future::Future;
 pub use error::IdpError;
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
 
-use crate::model::{Lockout, RateLimit, User};
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use crate::model::{ChallengeResult, Factor, Lockout, RateLimit, User};
+use crate::policy::gate::Verified;
 
 /// One page of a lockout feed.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +24,38 @@ pub struct FeedPage {
     pub lockouts: Vec<Lockout>,
     /// Whether the provider has more right now (a full page came back); poll again at once.
     pub more: bool,
+}
+
+/// A push sent to a user's device and not yet answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushChallenge {
+    pub user_id: String,
+    pub factor_id: String,
+    /// The provider's handle on the transaction (for Okta: the poll link, followed verbatim).
+    pub poll_url: String,
+    pub cancel_url: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// With number matching: the number the user must pick on the device.
+    pub correct_answer: Option<u32>,
+    /// The transaction id, for the audit log.
+    pub transaction_id: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// What a verified action did at the IdP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionReceipt {
+    /// The IdP's id of each request made, in order (Okta `X-Okta-Request-Id`).
+    pub request_ids: Vec<String>,
+}
+
+/// A verified action that failed, with what it had already done (e.g. two of three factors
+/// removed before the third failed).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{error}")]
+pub struct ActionFailure {
+    pub done: ActionReceipt,
+    pub error: IdpError,
 }
 
 /// What the dashboard and services need from an identity provider.
@@ -46,4 +82,50 @@ pub trait Directory: Send + Sync + 'static {
 
     /// The rate-limit window of the event-log endpoint, as last reported.
     fn log_rate_limit(&self) -> Option<RateLimit>;
+
+    /// The user's enrolled factors, contacts masked.
+    fn list_factors(
+        &self,
+        user_id: &str,
+    ) -> impl Future<Output = Result<Vec<Factor>, IdpError>> + Send;
+
+    /// Send a push to one of a user's factors (the user's own, or their manager's).
+    fn send_push(
+        &self,
+        user_id: &str,
+        factor_id: &str,
+    ) -> impl Future<Output = Result<PushChallenge, IdpError>> + Send;
+
+    /// Where a push stands now.
+    fn poll_push(
+        &self,
+        challenge: &PushChallenge,
+    ) -> impl Future<Output = Result<ChallengeResult, IdpError>> + Send;
+
+    /// Withdraw a push nobody needs any more.
+    fn cancel_push(
+        &self,
+        challenge: &PushChallenge,
+    ) -> impl Future<Output = Result<(), IdpError>> + Send;
+
+    /// Have the IdP send a one-time code to an SMS, call or e-mail factor.
+    fn send_code(
+        &self,
+        user_id: &str,
+        factor_id: &str,
+    ) -> impl Future<Output = Result<ChallengeResult, IdpError>> + Send;
+
+    /// Check the code the caller read out (`Failed` when wrong).
+    fn check_code(
+        &self,
+        user_id: &str,
+        factor_id: &str,
+        code: &SecretString,
+    ) -> impl Future<Output = Result<ChallengeResult, IdpError>> + Send;
+
+    /// Carry out an action that passed the verification gate: no other way to change a user.
+    fn perform(
+        &self,
+        verified: &Verified,
+    ) -> impl Future<Output = Result<ActionReceipt, ActionFailure>> + Send;
 }

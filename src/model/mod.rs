@@ -1,11 +1,13 @@
 //! Provider-neutral types. Only `idp::<provider>` knows wire JSON.
 
 mod action;
+mod factor;
 mod lockout;
 mod rate_limit;
 mod user;
 
 pub use action::{Action, ActionKind};
+pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
 pub use lockout::{Lockout, LockoutKind};
 pub use rate_limit::RateLimit;
 pub use user::{User, UserStatus};

@@ -11,7 +11,7 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use thiserror::Error;
 
-use crate::model::{Action, ActionKind, User};
+use crate::model::{Action, ActionKind, ChallengeResult, User};
 
 /// One item of the knowledge-based checklist the agent confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,27 +150,6 @@ impl EvidenceKind {
             EvidenceKind::UserPush => "push",
             EvidenceKind::UserOtp => "otp",
             EvidenceKind::ManagerPush => "manager_push",
-        }
-    }
-}
-
-/// How a challenge ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ChallengeResult {
-    Success,
-    Rejected,
-    Timeout,
-    /// Anything else the IdP reported (WAITING, CANCELLED, ...), kept verbatim.
-    Other(String),
-}
-
-impl ChallengeResult {
-    pub fn as_str(&self) -> &str {
-        match self {
-            ChallengeResult::Success => "SUCCESS",
-            ChallengeResult::Rejected => "REJECTED",
-            ChallengeResult::Timeout => "TIMEOUT",
-            ChallengeResult::Other(s) => s,
         }
     }
 }
@@ -413,7 +392,7 @@ fn judge(
         ChallengeResult::Success => Ok(()),
         ChallengeResult::Rejected => Err(Refusal::PushRejected),
         ChallengeResult::Timeout => Err(Refusal::ChallengeTimedOut),
-        ChallengeResult::Other(s) => Err(Refusal::ChallengeNotSucceeded(s.clone())),
+        other => Err(Refusal::ChallengeNotSucceeded(other.as_str().to_string())),
     }
 }
 

@@ -37,6 +37,8 @@ pub struct ClientOptions {
     pub max_rate_limit_wait: Duration,
     /// Page size for System Log polling (Okta allows up to 1000).
     pub log_page_limit: u32,
+    /// Refuse every request that is not a GET (supervisors, `--read-only`).
+    pub read_only: bool,
 }
 
 impl Default for ClientOptions {
@@ -49,6 +51,7 @@ impl Default for ClientOptions {
             max_backoff: Duration::from_secs(8),
             max_rate_limit_wait: Duration::from_secs(65),
             log_page_limit: 1000,
+            read_only: false,
         }
     }
 }
@@ -112,6 +115,15 @@ impl OktaClient {
         url
     }
 
+    /// `/api/v1/users/<segments…>`, each segment escaped.
+    pub(super) fn user_path(&self, segments: &[&str]) -> Result<url::Url, IdpError> {
+        let mut url = self.url("/api/v1/users");
+        url.path_segments_mut()
+            .map_err(|_| IdpError::Invalid("the org URL cannot take a path".into()))?
+            .extend(segments);
+        Ok(url)
+    }
+
     /// Only ever send the token back to the org it belongs to.
     pub(super) fn same_origin(&self, url: &Url) -> Result<(), IdpError> {
         if url.origin() == self.base.origin() {
@@ -138,7 +150,7 @@ impl OktaClient {
             .with_max_times(self.options.max_retries)
             .with_jitter();
         let max_wait = self.options.max_rate_limit_wait;
-        let answer = (|| self.send_once(Method::GET, url.clone()))
+        let answer = (|| self.send_once(Method::GET, url.clone(), None))
             .retry(backoff)
             .when(|e| match e {
                 IdpError::RateLimited { reset_in_secs, .. } => {
@@ -170,8 +182,33 @@ impl OktaClient {
         })
     }
 
+    /// A POST or DELETE: sent exactly once, never retried, because Okta may have acted on it
+    /// even when the answer is lost. Answers the raw body and the `X-Okta-Request-Id`.
+    pub(super) async fn write(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<serde_json::Value>,
+    ) -> Result<WriteAnswer, IdpError> {
+        self.same_origin(&url)?;
+        let answer = self.send_once(method, url, body).await?;
+        Ok(WriteAnswer {
+            request_id: request_id(&answer.headers),
+            status: answer.status,
+            body: answer.body,
+        })
+    }
+
     /// One request, no retries. Records the rate-limit window; maps failures to `IdpError`.
-    async fn send_once(&self, method: Method, url: Url) -> Result<RawAnswer, IdpError> {
+    async fn send_once(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<serde_json::Value>,
+    ) -> Result<RawAnswer, IdpError> {
+        if self.options.read_only && method != Method::GET {
+            return Err(IdpError::ReadOnly);
+        }
         let mut auth = HeaderValue::from_str(&format!("SSWS {}", self.token.expose_secret()))
             .map_err(|_| {
                 IdpError::Invalid(
@@ -180,14 +217,15 @@ impl OktaClient {
             })?;
         auth.set_sensitive(true);
         let path = url.path().to_string();
-        let response = self
+        let mut request = self
             .http
             .request(method.clone(), url)
             .header(AUTHORIZATION, auth)
-            .header(ACCEPT, "application/json")
-            .send()
-            .await
-            .map_err(network_error)?;
+            .header(ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(network_error)?;
         let status = response.status();
         let headers = response.headers().clone();
         if let Some(limit) = rate_limits::parse(&headers, Utc::now()) {
@@ -210,6 +248,14 @@ struct RawAnswer {
     status: StatusCode,
     headers: HeaderMap,
     body: Vec<u8>,
+}
+
+/// What a write answered. The body stays bytes: callers decode only the fields they need, so
+/// a secret the IdP might include (a reset URL) is never parsed into a string.
+pub(super) struct WriteAnswer {
+    pub status: StatusCode,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
 }
 
 /// Worth retrying a GET: the server failed or the connection did.

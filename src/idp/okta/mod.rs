@@ -1,7 +1,9 @@
 //! The Okta management API client: `Authorization: SSWS`, Okta's error JSON, link-header
 //! pagination, rate-limit headers and retries, and System Log polling.
 
+mod actions;
 mod client;
+mod factors;
 mod links;
 pub mod logs;
 mod rate_limits;
@@ -12,8 +14,13 @@ pub use client::{ClientOptions, OktaClient, USER_AGENT};
 pub use logs::LOCKOUT_FILTER;
 pub use users::search_expression_for;
 
-use crate::idp::{Directory, FeedCursor, FeedPage, IdpError};
-use crate::model::{RateLimit, User};
+use secrecy::SecretString;
+
+use crate::idp::{
+    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
+};
+use crate::model::{ChallengeResult, Factor, RateLimit, User};
+use crate::policy::gate::Verified;
 
 impl Directory for OktaClient {
     fn label(&self) -> String {
@@ -40,5 +47,38 @@ impl Directory for OktaClient {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         self.rate_limit("logs")
+    }
+
+    async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
+        self.fetch_factors(user_id).await
+    }
+
+    async fn send_push(&self, user_id: &str, factor_id: &str) -> Result<PushChallenge, IdpError> {
+        self.start_push(user_id, factor_id).await
+    }
+
+    async fn poll_push(&self, challenge: &PushChallenge) -> Result<ChallengeResult, IdpError> {
+        self.push_result(challenge).await
+    }
+
+    async fn cancel_push(&self, challenge: &PushChallenge) -> Result<(), IdpError> {
+        self.withdraw_push(challenge).await
+    }
+
+    async fn send_code(&self, user_id: &str, factor_id: &str) -> Result<ChallengeResult, IdpError> {
+        self.request_code(user_id, factor_id).await
+    }
+
+    async fn check_code(
+        &self,
+        user_id: &str,
+        factor_id: &str,
+        code: &SecretString,
+    ) -> Result<ChallengeResult, IdpError> {
+        self.verify_code(user_id, factor_id, code).await
+    }
+
+    async fn perform(&self, verified: &Verified) -> Result<ActionReceipt, ActionFailure> {
+        self.run_action(verified).await
     }
 }

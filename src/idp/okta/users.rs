@@ -15,10 +15,7 @@ impl OktaClient {
         if id_or_login.trim().is_empty() {
             return Err(IdpError::Invalid("an empty login or id".into()));
         }
-        let mut url = self.url("/api/v1/users");
-        url.path_segments_mut()
-            .map_err(|_| IdpError::Invalid("the org URL cannot take a path".into()))?
-            .push(id_or_login.trim());
+        let url = self.user_path(&[id_or_login.trim()])?;
         let answer = self.get_json::<WireUser>(url).await?;
         Ok(answer.body.into())
     }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ChallengeResult;
 use chrono::TimeZone;
 use proptest::prelude::*;
 
