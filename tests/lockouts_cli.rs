@@ -270,6 +270,7 @@ fn every_subcommand_answers_help() {
         "lockouts",
         "config",
         "checklist",
+        "user",
         "dashboard",
     ] {
         let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();

@@ -6,7 +6,7 @@ use accessdesk::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
 };
 use accessdesk::model::{
-    ChallengeResult, Factor, Lockout, LockoutKind, RateLimit, User, UserStatus,
+    ChallengeResult, Factor, Lockout, LockoutKind, PasswordPolicy, RateLimit, User, UserStatus,
 };
 use accessdesk::policy::gate::Verified;
 use accessdesk::services::{FeedEvent, PollHealth};
@@ -90,6 +90,14 @@ impl Directory for FakeDirectory {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         None
+    }
+
+    async fn password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {
+        Ok(Vec::new())
+    }
+
+    async fn group_ids(&self, user_id: &str) -> Result<Vec<String>, IdpError> {
+        self.get_user(user_id).await.map(|_| Vec::new())
     }
 
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {

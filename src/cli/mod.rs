@@ -9,6 +9,7 @@ pub mod duration;
 mod lockouts;
 mod sim;
 mod sim_org;
+mod user;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -62,6 +63,8 @@ pub enum Command {
     Sim(sim::SimArgs),
     /// Print lockouts from the System Log, once or following new ones (headless)
     Lockouts(lockouts::LockoutsArgs),
+    /// Look a user up: profile, status, factors, password expiry (headless)
+    User(user::UserArgs),
     /// Show the effective configuration and where each part comes from
     Config(config_cmd::ConfigArgs),
     /// List the verification checklist items, with the ids `--kba` takes
@@ -127,6 +130,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&cli.global, args).await,
         Command::Sim(args) => sim::run(&cli.global, args).await,
         Command::Lockouts(args) => lockouts::run(&cli.global, args).await,
+        Command::User(args) => user::run(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
     }

@@ -14,7 +14,7 @@ pub use feed::{FeedCursor, FeedPosition, RecentIds};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
-use crate::model::{ChallengeResult, Factor, Lockout, RateLimit, User};
+use crate::model::{ChallengeResult, Factor, Lockout, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
 
 /// One page of a lockout feed.
@@ -82,6 +82,17 @@ pub trait Directory: Send + Sync + 'static {
 
     /// The rate-limit window of the event-log endpoint, as last reported.
     fn log_rate_limit(&self) -> Option<RateLimit>;
+
+    /// The org's password policies (to compute password expiry).
+    fn password_policies(
+        &self,
+    ) -> impl Future<Output = Result<Vec<PasswordPolicy>, IdpError>> + Send;
+
+    /// The ids of the groups a user belongs to.
+    fn group_ids(
+        &self,
+        user_id: &str,
+    ) -> impl Future<Output = Result<Vec<String>, IdpError>> + Send;
 
     /// The user's enrolled factors, contacts masked.
     fn list_factors(

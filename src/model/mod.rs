@@ -3,11 +3,13 @@
 mod action;
 mod factor;
 mod lockout;
+mod password_policy;
 mod rate_limit;
 mod user;
 
 pub use action::{Action, ActionKind};
 pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
 pub use lockout::{Lockout, LockoutKind};
+pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;
 pub use user::{User, UserStatus};

@@ -3,5 +3,6 @@
 
 pub mod bursts;
 pub mod gate;
+pub mod password_expiry;
 
 pub use bursts::{Burst, BurstRules, detect_bursts};

@@ -199,6 +199,30 @@ impl OktaClient {
         })
     }
 
+    /// GET a list and every following page (`link: <…>; rel="next"`), up to `max` items.
+    pub(super) async fn get_pages<T: DeserializeOwned>(
+        &self,
+        first: Url,
+        max: usize,
+    ) -> Result<Vec<T>, IdpError> {
+        let mut items = Vec::new();
+        let mut url = first;
+        loop {
+            let answer = self.get_json::<Vec<T>>(url).await?;
+            items.extend(answer.body);
+            match super::links::find(&answer.headers, "next") {
+                Some(next) if items.len() < max => {
+                    url = Url::parse(&next).map_err(|e| {
+                        IdpError::Invalid(format!("Okta sent an unusable next link: {e}"))
+                    })?;
+                }
+                _ => break,
+            }
+        }
+        items.truncate(max);
+        Ok(items)
+    }
+
     /// One request, no retries. Records the rate-limit window; maps failures to `IdpError`.
     async fn send_once(
         &self,

@@ -6,6 +6,7 @@ mod client;
 mod factors;
 mod links;
 pub mod logs;
+mod policies;
 mod rate_limits;
 mod users;
 pub mod wire;
@@ -19,7 +20,7 @@ use secrecy::SecretString;
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
 };
-use crate::model::{ChallengeResult, Factor, RateLimit, User};
+use crate::model::{ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
 
 impl Directory for OktaClient {
@@ -47,6 +48,14 @@ impl Directory for OktaClient {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         self.rate_limit("logs")
+    }
+
+    async fn password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {
+        self.fetch_password_policies().await
+    }
+
+    async fn group_ids(&self, user_id: &str) -> Result<Vec<String>, IdpError> {
+        self.fetch_group_ids(user_id).await
     }
 
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {

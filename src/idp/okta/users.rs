@@ -1,7 +1,6 @@
 //! Users API: get one user, search users (following every `next` link).
 
 use super::client::OktaClient;
-use super::links;
 use super::wire::WireUser;
 use crate::idp::IdpError;
 use crate::model::User;
@@ -31,21 +30,8 @@ impl OktaClient {
         url.query_pairs_mut()
             .append_pair("search", expression)
             .append_pair("limit", &page_size.clamp(1, MAX_USERS_PAGE).to_string());
-        let mut users = Vec::new();
-        loop {
-            let answer = self.get_json::<Vec<WireUser>>(url).await?;
-            users.extend(answer.body.into_iter().map(User::from));
-            match links::find(&answer.headers, "next") {
-                Some(next) if users.len() < max => {
-                    url = url::Url::parse(&next).map_err(|e| {
-                        IdpError::Invalid(format!("Okta sent an unusable next link: {e}"))
-                    })?;
-                }
-                _ => break,
-            }
-        }
-        users.truncate(max);
-        Ok(users)
+        let users = self.get_pages::<WireUser>(url, max).await?;
+        Ok(users.into_iter().map(User::from).collect())
     }
 
     /// Users whose login, email, first or last name starts with `query`; "Ada Love" matches

@@ -1,0 +1,71 @@
+//! A user's profile, factors and password expiry, fetched from the simulator over HTTP.
+
+use accessdesk::idp::okta::{ClientOptions, OktaClient};
+use accessdesk::model::FactorKind;
+use accessdesk::services::user_profile;
+use accessdesk::sim::{self, SimConfig};
+use secrecy::SecretString;
+
+const TOKEN: &str = "profile-test-token";
+
+#[tokio::test]
+async fn profile_has_factors_masked_and_the_policy_expiry() {
+    let mut config = SimConfig::new(TOKEN);
+    config.users = 120;
+    config.lockouts_per_minute = 0.0;
+    config.history = false;
+    let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = OktaClient::new(
+        url::Url::parse(&sim.base_url()).unwrap(),
+        SecretString::from(TOKEN),
+        ClientOptions::default(),
+    )
+    .unwrap();
+
+    let mut with_sms = 0;
+    let mut admins = 0;
+    for login in sim.user_logins().iter().take(60) {
+        let p = user_profile::load(&client, login).await.unwrap();
+        let raw = sim.user_json(login).unwrap();
+        assert_eq!(&p.user.login, login);
+
+        // Expiry = passwordChanged + the applying policy's maxAgeDays (60 for admins, else 90).
+        let policy = p.password_policy.clone().expect("every user has a policy");
+        let days = if policy.to_lowercase().contains("admin") {
+            60
+        } else {
+            90
+        };
+        admins += usize::from(days == 60);
+        let changed = p
+            .user
+            .password_changed
+            .expect("seeded users have changed passwords");
+        assert_eq!(
+            p.password_expires_at,
+            Some(changed + chrono::Duration::days(days)),
+            "{login}"
+        );
+
+        // Phone numbers arrive masked; the full number is nowhere in the profile.
+        for f in p.factors.iter().filter(|f| f.kind == FactorKind::Sms) {
+            with_sms += 1;
+            let contact = f.contact.as_deref().unwrap();
+            assert!(
+                contact.starts_with("•••-") && contact.chars().count() == 8,
+                "{contact}"
+            );
+        }
+        let full_phone = raw["profile"]["mobilePhone"]
+            .as_str()
+            .unwrap_or("no phone on record");
+        assert!(!format!("{p:?}").contains(full_phone));
+    }
+    assert!(with_sms > 0, "some seeded users have SMS factors");
+    assert!(
+        admins > 0,
+        "some seeded users are admins under the stricter policy"
+    );
+}
