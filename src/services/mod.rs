@@ -2,5 +2,6 @@
 
 pub mod lockout_poller;
 pub mod user_profile;
+pub mod verification;
 
 pub use lockout_poller::{FeedEvent, PollHealth, PollerConfig};
