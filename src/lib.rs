@@ -5,6 +5,7 @@
 //! and the Okta client), `sim` (an Okta-compatible simulator), `services` (background tasks
 //! such as the lockout poller), `tui` (state, update and drawing), `cli` (subcommands).
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod idp;

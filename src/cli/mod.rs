@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Every subcommand has `--help`; the global flags
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
+mod audit;
 mod checklist;
 mod config_cmd;
 mod dashboard;
@@ -69,6 +70,8 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// List the verification checklist items, with the ids `--kba` takes
     Checklist(checklist::ChecklistArgs),
+    /// List, verify or export the tamper-evident audit log of agent actions
+    Audit(audit::AuditArgs),
 }
 
 impl GlobalArgs {
@@ -133,6 +136,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(args) => user::run(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
+        Command::Audit(args) => {
+            let config = load_config(&cli.global, |_| {})?;
+            audit::run(&config.data_dir, args)
+        }
     }
 }
 

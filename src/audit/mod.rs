@@ -1,0 +1,22 @@
+//! The tamper-evident audit log: every agent action (and every refused or failed one) as a
+//! record in an append-only SQLite table, each record hash-chained to the one before it so
+//! that `verify` finds any record edited, removed or reordered. Secrets are refused at the
+//! door ([`redact`]).
+
+pub mod chain;
+mod csv;
+mod error;
+mod export;
+pub mod record;
+pub mod redact;
+mod row;
+mod schema;
+mod store;
+mod verify;
+
+pub use error::AuditError;
+pub use export::{CSV_HEADER, ExportFormat, write_records};
+pub use record::{AuditEntry, AuditRecord, Evidence, Outcome};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use store::AuditLog;
+pub use verify::{Breach, Problem, VerifyReport};

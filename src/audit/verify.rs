@@ -1,0 +1,300 @@
+//! Checking the chain: records numbered 1, 2, 3, … each linking to the previous record's hash
+//! and hashing to its own stored hash, plus the append-only triggers still in place.
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+use std::fmt;
+
+use super::chain::{GENESIS_HASH, record_hash};
+use super::error::AuditError;
+use super::row::{COLUMNS, RawRow};
+use super::schema::TRIGGERS;
+use super::store::{AuditLog, high_water};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Records in the log.
+    pub records: u64,
+    /// Records that verified, counting from the first, before any problem.
+    pub good: u64,
+    /// Hash of the last good record: the chain head when intact. Keeping a copy elsewhere
+    /// (a ticket, a mail) is what catches a rewrite of the newest records later.
+    pub last_hash: Option<String>,
+    /// The first record that breaks the chain.
+    pub first_bad: Option<Breach>,
+    /// Append-only triggers that were removed or altered.
+    pub missing_triggers: Vec<String>,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.first_bad.is_none() && self.missing_triggers.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breach {
+    /// The first bad record's seq (for removals, the first missing seq).
+    pub seq: i64,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    /// The stored hash does not match the record's contents.
+    Edited,
+    /// The record no longer decodes, so it was changed outside accessdesk.
+    Unreadable { reason: String },
+    /// Records `seq..=through` are missing from the middle of the chain.
+    Removed { through: i64 },
+    /// Records `seq..=through` are missing from the end (SQLite remembers the highest seq).
+    RemovedFromEnd { through: i64 },
+    /// The record's `prev_hash` is not the previous record's hash.
+    Unlinked,
+    /// A record numbered below the one expected, i.e. inserted before the start.
+    OutOfSequence { expected: i64 },
+}
+
+impl fmt::Display for Breach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seq = self.seq;
+        let records = |through: i64| {
+            if through == seq {
+                format!("record {seq} was")
+            } else {
+                format!("records {seq} to {through} were")
+            }
+        };
+        match &self.problem {
+            Problem::Edited => write!(
+                f,
+                "record {seq} was edited (stored hash does not match its contents)"
+            ),
+            Problem::Unreadable { reason } => {
+                write!(f, "record {seq} was edited (it no longer reads: {reason})")
+            }
+            Problem::Removed { through } if seq == 1 => write!(
+                f,
+                "{} removed (the log starts at record {})",
+                records(*through),
+                through + 1
+            ),
+            Problem::Removed { through } => write!(
+                f,
+                "{} removed (the sequence jumps from {} to {})",
+                records(*through),
+                seq - 1,
+                through + 1
+            ),
+            Problem::RemovedFromEnd { through } => write!(
+                f,
+                "{} removed from the end (the log once had {through} records)",
+                records(*through)
+            ),
+            Problem::Unlinked if seq == 1 => write!(
+                f,
+                "record 1 does not start the chain (its prev_hash is not the genesis hash): \
+                 records were removed, inserted or reordered, or record 1 was edited"
+            ),
+            Problem::Unlinked => write!(
+                f,
+                "record {seq} does not follow record {prev} (its prev_hash is not that \
+                 record's hash): records were removed, inserted or reordered, or one of the \
+                 two was edited",
+                prev = seq - 1
+            ),
+            Problem::OutOfSequence { expected } => write!(
+                f,
+                "record {seq} was inserted (a number below the expected record {expected})"
+            ),
+        }
+    }
+}
+
+impl AuditLog {
+    /// Walk the whole chain and report the first record that breaks it.
+    pub fn verify(&self) -> Result<VerifyReport, AuditError> {
+        let sql = |e| AuditError::sqlite(&self.path, e);
+        // One read transaction: rows, sqlite_sequence and triggers from the same snapshot,
+        // while other processes go on appending.
+        let tx = self.conn.unchecked_transaction().map_err(sql)?;
+        let mut report = VerifyReport {
+            records: 0,
+            good: 0,
+            last_hash: None,
+            first_bad: None,
+            missing_triggers: Vec::new(),
+        };
+        let mut expected = 1;
+        let mut prev = GENESIS_HASH.to_owned();
+        {
+            let mut stmt = tx
+                .prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))
+                .map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            while let Some(row) = rows.next().map_err(sql)? {
+                report.records += 1;
+                if report.first_bad.is_some() {
+                    continue;
+                }
+                let seq: i64 = row.get(0).map_err(sql)?;
+                let breach = if seq > expected {
+                    Some(Breach {
+                        seq: expected,
+                        problem: Problem::Removed { through: seq - 1 },
+                    })
+                } else if seq < expected {
+                    Some(Breach {
+                        seq,
+                        problem: Problem::OutOfSequence { expected },
+                    })
+                } else {
+                    match RawRow::read(seq, row) {
+                        Ok(raw) => match check(&raw, &prev) {
+                            None => {
+                                prev = raw.hash;
+                                None
+                            }
+                            Some(problem) => Some(Breach { seq, problem }),
+                        },
+                        Err(e) => Some(Breach {
+                            seq,
+                            problem: Problem::Unreadable {
+                                reason: e.to_string(),
+                            },
+                        }),
+                    }
+                };
+                match breach {
+                    Some(b) => report.first_bad = Some(b),
+                    None => {
+                        report.good += 1;
+                        expected += 1;
+                    }
+                }
+            }
+        }
+        if report.first_bad.is_none() {
+            let high = high_water(&tx).map_err(sql)?;
+            if high >= expected {
+                report.first_bad = Some(Breach {
+                    seq: expected,
+                    problem: Problem::RemovedFromEnd { through: high },
+                });
+            }
+        }
+        report.last_hash = (report.good > 0).then_some(prev);
+        for (name, statement) in TRIGGERS {
+            let stored: Option<String> = tx
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            if stored.as_deref() != Some(statement) {
+                report.missing_triggers.push(name.to_owned());
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Whether a row in its expected place links to `prev` and matches its own hash.
+fn check(raw: &RawRow, prev: &str) -> Option<Problem> {
+    if raw.prev_hash != prev {
+        return Some(Problem::Unlinked);
+    }
+    match raw.entry() {
+        Err(reason) => Some(Problem::Unreadable { reason }),
+        Ok(entry) => (record_hash(prev, raw.seq, &entry) != raw.hash).then_some(Problem::Edited),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::record::{AuditEntry, Outcome};
+
+    fn log_of(n: i64) -> (tempfile::TempDir, AuditLog) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = AuditLog::open(&AuditLog::default_path(dir.path())).unwrap();
+        for i in 0..n {
+            let time = chrono::DateTime::from_timestamp(1_714_550_400 + i, 0).unwrap();
+            log.append(&AuditEntry::new(
+                time,
+                "alice",
+                "unlock",
+                Outcome::Succeeded,
+            ))
+            .unwrap();
+        }
+        (dir, log)
+    }
+
+    #[test]
+    fn an_empty_log_is_intact() {
+        let (_dir, log) = log_of(0);
+        let report = log.verify().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!(
+            (report.records, report.good, report.last_hash),
+            (0, 0, None)
+        );
+    }
+
+    #[test]
+    fn an_untouched_log_is_intact_and_names_its_head() {
+        let (_dir, log) = log_of(3);
+        let report = log.verify().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!((report.records, report.good), (3, 3));
+        assert_eq!(
+            report.last_hash.as_ref(),
+            Some(&log.list(None).unwrap()[2].hash)
+        );
+    }
+
+    #[test]
+    fn removed_or_weakened_triggers_are_reported() {
+        let (_dir, log) = log_of(2);
+        log.conn
+            .execute_batch(
+                "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update;
+                 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT 1; END;",
+            )
+            .unwrap();
+        let report = log.verify().unwrap();
+        assert_eq!(report.first_bad, None);
+        assert_eq!(
+            report.missing_triggers,
+            ["audit_no_update", "audit_no_delete"]
+        );
+        assert!(!report.is_intact());
+    }
+
+    #[test]
+    fn breaches_read_as_sentences() {
+        let b = |seq, problem| Breach { seq, problem }.to_string();
+        assert_eq!(
+            b(17, Problem::Edited),
+            "record 17 was edited (stored hash does not match its contents)"
+        );
+        assert_eq!(
+            b(17, Problem::Removed { through: 17 }),
+            "record 17 was removed (the sequence jumps from 16 to 18)"
+        );
+        assert_eq!(
+            b(1, Problem::Removed { through: 3 }),
+            "records 1 to 3 were removed (the log starts at record 4)"
+        );
+        assert_eq!(
+            b(9, Problem::RemovedFromEnd { through: 10 }),
+            "records 9 to 10 were removed from the end (the log once had 10 records)"
+        );
+        assert!(b(5, Problem::Unlinked).starts_with("record 5 does not follow record 4"));
+        assert!(b(1, Problem::Unlinked).contains("genesis"));
+    }
+}
