@@ -106,6 +106,53 @@ impl ApiError {
         .with_cause("The user is not locked out.")
     }
 
+    /// `403 E0000038`, Okta's generic answer to a lifecycle operation the
+    /// user's status does not allow (documented for reactivate; used for every
+    /// operation here, since the codes of the others are not documented).
+    pub fn wrong_status() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "E0000038",
+            "This operation is not allowed in the user's current status.",
+        )
+    }
+
+    pub fn factor_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (UserFactor)"),
+        )
+    }
+
+    pub fn transaction_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (Transaction)"),
+        )
+    }
+
+    /// `403 E0000068`: a wrong, expired or replayed passcode.
+    pub fn invalid_passcode() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "E0000068", "Invalid Passcode/Answer")
+            .with_cause("Your passcode doesn't match our records. Please try again.")
+    }
+
+    /// `400 E0000003`: the body is not JSON of the expected shape.
+    pub fn malformed_body() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "E0000003",
+            "The request body was not well-formed.",
+        )
+    }
+
+    /// The query parameter is not `true` or `false`.
+    pub fn not_boolean(param: &str) -> Self {
+        Self::validation(param, "must be true or false")
+    }
+
     /// The Okta error an upstream failure of this status would carry (for injected faults).
     pub fn for_status(status: StatusCode) -> Self {
         let (code, summary) = match status.as_u16() {

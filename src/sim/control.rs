@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::SimError;
 use super::faults::Fault;
+use super::ids::iso;
 use super::state::{Shared, lock};
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
@@ -20,6 +21,11 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sim/lockouts", post(inject_lockout))
         .route("/__sim/faults", post(add_fault))
         .route("/__sim/requests", get(requests))
+        .route("/__sim/codes", get(codes))
+}
+
+fn unknown_user(e: &SimError) -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"error": e.to_string()}))).into_response()
 }
 
 #[derive(Deserialize)]
@@ -34,9 +40,42 @@ async fn inject_lockout(
 ) -> Response {
     match shared.lock_user(&body.login) {
         Ok(lockout) => Json(lockout).into_response(),
-        Err(e @ SimError::UnknownUser(_)) => {
-            (StatusCode::NOT_FOUND, Json(json!({"error": e.to_string()}))).into_response()
-        }
+        Err(e) => unknown_user(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodesQuery {
+    login: Option<String>,
+}
+
+/// `?login=…` → `200 [{"factorId", "factorType", "code", "expiresAt"}]`: the
+/// codes the user's SMS / email factors were last sent and the current TOTP
+/// codes; the only way, with `SimHandle::last_code`, to read them.
+async fn codes(State(shared): State<Arc<Shared>>, Query(q): Query<CodesQuery>) -> Response {
+    let Some(login) = q.login else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "the login query parameter is required"})),
+        )
+            .into_response();
+    };
+    match shared.known_codes(&login) {
+        Ok(codes) => Json(
+            codes
+                .into_iter()
+                .map(|c| {
+                    json!({
+                        "factorId": c.factor_id,
+                        "factorType": c.factor_type,
+                        "code": c.code,
+                        "expiresAt": iso(c.expires_at),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => unknown_user(&e),
     }
 }
 

@@ -1,11 +1,12 @@
 //! System Log events shaped like Okta's `LogEvent` (see the samples in
-//! `specs/samples/`): lockouts, sign-ins, MFA and unlocks.
+//! `specs/samples/`): lockouts, sign-ins, MFA and unlocks, and the parts the
+//! admin and verify events (`admin_events`, `mfa_events`) are built from.
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde_json::{Value, json};
 
-use super::factors::FactorKind;
+use super::factors::{Factor, FactorKind};
 use super::ids::{alnum, iso, okta_id, request_id, uuid};
 use super::network::{
     ATTACK_AGENTS, Attacker, DESKTOP_AGENTS, HOME_ISPS, HOMES, Isp, MOBILE_AGENTS, OFFICE_ISP,
@@ -86,6 +87,19 @@ impl Origin {
         }
     }
 
+    /// The user's phone at home, answering a push.
+    pub fn phone(user: &SimUser) -> Origin {
+        let w = &user.whereabouts;
+        Origin {
+            ip: w.home_ip.clone(),
+            place: &HOMES[w.home_group][w.home],
+            isp: &HOME_ISPS[w.home_isp],
+            agent: (&MOBILE_AGENTS[w.mobile_agent]).into(),
+            is_proxy: false,
+            threat: false,
+        }
+    }
+
     /// An admin calling the API from the office, with the HTTP client's own user agent.
     pub fn api_call(admin: &SimUser, user_agent: &str) -> Origin {
         let w = &admin.whereabouts;
@@ -114,22 +128,23 @@ pub(crate) enum SignIn {
 }
 
 /// Everything that varies between event types.
-struct Parts {
-    event_type: &'static str,
-    severity: &'static str,
-    legacy: Option<&'static str>,
-    message: &'static str,
-    result: &'static str,
-    reason: Option<&'static str>,
-    actor: Value,
-    target: Value,
-    request_uri: String,
-    session: Option<String>,
-    credential_type: Option<&'static str>,
-    provider: Option<&'static str>,
+pub(super) struct Parts {
+    pub event_type: &'static str,
+    pub severity: &'static str,
+    pub legacy: Option<&'static str>,
+    pub message: &'static str,
+    pub result: &'static str,
+    pub reason: Option<&'static str>,
+    pub actor: Value,
+    pub target: Value,
+    pub request_uri: String,
+    pub session: Option<String>,
+    pub credential_type: Option<&'static str>,
+    pub provider: Option<&'static str>,
 }
 
-fn user_actor(user: &SimUser) -> Value {
+/// A user as an actor or one target (`type` `User`).
+pub(super) fn user_actor(user: &SimUser) -> Value {
     json!({
         "id": user.id,
         "type": "User",
@@ -140,13 +155,23 @@ fn user_actor(user: &SimUser) -> Value {
 }
 
 fn user_target(user: &SimUser) -> Value {
-    json!([{
-        "id": user.id,
-        "type": "User",
-        "alternateId": user.login(),
-        "displayName": user.display_name(),
-        "detailEntry": null,
-    }])
+    json!([user_actor(user)])
+}
+
+/// A factor as a target, the way Okta names enrollments in the System Log.
+pub(super) fn enrollment_target(id: &str, kind: FactorKind) -> Value {
+    json!({
+        "id": id,
+        "type": "AuthenticatorEnrollment",
+        "alternateId": "unknown",
+        "displayName": kind.display_name(),
+        "detailEntry": {"methodTypeUsed": method_name(kind)},
+    })
+}
+
+/// The user and the factor, the targets of every factor event.
+pub(super) fn user_and_factor(user: &SimUser, factor: &Factor) -> Value {
+    json!([user_actor(user), enrollment_target(&factor.id, factor.kind)])
 }
 
 fn client(origin: &Origin) -> Value {
@@ -164,7 +189,7 @@ fn client(origin: &Origin) -> Value {
     })
 }
 
-fn assemble(
+pub(super) fn assemble(
     rng: &mut impl Rng,
     published: DateTime<Utc>,
     origin: &Origin,
@@ -307,9 +332,9 @@ pub(crate) fn mfa(
     origin: &Origin,
 ) -> Value {
     let factor = user.factors.iter().find(|f| f.status == "ACTIVE");
-    let (factor_id, name, method) = match factor {
-        Some(f) => (f.id.clone(), f.kind.display_name(), method_name(f.kind)),
-        None => (okta_id(rng, "pfd"), "Okta Verify", "Push"),
+    let (factor_id, kind) = match factor {
+        Some(f) => (f.id.clone(), f.kind),
+        None => (okta_id(rng, "pfd"), FactorKind::Push),
     };
     let parts = Parts {
         event_type: "user.authentication.auth_via_mfa",
@@ -319,13 +344,7 @@ pub(crate) fn mfa(
         result: "SUCCESS",
         reason: None,
         actor: user_actor(user),
-        target: json!([{
-            "id": factor_id,
-            "type": "AuthenticatorEnrollment",
-            "alternateId": "unknown",
-            "displayName": name,
-            "detailEntry": {"methodTypeUsed": method},
-        }]),
+        target: json!([enrollment_target(&factor_id, kind)]),
         request_uri: "/idp/idx/authenticators/poll".into(),
         session: Some(format!("idx{}", alnum(rng, 22))),
         credential_type: Some("OTP"),

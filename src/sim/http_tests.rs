@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use super::{Fault, RateBudgets, SimConfig, SimHandle, start};
 
-const TOKEN: &str = "sim-test-token";
+pub(super) const TOKEN: &str = "sim-test-token";
 const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
 
-fn quiet(users: usize) -> SimConfig {
+pub(super) fn quiet(users: usize) -> SimConfig {
     let mut c = SimConfig::new(TOKEN);
     c.users = users;
     c.lockouts_per_minute = 0.0;
@@ -20,11 +20,11 @@ fn quiet(users: usize) -> SimConfig {
     c
 }
 
-async fn sim(config: SimConfig) -> SimHandle {
+pub(super) async fn sim(config: SimConfig) -> SimHandle {
     start(config, ([127, 0, 0, 1], 0).into()).await.unwrap()
 }
 
-async fn get(url: &str) -> Response {
+pub(super) async fn get(url: &str) -> Response {
     Client::new()
         .get(url)
         .header("Authorization", format!("SSWS {TOKEN}"))
@@ -49,7 +49,7 @@ fn next_link(r: &Response) -> Option<String> {
     })
 }
 
-fn header(r: &Response, name: &str) -> String {
+pub(super) fn header(r: &Response, name: &str) -> String {
     r.headers()[name].to_str().unwrap().to_string()
 }
 
@@ -427,6 +427,10 @@ async fn unlock_only_locked_users_and_log_it() {
     let events: Vec<Value> = get(&url).await.json().await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["target"][0]["alternateId"], login.as_str());
+    assert_eq!(events[0]["target"][0]["type"], "User");
+    let admin = s.user_json("me").unwrap();
+    assert_eq!(events[0]["actor"]["id"], admin["id"]);
+    assert_eq!(events[0]["actor"]["type"], "User");
     assert_eq!(
         events[0]["debugContext"]["debugData"]["requestId"],
         request_id.as_str()

@@ -3,11 +3,14 @@
 //! policies), with realistic lockout traffic, rate limits and injectable
 //! faults. It backs `accessdesk sim`, `accessdesk demo` and the client tests.
 
+mod admin_events;
 mod api_error;
+mod codes;
 mod conn;
 mod control;
 mod error;
 mod events;
+mod factor_routes;
 mod factors;
 mod faults;
 pub mod filter;
@@ -15,14 +18,23 @@ mod gate;
 mod groups;
 #[cfg(test)]
 mod http_tests;
+#[cfg(test)]
+mod http_tests_lifecycle;
+#[cfg(test)]
+mod http_tests_mfa;
 mod ids;
+mod lifecycle;
+mod lifecycle_routes;
 mod log;
 mod log_query;
+mod mfa;
+mod mfa_events;
 mod names;
 mod network;
 mod org;
 mod poisson;
 mod policies;
+mod push;
 mod rate_limit;
 mod routes;
 mod server;
@@ -38,6 +50,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::SimError;
 pub use faults::{Fault, FaultKind};
+pub use push::PushBehaviour;
 pub use server::{SimHandle, start};
 
 pub(crate) const DEFAULT_LOCKOUTS_PER_MINUTE: f64 = 6.0;
@@ -60,6 +73,11 @@ pub struct SimConfig {
     pub rate_limits: RateBudgets,
     /// Length of a rate-limit window (60 s like Okta; tests shorten it).
     pub rate_limit_window: Duration,
+    /// How long a push challenge waits for an answer before it ends in `TIMEOUT`.
+    pub push_timeout: Duration,
+    /// When set, every user answers a push after exactly this long instead of
+    /// their seeded 2–5 s (tests shorten it).
+    pub push_delay: Option<Duration>,
 }
 
 impl SimConfig {
@@ -73,6 +91,8 @@ impl SimConfig {
             history: true,
             rate_limits: RateBudgets::default(),
             rate_limit_window: Duration::from_secs(60),
+            push_timeout: Duration::from_secs(60),
+            push_delay: None,
         }
     }
 }
@@ -89,6 +109,8 @@ impl std::fmt::Debug for SimConfig {
             .field("history", &self.history)
             .field("rate_limits", &self.rate_limits)
             .field("rate_limit_window", &self.rate_limit_window)
+            .field("push_timeout", &self.push_timeout)
+            .field("push_delay", &self.push_delay)
             .finish()
     }
 }
@@ -103,9 +125,10 @@ pub struct RateBudgets {
     pub users_list: u32,
     /// `GET /api/v1/users/{idOrLogin}`
     pub user_get: u32,
-    /// `POST`/`PUT`/`DELETE /api/v1/users/{id}`
+    /// `POST`/`PUT`/`DELETE /api/v1/users/{id}` and everything beneath it
+    /// (lifecycle operations, factor unenroll/verify, push cancel).
     pub users_write: u32,
-    /// Everything else under `/api/v1`.
+    /// Everything else under `/api/v1`, including factor and push-transaction reads.
     pub default: u32,
 }
 

@@ -20,6 +20,7 @@ use super::names::{
 };
 use super::network::{self, HOME_ISPS, HOMES, OFFICES, pick};
 use super::policies::PasswordPolicy;
+use super::push::{PushHabit, assign_habits};
 use super::user::{SimUser, Whereabouts};
 use crate::model::UserStatus;
 
@@ -87,6 +88,7 @@ impl Org {
             by_id: HashMap::new(),
             by_login: HashMap::new(),
         };
+        assign_habits(&mut org.users, seed);
         // The token owner must be able to act.
         let owner = &mut org.users[admin];
         owner.status = UserStatus::Active;
@@ -388,6 +390,7 @@ impl Builder {
             groups,
             factors,
             whereabouts,
+            push: PushHabit::default(),
         });
     }
 }

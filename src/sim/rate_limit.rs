@@ -10,6 +10,9 @@ use axum::http::Method;
 use super::RateBudgets;
 
 /// Okta's rate-limit buckets (matched by exact path first, else the default).
+/// Which bucket paths below `/api/v1/users/{id}/` fall in is not documented;
+/// here writes (lifecycle operations, factor unenroll/verify, push cancel)
+/// count as `users_write`, reads (factors, push polls) as the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Family {
     Logs,
@@ -28,17 +31,18 @@ impl Family {
         if path == "/api/v1/users" {
             return Family::UsersList;
         }
-        let single_user = path
+        let Some(rest) = path
             .strip_prefix("/api/v1/users/")
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
-        if single_user {
-            return if *method == Method::GET {
-                Family::UserGet
-            } else {
-                Family::UsersWrite
-            };
+            .filter(|rest| !rest.is_empty())
+        else {
+            return Family::Default;
+        };
+        let read = *method == Method::GET || *method == Method::HEAD;
+        match (rest.contains('/'), read) {
+            (false, true) => Family::UserGet,
+            (_, false) => Family::UsersWrite,
+            (true, true) => Family::Default,
         }
-        Family::Default
     }
 }
 
@@ -160,10 +164,25 @@ mod tests {
         );
         assert_eq!(
             Family::of(&Method::POST, "/api/v1/users/00u1/lifecycle/unlock"),
-            Family::Default
+            Family::UsersWrite
+        );
+        assert_eq!(
+            Family::of(&Method::POST, "/api/v1/users/00u1/factors/opf1/verify"),
+            Family::UsersWrite
+        );
+        assert_eq!(
+            Family::of(&Method::DELETE, "/api/v1/users/00u1/factors/opf1"),
+            Family::UsersWrite
         );
         assert_eq!(
             Family::of(&Method::GET, "/api/v1/users/00u1/factors"),
+            Family::Default
+        );
+        assert_eq!(
+            Family::of(
+                &Method::GET,
+                "/api/v1/users/00u1/factors/opf1/transactions/v2mst.x"
+            ),
             Family::Default
         );
         assert_eq!(

@@ -1,5 +1,6 @@
 //! The Okta endpoints the simulator serves, with Okta's JSON shapes, status
 //! codes and `link` headers (absolute URLs, one header line per relation).
+//! Lifecycle operations are in `lifecycle_routes`, factor ones in `factor_routes`.
 
 use std::sync::Arc;
 
@@ -8,25 +9,52 @@ use axum::http::header::{HOST, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router, middleware};
+use axum::{Json, Router, middleware};
 use chrono::Utc;
 use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::control;
-use super::gate::{RequestId, api_gate, is_api};
+use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
 use super::state::{Shared, lock};
 use super::user::Links;
 use super::users_query::{UsersQuery, render};
+use super::{control, factor_routes, lifecycle_routes};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut app = Router::new()
         .route("/api/v1/users", get(list_users))
         .route("/api/v1/users/{id}", get(get_user))
         .route("/api/v1/users/{id}/factors", get(list_factors))
+        .route(
+            "/api/v1/users/{id}/factors/{factor}",
+            get(factor_routes::get_factor).delete(factor_routes::delete_factor),
+        )
+        .route(
+            "/api/v1/users/{id}/factors/{factor}/verify",
+            post(factor_routes::verify),
+        )
+        .route(
+            "/api/v1/users/{id}/factors/{factor}/transactions/{transaction}",
+            get(factor_routes::poll).delete(factor_routes::cancel),
+        )
         .route("/api/v1/users/{id}/groups", get(list_groups))
-        .route("/api/v1/users/{id}/lifecycle/unlock", post(unlock))
+        .route(
+            "/api/v1/users/{id}/lifecycle/unlock",
+            post(lifecycle_routes::unlock),
+        )
+        .route(
+            "/api/v1/users/{id}/lifecycle/reset_password",
+            post(lifecycle_routes::reset_password),
+        )
+        .route(
+            "/api/v1/users/{id}/lifecycle/reset_factors",
+            post(lifecycle_routes::reset_factors),
+        )
+        .route(
+            "/api/v1/users/{id}/lifecycle/expire_password",
+            post(lifecycle_routes::expire_password),
+        )
         .route("/api/v1/logs", get(list_logs))
         .route("/api/v1/policies", get(list_policies));
     if shared.control {
@@ -39,7 +67,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// `http://host:port` from the request's Host header, else the bound address.
-fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
+pub(super) fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| {
         !h.is_empty()
             && h.chars()
@@ -51,7 +79,7 @@ fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
     }
 }
 
-fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+pub(super) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
@@ -155,25 +183,12 @@ async fn list_groups(
     list(body, &base, &uri, None)
 }
 
-/// `200` with an empty body; `403 E0000032` unless the user is LOCKED_OUT.
-async fn unlock(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Extension(RequestId(request_id)): Extension<RequestId>,
-    Path(key): Path<String>,
-) -> Response {
-    let user_agent = headers
+/// The caller's `User-Agent`, for the `client` of the events it causes.
+pub(super) fn user_agent(headers: &HeaderMap) -> &str {
+    headers
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown");
-    let mut state = lock(&shared.state);
-    let Some(i) = state.org.find(&key) else {
-        return ApiError::user_not_found(&key).into_response();
-    };
-    match state.admin_unlock(i, &request_id, user_agent, Utc::now()) {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err(e) => e.into_response(),
-    }
+        .unwrap_or("unknown")
 }
 
 async fn list_logs(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {

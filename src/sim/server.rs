@@ -14,9 +14,10 @@ use tokio::task::JoinHandle;
 use super::conn::{Conn, SimListener};
 use super::faults::{Fault, FaultQueue};
 use super::org::Org;
+use super::push::PushBehaviour;
 use super::rate_limit::RateLimiter;
 use super::routes::router;
-use super::state::{Shared, State, lock};
+use super::state::{PushSettings, Shared, State, lock};
 use super::traffic::{self, Traffic};
 use super::user::Links;
 use super::{DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError};
@@ -35,6 +36,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     let addr = listener.local_addr()?;
     let now = Utc::now();
     let mut state = State::new(Org::generate(config.seed, config.users, now), config.seed);
+    state.push = PushSettings {
+        timeout: config.push_timeout,
+        delay: config.push_delay,
+    };
     let rate = if config.lockouts_per_minute.is_finite() {
         config.lockouts_per_minute.max(0.0)
     } else {
@@ -55,6 +60,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         }
         t
     });
+    let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared {
         token: config.token.clone(),
         control: config.control,
@@ -66,8 +72,8 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         )),
         faults: Mutex::new(FaultQueue::default()),
         requests: Mutex::new(VecDeque::new()),
+        stopped: stopped.clone(),
     });
-    let (stop, stopped) = watch::channel(false);
     let app = router(shared.clone()).into_make_service_with_connect_info::<Conn>();
     let mut on_stop = stopped.clone();
     let server = tokio::spawn(async move {
@@ -149,6 +155,28 @@ impl SimHandle {
         let state = lock(&self.shared.state);
         let i = state.org.find(login)?;
         Some(state.org.users[i].to_json(&self.base_url(), &state.org.type_id, Links::Lifecycle))
+    }
+
+    /// Logins of ACTIVE users with an ACTIVE push factor who answer pushes this way.
+    pub fn users_with_push(&self, behaviour: PushBehaviour) -> Vec<String> {
+        self.shared.users_with_push(behaviour)
+    }
+
+    /// Makes the user (login or id) answer pushes this way from now on.
+    pub fn set_push_behaviour(
+        &self,
+        login: &str,
+        behaviour: PushBehaviour,
+    ) -> Result<(), SimError> {
+        self.shared.set_push_behaviour(login, behaviour)
+    }
+
+    /// The last code an SMS / email challenge sent to the factor (even if
+    /// since used or expired), or a TOTP factor's current code. `None` for
+    /// push and WebAuthn factors, unknown users or factors, and SMS / email
+    /// factors nothing was sent to yet.
+    pub fn last_code(&self, login: &str, factor_id: &str) -> Option<String> {
+        self.shared.last_code(login, factor_id)
     }
 
     /// Stops the generator, then the server (waiting briefly for in-flight requests).

@@ -1,22 +1,30 @@
-//! The simulator's mutable world (organisation, System Log, RNG) and the
-//! state shared with request handlers, plus the operations that change users
-//! and write the matching events.
+//! The simulator's mutable world (organisation, System Log, RNG, push
+//! transactions, sent codes) and the state shared with request handlers, plus
+//! the operations that change users and write the matching events (admin
+//! lifecycle operations are in `lifecycle`, factor operations in `mfa`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
+use tokio::sync::watch;
 
+use super::admin_events::{AdminAction, AdminCall, admin_event};
 use super::api_error::ApiError;
+use super::codes::SentCode;
 use super::events::{self, Origin, SignIn};
+use super::factors::{Factor, FactorKind};
 use super::faults::FaultQueue;
 use super::ids::trunc_ms;
 use super::log::EventLog;
+use super::mfa::KnownCode;
 use super::org::Org;
+use super::push::{PushBehaviour, PushTxn};
 use super::rate_limit::RateLimiter;
 use super::{InjectedLockout, RecordedRequest, SimError};
 use crate::model::UserStatus;
@@ -38,6 +46,8 @@ pub(crate) struct Shared {
     pub faults: Mutex<FaultQueue>,
     /// The newest [`MAX_RECORDED_REQUESTS`] requests, oldest first.
     pub requests: Mutex<VecDeque<RecordedRequest>>,
+    /// Turns true on shutdown, so background timers stop with the server.
+    pub stopped: watch::Receiver<bool>,
 }
 
 impl Shared {
@@ -55,6 +65,78 @@ impl Shared {
         let now = Utc::now();
         Ok(state.lock_out(user, &origin, now, now))
     }
+
+    /// Logins of ACTIVE users with an ACTIVE push factor who answer pushes this way.
+    pub fn users_with_push(&self, behaviour: PushBehaviour) -> Vec<String> {
+        let state = lock(&self.state);
+        state
+            .org
+            .users
+            .iter()
+            .filter(|u| {
+                u.status == UserStatus::Active
+                    && u.push.behaviour == behaviour
+                    && u.factors
+                        .iter()
+                        .any(|f| f.kind == FactorKind::Push && f.status == "ACTIVE")
+            })
+            .map(|u| u.login().to_string())
+            .collect()
+    }
+
+    pub fn set_push_behaviour(&self, key: &str, behaviour: PushBehaviour) -> Result<(), SimError> {
+        let mut state = lock(&self.state);
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        state.org.users[user].push.behaviour = behaviour;
+        Ok(())
+    }
+
+    pub fn last_code(&self, key: &str, factor_id: &str) -> Option<String> {
+        self.known_codes(key)
+            .ok()?
+            .into_iter()
+            .find(|c| c.factor_id == factor_id)
+            .map(|c| c.code)
+    }
+
+    /// The codes the simulator knows for the user's factors (see `State::known_codes`).
+    pub fn known_codes(&self, key: &str) -> Result<Vec<KnownCode>, SimError> {
+        let state = lock(&self.state);
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        Ok(state.known_codes(user, Utc::now()))
+    }
+}
+
+/// The API request an admin operation arrived in, for its events.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ApiRequest<'a> {
+    /// Its `X-Okta-Request-Id`.
+    pub id: &'a str,
+    pub user_agent: &'a str,
+    pub path: &'a str,
+}
+
+/// Push timings from `SimConfig`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PushSettings {
+    pub timeout: Duration,
+    /// Overrides every user's seeded answer delay.
+    pub delay: Option<Duration>,
+}
+
+impl Default for PushSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(60),
+            delay: None,
+        }
+    }
 }
 
 pub(crate) struct State {
@@ -62,6 +144,11 @@ pub(crate) struct State {
     pub log: EventLog,
     /// Ids and event details; seeded so history is reproducible.
     pub rng: ChaCha8Rng,
+    pub push: PushSettings,
+    /// Push challenges by transaction id.
+    pub pushes: HashMap<String, PushTxn>,
+    /// The last code sent to each SMS / email factor, by factor id.
+    pub codes: HashMap<String, SentCode>,
 }
 
 impl State {
@@ -70,11 +157,47 @@ impl State {
             org,
             log: EventLog::default(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0E7E_4175),
+            push: PushSettings::default(),
+            pushes: HashMap::new(),
+            codes: HashMap::new(),
         }
     }
 
-    fn append(&mut self, event: Value, published: DateTime<Utc>, persisted: DateTime<Utc>) {
+    pub(super) fn append(
+        &mut self,
+        event: Value,
+        published: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) {
         self.log.append(event, published, persisted);
+    }
+
+    /// Writes the event of an admin operation on `user` (and `factor`), made now.
+    pub(super) fn log_admin(
+        &mut self,
+        action: AdminAction,
+        user: usize,
+        factor: Option<&Factor>,
+        request: &ApiRequest,
+        at: DateTime<Utc>,
+    ) {
+        let admin = &self.org.users[self.org.admin];
+        let origin = Origin::api_call(admin, request.user_agent);
+        let call = AdminCall {
+            admin,
+            origin: &origin,
+            request_id: request.id,
+            path: request.path,
+        };
+        let event = admin_event(
+            &mut self.rng,
+            at,
+            action,
+            &call,
+            &self.org.users[user],
+            factor,
+        );
+        self.log.append(event, at, at);
     }
 
     /// Locks the account and writes `user.account.lock`, published at `at`.

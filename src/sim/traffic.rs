@@ -451,6 +451,7 @@ mod tests {
         use crate::sim::{RateBudgets, faults::FaultQueue, rate_limit::RateLimiter};
         use std::sync::Mutex;
         let now = Utc::now();
+        let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
             token: "t".into(),
             control: false,
@@ -462,8 +463,8 @@ mod tests {
             )),
             faults: Mutex::new(FaultQueue::default()),
             requests: Mutex::new(std::collections::VecDeque::new()),
+            stopped: stopped.clone(),
         });
-        let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
         assert!(

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::factors::Factor;
 use super::ids::iso;
+use super::push::PushHabit;
 use crate::model::UserStatus;
 
 pub(crate) struct SimUser {
@@ -22,6 +23,8 @@ pub(crate) struct SimUser {
     pub groups: Vec<usize>,
     pub factors: Vec<Factor>,
     pub whereabouts: Whereabouts,
+    /// How they answer an Okta Verify push.
+    pub push: PushHabit,
 }
 
 /// Where and on what a user usually signs in; indexes into the `network` tables.
@@ -199,6 +202,7 @@ mod tests {
                 desktop_agent: 0,
                 mobile_agent: 0,
             },
+            push: PushHabit::default(),
         }
     }
 
