@@ -271,6 +271,10 @@ fn every_subcommand_answers_help() {
         "config",
         "checklist",
         "user",
+        "unlock",
+        "reset-mfa",
+        "reset-password",
+        "audit",
         "dashboard",
     ] {
         let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. Every subcommand has `--help`; the global flags
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
+mod act;
 mod audit;
 mod checklist;
 mod config_cmd;
@@ -66,6 +67,12 @@ pub enum Command {
     Lockouts(lockouts::LockoutsArgs),
     /// Look a user up: profile, status, factors, password expiry (headless)
     User(user::UserArgs),
+    /// Unlock a locked-out user, after the verification gate (headless)
+    Unlock(act::GateArgs),
+    /// Reset all or chosen MFA factors, after the verification gate (headless)
+    ResetMfa(act::ResetMfaArgs),
+    /// Have the IdP e-mail a password-reset link, after the verification gate (headless)
+    ResetPassword(act::GateArgs),
     /// Show the effective configuration and where each part comes from
     Config(config_cmd::ConfigArgs),
     /// List the verification checklist items, with the ids `--kba` takes
@@ -134,6 +141,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sim(args) => sim::run(&cli.global, args).await,
         Command::Lockouts(args) => lockouts::run(&cli.global, args).await,
         Command::User(args) => user::run(&cli.global, args).await,
+        Command::Unlock(args) => act::unlock(&cli.global, args).await,
+        Command::ResetMfa(args) => act::reset_mfa(&cli.global, args).await,
+        Command::ResetPassword(args) => act::reset_password(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
         Command::Audit(args) => {

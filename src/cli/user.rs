@@ -27,6 +27,7 @@ enum UserAction {
 
 pub async fn run(global: &GlobalArgs, args: UserArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
+    let _log = super::dashboard::start_logging(&config);
     let client = okta_client(&config)?;
     let UserAction::Show { login, json } = args.action;
     let profile = user_profile::load(&client, &login)

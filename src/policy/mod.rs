@@ -4,5 +4,6 @@
 pub mod bursts;
 pub mod gate;
 pub mod password_expiry;
+pub mod preconditions;
 
 pub use bursts::{Burst, BurstRules, detect_bursts};

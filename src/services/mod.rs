@@ -1,5 +1,6 @@
 //! Background tasks with no UI: they talk to the IdP and report over channels.
 
+pub mod action_runner;
 pub mod lockout_poller;
 pub mod user_profile;
 pub mod verification;

@@ -1,0 +1,147 @@
+//! The action runner: a [`Verified`] action goes to the IdP, the outcome to the audit log, and
+//! the user is read back to show what changed. Refusals are audited too.
+
+use chrono::Utc;
+
+use crate::audit::{AuditEntry, AuditLog, AuditRecord, Evidence, Outcome};
+use crate::idp::{ActionFailure, ActionReceipt, Directory};
+use crate::model::{Action, Factor, User};
+use crate::policy::gate::{Attestation, PossessionEvidence, Refusal, Target, Verified};
+
+/// Who is acting, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    pub name: String,
+}
+
+/// The logins behind the user ids that may appear in evidence (the target, their manager).
+pub type KnownLogins<'a> = &'a [(&'a str, &'a str)];
+
+/// What happened, for the screen or the terminal.
+#[derive(Debug)]
+pub struct ActionOutcome {
+    pub result: Result<ActionReceipt, ActionFailure>,
+    /// The user as the IdP shows them afterwards (None if the re-read failed).
+    pub user_after: Option<User>,
+    /// The factors afterwards, for factor resets.
+    pub factors_after: Option<Vec<Factor>>,
+    /// The audit record written, or why none could be.
+    pub audit: Result<AuditRecord, String>,
+}
+
+/// Carry out a verified action, audit it, and read the user back.
+pub async fn run<D: Directory>(
+    directory: &D,
+    audit: &mut AuditLog,
+    agent: &Agent,
+    verified: &Verified,
+    logins: KnownLogins<'_>,
+) -> ActionOutcome {
+    let result = directory.perform(verified).await;
+    let target = verified.target();
+    let mut entry = base_entry(agent, verified.action(), target);
+    entry.ticket = verified.ticket().map(str::to_string);
+    entry.checklist = verified.checklist().to_vec();
+    entry.note = join_notes(entry.note.take(), verified.note());
+    entry.evidence = verified
+        .evidence()
+        .map(|e| audit_evidence(e, logins))
+        .into_iter()
+        .collect();
+    let request_ids = match &result {
+        Ok(receipt) => &receipt.request_ids,
+        Err(failure) => &failure.done.request_ids,
+    };
+    entry.idp_request_id = (!request_ids.is_empty()).then(|| request_ids.join(","));
+    if let Err(failure) = &result {
+        entry.outcome = Outcome::Failed;
+        entry.error = Some(format!("{} — {}", failure.error, failure.error.hint()));
+    }
+    let audit = audit.append(&entry).map_err(|e| e.to_string());
+
+    let user_after = directory.get_user(&target.user_id).await.ok();
+    let factors_after = match verified.action() {
+        Action::ResetAllFactors | Action::ResetFactors { .. } => {
+            directory.list_factors(&target.user_id).await.ok()
+        }
+        _ => None,
+    };
+    ActionOutcome {
+        result,
+        user_after,
+        factors_after,
+        audit,
+    }
+}
+
+/// Audit an attempt the gate (or a state check) refused; nothing was sent to the IdP.
+pub fn record_refusal(
+    audit: &mut AuditLog,
+    agent: &Agent,
+    action: &Action,
+    target: &Target,
+    attestation: &Attestation,
+    reasons: &[String],
+    logins: KnownLogins<'_>,
+) -> Result<AuditRecord, String> {
+    let mut entry = base_entry(agent, action, target);
+    entry.outcome = Outcome::Refused;
+    entry.ticket = Some(attestation.ticket.trim().to_string()).filter(|t| !t.is_empty());
+    entry.checklist = attestation.confirmed.iter().cloned().collect();
+    entry.evidence = attestation
+        .evidence
+        .iter()
+        .map(|e| audit_evidence(e, logins))
+        .collect();
+    entry.error = Some(reasons.join("; "));
+    entry.note = join_notes(entry.note.take(), attestation.note.as_deref());
+    audit.append(&entry).map_err(|e| e.to_string())
+}
+
+/// The gate's refusals as sentences.
+pub fn reasons(refusals: &[Refusal]) -> Vec<String> {
+    refusals.iter().map(ToString::to_string).collect()
+}
+
+fn base_entry(agent: &Agent, action: &Action, target: &Target) -> AuditEntry {
+    let mut entry = AuditEntry::new(
+        Utc::now(),
+        agent.name.clone(),
+        action.audit_name(),
+        Outcome::Succeeded,
+    );
+    entry.target_id = Some(target.user_id.clone());
+    entry.target_login = Some(target.login.clone());
+    if let Action::ResetFactors { factor_ids } = action {
+        entry.note = Some(format!("factors: {}", factor_ids.join(", ")));
+    }
+    entry
+}
+
+/// The factors an action names, then the agent's own note.
+fn join_notes(action_note: Option<String>, agent_note: Option<&str>) -> Option<String> {
+    let parts: Vec<String> = action_note
+        .into_iter()
+        .chain(
+            agent_note
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
+        )
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn audit_evidence(e: &PossessionEvidence, logins: KnownLogins<'_>) -> Evidence {
+    Evidence {
+        kind: e.kind.as_str().to_string(),
+        subject_login: logins
+            .iter()
+            .find(|(id, _)| *id == e.approver_id)
+            .map(|(_, login)| login.to_string()),
+        factor_id: Some(e.factor_id.clone()),
+        transaction_id: e.transaction_id.clone(),
+        result: e.result.as_str().to_string(),
+        at: Some(e.at),
+    }
+}
