@@ -6,7 +6,8 @@ use accessdesk::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
 };
 use accessdesk::model::{
-    ChallengeResult, Factor, Lockout, LockoutKind, PasswordPolicy, RateLimit, User, UserStatus,
+    ActivityEvent, ChallengeResult, Factor, Lockout, LockoutKind, PasswordPolicy, RateLimit, User,
+    UserStatus,
 };
 use accessdesk::policy::gate::Verified;
 use accessdesk::services::{FeedEvent, PollHealth};
@@ -90,6 +91,14 @@ impl Directory for FakeDirectory {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         None
+    }
+
+    async fn recent_activity(
+        &self,
+        user_id: &str,
+        _since: DateTime<Utc>,
+    ) -> Result<Vec<ActivityEvent>, IdpError> {
+        self.get_user(user_id).await.map(|_| Vec::new())
     }
 
     async fn password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {

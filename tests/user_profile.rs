@@ -69,3 +69,35 @@ async fn profile_has_factors_masked_and_the_policy_expiry() {
         "some seeded users are admins under the stricter policy"
     );
 }
+
+#[tokio::test]
+async fn recent_activity_and_diagnosis_of_a_locked_user() {
+    let mut config = SimConfig::new(TOKEN);
+    config.users = 40;
+    config.lockouts_per_minute = 0.0;
+    config.history = false;
+    let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let client = OktaClient::new(
+        url::Url::parse(&sim.base_url()).unwrap(),
+        SecretString::from(TOKEN),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    let login = sim.user_logins()[2].clone();
+    let injected = sim.lock_user(&login).unwrap();
+    let other = sim.user_logins()[3].clone();
+    sim.lock_user(&other).unwrap();
+
+    let p = user_profile::load(&client, &login).await.unwrap();
+    assert_eq!(
+        p.activity.len(),
+        1,
+        "only this user's events: {:?}",
+        p.activity
+    );
+    assert_eq!(p.activity[0].uuid, injected.uuid);
+    assert_eq!(p.activity[0].kind, accessdesk::model::ActivityKind::Lockout);
+    assert!(p.diagnosis.starts_with("Locked out"), "{}", p.diagnosis);
+}

@@ -76,6 +76,7 @@ fn text(p: &UserProfile) -> String {
     if let Some(end) = u.contract_end_date {
         line("contract ends", end.to_string());
     }
+    out.push_str(&format!("\ndiagnosis         {}\n", p.diagnosis));
     out.push_str(&format!("\nfactors ({})\n", p.factors.len()));
     for f in &p.factors {
         out.push_str(&format!(
@@ -89,6 +90,16 @@ fn text(p: &UserProfile) -> String {
             f.status,
             when(f.created),
             f.id
+        ));
+    }
+    out.push_str(&format!("\nlast 24 h ({} events)\n", p.activity.len()));
+    for e in p.activity.iter().take(15) {
+        out.push_str(&format!(
+            "  {}  {:<44}{:<12}{}\n",
+            e.published.format("%H:%M:%S"),
+            e.message.chars().take(43).collect::<String>(),
+            e.result.as_deref().unwrap_or("-"),
+            e.ip.as_deref().unwrap_or("-")
         ));
     }
     out

@@ -14,7 +14,9 @@ pub use feed::{FeedCursor, FeedPosition, RecentIds};
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
-use crate::model::{ChallengeResult, Factor, Lockout, PasswordPolicy, RateLimit, User};
+use crate::model::{
+    ActivityEvent, ChallengeResult, Factor, Lockout, PasswordPolicy, RateLimit, User,
+};
 use crate::policy::gate::Verified;
 
 /// One page of a lockout feed.
@@ -82,6 +84,13 @@ pub trait Directory: Send + Sync + 'static {
 
     /// The rate-limit window of the event-log endpoint, as last reported.
     fn log_rate_limit(&self) -> Option<RateLimit>;
+
+    /// The user's events since `since`, newest first.
+    fn recent_activity(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<ActivityEvent>, IdpError>> + Send;
 
     /// The org's password policies (to compute password expiry).
     fn password_policies(

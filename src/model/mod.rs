@@ -1,6 +1,7 @@
 //! Provider-neutral types. Only `idp::<provider>` knows wire JSON.
 
 mod action;
+mod activity;
 mod factor;
 mod lockout;
 mod password_policy;
@@ -8,6 +9,7 @@ mod rate_limit;
 mod user;
 
 pub use action::{Action, ActionKind};
+pub use activity::{ActivityEvent, ActivityKind};
 pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
 pub use lockout::{Lockout, LockoutKind};
 pub use password_policy::PasswordPolicy;

@@ -2,6 +2,7 @@
 //! verification gate, reminder schedules and limits).
 
 pub mod bursts;
+pub mod diagnosis;
 pub mod gate;
 pub mod password_expiry;
 pub mod preconditions;

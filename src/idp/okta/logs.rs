@@ -9,6 +9,7 @@ use super::client::OktaClient;
 use super::links;
 use super::wire::LogEvent;
 use crate::idp::{FeedCursor, FeedPage, FeedPosition, IdpError};
+use crate::model::ActivityEvent;
 
 /// Okta's lockout filter: the lock itself, and sign-ins refused because the account is locked.
 pub const LOCKOUT_FILTER: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
@@ -51,6 +52,38 @@ impl OktaClient {
         })
     }
 }
+
+impl OktaClient {
+    /// A user's events since `since`, newest first (a bounded query: `since` and `until`).
+    pub async fn fetch_user_activity(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ActivityEvent>, IdpError> {
+        let id = user_id.replace('\\', "\\\\").replace('"', "\\\"");
+        let mut url = self.url("/api/v1/logs");
+        url.query_pairs_mut()
+            .append_pair("since", &since.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .append_pair(
+                "until",
+                &Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+            )
+            .append_pair(
+                "filter",
+                &format!(r#"actor.id eq "{id}" or target.id eq "{id}""#),
+            )
+            .append_pair("sortOrder", "DESCENDING")
+            .append_pair("limit", "200");
+        let raw = self.get_pages::<Box<RawValue>>(url, ACTIVITY_MAX).await?;
+        Ok(decode_events(raw)
+            .into_iter()
+            .map(LogEvent::into_activity)
+            .collect())
+    }
+}
+
+/// At most this many events of one user's history are fetched.
+pub const ACTIVITY_MAX: usize = 500;
 
 /// Decode a page event by event, so one malformed event is skipped (and logged) instead of
 /// losing the whole page. Each event is parsed straight from its own JSON text.

@@ -15,12 +15,13 @@ pub use client::{ClientOptions, OktaClient, USER_AGENT};
 pub use logs::LOCKOUT_FILTER;
 pub use users::search_expression_for;
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
 };
-use crate::model::{ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
+use crate::model::{ActivityEvent, ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
 
 impl Directory for OktaClient {
@@ -48,6 +49,14 @@ impl Directory for OktaClient {
 
     fn log_rate_limit(&self) -> Option<RateLimit> {
         self.rate_limit("logs")
+    }
+
+    async fn recent_activity(
+        &self,
+        user_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ActivityEvent>, IdpError> {
+        self.fetch_user_activity(user_id, since).await
     }
 
     async fn password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use crate::model::{Lockout, LockoutKind, User, UserStatus};
+use crate::model::{ActivityEvent, ActivityKind, Lockout, LockoutKind, User, UserStatus};
 
 /// Okta's error body.
 #[derive(Debug, Deserialize)]
@@ -199,6 +199,44 @@ fn known(value: Option<String>) -> Option<String> {
 }
 
 impl LogEvent {
+    /// Any event, as a line of a user's recent activity.
+    pub fn into_activity(self) -> ActivityEvent {
+        let (result, reason) = self
+            .outcome
+            .map(|o| (known(o.result), known(o.reason)))
+            .unwrap_or_default();
+        let (ip, location) = match self.client {
+            Some(c) => {
+                let geo = c.geographical_context;
+                let location = [
+                    geo.as_ref().and_then(|g| known(g.city.clone())),
+                    geo.and_then(|g| known(g.country)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+                (
+                    known(c.ip_address),
+                    Some(location).filter(|l| !l.is_empty()),
+                )
+            }
+            None => (None, None),
+        };
+        ActivityEvent {
+            kind: ActivityKind::from_okta(&self.event_type, result.as_deref(), reason.as_deref()),
+            uuid: self.uuid,
+            published: self.published,
+            message: known(self.display_message).unwrap_or_else(|| self.event_type.clone()),
+            event_type: self.event_type,
+            result,
+            reason,
+            actor: self.actor.and_then(|a| known(a.alternate_id)),
+            ip,
+            location,
+        }
+    }
+
     /// The lockout this event reports, or `None` for any other event.
     pub fn into_lockout(self, detected_at: DateTime<Utc>) -> Option<Lockout> {
         let reason_code = self.outcome.as_ref().and_then(|o| o.reason.clone());

@@ -1,0 +1,230 @@
+//! A one-line diagnosis of a user's problem from their status and last 24 hours: callers
+//! describe symptoms ("I can't get into Okta"), the agent needs the cause and the fix.
+
+use chrono::{DateTime, Utc};
+use std::collections::BTreeSet;
+
+use crate::model::{ActivityEvent, ActivityKind, User, UserStatus};
+
+/// `events` newest first; `factor_count` of enrolled factors.
+pub fn diagnose(
+    user: &User,
+    events: &[ActivityEvent],
+    factor_count: usize,
+    now: DateTime<Utc>,
+) -> String {
+    let count = |kind| events.iter().filter(|e| e.kind == kind).count();
+    let latest = |kind| events.iter().find(|e| e.kind == kind);
+    let ago = |t: DateTime<Utc>| {
+        let m = (now - t).num_minutes().max(0);
+        if m < 60 {
+            format!("{m} min ago")
+        } else {
+            format!("{} h ago", m / 60)
+        }
+    };
+    match &user.status {
+        UserStatus::LockedOut => {
+            // The failures that led here: those since the last sign-in or unlock.
+            let failures: Vec<&ActivityEvent> = events
+                .iter()
+                .take_while(|e| {
+                    !matches!(
+                        e.kind,
+                        ActivityKind::SignIn | ActivityKind::AutoUnlock | ActivityKind::AdminUnlock
+                    )
+                })
+                .filter(|e| e.kind == ActivityKind::FailedSignIn)
+                .collect();
+            let ips: BTreeSet<&str> = failures.iter().filter_map(|e| e.ip.as_deref()).collect();
+            let when = latest(ActivityKind::Lockout)
+                .map(|e| format!(" {}", ago(e.published)))
+                .unwrap_or_default();
+            let mut text = format!(
+                "Locked out{when} after {} failed sign-in(s).",
+                failures.len()
+            );
+            if ips.len() > 1 {
+                text.push_str(&format!(
+                    " The failures came from {} addresses: possibly not the user; verify carefully and consider a password reset.",
+                    ips.len()
+                ));
+            }
+            text.push_str(" Verify the caller, then unlock (u).");
+            text
+        }
+        UserStatus::PasswordExpired => {
+            "The password has expired: verify the caller, then send a reset link (r).".into()
+        }
+        UserStatus::Recovery => {
+            let since = latest(ActivityKind::PasswordReset)
+                .map(|e| format!(" since {}", ago(e.published)))
+                .unwrap_or_default();
+            format!(
+                "A password reset is pending{since}: the user must finish it from the e-mail; send a new link (r) if it expired."
+            )
+        }
+        UserStatus::Suspended | UserStatus::Deprovisioned => {
+            format!(
+                "The account is {}: an administrator must reactivate it; the service desk cannot.",
+                user.status
+            )
+        }
+        UserStatus::Staged | UserStatus::Provisioned => {
+            "The account was never activated: the user must follow the activation e-mail.".into()
+        }
+        _ if count(ActivityKind::PushDenied) > 0 => format!(
+            "The user denied {} push(es) in the last 24 h: if they were not signing in, someone may know their password; reset it (r).",
+            count(ActivityKind::PushDenied)
+        ),
+        _ if factor_count == 0 => {
+            "No MFA factor is enrolled: the user will be asked to enroll at the next sign-in."
+                .into()
+        }
+        _ if count(ActivityKind::MfaFailure) >= 3 => format!(
+            "{} failed MFA attempts in the last 24 h: the user may have lost or replaced the device; verify, then reset that factor (m).",
+            count(ActivityKind::MfaFailure)
+        ),
+        _ if count(ActivityKind::FailedSignIn) > 0 => {
+            let last_auto_unlock = latest(ActivityKind::AutoUnlock);
+            let mut text = format!(
+                "{} failed sign-in(s) in the last 24 h",
+                count(ActivityKind::FailedSignIn)
+            );
+            if let Some(unlock) = last_auto_unlock {
+                text.push_str(&format!(
+                    ", locked and unlocked automatically {}",
+                    ago(unlock.published)
+                ));
+            }
+            text.push_str(": if the password is forgotten, send a reset link (r).");
+            text
+        }
+        _ => "Active, and nothing wrong in the last 24 h: ask the caller what they see and where."
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()
+    }
+
+    fn user(status: UserStatus) -> User {
+        User {
+            id: "00u1".into(),
+            status,
+            login: "dana@example.com".into(),
+            email: None,
+            first_name: None,
+            last_name: None,
+            display_name: None,
+            department: None,
+            title: None,
+            user_type: None,
+            manager: None,
+            manager_id: None,
+            contract_end_date: None,
+            created: None,
+            status_changed: None,
+            last_login: None,
+            password_changed: None,
+        }
+    }
+
+    fn event(kind: ActivityKind, minutes_ago: i64, ip: &str) -> ActivityEvent {
+        ActivityEvent {
+            uuid: format!("{kind:?}{minutes_ago}{ip}"),
+            published: now() - Duration::minutes(minutes_ago),
+            kind,
+            event_type: String::new(),
+            message: String::new(),
+            result: None,
+            reason: None,
+            actor: None,
+            ip: Some(ip.into()),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn a_lockout_names_the_failures_and_warns_about_many_addresses() {
+        let events = [
+            event(ActivityKind::Lockout, 5, "198.51.100.7"),
+            event(ActivityKind::FailedSignIn, 6, "198.51.100.7"),
+            event(ActivityKind::FailedSignIn, 7, "203.0.113.9"),
+        ];
+        let d = diagnose(&user(UserStatus::LockedOut), &events, 2, now());
+        assert!(
+            d.starts_with("Locked out 5 min ago after 2 failed sign-in(s)."),
+            "{d}"
+        );
+        assert!(d.contains("2 addresses") && d.contains("unlock (u)"), "{d}");
+        let d = diagnose(&user(UserStatus::LockedOut), &events[..2], 2, now());
+        assert!(!d.contains("addresses"), "{d}");
+        // Failures before the last unlock belong to an earlier lockout.
+        let events = [
+            event(ActivityKind::Lockout, 5, "198.51.100.7"),
+            event(ActivityKind::FailedSignIn, 6, "198.51.100.7"),
+            event(ActivityKind::AutoUnlock, 30, "-"),
+            event(ActivityKind::FailedSignIn, 40, "203.0.113.9"),
+            event(ActivityKind::FailedSignIn, 41, "203.0.113.9"),
+        ];
+        let d = diagnose(&user(UserStatus::LockedOut), &events, 2, now());
+        assert!(
+            d.starts_with("Locked out 5 min ago after 1 failed sign-in(s)."),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn denied_pushes_point_at_a_compromised_password() {
+        let events = [event(ActivityKind::PushDenied, 30, "203.0.113.9")];
+        let d = diagnose(&user(UserStatus::Active), &events, 2, now());
+        assert!(
+            d.contains("denied 1 push") && d.contains("reset it (r)"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn each_status_has_its_own_advice() {
+        assert!(
+            diagnose(&user(UserStatus::PasswordExpired), &[], 1, now()).contains("reset link (r)")
+        );
+        assert!(
+            diagnose(
+                &user(UserStatus::Recovery),
+                &[event(ActivityKind::PasswordReset, 120, "x")],
+                1,
+                now()
+            )
+            .contains("pending since 2 h ago")
+        );
+        assert!(diagnose(&user(UserStatus::Suspended), &[], 1, now()).contains("administrator"));
+        assert!(diagnose(&user(UserStatus::Active), &[], 0, now()).contains("No MFA factor"));
+        assert!(
+            diagnose(&user(UserStatus::Active), &[], 1, now())
+                .starts_with("Active, and nothing wrong")
+        );
+    }
+
+    #[test]
+    fn failed_sign_ins_and_auto_unlock() {
+        let events = [
+            event(ActivityKind::AutoUnlock, 10, "x"),
+            event(ActivityKind::FailedSignIn, 25, "x"),
+        ];
+        let d = diagnose(&user(UserStatus::Active), &events, 1, now());
+        assert!(
+            d.starts_with(
+                "1 failed sign-in(s) in the last 24 h, locked and unlocked automatically 10 min ago"
+            ),
+            "{d}"
+        );
+    }
+}
