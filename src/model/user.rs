@@ -39,6 +39,32 @@ impl User {
     }
 }
 
+#[cfg(test)]
+impl User {
+    /// A user with only an id, a login and a status, for unit tests.
+    pub(crate) fn sample(id: &str, login: &str, status: UserStatus) -> Self {
+        User {
+            id: id.into(),
+            status,
+            login: login.into(),
+            email: None,
+            first_name: None,
+            last_name: None,
+            display_name: None,
+            department: None,
+            title: None,
+            user_type: None,
+            manager: None,
+            manager_id: None,
+            contract_end_date: None,
+            created: None,
+            status_changed: None,
+            last_login: None,
+            password_changed: None,
+        }
+    }
+}
+
 /// Okta's user lifecycle states. Unknown values are kept verbatim rather than rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -115,25 +115,7 @@ mod tests {
     }
 
     fn user(status: UserStatus) -> User {
-        User {
-            id: "00u1".into(),
-            status,
-            login: "dana@example.com".into(),
-            email: None,
-            first_name: None,
-            last_name: None,
-            display_name: None,
-            department: None,
-            title: None,
-            user_type: None,
-            manager: None,
-            manager_id: None,
-            contract_end_date: None,
-            created: None,
-            status_changed: None,
-            last_login: None,
-            password_changed: None,
-        }
+        User::sample("00u1", "dana@example.com", status)
     }
 
     fn event(kind: ActivityKind, minutes_ago: i64, ip: &str) -> ActivityEvent {

@@ -75,23 +75,8 @@ mod tests {
 
     fn user(changed: Option<DateTime<Utc>>) -> User {
         User {
-            id: "00u1".into(),
-            status: UserStatus::Active,
-            login: "a@example.com".into(),
-            email: None,
-            first_name: None,
-            last_name: None,
-            display_name: None,
-            department: None,
-            title: None,
-            user_type: None,
-            manager: None,
-            manager_id: None,
-            contract_end_date: None,
-            created: None,
-            status_changed: None,
-            last_login: None,
             password_changed: changed,
+            ..User::sample("00u1", "a@example.com", UserStatus::Active)
         }
     }
 

@@ -76,23 +76,8 @@ fn selected_uuid(app: &App) -> Option<String> {
 
 fn loaded(login: &str) -> User {
     User {
-        id: format!("00u-{login}"),
-        status: UserStatus::LockedOut,
-        login: login.into(),
         email: Some(login.into()),
-        first_name: None,
-        last_name: None,
-        display_name: None,
-        department: None,
-        title: None,
-        user_type: None,
-        manager: None,
-        manager_id: None,
-        contract_end_date: None,
-        created: None,
-        status_changed: None,
-        last_login: None,
-        password_changed: None,
+        ..User::sample(&format!("00u-{login}"), login, UserStatus::LockedOut)
     }
 }
 
