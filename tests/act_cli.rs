@@ -221,3 +221,45 @@ async fn a_reset_link_leaves_no_url_or_token_anywhere() {
     assert!(!everything.contains("/reset_password/"), "no reset URL");
     assert!(!everything.contains(TOKEN), "no API token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_the_caller_records_the_answer() {
+    let env = setup().await;
+    let approve = env.sim.users_with_push(PushBehaviour::Approve)[0].clone();
+    let out = env
+        .run(&["verify", &approve, "--ticket", "INC0000001", "--json"])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["result"], "SUCCESS");
+
+    let reject = env.sim.users_with_push(PushBehaviour::Reject)[0].clone();
+    let out = env.run(&["verify", &reject, "--json"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["result"], "REJECTED");
+
+    let list = env.run(&["audit", "list", "--json"]).await;
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    assert!(records.iter().all(|r| r["action"] == "verify_caller"));
+    let outcomes: Vec<&str> = records
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert!(
+        outcomes.contains(&"succeeded") && outcomes.contains(&"refused"),
+        "{outcomes:?}"
+    );
+    // Only pushes went out: a verification changes nothing.
+    assert!(
+        env.writes().iter().all(|w| w.ends_with("/verify")),
+        "{:?}",
+        env.writes()
+    );
+}

@@ -271,6 +271,7 @@ fn every_subcommand_answers_help() {
         "config",
         "checklist",
         "user",
+        "verify",
         "unlock",
         "reset-mfa",
         "reset-password",

@@ -60,6 +60,84 @@ pub struct ResetMfaArgs {
     factors: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The user's login, e-mail or id
+    login: String,
+    /// Push to the manager's device instead (the user lost theirs)
+    #[arg(long)]
+    manager: bool,
+    /// The ticket number, recorded with the verification
+    #[arg(long)]
+    ticket: Option<String>,
+    /// Print the outcome as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// `accessdesk verify LOGIN`: prove the caller holds the user's (or manager's) device, and
+/// record the answer; exit 0 when approved, 2 otherwise.
+pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(global, |_| {})?;
+    if config.read_only {
+        anyhow::bail!("read-only mode (supervisor role or --read-only): no push can be sent");
+    }
+    let _log = super::dashboard::start_logging(&config);
+    let client = okta_client(&config)?;
+    let mut audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
+    let hint = |e: crate::idp::IdpError| anyhow::anyhow!("{e}\n  {}", e.hint());
+    let user = client.get_user(&args.login).await.map_err(hint)?;
+    let approver = match (&user.manager_id, args.manager) {
+        (_, false) => user.clone(),
+        (Some(id), true) => client.get_user(id).await.map_err(hint)?,
+        (None, true) => anyhow::bail!("{}: {}", user.login, Refusal::NoManagerOnRecord),
+    };
+    let evidence = match push_and_wait(&client, &user, &approver, args.json).await? {
+        Ok(evidence) => evidence,
+        Err(why) => anyhow::bail!(why),
+    };
+    let logins = [
+        (user.id.as_str(), user.login.as_str()),
+        (approver.id.as_str(), approver.login.as_str()),
+    ];
+    let agent = Agent {
+        name: config.agent_name.clone(),
+    };
+    let record = action_runner::record_verification(
+        &mut audit,
+        &agent,
+        &Target::from(&user),
+        args.ticket.as_deref(),
+        &evidence,
+        &logins,
+    );
+    if let Err(e) = &record {
+        eprintln!("warning: the verification was not written to the audit log: {e}");
+    }
+    let approved = evidence.result == ChallengeResult::Success;
+    if args.json {
+        println!(
+            "{}",
+            json!({
+                "login": user.login, "approver": approver.login, "result": evidence.result.as_str(),
+                "transaction_id": evidence.transaction_id, "audit_seq": record.ok().map(|r| r.seq),
+            })
+        );
+    } else {
+        println!(
+            "{}: {} on {}'s device",
+            user.login,
+            evidence.result.as_str(),
+            approver.name()
+        );
+    }
+    Ok(if approved {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REFUSED)
+    })
+}
+
 pub async fn unlock(global: &GlobalArgs, args: GateArgs) -> anyhow::Result<ExitCode> {
     act(global, args, Action::Unlock).await
 }

@@ -67,6 +67,8 @@ pub enum Command {
     Lockouts(lockouts::LockoutsArgs),
     /// Look a user up: profile, status, factors, password expiry (headless)
     User(user::UserArgs),
+    /// Verify the caller: a push to the user's (or manager's) Okta Verify, audited (headless)
+    Verify(act::VerifyArgs),
     /// Unlock a locked-out user, after the verification gate (headless)
     Unlock(act::GateArgs),
     /// Reset all or chosen MFA factors, after the verification gate (headless)
@@ -141,6 +143,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sim(args) => sim::run(&cli.global, args).await,
         Command::Lockouts(args) => lockouts::run(&cli.global, args).await,
         Command::User(args) => user::run(&cli.global, args).await,
+        Command::Verify(args) => act::verify(&cli.global, args).await,
         Command::Unlock(args) => act::unlock(&cli.global, args).await,
         Command::ResetMfa(args) => act::reset_mfa(&cli.global, args).await,
         Command::ResetPassword(args) => act::reset_password(&cli.global, args).await,

@@ -98,6 +98,31 @@ pub fn record_refusal(
     audit.append(&entry).map_err(|e| e.to_string())
 }
 
+/// Audit a stand-alone verification of the caller (a push and its answer, no change made).
+pub fn record_verification(
+    audit: &mut AuditLog,
+    agent: &Agent,
+    target: &Target,
+    ticket: Option<&str>,
+    evidence: &PossessionEvidence,
+    logins: KnownLogins<'_>,
+) -> Result<AuditRecord, String> {
+    let outcome = if evidence.result == crate::model::ChallengeResult::Success {
+        Outcome::Succeeded
+    } else {
+        Outcome::Refused
+    };
+    let mut entry = AuditEntry::new(Utc::now(), agent.name.clone(), "verify_caller", outcome);
+    entry.target_id = Some(target.user_id.clone());
+    entry.target_login = Some(target.login.clone());
+    entry.ticket = ticket
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string);
+    entry.evidence = vec![audit_evidence(evidence, logins)];
+    audit.append(&entry).map_err(|e| e.to_string())
+}
+
 /// The gate's refusals as sentences.
 pub fn reasons(refusals: &[Refusal]) -> Vec<String> {
     refusals.iter().map(ToString::to_string).collect()
