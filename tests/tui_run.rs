@@ -6,8 +6,8 @@ use accessdesk::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
 };
 use accessdesk::model::{
-    ActivityEvent, ChallengeResult, Factor, Lockout, LockoutKind, PasswordPolicy, RateLimit, User,
-    UserStatus,
+    ActivityEvent, ActivityKind, ChallengeResult, Factor, FactorKind, Lockout, LockoutKind,
+    PasswordPolicy, RateLimit, User, UserStatus,
 };
 use accessdesk::policy::gate::Verified;
 use accessdesk::services::{FeedEvent, PollHealth};
@@ -81,8 +81,14 @@ impl Directory for FakeDirectory {
         }
     }
 
-    async fn search_users(&self, _query: &str, _limit: usize) -> Result<Vec<User>, IdpError> {
-        Ok(Vec::new())
+    async fn search_users(&self, query: &str, _limit: usize) -> Result<Vec<User>, IdpError> {
+        self.calls.lock().unwrap().push(format!("search {query}"));
+        let alice = alice();
+        Ok(if alice.login.starts_with(query) {
+            vec![alice]
+        } else {
+            Vec::new()
+        })
     }
 
     async fn poll_lockouts(&self, _cursor: &mut FeedCursor) -> Result<FeedPage, IdpError> {
@@ -98,7 +104,20 @@ impl Directory for FakeDirectory {
         user_id: &str,
         _since: DateTime<Utc>,
     ) -> Result<Vec<ActivityEvent>, IdpError> {
-        self.get_user(user_id).await.map(|_| Vec::new())
+        self.get_user(user_id).await.map(|_| {
+            vec![ActivityEvent {
+                uuid: "evt-1".into(),
+                published: now() - TimeDelta::seconds(40),
+                kind: ActivityKind::Lockout,
+                event_type: "user.account.lock".into(),
+                message: "Max sign in attempts exceeded".into(),
+                result: Some("FAILURE".into()),
+                reason: None,
+                actor: None,
+                ip: Some("198.51.100.4".into()),
+                location: Some("Oxford, United Kingdom".into()),
+            }]
+        })
     }
 
     async fn password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {
@@ -110,7 +129,19 @@ impl Directory for FakeDirectory {
     }
 
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
-        self.get_user(user_id).await.map(|_| Vec::new())
+        self.get_user(user_id).await.map(|_| {
+            vec![Factor {
+                id: "opf1".into(),
+                kind: FactorKind::Push,
+                factor_type: "push".into(),
+                provider: "OKTA".into(),
+                status: "ACTIVE".into(),
+                device_name: Some("Alice's Pixel".into()),
+                contact: None,
+                created: None,
+                last_updated: None,
+            }]
+        })
     }
 
     async fn send_push(&self, user_id: &str, _factor_id: &str) -> Result<PushChallenge, IdpError> {
@@ -386,4 +417,44 @@ async fn a_terminal_read_error_ends_the_loop_with_the_error() {
         .expect("the loop panicked")
         .expect_err("a read error must end the loop");
     assert!(format!("{error:#}").contains("tty vanished"), "{error:#}");
+}
+
+#[tokio::test]
+async fn the_filter_searches_the_directory_and_opens_the_user_screen() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness
+        .feed(vec![lockout(1, "bob@acme.example", "00ubob", 20)])
+        .await;
+    harness.wait_for("bob@acme.example").await;
+
+    harness.press(KeyCode::Char('/'));
+    for c in "ali".chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    // The feed filter still applies while the directory answers.
+    harness.wait_for("No lockouts match \"ali\"").await;
+    harness.wait_for("Directory · \"ali\"").await;
+    harness.wait_for("Alice Liddell").await;
+
+    harness.press(KeyCode::Down);
+    harness.wait_for("Enter open user").await;
+    harness.press(KeyCode::Enter);
+    harness.wait_for("Wonderland Ops").await;
+    harness.wait_for("Alice's Pixel").await;
+    harness.wait_for("Max sign in attempts exceeded").await;
+    harness.wait_for("Esc back").await;
+
+    harness.press(KeyCode::Esc);
+    harness.wait_for("Lockouts · filter").await;
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    let calls = directory.calls.lock().unwrap().clone();
+    let searches: Vec<&String> = calls.iter().filter(|c| c.starts_with("search")).collect();
+    assert_eq!(
+        searches,
+        ["search ali"],
+        "one search after the typing paused"
+    );
+    assert!(calls.contains(&"00ualice".to_string()), "{calls:?}");
 }

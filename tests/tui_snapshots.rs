@@ -2,8 +2,12 @@
 //! Accept changes with `INSTA_UPDATE=always cargo test --test tui_snapshots` (or
 //! `cargo insta review`), then read the `.snap` files.
 
-use accessdesk::model::{Lockout, LockoutKind, RateLimit, User, UserStatus};
+use accessdesk::model::{
+    ActivityEvent, ActivityKind, Factor, FactorKind, Lockout, LockoutKind, RateLimit, User,
+    UserStatus,
+};
 use accessdesk::policy::BurstRules;
+use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
 use accessdesk::tui::{App, DashboardOptions, Msg, view};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -590,6 +594,22 @@ fn every_state_draws_at_any_size_without_panicking() {
     let mut help = app_with_feed(options());
     press(&mut help, KeyCode::Char('?'));
     states.push(help);
+    let mut user = user_screen();
+    let key = ada_key(&user);
+    user.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(ada_profile())),
+    });
+    states.push(user);
+    let mut matches = app_with_feed(options());
+    press(&mut matches, KeyCode::Char('/'));
+    press(&mut matches, KeyCode::Char('a'));
+    press(&mut matches, KeyCode::Char('d'));
+    matches.update(Msg::SearchResults {
+        seq: 2,
+        result: Ok(vec![ada_user()]),
+    });
+    states.push(matches);
 
     for app in &mut states {
         for (width, height) in [(1, 1), (5, 3), (20, 6), (40, 10), (99, 12), (100, 30)] {
@@ -598,4 +618,188 @@ fn every_state_draws_at_any_size_without_panicking() {
             terminal.draw(|frame| view::draw(frame, app)).unwrap();
         }
     }
+}
+
+// ---- the user screen ----
+
+fn factor(id: &str, kind: FactorKind, device: Option<&str>, contact: Option<&str>) -> Factor {
+    Factor {
+        id: id.into(),
+        kind,
+        factor_type: String::new(),
+        provider: "OKTA".into(),
+        status: "ACTIVE".into(),
+        device_name: device.map(str::to_string),
+        contact: contact.map(str::to_string),
+        created: Some(now() - TimeDelta::days(400)),
+        last_updated: Some(now() - TimeDelta::days(30)),
+    }
+}
+
+fn event(
+    n: u32,
+    secs_ago: i64,
+    kind: ActivityKind,
+    message: &str,
+    result: (&str, &str),
+) -> ActivityEvent {
+    ActivityEvent {
+        uuid: format!("evt-{n}"),
+        published: now() - TimeDelta::seconds(secs_ago),
+        kind,
+        event_type: String::new(),
+        message: message.into(),
+        result: Some(result.0.into()),
+        reason: Some(result.1.into()).filter(|r: &String| !r.is_empty()),
+        actor: None,
+        ip: Some("198.51.100.23".into()),
+        location: Some("Lyon, France".into()),
+    }
+}
+
+fn ada_profile() -> UserProfile {
+    let mut sms = factor("sms1", FactorKind::Sms, None, Some("•••-1337"));
+    sms.provider = "OKTA".into();
+    let mut key = factor("wa1", FactorKind::WebAuthn, Some("YubiKey 5C"), None);
+    key.provider = "FIDO".into();
+    UserProfile {
+        user: ada_user(),
+        factors: vec![
+            factor("push1", FactorKind::Push, Some("Ada's iPhone"), None),
+            sms,
+            key,
+        ],
+        password_policy: Some("Default Policy".into()),
+        password_expires_at: Some(now() + TimeDelta::days(8)),
+        password_warn_from: Some(now() - TimeDelta::days(6)),
+        activity: vec![
+            event(5, 4, ActivityKind::Lockout, "User login to Okta", ("DENY", "LOCKED_OUT")),
+            event(4, 2 * 60 + 10, ActivityKind::Lockout, "User login to Okta", ("DENY", "LOCKED_OUT")),
+            event(3, 12 * 60, ActivityKind::Lockout, "Max sign in attempts exceeded", ("FAILURE", "")),
+            event(2, 12 * 60 + 5, ActivityKind::FailedSignIn, "User login to Okta", ("FAILURE", "INVALID_CREDENTIALS")),
+            event(1, 23 * 3600, ActivityKind::SignIn, "User login to Okta", ("SUCCESS", "")),
+        ],
+        diagnosis: "Locked out after repeated wrong passwords 12m ago: verify the caller, then unlock (u) and suggest a password reset.".into(),
+    }
+}
+
+/// The feed with the user screen open on Ada (the newest lockout).
+fn user_screen() -> App {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('o'));
+    app
+}
+
+fn ada_key(app: &App) -> String {
+    app.open_user_view().unwrap().key.clone()
+}
+
+#[test]
+fn user_screen_loaded() {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(ada_profile())),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Locked out after repeated wrong passwords"));
+    assert!(text.contains("2026-03-10 (in 8 days) · Default Policy"));
+    assert!(text.contains("YubiKey 5C"));
+    assert!(text.contains("•••-1337"));
+    assert!(text.contains("DENY · LOCKED_OUT"));
+    assert!(
+        !text.contains("Lockouts (10)"),
+        "the user screen replaces the feed"
+    );
+    assert!(text.contains("Esc back"));
+    assert_eq!(style_of(&terminal, "LOCKED_OUT").0, Color::Red);
+    // Newest activity first.
+    let newest = text.find("14:29:56").unwrap();
+    let oldest = text.find("14:17:55").unwrap();
+    assert!(newest < oldest, "{text}");
+}
+
+#[test]
+fn user_screen_loading() {
+    let app = user_screen();
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    assert!(screen_text(&terminal).contains("Loading ada.lovelace@acme.example from the IdP…"));
+}
+
+#[test]
+fn user_screen_failed() {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Err(
+            "IdP unreachable: connection refused — check the network or the org URL".into(),
+        ),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Could not load the user:"));
+    assert!(text.contains("check the network or the org URL"));
+}
+
+#[test]
+fn user_screen_without_factors_or_activity() {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    let mut profile = ada_profile();
+    profile.factors.clear();
+    profile.activity.clear();
+    profile.user.status = UserStatus::Active;
+    profile.user.user_type = Some("contractor".into());
+    profile.user.contract_end_date = Some((now() + TimeDelta::days(20)).date_naive());
+    profile.password_expires_at = Some(now() - TimeDelta::days(3));
+    profile.diagnosis =
+        "No MFA factor enrolled: possession cannot be verified; use the manager push.".into();
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(profile)),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("No factors enrolled"));
+    assert!(text.contains("expired 3 days ago · Default Policy"));
+    assert!(text.contains("ends 2026-03-22 (in 20 days)"));
+    assert_eq!(style_of(&terminal, "ACTIVE").0, Color::Green);
+}
+
+#[test]
+fn directory_matches_under_the_filter_box() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('/'));
+    for c in "ada".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let mut adam = ada_user();
+    adam.id = "00u0042ada".into();
+    adam.login = "adam.smith@acme.example".into();
+    adam.first_name = Some("Adam".into());
+    adam.last_name = Some("Smith".into());
+    adam.status = UserStatus::Active;
+    app.update(Msg::SearchResults {
+        seq: 3,
+        result: Ok(vec![ada_user(), adam]),
+    });
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Filter: ada"));
+    assert!(text.contains("Directory"));
+    assert!(text.contains("▶ adam.smith@acme.example"));
+    assert!(
+        text.contains("filter \"ada\" (3 of 10)"),
+        "the feed is still filtered"
+    );
 }

@@ -10,6 +10,8 @@ use tui_input::backend::crossterm::EventHandler;
 use super::keymap::{self, Action, Context};
 use super::msg::Msg;
 use super::options::DashboardOptions;
+use super::search::DirectorySearch;
+use super::user_view::{OpenUser, ProfileState};
 use super::view;
 use crate::model::{Lockout, User};
 use crate::policy::{Burst, detect_bursts};
@@ -23,6 +25,13 @@ pub const FEED_CAPACITY: usize = 10_000;
 pub enum Effect {
     /// Fetch this user (id or login) and answer with [`Msg::UserLoaded`].
     LoadUser(String),
+    /// Fetch this user's whole profile (id or login) and answer with [`Msg::ProfileLoaded`].
+    LoadProfile(String),
+    /// Search the directory once the typing pauses; answer with [`Msg::SearchResults`].
+    SearchUsers {
+        query: String,
+        seq: u64,
+    },
     Quit,
 }
 
@@ -78,6 +87,8 @@ impl Entry {
 enum InputMode {
     Feed,
     Filter,
+    /// In the directory matches under the filter text.
+    Results,
 }
 
 /// The first row to show so that `selected` is visible in a window of `rows` rows over `len`
@@ -119,6 +130,11 @@ pub struct App {
     polled: bool,
     feed_closed: bool,
     users: HashMap<String, UserState>,
+    /// Profiles for the user screen, by user id (else login).
+    profiles: HashMap<String, ProfileState>,
+    /// The user screen, when open: it replaces the feed.
+    user_view: Option<OpenUser>,
+    search: DirectorySearch,
     bursts: Vec<Burst>,
     size: (u16, u16),
     dirty: bool,
@@ -152,6 +168,9 @@ impl App {
             polled: false,
             feed_closed: false,
             users: HashMap::new(),
+            profiles: HashMap::new(),
+            user_view: None,
+            search: DirectorySearch::default(),
             bursts: Vec::new(),
             size: (80, 24),
             dirty: true,
@@ -188,6 +207,22 @@ impl App {
                 self.users.insert(user_id, state);
                 self.dirty = true;
             }
+            Msg::ProfileLoaded { key, result } => {
+                // Only an answer someone is waiting for; anything else is stale.
+                if self.profiles.get(&key) == Some(&ProfileState::Loading) {
+                    let state = match result {
+                        Ok(profile) => ProfileState::Loaded(profile),
+                        Err(message) => ProfileState::Failed(message),
+                    };
+                    self.profiles.insert(key, state);
+                    self.dirty = true;
+                }
+            }
+            Msg::SearchResults { seq, result } => {
+                if self.search.answer(seq, result) {
+                    self.dirty = true;
+                }
+            }
             Msg::Quit => effects.push(Effect::Quit),
         }
         effects
@@ -200,6 +235,16 @@ impl App {
         self.dirty = true;
         let page = self.page_rows();
         match action {
+            Action::Up if self.mode == InputMode::Results => {
+                if self.search.selected() == 0 {
+                    self.mode = InputMode::Filter;
+                } else {
+                    self.search.select(self.search.selected() - 1);
+                }
+            }
+            Action::Down if self.mode == InputMode::Results => {
+                self.search.select(self.search.selected() + 1);
+            }
             Action::Up => self.select(self.selected.saturating_sub(1), effects),
             Action::Down => self.select(self.selected.saturating_add(1), effects),
             Action::PageUp => self.select(self.selected.saturating_sub(page), effects),
@@ -221,6 +266,40 @@ impl App {
                     self.scroll_into_view();
                 }
             }
+            Action::OpenUser => {
+                if let Some(lockout) = self.selected_lockout() {
+                    let user = OpenUser {
+                        key: user_key(lockout).to_string(),
+                        label: lockout.login.clone(),
+                    };
+                    self.open_user(user, effects);
+                }
+            }
+            Action::FocusResults => {
+                if !self.search.matches().is_empty() {
+                    self.mode = InputMode::Results;
+                }
+            }
+            Action::OpenMatch => {
+                if let Some(user) = self.search.selected_match() {
+                    let user = OpenUser {
+                        key: user.id.clone(),
+                        label: user.login.clone(),
+                    };
+                    self.mode = InputMode::Feed;
+                    self.open_user(user, effects);
+                }
+            }
+            Action::BackToInput => self.mode = InputMode::Filter,
+            Action::CloseUser => self.user_view = None,
+            Action::ReloadProfile => {
+                if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
+                    && self.profiles.get(&key) != Some(&ProfileState::Loading)
+                {
+                    self.profiles.insert(key.clone(), ProfileState::Loading);
+                    effects.push(Effect::LoadProfile(key));
+                }
+            }
             Action::StartFilter => self.mode = InputMode::Filter,
             Action::KeepFilter => self.mode = InputMode::Feed,
             Action::ClearFilter => {
@@ -231,6 +310,7 @@ impl App {
                 let changed = self.filter.handle_event(&Event::Key(key));
                 if changed.is_some_and(|c| c.value) {
                     self.refilter_keeping_selection(effects);
+                    self.refresh_search(effects);
                 }
             }
             Action::ShowHelp => self.help_open = true,
@@ -362,6 +442,24 @@ impl App {
         }
         self.filter.reset();
         self.refilter_keeping_selection(effects);
+        self.refresh_search(effects);
+    }
+
+    /// Follow the filter text with a directory search (debounced by the loop).
+    fn refresh_search(&mut self, effects: &mut Vec<Effect>) {
+        if let Some((query, seq)) = self.search.set_query(self.filter.value()) {
+            effects.push(Effect::SearchUsers { query, seq });
+        }
+    }
+
+    /// Show the user screen for `user`, fetching the profile unless it is cached or on its way.
+    fn open_user(&mut self, user: OpenUser, effects: &mut Vec<Effect>) {
+        if !self.profiles.contains_key(&user.key) {
+            self.profiles
+                .insert(user.key.clone(), ProfileState::Loading);
+            effects.push(Effect::LoadProfile(user.key.clone()));
+        }
+        self.user_view = Some(user);
     }
 
     fn refresh_bursts(&mut self) {
@@ -411,10 +509,14 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
-        } else if self.mode == InputMode::Filter {
-            Context::Filter
+        } else if self.user_view.is_some() {
+            Context::User
         } else {
-            Context::Feed
+            match self.mode {
+                InputMode::Feed => Context::Feed,
+                InputMode::Filter => Context::Filter,
+                InputMode::Results => Context::Results,
+            }
         }
     }
 
@@ -476,8 +578,34 @@ impl App {
         &self.filter
     }
 
+    /// The filter box is open (the text or its directory matches have the focus).
     pub fn is_editing_filter(&self) -> bool {
-        self.mode == InputMode::Filter
+        self.user_view.is_none() && self.mode != InputMode::Feed
+    }
+
+    /// The directory matches have the focus.
+    pub fn in_results(&self) -> bool {
+        self.mode == InputMode::Results
+    }
+
+    /// The directory search behind the filter box.
+    pub fn search(&self) -> &DirectorySearch {
+        &self.search
+    }
+
+    /// The user screen's user, when it is open.
+    pub fn open_user_view(&self) -> Option<&OpenUser> {
+        self.user_view.as_ref()
+    }
+
+    /// The open user's profile, as far as it got.
+    pub fn open_profile(&self) -> Option<&ProfileState> {
+        self.profiles.get(&self.user_view.as_ref()?.key)
+    }
+
+    /// A cached profile.
+    pub fn profile(&self, key: &str) -> Option<&ProfileState> {
+        self.profiles.get(key)
     }
 
     pub fn help_open(&self) -> bool {

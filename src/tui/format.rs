@@ -35,6 +35,24 @@ pub fn date_time_ago(now: DateTime<Utc>, t: DateTime<Utc>) -> String {
     format!("{} ({})", t.format("%Y-%m-%d %H:%M UTC"), relative(now, t))
 }
 
+/// When a password expires, in UTC calendar days: "2026-12-01 (in 8 days)",
+/// "2026-11-23 (today)", "expired today", "expired 1 day ago", "expired 3 days ago".
+pub fn expiry(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    let plural = |n: i64| if n == 1 { "day" } else { "days" };
+    if at <= now {
+        match (now.date_naive() - at.date_naive()).num_days() {
+            0 => "expired today".to_string(),
+            n => format!("expired {n} {} ago", plural(n)),
+        }
+    } else {
+        let date = at.format("%Y-%m-%d");
+        match (at.date_naive() - now.date_naive()).num_days() {
+            0 => format!("{date} (today)"),
+            n => format!("{date} (in {n} {})", plural(n)),
+        }
+    }
+}
+
 /// "30s", "2m", "1m30s", "1h", "1h5m".
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
@@ -115,6 +133,17 @@ mod tests {
             date_time_ago(now(), now() - TimeDelta::days(3)),
             "2026-02-27 14:03 UTC (3d ago)"
         );
+    }
+
+    #[test]
+    fn expiries_in_calendar_days() {
+        let at = |d: TimeDelta| expiry(now(), now() + d);
+        assert_eq!(at(TimeDelta::days(8)), "2026-03-10 (in 8 days)");
+        assert_eq!(at(TimeDelta::hours(10)), "2026-03-03 (in 1 day)");
+        assert_eq!(at(TimeDelta::hours(1)), "2026-03-02 (today)");
+        assert_eq!(at(TimeDelta::hours(-1)), "expired today");
+        assert_eq!(at(TimeDelta::days(-1)), "expired 1 day ago");
+        assert_eq!(at(TimeDelta::days(-3)), "expired 3 days ago");
     }
 
     #[test]

@@ -9,6 +9,10 @@ pub enum Context {
     Global,
     Feed,
     Filter,
+    /// Focus in the directory matches under the filter input.
+    Results,
+    /// The user screen.
+    User,
     Help,
 }
 
@@ -19,14 +23,18 @@ impl Context {
             Context::Global => "Everywhere",
             Context::Feed => "Lockout feed",
             Context::Filter => "Filter input",
+            Context::Results => "Directory matches",
+            Context::User => "User screen",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 6] = [
         Context::Feed,
         Context::Filter,
+        Context::Results,
+        Context::User,
         Context::Help,
         Context::Global,
     ];
@@ -43,6 +51,18 @@ pub enum Action {
     Bottom,
     ToggleDetail,
     ReloadUser,
+    /// Open the user screen for the selected lockout's user.
+    OpenUser,
+    /// Move from the filter text into the directory matches.
+    FocusResults,
+    /// Open the user screen for the selected directory match.
+    OpenMatch,
+    /// Move from the directory matches back to the filter text.
+    BackToInput,
+    /// Leave the user screen for the feed.
+    CloseUser,
+    /// Fetch the open user's profile again.
+    ReloadProfile,
     StartFilter,
     KeepFilter,
     ClearFilter,
@@ -187,6 +207,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
+        &[Key::ch('o')],
+        "o",
+        Action::OpenUser,
+        "Open the user screen of the selected lockout's user",
+        Some("user"),
+    ),
+    bind(
+        Context::Feed,
         &[Key::ch('r')],
         "r",
         Action::ReloadUser,
@@ -243,11 +271,83 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Filter,
+        &[Key::plain(KeyCode::Down), Key::plain(KeyCode::Tab)],
+        "↓/Tab",
+        Action::FocusResults,
+        "Move into the directory matches (from 2 characters)",
+        None,
+    ),
+    bind(
+        Context::Filter,
         &[Key::Any],
         "text",
         Action::EditFilter,
         "Edit the filter (←/→, Backspace, Ctrl-U); matches as you type",
         None,
+    ),
+    bind(
+        Context::Results,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "The match above, or the text",
+        None,
+    ),
+    bind(
+        Context::Results,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "The match below",
+        None,
+    ),
+    bind(
+        Context::Results,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::OpenMatch,
+        "Open the match's user screen",
+        Some("open user"),
+    ),
+    bind(
+        Context::Results,
+        &[Key::plain(KeyCode::Esc), Key::plain(KeyCode::Tab)],
+        "Esc/Tab",
+        Action::BackToInput,
+        "Back to the filter text",
+        Some("back"),
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseUser,
+        "Back to the lockout feed",
+        Some("back"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('r')],
+        "r",
+        Action::ReloadProfile,
+        "Reload profile and activity",
+        Some("reload"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit",
+        Some("quit"),
     ),
     bind(
         Context::Help,
@@ -363,7 +463,13 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for context in [Context::Feed, Context::Filter, Context::Help] {
+        for context in [
+            Context::Feed,
+            Context::Filter,
+            Context::Results,
+            Context::User,
+            Context::Help,
+        ] {
             let keys: Vec<Key> = bindings(context)
                 .chain(bindings(Context::Global))
                 .flat_map(|b| b.keys.iter().copied())
@@ -399,6 +505,7 @@ mod tests {
                 ("↑/k", "up"),
                 ("↓/j", "down"),
                 ("Enter", "detail"),
+                ("o", "user"),
                 ("/", "filter"),
                 ("?", "help"),
                 ("q", "quit"),
@@ -407,6 +514,50 @@ mod tests {
         assert_eq!(
             hints(Context::Filter),
             vec![("Enter", "keep filter"), ("Esc", "clear")]
+        );
+        assert_eq!(
+            hints(Context::User),
+            vec![
+                ("Esc", "back"),
+                ("r", "reload"),
+                ("?", "help"),
+                ("q", "quit")
+            ]
+        );
+        assert_eq!(
+            hints(Context::Results),
+            vec![("Enter", "open user"), ("Esc/Tab", "back")]
+        );
+    }
+
+    #[test]
+    fn user_screen_and_directory_keys() {
+        assert_eq!(
+            lookup(Context::Feed, &key(KeyCode::Char('o'))),
+            Some(Action::OpenUser)
+        );
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Esc)),
+            Some(Action::CloseUser)
+        );
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('r'))),
+            Some(Action::ReloadProfile)
+        );
+        assert_eq!(lookup(Context::User, &key(KeyCode::Char('j'))), None);
+        for code in [KeyCode::Down, KeyCode::Tab] {
+            assert_eq!(
+                lookup(Context::Filter, &key(code)),
+                Some(Action::FocusResults)
+            );
+        }
+        assert_eq!(
+            lookup(Context::Results, &key(KeyCode::Enter)),
+            Some(Action::OpenMatch)
+        );
+        assert_eq!(
+            lookup(Context::Results, &key(KeyCode::Tab)),
+            Some(Action::BackToInput)
         );
     }
 }

@@ -5,17 +5,22 @@
 //! results come back as [`Msg`]s.
 
 pub mod app;
+pub mod debounce;
 pub mod format;
 pub mod keymap;
 pub mod msg;
 pub mod options;
 pub mod panes;
 pub mod run;
+pub mod search;
 pub mod terminal;
 pub mod theme;
+pub mod user_view;
 pub mod view;
 
 pub use app::{App, Effect, UserState};
 pub use msg::Msg;
 pub use options::DashboardOptions;
 pub use run::run;
+pub use search::DirectorySearch;
+pub use user_view::{OpenUser, ProfileState};

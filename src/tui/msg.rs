@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 
 use crate::model::User;
 use crate::services::FeedEvent;
+use crate::services::user_profile::UserProfile;
 
 /// Everything that can change the dashboard's state.
 #[derive(Debug, Clone)]
@@ -32,6 +33,17 @@ pub enum Msg {
     UserLoaded {
         user_id: String,
         result: Result<User, String>,
+    },
+    /// The answer to [`Effect::LoadProfile`](super::Effect::LoadProfile) for `key`; the error
+    /// is already phrased for a person.
+    ProfileLoaded {
+        key: String,
+        result: Result<Box<UserProfile>, String>,
+    },
+    /// The answer to [`Effect::SearchUsers`](super::Effect::SearchUsers) number `seq`.
+    SearchResults {
+        seq: u64,
+        result: Result<Vec<User>, String>,
     },
     Quit,
 }

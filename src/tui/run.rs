@@ -13,12 +13,15 @@ use tokio::sync::mpsc;
 use tokio::time::{self, Instant, MissedTickBehavior};
 
 use super::app::{App, Effect};
+use super::debounce::{Debounce, SEARCH_DEBOUNCE};
 use super::msg::Msg;
 use super::options::DashboardOptions;
+use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
 use super::view;
 use crate::idp::Directory;
 use crate::services::FeedEvent;
+use crate::services::user_profile;
 
 /// The clock that refreshes relative times and burst windows.
 const TICK: Duration = Duration::from_secs(1);
@@ -89,6 +92,8 @@ where
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut feed_open = true;
     let mut next_frame = Instant::now();
+    // Directory searches wait for a pause in the typing.
+    let mut searches: Debounce<(String, u64)> = Debounce::new(SEARCH_DEBOUNCE);
 
     loop {
         if app.is_dirty() && Instant::now() >= next_frame {
@@ -97,6 +102,7 @@ where
             next_frame = Instant::now() + FRAME;
         }
 
+        let search_due = searches.deadline();
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
@@ -116,6 +122,12 @@ where
             Some(msg) = results.recv() => msg,
             _ = tick.tick() => Msg::Tick(clock()),
             () = time::sleep_until(next_frame), if app.is_dirty() => continue,
+            () = time::sleep_until(search_due.unwrap_or_else(Instant::now)), if search_due.is_some() => {
+                if let Some((query, seq)) = searches.take_due(Instant::now()) {
+                    search_users(Arc::clone(&directory), query, seq, results_tx.clone());
+                }
+                continue;
+            }
         };
 
         for effect in app.update(msg) {
@@ -124,6 +136,10 @@ where
                 Effect::LoadUser(user_id) => {
                     load_user(Arc::clone(&directory), user_id, results_tx.clone());
                 }
+                Effect::LoadProfile(key) => {
+                    load_profile(Arc::clone(&directory), key, results_tx.clone());
+                }
+                Effect::SearchUsers { query, seq } => searches.push((query, seq), Instant::now()),
             }
         }
     }
@@ -138,5 +154,32 @@ fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Se
             .map_err(|e| format!("{e} — {}", e.hint()));
         // The dashboard may have quit meanwhile; then nobody needs the answer.
         let _ = results.send(Msg::UserLoaded { user_id, result }).await;
+    });
+}
+
+/// Fetch a user's whole profile in the background and report back as [`Msg::ProfileLoaded`].
+fn load_profile<D: Directory>(directory: Arc<D>, key: String, results: mpsc::Sender<Msg>) {
+    tokio::spawn(async move {
+        let result = user_profile::load(directory.as_ref(), &key)
+            .await
+            .map(Box::new)
+            .map_err(|e| format!("{e} — {}", e.hint()));
+        let _ = results.send(Msg::ProfileLoaded { key, result }).await;
+    });
+}
+
+/// Search the directory in the background and report back as [`Msg::SearchResults`].
+fn search_users<D: Directory>(
+    directory: Arc<D>,
+    query: String,
+    seq: u64,
+    results: mpsc::Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let result = directory
+            .search_users(&query, MAX_MATCHES)
+            .await
+            .map_err(|e| format!("{e} — {}", e.hint()));
+        let _ = results.send(Msg::SearchResults { seq, result }).await;
     });
 }

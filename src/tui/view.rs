@@ -9,6 +9,8 @@
 //! │  3m ago 14:00:02  …                                                            │
 //! └────────────────────────────────────────────────────────────────────────────────┘
 //!  Filter: moscow▏                                                                     filter   0/1
+//! ┌ Directory · "moscow" ──────────────────────────────────────────────────────────┐  matches 0/3+
+//! └────────────────────────────────────────────────────────────────────────────────┘
 //! ┌ Lockout ───────────────────────────────┐┌ User ─────────────────────────────────┐
 //! │ When, seen, kind, reason, IP, place,  ││ Name, status, type, department, title, │  detail  0/11
 //! │ client, request id, repeats            ││ manager, last login, password changed  │  (Enter)
@@ -18,13 +20,16 @@
 //!  ↑/k up  ↓/j down  Enter detail  / filter  ? help  q quit                             hints       1
 //! ```
 //!
-//! The help overlay is drawn last, centred over everything.
+//! The user screen (`o`, or Enter on a directory match) takes the place of the table, the
+//! filter, the matches and the detail. The help overlay is drawn last, centred over everything.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
-use super::panes::{burst_banner, detail, help, lockouts, status_bar, title_bar};
+use super::panes::{
+    burst_banner, detail, directory, help, lockouts, status_bar, title_bar, user_view,
+};
 use super::theme::Theme;
 
 pub const TITLE_HEIGHT: u16 = 1;
@@ -33,8 +38,10 @@ pub const DETAIL_HEIGHT: u16 = 11;
 /// The table keeps at least its borders, header and one row.
 pub const TABLE_MIN_HEIGHT: u16 = 4;
 
-/// The screen's vertical split: title, banner, table, filter input, detail, status bar.
-fn screen_constraints(app: &App) -> [Constraint; 6] {
+/// The screen's vertical split: title, banner, table (or user screen), filter input,
+/// directory matches, detail, status bar.
+fn screen_constraints(app: &App) -> [Constraint; 7] {
+    let feed = app.open_user_view().is_none();
     [
         Constraint::Length(TITLE_HEIGHT),
         Constraint::Length(burst_banner::height(app)),
@@ -44,7 +51,12 @@ fn screen_constraints(app: &App) -> [Constraint; 6] {
         } else {
             0
         }),
-        Constraint::Length(if app.detail_open() { DETAIL_HEIGHT } else { 0 }),
+        Constraint::Length(directory::height(app)),
+        Constraint::Length(if feed && app.detail_open() {
+            DETAIL_HEIGHT
+        } else {
+            0
+        }),
         Constraint::Length(status_bar::height(app)),
     ]
 }
@@ -56,18 +68,20 @@ pub struct Areas {
     pub banner: Rect,
     pub table: Rect,
     pub filter: Rect,
+    pub directory: Rect,
     pub detail: Rect,
     pub status: Rect,
 }
 
 pub fn areas(area: Rect, app: &App) -> Areas {
-    let [title, banner, table, filter, detail, status] =
+    let [title, banner, table, filter, directory, detail, status] =
         area.layout(&Layout::vertical(screen_constraints(app)));
     Areas {
         title,
         banner,
         table,
         filter,
+        directory,
         detail,
         status,
     }
@@ -85,11 +99,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let areas = areas(frame.area(), app);
     title_bar::render(frame, areas.title, app, &theme);
     burst_banner::render(frame, areas.banner, app, &theme);
-    lockouts::render(frame, areas.table, app, &theme);
+    if app.open_user_view().is_some() {
+        user_view::render(frame, areas.table, app, &theme);
+    } else {
+        lockouts::render(frame, areas.table, app, &theme);
+    }
     if app.is_editing_filter() {
         lockouts::render_filter_input(frame, areas.filter, app, &theme);
+        directory::render(frame, areas.directory, app, &theme);
     }
-    if app.detail_open() {
+    if app.open_user_view().is_none() && app.detail_open() {
         detail::render(frame, areas.detail, app, &theme);
     }
     status_bar::render(frame, areas.status, app, &theme);

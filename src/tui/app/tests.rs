@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{LockoutKind, UserStatus};
 use crate::policy::BurstRules;
+use crate::services::user_profile::UserProfile;
 use chrono::{TimeDelta, TimeZone};
 use crossterm::event::{KeyCode, KeyModifiers};
 use proptest::prelude::*;
@@ -613,4 +614,240 @@ proptest! {
             prop_assert!(selected < app.offset() + app.page_rows());
         }
     }
+}
+
+// ---- the user screen ----
+
+fn profile(login: &str) -> Box<UserProfile> {
+    Box::new(UserProfile {
+        user: loaded(login),
+        factors: Vec::new(),
+        password_policy: None,
+        password_expires_at: None,
+        password_warn_from: None,
+        activity: Vec::new(),
+        diagnosis: "Locked out: unlock after verifying the caller.".into(),
+    })
+}
+
+fn profile_loaded(app: &mut App, key: &str, login: &str) -> Vec<Effect> {
+    app.update(Msg::ProfileLoaded {
+        key: key.into(),
+        result: Ok(profile(login)),
+    })
+}
+
+#[test]
+fn o_opens_the_user_screen_for_the_selected_lockout_and_esc_returns_to_the_feed() {
+    let mut app = three();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('o')),
+        [Effect::LoadProfile("00u-bob@example.com".into())]
+    );
+    assert_eq!(app.context(), Context::User);
+    let open = app.open_user_view().unwrap();
+    assert_eq!(open.label, "bob@example.com");
+    assert_eq!(app.open_profile(), Some(&ProfileState::Loading));
+
+    // Feed keys do nothing on the user screen; q still quits.
+    assert!(press(&mut app, KeyCode::Char('j')).is_empty());
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
+
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.context(), Context::Feed);
+    assert!(app.open_user_view().is_none());
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('o')),
+        [],
+        "still loading: not asked twice"
+    );
+    assert_eq!(press(&mut app, KeyCode::Char('q')), [Effect::Quit]);
+}
+
+#[test]
+fn a_loaded_profile_is_a_cache_hit_and_r_reloads_it_once() {
+    let mut app = three();
+    assert_eq!(
+        press(&mut app, KeyCode::Char('o')),
+        [Effect::LoadProfile("00u-alice@example.com".into())]
+    );
+    profile_loaded(&mut app, "00u-alice@example.com", "alice@example.com");
+    assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
+    press(&mut app, KeyCode::Esc);
+
+    // Alice again (the oldest lockout is hers too): cached.
+    press(&mut app, KeyCode::Char('G'));
+    assert!(press(&mut app, KeyCode::Char('o')).is_empty());
+    assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
+
+    assert_eq!(
+        press(&mut app, KeyCode::Char('r')),
+        [Effect::LoadProfile("00u-alice@example.com".into())]
+    );
+    assert_eq!(app.open_profile(), Some(&ProfileState::Loading));
+    assert!(
+        press(&mut app, KeyCode::Char('r')).is_empty(),
+        "already on its way"
+    );
+
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Err("IdP unreachable — check the network".into()),
+    });
+    assert_eq!(
+        app.open_profile(),
+        Some(&ProfileState::Failed(
+            "IdP unreachable — check the network".into()
+        ))
+    );
+}
+
+#[test]
+fn profile_answers_nobody_waits_for_are_dropped() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('o'));
+    // An answer for a user never asked for.
+    profile_loaded(&mut app, "00u-mallory", "mallory@example.com");
+    assert_eq!(app.profile("00u-mallory"), None);
+    assert_eq!(app.open_profile(), Some(&ProfileState::Loading));
+
+    profile_loaded(&mut app, "00u-alice@example.com", "alice@example.com");
+    // A late duplicate answer does not overwrite the loaded profile.
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Err("late".into()),
+    });
+    assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
+}
+
+#[test]
+fn an_answer_for_another_user_is_cached_but_not_shown() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('o'));
+    profile_loaded(&mut app, "00u-alice@example.com", "alice@example.com");
+    assert_eq!(app.open_user_view().unwrap().label, "bob@example.com");
+    assert_eq!(app.open_profile(), Some(&ProfileState::Loading));
+    assert!(matches!(
+        app.profile("00u-alice@example.com"),
+        Some(ProfileState::Loaded(_))
+    ));
+}
+
+// ---- directory search from the filter box ----
+
+fn search_effects(effects: &[Effect]) -> Vec<(String, u64)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SearchUsers { query, seq } => Some((query.clone(), *seq)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn matches(logins: &[&str]) -> Result<Vec<User>, String> {
+    Ok(logins
+        .iter()
+        .map(|l| User::sample(&format!("00u-{l}"), l, UserStatus::Active))
+        .collect())
+}
+
+#[test]
+fn typing_two_characters_searches_the_directory_and_stale_answers_are_dropped() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    assert!(search_effects(&press(&mut app, KeyCode::Char('a'))).is_empty());
+    let first = search_effects(&press(&mut app, KeyCode::Char('l')));
+    assert_eq!(first, [("al".to_string(), 2)]);
+    let second = search_effects(&press(&mut app, KeyCode::Char('i')));
+    assert_eq!(second, [("ali".to_string(), 3)]);
+    // The feed filter works as before.
+    assert_eq!(app.filter(), Some("ali"));
+    assert_eq!(uuids(&app), ["uuid-3", "uuid-1"]);
+
+    // The answer to "al" comes late: dropped.
+    app.update(Msg::SearchResults {
+        seq: 2,
+        result: matches(&["alan@example.com"]),
+    });
+    assert_eq!(app.search().latest(), None);
+    app.update(Msg::SearchResults {
+        seq: 3,
+        result: matches(&["alice@example.com", "alicia@example.com"]),
+    });
+    assert_eq!(app.search().matches().len(), 2);
+
+    // Back under two characters: no search, no list.
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.search().latest(), None);
+    // Esc clears the filter and the search with it.
+    let effects = press(&mut app, KeyCode::Esc);
+    assert!(search_effects(&effects).is_empty());
+    assert_eq!(app.filter(), None);
+}
+
+#[test]
+fn keys_in_the_directory_list_move_open_and_go_back() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    // Nothing to move into before the directory answers.
+    type_text(&mut app, "ali");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.context(), Context::Filter);
+    app.update(Msg::SearchResults {
+        seq: 3,
+        result: matches(&["alice@example.com", "alicia@example.com"]),
+    });
+
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.context(), Context::Results);
+    assert!(app.is_editing_filter());
+    // Letters are list keys now, not text.
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.filter(), Some("ali"));
+    assert_eq!(app.search().selected(), 1);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.search().selected(), 1, "stops at the last match");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.context(), Context::Filter, "up from the first match");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Filter, "Esc goes back to the text");
+    assert_eq!(app.filter(), Some("ali"));
+
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Effect::LoadProfile("00u-alicia@example.com".into())]
+    );
+    assert_eq!(app.context(), Context::User);
+    assert_eq!(app.open_user_view().unwrap().label, "alicia@example.com");
+    assert!(!app.is_editing_filter());
+    // Back to the feed, still filtered.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Feed);
+    assert_eq!(app.filter(), Some("ali"));
+}
+
+#[test]
+fn enter_in_the_filter_text_still_keeps_the_filter() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "bob");
+    app.update(Msg::SearchResults {
+        seq: 3,
+        result: matches(&["bob@example.com"]),
+    });
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.context(), Context::Feed);
+    assert_eq!(uuids(&app), ["uuid-2"]);
+    assert!(app.open_user_view().is_none());
 }

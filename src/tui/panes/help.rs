@@ -11,14 +11,20 @@ use crate::tui::keymap::{Context, bindings};
 use crate::tui::theme::Theme;
 
 const KEY_WIDTH: usize = 9;
+/// Space between the two columns.
+const GUTTER: usize = 3;
 
-fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// The contexts in the left column (the long descriptions); the others go on the right, so the
+/// help fits 35 lines.
+const LEFT: [Context; 2] = [Context::Feed, Context::Filter];
+
+fn group_lines(contexts: impl Iterator<Item = Context>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    for context in Context::ALL {
+    for context in contexts {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(context.title(), theme.header));
+        lines.push(Line::from(Span::styled(context.title(), theme.header)));
         for binding in bindings(context) {
             lines.push(Line::from(vec![
                 Span::raw("  "),
@@ -27,6 +33,30 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             ]));
         }
     }
+    lines
+}
+
+fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let left = group_lines(LEFT.into_iter(), theme);
+    let right = group_lines(
+        Context::ALL.into_iter().filter(|c| !LEFT.contains(c)),
+        theme,
+    );
+    let left_width = left.iter().map(Line::width).max().unwrap_or(0) + GUTTER;
+    let rows = left.len().max(right.len());
+    let mut left = left.into_iter();
+    let mut right = right.into_iter();
+    let mut lines: Vec<Line<'static>> = (0..rows)
+        .map(|_| {
+            let mut line = left.next().unwrap_or_default();
+            if let Some(other) = right.next() {
+                let pad = left_width - line.width();
+                line.spans.push(Span::raw(" ".repeat(pad)));
+                line.spans.extend(other.spans);
+            }
+            line
+        })
+        .collect();
     let rules = &app.options.bursts;
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -3,10 +3,12 @@
 
 pub mod burst_banner;
 pub mod detail;
+pub mod directory;
 pub mod help;
 pub mod lockouts;
 pub mod status_bar;
 pub mod title_bar;
+pub mod user_view;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -1,0 +1,318 @@
+//! The user screen, opened with `o` or from a directory match: the diagnosis first, then the
+//! profile, the enrolled factors and the last 24 hours of activity. It replaces the feed.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row, Table, Wrap};
+
+use super::{UNKNOWN, field, or_unknown};
+use crate::model::{ActivityEvent, Factor, User};
+use crate::services::user_profile::UserProfile;
+use crate::tui::app::App;
+use crate::tui::format;
+use crate::tui::theme::Theme;
+use crate::tui::user_view::{OpenUser, ProfileState};
+
+const LABEL_WIDTH: usize = 11;
+/// The diagnosis takes at most this many lines.
+const MAX_DIAGNOSIS_LINES: usize = 2;
+/// Seven fields a side, plus the borders.
+const USER_BLOCK_HEIGHT: u16 = 9;
+const USER_COLUMNS: [Constraint; 2] = [Constraint::Percentage(50), Constraint::Percentage(50)];
+
+const FACTOR_HEADER: [&str; 6] = [
+    "Type",
+    "Provider",
+    "Device / contact",
+    "Status",
+    "Enrolled",
+    "Updated",
+];
+const FACTOR_COLUMNS: [Constraint; 6] = [
+    Constraint::Length(22),
+    Constraint::Length(8),
+    Constraint::Fill(1),
+    Constraint::Length(10),
+    Constraint::Length(10),
+    Constraint::Length(10),
+];
+
+const ACTIVITY_HEADER: [&str; 5] = ["Time (UTC)", "Event", "Result", "IP", "Location"];
+const ACTIVITY_COLUMNS: [Constraint; 5] = [
+    Constraint::Length(18),
+    Constraint::Fill(2),
+    Constraint::Length(30),
+    Constraint::Length(15),
+    Constraint::Fill(1),
+];
+
+fn when(now: DateTime<Utc>, t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "never".to_string(), |t| format::date_time_ago(now, t))
+}
+
+fn date(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| UNKNOWN.to_string(), |t| t.format("%Y-%m-%d").to_string())
+}
+
+/// "2026-12-01 (in 8 days) · Default Policy", "expired 3 days ago · …", or "never".
+fn password_expiry(now: DateTime<Utc>, profile: &UserProfile) -> String {
+    let Some(at) = profile.password_expires_at else {
+        return "never".to_string();
+    };
+    match &profile.password_policy {
+        Some(policy) => format!("{} · {policy}", format::expiry(now, at)),
+        None => format::expiry(now, at),
+    }
+}
+
+fn identity_lines<'a>(user: &'a User, theme: &Theme) -> Vec<Line<'a>> {
+    let text = |value: Option<&'a str>| Span::raw(or_unknown(value));
+    let (w, l) = (LABEL_WIDTH, theme.label);
+    vec![
+        field("Name", w, Span::raw(user.name()), l),
+        field("Login", w, Span::raw(user.login.as_str()), l),
+        field("Email", w, text(user.email.as_deref()), l),
+        field(
+            "Status",
+            w,
+            Span::styled(user.status.as_str(), theme.user_status(&user.status)),
+            l,
+        ),
+        field("Department", w, text(user.department.as_deref()), l),
+        field("Title", w, text(user.title.as_deref()), l),
+        field("User type", w, text(user.user_type.as_deref()), l),
+    ]
+}
+
+fn history_lines<'a>(now: DateTime<Utc>, profile: &'a UserProfile, theme: &Theme) -> Vec<Line<'a>> {
+    let user = &profile.user;
+    let (w, l) = (LABEL_WIDTH, theme.label);
+    let mut lines = vec![
+        field(
+            "Manager",
+            w,
+            Span::raw(or_unknown(user.manager.as_deref())),
+            l,
+        ),
+        field("Created", w, Span::raw(when(now, user.created)), l),
+        field("Last login", w, Span::raw(when(now, user.last_login)), l),
+        field(
+            "Password",
+            w,
+            Span::raw(match user.password_changed {
+                Some(t) => format!("changed {}", format::date_time_ago(now, t)),
+                None => "never changed".to_string(),
+            }),
+            l,
+        ),
+        field("Expires", w, Span::raw(password_expiry(now, profile)), l),
+    ];
+    if let Some(end) = user.contract_end_date {
+        let days = (end - now.date_naive()).num_days();
+        let left = match days {
+            ..0 => format!("ended {} days ago", -days),
+            0 => "ends today".to_string(),
+            n => format!("in {n} days"),
+        };
+        lines.push(field(
+            "Contract",
+            w,
+            Span::raw(format!("ends {end} ({left})")),
+            l,
+        ));
+    }
+    lines
+}
+
+fn render_user_block(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    profile: &UserProfile,
+    theme: &Theme,
+) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+        .title(Line::from(vec![
+            Span::styled(" User ", theme.block_title),
+            Span::raw(format!("· {} ", profile.user.login)),
+        ]));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [left, right] = inner.layout(&Layout::horizontal(USER_COLUMNS));
+    frame.render_widget(Paragraph::new(identity_lines(&profile.user, theme)), left);
+    frame.render_widget(
+        Paragraph::new(history_lines(app.now, profile, theme)),
+        right,
+    );
+}
+
+fn factor_row(factor: &Factor) -> Row<'static> {
+    let device = factor
+        .device_name
+        .as_deref()
+        .or(factor.contact.as_deref())
+        .unwrap_or(UNKNOWN);
+    Row::new([
+        Cell::from(factor.kind.label()),
+        Cell::from(factor.provider.clone()),
+        Cell::from(device.to_string()),
+        Cell::from(factor.status.clone()),
+        Cell::from(date(factor.created)),
+        Cell::from(date(factor.last_updated)),
+    ])
+}
+
+/// Borders, header and one row per factor (or the one-line message).
+fn factors_height(profile: &UserProfile) -> u16 {
+    3 + u16::try_from(profile.factors.len().max(1)).unwrap_or(u16::MAX)
+}
+
+fn render_factors(frame: &mut Frame, area: Rect, profile: &UserProfile, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" Factors ({}) ", profile.factors.len()),
+            theme.block_title,
+        ));
+    if profile.factors.is_empty() {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::raw(""),
+                Line::styled(" No factors enrolled", theme.warn),
+            ])
+            .block(block),
+            area,
+        );
+        return;
+    }
+    let table = Table::new(profile.factors.iter().map(factor_row), FACTOR_COLUMNS)
+        .header(Row::new(FACTOR_HEADER).style(theme.header))
+        .column_spacing(1)
+        .block(block);
+    frame.render_widget(table, area);
+}
+
+fn result_text(event: &ActivityEvent) -> String {
+    match (event.result.as_deref(), event.reason.as_deref()) {
+        (Some(result), Some(reason)) => format!("{result} · {reason}"),
+        (Some(one), None) | (None, Some(one)) => one.to_string(),
+        (None, None) => UNKNOWN.to_string(),
+    }
+}
+
+fn activity_row(now: DateTime<Utc>, event: &ActivityEvent) -> Row<'static> {
+    Row::new([
+        Cell::from(format!(
+            "{} {:>8}",
+            format::clock(event.published),
+            format::relative(now, event.published)
+        )),
+        Cell::from(event.message.clone()),
+        Cell::from(result_text(event)),
+        Cell::from(or_unknown(event.ip.as_deref()).to_string()),
+        Cell::from(or_unknown(event.location.as_deref()).to_string()),
+    ])
+}
+
+fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(
+            " Last 24 h · newest first ",
+            theme.block_title,
+        ));
+    if profile.activity.is_empty() {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::raw(""),
+                Line::styled(" No activity in the last 24 hours", theme.dim),
+            ])
+            .block(block),
+            area,
+        );
+        return;
+    }
+    // Only the rows that fit are built.
+    let rows = usize::from(area.height.saturating_sub(3));
+    let table = Table::new(
+        profile
+            .activity
+            .iter()
+            .take(rows)
+            .map(|e| activity_row(app.now, e)),
+        ACTIVITY_COLUMNS,
+    )
+    .header(Row::new(ACTIVITY_HEADER).style(theme.header))
+    .column_spacing(1)
+    .block(block);
+    frame.render_widget(table, area);
+}
+
+fn render_loaded(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
+    let mut diagnosis = format::wrap(
+        &profile.diagnosis,
+        usize::from(area.width.saturating_sub(2)),
+    );
+    diagnosis.truncate(MAX_DIAGNOSIS_LINES);
+    let diagnosis_height = u16::try_from(diagnosis.len()).unwrap_or(1);
+    let [diagnosis_area, user, factors, activity] = area.layout(&Layout::vertical([
+        Constraint::Length(diagnosis_height),
+        Constraint::Length(USER_BLOCK_HEIGHT),
+        Constraint::Length(factors_height(profile)),
+        Constraint::Min(0),
+    ]));
+    let padding = usize::from(area.width.saturating_sub(1));
+    let lines: Vec<Line> = diagnosis
+        .into_iter()
+        .map(|line| Line::styled(format!(" {line:<padding$}"), theme.banner))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), diagnosis_area);
+    render_user_block(frame, user, app, profile, theme);
+    render_factors(frame, factors, profile, theme);
+    render_activity(frame, activity, app, profile, theme);
+}
+
+fn render_message(frame: &mut Frame, area: Rect, open: &OpenUser, lines: Vec<Line>, theme: &Theme) {
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+        .title(Line::from(vec![
+            Span::styled(" User ", theme.block_title),
+            Span::raw(format!("· {} ", open.label)),
+        ]));
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        area,
+    );
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(open) = app.open_user_view() else {
+        return;
+    };
+    match app.open_profile() {
+        Some(ProfileState::Loaded(profile)) => render_loaded(frame, area, app, profile, theme),
+        Some(ProfileState::Failed(error)) => render_message(
+            frame,
+            area,
+            open,
+            vec![
+                Line::styled("Could not load the user:", theme.error),
+                Line::from(error.as_str()),
+                Line::styled("Press r to try again, Esc to go back.", theme.dim),
+            ],
+            theme,
+        ),
+        Some(ProfileState::Loading) | None => render_message(
+            frame,
+            area,
+            open,
+            vec![Line::from(format!("Loading {} from the IdP…", open.label))],
+            theme,
+        ),
+    }
+}
