@@ -679,7 +679,7 @@ fn ada_profile() -> UserProfile {
             event(2, 12 * 60 + 5, ActivityKind::FailedSignIn, "User login to Okta", ("FAILURE", "INVALID_CREDENTIALS")),
             event(1, 23 * 3600, ActivityKind::SignIn, "User login to Okta", ("SUCCESS", "")),
         ],
-        diagnosis: "Locked out after repeated wrong passwords 12m ago: verify the caller, then unlock (u) and suggest a password reset.".into(),
+        diagnosis: "Locked out after repeated wrong passwords 12m ago: verify the caller, then unlock and suggest a password reset.".into(),
     }
 }
 

@@ -50,18 +50,18 @@ pub fn diagnose(
                     ips.len()
                 ));
             }
-            text.push_str(" Verify the caller, then unlock (u).");
+            text.push_str(" Verify the caller, then unlock.");
             text
         }
         UserStatus::PasswordExpired => {
-            "The password has expired: verify the caller, then send a reset link (r).".into()
+            "The password has expired: verify the caller, then send a reset link.".into()
         }
         UserStatus::Recovery => {
             let since = latest(ActivityKind::PasswordReset)
                 .map(|e| format!(" since {}", ago(e.published)))
                 .unwrap_or_default();
             format!(
-                "A password reset is pending{since}: the user must finish it from the e-mail; send a new link (r) if it expired."
+                "A password reset is pending{since}: the user must finish it from the e-mail; send a new link if it expired."
             )
         }
         UserStatus::Suspended | UserStatus::Deprovisioned => {
@@ -74,7 +74,7 @@ pub fn diagnose(
             "The account was never activated: the user must follow the activation e-mail.".into()
         }
         _ if count(ActivityKind::PushDenied) > 0 => format!(
-            "The user denied {} push(es) in the last 24 h: if they were not signing in, someone may know their password; reset it (r).",
+            "The user denied {} push(es) in the last 24 h: if they were not signing in, someone may know their password; reset it.",
             count(ActivityKind::PushDenied)
         ),
         _ if factor_count == 0 => {
@@ -82,7 +82,7 @@ pub fn diagnose(
                 .into()
         }
         _ if count(ActivityKind::MfaFailure) >= 3 => format!(
-            "{} failed MFA attempts in the last 24 h: the user may have lost or replaced the device; verify, then reset that factor (m).",
+            "{} failed MFA attempts in the last 24 h: the user may have lost or replaced the device; verify, then reset that factor.",
             count(ActivityKind::MfaFailure)
         ),
         _ if count(ActivityKind::FailedSignIn) > 0 => {
@@ -97,7 +97,7 @@ pub fn diagnose(
                     ago(unlock.published)
                 ));
             }
-            text.push_str(": if the password is forgotten, send a reset link (r).");
+            text.push_str(": if the password is forgotten, send a reset link.");
             text
         }
         _ => "Active, and nothing wrong in the last 24 h: ask the caller what they see and where."
@@ -145,7 +145,7 @@ mod tests {
             d.starts_with("Locked out 5 min ago after 2 failed sign-in(s)."),
             "{d}"
         );
-        assert!(d.contains("2 addresses") && d.contains("unlock (u)"), "{d}");
+        assert!(d.contains("2 addresses") && d.contains("unlock"), "{d}");
         let d = diagnose(&user(UserStatus::LockedOut), &events[..2], 2, now());
         assert!(!d.contains("addresses"), "{d}");
         // Failures before the last unlock belong to an earlier lockout.
@@ -167,17 +167,12 @@ mod tests {
     fn denied_pushes_point_at_a_compromised_password() {
         let events = [event(ActivityKind::PushDenied, 30, "203.0.113.9")];
         let d = diagnose(&user(UserStatus::Active), &events, 2, now());
-        assert!(
-            d.contains("denied 1 push") && d.contains("reset it (r)"),
-            "{d}"
-        );
+        assert!(d.contains("denied 1 push") && d.contains("reset it"), "{d}");
     }
 
     #[test]
     fn each_status_has_its_own_advice() {
-        assert!(
-            diagnose(&user(UserStatus::PasswordExpired), &[], 1, now()).contains("reset link (r)")
-        );
+        assert!(diagnose(&user(UserStatus::PasswordExpired), &[], 1, now()).contains("reset link"));
         assert!(
             diagnose(
                 &user(UserStatus::Recovery),
