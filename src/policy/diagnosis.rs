@@ -36,7 +36,18 @@ pub fn diagnose(
                 })
                 .filter(|e| e.kind == ActivityKind::FailedSignIn)
                 .collect();
-            let ips: BTreeSet<&str> = failures.iter().filter_map(|e| e.ip.as_deref()).collect();
+            // Addresses the user really signed in from are theirs; failures from any other
+            // address may be someone else guessing the password.
+            let own: BTreeSet<&str> = events
+                .iter()
+                .filter(|e| matches!(e.kind, ActivityKind::SignIn | ActivityKind::MfaSuccess))
+                .filter_map(|e| e.ip.as_deref())
+                .collect();
+            let strangers: BTreeSet<&str> = failures
+                .iter()
+                .filter_map(|e| e.ip.as_deref())
+                .filter(|ip| !own.contains(ip))
+                .collect();
             let when = latest(ActivityKind::Lockout)
                 .map(|e| format!(" {}", ago(e.published)))
                 .unwrap_or_default();
@@ -44,10 +55,11 @@ pub fn diagnose(
                 "Locked out{when} after {} failed sign-in(s).",
                 failures.len()
             );
-            if ips.len() > 1 {
+            if !strangers.is_empty() && !own.is_empty() {
+                let list: Vec<&str> = strangers.iter().copied().collect();
                 text.push_str(&format!(
-                    " The failures came from {} addresses: possibly not the user; verify carefully and consider a password reset.",
-                    ips.len()
+                    " Failures came from {} the user has not signed in from today: possibly not the user; verify carefully and consider a password reset.",
+                    list.join(", ")
                 ));
             }
             text.push_str(" Verify the caller, then unlock.");
@@ -134,20 +146,27 @@ mod tests {
     }
 
     #[test]
-    fn a_lockout_names_the_failures_and_warns_about_many_addresses() {
+    fn a_lockout_names_the_failures_and_warns_about_strange_addresses() {
         let events = [
             event(ActivityKind::Lockout, 5, "198.51.100.7"),
             event(ActivityKind::FailedSignIn, 6, "198.51.100.7"),
             event(ActivityKind::FailedSignIn, 7, "203.0.113.9"),
+            event(ActivityKind::MfaSuccess, 60, "198.51.100.7"),
         ];
         let d = diagnose(&user(UserStatus::LockedOut), &events, 2, now());
         assert!(
             d.starts_with("Locked out 5 min ago after 2 failed sign-in(s)."),
             "{d}"
         );
-        assert!(d.contains("2 addresses") && d.contains("unlock"), "{d}");
-        let d = diagnose(&user(UserStatus::LockedOut), &events[..2], 2, now());
-        assert!(!d.contains("addresses"), "{d}");
+        assert!(
+            d.contains("from 203.0.113.9 the user has not signed in from"),
+            "{d}"
+        );
+        assert!(d.ends_with("then unlock."), "{d}");
+        // Failures only from the user's own address raise no alarm.
+        let own_only = [events[0].clone(), events[1].clone(), events[3].clone()];
+        let d = diagnose(&user(UserStatus::LockedOut), &own_only, 2, now());
+        assert!(!d.contains("not the user"), "{d}");
         // Failures before the last unlock belong to an earlier lockout.
         let events = [
             event(ActivityKind::Lockout, 5, "198.51.100.7"),
