@@ -164,6 +164,7 @@ fn options() -> DashboardOptions {
         bursts: BurstRules::default(),
         poll_interval: Duration::from_secs(30),
         lookback: Duration::from_secs(60 * 60),
+        ..DashboardOptions::default()
     }
 }
 
@@ -551,6 +552,19 @@ fn simulator_marker_in_the_title() {
 
     let plain = draw(&app_with_feed(self::options()));
     assert!(!screen_text(&plain).contains("SIMULATOR"));
+}
+
+#[test]
+fn read_only_marker_in_the_title() {
+    let mut options = options();
+    options.read_only = true;
+    let terminal = draw(&app_with_feed(options));
+    insta::assert_snapshot!(terminal.backend());
+    let title: String = screen_text(&terminal).lines().next().unwrap().to_string();
+    assert!(title.contains("READ-ONLY"), "{title}");
+
+    let plain = draw(&app_with_feed(self::options()));
+    assert!(!screen_text(&plain).contains("READ-ONLY"));
 }
 
 #[test]

@@ -52,6 +52,11 @@ pub(super) async fn open<D: Directory>(
         bursts: config.bursts.clone(),
         poll_interval: config.poll_interval,
         lookback: config.lookback,
+        gate: config.gate.clone(),
+        mfa_reset_mode: config.mfa_reset_mode,
+        read_only: config.read_only,
+        agent_name: config.agent_name.clone(),
+        data_dir: config.data_dir.clone(),
     };
     let result = tui::run(directory, rx, options).await;
     poller.abort();

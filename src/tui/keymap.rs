@@ -327,8 +327,8 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::User,
-        &[Key::ch('r')],
-        "r",
+        &[Key::ch('R')],
+        "R",
         Action::ReloadProfile,
         "Reload profile and activity",
         Some("reload"),
@@ -519,7 +519,7 @@ mod tests {
             hints(Context::User),
             vec![
                 ("Esc", "back"),
-                ("r", "reload"),
+                ("R", "reload"),
                 ("?", "help"),
                 ("q", "quit")
             ]
@@ -541,7 +541,7 @@ mod tests {
             Some(Action::CloseUser)
         );
         assert_eq!(
-            lookup(Context::User, &key(KeyCode::Char('r'))),
+            lookup(Context::User, &key(KeyCode::Char('R'))),
             Some(Action::ReloadProfile)
         );
         assert_eq!(lookup(Context::User, &key(KeyCode::Char('j'))), None);

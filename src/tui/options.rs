@@ -1,11 +1,14 @@
 //! What the dashboard is told when it starts.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::config::MfaResetMode;
 use crate::policy::BurstRules;
+use crate::policy::gate::GatePolicy;
 
 /// Settings of one dashboard session.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DashboardOptions {
     /// Shown in the title and status bars, e.g. the org URL's host.
     pub org_label: String,
@@ -18,6 +21,17 @@ pub struct DashboardOptions {
     pub poll_interval: Duration,
     /// How far before the start the feed begins (the poller's first look-back).
     pub lookback: Duration,
+    /// What the verification gate asks before each action.
+    pub gate: GatePolicy,
+    /// How an MFA reset runs: every factor at once, or the agent picks.
+    pub mfa_reset_mode: MfaResetMode,
+    /// Supervisor role or `--read-only`: the title says so and action keys only explain why
+    /// they are off.
+    pub read_only: bool,
+    /// Who the audit log names as the agent.
+    pub agent_name: String,
+    /// Where the audit log lives.
+    pub data_dir: PathBuf,
 }
 
 impl Default for DashboardOptions {
@@ -29,6 +43,11 @@ impl Default for DashboardOptions {
             bursts: BurstRules::default(),
             poll_interval: Duration::from_secs(30),
             lookback: Duration::from_secs(60 * 60),
+            gate: GatePolicy::default(),
+            mfa_reset_mode: MfaResetMode::default(),
+            read_only: false,
+            agent_name: String::new(),
+            data_dir: PathBuf::new(),
         }
     }
 }

@@ -683,12 +683,12 @@ fn a_loaded_profile_is_a_cache_hit_and_r_reloads_it_once() {
     assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
 
     assert_eq!(
-        press(&mut app, KeyCode::Char('r')),
+        press(&mut app, KeyCode::Char('R')),
         [Effect::LoadProfile("00u-alice@example.com".into())]
     );
     assert_eq!(app.open_profile(), Some(&ProfileState::Loading));
     assert!(
-        press(&mut app, KeyCode::Char('r')).is_empty(),
+        press(&mut app, KeyCode::Char('R')).is_empty(),
         "already on its way"
     );
 

@@ -1,4 +1,4 @@
-//! The top line: product, org, the SIMULATOR marker, and the time.
+//! The top line: product, org, the READ-ONLY and SIMULATOR markers, and the time.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
@@ -11,6 +11,9 @@ use crate::tui::theme::Theme;
 /// Title on the left, clock on the right.
 const TITLE_COLUMNS: [Constraint; 2] = [Constraint::Fill(1), Constraint::Length(25)];
 
+/// Shown when no write request can be made (supervisor role or `--read-only`).
+pub const READ_ONLY_MARKER: &str = " READ-ONLY ";
+
 pub const SIMULATOR_MARKER: &str = " SIMULATOR · practice org, not real users ";
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -21,6 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::raw(app.options.org_label.as_str()));
     }
     spans.push(Span::styled(" · live lockouts", theme.dim));
+    if app.options.read_only {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(READ_ONLY_MARKER, theme.warn));
+    }
     if app.options.simulator {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(SIMULATOR_MARKER, theme.simulator));
