@@ -16,6 +16,7 @@ pub mod search;
 pub mod terminal;
 pub mod theme;
 pub mod user_view;
+pub mod verify_dialog;
 pub mod view;
 
 pub use app::{App, Effect, UserState};
