@@ -3,10 +3,11 @@
 //! `cargo insta review`), then read the `.snap` files.
 
 use accessdesk::model::{
-    ActivityEvent, ActivityKind, Factor, FactorKind, Lockout, LockoutKind, RateLimit, User,
-    UserStatus,
+    ActivityEvent, ActivityKind, ChallengeResult, Factor, FactorKind, Lockout, LockoutKind,
+    RateLimit, User, UserStatus,
 };
 use accessdesk::policy::BurstRules;
+use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
 use accessdesk::tui::{App, DashboardOptions, Msg, view};
@@ -816,4 +817,167 @@ fn directory_matches_under_the_filter_box() {
         text.contains("filter \"ada\" (3 of 10)"),
         "the feed is still filtered"
     );
+}
+
+// ---- the verification dialog ----
+
+/// Ada's user screen, loaded, with `key` pressed to open an action.
+fn ada_dialog(options: DashboardOptions, key: char) -> App {
+    let mut app = app_with_feed(options);
+    press(&mut app, KeyCode::Char('o'));
+    let user_key = ada_key(&app);
+    app.update(Msg::ProfileLoaded {
+        key: user_key,
+        result: Ok(Box::new(ada_profile())),
+    });
+    press(&mut app, KeyCode::Char(key));
+    app
+}
+
+/// Tick the whole checklist and type a valid ticket; focus ends on Confirm.
+fn fill_in(app: &mut App) {
+    for i in 1..=app.options.gate.checklist.len() {
+        press(app, KeyCode::Char(char::from_digit(i as u32, 10).unwrap()));
+    }
+    press(app, KeyCode::Tab);
+    for c in "INC0012345".chars() {
+        press(app, KeyCode::Char(c));
+    }
+    press(app, KeyCode::Tab);
+    press(app, KeyCode::Tab);
+}
+
+fn push_answer(app: &mut App, result: ChallengeResult) {
+    let ada = ada_user();
+    let evidence = PossessionEvidence {
+        kind: EvidenceKind::UserPush,
+        for_user_id: ada.id.clone(),
+        approver_id: ada.id.clone(),
+        factor_id: "push1".into(),
+        transaction_id: Some("v2mst.tx".into()),
+        result: result.clone(),
+        at: now(),
+    };
+    app.update(Msg::PushDone {
+        result,
+        evidence: Some(evidence),
+        message: None,
+    });
+}
+
+#[test]
+fn dialog_fresh() {
+    let app = ada_dialog(options(), 'u');
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains(": LOCKED_OUT → ACTIVE"), "{text}");
+    assert!(text.contains("Still missing:"));
+    assert!(text.contains("a ticket number is required"));
+    assert!(text.contains("Confirm: blocked"));
+}
+
+#[test]
+fn dialog_checklist_partly_ticked() {
+    let mut app = ada_dialog(options(), 'r');
+    press(&mut app, KeyCode::Char('1'));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Tab);
+    for c in "INC12".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("The IdP e-mails a one-time reset link to"));
+    assert!(text.contains("checklist incomplete"));
+    assert!(text.contains("does not match the required format"));
+    assert!(!text.contains("possession evidence is required"), "{text}");
+}
+
+#[test]
+fn dialog_waiting_for_push() {
+    let mut app = ada_dialog(options(), 'u');
+    fill_in(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    app.update(Msg::PushWaiting {
+        since: now() - TimeDelta::seconds(14),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("waiting for the user's device — 14s, gives up in 106s"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dialog_approved_and_ready() {
+    let mut app = ada_dialog(options(), 'u');
+    fill_in(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    push_answer(&mut app, ChallengeResult::Success);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("APPROVED"));
+    assert!(text.contains("Nothing missing: the gate passes"));
+    assert!(text.contains("Confirm: Enter"));
+}
+
+#[test]
+fn dialog_rejected_warning() {
+    let mut app = ada_dialog(options(), 'u');
+    fill_in(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    push_answer(&mut app, ChallengeResult::Rejected);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("possible social engineering"));
+    assert!(text.contains("Confirm: blocked"));
+    assert_eq!(style_of(&terminal, "REJECTED on the device").1, Color::Red);
+}
+
+#[test]
+fn dialog_factor_choice() {
+    let mut app = ada_dialog(options(), 'm');
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Which factors go?"));
+    assert!(text.contains("Remove 1 factor: SMS •••-1337"), "{text}");
+    assert!(text.contains("[x] SMS •••-1337"));
+    assert!(text.contains("[ ] Okta Verify (Ada's iPhone)"));
+}
+
+#[test]
+fn dialog_done() {
+    let mut app = ada_dialog(options(), 'u');
+    let key = ada_key(&app);
+    app.update(Msg::ActionDone {
+        key,
+        result: Ok("ada.lovelace@acme.example: done, status now ACTIVE (audit #7)".into()),
+    });
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(app.dialog().is_none());
+    assert!(text.contains("done, status now ACTIVE (audit #7)"));
+}
+
+#[test]
+fn dialog_read_only_message() {
+    let mut options = options();
+    options.read_only = true;
+    let app = ada_dialog(options, 'u');
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(app.dialog().is_none());
+    assert!(text.contains("Read-only mode"));
+    assert!(text.contains("READ-ONLY"));
 }

@@ -12,8 +12,12 @@ use super::msg::Msg;
 use super::options::DashboardOptions;
 use super::search::DirectorySearch;
 use super::user_view::{OpenUser, ProfileState};
+use super::verify_dialog::{Request, VerifyDialog};
 use super::view;
-use crate::model::{Lockout, User};
+use crate::config::MfaResetMode;
+use crate::model::{Action as IdpAction, Lockout, User};
+use crate::policy::gate::{Attestation, Target, Verified};
+use crate::policy::preconditions;
 use crate::policy::{Burst, detect_bursts};
 use crate::services::{FeedEvent, PollHealth};
 
@@ -22,6 +26,10 @@ pub const FEED_CAPACITY: usize = 10_000;
 
 /// What `update` asks the loop to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "effects are transient, moved once from update to the loop"
+)]
 pub enum Effect {
     /// Fetch this user (id or login) and answer with [`Msg::UserLoaded`].
     LoadUser(String),
@@ -32,8 +40,30 @@ pub enum Effect {
         query: String,
         seq: u64,
     },
+    /// Push to `approver_id`'s Okta Verify to vouch for `user_id` (the factor is looked up when
+    /// not given); answer with [`Msg::PushWaiting`] and [`Msg::PushDone`].
+    SendPush {
+        user_id: String,
+        approver_id: String,
+        factor_id: Option<String>,
+    },
+    /// Withdraw the push in flight.
+    CancelPush,
+    /// The gate passed: run the action, audit it, answer with [`Msg::ActionDone`].
+    RunAction(Box<Verified>),
+    /// The agent gave up after a REJECTED push: write the refusal to the audit log.
+    RecordRefusal {
+        action: IdpAction,
+        target: Target,
+        attestation: Attestation,
+        reasons: Vec<String>,
+    },
     Quit,
 }
+
+/// What the status bar says when read-only mode turns an action key down.
+pub const READ_ONLY_MESSAGE: &str =
+    "Read-only mode (supervisor role or --read-only): unlock and resets are off";
 
 /// A cached user lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +165,12 @@ pub struct App {
     /// The user screen, when open: it replaces the feed.
     user_view: Option<OpenUser>,
     search: DirectorySearch,
+    /// The verification dialog over the user screen, when open.
+    dialog: Option<VerifyDialog>,
+    /// The verified action is on its way to the IdP: the dialog takes no more keys.
+    running: bool,
+    /// A sentence for the agent in the status bar (an action turned down or its outcome).
+    message: Option<String>,
     bursts: Vec<Burst>,
     size: (u16, u16),
     dirty: bool,
@@ -171,6 +207,9 @@ impl App {
             profiles: HashMap::new(),
             user_view: None,
             search: DirectorySearch::default(),
+            dialog: None,
+            running: false,
+            message: None,
             bursts: Vec::new(),
             size: (80, 24),
             dirty: true,
@@ -189,6 +228,9 @@ impl App {
             }
             Msg::Tick(now) => {
                 self.now = now;
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.refresh(&self.options.gate, now);
+                }
                 self.refresh_bursts();
                 self.scroll_into_view();
                 // Relative times ("12s ago") change every second.
@@ -223,9 +265,109 @@ impl App {
                     self.dirty = true;
                 }
             }
+            Msg::PushWaiting { since } => {
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.on_push_waiting(since, None);
+                    self.dirty = true;
+                }
+            }
+            Msg::PushDone {
+                result,
+                evidence,
+                message,
+            } => {
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.on_push_done(result, evidence, &self.options.gate, self.now);
+                    self.message = message;
+                    self.dirty = true;
+                }
+            }
+            Msg::ActionDone { key, result } => {
+                self.running = false;
+                self.dialog = None;
+                self.message = Some(match result {
+                    Ok(done) => done,
+                    Err(error) => format!("IdP error: {error}"),
+                });
+                if self.profiles.get(&key) != Some(&ProfileState::Loading) {
+                    self.profiles.insert(key.clone(), ProfileState::Loading);
+                    effects.push(Effect::LoadProfile(key));
+                }
+                self.dirty = true;
+            }
             Msg::Quit => effects.push(Effect::Quit),
         }
         effects
+    }
+
+    /// Open the verification dialog for `action` on the open user, or say why not.
+    fn start_action(&mut self, action: IdpAction) {
+        if self.options.read_only {
+            self.message = Some(READ_ONLY_MESSAGE.to_string());
+            return;
+        }
+        let Some(ProfileState::Loaded(profile)) = self.open_profile() else {
+            self.message = Some("Wait for the user's profile to load first".to_string());
+            return;
+        };
+        // Choosing factors starts with none chosen: what must hold is that there are some.
+        let precondition = match &action {
+            IdpAction::ResetFactors { .. } => IdpAction::ResetAllFactors,
+            other => other.clone(),
+        };
+        if let Err(why) = preconditions::check(&precondition, &profile.user, &profile.factors) {
+            self.message = Some(why);
+            return;
+        }
+        let dialog = VerifyDialog::new(
+            action,
+            &profile.user,
+            &profile.factors,
+            &self.options.gate,
+            self.now,
+        );
+        self.message = None;
+        self.dialog = Some(dialog);
+    }
+
+    fn on_dialog_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if self.running {
+            return;
+        }
+        let Some(dialog) = &mut self.dialog else {
+            return;
+        };
+        for request in dialog.on_key(key, &self.options.gate, self.now) {
+            match request {
+                Request::SendPush {
+                    user_id,
+                    approver_id,
+                    factor_id,
+                } => effects.push(Effect::SendPush {
+                    user_id,
+                    approver_id,
+                    factor_id,
+                }),
+                Request::CancelPush => effects.push(Effect::CancelPush),
+                Request::Run(verified) => {
+                    self.running = true;
+                    self.message = Some(format!("Running: {}", dialog.preview()));
+                    effects.push(Effect::RunAction(verified));
+                }
+                Request::Close => {
+                    if dialog.rejected() {
+                        effects.push(Effect::RecordRefusal {
+                            action: dialog.action().clone(),
+                            target: dialog.target().clone(),
+                            attestation: dialog.attestation(),
+                            reasons: dialog.missing().iter().map(ToString::to_string).collect(),
+                        });
+                    }
+                    self.dialog = None;
+                    return;
+                }
+            }
+        }
     }
 
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -291,7 +433,19 @@ impl App {
                 }
             }
             Action::BackToInput => self.mode = InputMode::Filter,
-            Action::CloseUser => self.user_view = None,
+            Action::CloseUser => {
+                self.user_view = None;
+                self.message = None;
+            }
+            Action::StartUnlock => self.start_action(IdpAction::Unlock),
+            Action::StartResetPassword => self.start_action(IdpAction::ResetPassword),
+            Action::StartResetMfa => self.start_action(match self.options.mfa_reset_mode {
+                MfaResetMode::All => IdpAction::ResetAllFactors,
+                MfaResetMode::Choose => IdpAction::ResetFactors {
+                    factor_ids: Vec::new(),
+                },
+            }),
+            Action::DialogKey => self.on_dialog_key(key, effects),
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
                     && self.profiles.get(&key) != Some(&ProfileState::Loading)
@@ -509,6 +663,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else if self.dialog.is_some() && self.user_view.is_some() {
+            Context::Dialog
         } else if self.user_view.is_some() {
             Context::User
         } else {
@@ -606,6 +762,21 @@ impl App {
     /// A cached profile.
     pub fn profile(&self, key: &str) -> Option<&ProfileState> {
         self.profiles.get(key)
+    }
+
+    /// The verification dialog, when open.
+    pub fn dialog(&self) -> Option<&VerifyDialog> {
+        self.dialog.as_ref()
+    }
+
+    /// The verified action is on its way to the IdP.
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// The sentence for the agent in the status bar, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 
     pub fn help_open(&self) -> bool {

@@ -13,6 +13,8 @@ pub enum Context {
     Results,
     /// The user screen.
     User,
+    /// The verification dialog over the user screen.
+    Dialog,
     Help,
 }
 
@@ -25,16 +27,18 @@ impl Context {
             Context::Filter => "Filter input",
             Context::Results => "Directory matches",
             Context::User => "User screen",
+            Context::Dialog => "Verification dialog",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
         Context::User,
+        Context::Dialog,
         Context::Help,
         Context::Global,
     ];
@@ -63,6 +67,14 @@ pub enum Action {
     CloseUser,
     /// Fetch the open user's profile again.
     ReloadProfile,
+    /// Open the verification dialog to unlock the open user.
+    StartUnlock,
+    /// Open the verification dialog to e-mail the open user a password reset link.
+    StartResetPassword,
+    /// Open the verification dialog to reset the open user's MFA factors.
+    StartResetMfa,
+    /// Hand the key to the verification dialog.
+    DialogKey,
     StartFilter,
     KeepFilter,
     ClearFilter,
@@ -335,6 +347,30 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::User,
+        &[Key::ch('u')],
+        "u",
+        Action::StartUnlock,
+        "Unlock, after verifying",
+        Some("unlock"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('r')],
+        "r",
+        Action::StartResetPassword,
+        "Reset link, after verifying",
+        Some("reset link"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('m')],
+        "m",
+        Action::StartResetMfa,
+        "Reset MFA, after verifying",
+        Some("reset MFA"),
+    ),
+    bind(
+        Context::User,
         &[Key::ch('?')],
         "?",
         Action::ShowHelp,
@@ -348,6 +384,54 @@ pub const KEYMAP: &[Binding] = &[
         Action::Quit,
         "Quit",
         Some("quit"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::plain(KeyCode::Tab)],
+        "Tab",
+        Action::DialogKey,
+        "Next field (checklist, ticket…)",
+        Some("next field"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::ch('p')],
+        "p",
+        Action::DialogKey,
+        "Push to the user's device",
+        Some("push"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::ch('M')],
+        "M",
+        Action::DialogKey,
+        "Push to the manager's device",
+        Some("manager push"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::DialogKey,
+        "Run, once nothing is missing",
+        Some("confirm"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::DialogKey,
+        "Cancel; withdraws the push",
+        Some("cancel"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::Any],
+        "1-9",
+        Action::DialogKey,
+        "Tick item; type in a field",
+        Some("tick"),
     ),
     bind(
         Context::Help,
@@ -468,6 +552,7 @@ mod tests {
             Context::Filter,
             Context::Results,
             Context::User,
+            Context::Dialog,
             Context::Help,
         ] {
             let keys: Vec<Key> = bindings(context)
@@ -520,6 +605,9 @@ mod tests {
             vec![
                 ("Esc", "back"),
                 ("R", "reload"),
+                ("u", "unlock"),
+                ("r", "reset link"),
+                ("m", "reset MFA"),
                 ("?", "help"),
                 ("q", "quit")
             ]

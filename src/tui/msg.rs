@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::model::User;
+use crate::model::{ChallengeResult, User};
+use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
 use crate::services::user_profile::UserProfile;
 
@@ -44,6 +45,24 @@ pub enum Msg {
     SearchResults {
         seq: u64,
         result: Result<Vec<User>, String>,
+    },
+    /// The push asked for with [`Effect::SendPush`](super::Effect::SendPush) reached the
+    /// device at `since` and waits for an answer.
+    PushWaiting {
+        since: DateTime<Utc>,
+    },
+    /// The push ended; `evidence` is `None` when it could not be sent (the error is in
+    /// `message`).
+    PushDone {
+        result: ChallengeResult,
+        evidence: Option<PossessionEvidence>,
+        message: Option<String>,
+    },
+    /// The answer to [`Effect::RunAction`](super::Effect::RunAction) on the user cached under
+    /// `key`: what happened, in a sentence (`Err`: the IdP's error, with its request id).
+    ActionDone {
+        key: String,
+        result: Result<String, String>,
     },
     Quit,
 }

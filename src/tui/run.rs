@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::{Stream, StreamExt};
 use std::io;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{self, Instant, MissedTickBehavior};
@@ -19,9 +20,14 @@ use super::options::DashboardOptions;
 use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
 use super::view;
-use crate::idp::Directory;
+use crate::audit::AuditLog;
+use crate::idp::{Directory, PushChallenge};
+use crate::model::{Action, ChallengeResult};
+use crate::policy::gate::{Attestation, Target, Verified};
 use crate::services::FeedEvent;
+use crate::services::action_runner::{self, Agent};
 use crate::services::user_profile;
+use crate::services::verification::{PushWait, await_push, push_evidence, push_factor};
 
 /// The clock that refreshes relative times and burst windows.
 const TICK: Duration = Duration::from_secs(1);
@@ -84,7 +90,13 @@ where
     F: FnMut(&App) -> anyhow::Result<()>,
     C: Fn() -> DateTime<Utc>,
 {
+    let data_dir = options.data_dir.clone();
+    let agent = Agent {
+        name: options.agent_name.clone(),
+    };
     let mut app = App::new(options, clock());
+    // The push in flight, so Esc can withdraw it.
+    let mut push: Option<PushTask> = None;
     app.update(Msg::Resize { width, height });
 
     let (results_tx, mut results) = mpsc::channel::<Msg>(64);
@@ -140,6 +152,38 @@ where
                     load_profile(Arc::clone(&directory), key, results_tx.clone());
                 }
                 Effect::SearchUsers { query, seq } => searches.push((query, seq), Instant::now()),
+                Effect::SendPush {
+                    user_id,
+                    approver_id,
+                    factor_id,
+                } => {
+                    if let Some(old) = push.take() {
+                        old.cancel(Arc::clone(&directory));
+                    }
+                    push = Some(send_push(
+                        Arc::clone(&directory),
+                        (user_id, approver_id, factor_id),
+                        results_tx.clone(),
+                    ));
+                }
+                Effect::CancelPush => {
+                    if let Some(old) = push.take() {
+                        old.cancel(Arc::clone(&directory));
+                    }
+                }
+                Effect::RunAction(verified) => run_action(
+                    Arc::clone(&directory),
+                    data_dir.clone(),
+                    agent.clone(),
+                    *verified,
+                    results_tx.clone(),
+                ),
+                Effect::RecordRefusal {
+                    action,
+                    target,
+                    attestation,
+                    reasons,
+                } => record_refusal(&data_dir, &agent, &action, &target, &attestation, &reasons),
             }
         }
     }
@@ -182,4 +226,171 @@ fn search_users<D: Directory>(
             .map_err(|e| format!("{e} — {}", e.hint()));
         let _ = results.send(Msg::SearchResults { seq, result }).await;
     });
+}
+
+/// A push being sent or awaited in the background.
+struct PushTask {
+    task: tokio::task::JoinHandle<()>,
+    challenge: Arc<Mutex<Option<PushChallenge>>>,
+}
+
+impl PushTask {
+    /// Stop waiting and withdraw the push from the device (best effort).
+    fn cancel<D: Directory>(self, directory: Arc<D>) {
+        self.task.abort();
+        let challenge = self.challenge.lock().ok().and_then(|mut c| c.take());
+        if let Some(challenge) = challenge {
+            tokio::spawn(async move {
+                let _ = directory.cancel_push(&challenge).await;
+            });
+        }
+    }
+}
+
+/// Send a push to the approver's Okta Verify and poll it every 2 s until it ends, reporting
+/// [`Msg::PushWaiting`] and then [`Msg::PushDone`] with the evidence.
+fn send_push<D: Directory>(
+    directory: Arc<D>,
+    (user_id, approver_id, factor_id): (String, String, Option<String>),
+    results: mpsc::Sender<Msg>,
+) -> PushTask {
+    let slot = Arc::new(Mutex::new(None));
+    let challenge_slot = Arc::clone(&slot);
+    let task = tokio::spawn(async move {
+        let hint = |e: crate::idp::IdpError| format!("{e} — {}", e.hint());
+        let outcome = async {
+            let user = directory.get_user(&user_id).await.map_err(hint)?;
+            let approver = if approver_id == user.id {
+                user.clone()
+            } else {
+                directory.get_user(&approver_id).await.map_err(hint)?
+            };
+            let factor_id = match factor_id {
+                Some(id) => id,
+                None => {
+                    let factors = directory.list_factors(&approver.id).await.map_err(hint)?;
+                    push_factor(&factors).map(|f| f.id.clone()).ok_or_else(|| {
+                        format!("{} has no active Okta Verify push", approver.login)
+                    })?
+                }
+            };
+            let challenge = directory
+                .send_push(&approver.id, &factor_id)
+                .await
+                .map_err(hint)?;
+            if let Ok(mut c) = challenge_slot.lock() {
+                *c = Some(challenge.clone());
+            }
+            let _ = results.send(Msg::PushWaiting { since: Utc::now() }).await;
+            let result = await_push(directory.as_ref(), &challenge, PushWait::default(), |_| {})
+                .await
+                .map_err(hint)?;
+            Ok::<_, String>(push_evidence(
+                &user,
+                &approver,
+                &challenge,
+                result,
+                Utc::now(),
+            ))
+        }
+        .await;
+        let msg = match outcome {
+            Ok(evidence) => Msg::PushDone {
+                result: evidence.result.clone(),
+                evidence: Some(evidence),
+                message: None,
+            },
+            Err(error) => Msg::PushDone {
+                result: ChallengeResult::Failed,
+                evidence: None,
+                message: Some(format!("Push not sent: {error}")),
+            },
+        };
+        let _ = results.send(msg).await;
+    });
+    PushTask {
+        task,
+        challenge: slot,
+    }
+}
+
+/// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].
+fn run_action<D: Directory>(
+    directory: Arc<D>,
+    data_dir: PathBuf,
+    agent: Agent,
+    verified: Verified,
+    results: mpsc::Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let key = verified.target().user_id.clone();
+        let result = match AuditLog::open(&AuditLog::default_path(&data_dir)) {
+            // No audit log, no action: the record must be possible before the change is made.
+            Err(e) => Err(format!(
+                "the audit log cannot be opened, nothing was done: {e}"
+            )),
+            Ok(mut audit) => {
+                let target = verified.target();
+                let logins = [(target.user_id.as_str(), target.login.as_str())];
+                let outcome =
+                    action_runner::run(directory.as_ref(), &mut audit, &agent, &verified, &logins)
+                        .await;
+                let audit_note = match &outcome.audit {
+                    Ok(record) => format!(" (audit #{})", record.seq),
+                    Err(e) => format!(" (NOT in the audit log: {e})"),
+                };
+                match outcome.result {
+                    Ok(_) => Ok(format!(
+                        "{}: done{}{audit_note}",
+                        target.login,
+                        after(&outcome.user_after, &outcome.factors_after)
+                    )),
+                    Err(failure) => Err(format!(
+                        "{} — {}{audit_note}",
+                        failure.error,
+                        failure.error.hint()
+                    )),
+                }
+            }
+        };
+        let _ = results.send(Msg::ActionDone { key, result }).await;
+    });
+}
+
+/// ", status now ACTIVE, factors now 1" from what the IdP shows after the action.
+fn after(user: &Option<crate::model::User>, factors: &Option<Vec<crate::model::Factor>>) -> String {
+    let mut text = String::new();
+    if let Some(user) = user {
+        text.push_str(&format!(", status now {}", user.status));
+    }
+    if let Some(factors) = factors {
+        text.push_str(&format!(", factors now {}", factors.len()));
+    }
+    text
+}
+
+/// Write a refusal (the agent gave up after a REJECTED push) to the audit log.
+fn record_refusal(
+    data_dir: &Path,
+    agent: &Agent,
+    action: &Action,
+    target: &Target,
+    attestation: &Attestation,
+    reasons: &[String],
+) {
+    let logins = [(target.user_id.as_str(), target.login.as_str())];
+    let written = AuditLog::open(&AuditLog::default_path(data_dir)).map(|mut audit| {
+        action_runner::record_refusal(
+            &mut audit,
+            agent,
+            action,
+            target,
+            attestation,
+            reasons,
+            &logins,
+        )
+    });
+    if !matches!(written, Ok(Ok(_))) {
+        tracing::warn!("a refusal after a rejected push was not written to the audit log");
+    }
 }

@@ -356,6 +356,12 @@ impl VerifyDialog {
     /// What the action will do, in one sentence.
     pub fn preview(&self) -> String {
         let login = &self.user.login;
+        if let Step::ChooseFactors { chosen, .. } = &self.step {
+            if chosen.is_empty() {
+                return format!("Reset MFA for {login}: choose the factors to remove");
+            }
+            return remove_sentence(self.factors.iter().filter(|f| chosen.contains(&f.id)));
+        }
         match &self.action {
             Action::Unlock => format!(
                 "Unlock {login}: {} → {}",

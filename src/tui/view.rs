@@ -29,6 +29,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use super::app::App;
 use super::panes::{
     burst_banner, detail, directory, help, lockouts, status_bar, title_bar, user_view,
+    verify_dialog,
 };
 use super::theme::Theme;
 
@@ -112,6 +113,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         detail::render(frame, areas.detail, app, &theme);
     }
     status_bar::render(frame, areas.status, app, &theme);
+    if app.open_user_view().is_some() {
+        verify_dialog::render(frame, areas.table, app, &theme);
+    }
     if app.help_open() {
         help::render(frame, frame.area(), app, &theme);
     }

@@ -851,3 +851,184 @@ fn enter_in_the_filter_text_still_keeps_the_filter() {
     assert_eq!(uuids(&app), ["uuid-2"]);
     assert!(app.open_user_view().is_none());
 }
+
+// ---- the verification dialog ----
+
+fn push_factor() -> crate::model::Factor {
+    crate::model::Factor {
+        id: "push1".into(),
+        kind: crate::model::FactorKind::Push,
+        factor_type: "push".into(),
+        provider: "OKTA".into(),
+        status: "ACTIVE".into(),
+        device_name: Some("Alice's iPhone".into()),
+        contact: None,
+        created: None,
+        last_updated: None,
+    }
+}
+
+/// The feed's first lockout (alice) open on the user screen with a push factor loaded.
+fn alice_screen(options: DashboardOptions) -> App {
+    let mut app = App::new(options, t0() + TimeDelta::hours(1));
+    feed(&mut app, vec![lockout(1, "alice@example.com", 0)]);
+    press(&mut app, KeyCode::Char('o'));
+    let mut profile = profile("alice@example.com");
+    profile.factors = vec![push_factor()];
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    assert_eq!(app.context(), Context::User);
+    app
+}
+
+#[test]
+fn read_only_action_keys_say_why_they_are_off() {
+    let mut app = alice_screen(DashboardOptions {
+        read_only: true,
+        ..DashboardOptions::default()
+    });
+    for key in ['u', 'r', 'm'] {
+        assert!(press(&mut app, KeyCode::Char(key)).is_empty());
+        assert!(app.dialog().is_none());
+        assert_eq!(app.message(), Some(READ_ONLY_MESSAGE));
+    }
+}
+
+#[test]
+fn a_wrong_state_action_is_explained_not_opened() {
+    let mut app = alice_screen(DashboardOptions::default());
+    // Alice has a push factor but the "All" mode needs factors: fine; unlock of an ACTIVE
+    // user is not.
+    let mut profile = profile("alice@example.com");
+    profile.user.status = UserStatus::Active;
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('R'),
+        KeyModifiers::NONE,
+    )));
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app.dialog().is_none());
+    assert!(
+        app.message().unwrap().contains("not locked out"),
+        "{:?}",
+        app.message()
+    );
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.dialog().is_none());
+    assert!(app.message().unwrap().contains("no enrolled factors"));
+}
+
+#[test]
+fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
+    let mut app = alice_screen(DashboardOptions::default());
+    assert!(press(&mut app, KeyCode::Char('u')).is_empty());
+    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.dialog().unwrap().action(), &IdpAction::Unlock);
+    // Every checklist item, a ticket, then the confirm control.
+    for i in 1..=app.options.gate.checklist.len() {
+        press(
+            &mut app,
+            KeyCode::Char(char::from_digit(i as u32, 10).unwrap()),
+        );
+    }
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "INC0012345");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "no push yet");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('p')),
+        [Effect::SendPush {
+            user_id: "00u-alice@example.com".into(),
+            approver_id: "00u-alice@example.com".into(),
+            factor_id: Some("push1".into()),
+        }]
+    );
+    app.update(Msg::PushWaiting { since: app.now });
+    let evidence = crate::policy::gate::PossessionEvidence {
+        kind: crate::policy::gate::EvidenceKind::UserPush,
+        for_user_id: "00u-alice@example.com".into(),
+        approver_id: "00u-alice@example.com".into(),
+        factor_id: "push1".into(),
+        transaction_id: None,
+        result: crate::model::ChallengeResult::Success,
+        at: app.now,
+    };
+    app.update(Msg::PushDone {
+        result: crate::model::ChallengeResult::Success,
+        evidence: Some(evidence),
+        message: None,
+    });
+    assert!(app.dialog().unwrap().ready());
+    let effects = press(&mut app, KeyCode::Enter);
+    let [Effect::RunAction(verified)] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(verified.target().user_id, "00u-alice@example.com");
+    assert!(app.is_running());
+    assert!(press(&mut app, KeyCode::Enter).is_empty(), "runs once");
+
+    let effects = app.update(Msg::ActionDone {
+        key: "00u-alice@example.com".into(),
+        result: Ok("alice@example.com: done, status now ACTIVE".into()),
+    });
+    assert_eq!(
+        effects,
+        [Effect::LoadProfile("00u-alice@example.com".into())]
+    );
+    assert!(app.dialog().is_none());
+    assert_eq!(app.context(), Context::User);
+    assert!(app.message().unwrap().contains("status now ACTIVE"));
+}
+
+#[test]
+fn cancelling_after_a_rejected_push_is_audited_and_withdraws_a_waiting_push() {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('p'));
+    app.update(Msg::PushWaiting { since: app.now });
+    assert_eq!(press(&mut app, KeyCode::Esc), [Effect::CancelPush]);
+    assert!(app.dialog().is_none());
+
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('p'));
+    app.update(Msg::PushDone {
+        result: crate::model::ChallengeResult::Rejected,
+        evidence: None,
+        message: None,
+    });
+    assert!(app.dialog().unwrap().rejected());
+    let effects = press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::RecordRefusal {
+                action: IdpAction::Unlock,
+                ..
+            }]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn mfa_reset_follows_the_configured_mode() {
+    let mut app = alice_screen(DashboardOptions {
+        mfa_reset_mode: MfaResetMode::All,
+        ..DashboardOptions::default()
+    });
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.dialog().unwrap().action(), &IdpAction::ResetAllFactors);
+
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('m'));
+    assert!(matches!(
+        app.dialog().unwrap().step(),
+        crate::tui::verify_dialog::Step::ChooseFactors { .. }
+    ));
+}

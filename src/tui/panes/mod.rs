@@ -9,6 +9,7 @@ pub mod lockouts;
 pub mod status_bar;
 pub mod title_bar;
 pub mod user_view;
+pub mod verify_dialog;
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

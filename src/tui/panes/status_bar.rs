@@ -45,9 +45,9 @@ fn error_lines(app: &App) -> Vec<String> {
     lines
 }
 
-/// Lines the status bar needs: health, the error (0 to 3 lines), key hints.
+/// Lines the status bar needs: health, the error (0 to 3 lines), the message, key hints.
 pub fn height(app: &App) -> u16 {
-    2 + error_lines(app).len() as u16
+    2 + error_lines(app).len() as u16 + u16::from(app.message().is_some())
 }
 
 fn health_line(app: &App, theme: &Theme) -> Line<'static> {
@@ -107,6 +107,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     for error in error_lines(app) {
         let padding = usize::from(area.width.saturating_sub(1));
         lines.push(Line::styled(format!(" {error:<padding$}"), theme.error));
+    }
+    if let Some(message) = app.message() {
+        lines.push(Line::styled(format!(" {message}"), theme.warn));
     }
     lines.push(hints_line(app, theme));
     frame.render_widget(Paragraph::new(lines), area);

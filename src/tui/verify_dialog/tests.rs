@@ -298,6 +298,10 @@ fn no_push_without_a_device_or_a_manager() {
 fn choosing_factors_fixes_the_action() {
     let mut d = dialog(Action::ResetFactors { factor_ids: vec![] });
     assert!(matches!(d.step(), Step::ChooseFactors { .. }));
+    assert_eq!(
+        d.preview(),
+        "Reset MFA for dana@example.com: choose the factors to remove"
+    );
     press(&mut d, KeyCode::Enter);
     assert!(
         matches!(d.step(), Step::ChooseFactors { .. }),
