@@ -32,10 +32,12 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
 }
 
-/// Knows Alice; every other id is a 404. Read-only: every write is recorded and refused.
+/// Knows Alice; every other id is a 404. Every call is recorded. Pushes are approved at the
+/// first poll; `perform` unlocks Alice; codes are refused.
 #[derive(Default)]
 struct FakeDirectory {
     calls: Mutex<Vec<String>>,
+    unlocked: Mutex<bool>,
 }
 
 fn alice() -> User {
@@ -68,7 +70,11 @@ impl Directory for FakeDirectory {
     async fn get_user(&self, id_or_login: &str) -> Result<User, IdpError> {
         self.calls.lock().unwrap().push(id_or_login.to_string());
         if id_or_login == "00ualice" {
-            Ok(alice())
+            let mut alice = alice();
+            if *self.unlocked.lock().unwrap() {
+                alice.status = UserStatus::Active;
+            }
+            Ok(alice)
         } else {
             Err(IdpError::Api {
                 status: 404,
@@ -144,16 +150,28 @@ impl Directory for FakeDirectory {
         })
     }
 
-    async fn send_push(&self, user_id: &str, _factor_id: &str) -> Result<PushChallenge, IdpError> {
-        Err(self.refused("send_push", user_id))
+    async fn send_push(&self, user_id: &str, factor_id: &str) -> Result<PushChallenge, IdpError> {
+        self.record(format!("send_push {user_id} {factor_id}"));
+        Ok(PushChallenge {
+            user_id: user_id.into(),
+            factor_id: factor_id.into(),
+            poll_url: "https://fake.okta.test/poll/tx1".into(),
+            cancel_url: None,
+            expires_at: None,
+            correct_answer: None,
+            transaction_id: Some("tx1".into()),
+            request_id: Some("reqPUSH".into()),
+        })
     }
 
     async fn poll_push(&self, challenge: &PushChallenge) -> Result<ChallengeResult, IdpError> {
-        Err(self.refused("poll_push", &challenge.user_id))
+        self.record(format!("poll_push {}", challenge.user_id));
+        Ok(ChallengeResult::Success)
     }
 
     async fn cancel_push(&self, challenge: &PushChallenge) -> Result<(), IdpError> {
-        Err(self.refused("cancel_push", &challenge.user_id))
+        self.record(format!("cancel_push {}", challenge.user_id));
+        Ok(())
     }
 
     async fn send_code(
@@ -174,14 +192,27 @@ impl Directory for FakeDirectory {
     }
 
     async fn perform(&self, verified: &Verified) -> Result<ActionReceipt, ActionFailure> {
-        Err(ActionFailure {
-            done: ActionReceipt::default(),
-            error: self.refused("perform", &verified.target().user_id),
+        let user_id = &verified.target().user_id;
+        self.record(format!(
+            "perform {} {user_id}",
+            verified.action().audit_name()
+        ));
+        *self.unlocked.lock().unwrap() = true;
+        Ok(ActionReceipt {
+            request_ids: vec!["reqPERFORM".into()],
         })
     }
 }
 
 impl FakeDirectory {
+    fn record(&self, call: String) {
+        self.calls.lock().unwrap().push(call);
+    }
+
+    fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+
     fn refused(&self, what: &str, user_id: &str) -> IdpError {
         self.calls.lock().unwrap().push(format!("{what} {user_id}"));
         IdpError::ReadOnly
@@ -219,6 +250,8 @@ struct Harness {
     screen: Screen,
     directory: Arc<FakeDirectory>,
     task: JoinHandle<anyhow::Result<()>>,
+    /// Where the audit log goes.
+    data_dir: tempfile::TempDir,
 }
 
 impl Harness {
@@ -229,8 +262,11 @@ impl Harness {
             Terminal::new(TestBackend::new(120, 35)).unwrap(),
         ));
         let directory = Arc::new(FakeDirectory::default());
+        let data_dir = tempfile::tempdir().unwrap();
         let options = DashboardOptions {
             org_label: "fake.okta.test".into(),
+            agent_name: "agent.smith".into(),
+            data_dir: data_dir.path().to_path_buf(),
             ..DashboardOptions::default()
         };
         let draw_screen = Arc::clone(&screen);
@@ -255,6 +291,7 @@ impl Harness {
             screen,
             directory,
             task,
+            data_dir,
         }
     }
 
@@ -457,4 +494,85 @@ async fn the_filter_searches_the_directory_and_opens_the_user_screen() {
         "one search after the typing paused"
     );
     assert!(calls.contains(&"00ualice".to_string()), "{calls:?}");
+}
+
+#[tokio::test]
+async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness
+        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
+        .await;
+    harness.wait_for("alice@acme.example").await;
+    harness.press(KeyCode::Char('o'));
+    harness.wait_for("Alice's Pixel").await;
+
+    harness.press(KeyCode::Char('u'));
+    harness.wait_for("Still missing:").await;
+    // Straight to Confirm and Enter: refused, nothing sent.
+    for _ in 0..3 {
+        harness.press(KeyCode::Tab);
+    }
+    harness.press(KeyCode::Enter);
+    // The checklist and a ticket, back on Confirm: still no possession evidence.
+    harness.press(KeyCode::Tab);
+    for n in ['1', '2', '3', '4'] {
+        harness.press(KeyCode::Char(n));
+    }
+    harness.press(KeyCode::Tab);
+    for c in "INC0012345".chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    harness.press(KeyCode::Tab);
+    harness.press(KeyCode::Tab);
+    harness.press(KeyCode::Enter);
+    harness.wait_for("[INC0012345]").await;
+    harness.wait_for("possession evidence is required").await;
+    let before_push = harness.directory.calls();
+    assert!(
+        !before_push
+            .iter()
+            .any(|c| c.starts_with("perform") || c.starts_with("send_push")),
+        "{before_push:?}"
+    );
+
+    harness.press(KeyCode::Char('p'));
+    harness.wait_for("Push: APPROVED").await;
+    harness.wait_for("Nothing missing: the gate passes").await;
+    assert!(
+        !harness
+            .directory
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("perform")),
+        "approved is not confirmed"
+    );
+
+    harness.press(KeyCode::Enter);
+    harness
+        .wait_for("alice@acme.example: done, status now ACTIVE")
+        .await;
+    harness.wait_for("(audit #").await;
+    // The record is written before the outcome is shown.
+    let audit_path = accessdesk::audit::AuditLog::default_path(harness.data_dir.path());
+    let records = accessdesk::audit::AuditLog::open(&audit_path)
+        .unwrap()
+        .list(None)
+        .unwrap();
+    let audit = serde_json::to_string(&records).unwrap();
+    assert_eq!(records.len(), 1, "{audit}");
+    assert!(
+        audit.contains("\"unlock\"") && audit.contains("INC0012345"),
+        "{audit}"
+    );
+    assert!(audit.contains("agent.smith"), "{audit}");
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    let calls = directory.calls();
+    let performs: Vec<&String> = calls.iter().filter(|c| c.starts_with("perform")).collect();
+    assert_eq!(performs, ["perform unlock 00ualice"]);
+    let push = calls.iter().position(|c| c == "send_push 00ualice opf1");
+    let poll = calls.iter().position(|c| c == "poll_push 00ualice");
+    let perform = calls.iter().position(|c| c.starts_with("perform"));
+    assert!(push < poll && poll < perform, "{calls:?}");
 }

@@ -902,6 +902,7 @@ fn dialog_waiting_for_push() {
     press(&mut app, KeyCode::Char('p'));
     app.update(Msg::PushWaiting {
         since: now() - TimeDelta::seconds(14),
+        correct_answer: Some(37),
     });
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());

@@ -265,9 +265,12 @@ impl App {
                     self.dirty = true;
                 }
             }
-            Msg::PushWaiting { since } => {
+            Msg::PushWaiting {
+                since,
+                correct_answer,
+            } => {
                 if let Some(dialog) = &mut self.dialog {
-                    dialog.on_push_waiting(since, None);
+                    dialog.on_push_waiting(since, correct_answer);
                     self.dirty = true;
                 }
             }

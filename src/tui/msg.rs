@@ -47,9 +47,11 @@ pub enum Msg {
         result: Result<Vec<User>, String>,
     },
     /// The push asked for with [`Effect::SendPush`](super::Effect::SendPush) reached the
-    /// device at `since` and waits for an answer.
+    /// device at `since` and waits for an answer; with number matching, the caller must pick
+    /// `correct_answer`.
     PushWaiting {
         since: DateTime<Utc>,
+        correct_answer: Option<u32>,
     },
     /// The push ended; `evidence` is `None` when it could not be sent (the error is in
     /// `message`).

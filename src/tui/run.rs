@@ -23,7 +23,7 @@ use super::view;
 use crate::audit::AuditLog;
 use crate::idp::{Directory, PushChallenge};
 use crate::model::{Action, ChallengeResult};
-use crate::policy::gate::{Attestation, Target, Verified};
+use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_runner::{self, Agent};
 use crate::services::user_profile;
@@ -131,7 +131,7 @@ where
                     Msg::FeedClosed
                 }
             },
-            Some(msg) = results.recv() => msg,
+            Some(msg) = results.recv() => restamp(msg, clock()),
             _ = tick.tick() => Msg::Tick(clock()),
             () = time::sleep_until(next_frame), if app.is_dirty() => continue,
             () = time::sleep_until(search_due.unwrap_or_else(Instant::now)), if search_due.is_some() => {
@@ -228,6 +228,27 @@ fn search_users<D: Directory>(
     });
 }
 
+/// Push times are the dashboard's clock, like every other time `update` sees: the background
+/// task's stamps are replaced when its report arrives (at most a poll interval later).
+fn restamp(msg: Msg, now: DateTime<Utc>) -> Msg {
+    match msg {
+        Msg::PushWaiting { correct_answer, .. } => Msg::PushWaiting {
+            since: now,
+            correct_answer,
+        },
+        Msg::PushDone {
+            result,
+            evidence,
+            message,
+        } => Msg::PushDone {
+            result,
+            evidence: evidence.map(|e| PossessionEvidence { at: now, ..e }),
+            message,
+        },
+        other => other,
+    }
+}
+
 /// A push being sent or awaited in the background.
 struct PushTask {
     task: tokio::task::JoinHandle<()>,
@@ -281,7 +302,11 @@ fn send_push<D: Directory>(
             if let Ok(mut c) = challenge_slot.lock() {
                 *c = Some(challenge.clone());
             }
-            let _ = results.send(Msg::PushWaiting { since: Utc::now() }).await;
+            let waiting = Msg::PushWaiting {
+                since: Utc::now(),
+                correct_answer: challenge.correct_answer,
+            };
+            let _ = results.send(waiting).await;
             let result = await_push(directory.as_ref(), &challenge, PushWait::default(), |_| {})
                 .await
                 .map_err(hint)?;

@@ -949,7 +949,10 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
             factor_id: Some("push1".into()),
         }]
     );
-    app.update(Msg::PushWaiting { since: app.now });
+    app.update(Msg::PushWaiting {
+        since: app.now,
+        correct_answer: None,
+    });
     let evidence = crate::policy::gate::PossessionEvidence {
         kind: crate::policy::gate::EvidenceKind::UserPush,
         for_user_id: "00u-alice@example.com".into(),
@@ -991,7 +994,10 @@ fn cancelling_after_a_rejected_push_is_audited_and_withdraws_a_waiting_push() {
     let mut app = alice_screen(DashboardOptions::default());
     press(&mut app, KeyCode::Char('u'));
     press(&mut app, KeyCode::Char('p'));
-    app.update(Msg::PushWaiting { since: app.now });
+    app.update(Msg::PushWaiting {
+        since: app.now,
+        correct_answer: None,
+    });
     assert_eq!(press(&mut app, KeyCode::Esc), [Effect::CancelPush]);
     assert!(app.dialog().is_none());
 
