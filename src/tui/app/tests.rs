@@ -1038,3 +1038,99 @@ fn mfa_reset_follows_the_configured_mode() {
         crate::tui::verify_dialog::Step::ChooseFactors { .. }
     ));
 }
+
+/// One step of a random dialog session at the `App` level.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(KeyCode),
+    Push(crate::model::ChallengeResult, bool),
+    Tick,
+}
+
+fn dialog_steps() -> impl Strategy<Value = Step> {
+    use crate::model::ChallengeResult::{Rejected, Success, Timeout};
+    // Weighted so that sessions do reach an approved push and a confirm, not only noise.
+    let keys = prop_oneof![
+        4 => Just(KeyCode::Enter),
+        4 => Just(KeyCode::Char('p')),
+        1 => Just(KeyCode::Esc),
+        1 => Just(KeyCode::Tab),
+        1 => Just(KeyCode::Down),
+        1 => Just(KeyCode::Char(' ')),
+        1 => Just(KeyCode::Char('M')),
+        1 => Just(KeyCode::Char('u')),
+        1 => Just(KeyCode::Char('r')),
+        1 => Just(KeyCode::Char('m')),
+        1 => (b'0'..=b'9').prop_map(|b| KeyCode::Char(char::from(b))),
+        1 => prop::sample::select(vec!['I', 'N', 'C', 'x', 'q']).prop_map(KeyCode::Char),
+    ];
+    prop_oneof![
+        8 => keys.prop_map(Step::Key),
+        3 => (
+            prop::sample::select(vec![Success, Success, Rejected, Timeout]),
+            prop::bool::weighted(0.8),
+        )
+            .prop_map(|(r, for_alice)| Step::Push(r, for_alice)),
+        1 => Just(Step::Tick),
+    ]
+}
+
+proptest! {
+    /// Random keys and push answers through `update`: every `RunAction` carries a `Verified`
+    /// for the dialog's own user and action, and the gate passed on the dialog's attestation
+    /// at that moment.
+    #[test]
+    fn update_emits_run_action_only_when_the_gate_passed(
+        prefilled in any::<bool>(),
+        steps in prop::collection::vec(dialog_steps(), 0..150),
+    ) {
+        let mut app = alice_screen(DashboardOptions::default());
+        if prefilled {
+            press(&mut app, KeyCode::Char('u'));
+            for i in 1..=app.options.gate.checklist.len() {
+                press(&mut app, KeyCode::Char(char::from_digit(i as u32, 10).unwrap()));
+            }
+            press(&mut app, KeyCode::Tab);
+            type_text(&mut app, "INC0012345");
+            press(&mut app, KeyCode::Tab);
+            press(&mut app, KeyCode::Tab);
+        }
+        for step in steps {
+            let msg = match step {
+                Step::Key(code) => Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                Step::Tick => Msg::Tick(app.now + TimeDelta::seconds(30)),
+                Step::Push(result, for_alice) => {
+                    let for_user_id = if for_alice { "00u-alice@example.com" } else { "00u-mallory" };
+                    Msg::PushDone {
+                        evidence: Some(crate::policy::gate::PossessionEvidence {
+                            kind: crate::policy::gate::EvidenceKind::UserPush,
+                            for_user_id: for_user_id.into(),
+                            approver_id: for_user_id.into(),
+                            factor_id: "push1".into(),
+                            transaction_id: None,
+                            result: result.clone(),
+                            at: app.now,
+                        }),
+                        result,
+                        message: None,
+                    }
+                }
+            };
+            let before = app
+                .dialog()
+                .map(|d| (d.target().clone(), d.action().clone(), d.attestation()));
+            let now = app.now;
+            for effect in app.update(msg) {
+                if let Effect::RunAction(verified) = effect {
+                    let (target, action, attestation) = before.clone().expect("a dialog was open");
+                    prop_assert_eq!(verified.target(), &target);
+                    prop_assert_eq!(verified.target().user_id.as_str(), "00u-alice@example.com");
+                    prop_assert_eq!(verified.action(), &action);
+                    prop_assert!(crate::policy::gate::check(
+                        &app.options.gate, &target, &action, &attestation, now
+                    ).is_ok());
+                }
+            }
+        }
+    }
+}
