@@ -26,10 +26,6 @@ pub const FEED_CAPACITY: usize = 10_000;
 
 /// What `update` asks the loop to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "effects are transient, moved once from update to the loop"
-)]
 pub enum Effect {
     /// Fetch this user (id or login) and answer with [`Msg::UserLoaded`].
     LoadUser(String),
