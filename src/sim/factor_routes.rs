@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use super::api_error::ApiError;
 use super::gate::RequestId;
 use super::mfa::Verified;
-use super::routes::{base_url, query_pairs, user_agent};
-use super::state::{ApiRequest, Shared, lock};
+use super::routes::{api_request, base_url, query_pairs};
+use super::state::{Shared, lock};
 
 /// Okta's default and bounds for `tokenLifetimeSeconds`.
 const DEFAULT_CODE_LIFETIME: u64 = 300;
@@ -45,11 +45,7 @@ pub(super) async fn delete_factor(
     Extension(RequestId(request_id)): Extension<RequestId>,
     Path((key, factor_id)): Path<(String, String)>,
 ) -> Response {
-    let request = ApiRequest {
-        id: &request_id,
-        user_agent: user_agent(&headers),
-        path: uri.path(),
-    };
+    let request = api_request(&request_id, &headers, &uri);
     let mut state = lock(&shared.state);
     let Some(i) = state.org.find(&key) else {
         return ApiError::user_not_found(&key).into_response();
@@ -113,11 +109,7 @@ pub(super) async fn verify(
         (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let base = base_url(&headers, &shared);
-    let request = ApiRequest {
-        id: &request_id,
-        user_agent: user_agent(&headers),
-        path: uri.path(),
-    };
+    let request = api_request(&request_id, &headers, &uri);
     let (verified, user_id) = {
         let mut state = lock(&shared.state);
         let Some(i) = state.org.find(&key) else {

@@ -13,8 +13,8 @@ use serde_json::json;
 use super::api_error::ApiError;
 use super::gate::RequestId;
 use super::ids::alnum;
-use super::routes::{base_url, query_pairs, user_agent};
-use super::state::{ApiRequest, Shared, lock};
+use super::routes::{api_request, base_url, query_pairs, user_agent};
+use super::state::{Shared, lock};
 use super::user::Links;
 
 /// `200` with an empty body; `403 E0000032` unless the user is LOCKED_OUT.
@@ -61,11 +61,7 @@ pub(super) async fn reset_password(
         (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let base = base_url(&headers, &shared);
-    let request = ApiRequest {
-        id: &request_id,
-        user_agent: user_agent(&headers),
-        path: uri.path(),
-    };
+    let request = api_request(&request_id, &headers, &uri);
     let mut state = lock(&shared.state);
     let Some(i) = state.org.find(&key) else {
         return ApiError::user_not_found(&key).into_response();
@@ -89,11 +85,7 @@ pub(super) async fn reset_factors(
     Extension(RequestId(request_id)): Extension<RequestId>,
     Path(key): Path<String>,
 ) -> Response {
-    let request = ApiRequest {
-        id: &request_id,
-        user_agent: user_agent(&headers),
-        path: uri.path(),
-    };
+    let request = api_request(&request_id, &headers, &uri);
     let mut state = lock(&shared.state);
     let Some(i) = state.org.find(&key) else {
         return ApiError::user_not_found(&key).into_response();
@@ -113,11 +105,7 @@ pub(super) async fn expire_password(
     Path(key): Path<String>,
 ) -> Response {
     let base = base_url(&headers, &shared);
-    let request = ApiRequest {
-        id: &request_id,
-        user_agent: user_agent(&headers),
-        path: uri.path(),
-    };
+    let request = api_request(&request_id, &headers, &uri);
     let mut state = lock(&shared.state);
     let Some(i) = state.org.find(&key) else {
         return ApiError::user_not_found(&key).into_response();

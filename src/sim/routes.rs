@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
-use super::state::{Shared, lock};
+use super::state::{ApiRequest, Shared, lock};
 use super::user::Links;
 use super::users_query::{UsersQuery, render};
 use super::{control, factor_routes, lifecycle_routes};
@@ -184,6 +184,15 @@ async fn list_groups(
 }
 
 /// The caller's `User-Agent`, for the `client` of the events it causes.
+/// What an admin write needs to know about its own request, for the events it writes.
+pub(super) fn api_request<'a>(id: &'a str, headers: &'a HeaderMap, uri: &'a Uri) -> ApiRequest<'a> {
+    ApiRequest {
+        id,
+        user_agent: user_agent(headers),
+        path: uri.path(),
+    }
+}
+
 pub(super) fn user_agent(headers: &HeaderMap) -> &str {
     headers
         .get(USER_AGENT)
