@@ -3,15 +3,15 @@
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::model::FactorKind;
 use accessdesk::services::user_profile;
-use accessdesk::sim::{self, SimConfig};
+use accessdesk::sim::{self, SimConfig, SimHandle};
 use secrecy::SecretString;
 
 const TOKEN: &str = "profile-test-token";
 
-#[tokio::test]
-async fn profile_has_factors_masked_and_the_policy_expiry() {
+/// A simulator with `users` users, no traffic and no history, and a client for it.
+async fn quiet_sim(users: usize) -> (SimHandle, OktaClient) {
     let mut config = SimConfig::new(TOKEN);
-    config.users = 120;
+    config.users = users;
     config.lockouts_per_minute = 0.0;
     config.history = false;
     let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
@@ -23,6 +23,12 @@ async fn profile_has_factors_masked_and_the_policy_expiry() {
         ClientOptions::default(),
     )
     .unwrap();
+    (sim, client)
+}
+
+#[tokio::test]
+async fn profile_has_factors_masked_and_the_policy_expiry() {
+    let (sim, client) = quiet_sim(120).await;
 
     let mut with_sms = 0;
     let mut admins = 0;
@@ -72,19 +78,7 @@ async fn profile_has_factors_masked_and_the_policy_expiry() {
 
 #[tokio::test]
 async fn recent_activity_and_diagnosis_of_a_locked_user() {
-    let mut config = SimConfig::new(TOKEN);
-    config.users = 40;
-    config.lockouts_per_minute = 0.0;
-    config.history = false;
-    let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
-        .await
-        .unwrap();
-    let client = OktaClient::new(
-        url::Url::parse(&sim.base_url()).unwrap(),
-        SecretString::from(TOKEN),
-        ClientOptions::default(),
-    )
-    .unwrap();
+    let (sim, client) = quiet_sim(40).await;
     let login = sim.user_logins()[2].clone();
     let injected = sim.lock_user(&login).unwrap();
     let other = sim.user_logins()[3].clone();
