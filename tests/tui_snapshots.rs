@@ -10,7 +10,7 @@ use accessdesk::policy::BurstRules;
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
-use accessdesk::tui::{App, DashboardOptions, Msg, view};
+use accessdesk::tui::{App, DashboardOptions, Effect, Msg, view};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -191,6 +191,30 @@ fn app_with_feed(options: DashboardOptions) -> App {
 
 fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// Type a feed filter that matches no one in the directory, and keep it with Enter.
+fn keep_filter(app: &mut App, text: &str) {
+    press(app, KeyCode::Char('/'));
+    let mut last_search = None;
+    for c in text.chars() {
+        let effects = app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+        for effect in effects {
+            if let Effect::SearchUsers { seq, .. } = effect {
+                last_search = Some(seq);
+            }
+        }
+    }
+    press(app, KeyCode::Enter);
+    if let Some(seq) = last_search {
+        app.update(Msg::SearchResults {
+            seq,
+            result: Ok(Vec::new()),
+        });
+    }
 }
 
 fn draw(app: &App) -> Terminal<TestBackend> {
@@ -454,11 +478,7 @@ fn filter_being_typed() {
 #[test]
 fn filter_kept() {
     let mut app = app_with_feed(options());
-    press(&mut app, KeyCode::Char('/'));
-    for c in "united states".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
+    keep_filter(&mut app, "united states");
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     assert!(screen_text(&terminal).contains("filter \"united states\" (4 of 10)"));
@@ -467,11 +487,7 @@ fn filter_kept() {
 #[test]
 fn filter_without_matches() {
     let mut app = app_with_feed(options());
-    press(&mut app, KeyCode::Char('/'));
-    for c in "tokyo".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    press(&mut app, KeyCode::Enter);
+    keep_filter(&mut app, "tokyo");
     let text = screen_text(&draw(&app));
     assert!(text.contains("No lockouts match \"tokyo\" (10 in the feed)."));
     assert!(text.contains("Esc clears the filter."));

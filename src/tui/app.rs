@@ -165,6 +165,10 @@ pub struct App {
     dialog: Option<VerifyDialog>,
     /// The verified action is on its way to the IdP: the dialog takes no more keys.
     running: bool,
+    /// An action key pressed on the feed, waiting for its user's profile.
+    pending_action: Option<IdpAction>,
+    /// Enter was pressed while the directory search ran: open its first match.
+    open_first_match: bool,
     /// A sentence for the agent in the status bar (an action turned down or its outcome).
     message: Option<String>,
     bursts: Vec<Burst>,
@@ -205,6 +209,8 @@ impl App {
             search: DirectorySearch::default(),
             dialog: None,
             running: false,
+            pending_action: None,
+            open_first_match: false,
             message: None,
             bursts: Vec::new(),
             size: (80, 24),
@@ -252,13 +258,22 @@ impl App {
                         Ok(profile) => ProfileState::Loaded(profile),
                         Err(message) => ProfileState::Failed(message),
                     };
-                    self.profiles.insert(key, state);
+                    self.profiles.insert(key.clone(), state);
                     self.dirty = true;
+                    // An action asked for from the feed starts once its user is on screen.
+                    if self.user_view.as_ref().is_some_and(|u| u.key == key)
+                        && let Some(action) = self.pending_action.take()
+                    {
+                        self.start_action(action);
+                    }
                 }
             }
             Msg::SearchResults { seq, result } => {
                 if self.search.answer(seq, result) {
                     self.dirty = true;
+                    if std::mem::take(&mut self.open_first_match) {
+                        self.submit_filter(&mut effects);
+                    }
                 }
             }
             Msg::PushWaiting {
@@ -297,6 +312,49 @@ impl App {
             Msg::Quit => effects.push(Effect::Quit),
         }
         effects
+    }
+
+    /// Enter in the filter box: open the selected directory match, waiting for the search in
+    /// flight if there is one; with no match, keep the filter and go back to the feed.
+    fn submit_filter(&mut self, effects: &mut Vec<Effect>) {
+        if self.search.is_searching() {
+            self.open_first_match = true;
+            return;
+        }
+        if let Some(user) = self.search.selected_match() {
+            let user = OpenUser {
+                key: user.id.clone(),
+                label: user.login.clone(),
+            };
+            self.mode = InputMode::Feed;
+            self.open_user(user, effects);
+        } else {
+            self.mode = InputMode::Feed;
+        }
+    }
+
+    /// An action key: on the feed it opens the selected lockout's user first, and the dialog
+    /// follows once the profile is loaded.
+    fn begin(&mut self, action: IdpAction, effects: &mut Vec<Effect>) {
+        if self.user_view.is_none() {
+            let Some(lockout) = self.selected_lockout() else {
+                return;
+            };
+            let user = OpenUser {
+                key: user_key(lockout).to_string(),
+                label: lockout.login.clone(),
+            };
+            // A new lockout makes any cached profile stale: act on the user as they are now.
+            if self.profiles.get(&user.key) != Some(&ProfileState::Loading) {
+                self.profiles.remove(&user.key);
+            }
+            self.open_user(user, effects);
+        }
+        if self.open_profile() == Some(&ProfileState::Loading) {
+            self.pending_action = Some(action);
+        } else {
+            self.start_action(action);
+        }
     }
 
     /// Open the verification dialog for `action` on the open user, or say why not.
@@ -434,16 +492,20 @@ impl App {
             Action::BackToInput => self.mode = InputMode::Filter,
             Action::CloseUser => {
                 self.user_view = None;
+                self.pending_action = None;
                 self.message = None;
             }
-            Action::StartUnlock => self.start_action(IdpAction::Unlock),
-            Action::StartResetPassword => self.start_action(IdpAction::ResetPassword),
-            Action::StartResetMfa => self.start_action(match self.options.mfa_reset_mode {
-                MfaResetMode::All => IdpAction::ResetAllFactors,
-                MfaResetMode::Choose => IdpAction::ResetFactors {
-                    factor_ids: Vec::new(),
-                },
-            }),
+            Action::StartUnlock => self.begin(IdpAction::Unlock, effects),
+            Action::StartResetPassword => self.begin(IdpAction::ResetPassword, effects),
+            Action::StartResetMfa => {
+                let action = match self.options.mfa_reset_mode {
+                    MfaResetMode::All => IdpAction::ResetAllFactors,
+                    MfaResetMode::Choose => IdpAction::ResetFactors {
+                        factor_ids: Vec::new(),
+                    },
+                };
+                self.begin(action, effects);
+            }
             Action::DialogKey => self.on_dialog_key(key, effects),
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
@@ -454,14 +516,16 @@ impl App {
                 }
             }
             Action::StartFilter => self.mode = InputMode::Filter,
-            Action::KeepFilter => self.mode = InputMode::Feed,
+            Action::SubmitFilter => self.submit_filter(effects),
             Action::ClearFilter => {
                 self.mode = InputMode::Feed;
+                self.open_first_match = false;
                 self.clear_filter(effects);
             }
             Action::EditFilter => {
                 let changed = self.filter.handle_event(&Event::Key(key));
                 if changed.is_some_and(|c| c.value) {
+                    self.open_first_match = false;
                     self.refilter_keeping_selection(effects);
                     self.refresh_search(effects);
                 }

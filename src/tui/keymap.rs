@@ -76,7 +76,8 @@ pub enum Action {
     /// Hand the key to the verification dialog.
     DialogKey,
     StartFilter,
-    KeepFilter,
+    /// Open the first directory match (once the search answers); with none, keep the filter.
+    SubmitFilter,
     ClearFilter,
     /// Hand the key to the filter's text input.
     EditFilter,
@@ -227,10 +228,34 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
-        &[Key::ch('r')],
-        "r",
+        &[Key::ch('R')],
+        "R",
         Action::ReloadUser,
         "Reload the selected lockout's user from the IdP",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('u')],
+        "u",
+        Action::StartUnlock,
+        "Unlock its user, after verifying",
+        Some("unlock"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('r')],
+        "r",
+        Action::StartResetPassword,
+        "Reset link for its user, after verifying",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('m')],
+        "m",
+        Action::StartResetMfa,
+        "Reset MFA for its user, after verifying",
         None,
     ),
     bind(
@@ -269,9 +294,9 @@ pub const KEYMAP: &[Binding] = &[
         Context::Filter,
         &[Key::plain(KeyCode::Enter)],
         "Enter",
-        Action::KeepFilter,
-        "Keep the filter and go back to the feed",
-        Some("keep filter"),
+        Action::SubmitFilter,
+        "Open the first directory match, else keep the filter",
+        Some("open user"),
     ),
     bind(
         Context::Filter,
@@ -523,7 +548,7 @@ mod tests {
         );
         assert_eq!(
             lookup(Context::Filter, &key(KeyCode::Enter)),
-            Some(Action::KeepFilter)
+            Some(Action::SubmitFilter)
         );
         assert_eq!(
             lookup(Context::Filter, &key(KeyCode::Esc)),
@@ -591,6 +616,7 @@ mod tests {
                 ("↓/j", "down"),
                 ("Enter", "detail"),
                 ("o", "user"),
+                ("u", "unlock"),
                 ("/", "filter"),
                 ("?", "help"),
                 ("q", "quit"),
@@ -598,7 +624,7 @@ mod tests {
         );
         assert_eq!(
             hints(Context::Filter),
-            vec![("Enter", "keep filter"), ("Esc", "clear")]
+            vec![("Enter", "open user"), ("Esc", "clear")]
         );
         assert_eq!(
             hints(Context::User),

@@ -322,6 +322,8 @@ fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "alice");
     press(&mut app, KeyCode::Enter);
+    assert!(app.is_editing_filter(), "waits for the directory search");
+    no_directory_match(&mut app, 5);
     assert!(!app.is_editing_filter());
     assert_eq!(app.filter(), Some("alice"));
     assert_eq!(uuids(&app), ["uuid-3", "uuid-1"]);
@@ -438,11 +440,11 @@ fn a_failed_load_is_kept_until_the_agent_reloads() {
     press(&mut app, KeyCode::Down);
     assert!(press(&mut app, KeyCode::Up).is_empty(), "failure cached");
     assert_eq!(
-        press(&mut app, KeyCode::Char('r')),
+        press(&mut app, KeyCode::Char('R')),
         vec![Effect::LoadUser("00u-alice@example.com".into())]
     );
     assert!(
-        press(&mut app, KeyCode::Char('r')).is_empty(),
+        press(&mut app, KeyCode::Char('R')).is_empty(),
         "no second request while loading"
     );
 }
@@ -465,6 +467,7 @@ fn esc_closes_the_detail_before_clearing_the_filter() {
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "alice");
     press(&mut app, KeyCode::Enter);
+    no_directory_match(&mut app, 5);
     press(&mut app, KeyCode::Enter);
     assert!(app.detail_open());
     press(&mut app, KeyCode::Esc);
@@ -838,18 +841,80 @@ fn keys_in_the_directory_list_move_open_and_go_back() {
 }
 
 #[test]
-fn enter_in_the_filter_text_still_keeps_the_filter() {
+fn enter_in_the_filter_text_opens_the_first_directory_match() {
     let mut app = three();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "bob");
     app.update(Msg::SearchResults {
         seq: 3,
-        result: matches(&["bob@example.com"]),
+        result: matches(&["bob@example.com", "bobby@example.com"]),
     });
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Effect::LoadProfile("00u-bob@example.com".into())]
+    );
+    assert_eq!(app.context(), Context::User);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), Some("bob"), "the filter stays for the feed");
+}
+
+#[test]
+fn enter_before_the_search_answers_opens_the_match_when_it_comes() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "bob");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(app.context(), Context::Filter);
+    // A late answer to an older query does not count.
+    assert!(
+        app.update(Msg::SearchResults {
+            seq: 2,
+            result: matches(&["bo@example.com"]),
+        })
+        .is_empty()
+    );
+    assert_eq!(
+        app.update(Msg::SearchResults {
+            seq: 3,
+            result: matches(&["bob@example.com"]),
+        }),
+        [Effect::LoadProfile("00u-bob@example.com".into())]
+    );
+    assert_eq!(app.open_user_view().unwrap().label, "bob@example.com");
+}
+
+#[test]
+fn typing_after_enter_cancels_the_wait_for_a_match() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "bob");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "b");
+    app.update(Msg::SearchResults {
+        seq: 4,
+        result: matches(&["bobb@example.com"]),
+    });
+    assert_eq!(app.context(), Context::Filter);
+    assert!(app.open_user_view().is_none());
+}
+
+#[test]
+fn enter_with_no_directory_match_keeps_the_filter() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "bob");
+    no_directory_match(&mut app, 3);
     assert!(press(&mut app, KeyCode::Enter).is_empty());
     assert_eq!(app.context(), Context::Feed);
     assert_eq!(uuids(&app), ["uuid-2"]);
     assert!(app.open_user_view().is_none());
+}
+
+fn no_directory_match(app: &mut App, seq: u64) {
+    app.update(Msg::SearchResults {
+        seq,
+        result: Ok(Vec::new()),
+    });
 }
 
 // ---- the verification dialog ----
@@ -881,6 +946,42 @@ fn alice_screen(options: DashboardOptions) -> App {
     });
     assert_eq!(app.context(), Context::User);
     app
+}
+
+#[test]
+fn an_action_key_on_the_feed_opens_the_user_and_the_dialog_once_loaded() {
+    let mut app = App::new(DashboardOptions::default(), t0() + TimeDelta::hours(1));
+    feed(&mut app, vec![lockout(1, "alice@example.com", 0)]);
+    // A profile cached earlier is stale once a new lockout arrives: it is fetched again.
+    press(&mut app, KeyCode::Char('o'));
+    profile_loaded(&mut app, "00u-alice@example.com", "alice@example.com");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('u')),
+        [Effect::LoadProfile("00u-alice@example.com".into())]
+    );
+    assert_eq!(app.context(), Context::User);
+    assert!(app.dialog().is_none(), "waits for the profile");
+    let mut profile = profile("alice@example.com");
+    profile.factors = vec![push_factor()];
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.dialog().unwrap().action(), &IdpAction::Unlock);
+}
+
+#[test]
+fn leaving_the_user_screen_drops_the_action_waiting_for_it() {
+    let mut app = App::new(DashboardOptions::default(), t0() + TimeDelta::hours(1));
+    feed(&mut app, vec![lockout(1, "alice@example.com", 0)]);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('o'));
+    profile_loaded(&mut app, "00u-alice@example.com", "alice@example.com");
+    assert_eq!(app.context(), Context::User);
+    assert!(app.dialog().is_none());
 }
 
 #[test]
