@@ -458,6 +458,7 @@ async fn verified(c: &OktaClient, login: &str, action: Action) -> Verified {
             kind: EvidenceKind::UserPush,
             for_user_id: user.id.clone(),
             approver_id: user.id.clone(),
+            approver_login: user.login.clone(),
             factor_id: "opf-test".into(),
             transaction_id: None,
             result: ChallengeResult::Success,

@@ -869,6 +869,7 @@ fn push_answer(app: &mut App, result: ChallengeResult) {
         kind: EvidenceKind::UserPush,
         for_user_id: ada.id.clone(),
         approver_id: ada.id.clone(),
+        approver_login: ada.login.clone(),
         factor_id: "push1".into(),
         transaction_id: Some("v2mst.tx".into()),
         result: result.clone(),

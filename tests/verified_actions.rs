@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
+use accessdesk::audit::AuditLog;
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, IdpError};
 use accessdesk::model::{Action, ChallengeResult, FactorKind, User, UserStatus};
 use accessdesk::policy::gate::{self, Attestation, GatePolicy, Refusal, Target, Verified};
+use accessdesk::services::action_runner::{self, Agent};
 use accessdesk::services::verification::{PushWait, await_push, push_evidence, push_factor};
 use accessdesk::sim::{self, PushBehaviour, SimConfig, SimHandle};
 use chrono::Utc;
@@ -174,10 +176,25 @@ async fn the_managers_push_verifies_a_user_who_lost_the_device() {
     let (result, a) = push_for(&c, &user, &manager).await;
     assert_eq!(result, ChallengeResult::Success);
     let verified = check(&user, Action::ResetAllFactors, &a).unwrap();
-    c.perform(&verified).await.unwrap();
-    assert!(
-        c.list_factors(&user.id).await.unwrap().is_empty(),
-        "every factor gone"
+    let dir = tempfile::tempdir().unwrap();
+    let mut audit = AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap();
+    let agent = Agent {
+        name: "agent".into(),
+    };
+    let outcome = action_runner::run(&c, &mut audit, &agent, &verified).await;
+    outcome.result.unwrap();
+    assert_eq!(outcome.factors_after, Some(Vec::new()), "every factor gone");
+    // The audit names whose device approved: the manager, by login.
+    let record = outcome.audit.unwrap();
+    let evidence = &record.entry.evidence[0];
+    assert_eq!(evidence.kind, "manager_push");
+    assert_eq!(
+        evidence.subject_login.as_deref(),
+        Some(manager.login.as_str())
+    );
+    assert_eq!(
+        record.entry.target_login.as_deref(),
+        Some(user.login.as_str())
     );
 }
 

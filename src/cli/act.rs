@@ -96,10 +96,6 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
         Ok(evidence) => evidence,
         Err(why) => anyhow::bail!(why),
     };
-    let logins = [
-        (user.id.as_str(), user.login.as_str()),
-        (approver.id.as_str(), approver.login.as_str()),
-    ];
     let agent = Agent {
         name: config.agent_name.clone(),
     };
@@ -109,7 +105,6 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
         &Target::from(&user),
         args.ticket.as_deref(),
         &evidence,
-        &logins,
     );
     if let Err(e) = &record {
         eprintln!("warning: the verification was not written to the audit log: {e}");
@@ -179,19 +174,9 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
         note: args.note.clone(),
         evidence: Vec::new(),
     };
-    let refuse = |audit: &mut AuditLog,
-                  attestation: &Attestation,
-                  reasons: Vec<String>,
-                  logins: &[(&str, &str)]| {
-        let record = action_runner::record_refusal(
-            audit,
-            &agent,
-            &action,
-            &target,
-            attestation,
-            &reasons,
-            logins,
-        );
+    let refuse = |audit: &mut AuditLog, attestation: &Attestation, reasons: Vec<String>| {
+        let record =
+            action_runner::record_refusal(audit, &agent, &action, &target, attestation, &reasons);
         report_refusal(
             &action,
             &user,
@@ -200,10 +185,9 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
             args.json,
         )
     };
-    let mut logins: Vec<(String, String)> = vec![(user.id.clone(), user.login.clone())];
 
     if let Err(why) = preconditions::check(&action, &user, &factors) {
-        return refuse(&mut audit, &attestation, vec![why], &[]);
+        return refuse(&mut audit, &attestation, vec![why]);
     }
     // Everything but possession first: no push goes out for a request that fails anyway.
     let early: Vec<Refusal> =
@@ -215,12 +199,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
                 .collect(),
         };
     if !early.is_empty() {
-        return refuse(
-            &mut audit,
-            &attestation,
-            action_runner::reasons(&early),
-            &[],
-        );
+        return refuse(&mut audit, &attestation, action_runner::reasons(&early));
     }
 
     let needs_possession = config.gate.requirement(action.kind()).possession;
@@ -233,45 +212,28 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
                         &mut audit,
                         &attestation,
                         vec![Refusal::NoManagerOnRecord.to_string()],
-                        &[],
                     );
                 }
             },
             _ => user.clone(),
         };
-        logins.push((approver.id.clone(), approver.login.clone()));
         if args.verify == VerifyMode::None {
             let why = "the policy requires possession evidence: use --verify push or --verify manager-push";
-            return refuse(&mut audit, &attestation, vec![why.to_string()], &[]);
+            return refuse(&mut audit, &attestation, vec![why.to_string()]);
         }
         match push_and_wait(&client, &user, &approver, args.json).await? {
             Ok(evidence) => attestation.evidence.push(evidence),
-            Err(why) => {
-                let pairs: Vec<(&str, &str)> = logins
-                    .iter()
-                    .map(|(a, b)| (a.as_str(), b.as_str()))
-                    .collect();
-                return refuse(&mut audit, &attestation, vec![why], &pairs);
-            }
+            Err(why) => return refuse(&mut audit, &attestation, vec![why]),
         }
     }
-    let pairs: Vec<(&str, &str)> = logins
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
     let verified = match gate::check(&config.gate, &target, &action, &attestation, Utc::now()) {
         Ok(v) => v,
         Err(refusals) => {
-            return refuse(
-                &mut audit,
-                &attestation,
-                action_runner::reasons(&refusals),
-                &pairs,
-            );
+            return refuse(&mut audit, &attestation, action_runner::reasons(&refusals));
         }
     };
 
-    let outcome = action_runner::run(&client, &mut audit, &agent, &verified, &pairs).await;
+    let outcome = action_runner::run(&client, &mut audit, &agent, &verified).await;
     let status_after = outcome.user_after.as_ref().map(|u| u.status.to_string());
     let audit_seq = outcome.audit.as_ref().ok().map(|r| r.seq);
     if let Err(e) = &outcome.audit {

@@ -162,6 +162,8 @@ pub struct PossessionEvidence {
     pub for_user_id: String,
     /// The user whose factor answered: the target, or their manager.
     pub approver_id: String,
+    /// The approver's login, for the audit log (the gate judges ids).
+    pub approver_login: String,
     pub factor_id: String,
     pub transaction_id: Option<String>,
     pub result: ChallengeResult,

@@ -14,9 +14,6 @@ pub struct Agent {
     pub name: String,
 }
 
-/// The logins behind the user ids that may appear in evidence (the target, their manager).
-pub type KnownLogins<'a> = &'a [(&'a str, &'a str)];
-
 /// What happened, for the screen or the terminal.
 #[derive(Debug)]
 pub struct ActionOutcome {
@@ -35,7 +32,6 @@ pub async fn run<D: Directory>(
     audit: &mut AuditLog,
     agent: &Agent,
     verified: &Verified,
-    logins: KnownLogins<'_>,
 ) -> ActionOutcome {
     let result = directory.perform(verified).await;
     let target = verified.target();
@@ -45,7 +41,7 @@ pub async fn run<D: Directory>(
     entry.note = join_notes(entry.note.take(), verified.note());
     entry.evidence = verified
         .evidence()
-        .map(|e| audit_evidence(e, logins))
+        .map(audit_evidence)
         .into_iter()
         .collect();
     let request_ids = match &result {
@@ -82,17 +78,12 @@ pub fn record_refusal(
     target: &Target,
     attestation: &Attestation,
     reasons: &[String],
-    logins: KnownLogins<'_>,
 ) -> Result<AuditRecord, String> {
     let mut entry = base_entry(agent, action, target);
     entry.outcome = Outcome::Refused;
     entry.ticket = Some(attestation.ticket.trim().to_string()).filter(|t| !t.is_empty());
     entry.checklist = attestation.confirmed.iter().cloned().collect();
-    entry.evidence = attestation
-        .evidence
-        .iter()
-        .map(|e| audit_evidence(e, logins))
-        .collect();
+    entry.evidence = attestation.evidence.iter().map(audit_evidence).collect();
     entry.error = Some(reasons.join("; "));
     entry.note = join_notes(entry.note.take(), attestation.note.as_deref());
     audit.append(&entry).map_err(|e| e.to_string())
@@ -105,7 +96,6 @@ pub fn record_verification(
     target: &Target,
     ticket: Option<&str>,
     evidence: &PossessionEvidence,
-    logins: KnownLogins<'_>,
 ) -> Result<AuditRecord, String> {
     let outcome = if evidence.result == crate::model::ChallengeResult::Success {
         Outcome::Succeeded
@@ -119,7 +109,7 @@ pub fn record_verification(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string);
-    entry.evidence = vec![audit_evidence(evidence, logins)];
+    entry.evidence = vec![audit_evidence(evidence)];
     audit.append(&entry).map_err(|e| e.to_string())
 }
 
@@ -157,13 +147,10 @@ fn join_notes(action_note: Option<String>, agent_note: Option<&str>) -> Option<S
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn audit_evidence(e: &PossessionEvidence, logins: KnownLogins<'_>) -> Evidence {
+fn audit_evidence(e: &PossessionEvidence) -> Evidence {
     Evidence {
         kind: e.kind.as_str().to_string(),
-        subject_login: logins
-            .iter()
-            .find(|(id, _)| *id == e.approver_id)
-            .map(|(_, login)| login.to_string()),
+        subject_login: Some(e.approver_login.clone()),
         factor_id: Some(e.factor_id.clone()),
         transaction_id: e.transaction_id.clone(),
         result: e.result.as_str().to_string(),

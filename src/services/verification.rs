@@ -71,6 +71,7 @@ pub fn push_evidence(
         },
         for_user_id: target.id.clone(),
         approver_id: approver.id.clone(),
+        approver_login: approver.login.clone(),
         factor_id: challenge.factor_id.clone(),
         transaction_id: challenge.transaction_id.clone(),
         result,

@@ -356,10 +356,8 @@ fn run_action<D: Directory>(
             )),
             Ok(mut audit) => {
                 let target = verified.target();
-                let logins = [(target.user_id.as_str(), target.login.as_str())];
                 let outcome =
-                    action_runner::run(directory.as_ref(), &mut audit, &agent, &verified, &logins)
-                        .await;
+                    action_runner::run(directory.as_ref(), &mut audit, &agent, &verified).await;
                 let audit_note = match &outcome.audit {
                     Ok(record) => format!(" (audit #{})", record.seq),
                     Err(e) => format!(" (NOT in the audit log: {e})"),
@@ -403,17 +401,8 @@ fn record_refusal(
     attestation: &Attestation,
     reasons: &[String],
 ) {
-    let logins = [(target.user_id.as_str(), target.login.as_str())];
     let written = AuditLog::open(&AuditLog::default_path(data_dir)).map(|mut audit| {
-        action_runner::record_refusal(
-            &mut audit,
-            agent,
-            action,
-            target,
-            attestation,
-            reasons,
-            &logins,
-        )
+        action_runner::record_refusal(&mut audit, agent, action, target, attestation, reasons)
     });
     if !matches!(written, Ok(Ok(_))) {
         tracing::warn!("a refusal after a rejected push was not written to the audit log");

@@ -78,6 +78,7 @@ fn evidence(result: ChallengeResult, approver: &str) -> PossessionEvidence {
         },
         for_user_id: "00u-dana".into(),
         approver_id: approver.into(),
+        approver_login: "login@example.com".into(),
         factor_id: "push1".into(),
         transaction_id: Some("tx1".into()),
         result,
