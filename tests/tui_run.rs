@@ -560,11 +560,11 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
         .list(None)
         .unwrap();
     let audit = serde_json::to_string(&records).unwrap();
-    assert_eq!(records.len(), 1, "{audit}");
-    assert!(
-        audit.contains("\"unlock\"") && audit.contains("INC0012345"),
-        "{audit}"
-    );
+    // The push as it ended, then the action it allowed.
+    let actions: Vec<&str> = records.iter().map(|r| r.entry.action.as_str()).collect();
+    assert_eq!(actions, ["verify_caller", "unlock"], "{audit}");
+    assert_eq!(records[1].entry.ticket.as_deref(), Some("INC0012345"));
+    assert_eq!(records[0].entry.note.as_deref(), Some("for unlock"));
     assert!(audit.contains("agent.smith"), "{audit}");
     harness.press(KeyCode::Char('q'));
     let directory = harness.finished().await;

@@ -999,3 +999,40 @@ fn dialog_read_only_message() {
     assert!(text.contains("Read-only mode"));
     assert!(text.contains("READ-ONLY"));
 }
+
+#[test]
+fn dialog_code_being_typed_shows_bullets_only() {
+    let mut app = ada_dialog(options(), 'u');
+    fill_in(&mut app);
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Msg::CodeSent { error: None });
+    for c in "493817".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("Ask the caller to read out the code sent to SMS •••-1337; Enter checks it"),
+        "{text}"
+    );
+    assert!(text.contains("[••••••▏]"), "{text}");
+    assert!(
+        !text.contains("493817"),
+        "a one-time code never appears on screen"
+    );
+}
+
+#[test]
+fn dialog_verify_caller_done() {
+    let mut app = ada_dialog(options(), 'v');
+    press(&mut app, KeyCode::Char('p'));
+    push_answer(&mut app, ChallengeResult::Success);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Verify the caller is ada.lovelace@acme.example"));
+    assert!(text.contains("Possession proven now: push approved on the user's device"));
+    assert!(text.contains("The caller is verified"));
+    assert!(text.contains("Done: Enter"));
+}

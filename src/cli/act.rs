@@ -105,6 +105,7 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
         &Target::from(&user),
         args.ticket.as_deref(),
         &evidence,
+        None,
     );
     if let Err(e) = &record {
         eprintln!("warning: the verification was not written to the audit log: {e}");

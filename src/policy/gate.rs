@@ -309,7 +309,7 @@ pub fn check(
 
     let mut accepted = None;
     if need.possession {
-        match best_evidence(policy, target, &attestation.evidence, now) {
+        match possession(policy, target, &attestation.evidence, now) {
             Ok(e) => accepted = Some(e.clone()),
             Err(why) => refusals.push(why),
         }
@@ -336,7 +336,7 @@ pub fn check(
 
 /// The newest evidence that proves possession for `target`, or why none does. A rejected push
 /// newer than every success wins: a user who just refused a push did not ask for this.
-fn best_evidence<'a>(
+pub fn possession<'a>(
     policy: &GatePolicy,
     target: &Target,
     evidence: &'a [PossessionEvidence],

@@ -96,6 +96,7 @@ pub fn record_verification(
     target: &Target,
     ticket: Option<&str>,
     evidence: &PossessionEvidence,
+    note: Option<&str>,
 ) -> Result<AuditRecord, String> {
     let outcome = if evidence.result == crate::model::ChallengeResult::Success {
         Outcome::Succeeded
@@ -110,6 +111,7 @@ pub fn record_verification(
         .filter(|t| !t.is_empty())
         .map(str::to_string);
     entry.evidence = vec![audit_evidence(evidence)];
+    entry.note = join_notes(None, note);
     audit.append(&entry).map_err(|e| e.to_string())
 }
 

@@ -78,3 +78,24 @@ pub fn push_evidence(
         at,
     }
 }
+
+/// Evidence from a one-time code the caller read out from their own SMS, e-mail, call or
+/// authenticator factor (`user_id`'s own: a manager cannot vouch by code).
+pub fn code_evidence(
+    user_id: &str,
+    login: &str,
+    factor_id: &str,
+    result: ChallengeResult,
+    at: DateTime<Utc>,
+) -> PossessionEvidence {
+    PossessionEvidence {
+        kind: EvidenceKind::UserOtp,
+        for_user_id: user_id.to_string(),
+        approver_id: user_id.to_string(),
+        approver_login: login.to_string(),
+        factor_id: factor_id.to_string(),
+        transaction_id: None,
+        result,
+        at,
+    }
+}

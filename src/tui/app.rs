@@ -12,11 +12,11 @@ use super::msg::Msg;
 use super::options::DashboardOptions;
 use super::search::DirectorySearch;
 use super::user_view::{OpenUser, ProfileState};
-use super::verify_dialog::{Request, VerifyDialog};
+use super::verify_dialog::{Carried, Challenge, Purpose, Request, VerifyDialog};
 use super::view;
 use crate::config::MfaResetMode;
 use crate::model::{Action as IdpAction, Lockout, User};
-use crate::policy::gate::{Attestation, Target, Verified};
+use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
 use crate::policy::preconditions;
 use crate::policy::{Burst, detect_bursts};
 use crate::services::{FeedEvent, PollHealth};
@@ -36,15 +36,17 @@ pub enum Effect {
         query: String,
         seq: u64,
     },
-    /// Push to `approver_id`'s Okta Verify to vouch for `user_id` (the factor is looked up when
-    /// not given); answer with [`Msg::PushWaiting`] and [`Msg::PushDone`].
-    SendPush {
-        user_id: String,
-        approver_id: String,
-        factor_id: Option<String>,
+    /// A push or code challenge: answer a push with [`Msg::PushWaiting`] and [`Msg::PushDone`],
+    /// a sent code with [`Msg::CodeSent`], a checked one with [`Msg::CodeChecked`].
+    Challenge(Challenge),
+    /// A challenge ended with evidence: write it to the audit log as a check of the caller.
+    RecordVerification {
+        target: Target,
+        ticket: Option<String>,
+        evidence: PossessionEvidence,
+        /// What the check was for, when it was part of an action's dialog.
+        note: Option<String>,
     },
-    /// Withdraw the push in flight.
-    CancelPush,
     /// The gate passed: run the action, audit it, answer with [`Msg::ActionDone`].
     RunAction(Box<Verified>),
     /// The agent gave up after a REJECTED push: write the refusal to the audit log.
@@ -58,8 +60,7 @@ pub enum Effect {
 }
 
 /// What the status bar says when read-only mode turns an action key down.
-pub const READ_ONLY_MESSAGE: &str =
-    "Read-only mode (supervisor role or --read-only): unlock and resets are off";
+pub const READ_ONLY_MESSAGE: &str = "Read-only mode (supervisor role or --read-only): unlock, resets and verification pushes are off";
 
 /// A cached user lookup.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,7 +167,9 @@ pub struct App {
     /// The verified action is on its way to the IdP: the dialog takes no more keys.
     running: bool,
     /// An action key pressed on the feed, waiting for its user's profile.
-    pending_action: Option<IdpAction>,
+    pending_action: Option<Purpose>,
+    /// Per user id: the ticket and evidence of earlier dialogs on this call.
+    carried: HashMap<String, Carried>,
     /// Enter was pressed while the directory search ran: open its first match.
     open_first_match: bool,
     /// A sentence for the agent in the status bar (an action turned down or its outcome).
@@ -210,6 +213,7 @@ impl App {
             dialog: None,
             running: false,
             pending_action: None,
+            carried: HashMap::new(),
             open_first_match: false,
             message: None,
             bursts: Vec::new(),
@@ -262,9 +266,9 @@ impl App {
                     self.dirty = true;
                     // An action asked for from the feed starts once its user is on screen.
                     if self.user_view.as_ref().is_some_and(|u| u.key == key)
-                        && let Some(action) = self.pending_action.take()
+                        && let Some(purpose) = self.pending_action.take()
                     {
-                        self.start_action(action);
+                        self.start_action(purpose);
                     }
                 }
             }
@@ -291,14 +295,35 @@ impl App {
                 message,
             } => {
                 if let Some(dialog) = &mut self.dialog {
-                    dialog.on_push_done(result, evidence, &self.options.gate, self.now);
+                    let taken = dialog.on_push_done(result, evidence, &self.options.gate, self.now);
                     self.message = message;
                     self.dirty = true;
+                    self.record_challenge(taken, &mut effects);
+                }
+            }
+            Msg::CodeSent { error } => {
+                if let Some(dialog) = &mut self.dialog {
+                    self.message = error.as_ref().map(|e| format!("Code not sent: {e}"));
+                    dialog.on_code_sent(error);
+                    self.dirty = true;
+                }
+            }
+            Msg::CodeChecked {
+                result,
+                evidence,
+                message,
+            } => {
+                if let Some(dialog) = &mut self.dialog {
+                    let taken =
+                        dialog.on_code_checked(result, evidence, &self.options.gate, self.now);
+                    self.message = message;
+                    self.dirty = true;
+                    self.record_challenge(taken, &mut effects);
                 }
             }
             Msg::ActionDone { key, result } => {
                 self.running = false;
-                self.dialog = None;
+                self.close_dialog();
                 self.message = Some(match result {
                     Ok(done) => done,
                     Err(error) => format!("IdP error: {error}"),
@@ -335,7 +360,7 @@ impl App {
 
     /// An action key: on the feed it opens the selected lockout's user first, and the dialog
     /// follows once the profile is loaded.
-    fn begin(&mut self, action: IdpAction, effects: &mut Vec<Effect>) {
+    fn begin(&mut self, purpose: Purpose, effects: &mut Vec<Effect>) {
         if self.user_view.is_none() {
             let Some(lockout) = self.selected_lockout() else {
                 return;
@@ -351,14 +376,14 @@ impl App {
             self.open_user(user, effects);
         }
         if self.open_profile() == Some(&ProfileState::Loading) {
-            self.pending_action = Some(action);
+            self.pending_action = Some(purpose);
         } else {
-            self.start_action(action);
+            self.start_action(purpose);
         }
     }
 
-    /// Open the verification dialog for `action` on the open user, or say why not.
-    fn start_action(&mut self, action: IdpAction) {
+    /// Open the verification dialog for `purpose` on the open user, or say why not.
+    fn start_action(&mut self, purpose: Purpose) {
         if self.options.read_only {
             self.message = Some(READ_ONLY_MESSAGE.to_string());
             return;
@@ -367,24 +392,58 @@ impl App {
             self.message = Some("Wait for the user's profile to load first".to_string());
             return;
         };
-        // Choosing factors starts with none chosen: what must hold is that there are some.
-        let precondition = match &action {
-            IdpAction::ResetFactors { .. } => IdpAction::ResetAllFactors,
-            other => other.clone(),
+        let ready = match &purpose {
+            // Choosing factors starts with none chosen: what must hold is that there are some.
+            Purpose::Act(IdpAction::ResetFactors { .. }) => {
+                preconditions::check(&IdpAction::ResetAllFactors, &profile.user, &profile.factors)
+            }
+            Purpose::Act(action) => preconditions::check(action, &profile.user, &profile.factors),
+            Purpose::VerifyCaller => preconditions::can_verify(&profile.user, &profile.factors),
         };
-        if let Err(why) = preconditions::check(&precondition, &profile.user, &profile.factors) {
+        if let Err(why) = ready {
             self.message = Some(why);
             return;
         }
+        let carried = self
+            .carried
+            .get(&profile.user.id)
+            .cloned()
+            .unwrap_or_default();
         let dialog = VerifyDialog::new(
-            action,
+            purpose,
             &profile.user,
             &profile.factors,
             &self.options.gate,
             self.now,
+            &carried,
         );
         self.message = None;
         self.dialog = Some(dialog);
+    }
+
+    /// Close the dialog, keeping its ticket and evidence for the next one on the same user.
+    fn close_dialog(&mut self) {
+        if let Some(dialog) = self.dialog.take() {
+            self.carried
+                .insert(dialog.target().user_id.clone(), dialog.carry());
+        }
+    }
+
+    /// Every challenge that ended with evidence is audited as a check of the caller, whatever
+    /// the agent does next: a REJECTED push stays on record even if a later one is approved.
+    fn record_challenge(&self, taken: Option<PossessionEvidence>, effects: &mut Vec<Effect>) {
+        let (Some(evidence), Some(dialog)) = (taken, &self.dialog) else {
+            return;
+        };
+        let ticket = dialog.attestation().ticket;
+        effects.push(Effect::RecordVerification {
+            target: dialog.target().clone(),
+            ticket: (!ticket.is_empty()).then_some(ticket),
+            evidence,
+            note: dialog
+                .action()
+                .map(|action| format!("for {}", action.audit_name())),
+        });
     }
 
     fn on_dialog_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -396,31 +455,24 @@ impl App {
         };
         for request in dialog.on_key(key, &self.options.gate, self.now) {
             match request {
-                Request::SendPush {
-                    user_id,
-                    approver_id,
-                    factor_id,
-                } => effects.push(Effect::SendPush {
-                    user_id,
-                    approver_id,
-                    factor_id,
-                }),
-                Request::CancelPush => effects.push(Effect::CancelPush),
+                Request::Challenge(challenge) => effects.push(Effect::Challenge(challenge)),
                 Request::Run(verified) => {
                     self.running = true;
                     self.message = Some(format!("Running: {}", dialog.preview()));
                     effects.push(Effect::RunAction(verified));
                 }
                 Request::Close => {
-                    if dialog.rejected() {
+                    if let Some(action) = dialog.action()
+                        && dialog.rejected()
+                    {
                         effects.push(Effect::RecordRefusal {
-                            action: dialog.action().clone(),
+                            action: action.clone(),
                             target: dialog.target().clone(),
                             attestation: dialog.attestation(),
                             reasons: dialog.missing().iter().map(ToString::to_string).collect(),
                         });
                     }
-                    self.dialog = None;
+                    self.close_dialog();
                     return;
                 }
             }
@@ -495,8 +547,10 @@ impl App {
                 self.pending_action = None;
                 self.message = None;
             }
-            Action::StartUnlock => self.begin(IdpAction::Unlock, effects),
-            Action::StartResetPassword => self.begin(IdpAction::ResetPassword, effects),
+            Action::StartUnlock => self.begin(Purpose::Act(IdpAction::Unlock), effects),
+            Action::StartResetPassword => {
+                self.begin(Purpose::Act(IdpAction::ResetPassword), effects);
+            }
             Action::StartResetMfa => {
                 let action = match self.options.mfa_reset_mode {
                     MfaResetMode::All => IdpAction::ResetAllFactors,
@@ -504,8 +558,9 @@ impl App {
                         factor_ids: Vec::new(),
                     },
                 };
-                self.begin(action, effects);
+                self.begin(Purpose::Act(action), effects);
             }
+            Action::StartVerify => self.begin(Purpose::VerifyCaller, effects),
             Action::DialogKey => self.on_dialog_key(key, effects),
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())

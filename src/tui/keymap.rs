@@ -73,6 +73,8 @@ pub enum Action {
     StartResetPassword,
     /// Open the verification dialog to reset the open user's MFA factors.
     StartResetMfa,
+    /// Open the verification dialog to check the caller is the user, changing nothing.
+    StartVerify,
     /// Hand the key to the verification dialog.
     DialogKey,
     StartFilter,
@@ -260,6 +262,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
+        &[Key::ch('v')],
+        "v",
+        Action::StartVerify,
+        "Verify its user is the caller, audited",
+        None,
+    ),
+    bind(
+        Context::Feed,
         &[Key::ch('/')],
         "/",
         Action::StartFilter,
@@ -396,6 +406,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::User,
+        &[Key::ch('v')],
+        "v",
+        Action::StartVerify,
+        "Verify the caller only, audited",
+        Some("verify"),
+    ),
+    bind(
+        Context::User,
         &[Key::ch('?')],
         "?",
         Action::ShowHelp,
@@ -433,6 +451,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::DialogKey,
         "Push to the manager's device",
         Some("manager push"),
+    ),
+    bind(
+        Context::Dialog,
+        &[Key::ch('c')],
+        "c",
+        Action::DialogKey,
+        "One-time code (again: the next factor)",
+        Some("code"),
     ),
     bind(
         Context::Dialog,
@@ -634,6 +660,7 @@ mod tests {
                 ("u", "unlock"),
                 ("r", "reset link"),
                 ("m", "reset MFA"),
+                ("v", "verify"),
                 ("?", "help"),
                 ("q", "quit")
             ]

@@ -46,7 +46,7 @@ pub enum Msg {
         seq: u64,
         result: Result<Vec<User>, String>,
     },
-    /// The push asked for with [`Effect::SendPush`](super::Effect::SendPush) reached the
+    /// The push asked for with [`Effect::Challenge`](super::Effect::Challenge) reached the
     /// device at `since` and waits for an answer; with number matching, the caller must pick
     /// `correct_answer`.
     PushWaiting {
@@ -56,6 +56,17 @@ pub enum Msg {
     /// The push ended; `evidence` is `None` when it could not be sent (the error is in
     /// `message`).
     PushDone {
+        result: ChallengeResult,
+        evidence: Option<PossessionEvidence>,
+        message: Option<String>,
+    },
+    /// The IdP sent the one-time code asked for (`error`: it could not, phrased for a person).
+    CodeSent {
+        error: Option<String>,
+    },
+    /// The IdP checked the code the caller read out; `evidence` is `None` when it could not
+    /// (the error is in `message`).
+    CodeChecked {
         result: ChallengeResult,
         evidence: Option<PossessionEvidence>,
         message: Option<String>,

@@ -19,15 +19,18 @@ use super::msg::Msg;
 use super::options::DashboardOptions;
 use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
+use super::verify_dialog::Challenge;
 use super::view;
 use crate::audit::AuditLog;
 use crate::idp::{Directory, PushChallenge};
-use crate::model::{Action, ChallengeResult};
+use crate::model::{Action, ChallengeResult, OneTimeCode};
 use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_runner::{self, Agent};
 use crate::services::user_profile;
-use crate::services::verification::{PushWait, await_push, push_evidence, push_factor};
+use crate::services::verification::{
+    PushWait, await_push, code_evidence, push_evidence, push_factor,
+};
 
 /// The clock that refreshes relative times and burst windows.
 const TICK: Duration = Duration::from_secs(1);
@@ -152,11 +155,11 @@ where
                     load_profile(Arc::clone(&directory), key, results_tx.clone());
                 }
                 Effect::SearchUsers { query, seq } => searches.push((query, seq), Instant::now()),
-                Effect::SendPush {
+                Effect::Challenge(Challenge::SendPush {
                     user_id,
                     approver_id,
                     factor_id,
-                } => {
+                }) => {
                     if let Some(old) = push.take() {
                         old.cancel(Arc::clone(&directory));
                     }
@@ -166,9 +169,49 @@ where
                         results_tx.clone(),
                     ));
                 }
-                Effect::CancelPush => {
+                Effect::Challenge(Challenge::CancelPush) => {
                     if let Some(old) = push.take() {
                         old.cancel(Arc::clone(&directory));
+                    }
+                }
+                Effect::Challenge(Challenge::SendCode { user_id, factor_id }) => {
+                    send_code(
+                        Arc::clone(&directory),
+                        user_id,
+                        factor_id,
+                        results_tx.clone(),
+                    );
+                }
+                Effect::Challenge(Challenge::CheckCode {
+                    user_id,
+                    login,
+                    factor_id,
+                    code,
+                }) => check_code(
+                    Arc::clone(&directory),
+                    (user_id, login, factor_id),
+                    code,
+                    results_tx.clone(),
+                ),
+                Effect::RecordVerification {
+                    target,
+                    ticket,
+                    evidence,
+                    note,
+                } => {
+                    let written =
+                        AuditLog::open(&AuditLog::default_path(&data_dir)).map(|mut a| {
+                            action_runner::record_verification(
+                                &mut a,
+                                &agent,
+                                &target,
+                                ticket.as_deref(),
+                                &evidence,
+                                note.as_deref(),
+                            )
+                        });
+                    if !matches!(written, Ok(Ok(_))) {
+                        tracing::warn!("a check of the caller was not written to the audit log");
                     }
                 }
                 Effect::RunAction(verified) => run_action(
@@ -241,6 +284,15 @@ fn restamp(msg: Msg, now: DateTime<Utc>) -> Msg {
             evidence,
             message,
         } => Msg::PushDone {
+            result,
+            evidence: evidence.map(|e| PossessionEvidence { at: now, ..e }),
+            message,
+        },
+        Msg::CodeChecked {
+            result,
+            evidence,
+            message,
+        } => Msg::CodeChecked {
             result,
             evidence: evidence.map(|e| PossessionEvidence { at: now, ..e }),
             message,
@@ -337,6 +389,58 @@ fn send_push<D: Directory>(
         task,
         challenge: slot,
     }
+}
+
+/// Have the IdP send a one-time code and report back as [`Msg::CodeSent`].
+fn send_code<D: Directory>(
+    directory: Arc<D>,
+    user_id: String,
+    factor_id: String,
+    results: mpsc::Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let error = directory
+            .send_code(&user_id, &factor_id)
+            .await
+            .err()
+            .map(|e| format!("{e} — {}", e.hint()));
+        let _ = results.send(Msg::CodeSent { error }).await;
+    });
+}
+
+/// Check the code the caller read out and report back as [`Msg::CodeChecked`]. The code lives
+/// only in this task and the request body.
+fn check_code<D: Directory>(
+    directory: Arc<D>,
+    (user_id, login, factor_id): (String, String, String),
+    code: OneTimeCode,
+    results: mpsc::Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let msg = match directory
+            .check_code(&user_id, &factor_id, code.secret())
+            .await
+        {
+            Ok(result) => Msg::CodeChecked {
+                evidence: Some(code_evidence(
+                    &user_id,
+                    &login,
+                    &factor_id,
+                    result.clone(),
+                    Utc::now(),
+                )),
+                message: (result != ChallengeResult::Success)
+                    .then(|| "The code was wrong or has expired".to_string()),
+                result,
+            },
+            Err(e) => Msg::CodeChecked {
+                result: ChallengeResult::Failed,
+                evidence: None,
+                message: Some(format!("Code not checked: {e} — {}", e.hint())),
+            },
+        };
+        let _ = results.send(msg).await;
+    });
 }
 
 /// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].

@@ -933,6 +933,17 @@ fn push_factor() -> crate::model::Factor {
     }
 }
 
+fn sms_factor() -> crate::model::Factor {
+    crate::model::Factor {
+        id: "sms1".into(),
+        kind: crate::model::FactorKind::Sms,
+        factor_type: "sms".into(),
+        contact: Some("•••-1337".into()),
+        device_name: None,
+        ..push_factor()
+    }
+}
+
 /// The feed's first lockout (alice) open on the user screen with a push factor loaded.
 fn alice_screen(options: DashboardOptions) -> App {
     let mut app = App::new(options, t0() + TimeDelta::hours(1));
@@ -969,7 +980,7 @@ fn an_action_key_on_the_feed_opens_the_user_and_the_dialog_once_loaded() {
         result: Ok(profile),
     });
     assert_eq!(app.context(), Context::Dialog);
-    assert_eq!(app.dialog().unwrap().action(), &IdpAction::Unlock);
+    assert_eq!(app.dialog().unwrap().action(), Some(&IdpAction::Unlock));
 }
 
 #[test]
@@ -990,7 +1001,7 @@ fn read_only_action_keys_say_why_they_are_off() {
         read_only: true,
         ..DashboardOptions::default()
     });
-    for key in ['u', 'r', 'm'] {
+    for key in ['u', 'r', 'm', 'v'] {
         assert!(press(&mut app, KeyCode::Char(key)).is_empty());
         assert!(app.dialog().is_none());
         assert_eq!(app.message(), Some(READ_ONLY_MESSAGE));
@@ -1029,7 +1040,7 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
     let mut app = alice_screen(DashboardOptions::default());
     assert!(press(&mut app, KeyCode::Char('u')).is_empty());
     assert_eq!(app.context(), Context::Dialog);
-    assert_eq!(app.dialog().unwrap().action(), &IdpAction::Unlock);
+    assert_eq!(app.dialog().unwrap().action(), Some(&IdpAction::Unlock));
     // Every checklist item, a ticket, then the confirm control.
     for i in 1..=app.options.gate.checklist.len() {
         press(
@@ -1044,11 +1055,11 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
     assert!(press(&mut app, KeyCode::Enter).is_empty(), "no push yet");
     assert_eq!(
         press(&mut app, KeyCode::Char('p')),
-        [Effect::SendPush {
+        [Effect::Challenge(Challenge::SendPush {
             user_id: "00u-alice@example.com".into(),
             approver_id: "00u-alice@example.com".into(),
             factor_id: Some("push1".into()),
-        }]
+        })]
     );
     app.update(Msg::PushWaiting {
         since: app.now,
@@ -1064,11 +1075,21 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
         result: crate::model::ChallengeResult::Success,
         at: app.now,
     };
-    app.update(Msg::PushDone {
+    let effects = app.update(Msg::PushDone {
         result: crate::model::ChallengeResult::Success,
-        evidence: Some(evidence),
+        evidence: Some(evidence.clone()),
         message: None,
     });
+    // Every challenge is audited as it ends, before any action.
+    assert_eq!(
+        effects,
+        [Effect::RecordVerification {
+            target: app.dialog().unwrap().target().clone(),
+            ticket: Some("INC0012345".into()),
+            evidence,
+            note: Some("for unlock".into()),
+        }]
+    );
     assert!(app.dialog().unwrap().ready());
     let effects = press(&mut app, KeyCode::Enter);
     let [Effect::RunAction(verified)] = effects.as_slice() else {
@@ -1100,7 +1121,10 @@ fn cancelling_after_a_rejected_push_is_audited_and_withdraws_a_waiting_push() {
         since: app.now,
         correct_answer: None,
     });
-    assert_eq!(press(&mut app, KeyCode::Esc), [Effect::CancelPush]);
+    assert_eq!(
+        press(&mut app, KeyCode::Esc),
+        [Effect::Challenge(Challenge::CancelPush)]
+    );
     assert!(app.dialog().is_none());
 
     press(&mut app, KeyCode::Char('u'));
@@ -1124,6 +1148,165 @@ fn cancelling_after_a_rejected_push_is_audited_and_withdraws_a_waiting_push() {
     );
 }
 
+fn alice_push(result: crate::model::ChallengeResult, at: DateTime<Utc>) -> Msg {
+    Msg::PushDone {
+        evidence: Some(random_evidence(&result, true, at)),
+        result,
+        message: None,
+    }
+}
+
+#[test]
+fn v_checks_the_caller_audits_it_and_the_next_action_reuses_the_evidence() {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.dialog().unwrap().action(), None);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "INC0012345");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert!(matches!(
+        press(&mut app, KeyCode::Char('p')).as_slice(),
+        [Effect::Challenge(Challenge::SendPush { .. })]
+    ));
+    let effects = app.update(alice_push(crate::model::ChallengeResult::Success, app.now));
+    let [
+        Effect::RecordVerification {
+            target,
+            ticket,
+            evidence,
+            note: None,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(target.login, "alice@example.com");
+    assert_eq!(ticket.as_deref(), Some("INC0012345"));
+    assert_eq!(evidence.result, crate::model::ChallengeResult::Success);
+    // Done: Enter closes; nothing ran.
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.dialog().is_none());
+
+    // Unlock a minute later: the ticket and the approved push carry over.
+    app.update(Msg::Tick(app.now + TimeDelta::minutes(1)));
+    press(&mut app, KeyCode::Char('u'));
+    let dialog = app.dialog().unwrap();
+    assert_eq!(dialog.ticket().value(), "INC0012345");
+    assert!(
+        dialog
+            .missing()
+            .iter()
+            .all(|r| matches!(r, crate::policy::gate::Refusal::ChecklistIncomplete(_))),
+        "{:?}",
+        dialog.missing()
+    );
+    for i in 1..=app.options.gate.checklist.len() {
+        press(
+            &mut app,
+            KeyCode::Char(char::from_digit(i as u32, 10).unwrap()),
+        );
+    }
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert!(matches!(
+        press(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::RunAction(v)] if v.evidence().is_some()
+    ));
+}
+
+#[test]
+fn a_rejected_check_of_the_caller_blocks_the_next_action_too() {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('p'));
+    let effects = app.update(alice_push(crate::model::ChallengeResult::Rejected, app.now));
+    assert!(
+        matches!(effects.as_slice(), [Effect::RecordVerification { .. }]),
+        "a rejection is audited at once: {effects:?}"
+    );
+    assert!(
+        press(&mut app, KeyCode::Esc).is_empty(),
+        "no refusal: no action was asked for"
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert!(
+        app.dialog()
+            .unwrap()
+            .missing()
+            .contains(&crate::policy::gate::Refusal::PushRejected)
+    );
+}
+
+#[test]
+fn c_asks_for_a_code_and_the_checked_code_is_audited() {
+    let mut app = alice_screen(DashboardOptions::default());
+    let mut profile = profile("alice@example.com");
+    profile.factors = vec![push_factor(), sms_factor()];
+    press(&mut app, KeyCode::Char('R'));
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('c')),
+        [Effect::Challenge(Challenge::SendCode {
+            user_id: "00u-alice@example.com".into(),
+            factor_id: "sms1".into(),
+        })]
+    );
+    app.update(Msg::CodeSent { error: None });
+    type_text(&mut app, "493817");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Challenge(Challenge::CheckCode { factor_id, .. })] if factor_id == "sms1"
+        ),
+        "{effects:?}"
+    );
+    let evidence = crate::services::verification::code_evidence(
+        "00u-alice@example.com",
+        "alice@example.com",
+        "sms1",
+        crate::model::ChallengeResult::Success,
+        app.now,
+    );
+    let effects = app.update(Msg::CodeChecked {
+        result: crate::model::ChallengeResult::Success,
+        evidence: Some(evidence),
+        message: None,
+    });
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::RecordVerification { note: Some(n), .. }] if n == "for unlock"
+    ));
+}
+
+#[test]
+fn a_code_that_could_not_be_sent_says_why() {
+    let mut app = alice_screen(DashboardOptions::default());
+    let mut profile = profile("alice@example.com");
+    profile.factors = vec![sms_factor()];
+    press(&mut app, KeyCode::Char('R'));
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Msg::CodeSent {
+        error: Some("rate limited — wait a minute".into()),
+    });
+    assert_eq!(
+        app.message(),
+        Some("Code not sent: rate limited — wait a minute")
+    );
+}
+
 #[test]
 fn mfa_reset_follows_the_configured_mode() {
     let mut app = alice_screen(DashboardOptions {
@@ -1131,7 +1314,10 @@ fn mfa_reset_follows_the_configured_mode() {
         ..DashboardOptions::default()
     });
     press(&mut app, KeyCode::Char('m'));
-    assert_eq!(app.dialog().unwrap().action(), &IdpAction::ResetAllFactors);
+    assert_eq!(
+        app.dialog().unwrap().action(),
+        Some(&IdpAction::ResetAllFactors)
+    );
 
     let mut app = alice_screen(DashboardOptions::default());
     press(&mut app, KeyCode::Char('m'));
@@ -1141,11 +1327,36 @@ fn mfa_reset_follows_the_configured_mode() {
     ));
 }
 
+/// Evidence from a random challenge: for alice, or for someone else.
+fn random_evidence(
+    result: &crate::model::ChallengeResult,
+    for_alice: bool,
+    at: DateTime<Utc>,
+) -> crate::policy::gate::PossessionEvidence {
+    let for_user_id = if for_alice {
+        "00u-alice@example.com"
+    } else {
+        "00u-mallory"
+    };
+    crate::policy::gate::PossessionEvidence {
+        kind: crate::policy::gate::EvidenceKind::UserPush,
+        for_user_id: for_user_id.into(),
+        approver_id: for_user_id.into(),
+        approver_login: "login@example.com".into(),
+        factor_id: "push1".into(),
+        transaction_id: None,
+        result: result.clone(),
+        at,
+    }
+}
+
 /// One step of a random dialog session at the `App` level.
 #[derive(Debug, Clone)]
 enum Step {
     Key(KeyCode),
     Push(crate::model::ChallengeResult, bool),
+    CodeSent,
+    Code(crate::model::ChallengeResult, bool),
     Tick,
 }
 
@@ -1163,6 +1374,8 @@ fn dialog_steps() -> impl Strategy<Value = Step> {
         1 => Just(KeyCode::Char('u')),
         1 => Just(KeyCode::Char('r')),
         1 => Just(KeyCode::Char('m')),
+        1 => Just(KeyCode::Char('v')),
+        2 => Just(KeyCode::Char('c')),
         1 => (b'0'..=b'9').prop_map(|b| KeyCode::Char(char::from(b))),
         1 => prop::sample::select(vec!['I', 'N', 'C', 'x', 'q']).prop_map(KeyCode::Char),
     ];
@@ -1173,6 +1386,12 @@ fn dialog_steps() -> impl Strategy<Value = Step> {
             prop::bool::weighted(0.8),
         )
             .prop_map(|(r, for_alice)| Step::Push(r, for_alice)),
+        1 => Just(Step::CodeSent),
+        2 => (
+            prop::sample::select(vec![Success, crate::model::ChallengeResult::Failed]),
+            prop::bool::weighted(0.8),
+        )
+            .prop_map(|(r, for_alice)| Step::Code(r, for_alice)),
         1 => Just(Step::Tick),
     ]
 }
@@ -1201,31 +1420,26 @@ proptest! {
             let msg = match step {
                 Step::Key(code) => Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
                 Step::Tick => Msg::Tick(app.now + TimeDelta::seconds(30)),
-                Step::Push(result, for_alice) => {
-                    let for_user_id = if for_alice { "00u-alice@example.com" } else { "00u-mallory" };
-                    Msg::PushDone {
-                        evidence: Some(crate::policy::gate::PossessionEvidence {
-                            kind: crate::policy::gate::EvidenceKind::UserPush,
-                            for_user_id: for_user_id.into(),
-                            approver_id: for_user_id.into(),
-                            approver_login: "login@example.com".into(),
-                            factor_id: "push1".into(),
-                            transaction_id: None,
-                            result: result.clone(),
-                            at: app.now,
-                        }),
-                        result,
-                        message: None,
-                    }
-                }
+                Step::Push(result, for_alice) => Msg::PushDone {
+                    evidence: Some(random_evidence(&result, for_alice, app.now)),
+                    result,
+                    message: None,
+                },
+                Step::CodeSent => Msg::CodeSent { error: None },
+                Step::Code(result, for_alice) => Msg::CodeChecked {
+                    evidence: Some(random_evidence(&result, for_alice, app.now)),
+                    result,
+                    message: None,
+                },
             };
             let before = app
                 .dialog()
-                .map(|d| (d.target().clone(), d.action().clone(), d.attestation()));
+                .map(|d| (d.target().clone(), d.action().cloned(), d.attestation()));
             let now = app.now;
             for effect in app.update(msg) {
                 if let Effect::RunAction(verified) = effect {
                     let (target, action, attestation) = before.clone().expect("a dialog was open");
+                    let action = action.expect("an action dialog, not a caller check");
                     prop_assert_eq!(verified.target(), &target);
                     prop_assert_eq!(verified.target().user_id.as_str(), "00u-alice@example.com");
                     prop_assert_eq!(verified.action(), &action);

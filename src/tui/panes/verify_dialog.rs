@@ -1,5 +1,6 @@
 //! The verification dialog, centred over the user screen: what will happen, the checklist, the
-//! ticket and note, the push, what the gate still misses, and the confirm control.
+//! ticket and note, the push and the one-time code, the evidence so far, what the gate still
+//! misses, and the confirm control. A typed code is drawn as bullets, never as digits.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -8,10 +9,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
-use crate::model::ChallengeResult;
+use crate::model::{ChallengeResult, FactorKind};
+use crate::policy::gate::{self, EvidenceKind, GatePolicy};
+use crate::services::verification::PushWait;
 use crate::tui::app::App;
+use crate::tui::format::relative;
 use crate::tui::theme::Theme;
-use crate::tui::verify_dialog::{Approver, Focus, PushState, Step, VerifyDialog, describe};
+use crate::tui::verify_dialog::{
+    Approver, CodeState, Focus, MAX_WRONG_CODES, Purpose, PushState, Step, VerifyDialog, describe,
+};
 
 /// Shown when a device rejects the push.
 pub const REJECTED_WARNING: &str = "⚠ The push was REJECTED on the device: possible social engineering. Do not proceed; escalate to security.";
@@ -49,7 +55,8 @@ fn push_line(now: DateTime<Utc>, push: &PushState, theme: &Theme) -> Line<'stati
             correct_answer,
         } => {
             let waited = (now - *since).num_seconds().max(0);
-            let left = 120 - waited.min(120);
+            let limit = PushWait::default().give_up_after.as_secs() as i64;
+            let left = (limit - waited).max(0);
             let mut text = format!(
                 "Push: waiting for {} device — {waited}s, gives up in {left}s",
                 whose(approver)
@@ -71,6 +78,104 @@ fn push_line(now: DateTime<Utc>, push: &PushState, theme: &Theme) -> Line<'stati
             theme.warn,
         ),
     }
+}
+
+fn code_lines(dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> {
+    let from = |factor: &crate::model::Factor| describe(factor);
+    match dialog.otp() {
+        CodeState::Idle => match dialog.code_factors().next() {
+            Some(first) => vec![Line::styled(
+                format!("Code: none asked — c: a one-time code from {}", from(first)),
+                theme.dim,
+            )],
+            None => vec![Line::styled(
+                "Code: the user has no SMS, e-mail or authenticator factor",
+                theme.dim,
+            )],
+        },
+        CodeState::Sending(factor) => vec![Line::raw(format!(
+            "Code: asking the IdP to send one to {}…",
+            from(factor)
+        ))],
+        CodeState::Entering(factor) => {
+            let ask = if factor.kind == FactorKind::Totp {
+                "Ask the caller for the code their authenticator app shows now; Enter checks it"
+                    .to_string()
+            } else {
+                format!(
+                    "Ask the caller to read out the code sent to {}; Enter checks it",
+                    from(factor)
+                )
+            };
+            // Bullets only: a one-time code never appears on screen.
+            let bullets = "•".repeat(dialog.code().value().chars().count());
+            vec![
+                Line::styled(ask, theme.warn),
+                input_line(
+                    "Code",
+                    &bullets,
+                    dialog.focus() == Focus::Code,
+                    focus_style(dialog, Focus::Code, theme),
+                ),
+            ]
+        }
+        CodeState::Checking(factor) => vec![Line::raw(format!(
+            "Code: checking the code from {}…",
+            from(factor)
+        ))],
+        CodeState::Done {
+            factor,
+            result: ChallengeResult::Success,
+        } => vec![Line::styled(
+            format!("Code: CORRECT ✓ ({})", from(factor)),
+            theme.title,
+        )],
+        CodeState::Done { factor, result } => vec![Line::styled(
+            format!(
+                "Code from {}: {} — c asks for another",
+                from(factor),
+                match result {
+                    ChallengeResult::Failed => "WRONG or expired",
+                    other => other.as_str(),
+                }
+            ),
+            theme.warn,
+        )],
+        CodeState::Locked => vec![Line::styled(
+            format!(
+                "⚠ {MAX_WRONG_CODES} wrong codes: no more codes in this dialog. Treat the caller as unverified; escalate."
+            ),
+            theme.error.add_modifier(Modifier::BOLD),
+        )],
+    }
+}
+
+/// The evidence that counts now, and for how much longer.
+fn evidence_line(
+    dialog: &VerifyDialog,
+    policy: &GatePolicy,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Option<Line<'static>> {
+    let evidence = gate::possession(policy, dialog.target(), dialog.evidence(), now).ok()?;
+    let how = match evidence.kind {
+        EvidenceKind::UserPush => "push approved on the user's device".to_string(),
+        EvidenceKind::UserOtp => "one-time code from the user's factor".to_string(),
+        EvidenceKind::ManagerPush => format!(
+            "push approved on the manager's device ({})",
+            evidence.approver_login
+        ),
+    };
+    let left = (policy.evidence_max_age - (now - evidence.at))
+        .num_minutes()
+        .max(0);
+    Some(Line::styled(
+        format!(
+            "✓ Possession proven {}: {how} — valid {left} more min",
+            relative(now, evidence.at)
+        ),
+        theme.title,
+    ))
 }
 
 fn lines(app: &App, dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> {
@@ -123,8 +228,16 @@ fn lines(app: &App, dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> 
     ));
     lines.push(Line::raw(""));
     lines.push(push_line(app.now, dialog.push(), theme));
+    lines.extend(code_lines(dialog, theme));
+    lines.extend(evidence_line(dialog, &app.options.gate, app.now, theme));
     lines.push(Line::raw(""));
-    if dialog.missing().is_empty() {
+    let verify_only = *dialog.purpose() == Purpose::VerifyCaller;
+    if dialog.missing().is_empty() && verify_only {
+        lines.push(Line::styled(
+            "The caller is verified: u, r or m within the time above use this evidence",
+            theme.title,
+        ));
+    } else if dialog.missing().is_empty() {
         lines.push(Line::styled(
             "Nothing missing: the gate passes",
             theme.title,
@@ -138,12 +251,17 @@ fn lines(app: &App, dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> 
     lines.push(Line::raw(""));
     let confirm = if app.is_running() {
         " Running… ".to_string()
+    } else if verify_only {
+        " [ Done: Enter ] ".to_string()
     } else if dialog.ready() {
         " [ Confirm: Enter ] ".to_string()
     } else {
         " [ Confirm: blocked ] ".to_string()
     };
-    let style = match (dialog.focus() == Focus::Confirm, dialog.ready()) {
+    let style = match (
+        dialog.focus() == Focus::Confirm,
+        dialog.ready() || verify_only,
+    ) {
         (true, true) => theme.selected.add_modifier(Modifier::BOLD),
         (true, false) => theme.selected,
         (false, _) => theme.dim,

@@ -1,7 +1,9 @@
 use super::*;
 use crate::policy::gate::EvidenceKind;
+use crate::services::verification::code_evidence;
 use chrono::TimeZone;
 use proptest::prelude::*;
+use secrecy::ExposeSecret;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
@@ -56,7 +58,14 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 fn dialog(action: Action) -> VerifyDialog {
-    VerifyDialog::new(action, &dana(), &factors(), &GatePolicy::default(), now())
+    VerifyDialog::new(
+        Purpose::Act(action),
+        &dana(),
+        &factors(),
+        &GatePolicy::default(),
+        now(),
+        &Carried::default(),
+    )
 }
 
 fn press(d: &mut VerifyDialog, code: KeyCode) -> Vec<Request> {
@@ -184,11 +193,11 @@ fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
 
     assert_eq!(
         press(&mut d, KeyCode::Char('p')),
-        [Request::SendPush {
+        [Request::Challenge(Challenge::SendPush {
             user_id: "00u-dana".into(),
             approver_id: "00u-dana".into(),
             factor_id: Some("push1".into()),
-        }]
+        })]
     );
     assert_eq!(d.push(), &PushState::Sending(Approver::User));
     assert!(
@@ -279,7 +288,7 @@ fn esc_cancels_and_stops_a_waiting_push() {
     d.on_push_waiting(now(), None);
     assert_eq!(
         press(&mut d, KeyCode::Esc),
-        [Request::CancelPush, Request::Close]
+        [Request::Challenge(Challenge::CancelPush), Request::Close]
     );
 }
 
@@ -289,7 +298,14 @@ fn no_push_without_a_device_or_a_manager() {
     let mut user = dana();
     user.manager_id = None;
     let sms_only = [factor("sms1", FactorKind::Sms, None, Some("•••-1337"))];
-    let mut d = VerifyDialog::new(Action::Unlock, &user, &sms_only, &policy, now());
+    let mut d = VerifyDialog::new(
+        Purpose::Act(Action::Unlock),
+        &user,
+        &sms_only,
+        &policy,
+        now(),
+        &Carried::default(),
+    );
     assert!(d.on_key(key(KeyCode::Char('p')), &policy, now()).is_empty());
     assert!(d.on_key(key(KeyCode::Char('M')), &policy, now()).is_empty());
     assert_eq!(d.push(), &PushState::Idle);
@@ -322,9 +338,9 @@ fn choosing_factors_fixes_the_action() {
     assert_eq!(d.step(), &Step::Verify);
     assert_eq!(
         d.action(),
-        &Action::ResetFactors {
+        Some(&Action::ResetFactors {
             factor_ids: vec!["sms1".into(), "push1".into()]
-        }
+        })
     );
     assert_eq!(
         d.preview(),
@@ -333,11 +349,221 @@ fn choosing_factors_fixes_the_action() {
     assert_eq!(press(&mut d, KeyCode::Esc), [Request::Close]);
 }
 
+#[test]
+fn an_sms_code_is_sent_typed_as_bullets_and_checked_once() {
+    let policy = GatePolicy::default();
+    let mut d = dialog(Action::Unlock);
+    fill_in(&mut d);
+    assert_eq!(
+        press(&mut d, KeyCode::Char('c')),
+        [Request::Challenge(Challenge::SendCode {
+            user_id: "00u-dana".into(),
+            factor_id: "sms1".into(),
+        })]
+    );
+    assert!(matches!(d.otp(), CodeState::Sending(f) if f.id == "sms1"));
+    assert!(
+        press(&mut d, KeyCode::Char('c')).is_empty(),
+        "one at a time"
+    );
+    d.on_code_sent(None);
+    assert!(matches!(d.otp(), CodeState::Entering(_)));
+    assert_eq!(d.focus(), Focus::Code);
+    assert!(
+        press(&mut d, KeyCode::Enter).is_empty(),
+        "nothing typed yet"
+    );
+    type_text(&mut d, "493817");
+    let requests = press(&mut d, KeyCode::Enter);
+    let [
+        Request::Challenge(Challenge::CheckCode {
+            code, factor_id, ..
+        }),
+    ] = requests.as_slice()
+    else {
+        panic!("{requests:?}");
+    };
+    assert_eq!(code.secret().expose_secret(), "493817");
+    assert_eq!(factor_id, "sms1");
+    assert_eq!(
+        d.code().value(),
+        "",
+        "the dialog forgets the code once sent"
+    );
+    assert!(matches!(d.otp(), CodeState::Checking(_)));
+
+    let e = code_evidence(
+        "00u-dana",
+        "dana@example.com",
+        "sms1",
+        ChallengeResult::Success,
+        now(),
+    );
+    let taken = d.on_code_checked(ChallengeResult::Success, Some(e.clone()), &policy, now());
+    assert_eq!(taken, Some(e));
+    assert!(d.ready(), "{:?}", d.missing());
+    assert!(matches!(
+        press(&mut d, KeyCode::Enter).as_slice(),
+        [Request::Run(v)] if v.evidence().unwrap().kind == EvidenceKind::UserOtp
+    ));
+}
+
+#[test]
+fn c_again_moves_to_the_next_code_factor_and_an_app_code_needs_no_sending() {
+    let mut d = dialog(Action::Unlock);
+    press(&mut d, KeyCode::Char('c'));
+    d.on_code_sent(None);
+    // The authenticator app (totp1) comes after the SMS; it shows its code itself.
+    assert!(press(&mut d, KeyCode::Char('c')).is_empty());
+    assert!(matches!(d.otp(), CodeState::Entering(f) if f.id == "totp1"));
+    assert_eq!(d.focus(), Focus::Code);
+    // And round again to the SMS.
+    press(&mut d, KeyCode::Esc);
+    let mut d = dialog(Action::Unlock);
+    press(&mut d, KeyCode::Char('c'));
+    d.on_code_sent(Some("429 too many requests".into()));
+    assert!(matches!(
+        d.otp(),
+        CodeState::Done {
+            result: ChallengeResult::Failed,
+            ..
+        }
+    ));
+    assert!(matches!(press(&mut d, KeyCode::Char('c')).as_slice(), []));
+    assert!(matches!(d.otp(), CodeState::Entering(f) if f.id == "totp1"));
+}
+
+#[test]
+fn three_wrong_codes_stop_code_challenges() {
+    let policy = GatePolicy::default();
+    let mut d = dialog(Action::Unlock);
+    for attempt in 1..=MAX_WRONG_CODES {
+        press(&mut d, KeyCode::Char('c'));
+        if matches!(d.otp(), CodeState::Sending(_)) {
+            d.on_code_sent(None);
+        }
+        type_text(&mut d, "000000");
+        assert_eq!(press(&mut d, KeyCode::Enter).len(), 1, "attempt {attempt}");
+        let e = code_evidence(
+            "00u-dana",
+            "dana@example.com",
+            "sms1",
+            ChallengeResult::Failed,
+            now(),
+        );
+        d.on_code_checked(ChallengeResult::Failed, Some(e), &policy, now());
+    }
+    assert_eq!(d.otp(), &CodeState::Locked);
+    assert!(press(&mut d, KeyCode::Char('c')).is_empty());
+    assert!(
+        d.missing()
+            .contains(&Refusal::ChallengeNotSucceeded("FAILED".into()))
+    );
+}
+
+#[test]
+fn a_code_check_that_failed_to_reach_the_idp_is_not_a_wrong_code() {
+    let policy = GatePolicy::default();
+    let mut d = dialog(Action::Unlock);
+    for _ in 0..MAX_WRONG_CODES {
+        press(&mut d, KeyCode::Char('c'));
+        if matches!(d.otp(), CodeState::Sending(_)) {
+            d.on_code_sent(None);
+        }
+        type_text(&mut d, "000000");
+        press(&mut d, KeyCode::Enter);
+        d.on_code_checked(ChallengeResult::Failed, None, &policy, now());
+    }
+    assert_ne!(d.otp(), &CodeState::Locked);
+}
+
+#[test]
+fn verifying_the_caller_only_needs_possession_and_enter_closes() {
+    let policy = GatePolicy::default();
+    let mut d = VerifyDialog::new(
+        Purpose::VerifyCaller,
+        &dana(),
+        &factors(),
+        &policy,
+        now(),
+        &Carried::default(),
+    );
+    assert_eq!(d.action(), None);
+    assert_eq!(d.missing(), [Refusal::PossessionMissing]);
+    assert!(d.preview().contains("a check only, nothing changes"));
+    press(&mut d, KeyCode::Char('p'));
+    d.on_push_done(
+        ChallengeResult::Success,
+        Some(evidence(ChallengeResult::Success, "00u-dana")),
+        &policy,
+        now(),
+    );
+    assert!(d.missing().is_empty());
+    for _ in 0..3 {
+        press(&mut d, KeyCode::Tab);
+    }
+    assert_eq!(d.focus(), Focus::Confirm);
+    assert_eq!(
+        press(&mut d, KeyCode::Enter),
+        [Request::Close],
+        "never a Run"
+    );
+}
+
+#[test]
+fn ticket_and_evidence_carry_to_the_next_dialog_on_the_same_user_only() {
+    let policy = GatePolicy::default();
+    let mut first = dialog(Action::Unlock);
+    press(&mut first, KeyCode::Tab);
+    type_text(&mut first, "INC0012345");
+    press(&mut first, KeyCode::Tab);
+    press(&mut first, KeyCode::Tab);
+    press(&mut first, KeyCode::Char('p'));
+    first.on_push_done(
+        ChallengeResult::Success,
+        Some(evidence(ChallengeResult::Success, "00u-dana")),
+        &policy,
+        now(),
+    );
+    let carried = first.carry();
+    assert_eq!(carried.ticket, "INC0012345");
+
+    let next = VerifyDialog::new(
+        Purpose::Act(Action::ResetAllFactors),
+        &dana(),
+        &factors(),
+        &policy,
+        now(),
+        &carried,
+    );
+    assert_eq!(next.ticket().value(), "INC0012345");
+    assert!(!next.missing().contains(&Refusal::PossessionMissing));
+    assert!(!next.missing().contains(&Refusal::TicketMissing));
+    assert!(
+        next.confirmed().is_empty(),
+        "the checklist is confirmed per action"
+    );
+
+    let mut someone_else = dana();
+    someone_else.id = "00u-fox".into();
+    let other = VerifyDialog::new(
+        Purpose::Act(Action::Unlock),
+        &someone_else,
+        &factors(),
+        &policy,
+        now(),
+        &carried,
+    );
+    assert!(other.evidence().is_empty());
+}
+
 /// One step of a random session.
 #[derive(Debug, Clone)]
 enum Input_ {
     Key(KeyCode),
     PushAnswer(ChallengeResult, bool),
+    CodeSent,
+    CodeAnswer(ChallengeResult),
 }
 
 fn inputs() -> impl Strategy<Value = Input_> {
@@ -350,6 +576,7 @@ fn inputs() -> impl Strategy<Value = Input_> {
         Just(KeyCode::Backspace),
         Just(KeyCode::Char('p')),
         Just(KeyCode::Char('M')),
+        Just(KeyCode::Char('c')),
         Just(KeyCode::Char(' ')),
         (b'0'..=b'9').prop_map(|b| KeyCode::Char(char::from(b))),
         prop::sample::select(vec!['I', 'N', 'C', 'a', 'z', 'q', 'x']).prop_map(KeyCode::Char),
@@ -362,6 +589,9 @@ fn inputs() -> impl Strategy<Value = Input_> {
     prop_oneof![
         6 => keys.prop_map(Input_::Key),
         1 => (results, any::<bool>()).prop_map(|(r, manager)| Input_::PushAnswer(r, manager)),
+        1 => Just(Input_::CodeSent),
+        1 => prop_oneof![Just(ChallengeResult::Success), Just(ChallengeResult::Failed)]
+            .prop_map(Input_::CodeAnswer),
     ]
 }
 
@@ -386,7 +616,9 @@ proptest! {
         steps in prop::collection::vec(inputs(), 0..120),
     ) {
         let policy = GatePolicy::default();
-        let mut d = VerifyDialog::new(action, &dana(), &factors(), &policy, now());
+        let mut d = VerifyDialog::new(
+            Purpose::Act(action), &dana(), &factors(), &policy, now(), &Carried::default(),
+        );
         if prefilled {
             prefill(&mut d);
         }
@@ -394,7 +626,7 @@ proptest! {
             match step {
                 Input_::Key(code) => {
                     let before = d.attestation();
-                    let action_before = d.action().clone();
+                    let action_before = d.action().cloned().expect("an action dialog");
                     for request in d.on_key(key(code), &policy, now()) {
                         if let Request::Run(verified) = request {
                             prop_assert_eq!(verified.target(), &Target::from(&dana()));
@@ -410,6 +642,11 @@ proptest! {
                     let approver = if manager { "00u-walter" } else { "00u-dana" };
                     let e = evidence(result.clone(), approver);
                     d.on_push_done(result, Some(e), &policy, now());
+                }
+                Input_::CodeSent => d.on_code_sent(None),
+                Input_::CodeAnswer(result) => {
+                    let e = code_evidence("00u-dana", "dana@example.com", "sms1", result.clone(), now());
+                    d.on_code_checked(result, Some(e), &policy, now());
                 }
             }
         }
