@@ -18,7 +18,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::channel::mpsc::{UnboundedSender, unbounded};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,12 +28,15 @@ use tokio::time::{Instant, sleep, timeout};
 
 const DEADLINE: Duration = Duration::from_secs(10);
 
+/// The code the fake "sends" to Alice's phone.
+const SMS_CODE: &str = "246810";
+
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 14, 30, 0).unwrap()
 }
 
-/// Knows Alice; every other id is a 404. Every call is recorded. Pushes are approved at the
-/// first poll; `perform` unlocks Alice; codes are refused.
+/// Knows Alice; every other id is a 404. Every call is recorded (codes never). Pushes are
+/// approved at the first poll; `perform` unlocks Alice; the SMS code is [`SMS_CODE`].
 #[derive(Default)]
 struct FakeDirectory {
     calls: Mutex<Vec<String>>,
@@ -136,17 +139,30 @@ impl Directory for FakeDirectory {
 
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
         self.get_user(user_id).await.map(|_| {
-            vec![Factor {
-                id: "opf1".into(),
-                kind: FactorKind::Push,
-                factor_type: "push".into(),
-                provider: "OKTA".into(),
-                status: "ACTIVE".into(),
-                device_name: Some("Alice's Pixel".into()),
-                contact: None,
-                created: None,
-                last_updated: None,
-            }]
+            vec![
+                Factor {
+                    id: "opf1".into(),
+                    kind: FactorKind::Push,
+                    factor_type: "push".into(),
+                    provider: "OKTA".into(),
+                    status: "ACTIVE".into(),
+                    device_name: Some("Alice's Pixel".into()),
+                    contact: None,
+                    created: None,
+                    last_updated: None,
+                },
+                Factor {
+                    id: "sms1".into(),
+                    kind: FactorKind::Sms,
+                    factor_type: "sms".into(),
+                    provider: "OKTA".into(),
+                    status: "ACTIVE".into(),
+                    device_name: None,
+                    contact: Some("•••-0199".into()),
+                    created: None,
+                    last_updated: None,
+                },
+            ]
         })
     }
 
@@ -174,21 +190,23 @@ impl Directory for FakeDirectory {
         Ok(())
     }
 
-    async fn send_code(
-        &self,
-        user_id: &str,
-        _factor_id: &str,
-    ) -> Result<ChallengeResult, IdpError> {
-        Err(self.refused("send_code", user_id))
+    async fn send_code(&self, user_id: &str, factor_id: &str) -> Result<ChallengeResult, IdpError> {
+        self.record(format!("send_code {user_id} {factor_id}"));
+        Ok(ChallengeResult::Other("CHALLENGE".into()))
     }
 
     async fn check_code(
         &self,
         user_id: &str,
-        _factor_id: &str,
-        _code: &SecretString,
+        factor_id: &str,
+        code: &SecretString,
     ) -> Result<ChallengeResult, IdpError> {
-        Err(self.refused("check_code", user_id))
+        self.record(format!("check_code {user_id} {factor_id}"));
+        Ok(if code.expose_secret() == SMS_CODE {
+            ChallengeResult::Success
+        } else {
+            ChallengeResult::Failed
+        })
     }
 
     async fn perform(&self, verified: &Verified) -> Result<ActionReceipt, ActionFailure> {
@@ -575,4 +593,86 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     let poll = calls.iter().position(|c| c == "poll_push 00ualice");
     let perform = calls.iter().position(|c| c.starts_with("perform"));
     assert!(push < poll && poll < perform, "{calls:?}");
+}
+
+#[tokio::test]
+async fn a_code_read_out_by_the_caller_verifies_them_and_is_audited_without_the_code() {
+    let harness = Harness::start();
+    harness.wait_for("waiting for the first poll").await;
+    harness
+        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
+        .await;
+    harness.wait_for("alice@acme.example").await;
+    // From the feed: v opens Alice and the caller check once her profile is in.
+    harness.press(KeyCode::Char('v'));
+    harness
+        .wait_for("Verify the caller is alice@acme.example")
+        .await;
+    harness.press(KeyCode::Char('c'));
+    harness
+        .wait_for("read out the code sent to SMS •••-0199")
+        .await;
+    // A wrong code first, then the right one.
+    for c in "111111".chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    harness.press(KeyCode::Enter);
+    harness.wait_for("WRONG or expired").await;
+    harness.press(KeyCode::Char('c'));
+    harness.wait_for("[▏]").await;
+    for c in SMS_CODE.chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    harness.wait_for("[••••••▏]").await;
+    harness.press(KeyCode::Enter);
+    harness
+        .wait_for("Possession proven now: one-time code from the user's factor")
+        .await;
+    assert!(!harness.text().contains(SMS_CODE));
+    harness.press(KeyCode::Enter);
+    harness.wait_for("v verify").await;
+
+    // The audit log is written before the screen shows the result.
+    let audit_path = accessdesk::audit::AuditLog::default_path(harness.data_dir.path());
+    let records = accessdesk::audit::AuditLog::open(&audit_path)
+        .unwrap()
+        .list(None)
+        .unwrap();
+    let results: Vec<(&str, &str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r.entry.action.as_str(),
+                r.entry.evidence[0].kind.as_str(),
+                r.entry.evidence[0].result.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("verify_caller", "otp", "FAILED"),
+            ("verify_caller", "otp", "SUCCESS")
+        ]
+    );
+    // Neither code is anywhere in the database file.
+    let bytes = std::fs::read(&audit_path).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(!raw.contains(SMS_CODE) && !raw.contains("111111"));
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    assert_eq!(
+        directory
+            .calls()
+            .iter()
+            .filter(|c| c.starts_with("send_code") || c.starts_with("check_code"))
+            .collect::<Vec<_>>(),
+        [
+            "send_code 00ualice sms1",
+            "check_code 00ualice sms1",
+            "send_code 00ualice sms1",
+            "check_code 00ualice sms1"
+        ]
+    );
+    assert!(!directory.calls().iter().any(|c| c.starts_with("perform")));
 }
