@@ -230,11 +230,6 @@ impl FakeDirectory {
     fn calls(&self) -> Vec<String> {
         self.calls.lock().unwrap().clone()
     }
-
-    fn refused(&self, what: &str, user_id: &str) -> IdpError {
-        self.calls.lock().unwrap().push(format!("{what} {user_id}"));
-        IdpError::ReadOnly
-    }
 }
 
 fn lockout(n: u32, login: &str, user_id: &str, secs_ago: i64) -> Lockout {
