@@ -10,6 +10,7 @@ use accessdesk::policy::BurstRules;
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
+use accessdesk::tui::audit_view::AuditSnapshot;
 use accessdesk::tui::{App, DashboardOptions, Effect, Msg, view};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -1035,4 +1036,134 @@ fn dialog_verify_caller_done() {
     assert!(text.contains("Possession proven now: push approved on the user's device"));
     assert!(text.contains("The caller is verified"));
     assert!(text.contains("Done: Enter"));
+}
+
+/// A real audit log with the records a shift produces: a check of the caller, the unlock it
+/// allowed, a refused MFA reset after a rejected push and a failed reset link.
+fn audit_snapshot() -> AuditSnapshot {
+    use accessdesk::audit::{AuditEntry, AuditLog, Evidence, Outcome};
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = AuditLog::open(&AuditLog::default_path(dir.path())).unwrap();
+    let push = |result: &str, minutes: i64| Evidence {
+        kind: "push".into(),
+        subject_login: Some("ada.lovelace@acme.example".into()),
+        factor_id: Some("opf1".into()),
+        transaction_id: Some("v2mst.tx1".into()),
+        result: result.into(),
+        at: Some(now() - TimeDelta::minutes(minutes)),
+    };
+    let entry = |minutes: i64, action: &str, outcome: Outcome| {
+        let mut e = AuditEntry::new(
+            now() - TimeDelta::minutes(minutes),
+            "agent.smith",
+            action,
+            outcome,
+        );
+        e.target_id = Some("00u1ada".into());
+        e.target_login = Some("ada.lovelace@acme.example".into());
+        e.ticket = Some("INC0012345".into());
+        e
+    };
+    let mut check = entry(12, "verify_caller", Outcome::Succeeded);
+    check.evidence = vec![push("SUCCESS", 12)];
+    check.note = Some("for unlock".into());
+    let mut unlock = entry(11, "unlock", Outcome::Succeeded);
+    unlock.checklist = vec![
+        "identity".into(),
+        "callback".into(),
+        "directory".into(),
+        "no_pressure".into(),
+    ];
+    unlock.evidence = vec![push("SUCCESS", 12)];
+    unlock.idp_request_id = Some("reqUNLOCK42".into());
+    let mut refused = entry(5, "reset_factors", Outcome::Refused);
+    refused.evidence = vec![push("REJECTED", 5)];
+    refused.error = Some("the push was REJECTED on the device: possible social engineering".into());
+    let mut failed = entry(1, "reset_password", Outcome::Failed);
+    failed.error = Some("the IdP answered 500 — try again in a minute".into());
+    for e in [check, unlock, refused, failed] {
+        log.append(&e).unwrap();
+    }
+    let (records, total) = log.recent(500).unwrap();
+    assert!(log.verify().unwrap().is_intact());
+    AuditSnapshot {
+        path: "/home/agent/.local/share/accessdesk/audit.sqlite3".into(),
+        records,
+        total,
+        chain: Ok(()),
+    }
+}
+
+#[test]
+fn audit_pane_with_a_record_open() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('a'));
+    app.update(Msg::AuditLoaded(Ok(audit_snapshot())));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("Audit log · 4 records · chain intact ✓"),
+        "{text}"
+    );
+    assert!(text.contains("verify_caller"));
+    assert!(text.contains("push SUCCESS by ada.lovelace@acme.example"));
+    assert!(text.contains("identity, callback, directory, no_pressure"));
+    assert!(text.contains("reqUNLOCK42"));
+    assert!(text.contains("Esc back"));
+    assert_eq!(style_of(&terminal, "refused").0, Color::Yellow);
+    assert_eq!(style_of(&terminal, "failed").0, Color::Red);
+}
+
+#[test]
+fn audit_pane_says_when_the_chain_is_broken() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('a'));
+    let mut snapshot = audit_snapshot();
+    snapshot.chain = Err("record 2 was edited (stored hash does not match its contents)".into());
+    app.update(Msg::AuditLoaded(Ok(snapshot)));
+    let text = screen_text(&draw(&app));
+    assert!(
+        text.contains("⚠ CHAIN BROKEN: record 2 was edited"),
+        "{text}"
+    );
+}
+
+#[test]
+fn audit_pane_before_anything_was_recorded() {
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('a'));
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Reading the audit log…"), "{text}");
+    app.update(Msg::AuditLoaded(Ok(AuditSnapshot {
+        path: "/tmp/a.sqlite3".into(),
+        records: Vec::new(),
+        total: 0,
+        chain: Ok(()),
+    })));
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("No actions recorded yet"), "{text}");
+}
+
+#[test]
+fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
+    let mut app = ada_dialog(options(), 'v');
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('?'));
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    for heading in ["User screen", "Verification dialog", "Everywhere"] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    assert!(!text.contains("Filter input"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen_text(&draw(&app));
+    assert!(text.contains("Audit log") && text.contains("Read the log and check its chain again"));
+    assert!(!text.contains("Verification dialog"));
 }

@@ -15,7 +15,7 @@ mod store;
 mod verify;
 
 pub use error::AuditError;
-pub use export::{CSV_HEADER, ExportFormat, write_records};
+pub use export::{CSV_HEADER, ExportFormat, evidence as describe_evidence, write_records};
 pub use record::{AuditEntry, AuditRecord, Evidence, Outcome};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::AuditLog;

@@ -96,16 +96,34 @@ impl AuditLog {
 
     /// Records in order, all of them or those at or after `since`.
     pub fn list(&self, since: Option<DateTime<Utc>>) -> Result<Vec<AuditRecord>, AuditError> {
-        let sql = |e| AuditError::sqlite(&self.path, e);
         let since = since.map(format_time).unwrap_or_default();
+        self.query("WHERE time >= ?1 ORDER BY seq", since)
+    }
+
+    /// The newest `limit` records, newest first, and how many the log holds in all.
+    pub fn recent(&self, limit: usize) -> Result<(Vec<AuditRecord>, u64), AuditError> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+            .map_err(|e| AuditError::sqlite(&self.path, e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let records = self.query("ORDER BY seq DESC LIMIT ?1", limit)?;
+        Ok((records, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// Records selected by `clause` (with one parameter), decoded.
+    fn query(
+        &self,
+        clause: &str,
+        param: impl rusqlite::ToSql,
+    ) -> Result<Vec<AuditRecord>, AuditError> {
+        let sql = |e| AuditError::sqlite(&self.path, e);
         let mut stmt = self
             .conn
-            .prepare(&format!(
-                "SELECT {COLUMNS} FROM audit WHERE time >= ?1 ORDER BY seq"
-            ))
+            .prepare(&format!("SELECT {COLUMNS} FROM audit {clause}"))
             .map_err(sql)?;
         let rows = stmt
-            .query_map([since], |r| RawRow::read(r.get(0)?, r))
+            .query_map([param], |r| RawRow::read(r.get(0)?, r))
             .map_err(sql)?;
         let mut records = Vec::new();
         for raw in rows {
@@ -200,6 +218,18 @@ mod tests {
         assert_eq!(second.prev_hash, first.hash);
         assert_eq!(first.hash, record_hash(GENESIS_HASH, 1, &entry(1)));
         assert_eq!(log.list(None).unwrap(), vec![first, second]);
+    }
+
+    #[test]
+    fn recent_gives_the_newest_first_and_the_total() {
+        let (_dir, mut log) = open_temp();
+        assert_eq!(log.recent(3).unwrap(), (Vec::new(), 0));
+        for i in 0..5 {
+            log.append(&entry(i)).unwrap();
+        }
+        let (records, total) = log.recent(3).unwrap();
+        let seqs: Vec<i64> = records.iter().map(|r| r.seq).collect();
+        assert_eq!((seqs, total), (vec![5, 4, 3], 5));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::audit_view::{AuditState, AuditView};
 use super::keymap::{self, Action, Context};
 use super::msg::Msg;
 use super::options::DashboardOptions;
@@ -47,6 +48,8 @@ pub enum Effect {
         /// What the check was for, when it was part of an action's dialog.
         note: Option<String>,
     },
+    /// Read the newest audit records and check the chain; answer with [`Msg::AuditLoaded`].
+    LoadAudit,
     /// The gate passed: run the action, audit it, answer with [`Msg::ActionDone`].
     RunAction(Box<Verified>),
     /// The agent gave up after a REJECTED push: write the refusal to the audit log.
@@ -164,6 +167,8 @@ pub struct App {
     search: DirectorySearch,
     /// The verification dialog over the user screen, when open.
     dialog: Option<VerifyDialog>,
+    /// The audit screen, when open: it covers the feed or the user screen.
+    audit: Option<AuditView>,
     /// The verified action is on its way to the IdP: the dialog takes no more keys.
     running: bool,
     /// An action key pressed on the feed, waiting for its user's profile.
@@ -211,6 +216,7 @@ impl App {
             user_view: None,
             search: DirectorySearch::default(),
             dialog: None,
+            audit: None,
             running: false,
             pending_action: None,
             carried: HashMap::new(),
@@ -334,9 +340,47 @@ impl App {
                 }
                 self.dirty = true;
             }
+            Msg::AuditLoaded(result) => {
+                if let Some(audit) = self.audit.as_mut().filter(|a| a.is_pending()) {
+                    audit.loaded(match result {
+                        Ok(snapshot) => AuditState::Loaded(snapshot),
+                        Err(message) => AuditState::Failed(message),
+                    });
+                    self.dirty = true;
+                }
+            }
             Msg::Quit => effects.push(Effect::Quit),
         }
         effects
+    }
+
+    /// Keys on the audit screen.
+    fn on_audit_key(&mut self, action: Action, effects: &mut Vec<Effect>) {
+        let rows = view::audit_rows(self);
+        let Some(audit) = &mut self.audit else {
+            return;
+        };
+        let selected = audit.selected();
+        match action {
+            Action::Up => audit.select(selected.saturating_sub(1), rows),
+            Action::Down => audit.select(selected.saturating_add(1), rows),
+            Action::PageUp => audit.select(selected.saturating_sub(rows), rows),
+            Action::PageDown => audit.select(selected.saturating_add(rows), rows),
+            Action::Top => audit.select(0, rows),
+            Action::Bottom => audit.select(usize::MAX, rows),
+            Action::ToggleDetail => {
+                audit.toggle_detail();
+                let rows = view::audit_rows(self);
+                if let Some(audit) = &mut self.audit {
+                    audit.select(selected, rows);
+                }
+            }
+            Action::ReloadAudit if audit.reload() => effects.push(Effect::LoadAudit),
+            Action::CloseAudit => self.audit = None,
+            Action::ShowHelp => self.help_open = true,
+            Action::Quit => effects.push(Effect::Quit),
+            _ => {}
+        }
     }
 
     /// Enter in the filter box: open the selected directory match, waiting for the search in
@@ -484,6 +528,10 @@ impl App {
             return;
         };
         self.dirty = true;
+        if self.audit.is_some() && !self.help_open {
+            self.on_audit_key(action, effects);
+            return;
+        }
         let page = self.page_rows();
         match action {
             Action::Up if self.mode == InputMode::Results => {
@@ -562,6 +610,12 @@ impl App {
             }
             Action::StartVerify => self.begin(Purpose::VerifyCaller, effects),
             Action::DialogKey => self.on_dialog_key(key, effects),
+            Action::OpenAudit => {
+                self.audit = Some(AuditView::default());
+                effects.push(Effect::LoadAudit);
+            }
+            // Only on the audit screen (handled above).
+            Action::ReloadAudit | Action::CloseAudit => {}
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
                     && self.profiles.get(&key) != Some(&ProfileState::Loading)
@@ -781,6 +835,15 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help_open {
             Context::Help
+        } else {
+            self.screen_context()
+        }
+    }
+
+    /// Which bindings apply to the screen under the help overlay (or now, without it).
+    pub fn screen_context(&self) -> Context {
+        if self.audit.is_some() {
+            Context::Audit
         } else if self.dialog.is_some() && self.user_view.is_some() {
             Context::Dialog
         } else if self.user_view.is_some() {
@@ -885,6 +948,11 @@ impl App {
     /// The verification dialog, when open.
     pub fn dialog(&self) -> Option<&VerifyDialog> {
         self.dialog.as_ref()
+    }
+
+    /// The audit screen, when open.
+    pub fn audit(&self) -> Option<&AuditView> {
+        self.audit.as_ref()
     }
 
     /// The verified action is on its way to the IdP.

@@ -15,6 +15,8 @@ pub enum Context {
     User,
     /// The verification dialog over the user screen.
     Dialog,
+    /// The audit log screen.
+    Audit,
     Help,
 }
 
@@ -28,17 +30,19 @@ impl Context {
             Context::Results => "Directory matches",
             Context::User => "User screen",
             Context::Dialog => "Verification dialog",
+            Context::Audit => "Audit log",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
         Context::User,
         Context::Dialog,
+        Context::Audit,
         Context::Help,
         Context::Global,
     ];
@@ -77,6 +81,12 @@ pub enum Action {
     StartVerify,
     /// Hand the key to the verification dialog.
     DialogKey,
+    /// Show the audit log of actions taken.
+    OpenAudit,
+    /// Read the audit log again.
+    ReloadAudit,
+    /// Leave the audit log for the screen it was opened from.
+    CloseAudit,
     StartFilter,
     /// Open the first directory match (once the search answers); with none, keep the filter.
     SubmitFilter,
@@ -270,6 +280,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
+        &[Key::ch('a')],
+        "a",
+        Action::OpenAudit,
+        "The audit log of actions taken, newest first",
+        Some("audit"),
+    ),
+    bind(
+        Context::Feed,
         &[Key::ch('/')],
         "/",
         Action::StartFilter,
@@ -414,6 +432,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::User,
+        &[Key::ch('a')],
+        "a",
+        Action::OpenAudit,
+        "The audit log of actions taken",
+        None,
+    ),
+    bind(
+        Context::User,
         &[Key::ch('?')],
         "?",
         Action::ShowHelp,
@@ -483,6 +509,94 @@ pub const KEYMAP: &[Binding] = &[
         Action::DialogKey,
         "Tick item; type in a field",
         Some("tick"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "The newer record",
+        Some("up"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "The older record",
+        Some("down"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "One page up",
+        None,
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "One page down",
+        None,
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Newest record",
+        None,
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "Oldest record shown",
+        None,
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::ToggleDetail,
+        "Show or hide the whole record",
+        Some("detail"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('R')],
+        "R",
+        Action::ReloadAudit,
+        "Read the log and check its chain again",
+        Some("reload"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseAudit,
+        "Back",
+        Some("back"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit",
+        Some("quit"),
     ),
     bind(
         Context::Help,
@@ -604,6 +718,7 @@ mod tests {
             Context::Results,
             Context::User,
             Context::Dialog,
+            Context::Audit,
             Context::Help,
         ] {
             let keys: Vec<Key> = bindings(context)
@@ -643,6 +758,7 @@ mod tests {
                 ("Enter", "detail"),
                 ("o", "user"),
                 ("u", "unlock"),
+                ("a", "audit"),
                 ("/", "filter"),
                 ("?", "help"),
                 ("q", "quit"),

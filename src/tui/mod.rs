@@ -5,6 +5,7 @@
 //! results come back as [`Msg`]s.
 
 pub mod app;
+pub mod audit_view;
 pub mod debounce;
 pub mod format;
 pub mod keymap;

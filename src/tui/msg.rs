@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
+use super::audit_view::AuditSnapshot;
 use crate::model::{ChallengeResult, User};
 use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
@@ -77,5 +78,8 @@ pub enum Msg {
         key: String,
         result: Result<String, String>,
     },
+    /// The answer to [`Effect::LoadAudit`](super::Effect::LoadAudit); the error is already
+    /// phrased for a person.
+    AuditLoaded(Result<AuditSnapshot, String>),
     Quit,
 }

@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::time::{self, Instant, MissedTickBehavior};
 
 use super::app::{App, Effect};
+use super::audit_view::{AUDIT_SHOWN, AuditSnapshot};
 use super::debounce::{Debounce, SEARCH_DEBOUNCE};
 use super::msg::Msg;
 use super::options::DashboardOptions;
@@ -214,6 +215,7 @@ where
                         tracing::warn!("a check of the caller was not written to the audit log");
                     }
                 }
+                Effect::LoadAudit => load_audit(data_dir.clone(), results_tx.clone()),
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
                     data_dir.clone(),
@@ -241,6 +243,40 @@ fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Se
             .map_err(|e| format!("{e} — {}", e.hint()));
         // The dashboard may have quit meanwhile; then nobody needs the answer.
         let _ = results.send(Msg::UserLoaded { user_id, result }).await;
+    });
+}
+
+/// Read the newest audit records and check the whole chain on a blocking thread (SQLite),
+/// reporting back as [`Msg::AuditLoaded`].
+fn load_audit(data_dir: PathBuf, results: mpsc::Sender<Msg>) {
+    tokio::spawn(async move {
+        let path = AuditLog::default_path(&data_dir);
+        let read = tokio::task::spawn_blocking(move || {
+            let log = AuditLog::open(&path)?;
+            let report = log.verify()?;
+            let (records, total) = log.recent(AUDIT_SHOWN)?;
+            let chain = match (&report.first_bad, report.missing_triggers.as_slice()) {
+                (Some(breach), _) => Err(breach.to_string()),
+                (None, []) => Ok(()),
+                (None, missing) => Err(format!(
+                    "append-only triggers removed: {}",
+                    missing.join(", ")
+                )),
+            };
+            Ok::<_, crate::audit::AuditError>(AuditSnapshot {
+                path,
+                records,
+                total,
+                chain,
+            })
+        })
+        .await;
+        let result = match read {
+            Ok(Ok(snapshot)) => Ok(snapshot),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("the audit reader stopped: {e}")),
+        };
+        let _ = results.send(Msg::AuditLoaded(result)).await;
     });
 }
 

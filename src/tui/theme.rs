@@ -3,6 +3,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::audit::Outcome;
 use crate::model::{RateLimit, UserStatus};
 
 /// The styles the panes use.
@@ -92,6 +93,18 @@ impl Theme {
             UserStatus::Other(_) => Color::Gray,
         };
         plain.fg(color)
+    }
+
+    /// An audit record's outcome: succeeded green, refused yellow, failed red.
+    pub fn outcome(&self, outcome: Outcome) -> Style {
+        let plain = Style::new().add_modifier(BOLD);
+        match (self.color, outcome) {
+            (false, Outcome::Failed) => plain.add_modifier(Modifier::REVERSED),
+            (false, _) => plain,
+            (true, Outcome::Succeeded) => plain.fg(Color::Green),
+            (true, Outcome::Refused) => plain.fg(Color::Yellow),
+            (true, Outcome::Failed) => plain.fg(Color::Red),
+        }
     }
 
     /// The rate-limit figure: warn below a quarter left, error below a tenth.

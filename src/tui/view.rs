@@ -21,14 +21,14 @@
 //! ```
 //!
 //! The user screen (`o`, or Enter on a directory match) takes the place of the table, the
-//! filter, the matches and the detail. The help overlay is drawn last, centred over everything.
+//! filter, the matches and the detail; the audit screen (`a`) takes the place of either. The help overlay is drawn last, centred over everything.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
 use super::panes::{
-    burst_banner, detail, directory, help, lockouts, status_bar, title_bar, user_view,
+    audit, burst_banner, detail, directory, help, lockouts, status_bar, title_bar, user_view,
     verify_dialog,
 };
 use super::theme::Theme;
@@ -42,7 +42,7 @@ pub const TABLE_MIN_HEIGHT: u16 = 4;
 /// The screen's vertical split: title, banner, table (or user screen), filter input,
 /// directory matches, detail, status bar.
 fn screen_constraints(app: &App) -> [Constraint; 7] {
-    let feed = app.open_user_view().is_none();
+    let feed = app.open_user_view().is_none() && app.audit().is_none();
     [
         Constraint::Length(TITLE_HEIGHT),
         Constraint::Length(burst_banner::height(app)),
@@ -94,13 +94,25 @@ pub fn feed_rows(app: &App) -> usize {
     lockouts::body_rows(areas(Rect::new(0, 0, width, height), app).table)
 }
 
+/// How many audit records the audit screen shows at the terminal size the app last heard of.
+pub fn audit_rows(app: &App) -> usize {
+    let (width, height) = app.size();
+    let table = areas(Rect::new(0, 0, width, height), app).table;
+    match app.audit() {
+        Some(view) => audit::body_rows(audit::split(table, view).0),
+        None => 0,
+    }
+}
+
 /// Draw the whole dashboard.
 pub fn draw(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.options.color);
     let areas = areas(frame.area(), app);
     title_bar::render(frame, areas.title, app, &theme);
     burst_banner::render(frame, areas.banner, app, &theme);
-    if app.open_user_view().is_some() {
+    if app.audit().is_some() {
+        audit::render(frame, areas.table, app, &theme);
+    } else if app.open_user_view().is_some() {
         user_view::render(frame, areas.table, app, &theme);
     } else {
         lockouts::render(frame, areas.table, app, &theme);
@@ -109,11 +121,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         lockouts::render_filter_input(frame, areas.filter, app, &theme);
         directory::render(frame, areas.directory, app, &theme);
     }
-    if app.open_user_view().is_none() && app.detail_open() {
+    if areas.detail.height > 0 {
         detail::render(frame, areas.detail, app, &theme);
     }
     status_bar::render(frame, areas.status, app, &theme);
-    if app.open_user_view().is_some() {
+    if app.open_user_view().is_some() && app.audit().is_none() {
         verify_dialog::render(frame, areas.table, app, &theme);
     }
     if app.help_open() {

@@ -1451,3 +1451,88 @@ proptest! {
         }
     }
 }
+
+// ---- the audit screen ----
+
+fn audit_record(seq: i64, action: &str) -> crate::audit::AuditRecord {
+    let mut entry = crate::audit::AuditEntry::new(
+        t0(),
+        "agent.smith",
+        action,
+        crate::audit::Outcome::Succeeded,
+    );
+    entry.target_login = Some("alice@example.com".into());
+    crate::audit::AuditRecord {
+        seq,
+        entry,
+        prev_hash: "0".repeat(64),
+        hash: "f".repeat(64),
+    }
+}
+
+fn audit_snapshot(count: i64) -> crate::tui::audit_view::AuditSnapshot {
+    crate::tui::audit_view::AuditSnapshot {
+        path: "/tmp/audit.sqlite3".into(),
+        records: (1..=count)
+            .rev()
+            .map(|n| audit_record(n, "unlock"))
+            .collect(),
+        total: count as u64,
+        chain: Ok(()),
+    }
+}
+
+#[test]
+fn a_opens_the_audit_log_over_the_user_screen_and_esc_goes_back() {
+    let mut app = alice_screen(DashboardOptions::default());
+    assert_eq!(press(&mut app, KeyCode::Char('a')), [Effect::LoadAudit]);
+    assert_eq!(app.context(), Context::Audit);
+    assert!(
+        press(&mut app, KeyCode::Char('R')).is_empty(),
+        "already reading"
+    );
+    app.update(Msg::AuditLoaded(Ok(audit_snapshot(3))));
+    assert_eq!(app.audit().unwrap().selected_record().unwrap().seq, 3);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.audit().unwrap().selected_record().unwrap().seq, 1);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.audit().unwrap().detail_open());
+
+    // A reload keeps the selection on the same record.
+    assert_eq!(press(&mut app, KeyCode::Char('R')), [Effect::LoadAudit]);
+    app.update(Msg::AuditLoaded(Ok(audit_snapshot(5))));
+    assert_eq!(app.audit().unwrap().selected_record().unwrap().seq, 1);
+    assert_eq!(app.audit().unwrap().selected(), 4);
+
+    // Keys that mean something elsewhere do nothing here.
+    assert!(press(&mut app, KeyCode::Char('u')).is_empty());
+    assert!(app.dialog().is_none());
+    press(&mut app, KeyCode::Esc);
+    assert!(app.audit().is_none());
+    assert_eq!(app.context(), Context::User);
+}
+
+#[test]
+fn an_audit_answer_after_the_screen_closed_is_dropped_and_errors_are_shown() {
+    let mut app = three();
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Feed);
+    app.update(Msg::AuditLoaded(Ok(audit_snapshot(2))));
+    assert!(app.audit().is_none());
+
+    press(&mut app, KeyCode::Char('a'));
+    app.update(Msg::AuditLoaded(Err("disk I/O error".into())));
+    assert_eq!(
+        app.audit().unwrap().state,
+        crate::tui::audit_view::AuditState::Failed("disk I/O error".into())
+    );
+    // Help opens over it and closes back to it.
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.context(), Context::Help);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.context(), Context::Audit);
+    assert_eq!(press(&mut app, KeyCode::Char('q')), [Effect::Quit]);
+}

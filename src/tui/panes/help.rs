@@ -1,4 +1,5 @@
-//! The `?` overlay: the keymap table, grouped by context, over a cleared box.
+//! The `?` overlay: the keys of the screen it was opened on, from the keymap table, grouped by
+//! context, over a cleared box.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -14,9 +15,21 @@ const KEY_WIDTH: usize = 9;
 /// Space between the two columns.
 const GUTTER: usize = 3;
 
-/// The contexts in the left column (the long descriptions); the others go on the right, so the
-/// help fits 35 lines.
-const LEFT: [Context; 2] = [Context::Feed, Context::Filter];
+/// The groups shown over a screen: the left column (the long descriptions) and the right.
+fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
+    const TAIL: [Context; 2] = [Context::Help, Context::Global];
+    match screen {
+        Context::User | Context::Dialog => (
+            &[Context::User],
+            &[Context::Dialog, Context::Help, Context::Global],
+        ),
+        Context::Audit => (&[Context::Audit], &TAIL),
+        _ => (
+            &[Context::Feed, Context::Filter],
+            &[Context::Results, Context::Help, Context::Global],
+        ),
+    }
+}
 
 fn group_lines(contexts: impl Iterator<Item = Context>, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
@@ -37,11 +50,9 @@ fn group_lines(contexts: impl Iterator<Item = Context>, theme: &Theme) -> Vec<Li
 }
 
 fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
-    let left = group_lines(LEFT.into_iter(), theme);
-    let right = group_lines(
-        Context::ALL.into_iter().filter(|c| !LEFT.contains(c)),
-        theme,
-    );
+    let (left, right) = groups(app.screen_context());
+    let left = group_lines(left.iter().copied(), theme);
+    let right = group_lines(right.iter().copied(), theme);
     let left_width = left.iter().map(Line::width).max().unwrap_or(0) + GUTTER;
     let rows = left.len().max(right.len());
     let mut left = left.into_iter();
@@ -88,4 +99,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Paragraph::new(lines).block(block.padding(ratatui::widgets::Padding::horizontal(1))),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_context_is_in_the_help_of_some_screen() {
+        let shown: Vec<Context> = [Context::Feed, Context::User, Context::Audit]
+            .into_iter()
+            .flat_map(|screen| {
+                let (left, right) = groups(screen);
+                left.iter().chain(right).copied().collect::<Vec<_>>()
+            })
+            .collect();
+        for context in Context::ALL {
+            assert!(shown.contains(&context), "{context:?} is in no help");
+        }
+    }
 }

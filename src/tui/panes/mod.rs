@@ -1,6 +1,7 @@
 //! One module per region of the screen. Each has `render(frame, area, app, theme)` and reads
 //! the state without changing it.
 
+pub mod audit;
 pub mod burst_banner;
 pub mod detail;
 pub mod directory;

@@ -1,0 +1,264 @@
+//! The audit screen (`a`): the newest records of the local audit log in a table, whether the
+//! hash chain holds in the title, and the selected record in full underneath (Enter).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap,
+};
+
+use super::{field, or_unknown};
+use crate::audit::{AuditRecord, describe_evidence};
+use crate::tui::app::{App, scroll_offset};
+use crate::tui::audit_view::{AuditSnapshot, AuditState, AuditView};
+use crate::tui::format;
+use crate::tui::theme::Theme;
+
+/// Rows the record detail takes under the table.
+pub const DETAIL_HEIGHT: u16 = 12;
+const LABEL_WIDTH: usize = 12;
+
+const HEADERS: [&str; 8] = [
+    "#",
+    "When (UTC)",
+    "Agent",
+    "Action",
+    "User",
+    "Ticket",
+    "Evidence",
+    "Outcome",
+];
+const WIDTHS: [Constraint; 8] = [
+    Constraint::Length(5),
+    Constraint::Length(14),
+    Constraint::Max(12),
+    Constraint::Length(14),
+    Constraint::Fill(1),
+    Constraint::Length(11),
+    Constraint::Length(21),
+    Constraint::Length(9),
+];
+
+/// The table's area and the detail's (empty when closed).
+pub fn split(area: Rect, audit: &AuditView) -> (Rect, Rect) {
+    let detail = if audit.detail_open() {
+        DETAIL_HEIGHT
+    } else {
+        0
+    };
+    let [table, detail] = area.layout(&Layout::vertical([
+        Constraint::Min(4),
+        Constraint::Length(detail),
+    ]));
+    (table, detail)
+}
+
+/// Table rows that fit in `area` (less borders and header).
+pub fn body_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
+}
+
+fn title(audit: &AuditView, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(" Audit log ", theme.block_title)];
+    if let AuditState::Loaded(AuditSnapshot { total, chain, .. }) = &audit.state {
+        let shown = audit.records().len() as u64;
+        spans.push(Span::raw(if shown < *total {
+            format!("· newest {shown} of {total} records ")
+        } else {
+            format!("· {total} records ")
+        }));
+        match chain {
+            Ok(()) => spans.push(Span::styled("· chain intact ✓ ", theme.title)),
+            Err(breach) => spans.push(Span::styled(
+                format!(" ⚠ CHAIN BROKEN: {breach} "),
+                theme.error,
+            )),
+        }
+    }
+    if audit.is_pending() {
+        spans.push(Span::styled("· reading… ", theme.dim));
+    }
+    Line::from(spans)
+}
+
+/// "push SUCCESS", "manager_push REJECTED +1": the first challenge, and how many more.
+fn evidence_cell(record: &AuditRecord) -> String {
+    let evidence = &record.entry.evidence;
+    match evidence.first() {
+        None => String::new(),
+        Some(first) => {
+            let more = evidence.len() - 1;
+            let more = if more > 0 {
+                format!(" +{more}")
+            } else {
+                String::new()
+            };
+            format!("{} {}{more}", first.kind, first.result)
+        }
+    }
+}
+
+fn row(record: &AuditRecord, theme: &Theme) -> Row<'static> {
+    let e = &record.entry;
+    Row::new([
+        Cell::from(record.seq.to_string()),
+        // Month and day too: the log spans shifts.
+        Cell::from(e.time.format("%m-%d %H:%M:%S").to_string()),
+        Cell::from(e.agent.clone()),
+        Cell::from(e.action.clone()),
+        Cell::from(or_unknown(e.target_login.as_deref()).to_string()),
+        Cell::from(e.ticket.clone().unwrap_or_default()),
+        Cell::from(evidence_cell(record)),
+        Cell::from(Span::styled(e.outcome.as_str(), theme.outcome(e.outcome))),
+    ])
+}
+
+fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'static>> {
+    let e = &record.entry;
+    let line = |label: &'static str, value: String| {
+        field(label, LABEL_WIDTH, Span::raw(value), theme.label)
+    };
+    let mut lines = vec![
+        line(
+            "Record",
+            format!(
+                "#{} · {} · by {}",
+                record.seq,
+                format::date_time_ago(app.now, e.time),
+                e.agent
+            ),
+        ),
+        field(
+            "Action",
+            LABEL_WIDTH,
+            Span::styled(
+                format!("{} · {}", e.action, e.outcome.as_str()),
+                theme.outcome(e.outcome),
+            ),
+            theme.label,
+        ),
+        line(
+            "User",
+            format!(
+                "{} ({})",
+                or_unknown(e.target_login.as_deref()),
+                or_unknown(e.target_id.as_deref())
+            ),
+        ),
+        line(
+            "Ticket",
+            format!(
+                "{} · checklist: {}",
+                or_unknown(e.ticket.as_deref()),
+                if e.checklist.is_empty() {
+                    super::UNKNOWN.to_string()
+                } else {
+                    e.checklist.join(", ")
+                }
+            ),
+        ),
+    ];
+    if e.evidence.is_empty() {
+        lines.push(line("Evidence", super::UNKNOWN.to_string()));
+    }
+    for (i, ev) in e.evidence.iter().enumerate() {
+        lines.push(line(
+            if i == 0 { "Evidence" } else { "" },
+            describe_evidence(ev),
+        ));
+    }
+    lines.push(line(
+        "IdP request",
+        or_unknown(e.idp_request_id.as_deref()).to_string(),
+    ));
+    if let Some(error) = &e.error {
+        lines.push(field(
+            "Error",
+            LABEL_WIDTH,
+            Span::styled(error.clone(), theme.warn),
+            theme.label,
+        ));
+    }
+    if let Some(note) = &e.note {
+        lines.push(line("Note", note.clone()));
+    }
+    lines.push(line(
+        "Hash",
+        format!("{} ← {}", short(&record.hash), short(&record.prev_hash)),
+    ));
+    lines
+}
+
+/// The first 16 hex digits: enough to compare by eye with `accessdesk audit list --json`.
+fn short(hash: &str) -> String {
+    format!("{}…", hash.get(..16).unwrap_or(hash))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(audit) = app.audit() else {
+        return;
+    };
+    let (table_area, detail_area) = split(area, audit);
+    let mut block = Block::bordered()
+        .border_style(theme.border)
+        .title(title(audit, theme));
+    if let AuditState::Loaded(snapshot) = &audit.state {
+        block = block.title_bottom(
+            Line::styled(format!(" {} ", snapshot.path.display()), theme.dim).right_aligned(),
+        );
+    }
+    let message = match &audit.state {
+        AuditState::Loading => Some(Line::styled("Reading the audit log…", theme.dim)),
+        AuditState::Failed(error) => Some(Line::styled(
+            format!("The audit log cannot be read: {error}"),
+            theme.error,
+        )),
+        AuditState::Loaded(snapshot) if snapshot.records.is_empty() => Some(Line::styled(
+            "No actions recorded yet: unlocks, resets and caller checks appear here.",
+            theme.dim,
+        )),
+        AuditState::Loaded(_) => None,
+    };
+    if let Some(message) = message {
+        frame.render_widget(
+            Paragraph::new(message)
+                .alignment(HorizontalAlignment::Center)
+                .wrap(Wrap { trim: true })
+                .block(block),
+            table_area,
+        );
+        return;
+    }
+    let visible = body_rows(table_area);
+    let records = audit.records();
+    let offset = scroll_offset(audit.selected(), audit.offset(), records.len(), visible);
+    let rows: Vec<Row> = records
+        .iter()
+        .skip(offset)
+        .take(visible)
+        .map(|r| row(r, theme))
+        .collect();
+    let table = Table::new(rows, WIDTHS)
+        .header(Row::new(HEADERS).style(theme.header))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut state = TableState::default().with_selected(Some(audit.selected() - offset));
+    frame.render_stateful_widget(table, table_area, &mut state);
+
+    if let Some(record) = audit.selected_record().filter(|_| audit.detail_open()) {
+        let block = Block::bordered()
+            .border_style(theme.border)
+            .title(Span::styled(" Record ", theme.block_title))
+            .padding(Padding::horizontal(1));
+        frame.render_widget(
+            Paragraph::new(detail_lines(app, record, theme))
+                .wrap(Wrap { trim: false })
+                .block(block),
+            detail_area,
+        );
+    }
+}
