@@ -579,6 +579,14 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     assert_eq!(records[1].entry.ticket.as_deref(), Some("INC0012345"));
     assert_eq!(records[0].entry.note.as_deref(), Some("for unlock"));
     assert!(audit.contains("agent.smith"), "{audit}");
+    // The audit screen shows both, and that the chain holds.
+    harness.press(KeyCode::Char('a'));
+    harness.wait_for("2 records · chain intact ✓").await;
+    harness.wait_for("verify_caller").await;
+    harness.press(KeyCode::Enter);
+    harness.wait_for("reqPERFORM").await;
+    harness.press(KeyCode::Esc);
+    harness.wait_for("v verify").await;
     harness.press(KeyCode::Char('q'));
     let directory = harness.finished().await;
     let calls = directory.calls();
