@@ -7,6 +7,7 @@ use accessdesk::model::{
     RateLimit, User, UserStatus,
 };
 use accessdesk::policy::BurstRules;
+use accessdesk::policy::diagnosis::{Diagnosis, Fix};
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
@@ -705,13 +706,48 @@ fn ada_profile() -> UserProfile {
         password_expires_at: Some(now() + TimeDelta::days(8)),
         password_warn_from: Some(now() - TimeDelta::days(6)),
         activity: vec![
-            event(5, 4, ActivityKind::Lockout, "User login to Okta", ("DENY", "LOCKED_OUT")),
-            event(4, 2 * 60 + 10, ActivityKind::Lockout, "User login to Okta", ("DENY", "LOCKED_OUT")),
-            event(3, 12 * 60, ActivityKind::Lockout, "Max sign in attempts exceeded", ("FAILURE", "")),
-            event(2, 12 * 60 + 5, ActivityKind::FailedSignIn, "User login to Okta", ("FAILURE", "INVALID_CREDENTIALS")),
-            event(1, 23 * 3600, ActivityKind::SignIn, "User login to Okta", ("SUCCESS", "")),
+            event(
+                5,
+                4,
+                ActivityKind::Lockout,
+                "User login to Okta",
+                ("DENY", "LOCKED_OUT"),
+            ),
+            event(
+                4,
+                2 * 60 + 10,
+                ActivityKind::Lockout,
+                "User login to Okta",
+                ("DENY", "LOCKED_OUT"),
+            ),
+            event(
+                3,
+                12 * 60,
+                ActivityKind::Lockout,
+                "Max sign in attempts exceeded",
+                ("FAILURE", ""),
+            ),
+            event(
+                2,
+                12 * 60 + 5,
+                ActivityKind::FailedSignIn,
+                "User login to Okta",
+                ("FAILURE", "INVALID_CREDENTIALS"),
+            ),
+            event(
+                1,
+                23 * 3600,
+                ActivityKind::SignIn,
+                "User login to Okta",
+                ("SUCCESS", ""),
+            ),
         ],
-        diagnosis: "Locked out after repeated wrong passwords 12m ago: verify the caller, then unlock and suggest a password reset.".into(),
+        diagnosis: Diagnosis {
+            text:
+                "Locked out after 6 failed sign-in(s) 12 min ago. Verify the caller, then unlock."
+                    .into(),
+            fixes: vec![Fix::VerifyCaller, Fix::Unlock],
+        },
     }
 }
 
@@ -737,7 +773,7 @@ fn user_screen_loaded() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    assert!(text.contains("Locked out after repeated wrong passwords"));
+    assert!(text.contains("Verify the caller, then unlock. ▸ v verify → u unlock"));
     assert!(text.contains("2026-03-10 (in 8 days) · Default Policy"));
     assert!(text.contains("YubiKey 5C"));
     assert!(text.contains("•••-1337"));
@@ -790,8 +826,9 @@ fn user_screen_without_factors_or_activity() {
     profile.user.user_type = Some("contractor".into());
     profile.user.contract_end_date = Some((now() + TimeDelta::days(20)).date_naive());
     profile.password_expires_at = Some(now() - TimeDelta::days(3));
-    profile.diagnosis =
+    profile.diagnosis.text =
         "No MFA factor enrolled: possession cannot be verified; use the manager push.".into();
+    profile.diagnosis.fixes.clear();
     app.update(Msg::ProfileLoaded {
         key,
         result: Ok(Box::new(profile)),

@@ -2,6 +2,7 @@
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::model::FactorKind;
+use accessdesk::policy::diagnosis::Fix;
 use accessdesk::services::user_profile;
 use accessdesk::sim::{self, SimConfig, SimHandle};
 use secrecy::SecretString;
@@ -93,5 +94,10 @@ async fn recent_activity_and_diagnosis_of_a_locked_user() {
     );
     assert_eq!(p.activity[0].uuid, injected.uuid);
     assert_eq!(p.activity[0].kind, accessdesk::model::ActivityKind::Lockout);
-    assert!(p.diagnosis.starts_with("Locked out"), "{}", p.diagnosis);
+    assert!(
+        p.diagnosis.text.starts_with("Locked out"),
+        "{}",
+        p.diagnosis.text
+    );
+    assert_eq!(p.diagnosis.fixes, [Fix::VerifyCaller, Fix::Unlock]);
 }

@@ -76,7 +76,11 @@ fn text(p: &UserProfile) -> String {
     if let Some(end) = u.contract_end_date {
         line("contract ends", end.to_string());
     }
-    out.push_str(&format!("\ndiagnosis         {}\n", p.diagnosis));
+    out.push_str(&format!("\ndiagnosis         {}\n", p.diagnosis.text));
+    if !p.diagnosis.fixes.is_empty() {
+        let steps: Vec<&str> = p.diagnosis.fixes.iter().map(|f| f.describe()).collect();
+        out.push_str(&format!("suggested         {}\n", steps.join(" → ")));
+    }
     out.push_str(&format!("\nfactors ({})\n", p.factors.len()));
     for f in &p.factors {
         out.push_str(&format!(

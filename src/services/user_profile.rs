@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::idp::{Directory, IdpError};
 use crate::model::{ActivityEvent, Factor, User};
-use crate::policy::diagnosis::diagnose;
+use crate::policy::diagnosis::{Diagnosis, diagnose};
 use crate::policy::password_expiry::{applying_policy, password_expiry};
 
 /// How far back "recent activity" looks.
@@ -23,7 +23,7 @@ pub struct UserProfile {
     /// The last 24 hours, newest first.
     pub activity: Vec<ActivityEvent>,
     /// What is probably wrong and what to do, in one line.
-    pub diagnosis: String,
+    pub diagnosis: Diagnosis,
 }
 
 /// Look the user up by id or login and gather the rest in parallel.

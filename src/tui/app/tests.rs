@@ -629,7 +629,10 @@ fn profile(login: &str) -> Box<UserProfile> {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
-        diagnosis: "Locked out: unlock after verifying the caller.".into(),
+        diagnosis: crate::policy::diagnosis::Diagnosis {
+            text: "Locked out: unlock after verifying the caller.".into(),
+            fixes: Vec::new(),
+        },
     })
 }
 

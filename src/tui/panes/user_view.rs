@@ -9,9 +9,11 @@ use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row, Table, Wrap};
 
 use super::{UNKNOWN, field, or_unknown};
 use crate::model::{ActivityEvent, Factor, User};
+use crate::policy::diagnosis::Fix;
 use crate::services::user_profile::UserProfile;
 use crate::tui::app::App;
 use crate::tui::format;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Theme;
 use crate::tui::user_view::{OpenUser, ProfileState};
 
@@ -252,11 +254,33 @@ fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfi
     frame.render_widget(table, area);
 }
 
+/// "v verify → u unlock": the suggested fixes as the keys that start them, from the keymap.
+fn fix_keys(fixes: &[Fix]) -> String {
+    let keys: Vec<String> = fixes
+        .iter()
+        .filter_map(|fix| {
+            let action = match fix {
+                Fix::VerifyCaller => Action::StartVerify,
+                Fix::Unlock => Action::StartUnlock,
+                Fix::ResetPassword => Action::StartResetPassword,
+                Fix::ResetMfa => Action::StartResetMfa,
+            };
+            keymap::bindings(Context::User)
+                .find(|b| b.action == action)
+                .map(|b| format!("{} {}", b.label, b.hint.unwrap_or(fix.describe())))
+        })
+        .collect();
+    keys.join(" → ")
+}
+
 fn render_loaded(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
-    let mut diagnosis = format::wrap(
-        &profile.diagnosis,
-        usize::from(area.width.saturating_sub(2)),
-    );
+    let keys = fix_keys(&profile.diagnosis.fixes);
+    let text = if keys.is_empty() {
+        profile.diagnosis.text.clone()
+    } else {
+        format!("{}  ▸ {keys}", profile.diagnosis.text)
+    };
+    let mut diagnosis = format::wrap(&text, usize::from(area.width.saturating_sub(2)));
     diagnosis.truncate(MAX_DIAGNOSIS_LINES);
     let diagnosis_height = u16::try_from(diagnosis.len()).unwrap_or(1);
     let [diagnosis_area, user, factors, activity] = area.layout(&Layout::vertical([
