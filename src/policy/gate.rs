@@ -202,6 +202,8 @@ pub enum Refusal {
     PushRejected,
     #[error("the challenge timed out without an answer")]
     ChallengeTimedOut,
+    #[error("the one-time code was wrong or has expired: ask for a new one")]
+    CodeRejected,
     #[error("the challenge has not succeeded (it is {0})")]
     ChallengeNotSucceeded(String),
     #[error("the evidence was given for another user")]
@@ -394,6 +396,7 @@ fn judge(
         ChallengeResult::Success => Ok(()),
         ChallengeResult::Rejected => Err(Refusal::PushRejected),
         ChallengeResult::Timeout => Err(Refusal::ChallengeTimedOut),
+        ChallengeResult::Failed if e.kind == EvidenceKind::UserOtp => Err(Refusal::CodeRejected),
         other => Err(Refusal::ChallengeNotSucceeded(other.as_str().to_string())),
     }
 }

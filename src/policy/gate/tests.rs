@@ -239,6 +239,12 @@ fn a_code_on_the_users_own_factor_is_possession() {
     let mut a = complete(&policy);
     a.evidence[0].kind = EvidenceKind::UserOtp;
     assert!(check(&policy, &target(), &Action::Unlock, &a, now()).is_ok());
+    a.evidence[0].result = ChallengeResult::Failed;
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::CodeRejected]);
+    // A manager cannot vouch by code: codes come from the user's own factors.
+    a.evidence[0].result = ChallengeResult::Success;
+    a.evidence[0].approver_id = "00u_manager".into();
+    assert_eq!(refusals(&a, &Action::Unlock), [Refusal::ApproverNotTheUser]);
 }
 
 #[test]

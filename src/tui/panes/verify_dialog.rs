@@ -166,9 +166,8 @@ fn evidence_line(
             evidence.approver_login
         ),
     };
-    let left = (policy.evidence_max_age - (now - evidence.at))
-        .num_minutes()
-        .max(0);
+    // Whole minutes, rounded up: "valid 10 more min" just after the challenge.
+    let left = ((policy.evidence_max_age - (now - evidence.at)).num_seconds() + 59).max(0) / 60;
     Some(Line::styled(
         format!(
             "✓ Possession proven {}: {how} — valid {left} more min",
