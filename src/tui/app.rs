@@ -390,16 +390,23 @@ impl App {
             self.open_first_match = true;
             return;
         }
-        if let Some(user) = self.search.selected_match() {
-            let user = OpenUser {
-                key: user.id.clone(),
-                label: user.login.clone(),
-            };
-            self.mode = InputMode::Feed;
-            self.open_user(user, effects);
-        } else {
+        if !self.open_selected_match(effects) {
             self.mode = InputMode::Feed;
         }
+    }
+
+    /// Open the user screen of the selected directory match; `false` when there is none.
+    fn open_selected_match(&mut self, effects: &mut Vec<Effect>) -> bool {
+        let Some(user) = self.search.selected_match() else {
+            return false;
+        };
+        let user = OpenUser {
+            key: user.id.clone(),
+            label: user.login.clone(),
+        };
+        self.mode = InputMode::Feed;
+        self.open_user(user, effects);
+        true
     }
 
     /// An action key: on the feed it opens the selected lockout's user first, and the dialog
@@ -580,14 +587,7 @@ impl App {
                 }
             }
             Action::OpenMatch => {
-                if let Some(user) = self.search.selected_match() {
-                    let user = OpenUser {
-                        key: user.id.clone(),
-                        label: user.login.clone(),
-                    };
-                    self.mode = InputMode::Feed;
-                    self.open_user(user, effects);
-                }
+                self.open_selected_match(effects);
             }
             Action::BackToInput => self.mode = InputMode::Filter,
             Action::CloseUser => {
