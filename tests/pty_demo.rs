@@ -1,7 +1,16 @@
 //! End to end: the real binary in a pseudo-terminal, driven by keys, read through vt100.
 
+use accessdesk::idp::Directory;
+use accessdesk::idp::okta::{ClientOptions, OktaClient};
+use accessdesk::model::UserStatus;
+use accessdesk::sim::{self, PushBehaviour, SimConfig};
+use accessdesk::tui::search::MAX_MATCHES;
 use portable_pty::{CommandBuilder, NativePtySystem, PtySize, PtySystem};
+use secrecy::SecretString;
 use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,7 +30,9 @@ struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
-    _home: tempfile::TempDir,
+    /// Set once the reader has seen the end of the child's output.
+    drained: Arc<AtomicBool>,
+    home: tempfile::TempDir,
 }
 
 impl Session {
@@ -62,6 +73,8 @@ impl Session {
         // Drain output on a thread, or the child blocks on a full PTY buffer.
         let mut reader = pty.master.try_clone_reader().unwrap();
         let sink = parser.clone();
+        let drained = Arc::new(AtomicBool::new(false));
+        let done = drained.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -70,6 +83,8 @@ impl Session {
                 }
                 sink.lock().unwrap().process(&buf[..n]);
             }
+            // End of file (or EIO): the child and everything holding the slave side are gone.
+            done.store(true, Ordering::Release);
         });
         let writer = pty.master.take_writer().unwrap();
         // Keep the master alive as long as the session: dropping it hangs up the child.
@@ -78,8 +93,29 @@ impl Session {
             child,
             writer,
             parser,
-            _home: home,
+            drained,
+            home,
         }
+    }
+
+    /// HOME of the session; `data` under it is its `ACCESSDESK_DATA_DIR`.
+    fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Runs the binary once more, to completion, with the session's hermetic environment.
+    fn run_cli(&self, args: &[&str]) -> Output {
+        let home = self.home();
+        Command::new(env!("CARGO_BIN_EXE_accessdesk"))
+            .args(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("ACCESSDESK_DATA_DIR", home.join("data"))
+            .env("NO_COLOR", "1")
+            .env_remove("OKTA_CLIENT_ORGURL")
+            .env_remove("OKTA_CLIENT_TOKEN")
+            .output()
+            .unwrap()
     }
 
     fn screen(&self) -> String {
@@ -106,10 +142,14 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    /// Waits for the child to exit and for its last output (e.g. leaving the alternate
+    /// screen) to reach the parser: the exit can be seen before the reader has drained the PTY.
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.try_wait().unwrap()
+                && self.drained.load(Ordering::Acquire)
+            {
                 return status;
             }
             assert!(
@@ -212,4 +252,214 @@ fn an_unreachable_org_is_shown_as_an_error_and_the_dashboard_keeps_running() {
     s.keys(b"q");
     assert!(s.wait_exit().success());
     assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+}
+
+/// The organisation the unlock test runs `demo` on (the demo's defaults, spelled out because the
+/// test picks its caller from a copy of the same organisation).
+const DEMO_SEED: u64 = 42;
+const DEMO_USERS: usize = 500;
+
+/// Who calls the desk in the unlock test, and what the agent types to find them.
+struct Caller {
+    login: String,
+    query: String,
+}
+
+/// Finds the caller in a private copy of the demo's organisation (same seed and size: the same
+/// people, statuses and push habits): a user LOCKED_OUT from the start who approves pushes and
+/// is the first directory match for their full name (else for their login).
+fn locked_out_caller_who_approves() -> Caller {
+    const TOKEN: &str = "pty-oracle-token";
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut config = SimConfig::new(TOKEN);
+        config.seed = DEMO_SEED;
+        config.users = DEMO_USERS;
+        config.lockouts_per_minute = 0.0;
+        let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let base = sim.base_url();
+        let client = OktaClient::new(
+            url::Url::parse(&base).unwrap(),
+            SecretString::from(TOKEN),
+            ClientOptions::default(),
+        )
+        .unwrap();
+        // Seeded lockouts are hours old; the generated history reaches back two hours, so a
+        // lockout older than that is the seed's own, the same in every run.
+        let cutoff = chrono::Utc::now() - chrono::Duration::hours(2);
+        let mut candidates = Vec::new();
+        for login in sim.user_logins() {
+            let seeded = sim.user_json(&login).unwrap();
+            let locked_since = seeded["statusChanged"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+            if seeded["status"] != "LOCKED_OUT" || locked_since.is_none_or(|t| t > cutoff) {
+                continue;
+            }
+            let user = client.get_user(&login).await.unwrap();
+            assert_eq!(user.status, UserStatus::LockedOut);
+            for query in [user.name(), user.login.clone()] {
+                let matches = client.search_users(&query, MAX_MATCHES).await.unwrap();
+                if matches.first().is_some_and(|m| m.id == user.id) {
+                    candidates.push((user.id.clone(), Caller { login, query }));
+                    break;
+                }
+            }
+        }
+        // Push habits are only listed for ACTIVE users: unlock the candidates in this copy.
+        let http = reqwest::Client::new();
+        for (id, _) in &candidates {
+            let response = http
+                .post(format!("{base}/api/v1/users/{id}/lifecycle/unlock"))
+                .header("Authorization", format!("SSWS {TOKEN}"))
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success(), "{response:?}");
+        }
+        let approvers = sim.users_with_push(PushBehaviour::Approve);
+        sim.shutdown().await;
+        candidates
+            .into_iter()
+            .map(|(_, caller)| caller)
+            .find(|c| approvers.contains(&c.login))
+            .expect("seed 42 has a locked-out user who approves pushes")
+    })
+}
+
+/// The value of the user screen's `Status` field (not the factor table's column header).
+fn profile_status(screen: &str) -> Option<&str> {
+    screen.lines().find_map(|line| {
+        let (_, rest) = line.split_once("Status ")?;
+        let word = rest.split_whitespace().next()?;
+        (word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase() || c == '_')).then_some(word)
+    })
+}
+
+/// The user screen is open on `login` and shows its status.
+fn user_screen_status<'a>(screen: &'a str, login: &str) -> Option<&'a str> {
+    let on_screen = screen
+        .lines()
+        .any(|l| l.contains("Login") && l.contains(login));
+    on_screen.then(|| profile_status(screen)).flatten()
+}
+
+#[test]
+fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_verifies() {
+    let caller = locked_out_caller_who_approves();
+    let login = caller.login.as_str();
+    let (seed, users) = (DEMO_SEED.to_string(), DEMO_USERS.to_string());
+    let mut s = Session::start(&[
+        "demo",
+        "--seed",
+        &seed,
+        "--users",
+        &users,
+        "--lockouts-per-minute",
+        "0",
+    ]);
+    // Keys only once the dashboard is drawn, so the terminal is in raw mode.
+    s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
+
+    s.keys(b"/");
+    s.keys(caller.query.as_bytes());
+    let title = format!("Directory · \"{}\" · ↓ to choose", caller.query);
+    let screen = s.wait_for("the directory matches", |sc| sc.contains(&title));
+    let first_match = screen
+        .lines()
+        .skip_while(|l| !l.contains(&title))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first_match.contains(login) && first_match.contains("LOCKED_OUT"),
+        "{login} is the first match, locked out:\n{screen}"
+    );
+
+    s.keys(b"\r");
+    let screen = s.wait_for("the user screen", |sc| {
+        user_screen_status(sc, login).is_some()
+    });
+    assert_eq!(
+        user_screen_status(&screen, login),
+        Some("LOCKED_OUT"),
+        "{screen}"
+    );
+
+    s.keys(b"u");
+    let preview = format!("Unlock {login}: LOCKED_OUT → ACTIVE");
+    s.wait_for("the verification dialog", |sc| {
+        sc.contains(&format!("Verify {login}")) && sc.contains(&preview)
+    });
+
+    s.keys(b"1234");
+    let screen = s.wait_for("the ticked checklist", |sc| sc.matches("[x]").count() == 4);
+    assert!(
+        screen.contains("Still missing:") && screen.contains("[ Confirm: blocked ]"),
+        "ticket and push are still missing:\n{screen}"
+    );
+
+    s.keys(b"p");
+    let screen = s.wait_for("the push to end", |sc| {
+        sc.contains("Push: APPROVED")
+            || sc.contains("The push was REJECTED")
+            || sc.contains("sends another")
+    });
+    assert!(
+        screen.contains("Push: APPROVED ✓"),
+        "{login} approves pushes:\n{screen}"
+    );
+
+    s.keys(b"\t");
+    s.keys(b"INC0012345");
+    s.wait_for("the ticket", |sc| sc.contains("[INC0012345▏]"));
+    s.keys(b"\t\t");
+    s.wait_for("the confirm control, ready", |sc| {
+        sc.contains("Nothing missing: the gate passes") && sc.contains("[ Confirm: Enter ]")
+    });
+
+    s.keys(b"\r");
+    let done = format!("{login}: done, status now ACTIVE (audit #1)");
+    let screen = s.wait_for("the unlock and the reloaded profile", |sc| {
+        sc.contains(&done) && user_screen_status(sc, login) == Some("ACTIVE")
+    });
+    assert!(
+        !screen.contains(&format!("Verify {login}")),
+        "the dialog closed:\n{screen}"
+    );
+
+    s.keys(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+
+    let verify = s.run_cli(&["audit", "verify", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert!(verify.status.success(), "{:?} {report}", verify.status);
+    assert_eq!(report["status"], "ok", "{report}");
+    assert_eq!(report["records"], 1, "{report}");
+
+    let list = s.run_cli(&["audit", "list", "--json"]);
+    assert!(list.status.success(), "{list:?}");
+    let records: Vec<serde_json::Value> = String::from_utf8(list.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let [record] = records.as_slice() else {
+        panic!("one record: {records:?}");
+    };
+    assert_eq!(record["action"], "unlock", "{record}");
+    assert_eq!(record["outcome"], "succeeded", "{record}");
+    assert_eq!(record["target_login"], login, "{record}");
+    assert_eq!(record["ticket"], "INC0012345", "{record}");
+    assert_eq!(
+        record["checklist"].as_array().map(Vec::len),
+        Some(4),
+        "{record}"
+    );
+    let evidence = &record["evidence"][0];
+    assert_eq!(evidence["kind"], "push", "{record}");
+    assert_eq!(evidence["subject_login"], login, "{record}");
+    assert_eq!(evidence["result"], "SUCCESS", "{record}");
 }
