@@ -420,7 +420,8 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
     });
 
     s.keys(b"\r");
-    let done = format!("{login}: done, status now ACTIVE (audit #1)");
+    // Record 1 is the push as it ended, record 2 the unlock it allowed.
+    let done = format!("{login}: done, status now ACTIVE (audit #2)");
     let screen = s.wait_for("the unlock and the reloaded profile", |sc| {
         sc.contains(&done) && user_screen_status(sc, login) == Some("ACTIVE")
     });
@@ -437,7 +438,7 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
     let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert!(verify.status.success(), "{:?} {report}", verify.status);
     assert_eq!(report["status"], "ok", "{report}");
-    assert_eq!(report["records"], 1, "{report}");
+    assert_eq!(report["records"], 2, "{report}");
 
     let list = s.run_cli(&["audit", "list", "--json"]);
     assert!(list.status.success(), "{list:?}");
@@ -446,9 +447,12 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let [record] = records.as_slice() else {
-        panic!("one record: {records:?}");
+    let [check, record] = records.as_slice() else {
+        panic!("two records: {records:?}");
     };
+    assert_eq!(check["action"], "verify_caller", "{check}");
+    assert_eq!(check["evidence"][0]["result"], "SUCCESS", "{check}");
+    assert_eq!(check["note"], "for unlock", "{check}");
     assert_eq!(record["action"], "unlock", "{record}");
     assert_eq!(record["outcome"], "succeeded", "{record}");
     assert_eq!(record["target_login"], login, "{record}");

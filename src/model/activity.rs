@@ -27,6 +27,8 @@ pub enum ActivityKind {
     SignIn,
     FailedSignIn,
     Lockout,
+    /// A sign-in refused because the account was already locked.
+    SignInWhileLocked,
     AutoUnlock,
     AdminUnlock,
     MfaSuccess,
@@ -44,7 +46,7 @@ impl ActivityKind {
         let failed = matches!(result, Some("FAILURE" | "DENY" | "UNANSWERED"));
         match event_type {
             "user.account.lock" | "user.account.lock.limit" => Self::Lockout,
-            "user.session.start" if reason == Some("LOCKED_OUT") => Self::Lockout,
+            "user.session.start" if reason == Some("LOCKED_OUT") => Self::SignInWhileLocked,
             "user.session.start" if failed => Self::FailedSignIn,
             "user.session.start" => Self::SignIn,
             "user.account.unlock" => Self::AutoUnlock,

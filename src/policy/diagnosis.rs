@@ -93,13 +93,22 @@ fn cause(
                 .filter_map(|e| e.ip.as_deref())
                 .filter(|ip| !own.contains(ip))
                 .collect();
-            let when = latest(ActivityKind::Lockout)
-                .map(|e| format!(" {}", ago(e.published)))
-                .unwrap_or_default();
-            let mut text = format!(
-                "Locked out{when} after {} failed sign-in(s).",
-                failures.len()
-            );
+            // The lock itself may be older than the activity fetched.
+            let mut text = match latest(ActivityKind::Lockout) {
+                Some(lock) => format!("Locked out {}", ago(lock.published)),
+                None => "Locked out (before the last 24 h)".to_string(),
+            };
+            if !failures.is_empty() {
+                text.push_str(&format!(" after {} failed sign-in(s)", failures.len()));
+            }
+            let refused = count(ActivityKind::SignInWhileLocked);
+            if refused > 0 {
+                text.push_str(&format!(
+                    "; {refused} sign-in(s) refused since, the latest {}",
+                    ago(latest(ActivityKind::SignInWhileLocked).map_or(now, |e| e.published))
+                ));
+            }
+            text.push('.');
             let mut fixes: &[Fix] = &[Fix::VerifyCaller, Fix::Unlock];
             if !strangers.is_empty() && !own.is_empty() {
                 let list: Vec<&str> = strangers.iter().copied().collect();
@@ -240,6 +249,21 @@ mod tests {
             ip: Some(ip.into()),
             location: None,
         }
+    }
+
+    #[test]
+    fn an_old_lock_is_not_dated_by_the_sign_ins_refused_since() {
+        let events = [
+            event(ActivityKind::SignInWhileLocked, 3, "198.51.100.7"),
+            event(ActivityKind::SignInWhileLocked, 22, "198.51.100.7"),
+        ];
+        let d = diagnose_text(&user(UserStatus::LockedOut), &events, 2, now());
+        assert!(
+            d.starts_with(
+                "Locked out (before the last 24 h); 2 sign-in(s) refused since, the latest 3 min ago."
+            ),
+            "{d}"
+        );
     }
 
     #[test]

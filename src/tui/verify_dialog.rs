@@ -155,6 +155,8 @@ pub struct VerifyDialog {
     push: PushState,
     otp: CodeState,
     wrong_codes: u8,
+    /// Why the last key did nothing (no device to push to, no code factor).
+    notice: Option<String>,
     /// What the gate still misses (empty: it passes).
     missing: Vec<Refusal>,
 }
@@ -196,6 +198,7 @@ impl VerifyDialog {
             push: PushState::Idle,
             otp: CodeState::Idle,
             wrong_codes: 0,
+            notice: None,
             missing: Vec::new(),
         };
         dialog.refresh(policy, now);
@@ -246,6 +249,7 @@ impl VerifyDialog {
         policy: &GatePolicy,
         now: DateTime<Utc>,
     ) -> Vec<Request> {
+        self.notice = None;
         let requests = match &self.step {
             Step::ChooseFactors { .. } => self.on_choose_key(key),
             Step::Verify => self.on_verify_key(key, policy, now),
@@ -375,11 +379,23 @@ impl VerifyDialog {
         let (approver_id, factor_id) = match approver {
             Approver::User => match self.factors.iter().find(|f| f.can_push()) {
                 Some(f) => (self.target.user_id.clone(), Some(f.id.clone())),
-                None => return Vec::new(),
+                None => {
+                    self.notice = Some(format!(
+                        "{} has no active Okta Verify push: c asks for a code, M pushes to the manager",
+                        self.target.login
+                    ));
+                    return Vec::new();
+                }
             },
             Approver::Manager => match &self.target.manager_id {
                 Some(manager) => (manager.clone(), None),
-                None => return Vec::new(),
+                None => {
+                    self.notice = Some(format!(
+                        "{} has no manager in the directory: only the user's own factors can vouch",
+                        self.target.login
+                    ));
+                    return Vec::new();
+                }
             },
         };
         self.push = PushState::Sending(approver);
@@ -411,6 +427,10 @@ impl VerifyDialog {
             None => choices.first(),
         };
         let Some(factor) = next.map(|f| (*f).clone()) else {
+            self.notice = Some(format!(
+                "{} has no active SMS, e-mail, call or authenticator factor for a code",
+                self.target.login
+            ));
             return Vec::new();
         };
         self.code.reset();
@@ -589,6 +609,10 @@ impl VerifyDialog {
     }
     pub fn ready(&self) -> bool {
         self.step == Step::Verify && self.missing.is_empty()
+    }
+    /// Why the last key did nothing, if it did nothing for a reason the agent should hear.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
     }
     /// The device REJECTED a push: the caller may not be who they say.
     pub fn rejected(&self) -> bool {

@@ -194,10 +194,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(UserState::Failed(error)) => Paragraph::new(vec![
             Line::styled("Could not load the user:", theme.error),
             Line::from(error.as_str()),
-            Line::styled("Press r to try again.", theme.dim),
+            Line::styled("Press R to try again.", theme.dim),
         ])
         .wrap(Wrap { trim: true }),
-        None => Paragraph::new(Line::styled("Press r to load the user.", theme.dim)),
+        None => Paragraph::new(Line::styled("Press R to load the user.", theme.dim)),
     };
     frame.render_widget(body.block(user_block), right);
 }

@@ -327,7 +327,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             vec![
                 Line::styled("Could not load the user:", theme.error),
                 Line::from(error.as_str()),
-                Line::styled("Press r to try again, Esc to go back.", theme.dim),
+                Line::styled("Press R to try again, Esc to go back.", theme.dim),
             ],
             theme,
         ),

@@ -228,6 +228,9 @@ fn lines(app: &App, dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> 
     lines.push(Line::raw(""));
     lines.push(push_line(app.now, dialog.push(), theme));
     lines.extend(code_lines(dialog, theme));
+    if let Some(notice) = dialog.notice() {
+        lines.push(Line::styled(format!("⚠ {notice}"), theme.warn));
+    }
     lines.extend(evidence_line(dialog, &app.options.gate, app.now, theme));
     lines.push(Line::raw(""));
     let verify_only = *dialog.purpose() == Purpose::VerifyCaller;

@@ -307,8 +307,15 @@ fn no_push_without_a_device_or_a_manager() {
         &Carried::default(),
     );
     assert!(d.on_key(key(KeyCode::Char('p')), &policy, now()).is_empty());
+    assert!(
+        d.notice().unwrap().contains("no active Okta Verify push"),
+        "the agent hears why"
+    );
     assert!(d.on_key(key(KeyCode::Char('M')), &policy, now()).is_empty());
+    assert!(d.notice().unwrap().contains("no manager in the directory"));
     assert_eq!(d.push(), &PushState::Idle);
+    d.on_key(key(KeyCode::Char('1')), &policy, now());
+    assert_eq!(d.notice(), None, "until the next key");
 }
 
 #[test]
