@@ -269,17 +269,23 @@ struct Harness {
 
 impl Harness {
     fn start() -> Self {
+        Self::start_with_audit_at(|dir| dir.to_path_buf())
+    }
+
+    /// A harness whose data directory (for the audit log) is `data_dir(temp dir)`.
+    fn start_with_audit_at(data_dir: impl FnOnce(&std::path::Path) -> std::path::PathBuf) -> Self {
         let (keys, events) = unbounded();
         let (feed, feed_rx) = mpsc::channel(8);
         let screen: Screen = Arc::new(Mutex::new(
             Terminal::new(TestBackend::new(120, 35)).unwrap(),
         ));
         let directory = Arc::new(FakeDirectory::default());
+        let data_dir_of = data_dir;
         let data_dir = tempfile::tempdir().unwrap();
         let options = DashboardOptions {
             org_label: "fake.okta.test".into(),
             agent_name: "agent.smith".into(),
-            data_dir: data_dir.path().to_path_buf(),
+            data_dir: data_dir_of(data_dir.path()),
             ..DashboardOptions::default()
         };
         let draw_screen = Arc::clone(&screen);
@@ -678,4 +684,45 @@ async fn a_code_read_out_by_the_caller_verifies_them_and_is_audited_without_the_
         ]
     );
     assert!(!directory.calls().iter().any(|c| c.starts_with("perform")));
+}
+
+#[tokio::test]
+async fn an_audit_log_that_cannot_be_written_is_said_and_stops_the_action() {
+    // The data directory is a file: no audit log can be opened there.
+    let harness = Harness::start_with_audit_at(|dir| {
+        let file = dir.join("not-a-directory");
+        std::fs::write(&file, b"").unwrap();
+        file
+    });
+    harness.wait_for("waiting for the first poll").await;
+    harness
+        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
+        .await;
+    harness.wait_for("alice@acme.example").await;
+    harness.press(KeyCode::Char('u'));
+    harness.wait_for("Still missing:").await;
+    harness.press(KeyCode::Char('p'));
+    harness
+        .wait_for("The check of the caller was NOT written to the audit log")
+        .await;
+    for n in ['1', '2', '3', '4'] {
+        harness.press(KeyCode::Char(n));
+    }
+    harness.press(KeyCode::Tab);
+    for c in "INC0012345".chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    harness.press(KeyCode::Tab);
+    harness.press(KeyCode::Tab);
+    harness.wait_for("Nothing missing").await;
+    harness.press(KeyCode::Enter);
+    harness
+        .wait_for("the audit log cannot be opened, nothing was done")
+        .await;
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    assert!(
+        !directory.calls().iter().any(|c| c.starts_with("perform")),
+        "no record, no action"
+    );
 }

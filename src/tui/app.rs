@@ -349,6 +349,10 @@ impl App {
                     self.dirty = true;
                 }
             }
+            Msg::AuditFailed(message) => {
+                self.message = Some(message);
+                self.dirty = true;
+            }
             Msg::Quit => effects.push(Effect::Quit),
         }
         effects

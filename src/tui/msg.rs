@@ -81,5 +81,7 @@ pub enum Msg {
     /// The answer to [`Effect::LoadAudit`](super::Effect::LoadAudit); the error is already
     /// phrased for a person.
     AuditLoaded(Result<AuditSnapshot, String>),
+    /// An audit record could not be written: the sentence for the agent.
+    AuditFailed(String),
     Quit,
 }

@@ -22,10 +22,10 @@ use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
 use super::verify_dialog::Challenge;
 use super::view;
-use crate::audit::AuditLog;
+use crate::audit::{AuditLog, AuditRecord};
 use crate::idp::{Directory, PushChallenge};
-use crate::model::{Action, ChallengeResult, OneTimeCode};
-use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
+use crate::model::{ChallengeResult, OneTimeCode};
+use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_runner::{self, Agent};
 use crate::services::user_profile;
@@ -199,22 +199,16 @@ where
                     ticket,
                     evidence,
                     note,
-                } => {
-                    let written =
-                        AuditLog::open(&AuditLog::default_path(&data_dir)).map(|mut a| {
-                            action_runner::record_verification(
-                                &mut a,
-                                &agent,
-                                &target,
-                                ticket.as_deref(),
-                                &evidence,
-                                note.as_deref(),
-                            )
-                        });
-                    if !matches!(written, Ok(Ok(_))) {
-                        tracing::warn!("a check of the caller was not written to the audit log");
-                    }
-                }
+                } => audit_now(&data_dir, &results_tx, "The check of the caller", |log| {
+                    action_runner::record_verification(
+                        log,
+                        &agent,
+                        &target,
+                        ticket.as_deref(),
+                        &evidence,
+                        note.as_deref(),
+                    )
+                }),
                 Effect::LoadAudit => load_audit(data_dir.clone(), results_tx.clone()),
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
@@ -228,7 +222,16 @@ where
                     target,
                     attestation,
                     reasons,
-                } => record_refusal(&data_dir, &agent, &action, &target, &attestation, &reasons),
+                } => audit_now(&data_dir, &results_tx, "The refusal", |log| {
+                    action_runner::record_refusal(
+                        log,
+                        &agent,
+                        &action,
+                        &target,
+                        &attestation,
+                        &reasons,
+                    )
+                }),
             }
         }
     }
@@ -532,19 +535,22 @@ fn after(user: &Option<crate::model::User>, factors: &Option<Vec<crate::model::F
     text
 }
 
-/// Write a refusal (the agent gave up after a REJECTED push) to the audit log.
-fn record_refusal(
+/// Write one record to the audit log, in order with the loop's other work (records are small
+/// and this keeps a check's record ahead of the action it allows). The agent hears when the
+/// record could not be written.
+fn audit_now(
     data_dir: &Path,
-    agent: &Agent,
-    action: &Action,
-    target: &Target,
-    attestation: &Attestation,
-    reasons: &[String],
+    results: &mpsc::Sender<Msg>,
+    what: &str,
+    write: impl FnOnce(&mut AuditLog) -> Result<AuditRecord, String>,
 ) {
-    let written = AuditLog::open(&AuditLog::default_path(data_dir)).map(|mut audit| {
-        action_runner::record_refusal(&mut audit, agent, action, target, attestation, reasons)
-    });
-    if !matches!(written, Ok(Ok(_))) {
-        tracing::warn!("a refusal after a rejected push was not written to the audit log");
+    let written = AuditLog::open(&AuditLog::default_path(data_dir))
+        .map_err(|e| e.to_string())
+        .and_then(|mut log| write(&mut log));
+    if let Err(e) = written {
+        tracing::warn!("{what} was not written to the audit log: {e}");
+        let _ = results.try_send(Msg::AuditFailed(format!(
+            "{what} was NOT written to the audit log: {e}"
+        )));
     }
 }
