@@ -1204,3 +1204,31 @@ fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
     assert!(text.contains("Audit log") && text.contains("Read the log and check its chain again"));
     assert!(!text.contains("Verification dialog"));
 }
+
+#[test]
+fn dialog_push_timed_out() {
+    let mut app = ada_dialog(options(), 'u');
+    fill_in(&mut app);
+    press(&mut app, KeyCode::Char('p'));
+    push_answer(&mut app, ChallengeResult::Timeout);
+    let terminal = draw(&app);
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("Push: TIMEOUT — p or M sends another"),
+        "{text}"
+    );
+    assert!(text.contains("the challenge timed out without an answer"));
+    assert!(text.contains("Confirm: blocked"));
+}
+
+#[test]
+fn dialog_sending_a_push_to_the_manager() {
+    let mut app = ada_dialog(options(), 'u');
+    press(&mut app, KeyCode::Char('M'));
+    let text = screen_text(&draw(&app));
+    assert!(
+        text.contains("Push: sending to the manager's device…"),
+        "{text}"
+    );
+}
