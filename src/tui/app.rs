@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyEvent};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::audit_view::{AuditState, AuditView};
+use super::feed::Feed;
 use super::keymap::{self, Action, Context};
 use super::msg::Msg;
 use super::options::DashboardOptions;
@@ -79,40 +80,6 @@ pub fn user_key(lockout: &Lockout) -> &str {
     lockout.user_id.as_deref().unwrap_or(&lockout.login)
 }
 
-fn repeat_key(lockout: &Lockout) -> String {
-    lockout.login.to_lowercase()
-}
-
-/// One lockout in the feed, with the lower-cased text the filter searches.
-#[derive(Debug)]
-struct Entry {
-    lockout: Lockout,
-    haystack: String,
-}
-
-impl Entry {
-    fn new(lockout: Lockout) -> Self {
-        let l = &lockout;
-        let fields = [
-            Some(l.login.as_str()),
-            l.display_name.as_deref(),
-            l.ip.as_deref(),
-            l.city.as_deref(),
-            l.state.as_deref(),
-            l.country.as_deref(),
-            Some(l.reason.as_str()),
-        ];
-        // A separator no one types, so a match never spans two fields.
-        let haystack = fields
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\u{1f}")
-            .to_lowercase();
-        Self { lockout, haystack }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum InputMode {
     Feed,
@@ -141,14 +108,7 @@ pub struct App {
     /// The injected clock: set by [`Msg::Tick`].
     pub now: DateTime<Utc>,
     started_at: DateTime<Utc>,
-    capacity: usize,
-    /// Oldest first, sorted by `published`; the screen shows it newest first.
-    entries: Vec<Entry>,
-    uuids: HashSet<String>,
-    /// Lockouts in the feed per lower-cased login.
-    repeats: HashMap<String, usize>,
-    /// With a filter: indices into `entries` of the matching lockouts, newest first.
-    matches: Option<Vec<usize>>,
+    feed: Feed,
     /// Row on screen (0 = newest shown).
     selected: usize,
     offset: usize,
@@ -197,11 +157,7 @@ impl App {
             options,
             now,
             started_at: now,
-            capacity: capacity.max(1),
-            entries: Vec::new(),
-            uuids: HashSet::new(),
-            repeats: HashMap::new(),
-            matches: None,
+            feed: Feed::new(capacity),
             selected: 0,
             offset: 0,
             detail_open: false,
@@ -667,8 +623,8 @@ impl App {
         self.dirty = true;
         if !lockouts.is_empty() {
             let anchor = self.anchor();
-            if self.insert(lockouts) {
-                self.refilter();
+            let filter = self.filter().map(str::to_string);
+            if self.feed.insert(lockouts, filter.as_deref()) {
                 self.refresh_bursts();
                 self.reselect(anchor, effects);
                 return;
@@ -676,43 +632,6 @@ impl App {
         }
         self.refresh_bursts();
         self.scroll_into_view();
-    }
-
-    /// Add new lockouts (skipping known uuids), keep the feed sorted and bounded.
-    /// Returns whether anything was added.
-    fn insert(&mut self, lockouts: Vec<Lockout>) -> bool {
-        let mut added = false;
-        let mut unsorted = false;
-        for lockout in lockouts {
-            if !self.uuids.insert(lockout.uuid.clone()) {
-                continue;
-            }
-            *self.repeats.entry(repeat_key(&lockout)).or_insert(0) += 1;
-            unsorted |= self
-                .entries
-                .last()
-                .is_some_and(|last| last.lockout.published > lockout.published);
-            self.entries.push(Entry::new(lockout));
-            added = true;
-        }
-        if unsorted {
-            // Stable: lockouts published at the same instant keep their arrival order.
-            self.entries.sort_by_key(|e| e.lockout.published);
-        }
-        if self.entries.len() > self.capacity {
-            let excess = self.entries.len() - self.capacity;
-            for evicted in self.entries.drain(..excess) {
-                self.uuids.remove(&evicted.lockout.uuid);
-                let key = repeat_key(&evicted.lockout);
-                if let Some(count) = self.repeats.get_mut(&key) {
-                    *count -= 1;
-                    if *count == 0 {
-                        self.repeats.remove(&key);
-                    }
-                }
-            }
-        }
-        added
     }
 
     /// The lockout the selection should stay on across a change, if any. At the top with the
@@ -726,43 +645,22 @@ impl App {
 
     fn reselect(&mut self, anchor: Option<String>, effects: &mut Vec<Effect>) {
         let row = match anchor {
-            Some(uuid) => self.row_of(&uuid).unwrap_or(self.selected),
+            Some(uuid) => self.feed.row_of(&uuid).unwrap_or(self.selected),
             None => 0,
         };
         self.select(row, effects);
     }
 
-    fn row_of(&self, uuid: &str) -> Option<usize> {
-        match &self.matches {
-            Some(matches) => matches
-                .iter()
-                .position(|&i| self.entries[i].lockout.uuid == uuid),
-            None => self
-                .entries
-                .iter()
-                .rposition(|e| e.lockout.uuid == uuid)
-                .map(|i| self.entries.len() - 1 - i),
-        }
-    }
-
+    /// Apply the filter text to the feed again.
     fn refilter(&mut self) {
-        let matches = self.filter().map(|needle| {
-            let needle = needle.to_lowercase();
-            self.entries
-                .iter()
-                .enumerate()
-                .rev()
-                .filter(|(_, e)| e.haystack.contains(&needle))
-                .map(|(i, _)| i)
-                .collect()
-        });
-        self.matches = matches;
+        let filter = self.filter().map(str::to_string);
+        self.feed.set_filter(filter.as_deref());
     }
 
     fn refilter_keeping_selection(&mut self, effects: &mut Vec<Effect>) {
         let anchor = self.anchor();
         self.refilter();
-        let row = anchor.and_then(|uuid| self.row_of(&uuid)).unwrap_or(0);
+        let row = anchor.and_then(|uuid| self.feed.row_of(&uuid)).unwrap_or(0);
         self.select(row, effects);
     }
 
@@ -794,14 +692,7 @@ impl App {
 
     fn refresh_bursts(&mut self) {
         let horizon = self.options.bursts.horizon(self.now);
-        let start = self
-            .entries
-            .partition_point(|e| e.lockout.published < horizon);
-        self.bursts = detect_bursts(
-            self.entries[start..].iter().map(|e| &e.lockout),
-            self.now,
-            &self.options.bursts,
-        );
+        self.bursts = detect_bursts(self.feed.since(horizon), self.now, &self.options.bursts);
     }
 
     fn select(&mut self, row: usize, effects: &mut Vec<Effect>) {
@@ -863,27 +754,21 @@ impl App {
 
     /// Rows shown (after the filter).
     pub fn len(&self) -> usize {
-        self.matches
-            .as_ref()
-            .map_or(self.entries.len(), |matches| matches.len())
+        self.feed.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.feed.is_empty()
     }
 
     /// Lockouts held, filter or not.
     pub fn total(&self) -> usize {
-        self.entries.len()
+        self.feed.total()
     }
 
     /// The lockout on screen row `row` (0 = newest shown).
     pub fn row(&self, row: usize) -> Option<&Lockout> {
-        let index = match &self.matches {
-            Some(matches) => *matches.get(row)?,
-            None => self.entries.len().checked_sub(row + 1)?,
-        };
-        Some(&self.entries[index].lockout)
+        self.feed.row(row)
     }
 
     /// Up to `count` rows from `start`, newest first; only these are ever touched by drawing.
@@ -907,7 +792,7 @@ impl App {
 
     /// How many lockouts in the feed are for this lockout's login.
     pub fn repeats(&self, lockout: &Lockout) -> usize {
-        self.repeats.get(&repeat_key(lockout)).copied().unwrap_or(0)
+        self.feed.repeats(lockout)
     }
 
     /// The filter in force (trimmed), if any.

@@ -601,7 +601,7 @@ proptest! {
         }
         let rows: Vec<Lockout> = app.rows(0, app.len()).cloned().collect();
         prop_assert!(rows.len() <= 25);
-        let mut seen = HashSet::new();
+        let mut seen = std::collections::HashSet::new();
         prop_assert!(rows.iter().all(|l| seen.insert(l.uuid.clone())));
         prop_assert!(rows.windows(2).all(|w| w[0].published >= w[1].published));
         let mut per_login: HashMap<String, usize> = HashMap::new();
