@@ -1065,6 +1065,11 @@ fn dialog_code_being_typed_shows_bullets_only() {
 fn dialog_verify_caller_done() {
     let mut app = ada_dialog(options(), 'v');
     press(&mut app, KeyCode::Char('p'));
+    let text = screen_text(&draw(&app));
+    assert!(
+        text.contains("Done: once the push is answered · Esc withdraws it"),
+        "{text}"
+    );
     push_answer(&mut app, ChallengeResult::Success);
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());

@@ -368,7 +368,8 @@ impl VerifyDialog {
         }
     }
 
-    fn push_in_flight(&self) -> bool {
+    /// A push is being sent or waits for its answer.
+    pub fn push_in_flight(&self) -> bool {
         matches!(self.push, PushState::Sending(_) | PushState::Waiting { .. })
     }
 

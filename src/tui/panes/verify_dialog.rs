@@ -253,6 +253,8 @@ fn lines(app: &App, dialog: &VerifyDialog, theme: &Theme) -> Vec<Line<'static>> 
     lines.push(Line::raw(""));
     let confirm = if app.is_running() {
         " Running… ".to_string()
+    } else if verify_only && dialog.push_in_flight() {
+        " [ Done: once the push is answered · Esc withdraws it ] ".to_string()
     } else if verify_only {
         " [ Done: Enter ] ".to_string()
     } else if dialog.ready() {
