@@ -343,6 +343,28 @@ impl Harness {
         self.key(code, KeyModifiers::NONE);
     }
 
+    /// The first poll comes in with one lockout: Alice's.
+    async fn alice_locked_out(&self) {
+        self.wait_for("waiting for the first poll").await;
+        self.feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
+            .await;
+        self.wait_for("alice@acme.example").await;
+    }
+
+    /// In the dialog, from the checklist: tick all four items, type a valid ticket and move to
+    /// Confirm.
+    fn tick_checklist_and_enter_ticket(&self) {
+        for n in ['1', '2', '3', '4'] {
+            self.press(KeyCode::Char(n));
+        }
+        self.press(KeyCode::Tab);
+        for c in "INC0012345".chars() {
+            self.press(KeyCode::Char(c));
+        }
+        self.press(KeyCode::Tab);
+        self.press(KeyCode::Tab);
+    }
+
     async fn feed(&self, lockouts: Vec<Lockout>) {
         let mut health = PollHealth::new(Duration::from_secs(30));
         health.last_success = Some(now());
@@ -518,11 +540,7 @@ async fn the_filter_searches_the_directory_and_opens_the_user_screen() {
 #[tokio::test]
 async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     let harness = Harness::start();
-    harness.wait_for("waiting for the first poll").await;
-    harness
-        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
-        .await;
-    harness.wait_for("alice@acme.example").await;
+    harness.alice_locked_out().await;
     harness.press(KeyCode::Char('o'));
     harness.wait_for("Alice's Pixel").await;
 
@@ -535,15 +553,7 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     harness.press(KeyCode::Enter);
     // The checklist and a ticket, back on Confirm: still no possession evidence.
     harness.press(KeyCode::Tab);
-    for n in ['1', '2', '3', '4'] {
-        harness.press(KeyCode::Char(n));
-    }
-    harness.press(KeyCode::Tab);
-    for c in "INC0012345".chars() {
-        harness.press(KeyCode::Char(c));
-    }
-    harness.press(KeyCode::Tab);
-    harness.press(KeyCode::Tab);
+    harness.tick_checklist_and_enter_ticket();
     harness.press(KeyCode::Enter);
     harness.wait_for("[INC0012345]").await;
     harness.wait_for("possession evidence is required").await;
@@ -607,11 +617,7 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
 #[tokio::test]
 async fn a_code_read_out_by_the_caller_verifies_them_and_is_audited_without_the_code() {
     let harness = Harness::start();
-    harness.wait_for("waiting for the first poll").await;
-    harness
-        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
-        .await;
-    harness.wait_for("alice@acme.example").await;
+    harness.alice_locked_out().await;
     // From the feed: v opens Alice and the caller check once her profile is in.
     harness.press(KeyCode::Char('v'));
     harness
@@ -694,26 +700,14 @@ async fn an_audit_log_that_cannot_be_written_is_said_and_stops_the_action() {
         std::fs::write(&file, b"").unwrap();
         file
     });
-    harness.wait_for("waiting for the first poll").await;
-    harness
-        .feed(vec![lockout(1, "alice@acme.example", "00ualice", 20)])
-        .await;
-    harness.wait_for("alice@acme.example").await;
+    harness.alice_locked_out().await;
     harness.press(KeyCode::Char('u'));
     harness.wait_for("Still missing:").await;
     harness.press(KeyCode::Char('p'));
     harness
         .wait_for("The check of the caller was NOT written to the audit log")
         .await;
-    for n in ['1', '2', '3', '4'] {
-        harness.press(KeyCode::Char(n));
-    }
-    harness.press(KeyCode::Tab);
-    for c in "INC0012345".chars() {
-        harness.press(KeyCode::Char(c));
-    }
-    harness.press(KeyCode::Tab);
-    harness.press(KeyCode::Tab);
+    harness.tick_checklist_and_enter_ticket();
     harness.wait_for("Nothing missing").await;
     harness.press(KeyCode::Enter);
     harness

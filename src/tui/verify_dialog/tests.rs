@@ -109,6 +109,24 @@ fn prefill(d: &mut VerifyDialog) {
     }
 }
 
+/// Dana approves the push in flight on her own device.
+fn approve(d: &mut VerifyDialog) {
+    d.on_push_done(
+        ChallengeResult::Success,
+        Some(evidence(ChallengeResult::Success, "00u-dana")),
+        &GatePolicy::default(),
+        now(),
+    );
+}
+
+/// `c`, and for a factor that is sent a code, the IdP says it was sent: the code field waits.
+fn ask_for_code(d: &mut VerifyDialog) {
+    press(d, KeyCode::Char('c'));
+    if matches!(d.otp(), CodeState::Sending(_)) {
+        d.on_code_sent(None);
+    }
+}
+
 /// Tick every checklist item and enter a valid ticket; focus ends on Confirm.
 fn fill_in(d: &mut VerifyDialog) {
     for i in 0..GatePolicy::default().checklist.len() {
@@ -185,7 +203,6 @@ fn typing_goes_to_the_focused_field_not_to_the_shortcuts() {
 
 #[test]
 fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
-    let policy = GatePolicy::default();
     let mut d = dialog(Action::Unlock);
     fill_in(&mut d);
     assert_eq!(d.missing(), [Refusal::PossessionMissing]);
@@ -212,12 +229,7 @@ fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
             ..
         }
     ));
-    d.on_push_done(
-        ChallengeResult::Success,
-        Some(evidence(ChallengeResult::Success, "00u-dana")),
-        &policy,
-        now(),
-    );
+    approve(&mut d);
     assert!(d.ready());
     let requests = press(&mut d, KeyCode::Enter);
     let [Request::Run(verified)] = requests.as_slice() else {
@@ -267,12 +279,7 @@ fn evidence_expires_with_the_clock() {
     let mut d = dialog(Action::Unlock);
     fill_in(&mut d);
     press(&mut d, KeyCode::Char('p'));
-    d.on_push_done(
-        ChallengeResult::Success,
-        Some(evidence(ChallengeResult::Success, "00u-dana")),
-        &policy,
-        now(),
-    );
+    approve(&mut d);
     assert!(d.ready());
     let later = now() + policy.evidence_max_age + chrono::Duration::minutes(1);
     d.refresh(&policy, later);
@@ -445,10 +452,7 @@ fn three_wrong_codes_stop_code_challenges() {
     let policy = GatePolicy::default();
     let mut d = dialog(Action::Unlock);
     for attempt in 1..=MAX_WRONG_CODES {
-        press(&mut d, KeyCode::Char('c'));
-        if matches!(d.otp(), CodeState::Sending(_)) {
-            d.on_code_sent(None);
-        }
+        ask_for_code(&mut d);
         type_text(&mut d, "000000");
         assert_eq!(press(&mut d, KeyCode::Enter).len(), 1, "attempt {attempt}");
         let e = code_evidence(
@@ -474,10 +478,7 @@ fn a_code_check_that_failed_to_reach_the_idp_is_not_a_wrong_code() {
     let policy = GatePolicy::default();
     let mut d = dialog(Action::Unlock);
     for _ in 0..MAX_WRONG_CODES {
-        press(&mut d, KeyCode::Char('c'));
-        if matches!(d.otp(), CodeState::Sending(_)) {
-            d.on_code_sent(None);
-        }
+        ask_for_code(&mut d);
         type_text(&mut d, "000000");
         press(&mut d, KeyCode::Enter);
         d.on_code_checked(ChallengeResult::Failed, None, &policy, now());
@@ -500,12 +501,7 @@ fn verifying_the_caller_only_needs_possession_and_enter_closes() {
     assert_eq!(d.missing(), [Refusal::PossessionMissing]);
     assert!(d.preview().contains("a check only, nothing changes"));
     press(&mut d, KeyCode::Char('p'));
-    d.on_push_done(
-        ChallengeResult::Success,
-        Some(evidence(ChallengeResult::Success, "00u-dana")),
-        &policy,
-        now(),
-    );
+    approve(&mut d);
     assert!(d.missing().is_empty());
     for _ in 0..3 {
         press(&mut d, KeyCode::Tab);
@@ -527,12 +523,7 @@ fn ticket_and_evidence_carry_to_the_next_dialog_on_the_same_user_only() {
     press(&mut first, KeyCode::Tab);
     press(&mut first, KeyCode::Tab);
     press(&mut first, KeyCode::Char('p'));
-    first.on_push_done(
-        ChallengeResult::Success,
-        Some(evidence(ChallengeResult::Success, "00u-dana")),
-        &policy,
-        now(),
-    );
+    approve(&mut first);
     let carried = first.carry();
     assert_eq!(carried.ticket, "INC0012345");
 
