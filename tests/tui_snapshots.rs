@@ -1237,3 +1237,24 @@ fn dialog_sending_a_push_to_the_manager() {
         "{text}"
     );
 }
+
+#[test]
+fn audit_pane_on_an_80_column_terminal_keeps_who_what_and_outcome() {
+    let mut app = app_with_feed(options());
+    app.update(Msg::Resize {
+        width: 80,
+        height: 16,
+    });
+    press(&mut app, KeyCode::Char('a'));
+    app.update(Msg::AuditLoaded(Ok(audit_snapshot())));
+    let mut terminal = Terminal::new(TestBackend::new(80, 16)).unwrap();
+    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("ada.lovelace@acme.example"), "{text}");
+    assert!(text.contains("reset_factors") && text.contains("refused"));
+    assert!(
+        !text.contains("Evidence"),
+        "narrow terminals drop the evidence column"
+    );
+}

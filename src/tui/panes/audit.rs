@@ -40,6 +40,16 @@ const WIDTHS: [Constraint; 8] = [
     Constraint::Length(9),
 ];
 
+/// Below this width the agent, ticket and evidence columns go (the detail shows them).
+const NARROW_BELOW: u16 = 110;
+const WIDE: [usize; 8] = [0, 1, 2, 3, 4, 5, 6, 7];
+const NARROW: [usize; 5] = [0, 1, 3, 4, 7];
+
+/// Which of the columns fit `width`.
+fn columns(width: u16) -> &'static [usize] {
+    if width < NARROW_BELOW { &NARROW } else { &WIDE }
+}
+
 /// The table's area and the detail's (empty when closed).
 pub fn split(area: Rect, audit: &AuditView) -> (Rect, Rect) {
     let detail = if audit.detail_open() {
@@ -99,9 +109,9 @@ fn evidence_cell(record: &AuditRecord) -> String {
     }
 }
 
-fn row(record: &AuditRecord, theme: &Theme) -> Row<'static> {
+fn row(record: &AuditRecord, columns: &[usize], theme: &Theme) -> Row<'static> {
     let e = &record.entry;
-    Row::new([
+    let mut cells = [
         Cell::from(record.seq.to_string()),
         // Month and day too: the log spans shifts.
         Cell::from(e.time.format("%m-%d %H:%M:%S").to_string()),
@@ -111,7 +121,9 @@ fn row(record: &AuditRecord, theme: &Theme) -> Row<'static> {
         Cell::from(e.ticket.clone().unwrap_or_default()),
         Cell::from(evidence_cell(record)),
         Cell::from(Span::styled(e.outcome.as_str(), theme.outcome(e.outcome))),
-    ])
+    ]
+    .map(Some);
+    Row::new(columns.iter().filter_map(|&i| cells[i].take()))
 }
 
 fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'static>> {
@@ -233,14 +245,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = body_rows(table_area);
     let records = audit.records();
     let offset = scroll_offset(audit.selected(), audit.offset(), records.len(), visible);
+    let columns = columns(table_area.width);
     let rows: Vec<Row> = records
         .iter()
         .skip(offset)
         .take(visible)
-        .map(|r| row(r, theme))
+        .map(|r| row(r, columns, theme))
         .collect();
-    let table = Table::new(rows, WIDTHS)
-        .header(Row::new(HEADERS).style(theme.header))
+    let table = Table::new(rows, columns.iter().map(|&i| WIDTHS[i]))
+        .header(Row::new(columns.iter().map(|&i| HEADERS[i])).style(theme.header))
         .block(block)
         .column_spacing(1)
         .row_highlight_style(theme.selected)
