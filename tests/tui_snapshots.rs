@@ -1258,3 +1258,17 @@ fn audit_pane_on_an_80_column_terminal_keeps_who_what_and_outcome() {
         "narrow terminals drop the evidence column"
     );
 }
+
+#[test]
+fn dialog_on_an_80_by_24_terminal_still_shows_the_confirm_control() {
+    let mut app = ada_dialog(options(), 'u');
+    app.update(Msg::Resize {
+        width: 80,
+        height: 24,
+    });
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Confirm: blocked"), "{text}");
+}

@@ -281,15 +281,42 @@ fn footer(dialog: &VerifyDialog) -> &'static str {
     }
 }
 
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    line.width().max(1).div_ceil(width)
+}
+
+/// Make the lines fit `room` rows of `width`: on a small terminal the blank spacers go first,
+/// then lines above the last, so the confirm control (the last line) always stays on screen.
+fn fit(mut lines: Vec<Line<'static>>, width: usize, room: usize) -> Vec<Line<'static>> {
+    let rows = |lines: &[Line]| -> usize { lines.iter().map(|l| wrapped_rows(l, width)).sum() };
+    if rows(&lines) > room {
+        lines.retain(|l| l.width() > 0);
+    }
+    if rows(&lines) > room
+        && let Some(last) = lines.pop()
+    {
+        let keep = room.saturating_sub(wrapped_rows(&last, width));
+        while rows(&lines) > keep {
+            lines.pop();
+        }
+        lines.push(last);
+    }
+    lines
+}
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(dialog) = app.dialog() else {
         return;
     };
-    let lines = lines(app, dialog, theme);
     let width = area.width.saturating_sub(4).min(100);
     // Borders and padding take 4 columns; long lines wrap.
     let inner = usize::from(width.saturating_sub(4)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let lines = fit(
+        lines(app, dialog, theme),
+        inner,
+        usize::from(area.height.saturating_sub(2)),
+    );
+    let rows: usize = lines.iter().map(|l| wrapped_rows(l, inner)).sum();
     let height = (rows as u16 + 2).min(area.height);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
     let title = format!(" Verify {} ", dialog.target().login);
