@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::admin_events::{AdminAction, AdminCall};
+use super::admin_events::AdminAction;
 use super::api_error::ApiError;
 use super::codes::{SentCode, new_code, totp, totp_expires, totp_matches};
 use super::events::Origin;
@@ -196,16 +196,9 @@ impl State {
         request: &ApiRequest,
         at: DateTime<Utc>,
     ) {
-        let admin = &self.org.users[self.org.admin];
-        let origin = Origin::api_call(admin, request.user_agent);
-        let call = AdminCall {
-            admin,
-            origin: &origin,
-            request_id: request.id,
-            path: request.path,
-        };
-        let event = challenge_sent(&mut self.rng, at, &call, &self.org.users[user], factor);
-        self.append(event, at, at);
+        self.log_admin_call(request, at, |rng, call, users| {
+            challenge_sent(rng, at, call, &users[user], factor)
+        });
     }
 
     /// A passcode the admin typed in for the user: the user's act, the admin's request.

@@ -26,6 +26,7 @@ use super::mfa::KnownCode;
 use super::org::Org;
 use super::push::{PushBehaviour, PushTxn};
 use super::rate_limit::RateLimiter;
+use super::user::SimUser;
 use super::{InjectedLockout, RecordedRequest, SimError};
 use crate::model::UserStatus;
 
@@ -181,6 +182,19 @@ impl State {
         request: &ApiRequest,
         at: DateTime<Utc>,
     ) {
+        self.log_admin_call(request, at, |rng, call, users| {
+            admin_event(rng, at, action, call, &users[user], factor)
+        });
+    }
+
+    /// Writes the event of a call the org's admin made through the API for `request`, made
+    /// now: `event` builds it from the seeded generator, the call and the org's users.
+    pub(super) fn log_admin_call(
+        &mut self,
+        request: &ApiRequest,
+        at: DateTime<Utc>,
+        event: impl FnOnce(&mut ChaCha8Rng, &AdminCall, &[SimUser]) -> Value,
+    ) {
         let admin = &self.org.users[self.org.admin];
         let origin = Origin::api_call(admin, request.user_agent);
         let call = AdminCall {
@@ -189,14 +203,7 @@ impl State {
             request_id: request.id,
             path: request.path,
         };
-        let event = admin_event(
-            &mut self.rng,
-            at,
-            action,
-            &call,
-            &self.org.users[user],
-            factor,
-        );
+        let event = event(&mut self.rng, &call, &self.org.users);
         self.log.append(event, at, at);
     }
 
