@@ -446,10 +446,10 @@ impl App {
         let (Some(evidence), Some(dialog)) = (taken, &self.dialog) else {
             return;
         };
-        let ticket = dialog.attestation().ticket;
+        let ticket = dialog.ticket().value().trim();
         effects.push(Effect::RecordVerification {
             target: dialog.target().clone(),
-            ticket: (!ticket.is_empty()).then_some(ticket),
+            ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
             evidence,
             note: dialog
                 .action()
