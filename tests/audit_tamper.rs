@@ -89,6 +89,8 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
             outcome,
             error,
             note,
+            org: None,
+            factors_removed: Vec::new(),
         }
     })
 }

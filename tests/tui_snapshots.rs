@@ -12,6 +12,7 @@ use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
 use accessdesk::tui::audit_view::AuditSnapshot;
+use accessdesk::tui::msg::ActionReport;
 use accessdesk::tui::{App, DashboardOptions, Effect, Msg, view};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -1007,7 +1008,7 @@ fn dialog_factor_choice() {
     assert!(text.contains("Which factors go?"));
     assert!(text.contains("Remove 1 factor: SMS •••-1337"), "{text}");
     assert!(text.contains("[x] SMS •••-1337"));
-    assert!(text.contains("[ ] Okta Verify (Ada's iPhone)"));
+    assert!(text.contains("[ ] Okta Verify push (Ada's iPhone)"));
 }
 
 #[test]
@@ -1015,8 +1016,16 @@ fn dialog_done() {
     let mut app = ada_dialog(options(), 'u');
     let key = ada_key(&app);
     app.update(Msg::ActionDone {
-        key,
-        result: Ok("ada.lovelace@acme.example: done, status now ACTIVE (audit #7)".into()),
+        key: key.clone(),
+        report: ActionReport {
+            action: accessdesk::model::Action::Unlock,
+            user_id: key,
+            login: "ada.lovelace@acme.example".into(),
+            at: app.now,
+            result: Ok("ada.lovelace@acme.example: done, status now ACTIVE (audit #7)".into()),
+            audit_seq: Some(7),
+            removed: Vec::new(),
+        },
     });
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());

@@ -180,6 +180,7 @@ async fn the_managers_push_verifies_a_user_who_lost_the_device() {
     let mut audit = AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap();
     let agent = Agent {
         name: "agent".into(),
+        org: None,
     };
     let outcome = action_runner::run(&c, &mut audit, &agent, &verified).await;
     outcome.result.unwrap();

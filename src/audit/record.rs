@@ -24,6 +24,13 @@ pub struct AuditEntry {
     pub outcome: Outcome,
     pub error: Option<String>,
     pub note: Option<String>,
+    /// The IdP org acted on (its base URL), so records from several orgs never mix up.
+    #[serde(default)]
+    pub org: Option<String>,
+    /// Every factor the action removed, the chosen ones and those the IdP took along, as the
+    /// agent recognises them (e.g. "Okta Verify code [ost1]").
+    #[serde(default)]
+    pub factors_removed: Vec<String>,
 }
 
 /// One verification challenge and its result.
@@ -93,6 +100,8 @@ impl AuditEntry {
             outcome,
             error: None,
             note: None,
+            org: None,
+            factors_removed: Vec::new(),
         }
     }
 }

@@ -79,6 +79,8 @@ impl RawRow {
             outcome,
             error: self.error.clone(),
             note: self.note.clone(),
+            org: None,
+            factors_removed: Vec::new(),
         })
     }
 

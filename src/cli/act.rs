@@ -98,6 +98,7 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
     };
     let agent = Agent {
         name: config.agent_name.clone(),
+        org: config.org_url.as_ref().map(|u| u.to_string()),
     };
     let record = action_runner::record_verification(
         &mut audit,
@@ -163,6 +164,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
     let mut audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
     let agent = Agent {
         name: config.agent_name.clone(),
+        org: config.org_url.as_ref().map(|u| u.to_string()),
     };
     let hint = |e: crate::idp::IdpError| anyhow::anyhow!("{e}\n  {}", e.hint());
 

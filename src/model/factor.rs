@@ -68,6 +68,24 @@ impl FactorKind {
 }
 
 impl Factor {
+    /// The factor as the agent recognises it: "Okta Verify push (Dana's iPhone)",
+    /// "SMS •••-1337".
+    pub fn describe(&self) -> String {
+        match self.kind {
+            FactorKind::Push => match &self.device_name {
+                Some(device) => format!("Okta Verify push ({device})"),
+                None => "Okta Verify push".into(),
+            },
+            FactorKind::Totp if self.provider.eq_ignore_ascii_case("OKTA") => {
+                "Okta Verify code".into()
+            }
+            kind => match self.contact.as_ref().or(self.device_name.as_ref()) {
+                Some(detail) => format!("{} {detail}", kind.label()),
+                None => kind.label().to_string(),
+            },
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         self.status == "ACTIVE"
     }

@@ -5,13 +5,15 @@ use chrono::Utc;
 
 use crate::audit::{AuditEntry, AuditLog, AuditRecord, Evidence, Outcome};
 use crate::idp::{ActionFailure, ActionReceipt, Directory};
-use crate::model::{Action, Factor, User};
+use crate::model::{Action, Factor, User, removal_set};
 use crate::policy::gate::{Attestation, PossessionEvidence, Refusal, Target, Verified};
 
 /// Who is acting, for the audit log.
 #[derive(Debug, Clone)]
 pub struct Agent {
     pub name: String,
+    /// The IdP org acted on (its base URL), written into every record.
+    pub org: Option<String>,
 }
 
 /// What happened, for the screen or the terminal.
@@ -22,6 +24,10 @@ pub struct ActionOutcome {
     pub user_after: Option<User>,
     /// The factors afterwards, for factor resets.
     pub factors_after: Option<Vec<Factor>>,
+    /// Every factor the action removed: those listed before and gone after (the chosen ones
+    /// and any the IdP took along); when the list could not be read back, the ones the
+    /// removal was expected to take.
+    pub removed: Vec<Factor>,
     /// The audit record written, or why none could be.
     pub audit: Result<AuditRecord, String>,
 }
@@ -33,8 +39,27 @@ pub async fn run<D: Directory>(
     agent: &Agent,
     verified: &Verified,
 ) -> ActionOutcome {
-    let result = directory.perform(verified).await;
     let target = verified.target();
+    let resets_factors = matches!(
+        verified.action(),
+        Action::ResetAllFactors | Action::ResetFactors { .. }
+    );
+    let factors_before = if resets_factors {
+        directory.list_factors(&target.user_id).await.ok()
+    } else {
+        None
+    };
+    let result = directory.perform(verified).await;
+    let factors_after = if resets_factors {
+        directory.list_factors(&target.user_id).await.ok()
+    } else {
+        None
+    };
+    let removed = removed_factors(
+        verified.action(),
+        factors_before.as_deref(),
+        factors_after.as_deref(),
+    );
     let mut entry = base_entry(agent, verified.action(), target);
     entry.ticket = verified.ticket().map(str::to_string);
     entry.checklist = verified.checklist().to_vec();
@@ -49,6 +74,10 @@ pub async fn run<D: Directory>(
         Err(failure) => &failure.done.request_ids,
     };
     entry.idp_request_id = (!request_ids.is_empty()).then(|| request_ids.join(","));
+    entry.factors_removed = removed
+        .iter()
+        .map(|f| format!("{} [{}]", f.describe(), f.id))
+        .collect();
     if let Err(failure) = &result {
         entry.outcome = Outcome::Failed;
         entry.error = Some(format!("{} — {}", failure.error, failure.error.hint()));
@@ -56,17 +85,37 @@ pub async fn run<D: Directory>(
     let audit = audit.append(&entry).map_err(|e| e.to_string());
 
     let user_after = directory.get_user(&target.user_id).await.ok();
-    let factors_after = match verified.action() {
-        Action::ResetAllFactors | Action::ResetFactors { .. } => {
-            directory.list_factors(&target.user_id).await.ok()
-        }
-        _ => None,
-    };
     ActionOutcome {
         result,
         user_after,
         factors_after,
+        removed,
         audit,
+    }
+}
+
+/// What went: listed before and not after. Without both lists, what the action was expected
+/// to take (the chosen factors and those the IdP removes along with them).
+fn removed_factors(
+    action: &Action,
+    before: Option<&[Factor]>,
+    after: Option<&[Factor]>,
+) -> Vec<Factor> {
+    match (before, after) {
+        (Some(before), Some(after)) => before
+            .iter()
+            .filter(|f| !after.iter().any(|a| a.id == f.id))
+            .cloned()
+            .collect(),
+        (Some(before), None) => match action {
+            Action::ResetAllFactors => before.to_vec(),
+            Action::ResetFactors { factor_ids } => removal_set(factor_ids, before)
+                .into_iter()
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        },
+        (None, _) => Vec::new(),
     }
 }
 
@@ -106,6 +155,7 @@ pub fn record_verification(
     let mut entry = AuditEntry::new(Utc::now(), agent.name.clone(), "verify_caller", outcome);
     entry.target_id = Some(target.user_id.clone());
     entry.target_login = Some(target.login.clone());
+    entry.org = agent.org.clone();
     entry.ticket = ticket
         .map(str::trim)
         .filter(|t| !t.is_empty())
@@ -129,6 +179,7 @@ fn base_entry(agent: &Agent, action: &Action, target: &Target) -> AuditEntry {
     );
     entry.target_id = Some(target.user_id.clone());
     entry.target_login = Some(target.login.clone());
+    entry.org = agent.org.clone();
     if let Action::ResetFactors { factor_ids } = action {
         entry.note = Some(format!("factors: {}", factor_ids.join(", ")));
     }

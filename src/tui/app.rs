@@ -283,11 +283,11 @@ impl App {
                     self.record_challenge(taken, &mut effects);
                 }
             }
-            Msg::ActionDone { key, result } => {
+            Msg::ActionDone { key, report } => {
                 self.running = false;
                 self.close_dialog();
-                self.message = Some(match result {
-                    Ok(done) => done,
+                self.message = Some(match &report.result {
+                    Ok(done) => done.clone(),
                     Err(error) => format!("IdP error: {error}"),
                 });
                 if self.profiles.get(&key) != Some(&ProfileState::Loading) {

@@ -4,10 +4,26 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::audit_view::AuditSnapshot;
-use crate::model::{ChallengeResult, User};
+use crate::model::{Action, ChallengeResult, Factor, User};
 use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
 use crate::services::user_profile::UserProfile;
+
+/// How a verified action ended, for the status line and the feed's handled marks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionReport {
+    pub action: Action,
+    pub user_id: String,
+    pub login: String,
+    /// When it finished (the loop's clock).
+    pub at: DateTime<Utc>,
+    /// What happened, in a sentence (`Err`: the IdP's error, with its request id).
+    pub result: Result<String, String>,
+    /// The audit record's number, when it was written.
+    pub audit_seq: Option<i64>,
+    /// Every factor the action removed (chosen, and taken along by the IdP).
+    pub removed: Vec<Factor>,
+}
 
 /// Everything that can change the dashboard's state.
 #[derive(Debug, Clone)]
@@ -73,10 +89,10 @@ pub enum Msg {
         message: Option<String>,
     },
     /// The answer to [`Effect::RunAction`](super::Effect::RunAction) on the user cached under
-    /// `key`: what happened, in a sentence (`Err`: the IdP's error, with its request id).
+    /// `key`.
     ActionDone {
         key: String,
-        result: Result<String, String>,
+        report: ActionReport,
     },
     /// The answer to [`Effect::LoadAudit`](super::Effect::LoadAudit); the error is already
     /// phrased for a person.

@@ -16,7 +16,7 @@ use tokio::time::{self, Instant, MissedTickBehavior};
 use super::app::{App, Effect};
 use super::audit_view::{AUDIT_SHOWN, AuditSnapshot};
 use super::debounce::{Debounce, SEARCH_DEBOUNCE};
-use super::msg::Msg;
+use super::msg::{ActionReport, Msg};
 use super::options::DashboardOptions;
 use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
@@ -97,6 +97,7 @@ where
     let data_dir = options.data_dir.clone();
     let agent = Agent {
         name: options.agent_name.clone(),
+        org: None,
     };
     let mut app = App::new(options, clock());
     // The push in flight, so Esc can withdraw it.
@@ -491,20 +492,34 @@ fn run_action<D: Directory>(
     results: mpsc::Sender<Msg>,
 ) {
     tokio::spawn(async move {
-        let key = verified.target().user_id.clone();
-        let result = match AuditLog::open(&AuditLog::default_path(&data_dir)) {
+        let target = verified.target();
+        let key = target.user_id.clone();
+        let mut report = ActionReport {
+            action: verified.action().clone(),
+            user_id: target.user_id.clone(),
+            login: target.login.clone(),
+            at: Utc::now(),
+            result: Err(String::new()),
+            audit_seq: None,
+            removed: Vec::new(),
+        };
+        report.result = match AuditLog::open(&AuditLog::default_path(&data_dir)) {
             // No audit log, no action: the record must be possible before the change is made.
             Err(e) => Err(format!(
                 "the audit log cannot be opened, nothing was done: {e}"
             )),
             Ok(mut audit) => {
-                let target = verified.target();
                 let outcome =
                     action_runner::run(directory.as_ref(), &mut audit, &agent, &verified).await;
                 let audit_note = match &outcome.audit {
-                    Ok(record) => format!(" (audit #{})", record.seq),
+                    Ok(record) => {
+                        report.audit_seq = Some(record.seq);
+                        format!(" (audit #{})", record.seq)
+                    }
                     Err(e) => format!(" (NOT in the audit log: {e})"),
                 };
+                report.removed = outcome.removed.clone();
+                report.at = Utc::now();
                 match outcome.result {
                     Ok(_) => Ok(format!(
                         "{}: done{}{audit_note}",
@@ -519,7 +534,7 @@ fn run_action<D: Directory>(
                 }
             }
         };
-        let _ = results.send(Msg::ActionDone { key, result }).await;
+        let _ = results.send(Msg::ActionDone { key, report }).await;
     });
 }
 

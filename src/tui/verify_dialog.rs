@@ -668,16 +668,7 @@ fn remove_sentence<'a>(factors: impl Iterator<Item = &'a Factor>) -> String {
 
 /// A factor as the agent recognises it.
 pub fn describe(factor: &Factor) -> String {
-    match factor.kind {
-        FactorKind::Push => match &factor.device_name {
-            Some(device) => format!("Okta Verify ({device})"),
-            None => "Okta Verify".into(),
-        },
-        kind => match factor.contact.as_ref().or(factor.device_name.as_ref()) {
-            Some(detail) => format!("{} {detail}", kind.label()),
-            None => kind.label().to_string(),
-        },
-    }
+    factor.describe()
 }
 
 #[cfg(test)]

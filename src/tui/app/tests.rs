@@ -2,6 +2,7 @@ use super::*;
 use crate::model::{LockoutKind, UserStatus};
 use crate::policy::BurstRules;
 use crate::services::user_profile::UserProfile;
+use crate::tui::msg::ActionReport;
 use chrono::{TimeDelta, TimeZone};
 use crossterm::event::{KeyCode, KeyModifiers};
 use proptest::prelude::*;
@@ -1104,7 +1105,15 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
 
     let effects = app.update(Msg::ActionDone {
         key: "00u-alice@example.com".into(),
-        result: Ok("alice@example.com: done, status now ACTIVE".into()),
+        report: ActionReport {
+            action: IdpAction::Unlock,
+            user_id: "00u-alice@example.com".into(),
+            login: "alice@example.com".into(),
+            at: app.now,
+            result: Ok("alice@example.com: done, status now ACTIVE".into()),
+            audit_seq: None,
+            removed: Vec::new(),
+        },
     });
     assert_eq!(
         effects,

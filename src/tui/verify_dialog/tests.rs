@@ -164,7 +164,7 @@ fn previews_name_what_changes() {
     );
     assert_eq!(
         dialog(Action::ResetAllFactors).preview(),
-        "Remove 3 factors: SMS •••-1337, Okta Verify (Dana's iPhone), Authenticator code"
+        "Remove 3 factors: SMS •••-1337, Okta Verify push (Dana's iPhone), Okta Verify code"
     );
 }
 
@@ -358,7 +358,7 @@ fn choosing_factors_fixes_the_action() {
     );
     assert_eq!(
         d.preview(),
-        "Remove 2 factors: SMS •••-1337, Okta Verify (Dana's iPhone)"
+        "Remove 2 factors: SMS •••-1337, Okta Verify push (Dana's iPhone)"
     );
     assert_eq!(press(&mut d, KeyCode::Esc), [Request::Close]);
 }
