@@ -9,6 +9,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::audit_view::{AuditState, AuditView};
 use super::feed::Feed;
+use super::handled::{Handled, HandledLog};
 use super::keymap::{self, Action, Context};
 use super::msg::Msg;
 use super::options::DashboardOptions;
@@ -139,6 +140,8 @@ pub struct App {
     open_first_match: bool,
     /// A sentence for the agent in the status bar (an action turned down or its outcome).
     message: Option<String>,
+    /// What was done about each user this session, for the feed's marks.
+    handled: HandledLog,
     bursts: Vec<Burst>,
     size: (u16, u16),
     dirty: bool,
@@ -178,6 +181,7 @@ impl App {
             carried: HashMap::new(),
             open_first_match: false,
             message: None,
+            handled: HandledLog::default(),
             bursts: Vec::new(),
             size: (80, 24),
             dirty: true,
@@ -286,6 +290,10 @@ impl App {
             Msg::ActionDone { key, report } => {
                 self.running = false;
                 self.close_dialog();
+                self.handled.record(
+                    &report.user_id,
+                    Handled::from_report(&report, &self.options.agent_name),
+                );
                 self.message = Some(match &report.result {
                     Ok(done) => done.clone(),
                     Err(error) => format!("IdP error: {error}"),
@@ -847,6 +855,11 @@ impl App {
     /// The verified action is on its way to the IdP.
     pub fn is_running(&self) -> bool {
         self.running
+    }
+
+    /// What was done about this user (by id) this session, if anything.
+    pub fn handled(&self, user_id: &str) -> Option<&Handled> {
+        self.handled.get(user_id)
     }
 
     /// The sentence for the agent in the status bar, if any.

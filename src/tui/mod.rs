@@ -9,6 +9,7 @@ pub mod audit_view;
 pub mod debounce;
 pub mod feed;
 pub mod format;
+pub mod handled;
 pub mod keymap;
 pub mod msg;
 pub mod options;

@@ -1122,6 +1122,8 @@ fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
     assert!(app.dialog().is_none());
     assert_eq!(app.context(), Context::User);
     assert!(app.message().unwrap().contains("status now ACTIVE"));
+    let mark = app.handled("00u-alice@example.com").unwrap();
+    assert_eq!(mark.kind, crate::tui::handled::HandledKind::Unlocked);
 }
 
 #[test]
