@@ -11,7 +11,7 @@
 //! serde_json's `preserve_order`) can never change the hash of a record already written:
 //!
 //! ```text
-//! entry := "accessdesk-audit-entry/1\n" field*      (12 fields, in the order below)
+//! entry := "accessdesk-audit-entry/1\n" field*      (12 to 14 fields, in the order below)
 //! field := name "=" value "\n"
 //! value := "n"                                      (absent)
 //!        | "s" byte_len ":" utf8_bytes              (text)
@@ -23,6 +23,11 @@
 //! idp_request_id, outcome, error, note. Times are RFC 3339 in UTC with nine fractional
 //! digits and `Z` ([`format_time`]); the outcome is its [`Outcome::as_str`] name. Length
 //! prefixes make the encoding unambiguous without any escaping rules.
+//!
+//! Fields added later follow, each written only when it holds something, so an entry
+//! without them (every record written before they existed included) encodes byte for byte
+//! as it always did and old hashes still match; field names keep the two cases apart:
+//! `org` (text) when set, then `factors_removed` (list of text) when not empty.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
@@ -58,6 +63,14 @@ pub fn canonical_entry(entry: &AuditEntry) -> Vec<u8> {
     enc.field("outcome", |e| e.text(outcome(entry.outcome)));
     enc.field("error", |e| e.opt(entry.error.as_deref()));
     enc.field("note", |e| e.opt(entry.note.as_deref()));
+    if let Some(org) = &entry.org {
+        enc.field("org", |e| e.text(org));
+    }
+    if !entry.factors_removed.is_empty() {
+        enc.field("factors_removed", |e| {
+            e.list(&entry.factors_removed, |e, item| e.text(item));
+        });
+    }
     out
 }
 
@@ -191,6 +204,43 @@ mod tests {
         );
     }
 
+    fn with_org_and_factors() -> AuditEntry {
+        let mut entry = sample();
+        entry.org = Some("https://acme.okta.com/".into());
+        entry.factors_removed = vec![
+            "Okta Verify push [opf1]".into(),
+            "Okta Verify code [ost1]".into(),
+        ];
+        entry
+    }
+
+    /// The fields added in version 2 follow `note`; without them the bytes are version 1's.
+    #[test]
+    fn org_and_removed_factors_are_encoded_after_the_first_twelve_fields() {
+        let old = String::from_utf8(canonical_entry(&sample())).unwrap();
+        let new = String::from_utf8(canonical_entry(&with_org_and_factors())).unwrap();
+        assert_eq!(
+            new,
+            format!(
+                "{old}org=s22:https://acme.okta.com/\n\
+                 factors_removed=l2:s23:Okta Verify push [opf1]s23:Okta Verify code [ost1]\n"
+            )
+        );
+        let mut only_factors = with_org_and_factors();
+        only_factors.org = None;
+        let text = String::from_utf8(canonical_entry(&only_factors)).unwrap();
+        assert!(text.starts_with(&old) && text[old.len()..].starts_with("factors_removed="));
+    }
+
+    /// Computed independently with `sha256sum` over the same bytes.
+    #[test]
+    fn record_hash_with_org_and_factors_is_pinned() {
+        assert_eq!(
+            record_hash(GENESIS_HASH, 1, &with_org_and_factors()),
+            "697c3dc94c10edd6a8c5d404e272f6264dd23fb7b1db7aefb4e73e7d8c7a3e1d"
+        );
+    }
+
     #[test]
     fn hash_covers_seq_and_prev_hash() {
         let entry = sample();
@@ -234,6 +284,17 @@ mod tests {
         assert_ne!(
             enc(&|e| e.outcome = Outcome::Refused),
             enc(&|e| e.outcome = Outcome::Failed)
+        );
+        assert_ne!(
+            enc(&|e| e.org = Some(String::new())),
+            enc(&|e| e.org = None)
+        );
+        assert_ne!(
+            enc(&|e| e.note = Some("x\norg=s1:y".into())),
+            enc(&|e| {
+                e.note = Some("x".into());
+                e.org = Some("y".into());
+            })
         );
     }
 

@@ -17,7 +17,7 @@ pub enum ExportFormat {
     Csv,
 }
 
-pub const CSV_HEADER: [&str; 15] = [
+pub const CSV_HEADER: [&str; 17] = [
     "seq",
     "time",
     "agent",
@@ -31,6 +31,8 @@ pub const CSV_HEADER: [&str; 15] = [
     "outcome",
     "error",
     "note",
+    "org",
+    "factors_removed",
     "prev_hash",
     "hash",
 ];
@@ -67,7 +69,7 @@ pub fn write_records(
     out.flush()
 }
 
-fn csv_row(record: &AuditRecord) -> [String; 15] {
+fn csv_row(record: &AuditRecord) -> [String; 17] {
     let e = &record.entry;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
@@ -88,6 +90,8 @@ fn csv_row(record: &AuditRecord) -> [String; 15] {
         e.outcome.as_str().to_owned(),
         opt(&e.error),
         opt(&e.note),
+        opt(&e.org),
+        e.factors_removed.join("; "),
         record.prev_hash.clone(),
         record.hash.clone(),
     ]
@@ -161,6 +165,11 @@ mod tests {
             },
         ];
         e.note = Some("caller said \"urgent\"\nsecond line".into());
+        e.org = Some("https://acme.okta.com/".into());
+        e.factors_removed = vec![
+            "Okta Verify push [opf1]".into(),
+            "Okta Verify code [ost1]".into(),
+        ];
         e
     }
 
@@ -179,6 +188,8 @@ mod tests {
         assert_eq!(back, log.list(None).unwrap());
         let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(first["seq"], 1);
+        assert_eq!(first["org"], "https://acme.okta.com/");
+        assert_eq!(first["factors_removed"][1], "Okta Verify code [ost1]");
         assert_eq!(first["prev_hash"], crate::audit::chain::GENESIS_HASH);
         assert_eq!(first["hash"], back[0].hash.as_str());
     }
@@ -194,11 +205,12 @@ mod tests {
             text,
             format!(
                 "seq,time,agent,action,target_id,target_login,ticket,checklist,evidence,\
-                 idp_request_id,outcome,error,note,prev_hash,hash\r\n\
+                 idp_request_id,outcome,error,note,org,factors_removed,prev_hash,hash\r\n\
                  1,2024-05-01T09:00:00Z,alice,reset_factors,,\"o'brien, pat@example.com\",,\
                  employee_id; manager,\
                  \"push REJECTED by pat@example.com (factor opf1, at 2024-05-01T08:59:00Z); \
                  manager_push TIMEOUT\",,refused,,\"caller said \"\"urgent\"\"\nsecond line\",\
+                 https://acme.okta.com/,Okta Verify push [opf1]; Okta Verify code [ost1],\
                  {genesis},{hash}\r\n",
                 genesis = crate::audit::chain::GENESIS_HASH,
             )

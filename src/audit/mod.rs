@@ -7,6 +7,7 @@ pub mod chain;
 mod csv;
 mod error;
 mod export;
+mod filter;
 pub mod record;
 pub mod redact;
 mod row;
@@ -16,7 +17,8 @@ mod verify;
 
 pub use error::AuditError;
 pub use export::{CSV_HEADER, ExportFormat, evidence as describe_evidence, write_records};
-pub use record::{AuditEntry, AuditRecord, Evidence, Outcome};
+pub use filter::{Field, RecordFilter};
+pub use record::{AuditEntry, AuditRecord, ESCALATION_ACTION, Evidence, Outcome};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::AuditLog;
 pub use verify::{Breach, Problem, VerifyReport};

@@ -3,6 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The action name of a security escalation: the agent's report that a caller could not be
+/// verified (a REJECTED push, a failed check), written with outcome `refused` and the reason
+/// in `error`.
+pub const ESCALATION_ACTION: &str = "escalate";
+
 /// One action (or refused or failed attempt) as a caller records it. Nothing secret belongs
 /// here: `append` refuses entries that look like they carry a password link, token or code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +108,11 @@ impl AuditEntry {
             org: None,
             factors_removed: Vec::new(),
         }
+    }
+
+    /// A security escalation (see [`ESCALATION_ACTION`]).
+    pub fn is_escalation(&self) -> bool {
+        self.action == ESCALATION_ACTION
     }
 }
 

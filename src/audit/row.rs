@@ -2,7 +2,9 @@
 //!
 //! Rows are first read as they are stored ([`RawRow`]) and decoded separately, so that
 //! `verify` can still report a record that was edited into something undecodable.
-//! Changing the JSON shape of `checklist` or `evidence` needs a new schema version.
+//! Changing the JSON shape of `checklist`, `evidence` or `factors_removed` needs a new schema
+//! version. `org` and `factors_removed` came with version 2: rows from version 1 hold NULL and
+//! `'[]'` there, which read as "absent".
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Row, Transaction, params};
@@ -13,7 +15,7 @@ use super::record::{AuditEntry, AuditRecord, Evidence, Outcome};
 /// The columns in the order [`RawRow::read`] expects them.
 pub const COLUMNS: &str = "seq, time, agent, action, target_id, target_login, ticket, \
                            checklist, evidence, idp_request_id, outcome, error, note, \
-                           prev_hash, hash";
+                           prev_hash, hash, org, factors_removed";
 
 pub struct RawRow {
     pub seq: i64,
@@ -31,6 +33,8 @@ pub struct RawRow {
     pub note: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    pub org: Option<String>,
+    pub factors_removed: String,
 }
 
 impl RawRow {
@@ -52,6 +56,8 @@ impl RawRow {
             note: row.get(12)?,
             prev_hash: row.get(13)?,
             hash: row.get(14)?,
+            org: row.get(15)?,
+            factors_removed: row.get(16)?,
         })
     }
 
@@ -64,6 +70,8 @@ impl RawRow {
             serde_json::from_str(&self.checklist).map_err(|e| format!("checklist: {e}"))?;
         let evidence: Vec<Evidence> =
             serde_json::from_str(&self.evidence).map_err(|e| format!("evidence: {e}"))?;
+        let factors_removed: Vec<String> = serde_json::from_str(&self.factors_removed)
+            .map_err(|e| format!("factors_removed: {e}"))?;
         let outcome = Outcome::from_name(&self.outcome)
             .ok_or_else(|| format!("unknown outcome {:?}", self.outcome))?;
         Ok(AuditEntry {
@@ -79,8 +87,8 @@ impl RawRow {
             outcome,
             error: self.error.clone(),
             note: self.note.clone(),
-            org: None,
-            factors_removed: Vec::new(),
+            org: self.org.clone(),
+            factors_removed,
         })
     }
 
@@ -98,10 +106,11 @@ pub fn insert(tx: &Transaction<'_>, record: &AuditRecord) -> rusqlite::Result<()
     let e = &record.entry;
     let checklist = to_json(&e.checklist)?;
     let evidence = to_json(&e.evidence)?;
+    let factors_removed = to_json(&e.factors_removed)?;
     tx.execute(
         &format!(
             "INSERT INTO audit ({COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         ),
         params![
             record.seq,
@@ -119,6 +128,8 @@ pub fn insert(tx: &Transaction<'_>, record: &AuditRecord) -> rusqlite::Result<()
             e.note,
             record.prev_hash,
             record.hash,
+            e.org,
+            factors_removed,
         ],
     )?;
     Ok(())

@@ -36,6 +36,12 @@ impl AuditLog {
         data_dir.join("audit.sqlite3")
     }
 
+    /// The data directory `demo` uses inside `data_dir`: practice on the simulator never
+    /// lands in the production log.
+    pub fn demo_data_dir(data_dir: &Path) -> PathBuf {
+        data_dir.join("demo")
+    }
+
     /// Open the log at `path`, creating the file (and its directory) if it does not exist.
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -47,7 +53,7 @@ impl AuditLog {
         let sql = |e| AuditError::sqlite(path, e);
         let mut conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
-        schema::prepare(&mut conn, path)?;
+        schema::prepare(&mut conn, path, BUSY_TIMEOUT)?;
         Ok(AuditLog {
             conn,
             path: path.to_path_buf(),
@@ -188,6 +194,13 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_log_is_its_own_file_under_the_data_dir() {
+        let demo = AuditLog::default_path(&AuditLog::demo_data_dir(Path::new("/data")));
+        assert_eq!(demo, Path::new("/data/demo/audit.sqlite3"));
+        assert_ne!(demo, AuditLog::default_path(Path::new("/data")));
+    }
+
+    #[test]
     fn open_lays_out_a_durable_identified_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/dir/audit.sqlite3");
@@ -218,6 +231,74 @@ mod tests {
         assert_eq!(second.prev_hash, first.hash);
         assert_eq!(first.hash, record_hash(GENESIS_HASH, 1, &entry(1)));
         assert_eq!(log.list(None).unwrap(), vec![first, second]);
+    }
+
+    #[test]
+    fn the_org_and_the_removed_factors_are_stored_and_read_back() {
+        let (_dir, mut log) = open_temp();
+        let mut e = entry(1);
+        e.org = Some("https://acme.okta.com/".into());
+        e.factors_removed = vec!["Okta Verify push [opf1]".into()];
+        let written = log.append(&e).unwrap();
+        let plain = log.append(&entry(2)).unwrap();
+        assert_eq!(log.list(None).unwrap(), vec![written.clone(), plain]);
+        assert_eq!(written.entry, e);
+        assert!(log.verify().unwrap().is_intact());
+    }
+
+    /// A log as version 1 wrote it: no org or factors columns. Opening upgrades it in
+    /// place; its records read back unchanged and still verify, and new ones chain on.
+    #[test]
+    fn a_version_1_log_is_upgraded_and_its_records_still_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = AuditLog::default_path(dir.path());
+        let old = Connection::open(&path).unwrap();
+        schema::create_v1(&old).unwrap();
+        let mut prev = GENESIS_HASH.to_owned();
+        for seq in 1..=2 {
+            let e = entry(seq);
+            let hash = record_hash(&prev, seq, &e);
+            old.execute(
+                "INSERT INTO audit (seq, time, agent, action, target_id, target_login, ticket, \
+                 checklist, evidence, idp_request_id, outcome, error, note, prev_hash, hash) \
+                 VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8, NULL, 'succeeded', NULL, NULL, ?9, ?10)",
+                rusqlite::params![
+                    seq,
+                    format_time(e.time),
+                    e.agent,
+                    e.action,
+                    e.target_login,
+                    e.ticket,
+                    serde_json::to_string(&e.checklist).unwrap(),
+                    serde_json::to_string(&e.evidence).unwrap(),
+                    prev,
+                    hash,
+                ],
+            )
+            .unwrap();
+            prev = hash;
+        }
+        drop(old);
+
+        let mut log = AuditLog::open(&path).unwrap();
+        let version: i64 = log
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema::SCHEMA_VERSION);
+        let records = log.list(None).unwrap();
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].entry, entry(2));
+        assert_eq!(records[1].hash, prev);
+        let mut e = entry(3);
+        e.org = Some("https://acme.okta.com/".into());
+        assert_eq!(log.append(&e).unwrap().prev_hash, prev);
+        let report = log.verify().unwrap();
+        assert!(report.is_intact(), "{report:?}");
+        assert_eq!(report.good, 3);
+        // Reopening an upgraded log changes nothing.
+        drop(log);
+        assert_eq!(AuditLog::open(&path).unwrap().list(None).unwrap().len(), 3);
     }
 
     #[test]
