@@ -9,13 +9,23 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::audit::{AuditError, AuditLog, AuditRecord, ExportFormat, VerifyReport, write_records};
+use super::act::EXIT_REFUSED;
+use crate::audit::{
+    AuditError, AuditLog, AuditRecord, ExportFormat, Field, Outcome, RecordFilter, VerifyReport,
+    write_records,
+};
 
 /// The exit code of `audit verify` when the log was tampered with.
 pub const EXIT_TAMPERED: u8 = 3;
 
 #[derive(Debug, Args)]
+#[command(after_help = "The production log is <data dir>/audit.sqlite3. `accessdesk demo` \
+                        keeps its practice records apart, in <data dir>/demo/audit.sqlite3: \
+                        read them with --demo (e.g. `accessdesk audit --demo list`).")]
 pub struct AuditArgs {
+    /// Read the demo's practice log (<data dir>/demo/audit.sqlite3) instead of production's
+    #[arg(long, global = true)]
+    demo: bool,
     #[command(subcommand)]
     command: AuditCommand,
 }
@@ -31,13 +41,67 @@ enum AuditCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Filters combine: a record is printed when it matches every one given. \
+                        Names, logins and tickets match whole, ignoring case.")]
 struct ListArgs {
     /// Only records from the last DURATION (15m, 2h, 1d) or since a time (RFC 3339)
     #[arg(long, value_name = "DURATION|TIME", value_parser = parse_since)]
     since: Option<Since>,
+    /// Only records of this agent, as the log names them
+    #[arg(long, value_name = "NAME")]
+    agent: Option<String>,
+    /// Only records about this user: their login or IdP id
+    #[arg(long, value_name = "LOGIN|ID")]
+    user: Option<String>,
+    /// Only records with this ticket
+    #[arg(long, value_name = "TICKET")]
+    ticket: Option<String>,
+    /// Only this action: unlock, reset_password, reset_factors, reset_factor, verify_caller,
+    /// escalate
+    #[arg(long, value_name = "ACTION")]
+    action: Option<String>,
+    /// Only records that ended this way
+    #[arg(long, value_enum)]
+    outcome: Option<OutcomeArg>,
+    /// Only security escalations (a caller who could not be verified), with their reasons
+    #[arg(long)]
+    escalations: bool,
     /// One JSON record per line, with seq, prev_hash and hash
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OutcomeArg {
+    Succeeded,
+    Failed,
+    Refused,
+}
+
+impl ListArgs {
+    fn filter(&self) -> RecordFilter {
+        let outcome = self.outcome.map(|o| match o {
+            OutcomeArg::Succeeded => Outcome::Succeeded,
+            OutcomeArg::Failed => Outcome::Failed,
+            OutcomeArg::Refused => Outcome::Refused,
+        });
+        let terms = [
+            (Field::Agent, self.agent.as_deref()),
+            (Field::User, self.user.as_deref()),
+            (Field::Ticket, self.ticket.as_deref()),
+            (Field::Action, self.action.as_deref()),
+            (Field::Outcome, outcome.map(Outcome::as_str)),
+        ];
+        let filter = terms
+            .into_iter()
+            .filter_map(|(field, value)| value.map(|v| (field, v)))
+            .fold(RecordFilter::default(), |f, (field, value)| f.is(field, value));
+        if self.escalations {
+            filter.escalations()
+        } else {
+            filter
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -52,9 +116,12 @@ struct ExportArgs {
     /// jsonl: exact records, one per line (re-verifiable); csv: a table for spreadsheets
     #[arg(long, value_enum)]
     format: Format,
-    /// Write to FILE instead of standard output
+    /// Write to FILE instead of standard output (all at once: never a half-written file)
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    force: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -79,7 +146,11 @@ fn parse_since(raw: &str) -> Result<Since, String> {
 }
 
 pub fn run(data_dir: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let path = AuditLog::default_path(data_dir);
+    let path = if args.demo {
+        AuditLog::default_path(&AuditLog::demo_data_dir(data_dir))
+    } else {
+        AuditLog::default_path(data_dir)
+    };
     match args.command {
         AuditCommand::List(args) => list(&path, args),
         AuditCommand::Verify(args) => verify(&path, args),
@@ -101,6 +172,7 @@ fn list(path: &Path, args: ListArgs) -> anyhow::Result<ExitCode> {
         Some(Since::At(at)) => Some(at),
         Some(Since::Ago(ago)) => Some(Utc::now() - chrono::Duration::from_std(ago)?),
     };
+    let filter = args.filter();
     let records = match open_existing(path)? {
         Some(log) => log.list(since)?,
         None => {
@@ -110,6 +182,14 @@ fn list(path: &Path, args: ListArgs) -> anyhow::Result<ExitCode> {
             Vec::new()
         }
     };
+    let total = records.len();
+    let records: Vec<AuditRecord> = records
+        .into_iter()
+        .filter(|r| filter.matches(&r.entry))
+        .collect();
+    if !args.json && total > 0 && records.is_empty() {
+        eprintln!("no records match (of {total})");
+    }
     let mut out = io::stdout().lock();
     let written = if args.json {
         write_records(&records, ExportFormat::Jsonl, &mut out)
@@ -120,7 +200,11 @@ fn list(path: &Path, args: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A compact aligned table, one line per record.
+/// Marks a security escalation in the table.
+const ESCALATION_MARK: &str = "⚠";
+
+/// A compact aligned table, one line per record, and under it what a line cannot hold: the
+/// reason of an escalation, the factors a reset removed.
 fn table(records: &[AuditRecord]) -> String {
     let header = [
         "SEQ",
@@ -130,20 +214,27 @@ fn table(records: &[AuditRecord]) -> String {
         "TARGET",
         "TICKET",
         "OUTCOME",
+        "ORG",
     ];
-    let rows: Vec<[String; 7]> = records
+    let opt = |v: &Option<String>| v.as_deref().map_or("-".to_owned(), printable);
+    let rows: Vec<[String; 8]> = records
         .iter()
         .map(|r| {
             let e = &r.entry;
-            let opt = |v: &Option<String>| v.as_deref().map_or("-".to_owned(), printable);
+            let action = if e.is_escalation() {
+                format!("{ESCALATION_MARK} {}", printable(&e.action))
+            } else {
+                printable(&e.action)
+            };
             [
                 r.seq.to_string(),
                 e.time.format("%Y-%m-%d %H:%M:%S").to_string(),
                 printable(&e.agent),
-                printable(&e.action),
+                action,
                 opt(&e.target_login),
                 opt(&e.ticket),
                 e.outcome.to_string(),
+                opt(&e.org),
             ]
         })
         .collect();
@@ -153,16 +244,32 @@ fn table(records: &[AuditRecord]) -> String {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut text = String::new();
-    let header = header.map(String::from);
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
+    let line = |row: &[String; 8]| {
+        let cells: Vec<String> = row
             .iter()
             .zip(widths)
             .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
-        text.push_str(line.join("  ").trim_end());
-        text.push('\n');
+        format!("{}\n", cells.join("  ").trim_end())
+    };
+    // Continuation lines start under the agent column.
+    let indent = " ".repeat(widths[0] + 2 + widths[1] + 2);
+    let mut text = line(&header.map(String::from));
+    for (row, record) in rows.iter().zip(records) {
+        text.push_str(&line(row));
+        let e = &record.entry;
+        if e.is_escalation() {
+            text.push_str(&format!(
+                "{indent}{ESCALATION_MARK} escalated: {}\n",
+                e.error.as_deref().map_or("no reason recorded".to_owned(), printable)
+            ));
+        }
+        if !e.factors_removed.is_empty() {
+            text.push_str(&format!(
+                "{indent}removed: {}\n",
+                printable(&e.factors_removed.join(", "))
+            ));
+        }
     }
     text
 }
@@ -275,11 +382,14 @@ fn export(path: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.output {
         Some(file) => {
-            let mut out = io::BufWriter::new(
-                std::fs::File::create(file)
-                    .with_context(|| format!("cannot create {}", file.display()))?,
-            );
-            let n = write(&mut out)?;
+            if !args.force && file.exists() {
+                eprintln!(
+                    "refusing to overwrite {}: it exists; add --force to overwrite",
+                    file.display()
+                );
+                return Ok(ExitCode::from(EXIT_REFUSED));
+            }
+            let n = write_whole(file, write)?;
             eprintln!(
                 "exported {} records to {}",
                 thousands(n as u64),
@@ -294,6 +404,66 @@ fn export(path: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Write `file` all at once: into a new file beside it, then renamed over it, so a failure
+/// (full disk, Ctrl-C) leaves the old file or none, never half an export.
+fn write_whole(
+    file: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<usize, AuditError>,
+) -> anyhow::Result<usize> {
+    let dir = match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = file
+        .file_name()
+        .with_context(|| format!("{} is not a file name", file.display()))?;
+    let partial = PartialFile {
+        path: dir.join(format!(
+            ".{}.{}.partial",
+            name.to_string_lossy(),
+            uuid::Uuid::new_v4().simple()
+        )),
+        placed: false,
+    };
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial.path)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    let mut out = io::BufWriter::new(created);
+    let n = write(&mut out)?;
+    out.into_inner()
+        .map_err(io::IntoInnerError::into_error)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot write {}", partial.path.display()))?;
+    partial
+        .place(file)
+        .with_context(|| format!("cannot move the export into place at {}", file.display()))?;
+    Ok(n)
+}
+
+/// A file being written beside its destination; removed unless it was moved into place.
+struct PartialFile {
+    path: PathBuf,
+    placed: bool,
+}
+
+impl PartialFile {
+    fn place(mut self, file: &Path) -> io::Result<()> {
+        std::fs::rename(&self.path, file)?;
+        self.placed = true;
+        Ok(())
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// `accessdesk audit list | head` is not an error.

@@ -1,22 +1,54 @@
-//! `accessdesk config`: the effective configuration, never the token itself.
+//! `accessdesk config`: the effective configuration and where each value came from, never
+//! the token itself.
 
 use clap::Args;
 use serde_json::json;
 use std::process::ExitCode;
 
 use super::{GlobalArgs, load_config};
+use crate::audit::AuditLog;
+use crate::config::{Config, Source};
 
 #[derive(Debug, Args)]
+#[command(after_help = "Each value says where it came from: `default` (built in), `file PATH`, \
+                        `env NAME`, `flag --NAME`, or for the agent name `the OS account`. \
+                        Precedence: defaults < file < environment < flags.")]
 pub struct ConfigArgs {
-    /// Print JSON instead of text
+    /// Print JSON instead of text (`sources` says where each value came from)
     #[arg(long)]
     json: bool,
 }
 
+/// Values up to this wide get their source in a column.
+const VALUE_WIDTH: usize = 40;
+
+/// One line of the text view: what, its value, and the keys whose origin it shows.
+struct Line {
+    label: &'static str,
+    value: String,
+    keys: &'static [&'static str],
+}
+
 pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
+    // Prints the configuration's own warnings on stderr.
     let config = load_config(global, |_| {})?;
+    let agent_warning = config.agent_name_warning();
+    if args.json {
+        let mut warnings = config.warnings.clone();
+        warnings.extend(agent_warning);
+        println!("{}", json_view(&config, &warnings));
+    } else {
+        print!("{}", text_view(&config));
+        if let Some(warning) = agent_warning {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
     let default_file = crate::config::default_config_file();
-    let view = json!({
+    json!({
         "file": config.source.as_ref().map(|p| p.display().to_string()),
         "default_file": default_file.as_ref().map(|p| p.display().to_string()),
         "org_url": config.org_url.as_ref().map(|u| u.as_str()),
@@ -26,7 +58,10 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
         "burst_per_ip": config.bursts.per_ip_threshold,
         "burst_window_minutes": config.bursts.per_ip_window.num_minutes(),
         "burst_per_minute": config.bursts.per_minute_threshold,
+        "connect_timeout_secs": config.connect_timeout.as_secs(),
+        "request_timeout_secs": config.request_timeout.as_secs(),
         "agent": config.agent_name,
+        "agent_source": config.sources.get("agent.name").to_json(),
         "read_only": config.read_only,
         "mfa_reset_mode": format!("{:?}", config.mfa_reset_mode).to_lowercase(),
         "checklist_items": config.gate.checklist.len(),
@@ -34,49 +69,172 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
         "evidence_max_age_minutes": config.gate.evidence_max_age.num_minutes(),
         "data_dir": config.data_dir.display().to_string(),
         "log_dir": crate::logging::log_dir(&config.data_dir).display().to_string(),
-        "warnings": config.warnings,
-    });
-    if args.json {
-        println!("{view}");
-    } else {
-        let text = |k: &str| match &view[k] {
-            serde_json::Value::Null => "(not set)".to_string(),
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        println!("config file      {}", text("file"));
-        println!("default location {}", text("default_file"));
-        println!("org URL          {}", text("org_url"));
-        println!(
-            "API token        {}",
-            if config.token.is_some() {
-                "set (hidden)"
+        "audit_log": AuditLog::default_path(&config.data_dir).display().to_string(),
+        "demo_audit_log": demo_log(config).display().to_string(),
+        "sources": config.sources.to_json(),
+        "warnings": warnings,
+    })
+}
+
+fn demo_log(config: &Config) -> std::path::PathBuf {
+    AuditLog::default_path(&AuditLog::demo_data_dir(&config.data_dir))
+}
+
+fn text_view(config: &Config) -> String {
+    let or_not_set = |v: Option<String>| v.unwrap_or_else(|| "(not set)".to_string());
+    let config_file = match (&config.source, config.sources.get("config_file")) {
+        (Some(path), Source::Default) => format!("{} (the default location)", path.display()),
+        (Some(path), _) => path.display().to_string(),
+        (None, _) => format!(
+            "(none; the default location is {})",
+            or_not_set(crate::config::default_config_file().map(|p| p.display().to_string()))
+        ),
+    };
+    let gate = &config.gate;
+    let lines = [
+        Line {
+            label: "config file",
+            value: config_file,
+            keys: if config.source.is_some() {
+                &["config_file"]
             } else {
-                "not set: export OKTA_CLIENT_TOKEN"
-            }
-        );
-        println!("poll interval    {}s", text("poll_interval_secs"));
-        println!("first look-back  {} min", text("lookback_minutes"));
-        println!(
-            "burst warning    {} lockouts from one IP in {} min, or {} in one minute",
-            text("burst_per_ip"),
-            text("burst_window_minutes"),
-            text("burst_per_minute")
-        );
-        println!(
-            "agent            {}{}",
-            text("agent"),
-            if config.read_only { " (read-only)" } else { "" }
-        );
-        println!("MFA reset        {}", text("mfa_reset_mode"));
-        println!(
-            "verification     {} checklist items, tickets like {}, evidence valid {} min (see `accessdesk checklist`)",
-            text("checklist_items"),
-            text("ticket_pattern"),
-            text("evidence_max_age_minutes")
-        );
-        println!("data directory   {}", text("data_dir"));
-        println!("log files        {}", text("log_dir"));
+                &[]
+            },
+        },
+        Line {
+            label: "org URL",
+            value: or_not_set(config.org_url.as_ref().map(ToString::to_string)),
+            keys: if config.org_url.is_some() {
+                &["okta.org_url"]
+            } else {
+                &[]
+            },
+        },
+        Line {
+            label: "API token",
+            value: if config.token.is_some() {
+                "set (hidden)".to_string()
+            } else {
+                "not set: export OKTA_CLIENT_TOKEN".to_string()
+            },
+            keys: if config.token.is_some() {
+                &["okta.token"]
+            } else {
+                &[]
+            },
+        },
+        Line {
+            label: "poll interval",
+            value: format!("{}s", config.poll_interval.as_secs()),
+            keys: &["lockouts.poll_interval_secs"],
+        },
+        Line {
+            label: "first look-back",
+            value: format!("{} min", config.lookback.as_secs() / 60),
+            keys: &["lockouts.lookback_minutes"],
+        },
+        Line {
+            label: "burst warning",
+            value: format!(
+                "{} lockouts from one IP in {} min, or {} in one minute",
+                config.bursts.per_ip_threshold,
+                config.bursts.per_ip_window.num_minutes(),
+                config.bursts.per_minute_threshold
+            ),
+            keys: &[
+                "lockouts.burst_per_ip",
+                "lockouts.burst_window_minutes",
+                "lockouts.burst_per_minute",
+            ],
+        },
+        Line {
+            label: "HTTP timeouts",
+            value: format!(
+                "connect {}s, request {}s",
+                config.connect_timeout.as_secs(),
+                config.request_timeout.as_secs()
+            ),
+            keys: &["http.connect_timeout_secs", "http.request_timeout_secs"],
+        },
+        Line {
+            label: "agent",
+            value: config.agent_name.clone(),
+            keys: &["agent.name"],
+        },
+        Line {
+            label: "read-only",
+            value: if config.read_only { "yes" } else { "no" }.to_string(),
+            keys: &["agent.role"],
+        },
+        Line {
+            label: "MFA reset",
+            value: format!("{:?}", config.mfa_reset_mode).to_lowercase(),
+            keys: &["actions.mfa_reset_mode"],
+        },
+        Line {
+            label: "verification",
+            value: format!(
+                "{} checklist items, tickets like {}, evidence valid {} min (see `accessdesk checklist`)",
+                gate.checklist.len(),
+                gate.ticket_pattern.as_str(),
+                gate.evidence_max_age.num_minutes()
+            ),
+            keys: &[
+                "verification.checklist",
+                "verification.ticket_pattern",
+                "verification.evidence_max_age_minutes",
+                "verification.unlock",
+                "verification.reset_password",
+                "verification.reset_factors",
+            ],
+        },
+        Line {
+            label: "data directory",
+            value: config.data_dir.display().to_string(),
+            keys: &["storage.data_dir"],
+        },
+        Line {
+            label: "log files",
+            value: crate::logging::log_dir(&config.data_dir)
+                .display()
+                .to_string(),
+            keys: &[],
+        },
+        Line {
+            label: "audit log",
+            value: AuditLog::default_path(&config.data_dir)
+                .display()
+                .to_string(),
+            keys: &[],
+        },
+        Line {
+            label: "demo audit log",
+            value: format!("{} (`audit --demo`)", demo_log(config).display()),
+            keys: &[],
+        },
+    ];
+    // Sources line up, except after the odd long value.
+    let width = lines
+        .iter()
+        .filter(|l| !l.keys.is_empty())
+        .map(|l| l.value.chars().count())
+        .filter(|w| *w <= VALUE_WIDTH)
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for line in &lines {
+        let row = if line.keys.is_empty() {
+            format!("{:<16} {}", line.label, line.value)
+        } else {
+            format!(
+                "{:<16} {:<width$}  from {}",
+                line.label,
+                line.value,
+                config.sources.describe(line.keys)
+            )
+        };
+        text.push_str(row.trim_end());
+        text.push('\n');
     }
-    Ok(ExitCode::SUCCESS)
+    text
 }

@@ -11,8 +11,11 @@ use std::time::Duration;
 use thiserror::Error;
 use url::Url;
 
+mod agent_name;
+mod source;
 mod verification;
 
+pub use source::{Source, Sources};
 pub use verification::MfaResetMode;
 
 use crate::policy::bursts::BurstRules;
@@ -42,8 +45,11 @@ pub struct Config {
     pub mfa_reset_mode: MfaResetMode,
     /// Supervisor role or `--read-only`: no write request can be made.
     pub read_only: bool,
-    /// Who the audit log names as the agent.
+    /// Who the audit log names as the agent: `agent.name`, else `$USER`, `$LOGNAME`, the OS
+    /// account; `sources.get("agent.name")` says which.
     pub agent_name: String,
+    /// Where each setting came from.
+    pub sources: Sources,
     /// Warnings to show the user (e.g. a token in a world-readable file).
     pub warnings: Vec<String>,
 }
@@ -56,6 +62,22 @@ pub enum ConfigError {
         key: String,
         value: String,
         allowed: String,
+    },
+    /// A value from the config file: the same, naming the file.
+    #[error("{key} = {value:?} in {path} is not allowed: {allowed}")]
+    InvalidInFile {
+        path: PathBuf,
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    #[error(
+        "config file {path} does not exist (named by {named_by}): create it, point {named_by} \
+         at an existing file, or leave {named_by} out to use the default location"
+    )]
+    Missing {
+        path: PathBuf,
+        named_by: &'static str,
     },
     #[error("cannot read config file {path}: {source}")]
     Read {
@@ -181,19 +203,49 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 impl Config {
     /// Load every layer: defaults, then the file, then the environment, then the flags.
     pub fn load(overrides: &Overrides, env: &dyn Env) -> Result<Self, ConfigError> {
+        let mut sources = Sources::default();
+        for key in std::iter::once("config_file").chain(FILE_KEYS) {
+            sources.set(key, Source::Default);
+        }
         let explicit_file = overrides
             .config_file
             .clone()
-            .or_else(|| env.var("ACCESSDESK_CONFIG").map(PathBuf::from));
+            .map(|p| (p, "--config"))
+            .or_else(|| {
+                env.var("ACCESSDESK_CONFIG")
+                    .map(|p| (PathBuf::from(p), "ACCESSDESK_CONFIG"))
+            });
         let (file, source) = match explicit_file {
             // A file the user named must exist.
-            Some(path) => (Some(read_file(&path)?), Some(path)),
+            Some((path, named_by)) => {
+                sources.set(
+                    "config_file",
+                    if named_by.starts_with("--") {
+                        Source::Flag(named_by)
+                    } else {
+                        Source::Env(named_by)
+                    },
+                );
+                (Some(read_file(&path, Some(named_by))?), Some(path))
+            }
             None => match default_config_file().filter(|p| p.exists()) {
-                Some(path) => (Some(read_file(&path)?), Some(path)),
+                Some(path) => (Some(read_file(&path, None)?), Some(path)),
                 None => (None, None),
             },
         };
-        let file = file.unwrap_or_default();
+        let (file, keys) = file.unwrap_or_default();
+        // A key written in the file came from it; any other value of the file layer is its
+        // default.
+        let from_file = |key: &'static str| -> Option<Source> {
+            let path = source.as_ref()?;
+            has_key(&keys, key).then(|| Source::File(path.clone()))
+        };
+        for key in FILE_KEYS {
+            if let Some(origin) = from_file(key) {
+                sources.set(key, origin);
+            }
+        }
+        let in_file = |e: ConfigError| e.in_file(source.as_deref());
         let mut warnings = Vec::new();
 
         // Org URL and token: file < OKTA_CLIENT_* < ACCESSDESK_* < flag.
@@ -210,15 +262,31 @@ impl Config {
                     .map(|v| ("OKTA_CLIENT_ORGURL", v))
             })
             .or_else(|| file.okta.org_url.clone().map(|v| ("okta.org_url", v)));
+        if let Some((key, _)) = &org_url_raw {
+            if let Some(origin) = layer(key) {
+                sources.set("okta.org_url", origin);
+            }
+        }
         let org_url = org_url_raw
-            .map(|(key, value)| parse_org_url(key, &value))
+            .map(|(key, value)| {
+                parse_org_url(key, &value).map_err(|e| {
+                    if key == "okta.org_url" {
+                        in_file(e)
+                    } else {
+                        e
+                    }
+                })
+            })
             .transpose()?;
 
-        let token = match env
-            .var("ACCESSDESK_TOKEN")
-            .or_else(|| env.var("OKTA_CLIENT_TOKEN"))
-        {
-            Some(t) => Some(SecretString::from(t)),
+        let env_token = ["ACCESSDESK_TOKEN", "OKTA_CLIENT_TOKEN"]
+            .into_iter()
+            .find_map(|name| env.var(name).map(|t| (name, t)));
+        let token = match env_token {
+            Some((name, t)) => {
+                sources.set("okta.token", Source::Env(name));
+                Some(SecretString::from(t))
+            }
             None => match file.okta.token {
                 Some(t) => {
                     if let Some(path) = &source
@@ -236,26 +304,37 @@ impl Config {
             overrides.poll_interval_secs,
             env.var("ACCESSDESK_POLL_INTERVAL"),
         ) {
-            (Some(v), _) => checked_range("--interval", v, POLL_INTERVAL_RANGE, "seconds")?,
-            (None, Some(raw)) => checked_range(
-                "ACCESSDESK_POLL_INTERVAL",
-                parse_number("ACCESSDESK_POLL_INTERVAL", &raw)?,
-                POLL_INTERVAL_RANGE,
-                "seconds",
-            )?,
+            (Some(v), _) => {
+                sources.set("lockouts.poll_interval_secs", Source::Flag("--interval"));
+                checked_range("--interval", v, POLL_INTERVAL_RANGE, "seconds")?
+            }
+            (None, Some(raw)) => {
+                sources.set(
+                    "lockouts.poll_interval_secs",
+                    Source::Env("ACCESSDESK_POLL_INTERVAL"),
+                );
+                checked_range(
+                    "ACCESSDESK_POLL_INTERVAL",
+                    parse_number("ACCESSDESK_POLL_INTERVAL", &raw)?,
+                    POLL_INTERVAL_RANGE,
+                    "seconds",
+                )?
+            }
             (None, None) => checked_range(
                 "lockouts.poll_interval_secs",
                 file.lockouts.poll_interval_secs.unwrap_or(30),
                 POLL_INTERVAL_RANGE,
                 "seconds",
-            )?,
+            )
+            .map_err(in_file)?,
         };
         let lookback_minutes = checked_range(
             "lockouts.lookback_minutes",
             file.lockouts.lookback_minutes.unwrap_or(60),
             LOOKBACK_RANGE,
             "minutes",
-        )?;
+        )
+        .map_err(in_file)?;
 
         let defaults = BurstRules::default();
         let bursts = BurstRules {
@@ -266,7 +345,7 @@ impl Config {
                     .unwrap_or(defaults.per_ip_threshold),
                 2..=1000,
                 "lockouts",
-            )?,
+            ).map_err(in_file)?,
             per_ip_window: chrono::Duration::minutes(checked_range(
                 "lockouts.burst_window_minutes",
                 file.lockouts
@@ -274,7 +353,7 @@ impl Config {
                     .unwrap_or(defaults.per_ip_window.num_minutes() as u64),
                 1..=1440,
                 "minutes",
-            )? as i64),
+            ).map_err(in_file)? as i64),
             per_minute_threshold: checked_range(
                 "lockouts.burst_per_minute",
                 file.lockouts
@@ -282,7 +361,7 @@ impl Config {
                     .unwrap_or(defaults.per_minute_threshold),
                 2..=100_000,
                 "lockouts",
-            )?,
+            ).map_err(in_file)?,
         };
 
         let connect_timeout = Duration::from_secs(checked_range(
@@ -290,37 +369,51 @@ impl Config {
             file.http.connect_timeout_secs.unwrap_or(5),
             1..=120,
             "seconds",
-        )?);
+        ).map_err(in_file)?);
         let request_timeout = Duration::from_secs(checked_range(
             "http.request_timeout_secs",
             file.http.request_timeout_secs.unwrap_or(30),
             1..=600,
             "seconds",
-        )?);
+        ).map_err(in_file)?);
 
         let data_dir = match overrides
             .data_dir
             .clone()
-            .or_else(|| env.var("ACCESSDESK_DATA_DIR").map(PathBuf::from))
-            .or(file.storage.data_dir)
-        {
-            Some(dir) => dir,
-            None => project_dirs()
-                .ok_or(ConfigError::NoHome)?
-                .data_local_dir()
-                .to_path_buf(),
+            .map(|d| (d, Source::Flag("--data-dir")))
+            .or_else(|| {
+                env.var("ACCESSDESK_DATA_DIR")
+                    .map(|d| (PathBuf::from(d), Source::Env("ACCESSDESK_DATA_DIR")))
+            }) {
+            Some((dir, origin)) => {
+                sources.set("storage.data_dir", origin);
+                dir
+            }
+            None => match file.storage.data_dir {
+                Some(dir) => dir,
+                None => project_dirs()
+                    .ok_or(ConfigError::NoHome)?
+                    .data_local_dir()
+                    .to_path_buf(),
+            },
         };
 
-        let gate = file.verification.into_policy(&mut warnings)?;
+        let gate = file
+            .verification
+            .into_policy(&mut warnings)
+            .map_err(in_file)?;
+        if overrides.read_only {
+            sources.set("agent.role", Source::Flag("--read-only"));
+        }
         let read_only = overrides.read_only || file.agent.role == Some(Role::Supervisor);
-        let agent_name = file
+        let configured_name = file
             .agent
             .name
-            .filter(|n| !n.trim().is_empty())
-            .or_else(|| env.var("USER"))
-            .or_else(|| env.var("LOGNAME"))
-            .or_else(|| env.var("USERNAME"))
-            .unwrap_or_else(|| "unknown agent".to_string());
+            .zip(from_file("agent.name"))
+            .filter(|(name, _)| !name.trim().is_empty());
+        let (agent_name, agent_source) =
+            agent_name::resolve(configured_name, env, agent_name::os_account);
+        sources.set("agent.name", agent_source);
 
         Ok(Config {
             source,
@@ -336,20 +429,127 @@ impl Config {
             mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
             read_only,
             agent_name,
+            sources,
             warnings,
         })
     }
+
+    /// A sentence for `accessdesk config` when the agent name is not the configured one, or
+    /// `None` when it is.
+    pub fn agent_name_warning(&self) -> Option<String> {
+        let from = match self.sources.get("agent.name") {
+            Source::Env(var) => format!("${var}"),
+            Source::OsAccount => "the OS account".to_string(),
+            _ => return None,
+        };
+        let file = self
+            .source
+            .clone()
+            .or_else(default_config_file)
+            .map_or_else(|| "the config file".to_string(), |p| p.display().to_string());
+        Some(format!(
+            "agent.name is not set, so the audit log names you {:?} (from {from}); set \
+             agent.name under [agent] in {file} to the name your colleagues know you by",
+            self.agent_name
+        ))
+    }
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
+/// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
+/// interval can also come from higher layers, which overwrite these.
+const FILE_KEYS: [&str; 19] = [
+    "okta.org_url",
+    "okta.token",
+    "lockouts.poll_interval_secs",
+    "lockouts.lookback_minutes",
+    "lockouts.burst_per_ip",
+    "lockouts.burst_window_minutes",
+    "lockouts.burst_per_minute",
+    "http.connect_timeout_secs",
+    "http.request_timeout_secs",
+    "storage.data_dir",
+    "agent.role",
+    "agent.name",
+    "actions.mfa_reset_mode",
+    "verification.checklist",
+    "verification.ticket_pattern",
+    "verification.evidence_max_age_minutes",
+    "verification.unlock",
+    "verification.reset_password",
+    "verification.reset_factors",
+];
+
+/// The layer a value of the org URL came from, by the key it was read under.
+fn layer(key: &'static str) -> Option<Source> {
+    match key {
+        "--org-url" => Some(Source::Flag(key)),
+        "okta.org_url" => None,
+        _ => Some(Source::Env(key)),
+    }
+}
+
+/// Whether the file sets the dotted `key` (e.g. `lockouts.burst_per_ip`).
+fn has_key(table: &toml::Table, key: &str) -> bool {
+    let mut parts = key.split('.');
+    let Some(mut value) = parts.next().and_then(|first| table.get(first)) else {
+        return false;
+    };
+    for part in parts {
+        match value.get(part) {
+            Some(inner) => value = inner,
+            None => return false,
+        }
+    }
+    true
+}
+
+impl ConfigError {
+    /// A bad value read from the file at `path` names that file.
+    fn in_file(self, path: Option<&Path>) -> ConfigError {
+        match (self, path) {
+            (
+                ConfigError::Invalid {
+                    key,
+                    value,
+                    allowed,
+                },
+                Some(path),
+            ) => ConfigError::InvalidInFile {
+                path: path.to_path_buf(),
+                key,
+                value,
+                allowed,
+            },
+            (other, _) => other,
+        }
+    }
+}
+
+/// The file's settings, and its keys as written (to tell a set value from a default).
+/// `named_by` is the flag or variable that named the file, if one did: then it must exist.
+fn read_file(
+    path: &Path,
+    named_by: Option<&'static str>,
+) -> Result<(FileConfig, toml::Table), ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| match named_by {
+        Some(named_by) if source.kind() == std::io::ErrorKind::NotFound => ConfigError::Missing {
+            path: path.to_path_buf(),
+            named_by,
+        },
+        _ => ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
     })?;
-    parse_file(&text).map_err(|message| ConfigError::Parse {
+    let parse_error = |message| ConfigError::Parse {
         path: path.to_path_buf(),
         message,
-    })
+    };
+    let config = parse_file(&text).map_err(parse_error)?;
+    let keys = text
+        .parse::<toml::Table>()
+        .map_err(|e| parse_error(e.to_string().trim_end().to_string()))?;
+    Ok((config, keys))
 }
 
 fn parse_file(text: &str) -> Result<FileConfig, String> {
@@ -590,7 +790,10 @@ mod tests {
         let err = Config::load(&with_file(&f), &[]).unwrap_err().to_string();
         assert_eq!(
             err,
-            "lockouts.poll_interval_secs = \"0\" is not allowed: between 1 and 3600 seconds"
+            format!(
+                "lockouts.poll_interval_secs = \"0\" in {} is not allowed: between 1 and 3600 seconds",
+                f.path().display()
+            )
         );
 
         let f = write_config("");
@@ -632,13 +835,116 @@ mod tests {
     }
 
     #[test]
-    fn a_named_config_file_must_exist() {
+    fn a_named_config_file_must_exist_and_the_error_says_how_to_fix_it() {
         let o = Overrides {
             config_file: Some(PathBuf::from("/nonexistent/accessdesk.toml")),
             ..Overrides::default()
         };
         let err = Config::load(&o, &[]).unwrap_err().to_string();
-        assert!(err.contains("/nonexistent/accessdesk.toml"));
+        assert_eq!(
+            err,
+            "config file /nonexistent/accessdesk.toml does not exist (named by --config): \
+             create it, point --config at an existing file, or leave --config out to use the \
+             default location"
+        );
+        let err = Config::load(
+            &Overrides::default(),
+            &[("ACCESSDESK_CONFIG", "/nonexistent/a.toml")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("config file /nonexistent/a.toml does not exist (named by ACCESSDESK_CONFIG)"),
+            "{err}"
+        );
+        assert!(!err.contains("os error"), "one sentence, no errno: {err}");
+    }
+
+    #[test]
+    fn every_out_of_range_file_value_names_the_file_key_and_range() {
+        for (text, key) in [
+            ("[lockouts]\nlookback_minutes = 99999\n", "lockouts.lookback_minutes"),
+            ("[lockouts]\nburst_per_ip = 1\n", "lockouts.burst_per_ip"),
+            ("[http]\nrequest_timeout_secs = 0\n", "http.request_timeout_secs"),
+            ("[okta]\norg_url = \"http://evil.example\"\n", "okta.org_url"),
+            ("[verification]\nevidence_max_age_minutes = 0\n", "verification.evidence_max_age_minutes"),
+        ] {
+            let f = write_config(text);
+            let err = Config::load(&with_file(&f), &[]).unwrap_err();
+            assert!(matches!(err, ConfigError::InvalidInFile { .. }), "{err:?}");
+            let err = err.to_string();
+            let path = f.path().display().to_string();
+            assert!(err.contains(&path) && err.contains(key), "{err}");
+        }
+        // A bad value from the environment is not blamed on the file.
+        let f = write_config("");
+        let err = Config::load(&with_file(&f), &[("ACCESSDESK_POLL_INTERVAL", "0")])
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains(&f.path().display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn sources_say_which_layer_set_each_value() {
+        let f = write_config(
+            "[okta]\norg_url = \"https://file.okta.com\"\n\
+             [lockouts]\nlookback_minutes = 15\npoll_interval_secs = 20\n\
+             [agent]\nname = \"Alex Chen\"\n",
+        );
+        let file = Source::File(f.path().to_path_buf());
+        let mut o = with_file(&f);
+        o.read_only = true;
+        let env = [
+            ("OKTA_CLIENT_ORGURL", "https://sdk.okta.com"),
+            ("OKTA_CLIENT_TOKEN", "t"),
+            ("ACCESSDESK_POLL_INTERVAL", "5"),
+        ];
+        let cfg = Config::load(&o, &env).unwrap();
+        let s = &cfg.sources;
+        assert_eq!(s.get("config_file"), &Source::Flag("--config"));
+        assert_eq!(s.get("okta.org_url"), &Source::Env("OKTA_CLIENT_ORGURL"));
+        assert_eq!(s.get("okta.token"), &Source::Env("OKTA_CLIENT_TOKEN"));
+        assert_eq!(
+            s.get("lockouts.poll_interval_secs"),
+            &Source::Env("ACCESSDESK_POLL_INTERVAL")
+        );
+        assert_eq!(s.get("lockouts.lookback_minutes"), &file);
+        assert_eq!(s.get("lockouts.burst_per_ip"), &Source::Default);
+        assert_eq!(s.get("storage.data_dir"), &Source::Flag("--data-dir"));
+        assert_eq!(s.get("agent.role"), &Source::Flag("--read-only"));
+        assert_eq!(s.get("agent.name"), &file);
+        assert_eq!(cfg.agent_name_warning(), None);
+
+        let mut o = with_file(&f);
+        o.org_url = Some("https://flag.okta.com".into());
+        let cfg = Config::load(&o, &[("ACCESSDESK_CONFIG", "/ignored")]).unwrap();
+        assert_eq!(cfg.sources.get("okta.org_url"), &Source::Flag("--org-url"));
+        assert_eq!(cfg.sources.get("lockouts.poll_interval_secs"), &file);
+
+        let f = write_config("[okta]\norg_url = \"https://file.okta.com\"\n");
+        let cfg = Config::load(&with_file(&f), &[("ACCESSDESK_DATA_DIR", "/d")]).unwrap();
+        assert_eq!(
+            cfg.sources.get("okta.org_url"),
+            &Source::File(f.path().to_path_buf())
+        );
+        assert_eq!(cfg.sources.get("lockouts.poll_interval_secs"), &Source::Default);
+    }
+
+    #[test]
+    fn a_fallback_agent_name_is_reported_with_a_warning() {
+        let f = write_config("[agent]\nname = \"  \"\n");
+        let cfg = Config::load(&with_file(&f), &[("USER", "alex"), ("LOGNAME", "x")]).unwrap();
+        assert_eq!(cfg.agent_name, "alex");
+        assert_eq!(cfg.sources.get("agent.name"), &Source::Env("USER"));
+        let warning = cfg.agent_name_warning().unwrap();
+        assert!(warning.contains("\"alex\" (from $USER)"), "{warning}");
+        assert!(warning.contains(&f.path().display().to_string()), "{warning}");
+
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        assert_eq!(cfg.sources.get("agent.name"), &Source::OsAccount);
+        assert_eq!(cfg.agent_name, agent_name::os_account());
+        assert_ne!(cfg.agent_name, "unknown agent");
+        assert!(cfg.agent_name_warning().unwrap().contains("the OS account"));
     }
 
     #[test]
