@@ -434,13 +434,20 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
     let status = s.wait_exit();
     assert!(status.success(), "exit status {status:?}");
 
-    let verify = s.run_cli(&["audit", "verify", "--json"]);
+    // Practice has its own log: the production one was never created.
+    let production = s.run_cli(&["audit", "verify", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&production.stdout).unwrap();
+    assert_eq!(report["status"], "missing", "{report}");
+    assert!(!s.home().join("data/audit.sqlite3").exists());
+    assert!(s.home().join("data/demo/audit.sqlite3").exists());
+
+    let verify = s.run_cli(&["audit", "--demo", "verify", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
     assert!(verify.status.success(), "{:?} {report}", verify.status);
     assert_eq!(report["status"], "ok", "{report}");
     assert_eq!(report["records"], 2, "{report}");
 
-    let list = s.run_cli(&["audit", "list", "--json"]);
+    let list = s.run_cli(&["audit", "list", "--demo", "--json"]);
     assert!(list.status.success(), "{list:?}");
     let records: Vec<serde_json::Value> = String::from_utf8(list.stdout)
         .unwrap()
@@ -455,6 +462,10 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
     assert_eq!(check["note"], "for unlock", "{check}");
     assert_eq!(record["action"], "unlock", "{record}");
     assert_eq!(record["outcome"], "succeeded", "{record}");
+    // The org acted on is the demo's own simulator.
+    let org = record["org"].as_str().unwrap_or_default();
+    assert!(org.starts_with("http://127.0.0.1:"), "{record}");
+    assert_eq!(check["org"], org, "{check}");
     assert_eq!(record["target_login"], login, "{record}");
     assert_eq!(record["ticket"], "INC0012345", "{record}");
     assert_eq!(

@@ -19,9 +19,11 @@ use crate::audit::{
 pub const EXIT_TAMPERED: u8 = 3;
 
 #[derive(Debug, Args)]
-#[command(after_help = "The production log is <data dir>/audit.sqlite3. `accessdesk demo` \
+#[command(
+    after_help = "The production log is <data dir>/audit.sqlite3. `accessdesk demo` \
                         keeps its practice records apart, in <data dir>/demo/audit.sqlite3: \
-                        read them with --demo (e.g. `accessdesk audit --demo list`).")]
+                        read them with --demo (e.g. `accessdesk audit --demo list`)."
+)]
 pub struct AuditArgs {
     /// Read the demo's practice log (<data dir>/demo/audit.sqlite3) instead of production's
     #[arg(long, global = true)]
@@ -41,8 +43,10 @@ enum AuditCommand {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Filters combine: a record is printed when it matches every one given. \
-                        Names, logins and tickets match whole, ignoring case.")]
+#[command(
+    after_help = "Filters combine: a record is printed when it matches every one given. \
+                        Names, logins and tickets match whole, ignoring case."
+)]
 struct ListArgs {
     /// Only records from the last DURATION (15m, 2h, 1d) or since a time (RFC 3339)
     #[arg(long, value_name = "DURATION|TIME", value_parser = parse_since)]
@@ -95,7 +99,9 @@ impl ListArgs {
         let filter = terms
             .into_iter()
             .filter_map(|(field, value)| value.map(|v| (field, v)))
-            .fold(RecordFilter::default(), |f, (field, value)| f.is(field, value));
+            .fold(RecordFilter::default(), |f, (field, value)| {
+                f.is(field, value)
+            });
         if self.escalations {
             filter.escalations()
         } else {
@@ -261,7 +267,9 @@ fn table(records: &[AuditRecord]) -> String {
         if e.is_escalation() {
             text.push_str(&format!(
                 "{indent}{ESCALATION_MARK} escalated: {}\n",
-                e.error.as_deref().map_or("no reason recorded".to_owned(), printable)
+                e.error
+                    .as_deref()
+                    .map_or("no reason recorded".to_owned(), printable)
             ));
         }
         if !e.factors_removed.is_empty() {

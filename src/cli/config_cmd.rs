@@ -10,9 +10,11 @@ use crate::audit::AuditLog;
 use crate::config::{Config, Source};
 
 #[derive(Debug, Args)]
-#[command(after_help = "Each value says where it came from: `default` (built in), `file PATH`, \
+#[command(
+    after_help = "Each value says where it came from: `default` (built in), `file PATH`, \
                         `env NAME`, `flag --NAME`, or for the agent name `the OS account`. \
-                        Precedence: defaults < file < environment < flags.")]
+                        Precedence: defaults < file < environment < flags."
+)]
 pub struct ConfigArgs {
     /// Print JSON instead of text (`sources` says where each value came from)
     #[arg(long)]

@@ -47,6 +47,7 @@ pub(super) async fn open<D: Directory>(
     ));
     let options = DashboardOptions {
         org_label: directory.label(),
+        org_url: config.org_url.as_ref().map(ToString::to_string),
         simulator,
         color: color_enabled(),
         bursts: config.bursts.clone(),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::dashboard::{open, start_logging};
 use super::sim_org::SimOrgArgs;
 use super::{GlobalArgs, load_config};
+use crate::audit::AuditLog;
 use crate::idp::okta::{ClientOptions, OktaClient};
 use crate::sim;
 
@@ -29,7 +30,10 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
     let token = uuid::Uuid::new_v4().simple().to_string();
     let handle = sim::start(args.org.config(token.clone()), ([127, 0, 0, 1], 0).into()).await?;
     let base = url::Url::parse(&handle.base_url())?;
+    // The simulator is the org its records name, and practice has its own audit log
+    // (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo` reads it).
     config.org_url = Some(base.clone());
+    config.data_dir = AuditLog::demo_data_dir(&config.data_dir);
     let client = OktaClient::new(
         base,
         SecretString::from(token),

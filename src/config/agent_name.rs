@@ -2,8 +2,8 @@
 //! The configured `agent.name`, else the login the environment gives (`$USER`, then
 //! `$LOGNAME`), else the name of the OS account the process runs as.
 
-use super::source::Source;
 use super::Env;
+use super::source::Source;
 
 /// The agent's name and where it came from. `configured` is `agent.name` with the file it was
 /// read from; `os_account` is asked only when nothing else gives a name.

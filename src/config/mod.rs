@@ -269,13 +269,8 @@ impl Config {
         }
         let org_url = org_url_raw
             .map(|(key, value)| {
-                parse_org_url(key, &value).map_err(|e| {
-                    if key == "okta.org_url" {
-                        in_file(e)
-                    } else {
-                        e
-                    }
-                })
+                parse_org_url(key, &value)
+                    .map_err(|e| if key == "okta.org_url" { in_file(e) } else { e })
             })
             .transpose()?;
 
@@ -345,15 +340,19 @@ impl Config {
                     .unwrap_or(defaults.per_ip_threshold),
                 2..=1000,
                 "lockouts",
-            ).map_err(in_file)?,
-            per_ip_window: chrono::Duration::minutes(checked_range(
-                "lockouts.burst_window_minutes",
-                file.lockouts
-                    .burst_window_minutes
-                    .unwrap_or(defaults.per_ip_window.num_minutes() as u64),
-                1..=1440,
-                "minutes",
-            ).map_err(in_file)? as i64),
+            )
+            .map_err(in_file)?,
+            per_ip_window: chrono::Duration::minutes(
+                checked_range(
+                    "lockouts.burst_window_minutes",
+                    file.lockouts
+                        .burst_window_minutes
+                        .unwrap_or(defaults.per_ip_window.num_minutes() as u64),
+                    1..=1440,
+                    "minutes",
+                )
+                .map_err(in_file)? as i64,
+            ),
             per_minute_threshold: checked_range(
                 "lockouts.burst_per_minute",
                 file.lockouts
@@ -361,21 +360,28 @@ impl Config {
                     .unwrap_or(defaults.per_minute_threshold),
                 2..=100_000,
                 "lockouts",
-            ).map_err(in_file)?,
+            )
+            .map_err(in_file)?,
         };
 
-        let connect_timeout = Duration::from_secs(checked_range(
-            "http.connect_timeout_secs",
-            file.http.connect_timeout_secs.unwrap_or(5),
-            1..=120,
-            "seconds",
-        ).map_err(in_file)?);
-        let request_timeout = Duration::from_secs(checked_range(
-            "http.request_timeout_secs",
-            file.http.request_timeout_secs.unwrap_or(30),
-            1..=600,
-            "seconds",
-        ).map_err(in_file)?);
+        let connect_timeout = Duration::from_secs(
+            checked_range(
+                "http.connect_timeout_secs",
+                file.http.connect_timeout_secs.unwrap_or(5),
+                1..=120,
+                "seconds",
+            )
+            .map_err(in_file)?,
+        );
+        let request_timeout = Duration::from_secs(
+            checked_range(
+                "http.request_timeout_secs",
+                file.http.request_timeout_secs.unwrap_or(30),
+                1..=600,
+                "seconds",
+            )
+            .map_err(in_file)?,
+        );
 
         let data_dir = match overrides
             .data_dir
@@ -446,7 +452,10 @@ impl Config {
             .source
             .clone()
             .or_else(default_config_file)
-            .map_or_else(|| "the config file".to_string(), |p| p.display().to_string());
+            .map_or_else(
+                || "the config file".to_string(),
+                |p| p.display().to_string(),
+            );
         Some(format!(
             "agent.name is not set, so the audit log names you {:?} (from {from}); set \
              agent.name under [agent] in {file} to the name your colleagues know you by",
@@ -854,7 +863,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            err.starts_with("config file /nonexistent/a.toml does not exist (named by ACCESSDESK_CONFIG)"),
+            err.starts_with(
+                "config file /nonexistent/a.toml does not exist (named by ACCESSDESK_CONFIG)"
+            ),
             "{err}"
         );
         assert!(!err.contains("os error"), "one sentence, no errno: {err}");
@@ -863,11 +874,23 @@ mod tests {
     #[test]
     fn every_out_of_range_file_value_names_the_file_key_and_range() {
         for (text, key) in [
-            ("[lockouts]\nlookback_minutes = 99999\n", "lockouts.lookback_minutes"),
+            (
+                "[lockouts]\nlookback_minutes = 99999\n",
+                "lockouts.lookback_minutes",
+            ),
             ("[lockouts]\nburst_per_ip = 1\n", "lockouts.burst_per_ip"),
-            ("[http]\nrequest_timeout_secs = 0\n", "http.request_timeout_secs"),
-            ("[okta]\norg_url = \"http://evil.example\"\n", "okta.org_url"),
-            ("[verification]\nevidence_max_age_minutes = 0\n", "verification.evidence_max_age_minutes"),
+            (
+                "[http]\nrequest_timeout_secs = 0\n",
+                "http.request_timeout_secs",
+            ),
+            (
+                "[okta]\norg_url = \"http://evil.example\"\n",
+                "okta.org_url",
+            ),
+            (
+                "[verification]\nevidence_max_age_minutes = 0\n",
+                "verification.evidence_max_age_minutes",
+            ),
         ] {
             let f = write_config(text);
             let err = Config::load(&with_file(&f), &[]).unwrap_err();
@@ -927,7 +950,10 @@ mod tests {
             cfg.sources.get("okta.org_url"),
             &Source::File(f.path().to_path_buf())
         );
-        assert_eq!(cfg.sources.get("lockouts.poll_interval_secs"), &Source::Default);
+        assert_eq!(
+            cfg.sources.get("lockouts.poll_interval_secs"),
+            &Source::Default
+        );
     }
 
     #[test]
@@ -938,7 +964,10 @@ mod tests {
         assert_eq!(cfg.sources.get("agent.name"), &Source::Env("USER"));
         let warning = cfg.agent_name_warning().unwrap();
         assert!(warning.contains("\"alex\" (from $USER)"), "{warning}");
-        assert!(warning.contains(&f.path().display().to_string()), "{warning}");
+        assert!(
+            warning.contains(&f.path().display().to_string()),
+            "{warning}"
+        );
 
         let cfg = Config::load(&with_file(&f), &[]).unwrap();
         assert_eq!(cfg.sources.get("agent.name"), &Source::OsAccount);

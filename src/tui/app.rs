@@ -322,8 +322,8 @@ impl App {
         effects
     }
 
-    /// Keys on the audit screen.
-    fn on_audit_key(&mut self, action: Action, effects: &mut Vec<Effect>) {
+    /// Keys on the audit screen and in its filter.
+    fn on_audit_key(&mut self, action: Action, key: KeyEvent, effects: &mut Vec<Effect>) {
         let rows = view::audit_rows(self);
         let Some(audit) = &mut self.audit else {
             return;
@@ -345,6 +345,10 @@ impl App {
             }
             Action::ReloadAudit if audit.reload() => effects.push(Effect::LoadAudit),
             Action::CloseAudit => self.audit = None,
+            Action::StartFilter => audit.start_filter(),
+            Action::SubmitFilter => audit.keep_filter(),
+            Action::ClearFilter => audit.clear_filter(),
+            Action::EditFilter => audit.edit_filter(key),
             Action::ShowHelp => self.help_open = true,
             Action::Quit => effects.push(Effect::Quit),
             _ => {}
@@ -504,7 +508,12 @@ impl App {
         };
         self.dirty = true;
         if self.audit.is_some() && !self.help_open {
-            self.on_audit_key(action, effects);
+            self.on_audit_key(action, key, effects);
+            // The filter input line comes and goes: keep the selection in view.
+            let rows = view::audit_rows(self);
+            if let Some(audit) = &mut self.audit {
+                audit.select(audit.selected(), rows);
+            }
             return;
         }
         let page = self.page_rows();
@@ -745,8 +754,12 @@ impl App {
 
     /// Which bindings apply to the screen under the help overlay (or now, without it).
     pub fn screen_context(&self) -> Context {
-        if self.audit.is_some() {
-            Context::Audit
+        if let Some(audit) = &self.audit {
+            if audit.is_editing_filter() {
+                Context::AuditFilter
+            } else {
+                Context::Audit
+            }
         } else if self.dialog.is_some() && self.user_view.is_some() {
             Context::Dialog
         } else if self.user_view.is_some() {

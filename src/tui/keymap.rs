@@ -17,6 +17,8 @@ pub enum Context {
     Dialog,
     /// The audit log screen.
     Audit,
+    /// Typing the audit screen's filter.
+    AuditFilter,
     Help,
 }
 
@@ -31,18 +33,20 @@ impl Context {
             Context::User => "User screen",
             Context::Dialog => "Verification dialog",
             Context::Audit => "Audit log",
+            Context::AuditFilter => "Audit filter input",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
         Context::User,
         Context::Dialog,
         Context::Audit,
+        Context::AuditFilter,
         Context::Help,
         Context::Global,
     ];
@@ -568,6 +572,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Audit,
+        &[Key::ch('/')],
+        "/",
+        Action::StartFilter,
+        "Filter by agent, user, ticket, action or outcome",
+        Some("filter"),
+    ),
+    bind(
+        Context::Audit,
         &[Key::ch('R')],
         "R",
         Action::ReloadAudit,
@@ -597,6 +609,47 @@ pub const KEYMAP: &[Binding] = &[
         Action::Quit,
         "Quit",
         Some("quit"),
+    ),
+    bind(
+        Context::AuditFilter,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::SubmitFilter,
+        "Keep the filter and go back to the records",
+        Some("keep"),
+    ),
+    bind(
+        Context::AuditFilter,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::ClearFilter,
+        "Clear the filter",
+        Some("clear"),
+    ),
+    bind(
+        Context::AuditFilter,
+        &[Key::plain(KeyCode::Up)],
+        "↑",
+        Action::Up,
+        "The newer matching record",
+        None,
+    ),
+    bind(
+        Context::AuditFilter,
+        &[Key::plain(KeyCode::Down)],
+        "↓",
+        Action::Down,
+        "The older matching record",
+        None,
+    ),
+    bind(
+        Context::AuditFilter,
+        &[Key::Any],
+        "text",
+        Action::EditFilter,
+        "Each word must match the agent, user, ticket, action or outcome; \
+         agent:, user:, ticket:, action:, outcome: look in one (e.g. outcome:refused)",
+        None,
     ),
     bind(
         Context::Help,
@@ -719,6 +772,7 @@ mod tests {
             Context::User,
             Context::Dialog,
             Context::Audit,
+            Context::AuditFilter,
             Context::Help,
         ] {
             let keys: Vec<Key> = bindings(context)
@@ -785,6 +839,47 @@ mod tests {
             hints(Context::Results),
             vec![("Enter", "open user"), ("Esc/Tab", "back")]
         );
+        assert_eq!(
+            hints(Context::Audit),
+            vec![
+                ("↑/k", "up"),
+                ("↓/j", "down"),
+                ("Enter", "detail"),
+                ("/", "filter"),
+                ("R", "reload"),
+                ("Esc", "back"),
+                ("?", "help"),
+                ("q", "quit")
+            ]
+        );
+        assert_eq!(
+            hints(Context::AuditFilter),
+            vec![("Enter", "keep"), ("Esc", "clear")]
+        );
+    }
+
+    #[test]
+    fn the_audit_filter_takes_letters_as_text_and_slash_opens_it() {
+        assert_eq!(
+            lookup(Context::Audit, &key(KeyCode::Char('/'))),
+            Some(Action::StartFilter)
+        );
+        for c in ['q', 'j', 'k', 'R', 'a', '/', ':', '?'] {
+            assert_eq!(
+                lookup(Context::AuditFilter, &key(KeyCode::Char(c))),
+                Some(Action::EditFilter),
+                "{c}"
+            );
+        }
+        assert_eq!(
+            lookup(Context::AuditFilter, &key(KeyCode::Esc)),
+            Some(Action::ClearFilter)
+        );
+        assert_eq!(
+            lookup(Context::AuditFilter, &key(KeyCode::Enter)),
+            Some(Action::SubmitFilter)
+        );
+        assert_eq!(lookup(Context::AuditFilter, &ctrl('c')), Some(Action::Quit));
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::policy::gate::GatePolicy;
 pub struct DashboardOptions {
     /// Shown in the title and status bars, e.g. the org URL's host.
     pub org_label: String,
+    /// The IdP org acted on (its base URL), written into every audit record.
+    pub org_url: Option<String>,
     /// Talking to the built-in simulator: the title says so loudly.
     pub simulator: bool,
     /// Use colours; `false` when `NO_COLOR` is set (then only bold/reverse/dim are used).
@@ -30,7 +32,7 @@ pub struct DashboardOptions {
     pub read_only: bool,
     /// Who the audit log names as the agent.
     pub agent_name: String,
-    /// Where the audit log lives.
+    /// Where the audit log lives (`demo`: its own directory inside the data directory).
     pub data_dir: PathBuf,
 }
 
@@ -38,6 +40,7 @@ impl Default for DashboardOptions {
     fn default() -> Self {
         Self {
             org_label: String::new(),
+            org_url: None,
             simulator: false,
             color: true,
             bursts: BurstRules::default(),

@@ -97,7 +97,7 @@ where
     let data_dir = options.data_dir.clone();
     let agent = Agent {
         name: options.agent_name.clone(),
-        org: None,
+        org: options.org_url.clone(),
     };
     let mut app = App::new(options, clock());
     // The push in flight, so Esc can withdraw it.

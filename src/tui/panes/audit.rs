@@ -1,8 +1,10 @@
 //! The audit screen (`a`): the newest records of the local audit log in a table, whether the
-//! hash chain holds in the title, and the selected record in full underneath (Enter).
+//! hash chain holds and the `/` filter in the title, the filter input under the table while
+//! typing, and the selected record in full underneath (Enter). Escalations stand out (⚠).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Cell, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap,
@@ -16,7 +18,10 @@ use crate::tui::format;
 use crate::tui::theme::Theme;
 
 /// Rows the record detail takes under the table.
-pub const DETAIL_HEIGHT: u16 = 12;
+pub const DETAIL_HEIGHT: u16 = 13;
+const FILTER_PROMPT: &str = " Filter: ";
+/// Marks a security escalation.
+const ESCALATION_MARK: &str = "⚠";
 const LABEL_WIDTH: usize = 12;
 
 const HEADERS: [&str; 8] = [
@@ -50,17 +55,23 @@ fn columns(width: u16) -> &'static [usize] {
     if width < NARROW_BELOW { &NARROW } else { &WIDE }
 }
 
-/// The table's area and the detail's (empty when closed).
-pub fn split(area: Rect, audit: &AuditView) -> (Rect, Rect) {
+/// The table's area, the filter input's and the detail's (empty when not shown).
+fn layout(area: Rect, audit: &AuditView) -> [Rect; 3] {
     let detail = if audit.detail_open() {
         DETAIL_HEIGHT
     } else {
         0
     };
-    let [table, detail] = area.layout(&Layout::vertical([
+    area.layout(&Layout::vertical([
         Constraint::Min(4),
+        Constraint::Length(u16::from(audit.is_editing_filter())),
         Constraint::Length(detail),
-    ]));
+    ]))
+}
+
+/// The table's area and the detail's (empty when closed).
+pub fn split(area: Rect, audit: &AuditView) -> (Rect, Rect) {
+    let [table, _, detail] = layout(area, audit);
     (table, detail)
 }
 
@@ -72,12 +83,24 @@ pub fn body_rows(area: Rect) -> usize {
 fn title(audit: &AuditView, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::styled(" Audit log ", theme.block_title)];
     if let AuditState::Loaded(AuditSnapshot { total, chain, .. }) = &audit.state {
-        let shown = audit.records().len() as u64;
-        spans.push(Span::raw(if shown < *total {
-            format!("· newest {shown} of {total} records ")
+        let loaded = audit.loaded_len() as u64;
+        spans.push(Span::raw(if loaded < *total {
+            format!("· newest {loaded} of {total} records ")
         } else {
             format!("· {total} records ")
         }));
+        if let Some(filter) = audit.filter() {
+            spans.push(Span::raw("· filter "));
+            spans.push(Span::styled(format!("\"{filter}\""), theme.filter));
+            spans.push(Span::raw(match audit.len() {
+                0 => " matches none ".to_string(),
+                1 => " matches 1 ".to_string(),
+                n => format!(" matches {n} "),
+            }));
+            if !audit.is_editing_filter() {
+                spans.push(Span::styled("· / changes it ", theme.dim));
+            }
+        }
         match chain {
             Ok(()) => spans.push(Span::styled("· chain intact ✓ ", theme.title)),
             Err(breach) => spans.push(Span::styled(
@@ -111,19 +134,29 @@ fn evidence_cell(record: &AuditRecord) -> String {
 
 fn row(record: &AuditRecord, columns: &[usize], theme: &Theme) -> Row<'static> {
     let e = &record.entry;
+    let action = if e.is_escalation() {
+        format!("{ESCALATION_MARK} {}", e.action)
+    } else {
+        e.action.clone()
+    };
     let mut cells = [
         Cell::from(record.seq.to_string()),
         // Month and day too: the log spans shifts.
         Cell::from(e.time.format("%m-%d %H:%M:%S").to_string()),
         Cell::from(e.agent.clone()),
-        Cell::from(e.action.clone()),
+        Cell::from(action),
         Cell::from(or_unknown(e.target_login.as_deref()).to_string()),
         Cell::from(e.ticket.clone().unwrap_or_default()),
         Cell::from(evidence_cell(record)),
         Cell::from(Span::styled(e.outcome.as_str(), theme.outcome(e.outcome))),
     ]
     .map(Some);
-    Row::new(columns.iter().filter_map(|&i| cells[i].take()))
+    let style = if e.is_escalation() {
+        theme.warn
+    } else {
+        Style::default()
+    };
+    Row::new(columns.iter().filter_map(|&i| cells[i].take())).style(style)
 }
 
 fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'static>> {
@@ -131,25 +164,35 @@ fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'sta
     let line = |label: &'static str, value: String| {
         field(label, LABEL_WIDTH, Span::raw(value), theme.label)
     };
-    let mut lines = vec![
-        line(
-            "Record",
+    let mut lines = vec![line(
+        "Record",
+        format!(
+            "#{} · {} · by {}",
+            record.seq,
+            format::date_time_ago(app.now, e.time),
+            e.agent
+        ),
+    )];
+    if let Some(org) = &e.org {
+        lines.push(line("Org", org.clone()));
+    }
+    let action = if e.is_escalation() {
+        Span::styled(
             format!(
-                "#{} · {} · by {}",
-                record.seq,
-                format::date_time_ago(app.now, e.time),
-                e.agent
+                "{ESCALATION_MARK} {} · {} · a security escalation",
+                e.action,
+                e.outcome.as_str()
             ),
-        ),
-        field(
-            "Action",
-            LABEL_WIDTH,
-            Span::styled(
-                format!("{} · {}", e.action, e.outcome.as_str()),
-                theme.outcome(e.outcome),
-            ),
-            theme.label,
-        ),
+            theme.warn,
+        )
+    } else {
+        Span::styled(
+            format!("{} · {}", e.action, e.outcome.as_str()),
+            theme.outcome(e.outcome),
+        )
+    };
+    lines.extend([
+        field("Action", LABEL_WIDTH, action, theme.label),
         line(
             "User",
             format!(
@@ -170,7 +213,7 @@ fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'sta
                 }
             ),
         ),
-    ];
+    ]);
     if e.evidence.is_empty() {
         lines.push(line("Evidence", super::UNKNOWN.to_string()));
     }
@@ -180,13 +223,16 @@ fn detail_lines(app: &App, record: &AuditRecord, theme: &Theme) -> Vec<Line<'sta
             describe_evidence(ev),
         ));
     }
+    if !e.factors_removed.is_empty() {
+        lines.push(line("Removed", e.factors_removed.join(", ")));
+    }
     lines.push(line(
         "IdP request",
         or_unknown(e.idp_request_id.as_deref()).to_string(),
     ));
     if let Some(error) = &e.error {
         lines.push(field(
-            "Error",
+            if e.is_escalation() { "Reason" } else { "Error" },
             LABEL_WIDTH,
             Span::styled(error.clone(), theme.warn),
             theme.label,
@@ -211,7 +257,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(audit) = app.audit() else {
         return;
     };
-    let (table_area, detail_area) = split(area, audit);
+    let [table_area, filter_area, detail_area] = layout(area, audit);
+    if audit.is_editing_filter() {
+        render_filter_input(frame, filter_area, audit, theme);
+    }
     let mut block = Block::bordered()
         .border_style(theme.border)
         .title(title(audit, theme));
@@ -230,6 +279,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             "No actions recorded yet: unlocks, resets and caller checks appear here.",
             theme.dim,
         )),
+        AuditState::Loaded(_) if audit.is_empty() => Some(Line::styled(
+            format!(
+                "No record matches \"{}\" (of {} shown). / to change the filter, Esc in it to clear.",
+                audit.filter().unwrap_or_default(),
+                audit.loaded_len()
+            ),
+            theme.dim,
+        )),
         AuditState::Loaded(_) => None,
     };
     if let Some(message) = message {
@@ -243,12 +300,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let visible = body_rows(table_area);
-    let records = audit.records();
-    let offset = scroll_offset(audit.selected(), audit.offset(), records.len(), visible);
+    let offset = scroll_offset(audit.selected(), audit.offset(), audit.len(), visible);
     let columns = columns(table_area.width);
-    let rows: Vec<Row> = records
-        .iter()
-        .skip(offset)
+    let rows: Vec<Row> = audit
+        .records_from(offset)
         .take(visible)
         .map(|r| row(r, columns, theme))
         .collect();
@@ -274,4 +329,36 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             detail_area,
         );
     }
+}
+
+/// The one-line filter editor under the table while typing.
+fn render_filter_input(frame: &mut Frame, area: Rect, audit: &AuditView, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let prompt_width = FILTER_PROMPT.chars().count() as u16;
+    let [prompt, text] = area.layout(&Layout::horizontal([
+        Constraint::Length(prompt_width),
+        Constraint::Fill(1),
+    ]));
+    frame.render_widget(
+        Paragraph::new(Span::styled(FILTER_PROMPT, theme.key)),
+        prompt,
+    );
+    let input = audit.filter_input();
+    let width = usize::from(text.width.max(1) - 1);
+    let scroll = input.visual_scroll(width);
+    frame.render_widget(
+        Paragraph::new(Span::styled(input.value(), theme.filter))
+            .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX))),
+        text,
+    );
+    let cursor = input.visual_cursor().saturating_sub(scroll);
+    frame.set_cursor_position((
+        text.x
+            + u16::try_from(cursor)
+                .unwrap_or(0)
+                .min(text.width.saturating_sub(1)),
+        text.y,
+    ));
 }

@@ -23,7 +23,7 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
             &[Context::User],
             &[Context::Dialog, Context::Help, Context::Global],
         ),
-        Context::Audit => (&[Context::Audit], &TAIL),
+        Context::Audit | Context::AuditFilter => (&[Context::Audit, Context::AuditFilter], &TAIL),
         _ => (
             &[Context::Feed, Context::Filter],
             &[Context::Results, Context::Help, Context::Global],
