@@ -257,6 +257,9 @@ fn lockout(n: u32, login: &str, user_id: &str, secs_ago: i64) -> Lockout {
 
 type Screen = Arc<Mutex<Terminal<TestBackend>>>;
 
+/// The org the harness's dashboard acts on, as its audit records must name it.
+const FAKE_ORG: &str = "https://fake.okta.test/";
+
 struct Harness {
     keys: UnboundedSender<io::Result<Event>>,
     feed: Option<mpsc::Sender<FeedEvent>>,
@@ -284,6 +287,7 @@ impl Harness {
         let data_dir = tempfile::tempdir().unwrap();
         let options = DashboardOptions {
             org_label: "fake.okta.test".into(),
+            org_url: Some(FAKE_ORG.into()),
             agent_name: "agent.smith".into(),
             data_dir: data_dir_of(data_dir.path()),
             ..DashboardOptions::default()
@@ -595,6 +599,13 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     assert_eq!(records[1].entry.ticket.as_deref(), Some("INC0012345"));
     assert_eq!(records[0].entry.note.as_deref(), Some("for unlock"));
     assert!(audit.contains("agent.smith"), "{audit}");
+    // Both name the org the dashboard acted on.
+    assert!(
+        records
+            .iter()
+            .all(|r| r.entry.org.as_deref() == Some(FAKE_ORG)),
+        "{audit}"
+    );
     // The audit screen shows both, and that the chain holds.
     harness.press(KeyCode::Char('a'));
     harness.wait_for("2 records · chain intact ✓").await;
