@@ -10,7 +10,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 use std::path::Path;
 
 /// The entry's columns: editing any of them changes the record's contents.
-const ENTRY_COLUMNS: [&str; 12] = [
+const ENTRY_COLUMNS: [&str; 14] = [
     "time",
     "agent",
     "action",
@@ -23,6 +23,8 @@ const ENTRY_COLUMNS: [&str; 12] = [
     "outcome",
     "error",
     "note",
+    "org",
+    "factors_removed",
 ];
 const CHAIN_COLUMNS: [&str; 3] = ["prev_hash", "hash", "seq"];
 
@@ -73,7 +75,12 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
         prop::option::of(text()),
         prop::option::of(text()),
     );
-    (who, what).prop_map(|(who, what)| {
+    // Absent in some records, as in logs written before these fields existed.
+    let org_and_removed = (
+        prop::option::of("https://[a-z]{1,8}\\.okta\\.com/"),
+        prop::collection::vec("Okta Verify [a-z]{1,6} \\[[a-z0-9]{4}\\]", 0..3),
+    );
+    (who, what, org_and_removed).prop_map(|(who, what, (org, factors_removed))| {
         let (time, agent, action, target_id, target_login, ticket) = who;
         let (checklist, evidence, idp_request_id, outcome, error, note) = what;
         AuditEntry {
@@ -89,8 +96,8 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
             outcome,
             error,
             note,
-            org: None,
-            factors_removed: Vec::new(),
+            org,
+            factors_removed,
         }
     })
 }
@@ -179,7 +186,7 @@ impl Attacker {
                 format!("'{t}'")
             }
             "agent" | "action" => format!("{column} || 'x'"),
-            "checklist" => "json_insert(checklist, '$[#]', 'tampered')".into(),
+            "checklist" | "factors_removed" => format!("json_insert({column}, '$[#]', 'tampered')"),
             "evidence" => "json_insert(evidence, '$[#]', json('{\"kind\":\"push\",\
                            \"subject_login\":null,\"factor_id\":null,\"transaction_id\":null,\
                            \"result\":\"SUCCESS\",\"at\":null}'))"
