@@ -152,14 +152,25 @@ fn parse_since(raw: &str) -> Result<Since, String> {
 }
 
 pub fn run(data_dir: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let demo_path = AuditLog::default_path(&AuditLog::demo_data_dir(data_dir));
     let path = if args.demo {
-        AuditLog::default_path(&AuditLog::demo_data_dir(data_dir))
+        demo_path.clone()
     } else {
         AuditLog::default_path(data_dir)
     };
+    // Someone who only ever ran `demo` looks for its records here first.
+    let missing = if !args.demo && demo_path.exists() {
+        format!(
+            "no audit log yet at {} (the demo's practice records are read with \
+             `accessdesk audit --demo`)",
+            path.display()
+        )
+    } else {
+        format!("no audit log yet at {}", path.display())
+    };
     match args.command {
-        AuditCommand::List(args) => list(&path, args),
-        AuditCommand::Verify(args) => verify(&path, args),
+        AuditCommand::List(args) => list(&path, &missing, args),
+        AuditCommand::Verify(args) => verify(&path, &missing, args),
         AuditCommand::Export(args) => export(&path, args),
     }
 }
@@ -172,7 +183,7 @@ fn open_existing(path: &Path) -> anyhow::Result<Option<AuditLog>> {
     Ok(Some(AuditLog::open(path)?))
 }
 
-fn list(path: &Path, args: ListArgs) -> anyhow::Result<ExitCode> {
+fn list(path: &Path, missing: &str, args: ListArgs) -> anyhow::Result<ExitCode> {
     let since = match args.since {
         None => None,
         Some(Since::At(at)) => Some(at),
@@ -183,7 +194,7 @@ fn list(path: &Path, args: ListArgs) -> anyhow::Result<ExitCode> {
         Some(log) => log.list(since)?,
         None => {
             if !args.json {
-                eprintln!("no audit log yet at {}", path.display());
+                eprintln!("{missing}");
             }
             Vec::new()
         }
@@ -289,12 +300,12 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
-fn verify(path: &Path, args: VerifyArgs) -> anyhow::Result<ExitCode> {
+fn verify(path: &Path, missing: &str, args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let Some(log) = open_existing(path)? else {
         if args.json {
             println!("{}", json!({"status": "missing", "path": path}));
         } else {
-            println!("no audit log yet at {}", path.display());
+            println!("{missing}");
         }
         return Ok(ExitCode::SUCCESS);
     };

@@ -262,10 +262,10 @@ impl Config {
                     .map(|v| ("OKTA_CLIENT_ORGURL", v))
             })
             .or_else(|| file.okta.org_url.clone().map(|v| ("okta.org_url", v)));
-        if let Some((key, _)) = &org_url_raw {
-            if let Some(origin) = layer(key) {
-                sources.set("okta.org_url", origin);
-            }
+        if let Some((key, _)) = &org_url_raw
+            && let Some(origin) = layer(key)
+        {
+            sources.set("okta.org_url", origin);
         }
         let org_url = org_url_raw
             .map(|(key, value)| {
