@@ -25,6 +25,7 @@ pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode>
             "{}",
             json!({
                 "checklist": items,
+                "ticket_format": gate.ticket_format,
                 "ticket_pattern": gate.ticket_pattern.as_str(),
                 "evidence_max_age_minutes": gate.evidence_max_age.num_minutes(),
             })
@@ -36,8 +37,11 @@ pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode>
         }
         println!();
         println!(
-            "Tickets must match {}; possession evidence is valid for {} min.",
-            gate.ticket_pattern.as_str(),
+            "Ticket numbers: {} (case and surrounding spaces do not matter).",
+            gate.ticket_format
+        );
+        println!(
+            "Possession evidence is valid for {} min.",
             gate.evidence_max_age.num_minutes()
         );
     }
