@@ -311,6 +311,15 @@ fn classify(e: &reqwest::Error) -> (NetworkCause, String) {
     let mut next = std::error::Error::source(e);
     while let Some(source) = next {
         chain.push(source);
+        // An io::Error's `source` skips the error it wraps; TLS and resolver errors hide there.
+        let mut inner = source.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        while let Some(wrapped) = inner {
+            let wrapped: &(dyn std::error::Error + 'static) = wrapped;
+            chain.push(wrapped);
+            inner = wrapped
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref());
+        }
         next = source.source();
     }
     let detail = chain
@@ -321,26 +330,39 @@ fn classify(e: &reqwest::Error) -> (NetworkCause, String) {
         .map(|s| s.to_string().to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join(" | ");
-    let io_kind = chain
+    let io_kinds: Vec<std::io::ErrorKind> = chain
         .iter()
-        .find_map(|s| s.downcast_ref::<std::io::Error>())
-        .map(std::io::Error::kind);
+        .filter_map(|s| s.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind)
+        .collect();
+    let io = |kinds: &[std::io::ErrorKind]| io_kinds.iter().any(|k| kinds.contains(k));
     use std::io::ErrorKind as K;
-    let cause = if e.is_timeout() || io_kind == Some(K::TimedOut) {
+    let cause = if e.is_timeout() || io(&[K::TimedOut]) {
         NetworkCause::Timeout
     } else if text.contains("dns error") || text.contains("failed to lookup address") {
         NetworkCause::Dns
-    } else if io_kind == Some(K::ConnectionRefused) {
+    } else if io(&[K::ConnectionRefused]) {
         NetworkCause::Refused
-    } else if ["certificate", "tls", "handshake", "invalid peer"]
-        .iter()
-        .any(|w| text.contains(w))
+    } else if [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "peer sent",
+        "alert",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+        // The TLS layer reports what it cannot parse as invalid data while connecting.
+        || (e.is_connect() && io(&[K::InvalidData]))
     {
         NetworkCause::Tls
-    } else if matches!(
-        io_kind,
-        Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof)
-    ) || e.is_body()
+    } else if io(&[
+        K::ConnectionReset,
+        K::ConnectionAborted,
+        K::BrokenPipe,
+        K::UnexpectedEof,
+    ]) || e.is_body()
         || e.is_decode()
         || text.contains("connection closed")
         || text.contains("incomplete message")
