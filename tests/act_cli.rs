@@ -404,12 +404,22 @@ async fn reset_mfa_says_before_what_goes_along_and_after_what_went() {
         .await;
     let push = factors.iter().find(|f| f.can_push()).unwrap();
     let code = factors.iter().find(|f| okta_verify_code(f)).unwrap();
-    let mut args = vec!["reset-mfa", &user.login, "--factor", &push.id, "--ticket", "INC0012345"];
+    let mut args = vec![
+        "reset-mfa",
+        &user.login,
+        "--factor",
+        &push.id,
+        "--ticket",
+        "INC0012345",
+    ];
     args.extend(KBA);
     let out = env.run(&args).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    let preview = format!("Removing {} also removes: Okta Verify code", push.describe());
+    let preview = format!(
+        "Removing {} also removes: Okta Verify code",
+        push.describe()
+    );
     let preview_at = err.find(&preview).unwrap_or_else(|| panic!("{err}"));
     let push_at = err.find("Push sent to the user's Okta Verify").unwrap();
     assert!(preview_at < push_at, "said before anything is sent:\n{err}");
@@ -434,11 +444,15 @@ async fn an_unknown_or_ambiguous_factor_is_refused_with_the_users_factors() {
                 && !f.iter().any(|f| f.kind == FactorKind::WebAuthn)
         })
         .await;
-    for (name, says) in [
-        ("webauthn", "matches none of"),
-        ("okta", "name one by id"),
-    ] {
-        let mut args = vec!["reset-mfa", &user.login, "--factor", name, "--ticket", "INC0012345"];
+    for (name, says) in [("webauthn", "matches none of"), ("okta", "name one by id")] {
+        let mut args = vec![
+            "reset-mfa",
+            &user.login,
+            "--factor",
+            name,
+            "--ticket",
+            "INC0012345",
+        ];
         args.extend(KBA);
         let out = env.run(&args).await;
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
@@ -466,7 +480,12 @@ async fn an_unknown_or_ambiguous_factor_is_refused_with_the_users_factors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_login_and_read_only_mode_are_refused_and_audited() {
     let env = setup().await;
-    let mut args = vec!["unlock", "nobody.here@example.com", "--ticket", "INC0012345"];
+    let mut args = vec![
+        "unlock",
+        "nobody.here@example.com",
+        "--ticket",
+        "INC0012345",
+    ];
     args.extend(KBA);
     let out = env.run(&args).await;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -477,7 +496,12 @@ async fn an_unknown_login_and_read_only_mode_are_refused_and_audited() {
     let out = env.run(&["--read-only", "verify", &login, "--json"]).await;
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(json(&out)["outcome"], "refused");
-    assert!(json(&out)["reasons"][0].as_str().unwrap().contains("read-only"));
+    assert!(
+        json(&out)["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("read-only")
+    );
     assert_eq!(env.sim.requests().len(), before, "nothing sent to the IdP");
 
     let records = env.audit_records().await;
@@ -488,7 +512,10 @@ async fn an_unknown_login_and_read_only_mode_are_refused_and_audited() {
     assert_eq!(unknown["outcome"], "refused");
     assert_eq!(unknown["target_login"], "nobody.here@example.com");
     assert!(unknown["target_id"].is_null());
-    let read_only = records.iter().find(|r| r["action"] == "verify_caller").unwrap();
+    let read_only = records
+        .iter()
+        .find(|r| r["action"] == "verify_caller")
+        .unwrap();
     assert_eq!(read_only["outcome"], "refused");
     assert_eq!(read_only["target_login"], login.as_str());
 }
@@ -507,21 +534,44 @@ async fn without_a_push_factor_the_refusal_names_what_can_verify_the_caller() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let v = json(&out);
     let reasons = v["reasons"].to_string();
-    assert!(reasons.contains("has no active Okta Verify push factor"), "{reasons}");
+    assert!(
+        reasons.contains("has no active Okta Verify push factor"),
+        "{reasons}"
+    );
     assert!(reasons.contains("--verify code (SMS"), "{reasons}");
     assert!(env.writes().is_empty(), "{:?}", env.writes());
     let records = env.audit_records().await;
     assert_eq!(records[0]["action"], "verify_caller");
     assert_eq!(records[0]["outcome"], "refused");
-    assert!(records[0]["error"].as_str().unwrap().contains("push factor"));
+    assert!(
+        records[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("push factor")
+    );
 
     // A code needs someone at a terminal to type it: without one, nothing is sent.
     let out = env
-        .run(&["verify", &user.login, "--verify", "code", "--code-factor", "sms"])
+        .run(&[
+            "verify",
+            &user.login,
+            "--verify",
+            "code",
+            "--code-factor",
+            "sms",
+        ])
         .await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--verify code needs a terminal"), "{}", stderr(&out));
-    assert!(env.writes().is_empty(), "no code was sent: {:?}", env.writes());
+    assert!(
+        stderr(&out).contains("--verify code needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        env.writes().is_empty(),
+        "no code was sent: {:?}",
+        env.writes()
+    );
     assert_eq!(env.audit_records().await.len(), 2, "the refusal is audited");
 }
 
@@ -548,11 +598,19 @@ async fn a_caller_nobody_can_vouch_for_is_told_to_escalate_or_verify_in_person()
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("cannot be verified remotely"), "{err}");
-    assert!(err.contains("escalate") && err.contains("in person"), "{err}");
+    assert!(
+        err.contains("escalate") && err.contains("in person"),
+        "{err}"
+    );
     assert_eq!(env.writes().len(), before, "nothing was sent");
     let records = env.audit_records().await;
     assert_eq!(records[0]["outcome"], "refused");
-    assert!(records[0]["error"].as_str().unwrap().contains("cannot be verified remotely"));
+    assert!(
+        records[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be verified remotely")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -581,7 +639,10 @@ async fn the_answer_names_whose_device_it_was() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("the MANAGER's push ({}) was REJECTED", manager.login)),
+        err.contains(&format!(
+            "the MANAGER's push ({}) was REJECTED",
+            manager.login
+        )),
         "{err}"
     );
     assert!(err.contains("social engineering"), "{err}");
@@ -643,6 +704,9 @@ async fn a_ticket_in_the_wrong_form_is_explained_in_words() {
     );
     assert!(!err.contains("\\d"), "no regex: {err}");
     let records = env.audit_records().await;
-    assert_eq!(records[0]["outcome"], "refused", "audited even with a digits-only ticket");
+    assert_eq!(
+        records[0]["outcome"], "refused",
+        "audited even with a digits-only ticket"
+    );
     assert_eq!(records[0]["ticket"], "1234567");
 }

@@ -39,10 +39,11 @@ pub enum Typed {
 /// Prompt on stderr and read a code with no echo. Enter ends it, Backspace and Ctrl-U edit,
 /// Esc and Ctrl-C cancel. Blocking: call it off the async runtime.
 pub fn read_hidden(prompt: &str) -> std::io::Result<Typed> {
+    // Raw mode first: a key typed the moment the prompt shows is never echoed.
+    let raw = RawMode::on()?;
     let mut err = std::io::stderr();
     write!(err, "{prompt}")?;
     err.flush()?;
-    let raw = RawMode::on()?;
     let mut typed = SecretString::from(String::new());
     let outcome = loop {
         let edit = match event::read()? {

@@ -288,8 +288,8 @@ async fn code(
         );
     } else {
         eprintln!(
-            "Ask the caller to read out the code their {} shows now.",
-            factor.describe()
+            "Ask the caller to read out the code their {} app shows now.",
+            source(factor)
         );
     }
     let mut evidence = Vec::new();
@@ -350,7 +350,7 @@ async fn code(
                 eprintln!(
                     "  the user's code ({}, {}) was ACCEPTED",
                     user.login,
-                    factor.describe()
+                    source(factor)
                 );
             }
             return Checked {
@@ -362,7 +362,7 @@ async fn code(
         eprintln!(
             "  the user's code ({}, {}) was WRONG or expired ({wrong} of {MAX_WRONG_CODES})",
             user.login,
-            factor.describe()
+            source(factor)
         );
     }
     Checked {
@@ -370,6 +370,17 @@ async fn code(
         stop: Some(Stop::refused(format!(
             "{MAX_WRONG_CODES} wrong codes: code checks stop here; do not proceed without verifying the caller another way, or escalate"
         ))),
+    }
+}
+
+/// Where the code comes from, as the caller knows it: "SMS •••-1337", "Google Authenticator".
+fn source(factor: &Factor) -> String {
+    match (factor.kind, factor.provider.to_ascii_uppercase().as_str()) {
+        (FactorKind::Totp, "OKTA") => "Okta Verify".into(),
+        (FactorKind::Totp, "GOOGLE") => "Google Authenticator".into(),
+        (FactorKind::Totp, "") => "authenticator".into(),
+        (FactorKind::Totp, provider) => format!("{provider} authenticator"),
+        _ => factor.describe(),
     }
 }
 

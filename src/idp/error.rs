@@ -29,7 +29,7 @@ pub enum IdpError {
         request_id: Option<String>,
     },
     /// The IdP could not be reached, or the connection broke: where, and why.
-    #[error("cannot reach {url}: {cause} ({detail})")]
+    #[error("cannot reach {url}: {cause}{}", detail_suffix(.cause, .detail))]
     Network {
         /// The request's URL without its query (which may be long, never secret).
         url: String,
@@ -43,6 +43,16 @@ pub enum IdpError {
     /// The request could not even be built (bad URL, bad configuration).
     #[error("invalid request: {0}")]
     Invalid(String),
+}
+
+/// The low-level message, when it says more than the cause already does.
+fn detail_suffix(cause: &NetworkCause, detail: &str) -> String {
+    let said = cause.to_string();
+    if detail.is_empty() || detail.to_ascii_lowercase().starts_with(&said) {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
 }
 
 fn request_suffix(request_id: &Option<String>) -> String {

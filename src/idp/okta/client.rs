@@ -312,7 +312,9 @@ fn classify(e: &reqwest::Error) -> (NetworkCause, String) {
     while let Some(source) = next {
         chain.push(source);
         // An io::Error's `source` skips the error it wraps; TLS and resolver errors hide there.
-        let mut inner = source.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        let mut inner = source
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
         while let Some(wrapped) = inner {
             let wrapped: &(dyn std::error::Error + 'static) = wrapped;
             chain.push(wrapped);
