@@ -937,7 +937,7 @@ fn dialog_checklist_partly_ticked() {
     let text = screen_text(&terminal);
     assert!(text.contains("The IdP e-mails a one-time reset link to"));
     assert!(text.contains("checklist incomplete"));
-    assert!(text.contains("does not match the required format"));
+    assert!(text.contains("not in the expected form: INC, RITM or REQ followed by 7 digits"));
     assert!(!text.contains("possession evidence is required"), "{text}");
 }
 

@@ -117,7 +117,7 @@ async fn the_diagnosis_follows_the_profile_the_screen_shows() {
     let read_only = diagnose(&locked, &policy, true, Utc::now());
     assert!(read_only.fixes.is_empty());
     assert!(
-        read_only.text.contains("Read-only session"),
+        read_only.text.contains("Read-only here"),
         "{}",
         read_only.text
     );

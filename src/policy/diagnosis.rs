@@ -82,7 +82,7 @@ pub fn diagnose(
     };
     if read_only && !actions.is_empty() {
         sentences.push(format!(
-            "Read-only session: nothing can be changed here (an agent would {}).",
+            "Read-only here; an agent would {}.",
             steps(&plan(&actions, policy))
         ));
     } else if !fixes.is_empty() {
@@ -200,7 +200,7 @@ impl<'a> Facts<'a> {
         self.profile
             .password_policy
             .as_deref()
-            .map(|p| format!(" under {p}"))
+            .map(|p| format!(" ({p})"))
             .unwrap_or_default()
     }
 
@@ -349,7 +349,7 @@ impl<'a> Facts<'a> {
         if let Some(expired) = self.expired_at() {
             findings.push(finding(
                 format!(
-                    "The password also expired {}{}: after the unlock the user must change it at sign-in.",
+                    "The password also expired {}{}: after the unlock the user sets a new one at sign-in.",
                     self.ago(expired),
                     self.policy_name()
                 ),
@@ -376,7 +376,7 @@ impl<'a> Facts<'a> {
         };
         finding(
             format!(
-                "{how}: at the next sign-in the user must choose a new one, which needs the current password; if they forgot it, send a reset link."
+                "{how}: the user sets a new one at the next sign-in, which needs the current one (else a reset link)."
             ),
             &[Fix::ResetPassword],
         )
@@ -479,7 +479,7 @@ impl<'a> Facts<'a> {
         if let Some(expired) = self.expired_at() {
             findings.push(finding(
                 format!(
-                    "The password expired {}{}: at the next sign-in the user must choose a new one; if they forgot the current one, send a reset link.",
+                    "The password expired {}{}: the user sets a new one at the next sign-in.",
                     self.ago(expired),
                     self.policy_name()
                 ),
@@ -499,8 +499,7 @@ impl<'a> Facts<'a> {
             ));
         } else if self.profile.factors.is_empty() && factors_reset.is_none() {
             findings.push(finding(
-                "No MFA factor is enrolled: the user will be asked to enroll at the next sign-in."
-                    .into(),
+                "No MFA factor is enrolled: the user enrolls one at the next sign-in.".into(),
                 &[],
             ));
         } else if mfa_failures >= 3 {

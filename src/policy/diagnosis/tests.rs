@@ -129,8 +129,8 @@ fn cases() -> Vec<Case> {
             name: "a computed expiry in the past is an expired password, whatever the status",
             profile: expired,
             says: &[
-                "The password expired 3 days ago under Default Policy",
-                "send a reset link",
+                "The password expired 3 days ago (Default Policy)",
+                "Send a reset link.",
             ],
             never: &["nothing wrong"],
             fixes: &[ResetPassword],
@@ -151,7 +151,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "PASSWORD_EXPIRED by the policy's age",
             profile: expired_by_policy,
-            says: &["The password expired 24 h ago under Default Policy"],
+            says: &["The password expired 24 h ago (Default Policy)"],
             never: &["unlock"],
             fixes: &[ResetPassword],
         },
@@ -317,7 +317,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "a password about to expire is said, not hidden behind 'nothing wrong'",
             profile: expiring,
-            says: &["the password expires in 6 days under Default Policy"],
+            says: &["the password expires in 6 days (Default Policy)"],
             never: &[],
             fixes: &[],
         },
@@ -400,7 +400,7 @@ fn read_only_suggests_nothing_and_says_why() {
         assert!(d.fixes.is_empty(), "{}", case.name);
         if !case.fixes.is_empty() {
             assert!(
-                d.text.contains("Read-only session"),
+                d.text.contains("Read-only here; an agent would"),
                 "{}: {}",
                 case.name,
                 d.text
