@@ -83,7 +83,7 @@ fn assert_code(out: &Output, code: i32, args: &[&str]) {
     );
 }
 
-fn with_kba<'a>(mut args: Vec<&'a str>) -> Vec<&'a str> {
+fn with_kba(mut args: Vec<&str>) -> Vec<&str> {
     args.extend([
         "--ticket",
         "INC0012345",

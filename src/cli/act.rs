@@ -20,7 +20,7 @@ use crate::model::{
     Action, ChallengeResult, Factor, User, removal_requests, removal_set, removed_along,
     select_factors,
 };
-use crate::policy::gate::{self, Attestation, PossessionEvidence, Target, normalize_ticket};
+use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
 use crate::policy::preconditions;
 use crate::services::action_runner::{self, Agent, Attempt, Subject};
 
@@ -28,8 +28,9 @@ use crate::services::action_runner::{self, Agent, Attempt, Subject};
 pub struct GateArgs {
     /// The user's login, e-mail or id
     login: String,
-    /// The ticket number as the caller gave it, e.g. INC0012345 (case and surrounding spaces
-    /// do not matter; `accessdesk checklist` shows the expected form)
+    /// The ticket number as the caller gives it (case and surrounding spaces do not matter):
+    /// by default INC, RITM or REQ followed by 7 digits, e.g. INC0012345; `accessdesk
+    /// checklist` shows the configured form
     #[arg(long)]
     ticket: Option<String>,
     /// A checklist item the caller satisfied (repeat for each; see `accessdesk checklist`)
@@ -683,8 +684,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
 
 /// Audit each challenge as a check of the caller.
 fn record_checks(session: &mut Session, target: &Target, attestation: &Attestation) {
-    let evidence: Vec<PossessionEvidence> = attestation.evidence.clone();
-    for e in &evidence {
+    for e in &attestation.evidence {
         let record = action_runner::record_verification(
             &mut session.audit,
             &session.agent,

@@ -40,9 +40,23 @@ pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode>
             "Ticket numbers: {} (case and surrounding spaces do not matter).",
             gate.ticket_format
         );
+        let needing: Vec<&str> = [
+            ("unlock", gate.unlock.possession),
+            ("reset-password", gate.reset_password.possession),
+            ("reset-mfa", gate.reset_factors.possession),
+        ]
+        .iter()
+        .filter(|(_, needs)| *needs)
+        .map(|(name, _)| *name)
+        .collect();
         println!(
-            "Possession evidence is valid for {} min.",
-            gate.evidence_max_age.num_minutes()
+            "Possession evidence (a push or a code, valid for {} min) is required for: {}.",
+            gate.evidence_max_age.num_minutes(),
+            if needing.is_empty() {
+                "nothing".to_string()
+            } else {
+                needing.join(", ")
+            }
         );
     }
     Ok(ExitCode::SUCCESS)

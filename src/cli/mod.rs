@@ -34,7 +34,9 @@ use crate::idp::okta::{ClientOptions, OktaClient};
                   With no subcommand it opens the dashboard on the configured org. Try \
                   `accessdesk demo` to run it on the built-in simulator.",
     after_help = "Configuration: OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN (or ACCESSDESK_ORG_URL / \
-                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`)."
+                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`).\n\
+                  Exit codes: 0 done, 1 the IdP or the network failed, 2 refused (the gate, the \
+                  user's state, read-only mode, no usable factor, no such user), 64 usage error."
 )]
 pub struct Cli {
     #[command(flatten)]
