@@ -5,24 +5,20 @@
 
 use chrono::Utc;
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::process::ExitCode;
 
+use super::asked::{Asked, Known, planned_removal, preview_removal, resolve};
+use super::attempt::{Session, describe, look_up, read_only_refusal, record_checks};
 use super::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
 use super::factor_list;
 use super::possession::{self, Checked, Stop, VerifyMode};
-use super::{GlobalArgs, load_config, okta_client};
-use crate::audit::{AuditLog, Outcome};
-use crate::config::Config;
-use crate::idp::okta::OktaClient;
-use crate::idp::{Directory, IdpError};
-use crate::model::{
-    Action, ChallengeResult, Factor, User, removal_requests, removal_set, removed_along,
-    select_factors,
-};
+use super::{GlobalArgs, load_config};
+use crate::idp::Directory;
+use crate::model::ChallengeResult;
 use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
 use crate::policy::preconditions;
-use crate::services::action_runner::{self, Agent, Attempt, Subject};
+use crate::services::action_runner::{self, Attempt};
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
@@ -85,145 +81,6 @@ pub struct VerifyArgs {
     /// Print the outcome as JSON
     #[arg(long)]
     json: bool,
-}
-
-/// The action as the command line asked for it; an MFA reset's factor names are resolved
-/// against the user's factors once those are known.
-enum Asked {
-    Unlock,
-    ResetPassword,
-    ResetAllFactors,
-    ResetNamedFactors(Vec<String>),
-}
-
-impl Asked {
-    /// The action as asked, for records made before it can be resolved (the factor names as
-    /// typed).
-    fn as_typed(&self) -> Action {
-        match self {
-            Asked::Unlock => Action::Unlock,
-            Asked::ResetPassword => Action::ResetPassword,
-            Asked::ResetAllFactors => Action::ResetAllFactors,
-            Asked::ResetNamedFactors(names) => Action::ResetFactors {
-                factor_ids: names.clone(),
-            },
-        }
-    }
-}
-
-/// One headless attempt: who acts, where it is audited and how it is reported.
-struct Session {
-    config: Config,
-    audit: AuditLog,
-    agent: Agent,
-    json: bool,
-    /// The login as typed, until the IdP names the user.
-    typed_login: String,
-}
-
-impl Session {
-    fn open(config: Config, login: &str, json: bool) -> anyhow::Result<Session> {
-        let audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
-        let agent = Agent {
-            name: config.agent_name.clone(),
-            org: config.org_url.as_ref().map(|u| u.to_string()),
-        };
-        Ok(Session {
-            config,
-            audit,
-            agent,
-            json,
-            typed_login: login.trim().to_string(),
-        })
-    }
-
-    /// Audit and report an attempt that ended before the IdP acted; the exit code says how.
-    fn stop(
-        &mut self,
-        attempt: &Attempt,
-        user: Option<&User>,
-        attestation: &Attestation,
-        stop: &Stop,
-        extra: Value,
-    ) -> ExitCode {
-        let (outcome, code, word) = match stop {
-            Stop::Refused(_) => (Outcome::Refused, EXIT_REFUSED, "refused"),
-            Stop::Failed(_) => (Outcome::Failed, EXIT_FAILED, "failed"),
-        };
-        let target = user.map(Target::from);
-        let subject = match &target {
-            Some(t) => Subject::User(t),
-            None => Subject::Typed(&self.typed_login),
-        };
-        let reasons = stop.reasons();
-        let record = action_runner::record_stop(
-            &mut self.audit,
-            &self.agent,
-            attempt,
-            subject,
-            attestation,
-            outcome,
-            &reasons,
-        );
-        let audit_seq = self.audit_seq(&record);
-        let login = user.map_or(self.typed_login.as_str(), |u| u.login.as_str());
-        if self.json {
-            let mut out = json!({
-                "outcome": word, "action": attempt.audit_name(), "login": login,
-                "audit_seq": audit_seq,
-            });
-            match stop {
-                Stop::Refused(reasons) => out["reasons"] = json!(reasons),
-                Stop::Failed(error) => out["error"] = json!(error),
-            }
-            merge(&mut out, extra);
-            println!("{out}");
-        } else {
-            eprintln!("{} for {login} {word}:", describe(attempt));
-            for r in &reasons {
-                eprintln!("  - {}", r.replace('\n', "\n    "));
-            }
-        }
-        ExitCode::from(code)
-    }
-
-    fn audit_seq(&self, record: &Result<crate::audit::AuditRecord, String>) -> Option<i64> {
-        match record {
-            Ok(r) => Some(r.seq),
-            Err(e) => {
-                eprintln!("warning: this was not written to the audit log: {e}");
-                None
-            }
-        }
-    }
-
-    fn client(&self) -> anyhow::Result<OktaClient> {
-        okta_client(&self.config)
-    }
-}
-
-/// The user the login names, or why not: an unknown login is refused, anything else failed.
-async fn look_up(client: &OktaClient, login: &str) -> Result<User, Stop> {
-    match client.get_user(login).await {
-        Ok(user) => Ok(user),
-        Err(IdpError::Api { status: 404, .. }) => Err(Stop::refused(format!(
-            "no user {login:?} in the IdP: check the login, e-mail or id"
-        ))),
-        Err(e) => Err(e.into()),
-    }
-}
-
-fn merge(out: &mut Value, extra: Value) {
-    if let (Some(out), Value::Object(extra)) = (out.as_object_mut(), extra) {
-        out.extend(extra);
-    }
-}
-
-fn read_only_refusal() -> Stop {
-    Stop::refused(
-        "read-only mode (supervisor role or --read-only): no push, code or change can be made; \
-         an agent session can do this",
-    )
 }
 
 /// `--code-factor` belongs to `--verify code`.
@@ -376,97 +233,6 @@ pub async fn reset_mfa(global: &GlobalArgs, args: ResetMfaArgs) -> anyhow::Resul
         Asked::ResetNamedFactors(args.factors)
     };
     act(global, args.gate, asked).await
-}
-
-/// What the action needs to know of the user to be built (the factors a name means).
-struct Known<'a> {
-    user: &'a User,
-    factors: &'a [Factor],
-}
-
-/// The action for what was asked: for an MFA reset by name, the factors the names resolve to
-/// (each name must mean exactly one of the user's factors).
-fn resolve(asked: &Asked, known: &Known) -> Result<Action, Stop> {
-    let Asked::ResetNamedFactors(names) = asked else {
-        return Ok(asked.as_typed());
-    };
-    let mut chosen: Vec<String> = Vec::new();
-    let mut problems = Vec::new();
-    for name in names {
-        match select_factors(name, known.factors).as_slice() {
-            [one] => {
-                if !chosen.contains(&one.id) {
-                    chosen.push(one.id.clone());
-                }
-            }
-            [] => problems.push(format!(
-                "--factor {name:?} matches none of {}'s factors (by id, type or provider)",
-                known.user.login
-            )),
-            several => problems.push(format!(
-                "--factor {name:?} matches {} of {}'s factors ({}); name one by id",
-                several.len(),
-                known.user.login,
-                several
-                    .iter()
-                    .map(|f| f.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        let all: Vec<&Factor> = known.factors.iter().collect();
-        problems.push(format!(
-            "{}'s factors:\n{}",
-            known.user.login,
-            if all.is_empty() {
-                "  (none)".to_string()
-            } else {
-                factor_list::table(&all).trim_end().to_string()
-            }
-        ));
-        return Err(Stop::Refused(problems));
-    }
-    Ok(Action::ResetFactors {
-        factor_ids: removal_requests(&chosen, known.factors),
-    })
-}
-
-/// The factors `action` will take, chosen and along.
-fn planned_removal<'a>(action: &Action, factors: &'a [Factor]) -> Vec<&'a Factor> {
-    match action {
-        Action::ResetAllFactors => factors.iter().collect(),
-        Action::ResetFactors { factor_ids } => removal_set(factor_ids, factors),
-        _ => Vec::new(),
-    }
-}
-
-/// Say, before anything happens, every factor that will go, and which go along with another.
-fn preview_removal(action: &Action, user: &User, factors: &[Factor]) {
-    let planned = planned_removal(action, factors);
-    if planned.is_empty() {
-        return;
-    }
-    let what = match action {
-        Action::ResetAllFactors => "every factor",
-        _ => "these factors",
-    };
-    eprintln!("This will remove {what} of {}:", user.login);
-    eprint!("{}", factor_list::table(&planned));
-    if let Action::ResetFactors { factor_ids } = action {
-        for f in factors.iter().filter(|f| factor_ids.contains(&f.id)) {
-            let along = removed_along(f, factors);
-            if !along.is_empty() {
-                let names: Vec<String> = along.iter().map(|a| a.describe()).collect();
-                eprintln!(
-                    "Removing {} also removes: {}",
-                    f.describe(),
-                    names.join(", ")
-                );
-            }
-        }
-    }
 }
 
 async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Result<ExitCode> {
@@ -679,30 +445,5 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
             }
             Ok(ExitCode::from(EXIT_FAILED))
         }
-    }
-}
-
-/// Audit each challenge as a check of the caller.
-fn record_checks(session: &mut Session, target: &Target, attestation: &Attestation) {
-    for e in &attestation.evidence {
-        let record = action_runner::record_verification(
-            &mut session.audit,
-            &session.agent,
-            target,
-            Some(&attestation.ticket),
-            e,
-            None,
-        );
-        session.audit_seq(&record);
-    }
-}
-
-fn describe(attempt: &Attempt) -> &'static str {
-    match attempt {
-        Attempt::VerifyCaller => "Verification of the caller",
-        Attempt::Action(Action::Unlock) => "Unlock",
-        Attempt::Action(Action::ResetPassword) => "Password reset link (e-mailed by the IdP)",
-        Attempt::Action(Action::ResetAllFactors) => "Reset of every MFA factor",
-        Attempt::Action(Action::ResetFactors { .. }) => "Reset of the chosen MFA factors",
     }
 }

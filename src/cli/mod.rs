@@ -2,6 +2,8 @@
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
 mod act;
+mod asked;
+mod attempt;
 mod audit;
 mod checklist;
 mod code_prompt;
