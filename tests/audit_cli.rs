@@ -160,7 +160,7 @@ fn list_prints_an_aligned_table_or_json_lines() {
     assert_eq!(all.lines().count(), 3);
 
     let bad = desk.run(&["audit", "list", "--since", "yesterday"]);
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status.code(), Some(64));
     assert!(
         stderr(&bad).contains("neither a duration"),
         "{}",

@@ -26,6 +26,15 @@ struct Proc {
 
 impl Proc {
     fn spawn(args: &[&str], env: &[(&str, &str)]) -> Proc {
+        Proc::spawn_with(args, env, Stdio::inherit())
+    }
+
+    /// Like `spawn`, keeping stderr to read once the process has ended.
+    fn spawn_capturing_stderr(args: &[&str], env: &[(&str, &str)]) -> Proc {
+        Proc::spawn_with(args, env, Stdio::piped())
+    }
+
+    fn spawn_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Proc {
         let data = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(BIN);
         cmd.args(args)
@@ -37,7 +46,7 @@ impl Proc {
             // The most verbose logs are the likeliest to leak a secret.
             .env("ACCESSDESK_LOG", "trace")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(stderr);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -66,6 +75,27 @@ impl Proc {
             text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
         }
         text
+    }
+
+    /// Wait for the process to end by itself (killed at the deadline, so a regression fails
+    /// instead of hanging), then read what it wrote to stderr.
+    fn exit_and_stderr(&mut self) -> (Option<i32>, String) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > deadline() {
+                let _ = self.child.kill();
+                break self.child.wait().unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        if let Some(pipe) = self.child.stderr.as_mut() {
+            std::io::Read::read_to_string(pipe, &mut stderr).unwrap();
+        }
+        (status.code(), stderr)
     }
 
     fn next_line(&self) -> String {
@@ -308,4 +338,73 @@ fn config_json_never_shows_the_token() {
     assert_eq!(v["token_set"], true);
     assert_eq!(v["org_url"], "https://example.okta.com/");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("SuperSecret"));
+}
+
+#[test]
+fn follow_stops_on_a_wrong_token_and_says_what_to_fix() {
+    let (_sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
+    let mut follower = Proc::spawn_capturing_stderr(
+        &["lockouts", "--follow", "--interval", "1"],
+        &[
+            ("OKTA_CLIENT_ORGURL", &base),
+            ("OKTA_CLIENT_TOKEN", "not-the-token"),
+        ],
+    );
+    // A 401 is not transient: the follower ends by itself instead of retrying forever.
+    let (code, stderr) = follower.exit_and_stderr();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("E0000011"), "{stderr}");
+    assert!(
+        stderr.contains("check the API token (OKTA_CLIENT_TOKEN)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("retrying cannot fix this"), "{stderr}");
+    assert!(!stderr.contains("not-the-token"));
+}
+
+#[test]
+fn follow_rides_out_server_errors_and_keeps_printing() {
+    let (sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
+    // More 503s than one request's own retries absorb: the poller itself sees a failure.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{base}/__sim/faults"))
+            .json(&serde_json::json!({"type": "status", "status": 503, "count": 6, "pathPrefix": "/api/v1/logs"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+    });
+    let mut follower = Proc::spawn_capturing_stderr(
+        &[
+            "lockouts",
+            "--follow",
+            "--json",
+            "--interval",
+            "1",
+            "--since",
+            "1m",
+        ],
+        &[("OKTA_CLIENT_ORGURL", &base), ("OKTA_CLIENT_TOKEN", TOKEN)],
+    );
+    let login = some_login(&base);
+    let injected = inject_lockout(&base, &login);
+    let line = follower.next_line();
+    let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(event["uuid"], injected["uuid"]);
+    assert!(
+        follower.child.try_wait().unwrap().is_none(),
+        "still following"
+    );
+    let _ = follower.child.kill();
+    let (_, stderr) = follower.exit_and_stderr();
+    assert!(
+        stderr.contains("warning: polling failed"),
+        "the failure was said: {stderr}"
+    );
+    drop(sim);
 }

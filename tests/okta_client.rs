@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
-use accessdesk::idp::{Directory, FeedCursor, IdpError};
+use accessdesk::idp::{Directory, FeedCursor, IdpError, NetworkCause};
 use accessdesk::model::{Action, ChallengeResult, UserStatus};
 use accessdesk::policy::gate::Verified;
 use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
@@ -264,7 +264,7 @@ async fn a_dropped_connection_is_retried() {
 }
 
 #[tokio::test]
-async fn a_dead_server_is_a_network_error_with_a_hint() {
+async fn a_closed_port_is_connection_refused_naming_the_url() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
@@ -275,8 +275,107 @@ async fn a_dead_server_is_a_network_error_with_a_hint() {
     )
     .unwrap();
     let err = c.get_user("a@example.com").await.unwrap_err();
-    assert!(matches!(err, IdpError::Network(_)), "{err:?}");
-    assert!(err.hint().contains("network"));
+    let IdpError::Network { url, cause, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*cause, NetworkCause::Refused, "{err}");
+    assert_eq!(url, &format!("http://{addr}/api/v1/users/a@example.com"));
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("cannot reach http://{addr}/api/v1/users/")),
+        "{text}"
+    );
+    assert!(text.contains("connection refused"), "{text}");
+    assert!(err.hint().contains("port"), "{}", err.hint());
+    assert!(err.is_transient());
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
+    // Accepts connections and reads nothing back: the request times out.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let c = OktaClient::new(
+        url::Url::parse(&format!("http://{addr}")).unwrap(),
+        SecretString::from(TOKEN.to_string()),
+        ClientOptions {
+            request_timeout: Duration::from_millis(300),
+            max_retries: 0,
+            ..fast_options()
+        },
+    )
+    .unwrap();
+    let err = c.fetch_factors("00u1").await.unwrap_err();
+    let IdpError::Network { url, cause, .. } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*cause, NetworkCause::Timeout, "{err}");
+    assert!(url.ends_with("/api/v1/users/00u1/factors"), "{url}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(err.hint().contains("http.request_timeout_secs"));
+    held.abort();
+}
+
+#[tokio::test]
+async fn a_host_that_does_not_resolve_is_a_dns_failure() {
+    // `.invalid` never resolves (RFC 6761), so no lookup leaves the machine with an answer.
+    let c = OktaClient::new(
+        url::Url::parse("https://accessdesk-test.invalid").unwrap(),
+        SecretString::from(TOKEN.to_string()),
+        ClientOptions {
+            max_retries: 0,
+            ..fast_options()
+        },
+    )
+    .unwrap();
+    let err = c.get_user("a@example.com").await.unwrap_err();
+    assert!(
+        matches!(&err, IdpError::Network { cause: NetworkCause::Dns, url, .. } if url.starts_with("https://accessdesk-test.invalid/")),
+        "{err:?}"
+    );
+    assert!(err.hint().contains("DNS"));
+}
+
+#[tokio::test]
+async fn tls_to_a_plain_http_server_is_a_tls_failure() {
+    // A loopback listener that answers TLS's hello with plain HTTP.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let c = OktaClient::new(
+        url::Url::parse(&format!("https://{addr}")).unwrap(),
+        SecretString::from(TOKEN.to_string()),
+        ClientOptions {
+            max_retries: 0,
+            ..fast_options()
+        },
+    )
+    .unwrap();
+    let err = c.get_user("a@example.com").await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IdpError::Network {
+                cause: NetworkCause::Tls,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    server.abort();
 }
 
 #[tokio::test]

@@ -242,10 +242,14 @@ fn an_unreachable_org_is_shown_as_an_error_and_the_dashboard_keeps_running() {
         ],
     );
     let screen = s.wait_for("the IdP error", |sc| {
-        sc.contains("IdP error") && sc.contains("could not connect")
+        sc.contains("IdP error") && sc.contains("connection refused")
     });
     assert!(
-        screen.contains("check the network"),
+        screen.contains(&format!("cannot reach {org}/api/v1/logs")),
+        "the error names the URL:\n{screen}"
+    );
+    assert!(
+        screen.contains("check the org URL"),
         "the error says how to fix it:\n{screen}"
     );
     assert!(!screen.contains("pty-secret-token"));

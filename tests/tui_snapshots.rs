@@ -7,7 +7,6 @@ use accessdesk::model::{
     RateLimit, User, UserStatus,
 };
 use accessdesk::policy::BurstRules;
-use accessdesk::policy::diagnosis::{Diagnosis, Fix};
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
@@ -743,12 +742,6 @@ fn ada_profile() -> UserProfile {
                 ("SUCCESS", ""),
             ),
         ],
-        diagnosis: Diagnosis {
-            text:
-                "Locked out after 6 failed sign-in(s) 12 min ago. Verify the caller, then unlock."
-                    .into(),
-            fixes: vec![Fix::VerifyCaller, Fix::Unlock],
-        },
     }
 }
 
@@ -827,9 +820,6 @@ fn user_screen_without_factors_or_activity() {
     profile.user.user_type = Some("contractor".into());
     profile.user.contract_end_date = Some((now() + TimeDelta::days(20)).date_naive());
     profile.password_expires_at = Some(now() - TimeDelta::days(3));
-    profile.diagnosis.text =
-        "No MFA factor enrolled: possession cannot be verified; use the manager push.".into();
-    profile.diagnosis.fixes.clear();
     app.update(Msg::ProfileLoaded {
         key,
         result: Ok(Box::new(profile)),
@@ -947,7 +937,7 @@ fn dialog_checklist_partly_ticked() {
     let text = screen_text(&terminal);
     assert!(text.contains("The IdP e-mails a one-time reset link to"));
     assert!(text.contains("checklist incomplete"));
-    assert!(text.contains("does not match the required format"));
+    assert!(text.contains("not in the expected form: INC, RITM or REQ followed by 7 digits"));
     assert!(!text.contains("possession evidence is required"), "{text}");
 }
 

@@ -1,10 +1,13 @@
 //! A user's profile, factors and password expiry, fetched from the simulator over HTTP.
 
+use accessdesk::idp::Directory;
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
-use accessdesk::model::FactorKind;
-use accessdesk::policy::diagnosis::Fix;
+use accessdesk::model::{Action, FactorKind, UserStatus};
+use accessdesk::policy::diagnosis::{Fix, diagnose};
+use accessdesk::policy::gate::{self, Attestation, GatePolicy, Requirement, Target};
 use accessdesk::services::user_profile;
 use accessdesk::sim::{self, SimConfig, SimHandle};
+use chrono::Utc;
 use secrecy::SecretString;
 
 const TOKEN: &str = "profile-test-token";
@@ -94,10 +97,60 @@ async fn recent_activity_and_diagnosis_of_a_locked_user() {
     );
     assert_eq!(p.activity[0].uuid, injected.uuid);
     assert_eq!(p.activity[0].kind, accessdesk::model::ActivityKind::Lockout);
+    let d = diagnose(&p, &GatePolicy::default(), false, Utc::now());
+    assert!(d.text.starts_with("Locked out"), "{}", d.text);
+    assert_eq!(d.fixes, [Fix::VerifyCaller, Fix::Unlock]);
+}
+
+/// The diagnosis is computed from the loaded profile, nothing else: after an unlock the next
+/// profile shows it, and so does its diagnosis; read-only mode suggests nothing.
+#[tokio::test]
+async fn the_diagnosis_follows_the_profile_the_screen_shows() {
+    let (sim, client) = quiet_sim(40).await;
+    let login = sim.user_logins()[4].clone();
+    sim.lock_user(&login).unwrap();
+    let locked = user_profile::load(&client, &login).await.unwrap();
+    assert_eq!(locked.user.status, UserStatus::LockedOut);
+    let policy = GatePolicy::default();
+    let d = diagnose(&locked, &policy, false, Utc::now());
+    assert_eq!(d.fixes, [Fix::VerifyCaller, Fix::Unlock], "{}", d.text);
+    let read_only = diagnose(&locked, &policy, true, Utc::now());
+    assert!(read_only.fixes.is_empty());
     assert!(
-        p.diagnosis.text.starts_with("Locked out"),
+        read_only.text.contains("Read-only here"),
         "{}",
-        p.diagnosis.text
+        read_only.text
     );
-    assert_eq!(p.diagnosis.fixes, [Fix::VerifyCaller, Fix::Unlock]);
+
+    // Unlock it (a policy without possession keeps the test to the point).
+    let open = Requirement {
+        checklist: false,
+        ticket: false,
+        possession: false,
+    };
+    let lax = GatePolicy {
+        unlock: open,
+        ..GatePolicy::default()
+    };
+    let verified = gate::check(
+        &lax,
+        &Target::from(&locked.user),
+        &Action::Unlock,
+        &Attestation::default(),
+        Utc::now(),
+    )
+    .unwrap();
+    client.perform(&verified).await.unwrap();
+
+    let unlocked = user_profile::load(&client, &login).await.unwrap();
+    assert_eq!(unlocked.user.status, UserStatus::Active);
+    let d = diagnose(&unlocked, &policy, false, Utc::now());
+    assert!(d.text.starts_with("Unlocked"), "{}", d.text);
+    assert!(d.text.contains(" by "), "names who unlocked: {}", d.text);
+    assert!(!d.fixes.contains(&Fix::Unlock), "{:?}", d.fixes);
+    // The stale profile still gets the diagnosis of what it shows.
+    assert_eq!(
+        diagnose(&locked, &policy, false, Utc::now()).fixes,
+        [Fix::VerifyCaller, Fix::Unlock]
+    );
 }

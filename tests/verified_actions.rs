@@ -301,3 +301,56 @@ async fn unknown_factor_is_a_clear_404() {
     let err = c.send_push(&user.id, "opfDoesNotExist").await.unwrap_err();
     assert!(matches!(err, IdpError::Api { status: 404, .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn removing_the_push_reports_and_audits_the_okta_verify_code_it_takes() {
+    let (sim, c) = setup().await;
+    let mut found = None;
+    for login in sim.users_with_push(PushBehaviour::Approve) {
+        let user = c.get_user(&login).await.unwrap();
+        let factors = c.list_factors(&user.id).await.unwrap();
+        if factors
+            .iter()
+            .any(|f| f.kind == FactorKind::Totp && f.provider == "OKTA")
+        {
+            found = Some((user, factors));
+            break;
+        }
+    }
+    let (user, factors) = found.expect("a user with Okta Verify push and code");
+    let push = push_factor(&factors).unwrap().clone();
+    let code = factors
+        .iter()
+        .find(|f| f.kind == FactorKind::Totp && f.provider == "OKTA")
+        .unwrap()
+        .clone();
+    let (_, a) = push_for(&c, &user, &user).await;
+    let action = Action::ResetFactors {
+        factor_ids: vec![push.id.clone()],
+    };
+    let verified = check(&user, action, &a).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut audit = AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap();
+    let agent = Agent {
+        name: "agent".into(),
+        org: Some(sim.base_url()),
+    };
+    let outcome = action_runner::run(&c, &mut audit, &agent, &verified).await;
+    outcome.result.unwrap();
+    // What actually went: the chosen push and the code Okta took along, nothing else.
+    let removed: Vec<&str> = outcome.removed.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(removed, [push.id.as_str(), code.id.as_str()]);
+    let left = outcome.factors_after.unwrap();
+    assert_eq!(left.len(), factors.len() - 2);
+    // The audit record lists every factor that went, not only the chosen id.
+    let record = outcome.audit.unwrap();
+    assert_eq!(
+        record.entry.factors_removed,
+        [
+            format!("{} [{}]", push.describe(), push.id),
+            format!("Okta Verify code [{}]", code.id)
+        ]
+    );
+    assert_eq!(record.entry.action, "reset_factor");
+    assert_eq!(record.entry.org.as_deref(), Some(sim.base_url().as_str()));
+}

@@ -1,40 +1,32 @@
-//! `accessdesk unlock | reset-mfa | reset-password LOGIN …`: the verified actions, headless,
-//! through the same gate and audit log as the dashboard. `--verify push` sends the push and
-//! waits for the answer; a refusal exits with code 2 and says why.
+//! `accessdesk verify | unlock | reset-mfa | reset-password LOGIN …`: the verified actions,
+//! headless, through the same gate and audit log as the dashboard. Every attempt ends in the
+//! audit log, refused and failed ones included, and in one exit code: 0 done, 1 the IdP or
+//! the network failed, 2 refused.
 
 use chrono::Utc;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 use std::process::ExitCode;
 
-use super::{GlobalArgs, load_config, okta_client};
-use crate::audit::AuditLog;
+use super::asked::{Asked, Known, planned_removal, preview_removal, resolve};
+use super::attempt::{Session, describe, look_up, read_only_refusal, record_checks};
+use super::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
+use super::factor_list;
+use super::possession::{self, Checked, Stop, VerifyMode};
+use super::{GlobalArgs, load_config};
 use crate::idp::Directory;
-use crate::idp::okta::OktaClient;
-use crate::model::{Action, ChallengeResult, User};
-use crate::policy::gate::{self, Attestation, Refusal, Target};
+use crate::model::ChallengeResult;
+use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
 use crate::policy::preconditions;
-use crate::services::action_runner::{self, Agent};
-use crate::services::verification::{PushWait, await_push, push_evidence, push_factor};
-
-/// Exit code of a refused action (the gate or the user's state said no).
-pub const EXIT_REFUSED: u8 = 2;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerifyMode {
-    /// A push to the user's own Okta Verify
-    Push,
-    /// A push to the user's manager's Okta Verify (the user lost the device)
-    ManagerPush,
-    /// No possession check (only where the policy does not require one)
-    None,
-}
+use crate::services::action_runner::{self, Attempt};
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
     /// The user's login, e-mail or id
     login: String,
-    /// The ticket number, e.g. INC0012345
+    /// The ticket number as the caller gives it (case and surrounding spaces do not matter):
+    /// by default INC, RITM or REQ followed by 7 digits, e.g. INC0012345; `accessdesk
+    /// checklist` shows the configured form
     #[arg(long)]
     ticket: Option<String>,
     /// A checklist item the caller satisfied (repeat for each; see `accessdesk checklist`)
@@ -43,9 +35,14 @@ pub struct GateArgs {
     /// A note for the audit log
     #[arg(long)]
     note: Option<String>,
-    /// How to check possession before acting
-    #[arg(long, value_enum, default_value = "push")]
-    verify: VerifyMode,
+    /// How to check possession before acting [default: push when the configured policy
+    /// requires possession evidence for this action, else none]
+    #[arg(long, value_enum)]
+    verify: Option<VerifyMode>,
+    /// With --verify code: the factor to send the code to or read it from, by id or type
+    /// (sms, email, call, totp) [default: the user's first usable one]
+    #[arg(long, value_name = "ID|TYPE")]
+    code_factor: Option<String>,
     /// Print the outcome as JSON
     #[arg(long)]
     json: bool,
@@ -55,8 +52,11 @@ pub struct GateArgs {
 pub struct ResetMfaArgs {
     #[command(flatten)]
     gate: GateArgs,
-    /// Reset only this factor (repeat for several); without it, every factor
-    #[arg(long = "factor", value_name = "ID")]
+    /// Reset only this factor, named by id, type (push, sms, email, call, totp, webauthn, …)
+    /// or provider (okta, google, …), in any case; repeat for several. Without it, every
+    /// factor. A name that matches none or several of the user's factors is refused with the
+    /// list of what they have
+    #[arg(long = "factor", value_name = "ID|TYPE|PROVIDER")]
     factors: Vec<String>,
 }
 
@@ -64,9 +64,17 @@ pub struct ResetMfaArgs {
 pub struct VerifyArgs {
     /// The user's login, e-mail or id
     login: String,
-    /// Push to the manager's device instead (the user lost theirs)
-    #[arg(long)]
+    /// Push to the manager's device instead (the user lost theirs); same as
+    /// --verify manager-push
+    #[arg(long, conflicts_with = "verify")]
     manager: bool,
+    /// How to verify the caller [default: push]
+    #[arg(long, value_enum)]
+    verify: Option<VerifyMode>,
+    /// With --verify code: the factor to send the code to or read it from, by id or type
+    /// (sms, email, call, totp) [default: the user's first usable one]
+    #[arg(long, value_name = "ID|TYPE")]
+    code_factor: Option<String>,
     /// The ticket number, recorded with the verification
     #[arg(long)]
     ticket: Option<String>,
@@ -75,173 +83,311 @@ pub struct VerifyArgs {
     json: bool,
 }
 
-/// `accessdesk verify LOGIN`: prove the caller holds the user's (or manager's) device, and
-/// record the answer; exit 0 when approved, 2 otherwise.
+/// `--code-factor` belongs to `--verify code`.
+fn check_code_factor_flag(
+    mode: Option<VerifyMode>,
+    code_factor: &Option<String>,
+) -> anyhow::Result<()> {
+    if code_factor.is_some() && mode != Some(VerifyMode::Code) {
+        return Err(UsageError("--code-factor goes with --verify code".into()).into());
+    }
+    Ok(())
+}
+
+/// `accessdesk verify LOGIN`: prove the caller holds the user's (or manager's) device, or
+/// reads out a code from the user's own factor, and record the answer; exit 0 when proven,
+/// 2 otherwise.
 pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let mode = match (args.manager, args.verify) {
+        (true, _) => VerifyMode::ManagerPush,
+        (false, None) => VerifyMode::Push,
+        (false, Some(VerifyMode::None)) => {
+            return Err(UsageError(
+                "verify checks possession: use --verify push, manager-push or code".into(),
+            )
+            .into());
+        }
+        (false, Some(mode)) => mode,
+    };
+    check_code_factor_flag(Some(mode), &args.code_factor)?;
     let config = load_config(global, |_| {})?;
-    if config.read_only {
-        anyhow::bail!("read-only mode (supervisor role or --read-only): no push can be sent");
-    }
     let _log = super::dashboard::start_logging(&config);
-    let client = okta_client(&config)?;
-    let mut audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
-    let hint = |e: crate::idp::IdpError| anyhow::anyhow!("{e}\n  {}", e.hint());
-    let user = client.get_user(&args.login).await.map_err(hint)?;
-    let approver = match (&user.manager_id, args.manager) {
-        (_, false) => user.clone(),
-        (Some(id), true) => client.get_user(id).await.map_err(hint)?,
-        (None, true) => anyhow::bail!("{}: {}", user.login, Refusal::NoManagerOnRecord),
+    let mut session = Session::open(config, &args.login, args.json)?;
+    let attempt = Attempt::VerifyCaller;
+    let attestation = Attestation {
+        ticket: args.ticket.clone().unwrap_or_default(),
+        ..Attestation::default()
     };
-    let evidence = match push_and_wait(&client, &user, &approver, args.json).await? {
-        Ok(evidence) => evidence,
-        Err(why) => anyhow::bail!(why),
-    };
-    let agent = Agent {
-        name: config.agent_name.clone(),
-        org: config.org_url.as_ref().map(|u| u.to_string()),
-    };
-    let record = action_runner::record_verification(
-        &mut audit,
-        &agent,
-        &Target::from(&user),
-        args.ticket.as_deref(),
-        &evidence,
-        None,
-    );
-    if let Err(e) = &record {
-        eprintln!("warning: the verification was not written to the audit log: {e}");
+    if session.config.read_only {
+        return Ok(session.stop(
+            &attempt,
+            None,
+            &attestation,
+            &read_only_refusal(),
+            json!({}),
+        ));
     }
-    let approved = evidence.result == ChallengeResult::Success;
+    let ticket = normalize_ticket(&attestation.ticket);
+    if !ticket.is_empty() && !session.config.gate.ticket_pattern.is_match(&ticket) {
+        let why = gate::Refusal::TicketInvalid {
+            ticket,
+            expected: session.config.gate.ticket_format.clone(),
+        };
+        return Ok(session.stop(
+            &attempt,
+            None,
+            &attestation,
+            &Stop::refused(why.to_string()),
+            json!({}),
+        ));
+    }
+    let client = session.client()?;
+    let user = match look_up(&client, &args.login).await {
+        Ok(u) => u,
+        Err(stop) => return Ok(session.stop(&attempt, None, &attestation, &stop, json!({}))),
+    };
+    let factors = match client.list_factors(&user.id).await {
+        Ok(f) => f,
+        Err(e) => {
+            return Ok(session.stop(&attempt, Some(&user), &attestation, &e.into(), json!({})));
+        }
+    };
+    let checked = possession::check(
+        &client,
+        &user,
+        &factors,
+        mode,
+        args.code_factor.as_deref(),
+        args.json,
+    )
+    .await;
+    let target = Target::from(&user);
+    let mut seqs = Vec::new();
+    for evidence in &checked.evidence {
+        let record = action_runner::record_verification(
+            &mut session.audit,
+            &session.agent,
+            &target,
+            Some(&attestation.ticket),
+            evidence,
+            None,
+        );
+        seqs.extend(session.audit_seq(&record));
+    }
+    if let Some(stop) = &checked.stop {
+        let attestation = Attestation {
+            evidence: checked.evidence.clone(),
+            ..attestation
+        };
+        return Ok(session.stop(&attempt, Some(&user), &attestation, stop, json!({})));
+    }
+    let Some(last) = checked.evidence.last() else {
+        return Ok(session.stop(
+            &attempt,
+            Some(&user),
+            &attestation,
+            &Stop::refused("no check was made"),
+            json!({}),
+        ));
+    };
+    let approved = last.result == ChallengeResult::Success;
     if args.json {
         println!(
             "{}",
             json!({
-                "login": user.login, "approver": approver.login, "result": evidence.result.as_str(),
-                "transaction_id": evidence.transaction_id, "audit_seq": record.ok().map(|r| r.seq),
+                "login": user.login, "approver": last.approver_login,
+                "whose": if last.approver_id == user.id { "user" } else { "manager" },
+                "method": last.kind.as_str(), "factor_id": last.factor_id,
+                "result": last.result.as_str(), "transaction_id": last.transaction_id,
+                "audit_seq": seqs.last(),
             })
         );
     } else {
         println!(
-            "{}: {} on {}'s device",
+            "{}: {} by {} ({})",
             user.login,
-            evidence.result.as_str(),
-            approver.name()
+            if approved { "verified" } else { "NOT verified" },
+            if last.approver_id == user.id {
+                "the user's own factor"
+            } else {
+                "the MANAGER's push"
+            },
+            last.approver_login,
         );
     }
-    Ok(if approved {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_REFUSED)
-    })
+    Ok(ExitCode::from(if approved { 0 } else { EXIT_REFUSED }))
 }
 
 pub async fn unlock(global: &GlobalArgs, args: GateArgs) -> anyhow::Result<ExitCode> {
-    act(global, args, Action::Unlock).await
+    act(global, args, Asked::Unlock).await
 }
 
 pub async fn reset_password(global: &GlobalArgs, args: GateArgs) -> anyhow::Result<ExitCode> {
-    act(global, args, Action::ResetPassword).await
+    act(global, args, Asked::ResetPassword).await
 }
 
 pub async fn reset_mfa(global: &GlobalArgs, args: ResetMfaArgs) -> anyhow::Result<ExitCode> {
-    let action = if args.factors.is_empty() {
-        Action::ResetAllFactors
+    let asked = if args.factors.is_empty() {
+        Asked::ResetAllFactors
     } else {
-        Action::ResetFactors {
-            factor_ids: args.factors,
-        }
+        Asked::ResetNamedFactors(args.factors)
     };
-    act(global, args.gate, action).await
+    act(global, args.gate, asked).await
 }
 
-async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Result<ExitCode> {
+async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Result<ExitCode> {
+    check_code_factor_flag(args.verify, &args.code_factor)?;
     let config = load_config(global, |_| {})?;
-    if config.read_only {
-        anyhow::bail!("read-only mode (supervisor role or --read-only): no change can be made");
-    }
     let _log = super::dashboard::start_logging(&config);
-    let client = okta_client(&config)?;
-    let mut audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
-    let agent = Agent {
-        name: config.agent_name.clone(),
-        org: config.org_url.as_ref().map(|u| u.to_string()),
-    };
-    let hint = |e: crate::idp::IdpError| anyhow::anyhow!("{e}\n  {}", e.hint());
-
-    let user = client.get_user(&args.login).await.map_err(hint)?;
-    let factors = client.list_factors(&user.id).await.map_err(hint)?;
-    let target = Target::from(&user);
+    let mut session = Session::open(config, &args.login, args.json)?;
     let mut attestation = Attestation {
         confirmed: args.kba.iter().cloned().collect(),
         ticket: args.ticket.clone().unwrap_or_default(),
         note: args.note.clone(),
         evidence: Vec::new(),
     };
-    let refuse = |audit: &mut AuditLog, attestation: &Attestation, reasons: Vec<String>| {
-        let record =
-            action_runner::record_refusal(audit, &agent, &action, &target, attestation, &reasons);
-        report_refusal(
-            &action,
-            &user,
-            &reasons,
-            record.ok().map(|r| r.seq),
-            args.json,
-        )
+    // Until the factors are known, the attempt is recorded as typed.
+    let placeholder = asked.as_typed();
+    if session.config.read_only {
+        let attempt = Attempt::Action(&placeholder);
+        return Ok(session.stop(
+            &attempt,
+            None,
+            &attestation,
+            &read_only_refusal(),
+            json!({}),
+        ));
+    }
+    let client = session.client()?;
+    let user = match look_up(&client, &args.login).await {
+        Ok(u) => u,
+        Err(stop) => {
+            let attempt = Attempt::Action(&placeholder);
+            return Ok(session.stop(&attempt, None, &attestation, &stop, json!({})));
+        }
     };
+    let factors = match client.list_factors(&user.id).await {
+        Ok(f) => f,
+        Err(e) => {
+            let attempt = Attempt::Action(&placeholder);
+            return Ok(session.stop(&attempt, Some(&user), &attestation, &e.into(), json!({})));
+        }
+    };
+    let action = match resolve(
+        &asked,
+        &Known {
+            user: &user,
+            factors: &factors,
+        },
+    ) {
+        Ok(a) => a,
+        Err(stop) => {
+            let attempt = Attempt::Action(&placeholder);
+            return Ok(session.stop(&attempt, Some(&user), &attestation, &stop, json!({})));
+        }
+    };
+    let attempt = Attempt::Action(&action);
+    let planned = factor_list::json_list(planned_removal(&action, &factors));
+    let plan = json!({ "factors_to_remove": planned });
+    if !args.json {
+        preview_removal(&action, &user, &factors);
+    }
 
     if let Err(why) = preconditions::check(&action, &user, &factors) {
-        return refuse(&mut audit, &attestation, vec![why]);
+        return Ok(session.stop(
+            &attempt,
+            Some(&user),
+            &attestation,
+            &Stop::refused(why),
+            plan,
+        ));
     }
+    let target = Target::from(&user);
+    let policy = session.config.gate.clone();
     // Everything but possession first: no push goes out for a request that fails anyway.
-    let early: Vec<Refusal> =
-        match gate::check(&config.gate, &target, &action, &attestation, Utc::now()) {
-            Ok(_) => Vec::new(),
-            Err(refusals) => refusals
-                .into_iter()
-                .filter(|r| *r != Refusal::PossessionMissing)
-                .collect(),
-        };
-    if !early.is_empty() {
-        return refuse(&mut audit, &attestation, action_runner::reasons(&early));
+    if let Err(refusals) = gate::check(&policy, &target, &action, &attestation, Utc::now()) {
+        let early: Vec<String> = refusals
+            .iter()
+            .filter(|r| **r != gate::Refusal::PossessionMissing)
+            .map(ToString::to_string)
+            .collect();
+        if !early.is_empty() {
+            return Ok(session.stop(
+                &attempt,
+                Some(&user),
+                &attestation,
+                &Stop::Refused(early),
+                plan,
+            ));
+        }
     }
 
-    let needs_possession = config.gate.requirement(action.kind()).possession;
-    if needs_possession || args.verify != VerifyMode::None {
-        let approver = match args.verify {
-            VerifyMode::ManagerPush => match &user.manager_id {
-                Some(id) => client.get_user(id).await.map_err(hint)?,
-                None => {
-                    return refuse(
-                        &mut audit,
-                        &attestation,
-                        vec![Refusal::NoManagerOnRecord.to_string()],
-                    );
-                }
-            },
-            _ => user.clone(),
-        };
-        if args.verify == VerifyMode::None {
-            let why = "the policy requires possession evidence: use --verify push or --verify manager-push";
-            return refuse(&mut audit, &attestation, vec![why.to_string()]);
-        }
-        match push_and_wait(&client, &user, &approver, args.json).await? {
-            Ok(evidence) => attestation.evidence.push(evidence),
-            Err(why) => return refuse(&mut audit, &attestation, vec![why]),
+    let needs_possession = policy.requirement(action.kind()).possession;
+    let mode = args.verify.unwrap_or(if needs_possession {
+        VerifyMode::Push
+    } else {
+        VerifyMode::None
+    });
+    if needs_possession && mode == VerifyMode::None {
+        let why = "the policy requires possession evidence for this action: use --verify push, manager-push or code";
+        return Ok(session.stop(
+            &attempt,
+            Some(&user),
+            &attestation,
+            &Stop::refused(why),
+            plan,
+        ));
+    }
+    let Checked { evidence, stop } = possession::check(
+        &client,
+        &user,
+        &factors,
+        mode,
+        args.code_factor.as_deref(),
+        args.json,
+    )
+    .await;
+    attestation.evidence = evidence;
+    if let Some(stop) = stop {
+        return Ok(session.stop(&attempt, Some(&user), &attestation, &stop, plan));
+    }
+    if !needs_possession && !attestation.evidence.is_empty() {
+        // Asked for although the policy does not need it: it still has to pass, and it is
+        // audited on its own, since the action's record carries only required evidence.
+        record_checks(&mut session, &target, &attestation);
+        if let Err(why) = gate::possession(&policy, &target, &attestation.evidence, Utc::now()) {
+            return Ok(session.stop(
+                &attempt,
+                Some(&user),
+                &attestation,
+                &Stop::refused(why.to_string()),
+                plan,
+            ));
         }
     }
-    let verified = match gate::check(&config.gate, &target, &action, &attestation, Utc::now()) {
+    let verified = match gate::check(&policy, &target, &action, &attestation, Utc::now()) {
         Ok(v) => v,
         Err(refusals) => {
-            return refuse(&mut audit, &attestation, action_runner::reasons(&refusals));
+            let stop = Stop::Refused(action_runner::reasons(&refusals));
+            return Ok(session.stop(&attempt, Some(&user), &attestation, &stop, plan));
         }
     };
 
-    let outcome = action_runner::run(&client, &mut audit, &agent, &verified).await;
+    let outcome = action_runner::run(&client, &mut session.audit, &session.agent, &verified).await;
+    let audit_seq = match &outcome.audit {
+        Ok(r) => Some(r.seq),
+        Err(e) => {
+            eprintln!("warning: the action was not written to the audit log: {e}");
+            None
+        }
+    };
     let status_after = outcome.user_after.as_ref().map(|u| u.status.to_string());
-    let audit_seq = outcome.audit.as_ref().ok().map(|r| r.seq);
-    if let Err(e) = &outcome.audit {
-        eprintln!("warning: the action was not written to the audit log: {e}");
-    }
+    let removed = factor_list::json_list(&outcome.removed);
+    let removed_names: Vec<String> = outcome
+        .removed
+        .iter()
+        .map(|f| format!("{} [{}]", f.describe(), f.id))
+        .collect();
     match &outcome.result {
         Ok(receipt) => {
             if args.json {
@@ -249,14 +395,19 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
                     "{}",
                     json!({
                         "outcome": "succeeded", "action": action.audit_name(), "login": user.login,
+                        "ticket": verified.ticket(),
                         "status_after": status_after, "factors_after": outcome.factors_after.as_ref().map(Vec::len),
+                        "factors_removed": removed,
                         "idp_request_ids": receipt.request_ids, "audit_seq": audit_seq,
                     })
                 );
             } else {
-                println!("{} for {}: done.", describe(&action), user.login);
+                println!("{} for {}: done.", describe(&attempt), user.login);
                 if let Some(status) = status_after {
                     println!("  status now {status}");
+                }
+                if !removed_names.is_empty() {
+                    println!("  removed: {}", removed_names.join(", "));
                 }
                 if let Some(left) = &outcome.factors_after {
                     println!("  factors now enrolled: {}", left.len());
@@ -276,103 +427,23 @@ async fn act(global: &GlobalArgs, args: GateArgs, action: Action) -> anyhow::Res
                     json!({
                         "outcome": "failed", "action": action.audit_name(), "login": user.login,
                         "error": failure.error.to_string(), "idp_request_ids": failure.done.request_ids,
+                        "factors_removed": removed,
                         "status_after": status_after, "audit_seq": audit_seq,
                     })
                 );
             } else {
                 eprintln!(
                     "{} for {} failed: {}\n  {}",
-                    describe(&action),
+                    describe(&attempt),
                     user.login,
                     failure.error,
                     failure.error.hint()
                 );
+                if !removed_names.is_empty() {
+                    eprintln!("  removed before the failure: {}", removed_names.join(", "));
+                }
             }
-            Ok(ExitCode::FAILURE)
+            Ok(ExitCode::from(EXIT_FAILED))
         }
     }
-}
-
-/// Send a push to `approver` and wait; the evidence, or why there is none.
-async fn push_and_wait(
-    client: &OktaClient,
-    user: &User,
-    approver: &User,
-    quiet: bool,
-) -> anyhow::Result<Result<gate::PossessionEvidence, String>> {
-    let factors = client
-        .list_factors(&approver.id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let Some(factor) = push_factor(&factors) else {
-        return Ok(Err(format!(
-            "{} has no active Okta Verify push factor",
-            approver.login
-        )));
-    };
-    let challenge = client
-        .send_push(&approver.id, &factor.id)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
-    if !quiet {
-        eprintln!(
-            "Push sent to {}'s Okta Verify ({}); waiting for the answer…",
-            approver.name(),
-            factor.device_name.as_deref().unwrap_or("device")
-        );
-        if let Some(n) = challenge.correct_answer {
-            eprintln!("  number to pick on the device: {n}");
-        }
-    }
-    let result = await_push(client, &challenge, PushWait::default(), |_| {})
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if !quiet {
-        match result {
-            ChallengeResult::Rejected => eprintln!(
-                "  REJECTED on the device. Possible social engineering: the real user did not ask for this."
-            ),
-            ref other => eprintln!("  {}", other.as_str()),
-        }
-    }
-    Ok(Ok(push_evidence(
-        user,
-        approver,
-        &challenge,
-        result,
-        Utc::now(),
-    )))
-}
-
-fn describe(action: &Action) -> &'static str {
-    match action {
-        Action::Unlock => "Unlock",
-        Action::ResetPassword => "Password reset link (e-mailed by the IdP)",
-        Action::ResetAllFactors => "Reset of every MFA factor",
-        Action::ResetFactors { .. } => "Reset of the chosen MFA factors",
-    }
-}
-
-fn report_refusal(
-    action: &Action,
-    user: &User,
-    reasons: &[String],
-    audit_seq: Option<i64>,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    if json {
-        println!(
-            "{}",
-            json!({
-                "outcome": "refused", "action": action.audit_name(), "login": user.login,
-                "reasons": reasons, "audit_seq": audit_seq,
-            })
-        );
-    } else {
-        eprintln!("{} for {} refused:", describe(action), user.login);
-        for r in reasons {
-            eprintln!("  - {r}");
-        }
-    }
-    Ok(ExitCode::from(EXIT_REFUSED))
 }

@@ -25,6 +25,7 @@ pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode>
             "{}",
             json!({
                 "checklist": items,
+                "ticket_format": gate.ticket_format,
                 "ticket_pattern": gate.ticket_pattern.as_str(),
                 "evidence_max_age_minutes": gate.evidence_max_age.num_minutes(),
             })
@@ -36,9 +37,26 @@ pub fn run(global: &GlobalArgs, args: ChecklistArgs) -> anyhow::Result<ExitCode>
         }
         println!();
         println!(
-            "Tickets must match {}; possession evidence is valid for {} min.",
-            gate.ticket_pattern.as_str(),
-            gate.evidence_max_age.num_minutes()
+            "Ticket numbers: {} (case and surrounding spaces do not matter).",
+            gate.ticket_format
+        );
+        let needing: Vec<&str> = [
+            ("unlock", gate.unlock.possession),
+            ("reset-password", gate.reset_password.possession),
+            ("reset-mfa", gate.reset_factors.possession),
+        ]
+        .iter()
+        .filter(|(_, needs)| *needs)
+        .map(|(name, _)| *name)
+        .collect();
+        println!(
+            "Possession evidence (a push or a code, valid for {} min) is required for: {}.",
+            gate.evidence_max_age.num_minutes(),
+            if needing.is_empty() {
+                "nothing".to_string()
+            } else {
+                needing.join(", ")
+            }
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
+use super::exit::EXIT_FAILED;
 use super::{GlobalArgs, load_config, okta_client};
 use crate::idp::{Directory, FeedCursor};
 use crate::model::Lockout;
@@ -68,7 +69,8 @@ async fn once<D: Directory>(
     }
 }
 
-/// Run the poller and print each batch until Ctrl-C.
+/// Run the poller and print each batch until Ctrl-C; transient failures are retried (and said
+/// once), others end the command with exit code 1.
 async fn follow<D: Directory>(
     directory: Arc<D>,
     config: PollerConfig,
@@ -87,17 +89,25 @@ async fn follow<D: Directory>(
                     }
                 }
                 Some(FeedEvent::Failed { health }) => {
+                    let error = health.last_error.as_deref().unwrap_or("unknown error");
+                    // A wrong token or a missing role fails the same way every time: stop
+                    // and say what to fix, rather than retry forever.
+                    if !health.last_error_transient {
+                        eprintln!(
+                            "error: polling failed: {error}\n  retrying cannot fix this; fix it and run the command again"
+                        );
+                        break Ok(ExitCode::from(EXIT_FAILED));
+                    }
                     // One line per run of failures, not one per retry.
                     if !reported_error {
                         eprintln!(
-                            "warning: polling failed ({}), retrying every {}s",
-                            health.last_error.as_deref().unwrap_or("unknown error"),
+                            "warning: polling failed ({error}), retrying every {}s",
                             health.effective_interval.as_secs()
                         );
                         reported_error = true;
                     }
                 }
-                None => break Ok(ExitCode::FAILURE),
+                None => break Ok(ExitCode::from(EXIT_FAILED)),
             },
             _ = tokio::signal::ctrl_c() => break Ok(ExitCode::SUCCESS),
         }

@@ -2,13 +2,19 @@
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
 mod act;
+mod asked;
+mod attempt;
 mod audit;
 mod checklist;
+mod code_prompt;
 mod config_cmd;
 mod dashboard;
 mod demo;
 pub mod duration;
+pub mod exit;
+mod factor_list;
 mod lockouts;
+mod possession;
 mod sim;
 mod sim_org;
 mod user;
@@ -30,7 +36,9 @@ use crate::idp::okta::{ClientOptions, OktaClient};
                   With no subcommand it opens the dashboard on the configured org. Try \
                   `accessdesk demo` to run it on the built-in simulator.",
     after_help = "Configuration: OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN (or ACCESSDESK_ORG_URL / \
-                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`)."
+                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`).\n\
+                  Exit codes: 0 done, 1 the IdP or the network failed, 2 refused (the gate, the \
+                  user's state, read-only mode, no usable factor, no such user), 64 usage error."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -106,7 +114,7 @@ fn load_config(global: &GlobalArgs, adjust: impl FnOnce(&mut Overrides)) -> anyh
     Ok(config)
 }
 
-/// The Okta client for the configured org, or an error that says how to configure one.
+/// The Okta client for the configured org, or a usage error that says how to configure one.
 fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
     let (Some(org_url), Some(token)) = (&config.org_url, &config.token) else {
         let missing = match (&config.org_url, &config.token) {
@@ -114,13 +122,14 @@ fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
             (None, Some(_)) => "No Okta org URL is configured",
             _ => "No Okta API token is configured",
         };
-        anyhow::bail!(
+        return Err(exit::UsageError(format!(
             "{missing}.\n  Set OKTA_CLIENT_ORGURL=https://<your-org>.okta.com and OKTA_CLIENT_TOKEN=<API token>\n  \
              (or org_url in {}), or try the built-in simulator: accessdesk demo",
             crate::config::default_config_file()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "the config file".into())
-        );
+        ))
+        .into());
     };
     let options = ClientOptions {
         connect_timeout: config.connect_timeout,
@@ -186,6 +195,76 @@ mod tests {
         .unwrap();
         assert_eq!(before.global.org_url, after.global.org_url);
         assert_eq!(after.global.org_url.as_deref(), Some("https://a.okta.com"));
+    }
+
+    #[test]
+    fn clap_errors_are_usage_errors_but_help_and_version_succeed() {
+        let code = |args: &[&str]| match Cli::try_parse_from(args) {
+            Ok(_) => None,
+            Err(e) => Some(e.kind()),
+        };
+        use clap::error::ErrorKind;
+        assert_eq!(
+            code(&["accessdesk", "--help"]),
+            Some(ErrorKind::DisplayHelp)
+        );
+        assert_eq!(
+            code(&["accessdesk", "--version"]),
+            Some(ErrorKind::DisplayVersion)
+        );
+        assert_eq!(
+            code(&["accessdesk", "--no-such-flag"]),
+            Some(ErrorKind::UnknownArgument)
+        );
+    }
+
+    #[test]
+    fn sim_help_lists_only_the_flags_the_simulator_uses() {
+        let mut cli = Cli::command();
+        cli.build();
+        let sim = cli.find_subcommand_mut("sim").unwrap();
+        let help = sim.render_long_help().to_string();
+        for used in [
+            "--listen",
+            "--token",
+            "--seed",
+            "--users",
+            "--lockouts-per-minute",
+            "--control",
+            "--no-history",
+            "--config",
+            "--data-dir",
+        ] {
+            assert!(help.contains(used), "{used} missing from:\n{help}");
+        }
+        for unused in ["--org-url", "--read-only"] {
+            assert!(!help.contains(unused), "{unused} listed in:\n{help}");
+        }
+        // Given anyway, they are refused rather than silently ignored.
+        for args in [
+            &[
+                "accessdesk",
+                "sim",
+                "--token",
+                "t",
+                "--org-url",
+                "https://a.okta.com",
+            ][..],
+            &["accessdesk", "sim", "--token", "t", "--read-only"][..],
+        ] {
+            let Some(Command::Sim(sim)) = Cli::try_parse_from(args).unwrap().command else {
+                panic!("{args:?} is the sim command");
+            };
+            let err = sim.unused_flags().unwrap_err();
+            assert!(err.to_string().contains("the simulator"), "{err}");
+        }
+        let Some(Command::Sim(sim)) = Cli::try_parse_from(["accessdesk", "sim", "--token", "t"])
+            .unwrap()
+            .command
+        else {
+            panic!("the sim command");
+        };
+        assert!(sim.unused_flags().is_ok());
     }
 
     #[test]

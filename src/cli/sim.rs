@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::GlobalArgs;
 use super::dashboard::start_logging;
+use super::exit::UsageError;
 use super::sim_org::SimOrgArgs;
 use crate::sim;
 
@@ -25,17 +26,42 @@ pub struct SimArgs {
     /// Start with an empty System Log instead of two hours of history
     #[arg(long)]
     no_history: bool,
+    // The global --org-url and --read-only mean nothing to a server of its own org: these
+    // hidden twins keep them out of `sim --help`, and refuse them when given.
+    #[arg(long, hide = true)]
+    org_url: Option<String>,
+    #[arg(long, hide = true)]
+    read_only: bool,
+}
+
+impl SimArgs {
+    /// The global flags the simulator does not use, refused rather than silently ignored.
+    pub fn unused_flags(&self) -> Result<(), UsageError> {
+        if self.org_url.is_some() {
+            return Err(UsageError(
+                "the simulator serves its own org: --org-url is not used (clients point at the URL it prints)".into(),
+            ));
+        }
+        if self.read_only {
+            return Err(UsageError(
+                "the simulator serves its own org: --read-only is not used (pass it to the client, e.g. `accessdesk --read-only dashboard`)".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode> {
+    args.unused_flags()?;
     if !args.listen.ip().is_loopback() {
-        anyhow::bail!(
+        return Err(UsageError(format!(
             "--listen {} is not allowed: the simulator only listens on loopback addresses (127.0.0.1 or [::1])",
             args.listen
-        );
+        ))
+        .into());
     }
     if args.token.trim().is_empty() {
-        anyhow::bail!("--token must not be empty");
+        return Err(UsageError("--token must not be empty".into()).into());
     }
     let config = super::load_config(global, |_| {})?;
     let _log = start_logging(&config);

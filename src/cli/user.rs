@@ -1,10 +1,16 @@
-//! `accessdesk user show LOGIN`: a user's profile, factors and password expiry.
+//! `accessdesk user show LOGIN`: a user's profile, factors, password expiry, every event of
+//! the last 24 hours, and the diagnosis computed from exactly what is printed.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use std::process::ExitCode;
 
+use super::exit::Refused;
+use super::factor_list;
 use super::{GlobalArgs, load_config, okta_client};
+use crate::idp::IdpError;
+use crate::policy::diagnosis::{Diagnosis, diagnose};
 use crate::services::user_profile::{self, UserProfile};
 
 #[derive(Debug, Args)]
@@ -15,7 +21,8 @@ pub struct UserArgs {
 
 #[derive(Debug, Subcommand)]
 enum UserAction {
-    /// Show a user by login, e-mail or id: profile, status, factors, password expiry
+    /// Show a user by login, e-mail or id: profile, status, factors, password expiry, the last
+    /// 24 h of activity (every event) and a diagnosis with the suggested fixes
     Show {
         /// Login, e-mail or IdP id
         login: String,
@@ -25,18 +32,39 @@ enum UserAction {
     },
 }
 
+/// The profile with its diagnosis, as `--json` prints it.
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    profile: &'a UserProfile,
+    diagnosis: Diagnosis,
+}
+
 pub async fn run(global: &GlobalArgs, args: UserArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
     let _log = super::dashboard::start_logging(&config);
     let client = okta_client(&config)?;
     let UserAction::Show { login, json } = args.action;
-    let profile = user_profile::load(&client, &login)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
+    let profile = match user_profile::load(&client, &login).await {
+        Ok(p) => p,
+        Err(IdpError::Api { status: 404, .. }) => {
+            return Err(Refused(format!(
+                "no user {login:?} in the IdP: check the login, e-mail or id"
+            ))
+            .into());
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e}\n  {}", e.hint())),
+    };
+    // From the very profile printed below: the diagnosis cannot describe anything else.
+    let diagnosis = diagnose(&profile, &config.gate, config.read_only, Utc::now());
     if json {
-        println!("{}", serde_json::to_string(&profile)?);
+        let shown = Shown {
+            profile: &profile,
+            diagnosis,
+        };
+        println!("{}", serde_json::to_string(&shown)?);
     } else {
-        print!("{}", text(&profile));
+        print!("{}", text(&profile, &diagnosis));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -48,7 +76,7 @@ fn when(t: Option<DateTime<Utc>>) -> String {
     )
 }
 
-fn text(p: &UserProfile) -> String {
+fn text(p: &UserProfile, diagnosis: &Diagnosis) -> String {
     let u = &p.user;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut out = String::new();
@@ -76,35 +104,73 @@ fn text(p: &UserProfile) -> String {
     if let Some(end) = u.contract_end_date {
         line("contract ends", end.to_string());
     }
-    out.push_str(&format!("\ndiagnosis         {}\n", p.diagnosis.text));
-    if !p.diagnosis.fixes.is_empty() {
-        let steps: Vec<&str> = p.diagnosis.fixes.iter().map(|f| f.describe()).collect();
+    out.push_str(&format!("\ndiagnosis         {}\n", diagnosis.text));
+    if !diagnosis.fixes.is_empty() {
+        let steps: Vec<&str> = diagnosis.fixes.iter().map(|f| f.describe()).collect();
         out.push_str(&format!("suggested         {}\n", steps.join(" → ")));
     }
     out.push_str(&format!("\nfactors ({})\n", p.factors.len()));
-    for f in &p.factors {
-        out.push_str(&format!(
-            "  {:<24}{:<10}{:<28}{:<20}{:<22}{}\n",
-            f.kind.label(),
-            f.provider,
-            f.device_name
-                .clone()
-                .or_else(|| f.contact.clone())
-                .unwrap_or_else(|| "-".into()),
-            f.status,
-            when(f.created),
-            f.id
-        ));
+    if !p.factors.is_empty() {
+        out.push_str(&factor_list::table(&p.factors.iter().collect::<Vec<_>>()));
     }
+    // Every event counted, none left out: the count and the list are the same events.
     out.push_str(&format!("\nlast 24 h ({} events)\n", p.activity.len()));
-    for e in p.activity.iter().take(15) {
+    for e in &p.activity {
         out.push_str(&format!(
-            "  {}  {:<44}{:<12}{}\n",
-            e.published.format("%H:%M:%S"),
-            e.message.chars().take(43).collect::<String>(),
-            e.result.as_deref().unwrap_or("-"),
-            e.ip.as_deref().unwrap_or("-")
+            "  {}  {:<28}  {:<15}  {}\n",
+            e.published.format("%Y-%m-%d %H:%M:%S"),
+            [e.result.as_deref(), e.reason.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            e.ip.as_deref().unwrap_or("-"),
+            e.message
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ActivityEvent, ActivityKind, User, UserStatus};
+    use crate::policy::gate::GatePolicy;
+
+    #[test]
+    fn every_counted_event_is_printed() {
+        let now = Utc::now();
+        let activity: Vec<ActivityEvent> = (0..40)
+            .map(|i| ActivityEvent {
+                uuid: format!("e{i}"),
+                published: now - chrono::Duration::minutes(i),
+                kind: ActivityKind::FailedSignIn,
+                event_type: "user.session.start".into(),
+                message: format!("User login to Okta, attempt number {i} with a long message"),
+                result: Some("FAILURE".into()),
+                reason: Some("INVALID_CREDENTIALS".into()),
+                actor: None,
+                ip: Some("198.51.100.7".into()),
+                location: None,
+            })
+            .collect();
+        let profile = UserProfile {
+            user: User::sample("00u1", "dana@example.com", UserStatus::Active),
+            factors: Vec::new(),
+            password_policy: None,
+            password_expires_at: None,
+            password_warn_from: None,
+            activity,
+        };
+        let d = diagnose(&profile, &GatePolicy::default(), false, now);
+        let out = text(&profile, &d);
+        assert!(out.contains("last 24 h (40 events)"));
+        for i in 0..40 {
+            assert!(
+                out.contains(&format!("attempt number {i} with a long message")),
+                "event {i} missing"
+            );
+        }
+        assert!(out.contains(&format!("diagnosis         {}", d.text)));
+    }
 }

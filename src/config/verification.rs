@@ -3,13 +3,18 @@
 use serde::Deserialize;
 
 use super::{ConfigError, checked_range};
-use crate::policy::gate::{GatePolicy, KbaItem, Requirement};
+use crate::policy::gate::{GatePolicy, KbaItem, Requirement, ticket_regex};
+
+/// The words used when a custom pattern comes without its own description.
+const UNDESCRIBED_TICKET_FORMAT: &str =
+    "the form set in verification.ticket_pattern (ask your administrator for an example)";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct FileVerification {
     checklist: Option<Vec<FileKbaItem>>,
     ticket_pattern: Option<String>,
+    ticket_format: Option<String>,
     evidence_max_age_minutes: Option<i64>,
     unlock: Option<FileRequirement>,
     reset_password: Option<FileRequirement>,
@@ -56,13 +61,31 @@ impl FileVerification {
             None => defaults.checklist,
             Some(items) => checklist(items)?,
         };
+        let custom_pattern = self.ticket_pattern.is_some();
         let ticket_pattern = match self.ticket_pattern {
             None => defaults.ticket_pattern,
-            Some(raw) => regex::Regex::new(&raw).map_err(|e| ConfigError::Invalid {
+            Some(raw) => ticket_regex(&raw).map_err(|e| ConfigError::Invalid {
                 key: "verification.ticket_pattern".into(),
                 value: raw.clone(),
                 allowed: format!("a regular expression ({})", last_line(&e.to_string())),
             })?,
+        };
+        let ticket_format = match self.ticket_format {
+            Some(words) if words.trim().is_empty() => {
+                return Err(ConfigError::Invalid {
+                    key: "verification.ticket_format".into(),
+                    value: words,
+                    allowed: "the expected ticket form in words, e.g. \"INC followed by 7 digits, e.g. INC0012345\"".into(),
+                });
+            }
+            Some(words) => words.trim().to_string(),
+            None if custom_pattern => {
+                warnings.push(
+                    "verification.ticket_pattern is set without verification.ticket_format: refusals cannot tell agents the expected ticket form in words; describe it there".into(),
+                );
+                UNDESCRIBED_TICKET_FORMAT.to_string()
+            }
+            None => defaults.ticket_format,
         };
         let max_age = checked_range(
             "verification.evidence_max_age_minutes",
@@ -94,6 +117,7 @@ impl FileVerification {
             reset_factors: requirement(self.reset_factors, defaults.reset_factors, "reset_factors"),
             checklist,
             ticket_pattern,
+            ticket_format,
             evidence_max_age: chrono::Duration::minutes(max_age),
         };
         let needs_checklist = [policy.unlock, policy.reset_password, policy.reset_factors]
@@ -169,6 +193,7 @@ mod tests {
         let d = GatePolicy::default();
         assert_eq!(p.checklist, d.checklist);
         assert_eq!(p.ticket_pattern.as_str(), d.ticket_pattern.as_str());
+        assert_eq!(p.ticket_format, d.ticket_format);
         assert_eq!(p.evidence_max_age, d.evidence_max_age);
         assert_eq!(
             (p.unlock, p.reset_password, p.reset_factors),
@@ -183,16 +208,54 @@ mod tests {
             r#"
             checklist = [{ id = "badge", text = "Read out the badge number" }]
             ticket_pattern = '^HD-\d+$'
+            ticket_format = "HD- and the ticket number, e.g. HD-42"
             evidence_max_age_minutes = 5
             "#,
         );
         let p = p.unwrap();
+        assert_eq!(p.ticket_format, "HD- and the ticket number, e.g. HD-42");
         assert_eq!(
             p.checklist,
             [KbaItem::new("badge", "Read out the badge number")]
         );
         assert!(p.ticket_pattern.is_match("HD-42"));
         assert_eq!(p.evidence_max_age, chrono::Duration::minutes(5));
+    }
+
+    #[test]
+    fn a_pattern_without_words_warns_and_says_where_the_form_is_set() {
+        let (p, warnings) = policy(r"ticket_pattern = '^HD-\d+$'");
+        let p = p.unwrap();
+        assert!(p.ticket_format.contains("verification.ticket_pattern"));
+        assert!(!p.ticket_format.contains('^'), "words, not the pattern");
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].contains("verification.ticket_format"),
+            "{warnings:?}"
+        );
+        let (p, warnings) = policy(r#"ticket_format = "INC and 7 digits""#);
+        assert_eq!(p.unwrap().ticket_format, "INC and 7 digits");
+        assert!(warnings.is_empty());
+    }
+
+    /// The shipped file's [verification] section is the built-in policy, word for word.
+    #[test]
+    fn the_shipped_verification_section_is_the_default_policy() {
+        let text = include_str!("../../assets/accessdesk.toml");
+        let file: toml::Table = toml::from_str(text).unwrap();
+        let section = toml::to_string(&file["verification"]).unwrap();
+        let (p, warnings) = policy(&section);
+        let p = p.unwrap();
+        let d = GatePolicy::default();
+        assert_eq!(p.checklist, d.checklist);
+        assert_eq!(p.ticket_pattern.as_str(), d.ticket_pattern.as_str());
+        assert_eq!(p.ticket_format, d.ticket_format);
+        assert_eq!(p.evidence_max_age, d.evidence_max_age);
+        assert_eq!(
+            (p.unlock, p.reset_password, p.reset_factors),
+            (d.unlock, d.reset_password, d.reset_factors)
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]
@@ -224,5 +287,6 @@ mod tests {
                 .contains("verification.checklist.a.text")
         );
         assert!(err("checklist = []").contains("at least one item"));
+        assert!(err("ticket_format = ' '").contains("verification.ticket_format"));
     }
 }

@@ -28,15 +28,31 @@ pub enum IdpError {
         snippet: String,
         request_id: Option<String>,
     },
-    /// The connection failed, was dropped, or timed out.
-    #[error("network error: {0}")]
-    Network(String),
+    /// The IdP could not be reached, or the connection broke: where, and why.
+    #[error("cannot reach {url}: {cause}{}", detail_suffix(.cause, .detail))]
+    Network {
+        /// The request's URL without its query (which may be long, never secret).
+        url: String,
+        cause: NetworkCause,
+        /// The lowest-level message, e.g. the resolver's or the TLS library's.
+        detail: String,
+    },
     /// A write was attempted in read-only mode; nothing was sent.
     #[error("read-only mode: no change can be made to the IdP")]
     ReadOnly,
     /// The request could not even be built (bad URL, bad configuration).
     #[error("invalid request: {0}")]
     Invalid(String),
+}
+
+/// The low-level message, when it says more than the cause already does.
+fn detail_suffix(cause: &NetworkCause, detail: &str) -> String {
+    let said = cause.to_string();
+    if detail.is_empty() || detail.to_ascii_lowercase().starts_with(&said) {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
 }
 
 fn request_suffix(request_id: &Option<String>) -> String {
@@ -68,7 +84,7 @@ impl IdpError {
             IdpError::UnexpectedBody { .. } => {
                 "check the org URL (OKTA_CLIENT_ORGURL) points at the IdP and not a proxy or login page"
             }
-            IdpError::Network(_) => "check the network and the org URL",
+            IdpError::Network { cause, .. } => cause.hint(),
             IdpError::Invalid(_) => "check the configuration",
             IdpError::ReadOnly => "supervisors and --read-only sessions can look but not change",
         }
@@ -84,6 +100,19 @@ impl IdpError {
         }
     }
 
+    /// Whether trying again later may help: the network, a rate limit or a server failure.
+    /// A wrong token (401), a missing role (403) or a bad request will fail the same way
+    /// every time, so they need a fix, not a retry.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            IdpError::Network { .. } | IdpError::RateLimited { .. } => true,
+            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => {
+                *status >= 500
+            }
+            IdpError::ReadOnly | IdpError::Invalid(_) => false,
+        }
+    }
+
     /// The HTTP status, if the IdP answered at all.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -91,5 +120,56 @@ impl IdpError {
             IdpError::RateLimited { .. } => Some(429),
             _ => None,
         }
+    }
+}
+
+/// Why a connection to the IdP failed, as far as the network stack says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkCause {
+    /// The host name did not resolve.
+    Dns,
+    /// Nothing listens at that address and port.
+    Refused,
+    /// The TLS handshake failed (certificate, protocol, an intercepting proxy).
+    Tls,
+    /// No connection or no answer within the configured timeout.
+    Timeout,
+    /// The connection was set up and then broke.
+    Dropped,
+    /// Anything else the network stack reported.
+    Other,
+}
+
+impl NetworkCause {
+    pub fn hint(self) -> &'static str {
+        match self {
+            NetworkCause::Dns => {
+                "the host name does not resolve: check the org URL (OKTA_CLIENT_ORGURL) and the DNS settings"
+            }
+            NetworkCause::Refused => {
+                "nothing accepts connections there: check the org URL and port (OKTA_CLIENT_ORGURL), or a firewall"
+            }
+            NetworkCause::Tls => {
+                "the TLS handshake failed: check the org URL is https://…okta.com, and any proxy that intercepts TLS"
+            }
+            NetworkCause::Timeout => {
+                "the IdP did not answer in time: check the network, or raise http.connect_timeout_secs / http.request_timeout_secs"
+            }
+            NetworkCause::Dropped => "the connection broke: check the network and try again",
+            NetworkCause::Other => "check the network and the org URL (OKTA_CLIENT_ORGURL)",
+        }
+    }
+}
+
+impl std::fmt::Display for NetworkCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NetworkCause::Dns => "DNS lookup failed",
+            NetworkCause::Refused => "connection refused",
+            NetworkCause::Tls => "TLS handshake failed",
+            NetworkCause::Timeout => "timed out",
+            NetworkCause::Dropped => "connection dropped",
+            NetworkCause::Other => "network error",
+        })
     }
 }

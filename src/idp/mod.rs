@@ -8,7 +8,7 @@ pub mod okta;
 
 use std::future::Future;
 
-pub use error::IdpError;
+pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
 
 use chrono::{DateTime, Utc};

@@ -34,7 +34,10 @@ pub enum ActivityKind {
     MfaSuccess,
     MfaFailure,
     PushDenied,
+    /// A reset link (or temporary password) was issued.
     PasswordReset,
+    /// The password was changed (by the user, or by completing a reset).
+    PasswordChanged,
     PasswordExpired,
     FactorsReset,
     Other,
@@ -55,6 +58,7 @@ impl ActivityKind {
             "user.authentication.auth_via_mfa" if failed => Self::MfaFailure,
             "user.authentication.auth_via_mfa" => Self::MfaSuccess,
             "user.account.reset_password" => Self::PasswordReset,
+            "user.account.update_password" | "user.password.update" => Self::PasswordChanged,
             "user.account.expire_password" => Self::PasswordExpired,
             "user.mfa.factor.reset_all" | "user.mfa.factor.deactivate" => Self::FactorsReset,
             _ => Self::Other,

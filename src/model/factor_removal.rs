@@ -32,6 +32,21 @@ pub fn removal_set<'a>(chosen_ids: &[String], all: &'a [Factor]) -> Vec<&'a Fact
         .collect()
 }
 
+/// The factors to ask the IdP to remove for `chosen_ids`: the chosen ones, less those that go
+/// along with another chosen one anyway (asking for those would find them already gone).
+pub fn removal_requests(chosen_ids: &[String], all: &[Factor]) -> Vec<String> {
+    let chosen: Vec<&Factor> = all.iter().filter(|f| chosen_ids.contains(&f.id)).collect();
+    chosen
+        .iter()
+        .filter(|f| {
+            !chosen
+                .iter()
+                .any(|other| removed_along(other, all).contains(f))
+        })
+        .map(|f| f.id.clone())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +99,19 @@ mod tests {
             ["opf1", "ost1", "fp1"]
         );
         assert!(removal_set(&["nope".into()], &all).is_empty());
+    }
+
+    #[test]
+    fn a_factor_that_goes_along_anyway_is_not_asked_for() {
+        let all = factors();
+        assert_eq!(
+            removal_requests(&["ost1".into(), "opf1".into(), "sms1".into()], &all),
+            ["opf1", "sms1"]
+        );
+        assert_eq!(removal_requests(&["ost1".into()], &all), ["ost1"]);
+        assert_eq!(
+            removal_requests(&["ost2".into(), "opf1".into()], &all),
+            ["opf1", "ost2"]
+        );
     }
 }

@@ -7,7 +7,7 @@
 //! factor (the user's own, or their manager's when the user lost the device) is the proof.
 
 use chrono::{DateTime, Duration, Utc};
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use std::collections::BTreeSet;
 use thiserror::Error;
 
@@ -52,7 +52,12 @@ impl Requirement {
 #[derive(Debug, Clone)]
 pub struct GatePolicy {
     pub checklist: Vec<KbaItem>,
+    /// What a ticket number must match, after [`normalize_ticket`]; letters match in either
+    /// case.
     pub ticket_pattern: Regex,
+    /// The expected form in words, for refusals and help ("INC, RITM or REQ followed by 7
+    /// digits, e.g. INC0012345"): agents read this, never the pattern.
+    pub ticket_format: String,
     /// Evidence older than this no longer counts.
     pub evidence_max_age: Duration,
     pub unlock: Requirement,
@@ -62,13 +67,28 @@ pub struct GatePolicy {
 
 /// The default ticket format: ServiceNow incidents, requested items and requests.
 pub const DEFAULT_TICKET_PATTERN: &str = r"^(INC|RITM|REQ)\d{7}$";
+/// [`DEFAULT_TICKET_PATTERN`] in words.
+pub const DEFAULT_TICKET_FORMAT: &str = "INC, RITM or REQ followed by 7 digits, e.g. INC0012345";
+
+/// A ticket pattern as the gate uses it: letters match in either case, because tickets are
+/// normalised to upper case before they are matched (a configured `^hd-\d+$` still works).
+pub fn ticket_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).case_insensitive(true).build()
+}
+
+/// A ticket number as people type it, in the one form the gate checks and the audit log
+/// stores: surrounding spaces dropped, letters in upper case (" inc0012345 " → "INC0012345").
+pub fn normalize_ticket(raw: &str) -> String {
+    raw.trim().to_uppercase()
+}
 
 impl Default for GatePolicy {
     fn default() -> Self {
         Self {
             checklist: default_checklist(),
-            ticket_pattern: Regex::new(DEFAULT_TICKET_PATTERN)
+            ticket_pattern: ticket_regex(DEFAULT_TICKET_PATTERN)
                 .expect("the default pattern is valid"),
+            ticket_format: DEFAULT_TICKET_FORMAT.to_string(),
             evidence_max_age: Duration::minutes(10),
             unlock: Requirement::FULL,
             // The link goes to the address of record, so possession of the mailbox is the proof.
@@ -190,8 +210,11 @@ pub enum Refusal {
     UnknownChecklistItem(String),
     #[error("a ticket number is required")]
     TicketMissing,
-    #[error("ticket {ticket:?} does not match the required format {pattern}")]
-    TicketInvalid { ticket: String, pattern: String },
+    /// The ticket itself is not in the message: the dialog shows it beside the refusal, and
+    /// the audit log keeps it in its own field (a bare run of digits in free text would look
+    /// like a one-time code there).
+    #[error("the ticket number is not in the expected form: {expected}")]
+    TicketInvalid { ticket: String, expected: String },
     #[error(
         "possession evidence is required: an approved push or code on the user's own factor, or a push approved by their manager"
     )]
@@ -297,14 +320,14 @@ pub fn check(
         }
     }
 
-    let ticket = attestation.ticket.trim();
+    let ticket = normalize_ticket(&attestation.ticket);
     if need.ticket {
         if ticket.is_empty() {
             refusals.push(Refusal::TicketMissing);
-        } else if !policy.ticket_pattern.is_match(ticket) {
+        } else if !policy.ticket_pattern.is_match(&ticket) {
             refusals.push(Refusal::TicketInvalid {
-                ticket: ticket.to_string(),
-                pattern: policy.ticket_pattern.as_str().to_string(),
+                ticket: ticket.clone(),
+                expected: policy.ticket_format.clone(),
             });
         }
     }
@@ -323,7 +346,7 @@ pub fn check(
     Ok(Verified {
         target: target.clone(),
         action: action.clone(),
-        ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
+        ticket: (!ticket.is_empty()).then_some(ticket),
         checklist: policy
             .checklist
             .iter()

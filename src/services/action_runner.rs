@@ -6,7 +6,9 @@ use chrono::Utc;
 use crate::audit::{AuditEntry, AuditLog, AuditRecord, Evidence, Outcome};
 use crate::idp::{ActionFailure, ActionReceipt, Directory};
 use crate::model::{Action, Factor, User, removal_set};
-use crate::policy::gate::{Attestation, PossessionEvidence, Refusal, Target, Verified};
+use crate::policy::gate::{
+    Attestation, PossessionEvidence, Refusal, Target, Verified, normalize_ticket,
+};
 
 /// Who is acting, for the audit log.
 #[derive(Debug, Clone)]
@@ -128,13 +130,81 @@ pub fn record_refusal(
     attestation: &Attestation,
     reasons: &[String],
 ) -> Result<AuditRecord, String> {
-    let mut entry = base_entry(agent, action, target);
-    entry.outcome = Outcome::Refused;
-    entry.ticket = Some(attestation.ticket.trim().to_string()).filter(|t| !t.is_empty());
+    record_stop(
+        audit,
+        agent,
+        &Attempt::Action(action),
+        Subject::User(target),
+        attestation,
+        Outcome::Refused,
+        reasons,
+    )
+}
+
+/// What was being attempted: a change, or a check of the caller.
+#[derive(Debug, Clone, Copy)]
+pub enum Attempt<'a> {
+    Action(&'a Action),
+    VerifyCaller,
+}
+
+impl Attempt<'_> {
+    pub fn audit_name(&self) -> &'static str {
+        match self {
+            Attempt::Action(action) => action.audit_name(),
+            Attempt::VerifyCaller => VERIFY_CALLER,
+        }
+    }
+}
+
+/// The audit log's name for a check of the caller.
+pub const VERIFY_CALLER: &str = "verify_caller";
+
+/// Who an attempt was about: a user the IdP returned, or only the login the agent typed
+/// (it matched no user, or was never looked up, as in read-only mode).
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    User(&'a Target),
+    Typed(&'a str),
+}
+
+/// Audit an attempt that ended before the IdP acted: `Refused` (the gate, the user's state,
+/// read-only mode, an unknown login, no usable factor) or `Failed` (the IdP could not be
+/// asked). Every such stop is recorded, with whatever evidence was gathered by then.
+pub fn record_stop(
+    audit: &mut AuditLog,
+    agent: &Agent,
+    attempt: &Attempt,
+    subject: Subject,
+    attestation: &Attestation,
+    outcome: Outcome,
+    reasons: &[String],
+) -> Result<AuditRecord, String> {
+    let mut entry = AuditEntry::new(
+        Utc::now(),
+        agent.name.clone(),
+        attempt.audit_name(),
+        outcome,
+    );
+    match subject {
+        Subject::User(target) => {
+            entry.target_id = Some(target.user_id.clone());
+            entry.target_login = Some(target.login.clone());
+        }
+        Subject::Typed(login) => entry.target_login = Some(login.trim().to_string()),
+    }
+    entry.org = agent.org.clone();
+    entry.ticket = Some(normalize_ticket(&attestation.ticket)).filter(|t| !t.is_empty());
     entry.checklist = attestation.confirmed.iter().cloned().collect();
     entry.evidence = attestation.evidence.iter().map(audit_evidence).collect();
     entry.error = Some(reasons.join("; "));
-    entry.note = join_notes(entry.note.take(), attestation.note.as_deref());
+    let action_note = match attempt {
+        Attempt::Action(Action::ResetFactors { factor_ids }) => {
+            Some(format!("factors: {}", factor_ids.join(", ")))
+        }
+        _ => None,
+    };
+    entry.note = join_notes(action_note, attestation.note.as_deref());
     audit.append(&entry).map_err(|e| e.to_string())
 }
 
@@ -152,14 +222,11 @@ pub fn record_verification(
     } else {
         Outcome::Refused
     };
-    let mut entry = AuditEntry::new(Utc::now(), agent.name.clone(), "verify_caller", outcome);
+    let mut entry = AuditEntry::new(Utc::now(), agent.name.clone(), VERIFY_CALLER, outcome);
     entry.target_id = Some(target.user_id.clone());
     entry.target_login = Some(target.login.clone());
     entry.org = agent.org.clone();
-    entry.ticket = ticket
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
+    entry.ticket = ticket.map(normalize_ticket).filter(|t| !t.is_empty());
     entry.evidence = vec![audit_evidence(evidence)];
     entry.note = join_notes(None, note);
     audit.append(&entry).map_err(|e| e.to_string())

@@ -30,6 +30,9 @@ pub struct PollHealth {
     pub consecutive_errors: u32,
     /// The latest error, already phrased for a person (never contains a secret).
     pub last_error: Option<String>,
+    /// Whether retrying may cure the latest error (network, rate limit, 5xx). A wrong token
+    /// (401) or a missing role (403) is not: it needs a fix. Meaningless without an error.
+    pub last_error_transient: bool,
     pub rate_limit: Option<RateLimit>,
 }
 
@@ -42,6 +45,7 @@ impl PollHealth {
             last_success: None,
             consecutive_errors: 0,
             last_error: None,
+            last_error_transient: false,
             rate_limit: None,
         }
     }
@@ -55,7 +59,8 @@ pub enum FeedEvent {
         lockouts: Vec<Lockout>,
         health: PollHealth,
     },
-    /// A poll failed; the poller keeps going.
+    /// A poll failed; the poller keeps going (`health.last_error_transient` says whether that
+    /// can help).
     Failed { health: PollHealth },
 }
 
@@ -113,11 +118,13 @@ pub async fn run<D: Directory>(
                 health.last_success = Some(Utc::now());
                 health.consecutive_errors = 0;
                 health.last_error = None;
+                health.last_error_transient = false;
                 (Some(page.lockouts), page.more)
             }
             Err(e) => {
                 health.consecutive_errors += 1;
                 health.last_error = Some(format!("{e} — {}", e.hint()));
+                health.last_error_transient = e.is_transient();
                 tracing::warn!(error = %e, errors = health.consecutive_errors, "lockout poll failed");
                 (None, false)
             }

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::rate_limits::{self, RateLimits};
 use super::wire::ErrorBody;
-use crate::idp::IdpError;
+use crate::idp::{IdpError, NetworkCause};
 use crate::model::RateLimit;
 
 /// Sent on every request; Okta requires a real User-Agent for push verification.
@@ -282,30 +282,98 @@ pub(super) struct WriteAnswer {
     pub body: Vec<u8>,
 }
 
-/// Worth retrying a GET: the server failed or the connection did.
+/// Worth retrying a GET: the server failed or the connection did (429s are judged apart,
+/// by how long the window has left).
 fn is_transient(e: &IdpError) -> bool {
-    match e {
-        IdpError::Network(_) => true,
-        IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => *status >= 500,
-        _ => false,
-    }
+    !matches!(e, IdpError::RateLimited { .. }) && e.is_transient()
 }
 
 fn network_error(e: reqwest::Error) -> IdpError {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the connection dropped while reading the answer"
+    // The URL without its query: enough to see which host and endpoint, never a secret.
+    let url = e.url().map_or_else(
+        || "the IdP".to_string(),
+        |u| {
+            let mut u = u.clone();
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        },
+    );
+    let (cause, detail) = classify(&e);
+    IdpError::Network { url, cause, detail }
+}
+
+/// The cause, from the error's chain of sources (reqwest → hyper → io / rustls / resolver),
+/// and the lowest-level message. reqwest's messages name the URL, never headers, so the token
+/// cannot leak here.
+fn classify(e: &reqwest::Error) -> (NetworkCause, String) {
+    let mut chain: Vec<&(dyn std::error::Error + 'static)> = Vec::new();
+    let mut next = std::error::Error::source(e);
+    while let Some(source) = next {
+        chain.push(source);
+        // An io::Error's `source` skips the error it wraps; TLS and resolver errors hide there.
+        let mut inner = source
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        while let Some(wrapped) = inner {
+            let wrapped: &(dyn std::error::Error + 'static) = wrapped;
+            chain.push(wrapped);
+            inner = wrapped
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref());
+        }
+        next = source.source();
+    }
+    let detail = chain
+        .last()
+        .map_or_else(|| e.to_string(), |s| s.to_string());
+    let text = chain
+        .iter()
+        .map(|s| s.to_string().to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let io_kinds: Vec<std::io::ErrorKind> = chain
+        .iter()
+        .filter_map(|s| s.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind)
+        .collect();
+    let io = |kinds: &[std::io::ErrorKind]| io_kinds.iter().any(|k| kinds.contains(k));
+    use std::io::ErrorKind as K;
+    let cause = if e.is_timeout() || io(&[K::TimedOut]) {
+        NetworkCause::Timeout
+    } else if text.contains("dns error") || text.contains("failed to lookup address") {
+        NetworkCause::Dns
+    } else if io(&[K::ConnectionRefused]) {
+        NetworkCause::Refused
+    } else if [
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "peer sent",
+        "alert",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+        // The TLS layer reports what it cannot parse as invalid data while connecting.
+        || (e.is_connect() && io(&[K::InvalidData]))
+    {
+        NetworkCause::Tls
+    } else if io(&[
+        K::ConnectionReset,
+        K::ConnectionAborted,
+        K::BrokenPipe,
+        K::UnexpectedEof,
+    ]) || e.is_body()
+        || e.is_decode()
+        || text.contains("connection closed")
+        || text.contains("incomplete message")
+    {
+        NetworkCause::Dropped
     } else {
-        "request failed"
+        NetworkCause::Other
     };
-    // reqwest's Display names the URL, never headers, so the token cannot leak here.
-    let detail = std::error::Error::source(&e)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| e.to_string());
-    IdpError::Network(format!("{what}: {detail}"))
+    (cause, detail)
 }
 
 pub(super) fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -479,7 +547,11 @@ mod tests {
 
     #[test]
     fn only_server_and_network_failures_are_transient() {
-        assert!(is_transient(&IdpError::Network("x".into())));
+        assert!(is_transient(&IdpError::Network {
+            url: "https://a.okta.com/api/v1/logs".into(),
+            cause: NetworkCause::Refused,
+            detail: "x".into(),
+        }));
         assert!(is_transient(&error_from_response(
             StatusCode::SERVICE_UNAVAILABLE,
             &HeaderMap::new(),
@@ -491,5 +563,15 @@ mod tests {
             b""
         )));
         assert!(!is_transient(&IdpError::Invalid("x".into())));
+        // A spent rate limit is transient for the poller, but a GET waits it out apart.
+        let limited = IdpError::RateLimited {
+            reset_in_secs: 30,
+            request_id: None,
+        };
+        assert!(limited.is_transient() && !is_transient(&limited));
+        // A wrong token or a missing role needs a fix, not a retry.
+        for status in [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN] {
+            assert!(!error_from_response(status, &HeaderMap::new(), b"").is_transient());
+        }
     }
 }

@@ -64,9 +64,12 @@ impl OktaClient {
         let mut url = self.url("/api/v1/logs");
         url.query_pairs_mut()
             .append_pair("since", &since.to_rfc3339_opts(SecondsFormat::Millis, true))
+            // `until` is exclusive and sent to the millisecond: one past now, so an event
+            // published in this very millisecond (an unlock just done) is not left out.
             .append_pair(
                 "until",
-                &Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+                &(Utc::now() + chrono::Duration::milliseconds(1))
+                    .to_rfc3339_opts(SecondsFormat::Millis, true),
             )
             .append_pair(
                 "filter",

@@ -96,29 +96,69 @@ fn the_ticket_must_match_the_pattern() {
     let policy = GatePolicy::default();
     for bad in [
         "INC123",
-        "inc0012345",
         "CHG0012345",
         "INC0012345x",
         "INC 0012345",
+        "1234567",
     ] {
         let mut a = complete(&policy);
         a.ticket = bad.into();
+        let refused = refusals(&a, &Action::Unlock);
         assert!(
-            matches!(
-                refusals(&a, &Action::Unlock).as_slice(),
-                [Refusal::TicketInvalid { .. }]
-            ),
+            matches!(refused.as_slice(), [Refusal::TicketInvalid { .. }]),
             "{bad}"
         );
+        // The refusal explains the form in words, never as a pattern.
+        let text = refused[0].to_string();
+        assert_eq!(
+            text,
+            "the ticket number is not in the expected form: INC, RITM or REQ followed by 7 digits, e.g. INC0012345"
+        );
+        assert!(!text.contains('\\') && !text.contains('^'), "{text}");
     }
-    for good in ["INC0012345", "RITM0000001", "REQ9999999", " INC0012345 "] {
+    for good in [
+        "INC0012345",
+        "RITM0000001",
+        "REQ9999999",
+        " INC0012345 ",
+        "inc0012345",
+        "\tRitm0000001 ",
+    ] {
         let mut a = complete(&policy);
         a.ticket = good.into();
+        let v = check(&policy, &target(), &Action::Unlock, &a, now())
+            .unwrap_or_else(|e| panic!("{good:?}: {e:?}"));
+        // The gate hands on (and the audit stores) the normalised form.
+        assert_eq!(v.ticket(), Some(normalize_ticket(good).as_str()));
         assert!(
-            check(&policy, &target(), &Action::Unlock, &a, now()).is_ok(),
-            "{good}"
+            v.ticket()
+                .unwrap()
+                .chars()
+                .all(|c| !c.is_lowercase() && !c.is_whitespace())
         );
     }
+}
+
+#[test]
+fn tickets_are_normalised_for_any_configured_pattern() {
+    assert_eq!(normalize_ticket("  inc0012345\n"), "INC0012345");
+    assert_eq!(normalize_ticket("   "), "");
+    // A pattern written in lower case still matches the upper-cased ticket.
+    let policy = GatePolicy {
+        ticket_pattern: ticket_regex(r"^hd-\d+$").unwrap(),
+        ticket_format: "hd- and a number, e.g. hd-42".into(),
+        ..GatePolicy::default()
+    };
+    let mut a = complete(&policy);
+    a.ticket = " hd-42 ".into();
+    let v = check(&policy, &target(), &Action::Unlock, &a, now()).unwrap();
+    assert_eq!(v.ticket(), Some("HD-42"));
+    a.ticket = "hd-".into();
+    let refused = check(&policy, &target(), &Action::Unlock, &a, now()).unwrap_err();
+    assert_eq!(
+        refused[0].to_string(),
+        "the ticket number is not in the expected form: hd- and a number, e.g. hd-42"
+    );
 }
 
 #[test]
@@ -322,7 +362,7 @@ proptest! {
         };
         let result = check(&policy, &target(), &Action::Unlock, &a, now());
         let checklist_ok = items.len() == 4;
-        let ticket_ok = policy.ticket_pattern.is_match(&ticket);
+        let ticket_ok = policy.ticket_pattern.is_match(&normalize_ticket(&ticket));
         let mut newest_first = evidence.clone();
         newest_first.sort_by_key(|e| std::cmp::Reverse(e.at));
         let valid = |e: &PossessionEvidence| {

@@ -630,10 +630,6 @@ fn profile(login: &str) -> Box<UserProfile> {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
-        diagnosis: crate::policy::diagnosis::Diagnosis {
-            text: "Locked out: unlock after verifying the caller.".into(),
-            fixes: Vec::new(),
-        },
     })
 }
 

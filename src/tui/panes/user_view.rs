@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Padding, Paragraph, Row, Table, Wrap};
 
 use super::{UNKNOWN, field, or_unknown};
 use crate::model::{ActivityEvent, Factor, User};
-use crate::policy::diagnosis::Fix;
+use crate::policy::diagnosis::{Fix, diagnose};
 use crate::services::user_profile::UserProfile;
 use crate::tui::app::App;
 use crate::tui::format;
@@ -274,11 +274,12 @@ fn fix_keys(fixes: &[Fix]) -> String {
 }
 
 fn render_loaded(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
-    let keys = fix_keys(&profile.diagnosis.fixes);
+    let found = diagnose(profile, &app.options.gate, app.options.read_only, app.now);
+    let keys = fix_keys(&found.fixes);
     let text = if keys.is_empty() {
-        profile.diagnosis.text.clone()
+        found.text
     } else {
-        format!("{}  ▸ {keys}", profile.diagnosis.text)
+        format!("{}  ▸ {keys}", found.text)
     };
     let mut diagnosis = format::wrap(&text, usize::from(area.width.saturating_sub(2)));
     diagnosis.truncate(MAX_DIAGNOSIS_LINES);
