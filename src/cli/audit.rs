@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::act::EXIT_REFUSED;
+use super::exit::EXIT_REFUSED;
 use crate::audit::{
     AuditError, AuditLog, AuditRecord, ExportFormat, Field, Outcome, RecordFilter, VerifyReport,
     write_records,
