@@ -3,6 +3,7 @@
 mod action;
 mod activity;
 mod factor;
+mod factor_name;
 mod factor_removal;
 mod lockout;
 mod one_time_code;
@@ -13,6 +14,7 @@ mod user;
 pub use action::{Action, ActionKind};
 pub use activity::{ActivityEvent, ActivityKind};
 pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
+pub use factor_name::describe_distinct;
 pub use factor_removal::{removal_set, removed_along};
 pub use lockout::{Lockout, LockoutKind};
 pub use one_time_code::OneTimeCode;
