@@ -55,7 +55,7 @@ use std::collections::BTreeSet;
 use tui_input::Input;
 
 pub use keys::DialogAction;
-pub use preview::{MissingItem, Removal};
+pub use preview::{MissingItem, Removal, when};
 pub use state::{
     Approver, Carried, Challenge, CodeState, Focus, MAX_WRONG_CODES, Purpose, PushState, Request,
     Step, carries_over,

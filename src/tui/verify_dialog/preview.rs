@@ -174,7 +174,7 @@ impl VerifyDialog {
         format!(
             "the {whose} push ({}) was REJECTED {} ({})",
             rejection.approver_login,
-            relative(now, rejection.at),
+            when(now, rejection.at),
             rejection.at.format("%H:%M UTC")
         )
     }
@@ -193,17 +193,15 @@ impl VerifyDialog {
                         .filter(|(_, i)| ids.contains(&i.id))
                         .map(|(n, _)| (n + 1).to_string())
                         .collect();
-                    item(self.keyed(
-                        DialogAction::Tick(0),
-                        &format!("checklist items {} not ticked", numbers.join(", ")),
-                    ))
+                    let noun = if numbers.len() == 1 { "item" } else { "items" };
+                    item(format!("checklist {noun} {}", numbers.join(", ")))
                 }
                 Refusal::TicketMissing => item("a ticket number".to_string()),
                 Refusal::TicketInvalid { .. } => {
                     item("a ticket in the expected form (see under the field)".to_string())
                 }
                 Refusal::PossessionMissing => {
-                    item(format!("proof of possession — {}", self.what_remains(None)))
+                    item(format!("proof of possession ({})", self.ways_in_short()))
                 }
                 Refusal::PushRejected => MissingItem {
                     text: match self.fresh_rejection(policy, now) {
@@ -217,12 +215,12 @@ impl VerifyDialog {
                     alarm: true,
                 },
                 Refusal::ChallengeTimedOut => item(format!(
-                    "the last push timed out unanswered — {}",
-                    self.what_remains(None)
+                    "a push that is answered (the last one timed out; {})",
+                    self.ways_in_short()
                 )),
                 Refusal::CodeRejected => item(format!(
-                    "the one-time code was wrong or has expired — {}",
-                    self.what_remains(None)
+                    "a correct code (the last one was wrong or expired; {})",
+                    self.ways_in_short()
                 )),
                 other => item(other.to_string()),
             })
@@ -283,6 +281,24 @@ impl VerifyDialog {
         format!("{} · {escalate}", ways.join(" · "))
     }
 
+    /// The ways to prove possession still open, keys only: "p push · M manager · c code".
+    fn ways_in_short(&self) -> String {
+        let mut ways = Vec::new();
+        if self.user_push_factor().is_some() {
+            ways.push(self.keyed(DialogAction::Push, "push"));
+        }
+        if self.target.manager_id.is_some() && self.manager_without_push.is_none() {
+            ways.push(self.keyed(DialogAction::ManagerPush, "manager's push"));
+        }
+        if self.otp != CodeState::Locked && self.code_factors().next().is_some() {
+            ways.push(self.keyed(DialogAction::Code, "code"));
+        }
+        if ways.is_empty() {
+            return "none is left: see above".to_string();
+        }
+        ways.join(" · ")
+    }
+
     /// Why nothing can prove possession remotely, when nothing can.
     pub fn dead_end(&self) -> Option<String> {
         if !self.cannot_verify_remotely() {
@@ -309,6 +325,14 @@ impl VerifyDialog {
             why.join(", "),
             self.keyed(DialogAction::Escalate, "escalate to security")
         ))
+    }
+}
+
+/// "just now", "3m ago".
+pub fn when(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    match relative(now, at).as_str() {
+        "now" => "just now".to_string(),
+        ago => ago.to_string(),
     }
 }
 

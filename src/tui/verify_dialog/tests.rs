@@ -177,12 +177,10 @@ fn a_fresh_dialog_lists_everything_missing_and_previews_the_action() {
     assert!(d.missing().contains(&Refusal::PossessionMissing));
     assert_eq!(d.preview(), "Unlock dana@example.com: LOCKED_OUT → ACTIVE");
     let items = d.missing_items(&GatePolicy::default(), now());
-    assert_eq!(items[0].text, "1-9: checklist items 1, 2, 3, 4 not ticked");
-    assert!(
-        items[2]
-            .text
-            .starts_with("proof of possession — p: push to the user's Okta Verify push"),
-        "{items:?}"
+    assert_eq!(items[0].text, "checklist items 1, 2, 3, 4");
+    assert_eq!(
+        items[2].text,
+        "proof of possession (p: push · M: manager's push · c: code)"
     );
 }
 
@@ -392,7 +390,7 @@ fn a_rejected_push_is_said_with_whose_device_and_never_opens_the_gate() {
     let alarm = items.iter().find(|i| i.alarm).unwrap();
     assert_eq!(
         alarm.text,
-        "The MANAGER's push (walter@example.com) was REJECTED now (14:30 UTC): possible social engineering; do not proceed — e: escalate"
+        "The MANAGER's push (walter@example.com) was REJECTED just now (14:30 UTC): possible social engineering; do not proceed — e: escalate"
     );
     assert!(press(&mut d, KeyCode::Enter).is_empty());
     assert!(d.notice().unwrap().contains("REJECTED"));
@@ -775,7 +773,7 @@ fn the_escalation_prompt_asks_and_then_requests_the_record_with_its_reason() {
     assert_eq!(
         requests,
         [Request::Escalate {
-            reason: "the USER's push (dana@example.com) was REJECTED now (14:30 UTC): possible social engineering".into()
+            reason: "the USER's push (dana@example.com) was REJECTED just now (14:30 UTC): possible social engineering".into()
         }]
     );
 }

@@ -16,7 +16,7 @@ use crate::tui::format::relative;
 use crate::tui::theme::Theme;
 use crate::tui::verify_dialog::{
     Approver, CodeState, DialogAction, Focus, MAX_WRONG_CODES, Purpose, PushState, Step,
-    VerifyDialog,
+    VerifyDialog, when,
 };
 
 /// The column where a field's value starts ("Ticket  [").
@@ -158,10 +158,16 @@ impl Body<'_> {
             0,
         ));
         if let Some(hint) = dialog.ticket_hint() {
+            // Where the agent types the ticket, the expected form stays whatever the room.
+            let (style, order) = if dialog.focus() == Focus::Ticket {
+                (theme.warn, 0)
+            } else {
+                (theme.dim, 4)
+            };
             items.push(self.item(
-                Line::styled(format!("{:FIELD_LABEL$}{hint}", ""), theme.dim),
+                Line::styled(format!("{:FIELD_LABEL$}{hint}", ""), style),
                 FIELD_LABEL,
-                4,
+                order,
             ));
         }
         items.push(self.item(
@@ -171,6 +177,20 @@ impl Body<'_> {
         ));
         items.push(Item::spacer());
         items.push(self.item(self.push_line(), 6, 0));
+        if let PushState::Waiting {
+            correct_answer: Some(n),
+            ..
+        } = dialog.push()
+        {
+            items.push(self.item(
+                Line::styled(
+                    format!("      The caller must pick {n} on their phone"),
+                    theme.warn.add_modifier(Modifier::BOLD),
+                ),
+                6,
+                0,
+            ));
+        }
         for line in self.code_lines() {
             items.push(self.item(line, 6, 0));
         }
@@ -224,21 +244,18 @@ impl Body<'_> {
             }
             PushState::Sending(a) => Line::raw(format!("Push: sending to {} device…", whose(a))),
             PushState::Waiting {
-                approver,
-                since,
-                correct_answer,
+                approver, since, ..
             } => {
                 let waited = (self.now() - *since).num_seconds().max(0);
                 let limit = PushWait::default().give_up_after.as_secs() as i64;
                 let left = (limit - waited).max(0);
-                let mut text = format!(
-                    "Push: waiting for {} device — {waited}s, gives up in {left}s",
-                    whose(approver)
-                );
-                if let Some(n) = correct_answer {
-                    text.push_str(&format!(" — the caller must pick {n}"));
-                }
-                Line::styled(text, theme.warn)
+                Line::styled(
+                    format!(
+                        "Push: waiting for {} device — {waited}s, gives up in {left}s",
+                        whose(approver)
+                    ),
+                    theme.warn,
+                )
             }
             PushState::Answered {
                 approver,
@@ -261,7 +278,7 @@ impl Body<'_> {
                 format!(
                     "⚠ The {} push ({login}) was REJECTED on the device {}: possible social engineering. Do not proceed — {}.",
                     approver.whose(),
-                    relative(self.now(), *at),
+                    when(self.now(), *at),
                     self.keyed(DialogAction::Escalate, "escalate to security")
                 ),
                 theme
@@ -422,7 +439,9 @@ impl Body<'_> {
         }
         let all = dialog.missing_items(self.policy(), self.now());
         let mut items = Vec::new();
-        for alarm in all.iter().filter(|i| i.alarm) {
+        // This dialog's own rejection is already said, loudly, on the push line.
+        let said = dialog.rejected();
+        for alarm in all.iter().filter(|i| i.alarm && !said) {
             items.push(self.item(
                 Line::styled(
                     format!("⚠ {}", alarm.text),

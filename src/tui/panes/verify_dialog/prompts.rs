@@ -50,6 +50,7 @@ fn keys_line(context: Context, theme: &Theme) -> Line<'static> {
 pub fn escalation(frame: &mut Frame, area: Rect, app: &App, dialog: &VerifyDialog, theme: &Theme) {
     let width = usize::from(area.width.saturating_sub(4));
     let item = |line: Line<'static>, order| Item::wrapped(line, width, 8, order);
+    let plain = |line: Line<'static>, order| Item::wrapped(line, width, 0, order);
     let reason = app
         .escalation_pending()
         .map(str::to_string)
@@ -77,7 +78,7 @@ pub fn escalation(frame: &mut Frame, area: Rect, app: &App, dialog: &VerifyDialo
             Line::from(vec![Span::styled("Note    ", theme.label), Span::raw(note)]),
             1,
         ),
-        item(
+        plain(
             Line::styled(
                 format!(
                     "Writes a security escalation for {} to the audit log (with the evidence so far) and closes the dialog; nothing changes at the IdP.",
