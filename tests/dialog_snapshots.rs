@@ -279,6 +279,7 @@ fn check_screen(app: &App, terminal: &Terminal<TestBackend>, name: &str) {
         && dialog.action() != Some(&Action::ResetFactors { factor_ids: vec![] })
         && !app.quit_prompt_open()
         && !dialog.is_escalating()
+        && !app.help_open()
     {
         assert!(
             ["[ Confirm", "[ Done", "Running…", "Recording"]
@@ -630,5 +631,21 @@ fn outcome_names_what_was_removed() {
     assert!(
         text.contains("removed: Okta Verify push (Ada's iPhone), Okta Verify code"),
         "{text}"
+    );
+}
+
+#[test]
+fn help_in_the_dialog_lists_the_focus_keys_first() {
+    let mut app = dialog('u');
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help_open());
+    let text = snapshot_all(&mut app, "help_over_checklist");
+    assert!(text.contains("Verification dialog · checklist"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.help_open());
+    assert_eq!(
+        app.context(),
+        keymap::Context::DialogChecklist,
+        "back where it was"
     );
 }

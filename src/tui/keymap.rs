@@ -573,7 +573,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch(' ')],
         "Space",
         Action::Dialog(DialogAction::ToggleFactor),
-        "Tick or untick the factor under the cursor (what goes with it is shown)",
+        "Tick or untick the factor (shows what goes along)",
         Some("toggle"),
     ),
     bind(
@@ -581,7 +581,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::ChooserContinue),
-        "Continue with the ticked factors (says so when none is ticked)",
+        "Continue with the ticked factors",
         Some("continue"),
     ),
     bind(
@@ -589,7 +589,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::Dialog(DialogAction::Close),
-        "Cancel: close the dialog, nothing removed",
+        "Cancel: nothing is removed",
         Some("cancel"),
     ),
     bind(
@@ -597,7 +597,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Up), Key::ch('k')],
         "↑/k",
         Action::Dialog(DialogAction::ChooserUp),
-        "The factor above (from the first: the last)",
+        "The factor above",
         None,
     ),
     bind(
@@ -605,7 +605,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Down), Key::ch('j')],
         "↓/j",
         Action::Dialog(DialogAction::ChooserDown),
-        "The factor below (from the last: the first)",
+        "The factor below",
         None,
     ),
     bind(
@@ -613,7 +613,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('e')],
         "e",
         Action::Dialog(DialogAction::Escalate),
-        "Escalate to security (asks, then audits the reason)",
+        "Escalate to security (asks first)",
         None,
     ),
     bind(
@@ -637,7 +637,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::Continue),
-        "On to the next field still missing something, else the button",
+        "On to what is still missing, else the button",
         Some("next"),
     ),
     bind(
@@ -645,7 +645,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::Confirm),
-        "Run the action once nothing is missing (else says what is)",
+        "Run it once nothing is missing",
         Some("confirm"),
     ),
     bind(
@@ -653,7 +653,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::Confirm),
-        "Close the check of the caller (nothing changes)",
+        "Close the check (nothing changes)",
         Some("done"),
     ),
     bind(
@@ -661,7 +661,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::Digits(KeyModifiers::NONE)],
         "1-9",
         Action::Dialog(DialogAction::Tick(0)),
-        "Tick or untick that checklist item",
+        "Tick or untick a checklist item",
         Some("tick"),
     ),
     bind(
@@ -677,7 +677,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('M')],
         "M",
         Action::Dialog(DialogAction::ManagerPush),
-        "Push to the manager's Okta Verify (the user lost the device)",
+        "Push to the manager's Okta Verify",
         Some("manager"),
     ),
     bind(
@@ -685,7 +685,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('c')],
         "c",
         Action::Dialog(DialogAction::Code),
-        "One-time code from the user's SMS, e-mail or app (again: the next factor)",
+        "One-time code (again: the next factor)",
         Some("code"),
     ),
     bind(
@@ -693,7 +693,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('e')],
         "e",
         Action::Dialog(DialogAction::Escalate),
-        "Escalate to security (asks, then audits the reason)",
+        "Escalate to security (asks first)",
         Some("escalate"),
     ),
     bind(
@@ -701,13 +701,13 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Tab)],
         "Tab",
         Action::Dialog(DialogAction::NextField),
-        "Next field: checklist, ticket, note, code, button",
+        "Next field, every one in turn",
         None,
     ),
     bind(
         Context::DialogKeys,
         &[Key::plain(KeyCode::BackTab)],
-        "Shift-Tab",
+        "S-Tab",
         Action::Dialog(DialogAction::PrevField),
         "Previous field",
         None,
@@ -717,7 +717,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::Dialog(DialogAction::Close),
-        "Close the dialog, withdrawing a push in flight (ticket and evidence are kept)",
+        "Close; withdraws a push in flight",
         Some("close"),
     ),
     bind(
@@ -733,7 +733,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('q')],
         "q",
         Action::Quit,
-        "Quit (asks first while a push waits)",
+        "Quit (asks while a push waits)",
         None,
     ),
     bind(
@@ -741,7 +741,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::Continue),
-        "On to the next field still missing something, else the button",
+        "On to what is still missing, else the button",
         Some("next"),
     ),
     bind(
@@ -749,7 +749,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::alt('c')],
         "Alt-c",
         Action::Dialog(DialogAction::Code),
-        "One-time code from the user's factor (again: the next factor)",
+        "One-time code (again: the next factor)",
         Some("code"),
     ),
     bind(
@@ -765,7 +765,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::alt('c')],
         "Alt-c",
         Action::Dialog(DialogAction::Code),
-        "A code from the user's next factor instead",
+        "A code from the next factor instead",
         Some("next factor"),
     ),
     bind(
@@ -773,7 +773,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::Digits(KeyModifiers::ALT)],
         "Alt-1-9",
         Action::Dialog(DialogAction::Tick(0)),
-        "Tick or untick that checklist item (digits alone are text)",
+        "Tick an item (digits alone are text)",
         None,
     ),
     bind(
@@ -797,7 +797,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::alt('e')],
         "Alt-e",
         Action::Dialog(DialogAction::Escalate),
-        "Escalate to security (asks, then audits the reason)",
+        "Escalate to security (asks first)",
         None,
     ),
     bind(
@@ -805,13 +805,13 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Tab)],
         "Tab",
         Action::Dialog(DialogAction::NextField),
-        "Next field (the note too)",
+        "Next field, every one in turn",
         None,
     ),
     bind(
         Context::DialogTextKeys,
         &[Key::plain(KeyCode::BackTab)],
-        "Shift-Tab",
+        "S-Tab",
         Action::Dialog(DialogAction::PrevField),
         "Previous field",
         None,
@@ -821,7 +821,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::Dialog(DialogAction::Close),
-        "Close the dialog, withdrawing a push in flight",
+        "Close; withdraws a push in flight",
         Some("close"),
     ),
     bind(
@@ -829,7 +829,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::Any],
         "text",
         Action::Dialog(DialogAction::Text),
-        "Letters, digits and q are text; a code shows as bullets (←/→, Backspace, Ctrl-U)",
+        "Type (a code shows as bullets); ←/→, Ctrl-U",
         None,
     ),
     bind(
@@ -837,7 +837,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::Dialog(DialogAction::RecordEscalation),
-        "Write the escalation to the audit log and close the dialog",
+        "Write it to the audit log and close",
         Some("record"),
     ),
     bind(
@@ -853,7 +853,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('q')],
         "q",
         Action::Quit,
-        "Quit once the action is done and audited (asks first)",
+        "Quit once it is done (asks first)",
         Some("quit"),
     ),
     bind(
@@ -861,7 +861,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::Any],
         "any key",
         Action::Wait,
-        "Nothing until the IdP answers; the dialog says what it waits for",
+        "Says what the dialog waits for",
         None,
     ),
     bind(
@@ -869,7 +869,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('y')],
         "y",
         Action::ConfirmQuit,
-        "Quit: withdraws the push (or waits for the running action to be audited)",
+        "Quit (withdraws the push)",
         Some("quit"),
     ),
     bind(
