@@ -603,33 +603,36 @@ impl App {
 
     /// What the dialog waits for while it takes no keys.
     fn waiting_for(&self) -> String {
-        match (
-            &self.escalation,
-            self.dialog.as_ref().and_then(|d| d.action()),
-        ) {
-            (Some(_), _) => "The escalation is being written to the audit log: a moment".into(),
-            (None, Some(action)) => format!(
-                "The {} is on its way to the IdP: wait for its answer (q quits once it is audited)",
-                action.audit_name().replace('_', " ")
-            ),
-            (None, None) => "Waiting for the IdP".into(),
+        match self.in_flight() {
+            Some(what) if self.running => {
+                format!("{what}: wait for its answer (q quits once it is audited)")
+            }
+            Some(what) => format!("{what}: a moment"),
+            None => "Waiting for the IdP".into(),
         }
     }
 
     /// What is in flight that quitting would cut short, in a sentence for the quit prompt.
     pub fn in_flight(&self) -> Option<String> {
+        let dialog = self.dialog.as_ref()?;
+        let login = &dialog.target().login;
         if self.running {
-            return Some(self.waiting_for());
+            let what = match dialog.action() {
+                Some(IdpAction::Unlock) => "unlock",
+                Some(IdpAction::ResetPassword) => "reset link",
+                Some(IdpAction::ResetAllFactors | IdpAction::ResetFactors { .. }) => "MFA reset",
+                None => "action",
+            };
+            return Some(format!("The {what} of {login} is on its way to the IdP"));
         }
         if self.escalation.is_some() {
-            return Some("The escalation is being written to the audit log".into());
+            return Some(format!(
+                "The escalation for {login} is being written to the audit log"
+            ));
         }
-        let dialog = self.dialog.as_ref().filter(|d| d.push_in_flight())?;
-        Some(format!(
-            "A push is waiting for {} ({})",
-            dialog.push_target(),
-            dialog.target().login
-        ))
+        dialog
+            .push_in_flight()
+            .then(|| format!("A push is waiting for {} ({login})", dialog.push_target()))
     }
 
     /// `q` or Ctrl-C: quit, asking first while something is in flight. Asked twice, it quits.

@@ -1595,7 +1595,7 @@ fn while_the_action_runs_keys_say_so_and_quitting_waits_for_its_outcome() {
             .unwrap()
             .notice()
             .unwrap()
-            .starts_with("The unlock is on its way to the IdP"),
+            .starts_with("The unlock of alice@example.com is on its way to the IdP"),
         "{:?}",
         app.dialog().unwrap().notice()
     );

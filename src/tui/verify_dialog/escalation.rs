@@ -39,8 +39,11 @@ impl VerifyDialog {
                 approver.whose()
             ));
         }
-        if self.cannot_verify_remotely() {
-            reasons.push("the caller cannot be verified remotely".to_string());
+        if let Some(why) = self.dead_end_reasons() {
+            reasons.push(format!(
+                "the caller cannot be verified remotely ({})",
+                why.join(", ")
+            ));
         }
         if reasons.is_empty() {
             let state = if self.missing.is_empty() {

@@ -299,15 +299,12 @@ impl VerifyDialog {
         ways.join(" · ")
     }
 
-    /// Why nothing can prove possession remotely, when nothing can.
-    pub fn dead_end(&self) -> Option<String> {
+    /// Why nothing can prove possession remotely, when nothing can: each closed way.
+    pub fn dead_end_reasons(&self) -> Option<Vec<String>> {
         if !self.cannot_verify_remotely() {
             return None;
         }
-        let mut why = vec![format!(
-            "{} has no active Okta Verify push",
-            self.target.login
-        )];
+        let mut why = vec!["no active Okta Verify push".to_string()];
         why.push(if self.otp == CodeState::Locked {
             "code checks ended after too many wrong codes".to_string()
         } else {
@@ -320,8 +317,15 @@ impl VerifyDialog {
                 (Some(_), None) => "the manager can vouch".to_string(),
             },
         );
+        Some(why)
+    }
+
+    /// That the caller cannot be verified remotely, why, and what to do instead.
+    pub fn dead_end(&self) -> Option<String> {
+        let why = self.dead_end_reasons()?;
         Some(format!(
-            "This caller cannot be verified remotely: {}. Verify in person (the identity-proofing runbook) or {}.",
+            "This caller cannot be verified remotely: {} has {}. Verify in person (the identity-proofing runbook) or {}.",
+            self.target.login,
             why.join(", "),
             self.keyed(DialogAction::Escalate, "escalate to security")
         ))

@@ -300,9 +300,13 @@ impl Body<'_> {
                 } else {
                     format!(" — {} sends another", again.join(" or "))
                 };
+                let escalate = self
+                    .key(DialogAction::Escalate)
+                    .map(|k| format!(", {k} escalates"))
+                    .unwrap_or_default();
                 Line::styled(
                     format!(
-                        "Push: {} on the {} device ({login}){again}",
+                        "Push: {} on the {} device ({login}){again}{escalate}",
                         result.as_str(),
                         approver.whose()
                     ),
@@ -379,9 +383,13 @@ impl Body<'_> {
                     .key(DialogAction::Code)
                     .map(|k| format!(" — {k} asks for another"))
                     .unwrap_or_default();
+                let escalate = self
+                    .key(DialogAction::Escalate)
+                    .map(|k| format!(", {k} escalates"))
+                    .unwrap_or_default();
                 vec![Line::styled(
                     format!(
-                        "Code from {}: {}{again}",
+                        "Code from {}: {}{again}{escalate}",
                         name(factor),
                         match result {
                             ChallengeResult::Failed => "WRONG or expired",
