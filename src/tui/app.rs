@@ -659,7 +659,7 @@ impl App {
         effects.push(Effect::Quit);
     }
 
-    fn withdraw_push(&mut self, effects: &mut Vec<Effect>) {
+    fn withdraw_push(&self, effects: &mut Vec<Effect>) {
         if self
             .dialog
             .as_ref()
