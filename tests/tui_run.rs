@@ -36,11 +36,14 @@ fn now() -> DateTime<Utc> {
 }
 
 /// Knows Alice; every other id is a 404. Every call is recorded (codes never). Pushes are
-/// approved at the first poll; `perform` unlocks Alice; the SMS code is [`SMS_CODE`].
+/// approved at the first poll (unless `push_answer` says otherwise); `perform` unlocks Alice;
+/// the SMS code is [`SMS_CODE`].
 #[derive(Default)]
 struct FakeDirectory {
     calls: Mutex<Vec<String>>,
     unlocked: Mutex<bool>,
+    /// What a push poll answers (None: SUCCESS).
+    push_answer: Mutex<Option<ChallengeResult>>,
 }
 
 fn alice() -> User {
@@ -182,7 +185,12 @@ impl Directory for FakeDirectory {
 
     async fn poll_push(&self, challenge: &PushChallenge) -> Result<ChallengeResult, IdpError> {
         self.record(format!("poll_push {}", challenge.user_id));
-        Ok(ChallengeResult::Success)
+        Ok(self
+            .push_answer
+            .lock()
+            .unwrap()
+            .clone()
+            .unwrap_or(ChallengeResult::Success))
     }
 
     async fn cancel_push(&self, challenge: &PushChallenge) -> Result<(), IdpError> {
@@ -273,6 +281,25 @@ struct Harness {
 impl Harness {
     fn start() -> Self {
         Self::start_with_audit_at(|dir| dir.to_path_buf())
+    }
+
+    /// A harness whose pushes all end with `answer` (WAITING: they never end).
+    fn start_with_push_answer(answer: ChallengeResult) -> Self {
+        let harness = Self::start();
+        *harness.directory.push_answer.lock().unwrap() = Some(answer);
+        harness
+    }
+
+    fn alt(&self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::ALT);
+    }
+
+    fn audit_records(&self) -> Vec<accessdesk::audit::AuditRecord> {
+        let path = accessdesk::audit::AuditLog::default_path(self.data_dir.path());
+        accessdesk::audit::AuditLog::open(&path)
+            .unwrap()
+            .list(None)
+            .unwrap()
     }
 
     /// A harness whose data directory (for the audit log) is `data_dir(temp dir)`.
@@ -560,7 +587,9 @@ async fn unlock_reaches_the_idp_only_after_the_gate_passes() {
     harness.tick_checklist_and_enter_ticket();
     harness.press(KeyCode::Enter);
     harness.wait_for("[INC0012345]").await;
-    harness.wait_for("possession evidence is required").await;
+    harness
+        .wait_for("Confirm is blocked — still missing: proof of possession")
+        .await;
     let before_push = harness.directory.calls();
     assert!(
         !before_push
@@ -645,6 +674,9 @@ async fn a_code_read_out_by_the_caller_verifies_them_and_is_audited_without_the_
     harness.press(KeyCode::Enter);
     harness.wait_for("WRONG or expired").await;
     harness.press(KeyCode::Char('c'));
+    harness
+        .wait_for("Ask the caller to read out the code sent to SMS •••-0199")
+        .await;
     harness.wait_for("[▏]").await;
     for c in SMS_CODE.chars() {
         harness.press(KeyCode::Char(c));
@@ -729,5 +761,116 @@ async fn an_audit_log_that_cannot_be_written_is_said_and_stops_the_action() {
     assert!(
         !directory.calls().iter().any(|c| c.starts_with("perform")),
         "no record, no action"
+    );
+}
+
+/// The unlock the way the footer says, from a selected lockout: `u`, the checklist, Enter to
+/// the ticket, the ticket, Alt-p from the ticket field, Enter to Confirm, Enter.
+#[tokio::test]
+async fn unlock_the_way_the_footer_says_with_the_push_from_the_ticket_field() {
+    let harness = Harness::start();
+    harness.alice_locked_out().await;
+    harness.press(KeyCode::Char('u'));
+    harness.wait_for("Enter next  1-9 tick  p push").await;
+    for n in ['1', '2', '3', '4'] {
+        harness.press(KeyCode::Char(n));
+    }
+    harness.press(KeyCode::Enter);
+    harness.wait_for("Alt-p push").await;
+    for c in "INC0012345".chars() {
+        harness.press(KeyCode::Char(c));
+    }
+    harness.alt('p');
+    harness
+        .wait_for("Push: APPROVED ✓ on the USER's device")
+        .await;
+    harness.wait_for("[INC0012345▏]").await;
+    harness.press(KeyCode::Enter);
+    harness.wait_for("[ Confirm: Enter ]").await;
+    harness.press(KeyCode::Enter);
+    harness
+        .wait_for("alice@acme.example: done, status now ACTIVE")
+        .await;
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    assert!(
+        directory
+            .calls()
+            .contains(&"perform unlock 00ualice".to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_push_is_escalated_audited_and_the_dialog_closes() {
+    let harness = Harness::start_with_push_answer(ChallengeResult::Rejected);
+    harness.alice_locked_out().await;
+    harness.press(KeyCode::Char('u'));
+    harness.wait_for("Still missing:").await;
+    harness.press(KeyCode::Char('p'));
+    harness
+        .wait_for("The USER's push (alice@acme.example) was REJECTED")
+        .await;
+    harness.press(KeyCode::Char('e'));
+    harness.wait_for("Escalate to security").await;
+    harness.wait_for("Enter record").await;
+    harness.press(KeyCode::Enter);
+    harness
+        .wait_for("Escalation to security recorded for alice@acme.example (audit #2)")
+        .await;
+    assert!(
+        !harness.text().contains("Verify alice@acme.example"),
+        "closed"
+    );
+    let records = harness.audit_records();
+    let actions: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.entry.action.as_str(), r.entry.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("verify_caller", "refused"), ("escalate", "refused")]
+    );
+    let escalation = &records[1].entry;
+    assert!(
+        escalation
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("the USER's push (alice@acme.example) was REJECTED"),
+        "{escalation:?}"
+    );
+    assert_eq!(escalation.evidence[0].result, "REJECTED");
+    assert_eq!(escalation.agent, "agent.smith");
+    harness.press(KeyCode::Char('q'));
+    let directory = harness.finished().await;
+    assert!(!directory.calls().iter().any(|c| c.starts_with("perform")));
+}
+
+#[tokio::test]
+async fn q_while_a_push_waits_asks_first_and_yes_withdraws_the_push() {
+    let harness = Harness::start_with_push_answer(ChallengeResult::Waiting);
+    harness.alice_locked_out().await;
+    harness.press(KeyCode::Char('u'));
+    harness.wait_for("Still missing:").await;
+    harness.press(KeyCode::Char('p'));
+    harness
+        .wait_for("Push: waiting for the user's device")
+        .await;
+    harness.press(KeyCode::Char('q'));
+    harness.wait_for("quit anyway?").await;
+    harness.press(KeyCode::Char('n'));
+    harness.wait_for("Enter next  1-9 tick").await;
+    assert!(!harness.text().contains("quit anyway?"));
+    assert!(!harness.task.is_finished(), "n stays");
+    harness.press(KeyCode::Char('q'));
+    harness.wait_for("y quit").await;
+    harness.press(KeyCode::Char('y'));
+    let directory = harness.finished().await;
+    assert!(
+        directory
+            .calls()
+            .contains(&"cancel_push 00ualice".to_string()),
+        "y withdrew the push before quitting: {:?}",
+        directory.calls()
     );
 }

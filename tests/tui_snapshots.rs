@@ -3,11 +3,10 @@
 //! `cargo insta review`), then read the `.snap` files.
 
 use accessdesk::model::{
-    ActivityEvent, ActivityKind, ChallengeResult, Factor, FactorKind, Lockout, LockoutKind,
-    RateLimit, User, UserStatus,
+    ActivityEvent, ActivityKind, Factor, FactorKind, Lockout, LockoutKind, RateLimit, User,
+    UserStatus,
 };
 use accessdesk::policy::BurstRules;
-use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
 use accessdesk::tui::audit_view::AuditSnapshot;
@@ -864,7 +863,7 @@ fn directory_matches_under_the_filter_box() {
     );
 }
 
-// ---- the verification dialog ----
+// ---- the verification dialog (its states: tests/dialog_snapshots.rs) ----
 
 /// Ada's user screen, loaded, with `key` pressed to open an action.
 fn ada_dialog(options: DashboardOptions, key: char) -> App {
@@ -877,128 +876,6 @@ fn ada_dialog(options: DashboardOptions, key: char) -> App {
     });
     press(&mut app, KeyCode::Char(key));
     app
-}
-
-/// Tick the whole checklist and type a valid ticket; focus ends on Confirm.
-fn fill_in(app: &mut App) {
-    for i in 1..=app.options.gate.checklist.len() {
-        press(app, KeyCode::Char(char::from_digit(i as u32, 10).unwrap()));
-    }
-    press(app, KeyCode::Tab);
-    for c in "INC0012345".chars() {
-        press(app, KeyCode::Char(c));
-    }
-    press(app, KeyCode::Tab);
-    press(app, KeyCode::Tab);
-}
-
-fn push_answer(app: &mut App, result: ChallengeResult) {
-    let ada = ada_user();
-    let evidence = PossessionEvidence {
-        kind: EvidenceKind::UserPush,
-        for_user_id: ada.id.clone(),
-        approver_id: ada.id.clone(),
-        approver_login: ada.login.clone(),
-        factor_id: "push1".into(),
-        transaction_id: Some("v2mst.tx".into()),
-        result: result.clone(),
-        at: now(),
-    };
-    app.update(Msg::PushDone {
-        result,
-        evidence: Some(evidence),
-        message: None,
-    });
-}
-
-#[test]
-fn dialog_fresh() {
-    let app = ada_dialog(options(), 'u');
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains(": LOCKED_OUT → ACTIVE"), "{text}");
-    assert!(text.contains("Still missing:"));
-    assert!(text.contains("a ticket number is required"));
-    assert!(text.contains("Confirm: blocked"));
-}
-
-#[test]
-fn dialog_checklist_partly_ticked() {
-    let mut app = ada_dialog(options(), 'r');
-    press(&mut app, KeyCode::Char('1'));
-    press(&mut app, KeyCode::Char('3'));
-    press(&mut app, KeyCode::Tab);
-    for c in "INC12".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("The IdP e-mails a one-time reset link to"));
-    assert!(text.contains("checklist incomplete"));
-    assert!(text.contains("not in the expected form: INC, RITM or REQ followed by 7 digits"));
-    assert!(!text.contains("possession evidence is required"), "{text}");
-}
-
-#[test]
-fn dialog_waiting_for_push() {
-    let mut app = ada_dialog(options(), 'u');
-    fill_in(&mut app);
-    press(&mut app, KeyCode::Char('p'));
-    app.update(Msg::PushWaiting {
-        since: now() - TimeDelta::seconds(14),
-        correct_answer: Some(37),
-    });
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(
-        text.contains("waiting for the user's device — 14s, gives up in 106s"),
-        "{text}"
-    );
-}
-
-#[test]
-fn dialog_approved_and_ready() {
-    let mut app = ada_dialog(options(), 'u');
-    fill_in(&mut app);
-    press(&mut app, KeyCode::Char('p'));
-    push_answer(&mut app, ChallengeResult::Success);
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("APPROVED"));
-    assert!(text.contains("Nothing missing: the gate passes"));
-    assert!(text.contains("Confirm: Enter"));
-}
-
-#[test]
-fn dialog_rejected_warning() {
-    let mut app = ada_dialog(options(), 'u');
-    fill_in(&mut app);
-    press(&mut app, KeyCode::Char('p'));
-    push_answer(&mut app, ChallengeResult::Rejected);
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("possible social engineering"));
-    assert!(text.contains("Confirm: blocked"));
-    assert_eq!(style_of(&terminal, "REJECTED on the device").1, Color::Red);
-}
-
-#[test]
-fn dialog_factor_choice() {
-    let mut app = ada_dialog(options(), 'm');
-    press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Char(' '));
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("Which factors go?"));
-    assert!(text.contains("Remove 1 factor: SMS •••-1337"), "{text}");
-    assert!(text.contains("[x] SMS •••-1337"));
-    assert!(text.contains("[ ] Okta Verify push (Ada's iPhone)"));
 }
 
 #[test]
@@ -1035,48 +912,6 @@ fn dialog_read_only_message() {
     assert!(app.dialog().is_none());
     assert!(text.contains("Read-only mode"));
     assert!(text.contains("READ-ONLY"));
-}
-
-#[test]
-fn dialog_code_being_typed_shows_bullets_only() {
-    let mut app = ada_dialog(options(), 'u');
-    fill_in(&mut app);
-    press(&mut app, KeyCode::Char('c'));
-    app.update(Msg::CodeSent { error: None });
-    for c in "493817".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(
-        text.contains("Ask the caller to read out the code sent to SMS •••-1337; Enter checks it"),
-        "{text}"
-    );
-    assert!(text.contains("[••••••▏]"), "{text}");
-    assert!(
-        !text.contains("493817"),
-        "a one-time code never appears on screen"
-    );
-}
-
-#[test]
-fn dialog_verify_caller_done() {
-    let mut app = ada_dialog(options(), 'v');
-    press(&mut app, KeyCode::Char('p'));
-    let text = screen_text(&draw(&app));
-    assert!(
-        text.contains("Done: once the push is answered · Esc withdraws it"),
-        "{text}"
-    );
-    push_answer(&mut app, ChallengeResult::Success);
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("Verify the caller is ada.lovelace@acme.example"));
-    assert!(text.contains("Possession proven now: push approved on the user's device"));
-    assert!(text.contains("The caller is verified"));
-    assert!(text.contains("Done: Enter"));
 }
 
 /// A real audit log with the records a shift produces: a check of the caller, the unlock it
@@ -1210,23 +1045,6 @@ fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
 }
 
 #[test]
-fn dialog_push_timed_out() {
-    let mut app = ada_dialog(options(), 'u');
-    fill_in(&mut app);
-    press(&mut app, KeyCode::Char('p'));
-    push_answer(&mut app, ChallengeResult::Timeout);
-    let terminal = draw(&app);
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(
-        text.contains("Push: TIMEOUT — p or M sends another"),
-        "{text}"
-    );
-    assert!(text.contains("the challenge timed out without an answer"));
-    assert!(text.contains("Confirm: blocked"));
-}
-
-#[test]
 fn dialog_sending_a_push_to_the_manager() {
     let mut app = ada_dialog(options(), 'u');
     press(&mut app, KeyCode::Char('M'));
@@ -1256,18 +1074,4 @@ fn audit_pane_on_an_80_column_terminal_keeps_who_what_and_outcome() {
         !text.contains("Evidence"),
         "narrow terminals drop the evidence column"
     );
-}
-
-#[test]
-fn dialog_on_an_80_by_24_terminal_still_shows_the_confirm_control() {
-    let mut app = ada_dialog(options(), 'u');
-    app.update(Msg::Resize {
-        width: 80,
-        height: 24,
-    });
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|frame| view::draw(frame, &app)).unwrap();
-    insta::assert_snapshot!(terminal.backend());
-    let text = screen_text(&terminal);
-    assert!(text.contains("Confirm: blocked"), "{text}");
 }

@@ -3,6 +3,7 @@
 mod action;
 mod activity;
 mod factor;
+mod factor_name;
 mod factor_removal;
 mod factor_select;
 mod lockout;
@@ -15,6 +16,7 @@ mod user_profile;
 pub use action::{Action, ActionKind};
 pub use activity::{ActivityEvent, ActivityKind};
 pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
+pub use factor_name::describe_distinct;
 pub use factor_removal::{removal_requests, removal_set, removed_along};
 pub use factor_select::select_factors;
 pub use lockout::{Lockout, LockoutKind};

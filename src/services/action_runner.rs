@@ -267,7 +267,8 @@ fn join_notes(action_note: Option<String>, agent_note: Option<&str>) -> Option<S
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
-fn audit_evidence(e: &PossessionEvidence) -> Evidence {
+/// Possession evidence as the audit log records it.
+pub fn audit_evidence(e: &PossessionEvidence) -> Evidence {
     Evidence {
         kind: e.kind.as_str().to_string(),
         subject_login: Some(e.approver_login.clone()),

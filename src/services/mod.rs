@@ -1,6 +1,7 @@
 //! Background tasks with no UI: they talk to the IdP and report over channels.
 
 pub mod action_runner;
+pub mod escalation;
 pub mod lockout_poller;
 pub mod user_profile;
 pub mod verification;

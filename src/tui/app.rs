@@ -9,16 +9,16 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::audit_view::{AuditState, AuditView};
 use super::feed::Feed;
-use super::handled::{Handled, HandledLog};
+use super::handled::{Handled, HandledKind, HandledLog};
 use super::keymap::{self, Action, Context};
-use super::msg::Msg;
+use super::msg::{ActionReport, Msg};
 use super::options::DashboardOptions;
 use super::search::DirectorySearch;
 use super::user_view::{OpenUser, ProfileState};
-use super::verify_dialog::{Carried, Challenge, Purpose, Request, VerifyDialog};
+use super::verify_dialog::{Carried, Challenge, DialogAction, Purpose, Request, VerifyDialog};
 use super::view;
 use crate::config::MfaResetMode;
-use crate::model::{Action as IdpAction, Lockout, User};
+use crate::model::{Action as IdpAction, Lockout, User, describe_distinct};
 use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
 use crate::policy::preconditions;
 use crate::policy::{Burst, detect_bursts};
@@ -60,6 +60,16 @@ pub enum Effect {
         target: Target,
         attestation: Attestation,
         reasons: Vec<String>,
+    },
+    /// The agent escalated the call to security: write it to the audit log (action
+    /// `escalate`, outcome refused, `reason` as the error, `note` as the note) and answer
+    /// with [`Msg::EscalationRecorded`].
+    RecordEscalation {
+        target: Target,
+        ticket: Option<String>,
+        reason: String,
+        evidence: Vec<PossessionEvidence>,
+        note: Option<String>,
     },
     Quit,
 }
@@ -132,6 +142,12 @@ pub struct App {
     audit: Option<AuditView>,
     /// The verified action is on its way to the IdP: the dialog takes no more keys.
     running: bool,
+    /// The escalation being written (its reason): the dialog takes no more keys.
+    escalation: Option<String>,
+    /// "A push is waiting — quit anyway?" is on screen.
+    quit_prompt: bool,
+    /// The agent chose to quit while the action ran: quit once its outcome is in.
+    quit_after_action: bool,
     /// An action key pressed on the feed, waiting for its user's profile.
     pending_action: Option<Purpose>,
     /// Per user id: the ticket and evidence of earlier dialogs on this call.
@@ -177,6 +193,9 @@ impl App {
             dialog: None,
             audit: None,
             running: false,
+            escalation: None,
+            quit_prompt: false,
+            quit_after_action: false,
             pending_action: None,
             carried: HashMap::new(),
             open_first_match: false,
@@ -261,16 +280,37 @@ impl App {
                 message,
             } => {
                 if let Some(dialog) = &mut self.dialog {
-                    let taken = dialog.on_push_done(result, evidence, &self.options.gate, self.now);
+                    let taken = dialog.on_push_done(
+                        result,
+                        evidence,
+                        message.as_deref(),
+                        &self.options.gate,
+                        self.now,
+                    );
                     self.message = message;
                     self.dirty = true;
                     self.record_challenge(taken, &mut effects);
                 }
             }
+            Msg::PushNotSent {
+                reason,
+                no_push_factor,
+            } => {
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.on_push_not_sent(
+                        &reason,
+                        no_push_factor.as_deref(),
+                        &self.options.gate,
+                        self.now,
+                    );
+                    self.message = Some(format!("Push not sent: {reason}"));
+                    self.dirty = true;
+                }
+            }
             Msg::CodeSent { error } => {
                 if let Some(dialog) = &mut self.dialog {
                     self.message = error.as_ref().map(|e| format!("Code not sent: {e}"));
-                    dialog.on_code_sent(error);
+                    dialog.on_code_sent(error, &self.options.gate, self.now);
                     self.dirty = true;
                 }
             }
@@ -289,20 +329,60 @@ impl App {
             }
             Msg::ActionDone { key, report } => {
                 self.running = false;
-                self.close_dialog();
+                self.close_dialog(&mut effects);
                 self.handled.record(
                     &report.user_id,
                     Handled::from_report(&report, &self.options.agent_name),
                 );
-                self.message = Some(match &report.result {
-                    Ok(done) => done.clone(),
-                    Err(error) => format!("IdP error: {error}"),
-                });
+                self.message = Some(outcome_line(&report));
                 if self.profiles.get(&key) != Some(&ProfileState::Loading) {
                     self.profiles.insert(key.clone(), ProfileState::Loading);
                     effects.push(Effect::LoadProfile(key));
                 }
                 self.dirty = true;
+                if std::mem::take(&mut self.quit_after_action) {
+                    effects.push(Effect::Quit);
+                }
+            }
+            Msg::EscalationRecorded { user_id, result } => {
+                let Some(reason) = self.escalation.take() else {
+                    return effects;
+                };
+                self.dirty = true;
+                match result {
+                    Ok(seq) => {
+                        self.handled.record(
+                            &user_id,
+                            Handled {
+                                kind: HandledKind::Escalated,
+                                at: self.now,
+                                agent: self.options.agent_name.clone(),
+                                audit_seq: Some(seq),
+                            },
+                        );
+                        let login = self
+                            .dialog
+                            .as_ref()
+                            .map(|d| d.target().login.clone())
+                            .unwrap_or(user_id);
+                        self.close_dialog(&mut effects);
+                        self.message = Some(format!(
+                            "Escalation to security recorded for {login} (audit #{seq}): {reason}"
+                        ));
+                        if std::mem::take(&mut self.quit_after_action) {
+                            effects.push(Effect::Quit);
+                        }
+                    }
+                    Err(error) => {
+                        let text = format!(
+                            "The escalation was NOT written to the audit log: {error} — Enter tries again"
+                        );
+                        if let Some(dialog) = &mut self.dialog {
+                            dialog.tell(text.clone());
+                        }
+                        self.message = Some(text);
+                    }
+                }
             }
             Msg::AuditLoaded(result) => {
                 if let Some(audit) = self.audit.as_mut().filter(|a| a.is_pending()) {
@@ -421,7 +501,9 @@ impl App {
                 preconditions::check(&IdpAction::ResetAllFactors, &profile.user, &profile.factors)
             }
             Purpose::Act(action) => preconditions::check(action, &profile.user, &profile.factors),
-            Purpose::VerifyCaller => preconditions::can_verify(&profile.user, &profile.factors),
+            // With nothing that can prove possession the dialog says so itself, and offers
+            // escalation: no dead end.
+            Purpose::VerifyCaller => Ok(()),
         };
         if let Err(why) = ready {
             self.message = Some(why);
@@ -444,12 +526,17 @@ impl App {
         self.dialog = Some(dialog);
     }
 
-    /// Close the dialog, keeping its ticket and evidence for the next one on the same user.
-    fn close_dialog(&mut self) {
+    /// Close the dialog, withdrawing a push still in flight and keeping its ticket and
+    /// evidence for the next one on the same user.
+    fn close_dialog(&mut self, effects: &mut Vec<Effect>) {
         if let Some(dialog) = self.dialog.take() {
+            if dialog.push_in_flight() {
+                effects.push(Effect::Challenge(Challenge::CancelPush));
+            }
             self.carried
                 .insert(dialog.target().user_id.clone(), dialog.carry());
         }
+        self.quit_prompt = false;
     }
 
     /// Every challenge that ended with evidence is audited as a check of the caller, whatever
@@ -469,20 +556,36 @@ impl App {
         });
     }
 
-    fn on_dialog_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        if self.running {
+    /// A dialog key, as the focused context's keymap row names it.
+    fn on_dialog_action(&mut self, action: DialogAction, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if self.running || self.escalation.is_some() {
             return;
         }
         let Some(dialog) = &mut self.dialog else {
             return;
         };
-        for request in dialog.on_key(key, &self.options.gate, self.now) {
+        let policy = &self.options.gate;
+        if action == DialogAction::Text {
+            dialog.on_text(key, policy, self.now);
+            return;
+        }
+        for request in dialog.on_action(action, policy, self.now) {
             match request {
                 Request::Challenge(challenge) => effects.push(Effect::Challenge(challenge)),
                 Request::Run(verified) => {
                     self.running = true;
                     self.message = Some(format!("Running: {}", dialog.preview()));
                     effects.push(Effect::RunAction(verified));
+                }
+                Request::Escalate { reason } => {
+                    effects.push(Effect::RecordEscalation {
+                        target: dialog.target().clone(),
+                        ticket: dialog.ticket_number(),
+                        reason: reason.clone(),
+                        evidence: dialog.evidence().to_vec(),
+                        note: dialog.agent_note(),
+                    });
+                    self.escalation = Some(reason);
                 }
                 Request::Close => {
                     if let Some(action) = dialog.action()
@@ -495,10 +598,78 @@ impl App {
                             reasons: dialog.missing().iter().map(ToString::to_string).collect(),
                         });
                     }
-                    self.close_dialog();
+                    self.close_dialog(effects);
                     return;
                 }
             }
+        }
+    }
+
+    /// What the dialog waits for while it takes no keys.
+    fn waiting_for(&self) -> String {
+        match self.in_flight() {
+            Some(what) if self.running => {
+                format!("{what}: wait for its answer (q quits once it is audited)")
+            }
+            Some(what) => format!("{what}: a moment"),
+            None => "Waiting for the IdP".into(),
+        }
+    }
+
+    /// What is in flight that quitting would cut short, in a sentence for the quit prompt.
+    pub fn in_flight(&self) -> Option<String> {
+        let dialog = self.dialog.as_ref()?;
+        let login = &dialog.target().login;
+        if self.running {
+            let what = match dialog.action() {
+                Some(IdpAction::Unlock) => "unlock",
+                Some(IdpAction::ResetPassword) => "reset link",
+                Some(IdpAction::ResetAllFactors | IdpAction::ResetFactors { .. }) => "MFA reset",
+                None => "action",
+            };
+            return Some(format!("The {what} of {login} is on its way to the IdP"));
+        }
+        if self.escalation.is_some() {
+            return Some(format!(
+                "The escalation for {login} is being written to the audit log"
+            ));
+        }
+        dialog
+            .push_in_flight()
+            .then(|| format!("A push is waiting for {} ({login})", dialog.push_target()))
+    }
+
+    /// `q` or Ctrl-C: quit, asking first while something is in flight. Asked twice, it quits.
+    fn quit(&mut self, effects: &mut Vec<Effect>) {
+        if self.in_flight().is_some() && !self.quit_prompt && !self.quit_after_action {
+            self.quit_prompt = true;
+            self.help_open = false;
+        } else {
+            self.withdraw_push(effects);
+            effects.push(Effect::Quit);
+        }
+    }
+
+    /// `y` in the quit prompt: withdraw the push and quit; while the action runs or an
+    /// escalation is written, quit once its outcome is in (so it is audited and shown).
+    fn confirm_quit(&mut self, effects: &mut Vec<Effect>) {
+        self.quit_prompt = false;
+        if self.running || self.escalation.is_some() {
+            self.quit_after_action = true;
+            self.message = Some("Quitting once the outcome is in and audited…".into());
+            return;
+        }
+        self.withdraw_push(effects);
+        effects.push(Effect::Quit);
+    }
+
+    fn withdraw_push(&self, effects: &mut Vec<Effect>) {
+        if self
+            .dialog
+            .as_ref()
+            .is_some_and(VerifyDialog::push_in_flight)
+        {
+            effects.push(Effect::Challenge(Challenge::CancelPush));
         }
     }
 
@@ -586,7 +757,15 @@ impl App {
                 self.begin(Purpose::Act(action), effects);
             }
             Action::StartVerify => self.begin(Purpose::VerifyCaller, effects),
-            Action::DialogKey => self.on_dialog_key(key, effects),
+            Action::Dialog(action) => self.on_dialog_action(action, key, effects),
+            Action::Wait => {
+                let why = self.waiting_for();
+                if let Some(dialog) = &mut self.dialog {
+                    dialog.tell(why);
+                }
+            }
+            Action::ConfirmQuit => self.confirm_quit(effects),
+            Action::CancelQuit => self.quit_prompt = false,
             Action::OpenAudit => {
                 self.audit = Some(AuditView::default());
                 effects.push(Effect::LoadAudit);
@@ -626,7 +805,7 @@ impl App {
                     self.clear_filter(effects);
                 }
             }
-            Action::Quit => effects.push(Effect::Quit),
+            Action::Quit => self.quit(effects),
         }
     }
 
@@ -754,14 +933,20 @@ impl App {
 
     /// Which bindings apply to the screen under the help overlay (or now, without it).
     pub fn screen_context(&self) -> Context {
-        if let Some(audit) = &self.audit {
+        if self.quit_prompt {
+            Context::QuitConfirm
+        } else if let Some(audit) = &self.audit {
             if audit.is_editing_filter() {
                 Context::AuditFilter
             } else {
                 Context::Audit
             }
-        } else if self.dialog.is_some() && self.user_view.is_some() {
-            Context::Dialog
+        } else if let Some(dialog) = self.dialog.as_ref().filter(|_| self.user_view.is_some()) {
+            if self.running || self.escalation.is_some() {
+                Context::DialogBusy
+            } else {
+                dialog.context()
+            }
         } else if self.user_view.is_some() {
             Context::User
         } else {
@@ -870,6 +1055,16 @@ impl App {
         self.running
     }
 
+    /// The escalation's reason, while it is being written to the audit log.
+    pub fn escalation_pending(&self) -> Option<&str> {
+        self.escalation.as_deref()
+    }
+
+    /// The quit prompt is open.
+    pub fn quit_prompt_open(&self) -> bool {
+        self.quit_prompt
+    }
+
     /// What was done about this user (by id) this session, if anything.
     pub fn handled(&self, user_id: &str) -> Option<&Handled> {
         self.handled.get(user_id)
@@ -930,6 +1125,25 @@ impl App {
     /// Whether to redraw; clears the flag.
     pub fn take_dirty(&mut self) -> bool {
         std::mem::take(&mut self.dirty)
+    }
+}
+
+/// The status line after an action: what the IdP did, and every factor that went (those
+/// Okta took along included), from what the runner saw gone.
+pub fn outcome_line(report: &ActionReport) -> String {
+    let removed: Vec<String> = report
+        .removed
+        .iter()
+        .map(|f| describe_distinct(f, &report.removed))
+        .collect();
+    match (&report.result, removed.is_empty()) {
+        (Ok(done), true) => done.clone(),
+        (Ok(done), false) => format!("{done} — removed: {}", removed.join(", ")),
+        (Err(error), true) => format!("IdP error: {error}"),
+        (Err(error), false) => format!(
+            "IdP error: {error} — removed before it: {}",
+            removed.join(", ")
+        ),
     }
 }
 

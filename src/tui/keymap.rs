@@ -1,7 +1,11 @@
 //! Key bindings as data. The same table drives dispatch ([`lookup`]), the help overlay
-//! ([`bindings`]) and the status bar's key hints ([`hints`]).
+//! ([`bindings`]), the status bar's key hints ([`hints`]) and the keys a dialog names in its
+//! own text ([`label_for`]). Each focus of a dialog is a context of its own, so a key is shown
+//! only where it works (see the focus model in [`crate::tui::verify_dialog`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::verify_dialog::DialogAction;
 
 /// Where a binding applies. [`Context::Global`] bindings are checked first, everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,8 +17,28 @@ pub enum Context {
     Results,
     /// The user screen.
     User,
-    /// The verification dialog over the user screen.
-    Dialog,
+    /// The verification dialog's factor chooser (MFA reset, "choose" mode).
+    DialogChooser,
+    /// The verification dialog with the focus on the checklist.
+    DialogChecklist,
+    /// The verification dialog with the focus in the ticket or the note field.
+    DialogField,
+    /// The verification dialog with the focus in the one-time code field.
+    DialogCode,
+    /// The verification dialog with the focus on the Confirm button (an action).
+    DialogConfirm,
+    /// The verification dialog with the focus on the Done button (a check of the caller).
+    DialogDone,
+    /// Keys shared by the dialog's checklist and buttons (where letters are not text).
+    DialogKeys,
+    /// Keys shared by the dialog's text fields (ticket, note, code): Alt reaches the actions.
+    DialogTextKeys,
+    /// The dialog's escalation prompt.
+    DialogEscalate,
+    /// The dialog while its action runs or its escalation is written.
+    DialogBusy,
+    /// "A push is waiting — quit anyway?"
+    QuitConfirm,
     /// The audit log screen.
     Audit,
     /// Typing the audit screen's filter.
@@ -31,7 +55,17 @@ impl Context {
             Context::Filter => "Filter input",
             Context::Results => "Directory matches",
             Context::User => "User screen",
-            Context::Dialog => "Verification dialog",
+            Context::DialogChooser => "Verification dialog · choosing factors",
+            Context::DialogChecklist => "Verification dialog · checklist",
+            Context::DialogField => "Verification dialog · ticket and note fields",
+            Context::DialogCode => "Verification dialog · code field",
+            Context::DialogConfirm => "Verification dialog · Confirm button",
+            Context::DialogDone => "Verification dialog · Done button",
+            Context::DialogKeys => "Verification dialog · outside the text fields",
+            Context::DialogTextKeys => "Verification dialog · in the text fields",
+            Context::DialogEscalate => "Verification dialog · escalation prompt",
+            Context::DialogBusy => "Verification dialog · while it runs",
+            Context::QuitConfirm => "Quit prompt",
             Context::Audit => "Audit log",
             Context::AuditFilter => "Audit filter input",
             Context::Help => "This help",
@@ -39,17 +73,63 @@ impl Context {
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 19] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
         Context::User,
-        Context::Dialog,
+        Context::DialogChooser,
+        Context::DialogChecklist,
+        Context::DialogField,
+        Context::DialogCode,
+        Context::DialogConfirm,
+        Context::DialogDone,
+        Context::DialogKeys,
+        Context::DialogTextKeys,
+        Context::DialogEscalate,
+        Context::DialogBusy,
+        Context::QuitConfirm,
         Context::Audit,
         Context::AuditFilter,
         Context::Help,
         Context::Global,
     ];
+
+    /// The contexts of the verification dialog (one per focus, and its prompt and busy state).
+    pub const DIALOG: [Context; 10] = [
+        Context::DialogChooser,
+        Context::DialogChecklist,
+        Context::DialogField,
+        Context::DialogCode,
+        Context::DialogConfirm,
+        Context::DialogDone,
+        Context::DialogKeys,
+        Context::DialogTextKeys,
+        Context::DialogEscalate,
+        Context::DialogBusy,
+    ];
+
+    /// One of the verification dialog's contexts.
+    pub fn is_dialog(self) -> bool {
+        Context::DIALOG.contains(&self)
+    }
+
+    /// The context whose rows also apply here, after this one's: a focus's own keys first,
+    /// then the keys it shares with the other focuses of its kind.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::DialogChecklist | Context::DialogConfirm | Context::DialogDone => {
+                Some(Context::DialogKeys)
+            }
+            Context::DialogField | Context::DialogCode => Some(Context::DialogTextKeys),
+            _ => None,
+        }
+    }
+
+    /// This context and the one it inherits from, in lookup order (global rows aside).
+    pub fn chain(self) -> impl Iterator<Item = Context> {
+        std::iter::once(self).chain(self.parent())
+    }
 }
 
 /// What a key does.
@@ -83,8 +163,15 @@ pub enum Action {
     StartResetMfa,
     /// Open the verification dialog to check the caller is the user, changing nothing.
     StartVerify,
-    /// Hand the key to the verification dialog.
-    DialogKey,
+    /// One of the verification dialog's actions (text editing included: the key goes to the
+    /// focused field).
+    Dialog(DialogAction),
+    /// A key while the dialog's action runs: the dialog says what it waits for.
+    Wait,
+    /// In the quit prompt: quit (withdrawing the push in flight).
+    ConfirmQuit,
+    /// In the quit prompt: stay.
+    CancelQuit,
     /// Show the audit log of actions taken.
     OpenAudit,
     /// Read the audit log again.
@@ -104,10 +191,12 @@ pub enum Action {
     Quit,
 }
 
-/// One key, or any key.
+/// One key, any digit 1-9 with these modifiers, or any key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
     Press(KeyCode, KeyModifiers),
+    /// `1` to `9`: the binding's [`DialogAction::Tick`] takes the digit's item.
+    Digits(KeyModifiers),
     Any,
 }
 
@@ -120,19 +209,31 @@ impl Key {
         Key::Press(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
-    /// Does this binding key match the event? Shift is ignored for characters, because
-    /// terminals report `G` or `?` with or without it.
+    /// Alt and a character (terminals send it as ESC and the character; crossterm reports ALT).
+    const fn alt(c: char) -> Self {
+        Key::Press(KeyCode::Char(c), KeyModifiers::ALT)
+    }
+
+    /// Does this binding key match the event? Shift is ignored for characters and Shift-Tab,
+    /// because terminals report `G`, `?` or BackTab with or without it.
     pub fn matches(&self, event: &KeyEvent) -> bool {
+        let mut pressed = event.modifiers;
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            pressed.remove(KeyModifiers::SHIFT);
+        }
         match self {
             Key::Any => true,
-            Key::Press(code, modifiers) => {
-                let mut pressed = event.modifiers;
-                if matches!(event.code, KeyCode::Char(_)) {
-                    pressed.remove(KeyModifiers::SHIFT);
-                }
-                *code == event.code && *modifiers == pressed
-            }
+            Key::Digits(modifiers) => digit(event).is_some() && *modifiers == pressed,
+            Key::Press(code, modifiers) => *code == event.code && *modifiers == pressed,
         }
+    }
+}
+
+/// The checklist item (0-based) a digit key `1`-`9` names.
+fn digit(event: &KeyEvent) -> Option<u8> {
+    match event.code {
+        KeyCode::Char(c @ '1'..='9') => Some(c as u8 - b'1'),
+        _ => None,
     }
 }
 
@@ -148,6 +249,18 @@ pub struct Binding {
     pub description: &'static str,
     /// The status bar's short word for it, when it earns a place there.
     pub hint: Option<&'static str>,
+}
+
+impl Binding {
+    /// What pressing `event` on this row does: a `1`-`9` row ticks the item its digit names.
+    pub fn action_for(&self, event: &KeyEvent) -> Action {
+        match (self.action, digit(event)) {
+            (Action::Dialog(DialogAction::Tick(_)), Some(item)) => {
+                Action::Dialog(DialogAction::Tick(item))
+            }
+            (action, _) => action,
+        }
+    }
 }
 
 const fn bind(
@@ -458,61 +571,318 @@ pub const KEYMAP: &[Binding] = &[
         "Quit",
         Some("quit"),
     ),
+    // ---- the verification dialog: one context per focus ----
     bind(
-        Context::Dialog,
-        &[Key::plain(KeyCode::Tab)],
-        "Tab",
-        Action::DialogKey,
-        "Next field (checklist, ticket…)",
-        Some("next field"),
+        Context::DialogChooser,
+        &[Key::ch(' ')],
+        "Space",
+        Action::Dialog(DialogAction::ToggleFactor),
+        "Tick or untick the factor (shows what goes along)",
+        Some("toggle"),
     ),
     bind(
-        Context::Dialog,
+        Context::DialogChooser,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::ChooserContinue),
+        "Continue with the ticked factors",
+        Some("continue"),
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::Dialog(DialogAction::Close),
+        "Cancel: nothing is removed",
+        Some("cancel"),
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Dialog(DialogAction::ChooserUp),
+        "The factor above",
+        None,
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Dialog(DialogAction::ChooserDown),
+        "The factor below",
+        None,
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::ch('e')],
+        "e",
+        Action::Dialog(DialogAction::Escalate),
+        "Escalate to security (asks first)",
+        None,
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        None,
+    ),
+    bind(
+        Context::DialogChooser,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit",
+        None,
+    ),
+    bind(
+        Context::DialogChecklist,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::Continue),
+        "On to what is still missing, else the button",
+        Some("next"),
+    ),
+    bind(
+        Context::DialogConfirm,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::Confirm),
+        "Run it once nothing is missing",
+        Some("confirm"),
+    ),
+    bind(
+        Context::DialogDone,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::Confirm),
+        "Close the check (nothing changes)",
+        Some("done"),
+    ),
+    bind(
+        Context::DialogKeys,
+        &[Key::Digits(KeyModifiers::NONE)],
+        "1-9",
+        Action::Dialog(DialogAction::Tick(0)),
+        "Tick or untick a checklist item",
+        Some("tick"),
+    ),
+    bind(
+        Context::DialogKeys,
         &[Key::ch('p')],
         "p",
-        Action::DialogKey,
-        "Push to the user's device",
+        Action::Dialog(DialogAction::Push),
+        "Push to the user's Okta Verify",
         Some("push"),
     ),
     bind(
-        Context::Dialog,
+        Context::DialogKeys,
         &[Key::ch('M')],
         "M",
-        Action::DialogKey,
-        "Push to the manager's device",
-        Some("manager push"),
+        Action::Dialog(DialogAction::ManagerPush),
+        "Push to the manager's Okta Verify",
+        Some("manager"),
     ),
     bind(
-        Context::Dialog,
+        Context::DialogKeys,
         &[Key::ch('c')],
         "c",
-        Action::DialogKey,
+        Action::Dialog(DialogAction::Code),
         "One-time code (again: the next factor)",
         Some("code"),
     ),
     bind(
-        Context::Dialog,
-        &[Key::plain(KeyCode::Enter)],
-        "Enter",
-        Action::DialogKey,
-        "Run, once nothing is missing",
-        Some("confirm"),
+        Context::DialogKeys,
+        &[Key::ch('e')],
+        "e",
+        Action::Dialog(DialogAction::Escalate),
+        "Escalate to security (asks first)",
+        Some("escalate"),
     ),
     bind(
-        Context::Dialog,
+        Context::DialogKeys,
+        &[Key::plain(KeyCode::Tab)],
+        "Tab",
+        Action::Dialog(DialogAction::NextField),
+        "Next field, every one in turn",
+        None,
+    ),
+    bind(
+        Context::DialogKeys,
+        &[Key::plain(KeyCode::BackTab)],
+        "S-Tab",
+        Action::Dialog(DialogAction::PrevField),
+        "Previous field",
+        None,
+    ),
+    bind(
+        Context::DialogKeys,
         &[Key::plain(KeyCode::Esc)],
         "Esc",
-        Action::DialogKey,
-        "Cancel; withdraws the push",
-        Some("cancel"),
+        Action::Dialog(DialogAction::Close),
+        "Close; withdraws a push in flight",
+        Some("close"),
     ),
     bind(
-        Context::Dialog,
+        Context::DialogKeys,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        None,
+    ),
+    bind(
+        Context::DialogKeys,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit (asks while a push waits)",
+        None,
+    ),
+    bind(
+        Context::DialogField,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::Continue),
+        "On to what is still missing, else the button",
+        Some("next"),
+    ),
+    bind(
+        Context::DialogField,
+        &[Key::alt('c')],
+        "Alt-c",
+        Action::Dialog(DialogAction::Code),
+        "One-time code (again: the next factor)",
+        Some("code"),
+    ),
+    bind(
+        Context::DialogCode,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::CheckCode),
+        "Check the code the caller read out",
+        Some("check"),
+    ),
+    bind(
+        Context::DialogCode,
+        &[Key::alt('c')],
+        "Alt-c",
+        Action::Dialog(DialogAction::Code),
+        "A code from the next factor instead",
+        Some("next factor"),
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::Digits(KeyModifiers::ALT)],
+        "Alt-1-9",
+        Action::Dialog(DialogAction::Tick(0)),
+        "Tick an item (digits alone are text)",
+        None,
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::alt('p')],
+        "Alt-p",
+        Action::Dialog(DialogAction::Push),
+        "Push to the user's Okta Verify",
+        Some("push"),
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::alt('m'), Key::alt('M')],
+        "Alt-m",
+        Action::Dialog(DialogAction::ManagerPush),
+        "Push to the manager's Okta Verify",
+        Some("manager"),
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::alt('e')],
+        "Alt-e",
+        Action::Dialog(DialogAction::Escalate),
+        "Escalate to security (asks first)",
+        None,
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::plain(KeyCode::Tab)],
+        "Tab",
+        Action::Dialog(DialogAction::NextField),
+        "Next field, every one in turn",
+        None,
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::plain(KeyCode::BackTab)],
+        "S-Tab",
+        Action::Dialog(DialogAction::PrevField),
+        "Previous field",
+        None,
+    ),
+    bind(
+        Context::DialogTextKeys,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::Dialog(DialogAction::Close),
+        "Close; withdraws a push in flight",
+        Some("close"),
+    ),
+    bind(
+        Context::DialogTextKeys,
         &[Key::Any],
-        "1-9",
-        Action::DialogKey,
-        "Tick item; type in a field",
-        Some("tick"),
+        "text",
+        Action::Dialog(DialogAction::Text),
+        "Type (a code shows as bullets); ←/→, Ctrl-U",
+        None,
+    ),
+    bind(
+        Context::DialogEscalate,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::RecordEscalation),
+        "Write it to the audit log and close",
+        Some("record"),
+    ),
+    bind(
+        Context::DialogEscalate,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::Dialog(DialogAction::CancelEscalation),
+        "Back to the dialog, nothing written",
+        Some("back"),
+    ),
+    bind(
+        Context::DialogBusy,
+        &[Key::ch('q')],
+        "q",
+        Action::Quit,
+        "Quit once it is done (asks first)",
+        Some("quit"),
+    ),
+    bind(
+        Context::DialogBusy,
+        &[Key::Any],
+        "any key",
+        Action::Wait,
+        "Says what the dialog waits for",
+        None,
+    ),
+    bind(
+        Context::QuitConfirm,
+        &[Key::ch('y')],
+        "y",
+        Action::ConfirmQuit,
+        "Quit (withdraws the push)",
+        Some("quit"),
+    ),
+    bind(
+        Context::QuitConfirm,
+        &[Key::ch('n'), Key::plain(KeyCode::Esc)],
+        "n/Esc",
+        Action::CancelQuit,
+        "Stay",
+        Some("stay"),
     ),
     bind(
         Context::Audit,
@@ -666,23 +1036,46 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
     KEYMAP.iter().filter(move |b| b.context == context)
 }
 
-fn find(context: Context, key: &KeyEvent) -> Option<Action> {
-    bindings(context)
-        .find(|b| b.keys.iter().any(|k| k.matches(key)))
-        .map(|b| b.action)
+/// Every row that applies in `context`, in lookup order: global rows first, then the
+/// context's own, then those it inherits ([`Context::parent`]).
+pub fn applicable(context: Context) -> impl Iterator<Item = &'static Binding> {
+    bindings(Context::Global).chain(context.chain().flat_map(bindings))
+}
+
+/// The row a key pressed in `context` hits, if any.
+pub fn binding_for(context: Context, key: &KeyEvent) -> Option<&'static Binding> {
+    applicable(context).find(|b| b.keys.iter().any(|k| k.matches(key)))
 }
 
 /// The action for a key pressed in `context`: global bindings first, then the context's.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
-    find(Context::Global, key).or_else(|| find(context, key))
+    binding_for(context, key).map(|b| b.action_for(key))
 }
 
 /// `(keys, word)` pairs for the status bar in `context`.
 pub fn hints(context: Context) -> Vec<(&'static str, &'static str)> {
-    bindings(context)
+    context
+        .chain()
+        .flat_map(bindings)
         .chain(bindings(Context::Global))
         .filter_map(|b| b.hint.map(|hint| (b.label, hint)))
         .collect()
+}
+
+/// How the key for `action` is written in `context` ("p", "Alt-p"), when one is bound there:
+/// a dialog names a key in its text only through this, so it names only keys that work.
+/// Any [`DialogAction::Tick`] asks for the `1-9` row.
+pub fn label_for(context: Context, action: Action) -> Option<&'static str> {
+    let same = |b: &&Binding| match (b.action, action) {
+        (Action::Dialog(DialogAction::Tick(_)), Action::Dialog(DialogAction::Tick(_))) => true,
+        (bound, wanted) => bound == wanted,
+    };
+    context
+        .chain()
+        .flat_map(bindings)
+        .chain(bindings(Context::Global))
+        .find(same)
+        .map(|b| b.label)
 }
 
 #[cfg(test)]
@@ -765,18 +1158,8 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for context in [
-            Context::Feed,
-            Context::Filter,
-            Context::Results,
-            Context::User,
-            Context::Dialog,
-            Context::Audit,
-            Context::AuditFilter,
-            Context::Help,
-        ] {
-            let keys: Vec<Key> = bindings(context)
-                .chain(bindings(Context::Global))
+        for context in Context::ALL.into_iter().filter(|c| *c != Context::Global) {
+            let keys: Vec<Key> = applicable(context)
                 .flat_map(|b| b.keys.iter().copied())
                 .collect();
             for (i, a) in keys.iter().enumerate() {
@@ -910,6 +1293,152 @@ mod tests {
         assert_eq!(
             lookup(Context::Results, &key(KeyCode::Tab)),
             Some(Action::BackToInput)
+        );
+    }
+
+    fn alt(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT)
+    }
+
+    fn dialog(action: DialogAction) -> Option<Action> {
+        Some(Action::Dialog(action))
+    }
+
+    #[test]
+    fn outside_the_text_fields_letters_and_digits_are_dialog_actions() {
+        for context in [
+            Context::DialogChecklist,
+            Context::DialogConfirm,
+            Context::DialogDone,
+        ] {
+            let on = |event: KeyEvent| lookup(context, &event);
+            assert_eq!(on(key(KeyCode::Char('p'))), dialog(DialogAction::Push));
+            assert_eq!(
+                on(key(KeyCode::Char('M'))),
+                dialog(DialogAction::ManagerPush)
+            );
+            assert_eq!(on(key(KeyCode::Char('c'))), dialog(DialogAction::Code));
+            assert_eq!(on(key(KeyCode::Char('e'))), dialog(DialogAction::Escalate));
+            assert_eq!(on(key(KeyCode::Char('3'))), dialog(DialogAction::Tick(2)));
+            assert_eq!(on(key(KeyCode::Char('9'))), dialog(DialogAction::Tick(8)));
+            assert_eq!(on(key(KeyCode::Char('0'))), None);
+            assert_eq!(on(key(KeyCode::Tab)), dialog(DialogAction::NextField));
+            let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+            assert_eq!(on(shift_tab), dialog(DialogAction::PrevField));
+            assert_eq!(on(key(KeyCode::Esc)), dialog(DialogAction::Close));
+            assert_eq!(on(key(KeyCode::Char('q'))), Some(Action::Quit));
+            assert_eq!(on(ctrl('c')), Some(Action::Quit));
+        }
+        let enter = key(KeyCode::Enter);
+        assert_eq!(
+            lookup(Context::DialogChecklist, &enter),
+            dialog(DialogAction::Continue)
+        );
+        assert_eq!(
+            lookup(Context::DialogConfirm, &enter),
+            dialog(DialogAction::Confirm)
+        );
+        assert_eq!(
+            lookup(Context::DialogDone, &enter),
+            dialog(DialogAction::Confirm)
+        );
+    }
+
+    #[test]
+    fn in_a_text_field_letters_are_text_and_alt_reaches_the_actions() {
+        for context in [Context::DialogField, Context::DialogCode] {
+            let on = |event: KeyEvent| lookup(context, &event);
+            for c in ['p', 'M', 'c', 'e', 'q', '1', ' ', '?'] {
+                assert_eq!(on(key(KeyCode::Char(c))), dialog(DialogAction::Text), "{c}");
+            }
+            assert_eq!(on(alt('p')), dialog(DialogAction::Push));
+            assert_eq!(on(alt('m')), dialog(DialogAction::ManagerPush));
+            // Alt-Shift-m arrives as Alt and a capital M.
+            let alt_shift_m =
+                KeyEvent::new(KeyCode::Char('M'), KeyModifiers::ALT | KeyModifiers::SHIFT);
+            assert_eq!(on(alt_shift_m), dialog(DialogAction::ManagerPush));
+            assert_eq!(on(alt('c')), dialog(DialogAction::Code));
+            assert_eq!(on(alt('e')), dialog(DialogAction::Escalate));
+            assert_eq!(on(alt('4')), dialog(DialogAction::Tick(3)));
+            assert_eq!(on(ctrl('c')), Some(Action::Quit), "Ctrl-C still quits");
+            assert_eq!(on(key(KeyCode::Esc)), dialog(DialogAction::Close));
+        }
+        assert_eq!(
+            lookup(Context::DialogField, &key(KeyCode::Enter)),
+            dialog(DialogAction::Continue)
+        );
+        assert_eq!(
+            lookup(Context::DialogCode, &key(KeyCode::Enter)),
+            dialog(DialogAction::CheckCode)
+        );
+    }
+
+    #[test]
+    fn the_dialog_hints_name_only_keys_of_the_focus() {
+        assert_eq!(
+            hints(Context::DialogField),
+            vec![
+                ("Enter", "next"),
+                ("Alt-c", "code"),
+                ("Alt-p", "push"),
+                ("Alt-m", "manager"),
+                ("Esc", "close"),
+            ]
+        );
+        assert_eq!(
+            hints(Context::DialogChecklist),
+            vec![
+                ("Enter", "next"),
+                ("1-9", "tick"),
+                ("p", "push"),
+                ("M", "manager"),
+                ("c", "code"),
+                ("e", "escalate"),
+                ("Esc", "close"),
+            ]
+        );
+        assert_eq!(
+            hints(Context::DialogChooser),
+            vec![
+                ("Space", "toggle"),
+                ("Enter", "continue"),
+                ("Esc", "cancel")
+            ]
+        );
+        assert_eq!(
+            hints(Context::QuitConfirm),
+            vec![("y", "quit"), ("n/Esc", "stay")]
+        );
+        // The status bar has 80 columns at the least: every dialog focus's hints fit.
+        for context in Context::DIALOG {
+            // As the status bar draws them: " key word  key word  …".
+            let width: usize = 1 + hints(context)
+                .iter()
+                .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+                .sum::<usize>();
+            assert!(width <= 80, "{context:?}: {width} columns");
+        }
+    }
+
+    #[test]
+    fn a_dialog_names_a_key_only_where_it_is_bound() {
+        let push = Action::Dialog(DialogAction::Push);
+        assert_eq!(label_for(Context::DialogChecklist, push), Some("p"));
+        assert_eq!(label_for(Context::DialogField, push), Some("Alt-p"));
+        assert_eq!(label_for(Context::DialogChooser, push), None);
+        let tick = Action::Dialog(DialogAction::Tick(5));
+        assert_eq!(label_for(Context::DialogConfirm, tick), Some("1-9"));
+        assert_eq!(label_for(Context::DialogCode, tick), Some("Alt-1-9"));
+        assert_eq!(
+            label_for(Context::DialogDone, Action::Dialog(DialogAction::Confirm)),
+            Some("Enter")
+        );
+        assert_eq!(
+            label_for(
+                Context::DialogChecklist,
+                Action::Dialog(DialogAction::Confirm)
+            ),
+            None
         );
     }
 }

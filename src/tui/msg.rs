@@ -77,6 +77,13 @@ pub enum Msg {
         evidence: Option<PossessionEvidence>,
         message: Option<String>,
     },
+    /// The push could not be sent: `reason` says why, for the agent. `no_push_factor` names
+    /// the approver (user or manager) who has no active Okta Verify push, when that was why —
+    /// the manager's factors are known only once the loop looks for them.
+    PushNotSent {
+        reason: String,
+        no_push_factor: Option<String>,
+    },
     /// The IdP sent the one-time code asked for (`error`: it could not, phrased for a person).
     CodeSent {
         error: Option<String>,
@@ -97,6 +104,12 @@ pub enum Msg {
     /// The answer to [`Effect::LoadAudit`](super::Effect::LoadAudit); the error is already
     /// phrased for a person.
     AuditLoaded(Result<AuditSnapshot, String>),
+    /// The answer to [`Effect::RecordEscalation`](super::Effect::RecordEscalation) for
+    /// `user_id`: the audit record's number, or why it could not be written.
+    EscalationRecorded {
+        user_id: String,
+        result: Result<i64, String>,
+    },
     /// An audit record could not be written: the sentence for the agent.
     AuditFailed(String),
     Quit,

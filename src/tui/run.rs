@@ -28,6 +28,7 @@ use crate::model::{ChallengeResult, OneTimeCode};
 use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_runner::{self, Agent};
+use crate::services::escalation::{Escalation, record_escalation};
 use crate::services::user_profile;
 use crate::services::verification::{
     PushWait, await_push, code_evidence, push_evidence, push_factor,
@@ -149,7 +150,13 @@ where
 
         for effect in app.update(msg) {
             match effect {
-                Effect::Quit => return Ok(()),
+                Effect::Quit => {
+                    // The agent said yes to withdrawing it: do so before the runtime goes.
+                    if let Some(push) = push.take() {
+                        push.withdraw_now(Arc::clone(&directory)).await;
+                    }
+                    return Ok(());
+                }
                 Effect::LoadUser(user_id) => {
                     load_user(Arc::clone(&directory), user_id, results_tx.clone());
                 }
@@ -233,6 +240,38 @@ where
                         &reasons,
                     )
                 }),
+                Effect::RecordEscalation {
+                    target,
+                    ticket,
+                    reason,
+                    evidence,
+                    note,
+                } => {
+                    let escalation = Escalation {
+                        target: &target,
+                        ticket: ticket.as_deref(),
+                        reason: &reason,
+                        evidence: &evidence,
+                        note: note.as_deref(),
+                    };
+                    let result = AuditLog::open(&AuditLog::default_path(&data_dir))
+                        .map_err(|e| e.to_string())
+                        .and_then(|mut log| record_escalation(&mut log, &agent, &escalation))
+                        .map(|record| record.seq);
+                    if let Err(e) = &result {
+                        tracing::warn!("The escalation was not written to the audit log: {e}");
+                    }
+                    let answer = Msg::EscalationRecorded {
+                        user_id: target.user_id.clone(),
+                        result,
+                    };
+                    // The dialog waits for this answer: never drop it, and never wait here
+                    // for room in the channel this loop itself drains.
+                    let results = results_tx.clone();
+                    tokio::spawn(async move {
+                        let _ = results.send(answer).await;
+                    });
+                }
             }
         }
     }
@@ -348,6 +387,16 @@ struct PushTask {
 }
 
 impl PushTask {
+    /// Stop waiting and withdraw the push from the device now, giving the IdP a few seconds
+    /// (best effort: the dashboard is about to go).
+    async fn withdraw_now<D: Directory>(self, directory: Arc<D>) {
+        self.task.abort();
+        let challenge = self.challenge.lock().ok().and_then(|mut c| c.take());
+        if let Some(challenge) = challenge {
+            let _ = time::timeout(Duration::from_secs(3), directory.cancel_push(&challenge)).await;
+        }
+    }
+
     /// Stop waiting and withdraw the push from the device (best effort).
     fn cancel<D: Directory>(self, directory: Arc<D>) {
         self.task.abort();
@@ -361,7 +410,7 @@ impl PushTask {
 }
 
 /// Send a push to the approver's Okta Verify and poll it every 2 s until it ends, reporting
-/// [`Msg::PushWaiting`] and then [`Msg::PushDone`] with the evidence.
+/// [`Msg::PushWaiting`] and then [`Msg::PushDone`] with the evidence, or [`Msg::PushNotSent`].
 fn send_push<D: Directory>(
     directory: Arc<D>,
     (user_id, approver_id, factor_id): (String, String, Option<String>),
@@ -370,7 +419,7 @@ fn send_push<D: Directory>(
     let slot = Arc::new(Mutex::new(None));
     let challenge_slot = Arc::clone(&slot);
     let task = tokio::spawn(async move {
-        let hint = |e: crate::idp::IdpError| format!("{e} — {}", e.hint());
+        let hint = |e: crate::idp::IdpError| NotSent::Failed(format!("{e} — {}", e.hint()));
         let outcome = async {
             let user = directory.get_user(&user_id).await.map_err(hint)?;
             let approver = if approver_id == user.id {
@@ -383,7 +432,10 @@ fn send_push<D: Directory>(
                 None => {
                     let factors = directory.list_factors(&approver.id).await.map_err(hint)?;
                     push_factor(&factors).map(|f| f.id.clone()).ok_or_else(|| {
-                        format!("{} has no active Okta Verify push", approver.login)
+                        NotSent::NoPushFactor {
+                            login: approver.login.clone(),
+                            manager: approver.id != user.id,
+                        }
                     })?
                 }
             };
@@ -402,7 +454,7 @@ fn send_push<D: Directory>(
             let result = await_push(directory.as_ref(), &challenge, PushWait::default(), |_| {})
                 .await
                 .map_err(hint)?;
-            Ok::<_, String>(push_evidence(
+            Ok::<_, NotSent>(push_evidence(
                 &user,
                 &approver,
                 &challenge,
@@ -417,10 +469,16 @@ fn send_push<D: Directory>(
                 evidence: Some(evidence),
                 message: None,
             },
-            Err(error) => Msg::PushDone {
-                result: ChallengeResult::Failed,
-                evidence: None,
-                message: Some(format!("Push not sent: {error}")),
+            Err(NotSent::Failed(reason)) => Msg::PushNotSent {
+                reason,
+                no_push_factor: None,
+            },
+            Err(NotSent::NoPushFactor { login, manager }) => Msg::PushNotSent {
+                reason: format!(
+                    "{} ({login}) has no active Okta Verify push, so they cannot vouch",
+                    if manager { "the manager" } else { "the user" }
+                ),
+                no_push_factor: Some(login),
             },
         };
         let _ = results.send(msg).await;
@@ -429,6 +487,14 @@ fn send_push<D: Directory>(
         task,
         challenge: slot,
     }
+}
+
+/// Why a push was not sent.
+enum NotSent {
+    /// The approver has no active Okta Verify push (for the manager, learnt only now).
+    NoPushFactor { login: String, manager: bool },
+    /// The IdP or the network failed; phrased for a person.
+    Failed(String),
 }
 
 /// Have the IdP send a one-time code and report back as [`Msg::CodeSent`].

@@ -979,7 +979,7 @@ fn an_action_key_on_the_feed_opens_the_user_and_the_dialog_once_loaded() {
         key: "00u-alice@example.com".into(),
         result: Ok(profile),
     });
-    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.context(), Context::DialogChecklist);
     assert_eq!(app.dialog().unwrap().action(), Some(&IdpAction::Unlock));
 }
 
@@ -1039,7 +1039,7 @@ fn a_wrong_state_action_is_explained_not_opened() {
 fn unlock_dialog_pushes_and_runs_only_after_the_gate_passes_then_reloads() {
     let mut app = alice_screen(DashboardOptions::default());
     assert!(press(&mut app, KeyCode::Char('u')).is_empty());
-    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.context(), Context::DialogChecklist);
     assert_eq!(app.dialog().unwrap().action(), Some(&IdpAction::Unlock));
     // Every checklist item, a ticket, then the confirm control.
     for i in 1..=app.options.gate.checklist.len() {
@@ -1139,11 +1139,7 @@ fn cancelling_after_a_rejected_push_is_audited_and_withdraws_a_waiting_push() {
 
     press(&mut app, KeyCode::Char('u'));
     press(&mut app, KeyCode::Char('p'));
-    app.update(Msg::PushDone {
-        result: crate::model::ChallengeResult::Rejected,
-        evidence: None,
-        message: None,
-    });
+    app.update(alice_push(crate::model::ChallengeResult::Rejected, app.now));
     assert!(app.dialog().unwrap().rejected());
     let effects = press(&mut app, KeyCode::Esc);
     assert!(
@@ -1170,7 +1166,7 @@ fn alice_push(result: crate::model::ChallengeResult, at: DateTime<Utc>) -> Msg {
 fn v_checks_the_caller_audits_it_and_the_next_action_reuses_the_evidence() {
     let mut app = alice_screen(DashboardOptions::default());
     press(&mut app, KeyCode::Char('v'));
-    assert_eq!(app.context(), Context::Dialog);
+    assert_eq!(app.context(), Context::DialogChecklist);
     assert_eq!(app.dialog().unwrap().action(), None);
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "INC0012345");
@@ -1363,7 +1359,7 @@ fn random_evidence(
 /// One step of a random dialog session at the `App` level.
 #[derive(Debug, Clone)]
 enum Step {
-    Key(KeyCode),
+    Key(KeyEvent),
     Push(crate::model::ChallengeResult, bool),
     CodeSent,
     Code(crate::model::ChallengeResult, bool),
@@ -1387,10 +1383,14 @@ fn dialog_steps() -> impl Strategy<Value = Step> {
         1 => Just(KeyCode::Char('v')),
         2 => Just(KeyCode::Char('c')),
         1 => (b'0'..=b'9').prop_map(|b| KeyCode::Char(char::from(b))),
-        1 => prop::sample::select(vec!['I', 'N', 'C', 'x', 'q']).prop_map(KeyCode::Char),
+        1 => prop::sample::select(vec!['I', 'N', 'C', 'x', 'q', 'e', 'y', 'n']).prop_map(KeyCode::Char),
+        1 => Just(KeyCode::BackTab),
     ];
+    let alt = prop::sample::select(vec!['p', 'm', 'c', 'e', '1', '2'])
+        .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
     prop_oneof![
-        8 => keys.prop_map(Step::Key),
+        8 => keys.prop_map(|code| Step::Key(KeyEvent::new(code, KeyModifiers::NONE))),
+        2 => alt.prop_map(Step::Key),
         3 => (
             prop::sample::select(vec![Success, Success, Rejected, Timeout]),
             prop::bool::weighted(0.8),
@@ -1428,7 +1428,7 @@ proptest! {
         }
         for step in steps {
             let msg = match step {
-                Step::Key(code) => Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                Step::Key(event) => Msg::Key(event),
                 Step::Tick => Msg::Tick(app.now + TimeDelta::seconds(30)),
                 Step::Push(result, for_alice) => Msg::PushDone {
                     evidence: Some(random_evidence(&result, for_alice, app.now)),
@@ -1447,6 +1447,10 @@ proptest! {
                 .map(|d| (d.target().clone(), d.action().cloned(), d.attestation()));
             let now = app.now;
             for effect in app.update(msg) {
+                // A quit would end the session: the loop would stop here.
+                if effect == Effect::Quit {
+                    return Ok(());
+                }
                 if let Effect::RunAction(verified) = effect {
                     let (target, action, attestation) = before.clone().expect("a dialog was open");
                     let action = action.expect("an action dialog, not a caller check");
@@ -1460,6 +1464,290 @@ proptest! {
             }
         }
     }
+}
+
+fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+    app.update(Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+/// Alice's unlock dialog with a push waiting for her device.
+fn alice_push_waiting() -> App {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('p'));
+    app.update(Msg::PushWaiting {
+        since: app.now,
+        correct_answer: Some(42),
+    });
+    app
+}
+
+#[test]
+fn the_context_follows_the_focus_and_the_push_goes_from_the_ticket_field_with_alt_p() {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.context(), Context::DialogChecklist);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.context(), Context::DialogField);
+    assert!(
+        keymap::hints(app.context()).contains(&("Alt-p", "push")),
+        "the footer says how"
+    );
+    type_text(&mut app, "INC0012345 p");
+    assert_eq!(app.dialog().unwrap().ticket().value(), "INC0012345 p");
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('p'), KeyModifiers::ALT).as_slice(),
+        [Effect::Challenge(Challenge::SendPush { .. })]
+    ));
+    assert_eq!(app.dialog().unwrap().ticket().value(), "INC0012345 p");
+    // Ctrl-C in a text field still quits, asking first: the push waits.
+    assert!(key(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL).is_empty());
+    assert_eq!(app.context(), Context::QuitConfirm);
+}
+
+#[test]
+fn quitting_while_a_push_waits_asks_and_yes_withdraws_it() {
+    let mut app = alice_push_waiting();
+    assert!(press(&mut app, KeyCode::Char('q')).is_empty(), "asks first");
+    assert!(app.quit_prompt_open());
+    assert!(
+        app.in_flight()
+            .unwrap()
+            .starts_with("A push is waiting for the user's")
+    );
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(!app.quit_prompt_open());
+    assert!(app.dialog().unwrap().push_in_flight(), "nothing changed");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.dialog().is_some(), "Esc backs out of the prompt only");
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('y')),
+        [Effect::Challenge(Challenge::CancelPush), Effect::Quit]
+    );
+    // Asked twice, Ctrl-C quits.
+    let mut app = alice_push_waiting();
+    key(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(
+        key(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL),
+        [Effect::Challenge(Challenge::CancelPush), Effect::Quit]
+    );
+    // With nothing in flight, q quits at once from the dialog's checklist.
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(press(&mut app, KeyCode::Char('q')), [Effect::Quit]);
+}
+
+/// Alice's unlock, approved and confirmed: the action runs.
+fn alice_running() -> App {
+    let mut app = alice_screen(DashboardOptions::default());
+    press(&mut app, KeyCode::Char('u'));
+    for i in 1..=app.options.gate.checklist.len() {
+        press(
+            &mut app,
+            KeyCode::Char(char::from_digit(i as u32, 10).unwrap()),
+        );
+    }
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "INC0012345");
+    key(&mut app, KeyCode::Char('p'), KeyModifiers::ALT);
+    app.update(alice_push(crate::model::ChallengeResult::Success, app.now));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.dialog().unwrap().focus(),
+        crate::tui::verify_dialog::Focus::Button
+    );
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::RunAction(_)]),
+        "{effects:?}"
+    );
+    app
+}
+
+fn alice_done(app: &mut App, removed: Vec<crate::model::Factor>) -> Vec<Effect> {
+    app.update(Msg::ActionDone {
+        key: "00u-alice@example.com".into(),
+        report: ActionReport {
+            action: IdpAction::Unlock,
+            user_id: "00u-alice@example.com".into(),
+            login: "alice@example.com".into(),
+            at: app.now,
+            result: Ok("alice@example.com: done, status now ACTIVE (audit #3)".into()),
+            audit_seq: Some(3),
+            removed,
+        },
+    })
+}
+
+#[test]
+fn while_the_action_runs_keys_say_so_and_quitting_waits_for_its_outcome() {
+    let mut app = alice_running();
+    assert_eq!(app.context(), Context::DialogBusy);
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(
+        app.dialog()
+            .unwrap()
+            .notice()
+            .unwrap()
+            .starts_with("The unlock of alice@example.com is on its way to the IdP"),
+        "{:?}",
+        app.dialog().unwrap().notice()
+    );
+    assert!(press(&mut app, KeyCode::Char('q')).is_empty());
+    assert_eq!(app.context(), Context::QuitConfirm);
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty(), "not yet");
+    let effects = alice_done(&mut app, Vec::new());
+    assert_eq!(effects.last(), Some(&Effect::Quit), "{effects:?}");
+}
+
+#[test]
+fn the_outcome_line_names_every_factor_that_went() {
+    let mut app = alice_running();
+    let mut code = push_factor();
+    code.id = "ost1".into();
+    code.kind = crate::model::FactorKind::Totp;
+    code.device_name = None;
+    alice_done(&mut app, vec![push_factor(), code]);
+    assert_eq!(
+        app.message(),
+        Some(
+            "alice@example.com: done, status now ACTIVE (audit #3) — removed: Okta Verify push (Alice's iPhone), Okta Verify code"
+        )
+    );
+}
+
+#[test]
+fn an_escalation_asks_is_audited_marks_the_user_and_closes_the_dialog() {
+    let mut app = alice_screen(DashboardOptions {
+        agent_name: "agent.smith".into(),
+        ..DashboardOptions::default()
+    });
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('p'));
+    app.update(alice_push(crate::model::ChallengeResult::Rejected, app.now));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "caller rushed me");
+    // From the note field Alt-e opens the prompt; nothing is written yet.
+    assert!(key(&mut app, KeyCode::Char('e'), KeyModifiers::ALT).is_empty());
+    assert_eq!(app.context(), Context::DialogEscalate);
+    let effects = press(&mut app, KeyCode::Enter);
+    let [
+        Effect::RecordEscalation {
+            target,
+            ticket: None,
+            reason,
+            evidence,
+            note,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(target.login, "alice@example.com");
+    assert!(
+        reason.starts_with("the USER's push (login@example.com) was REJECTED"),
+        "{reason}"
+    );
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(note.as_deref(), Some("caller rushed me"));
+    assert_eq!(
+        app.context(),
+        Context::DialogBusy,
+        "no key acts while it is written"
+    );
+
+    // It could not be written: the dialog says so and Enter tries again.
+    app.update(Msg::EscalationRecorded {
+        user_id: "00u-alice@example.com".into(),
+        result: Err("disk full".into()),
+    });
+    assert!(
+        app.dialog()
+            .unwrap()
+            .notice()
+            .unwrap()
+            .contains("NOT written")
+    );
+    assert_eq!(app.context(), Context::DialogEscalate);
+    assert!(matches!(
+        press(&mut app, KeyCode::Enter).as_slice(),
+        [Effect::RecordEscalation { .. }]
+    ));
+    let effects = app.update(Msg::EscalationRecorded {
+        user_id: "00u-alice@example.com".into(),
+        result: Ok(12),
+    });
+    assert!(effects.is_empty(), "no refusal on top: {effects:?}");
+    assert!(app.dialog().is_none());
+    assert!(app.message().unwrap().starts_with(
+        "Escalation to security recorded for alice@example.com (audit #12): the USER's push"
+    ));
+    let mark = app.handled("00u-alice@example.com").unwrap();
+    assert_eq!(mark.kind, crate::tui::handled::HandledKind::Escalated);
+    assert_eq!(
+        (mark.agent.as_str(), mark.audit_seq),
+        ("agent.smith", Some(12))
+    );
+}
+
+#[test]
+fn a_caller_with_nothing_to_verify_gets_the_dialog_that_says_so() {
+    let mut app = alice_screen(DashboardOptions::default());
+    let mut profile = profile("alice@example.com");
+    profile.user.manager_id = None;
+    press(&mut app, KeyCode::Char('R'));
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    press(&mut app, KeyCode::Char('v'));
+    let dialog = app.dialog().expect("the dialog opens: no dead end");
+    assert!(
+        dialog
+            .dead_end()
+            .unwrap()
+            .starts_with("This caller cannot be verified remotely")
+    );
+    assert!(keymap::hints(app.context()).contains(&("e", "escalate")));
+}
+
+#[test]
+fn a_manager_push_the_manager_cannot_answer_is_said_on_the_dialog() {
+    let mut app = alice_screen(DashboardOptions::default());
+    let mut profile = profile("alice@example.com");
+    profile.factors = vec![push_factor()];
+    profile.user.manager_id = Some("00u-deepa".into());
+    press(&mut app, KeyCode::Char('R'));
+    app.update(Msg::ProfileLoaded {
+        key: "00u-alice@example.com".into(),
+        result: Ok(profile),
+    });
+    press(&mut app, KeyCode::Char('u'));
+    press(&mut app, KeyCode::Char('M'));
+    app.update(Msg::PushNotSent {
+        reason: "the manager (deepa.chen@example.com) has no active Okta Verify push, so they cannot vouch".into(),
+        no_push_factor: Some("deepa.chen@example.com".into()),
+    });
+    let dialog = app.dialog().unwrap();
+    assert_eq!(
+        dialog.manager_without_push(),
+        Some("deepa.chen@example.com")
+    );
+    assert!(matches!(
+        dialog.push(),
+        crate::tui::verify_dialog::PushState::NotSent { .. }
+    ));
+    assert!(press(&mut app, KeyCode::Char('M')).is_empty());
+    assert!(
+        app.dialog()
+            .unwrap()
+            .notice()
+            .unwrap()
+            .contains("has no Okta Verify push: p: push to the user's")
+    );
 }
 
 // ---- the audit screen ----

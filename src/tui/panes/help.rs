@@ -19,9 +19,23 @@ const GUTTER: usize = 3;
 fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
     const TAIL: [Context; 2] = [Context::Help, Context::Global];
     match screen {
-        Context::User | Context::Dialog => (
+        Context::User => (
             &[Context::User],
-            &[Context::Dialog, Context::Help, Context::Global],
+            &[Context::DialogKeys, Context::Help, Context::Global],
+        ),
+        // In the dialog: the focus's own keys, then those it shares.
+        Context::DialogChooser => (&[Context::DialogChooser], &TAIL),
+        Context::DialogChecklist => (&[Context::DialogChecklist, Context::DialogKeys], &TAIL),
+        Context::DialogConfirm => (&[Context::DialogConfirm, Context::DialogKeys], &TAIL),
+        Context::DialogDone => (&[Context::DialogDone, Context::DialogKeys], &TAIL),
+        Context::DialogField | Context::DialogCode | Context::DialogTextKeys => (
+            &[Context::DialogField, Context::DialogCode],
+            &[Context::DialogTextKeys, Context::Global],
+        ),
+        Context::DialogKeys => (&[Context::DialogKeys], &TAIL),
+        Context::DialogEscalate | Context::DialogBusy | Context::QuitConfirm => (
+            &[Context::DialogEscalate, Context::DialogBusy],
+            &[Context::QuitConfirm, Context::Global],
         ),
         Context::Audit | Context::AuditFilter => (&[Context::Audit, Context::AuditFilter], &TAIL),
         _ => (
@@ -109,6 +123,7 @@ mod tests {
     fn every_context_is_in_the_help_of_some_screen() {
         let shown: Vec<Context> = [Context::Feed, Context::User, Context::Audit]
             .into_iter()
+            .chain(Context::DIALOG)
             .flat_map(|screen| {
                 let (left, right) = groups(screen);
                 left.iter().chain(right).copied().collect::<Vec<_>>()

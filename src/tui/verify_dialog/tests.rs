@@ -1,7 +1,10 @@
 use super::*;
+use crate::model::{FactorKind, UserStatus};
 use crate::policy::gate::EvidenceKind;
 use crate::services::verification::code_evidence;
+use crate::tui::keymap::{self, Action as KeyAction, Context};
 use chrono::TimeZone;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use proptest::prelude::*;
 use secrecy::ExposeSecret;
 
@@ -53,23 +56,54 @@ fn factors() -> Vec<Factor> {
     ]
 }
 
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
+fn dialog_with(
+    purpose: Purpose,
+    user: &User,
+    factors: &[Factor],
+    carried: &Carried,
+) -> VerifyDialog {
+    VerifyDialog::new(
+        purpose,
+        user,
+        factors,
+        &GatePolicy::default(),
+        now(),
+        carried,
+    )
 }
 
 fn dialog(action: Action) -> VerifyDialog {
-    VerifyDialog::new(
+    dialog_with(
         Purpose::Act(action),
         &dana(),
         &factors(),
-        &GatePolicy::default(),
-        now(),
         &Carried::default(),
     )
 }
 
+/// A key as the app hands it over: looked up in the dialog's focused context.
+fn key_event(d: &mut VerifyDialog, event: KeyEvent) -> Vec<Request> {
+    let policy = GatePolicy::default();
+    match keymap::lookup(d.context(), &event) {
+        Some(KeyAction::Dialog(DialogAction::Text)) => {
+            d.on_text(event, &policy, now());
+            Vec::new()
+        }
+        Some(KeyAction::Dialog(action)) => d.on_action(action, &policy, now()),
+        _ => Vec::new(),
+    }
+}
+
 fn press(d: &mut VerifyDialog, code: KeyCode) -> Vec<Request> {
-    d.on_key(key(code), &GatePolicy::default(), now())
+    key_event(d, KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn alt(d: &mut VerifyDialog, c: char) -> Vec<Request> {
+    key_event(d, KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT))
+}
+
+fn act(d: &mut VerifyDialog, action: DialogAction) -> Vec<Request> {
+    d.on_action(action, &GatePolicy::default(), now())
 }
 
 fn type_text(d: &mut VerifyDialog, text: &str) {
@@ -87,7 +121,11 @@ fn evidence(result: ChallengeResult, approver: &str) -> PossessionEvidence {
         },
         for_user_id: "00u-dana".into(),
         approver_id: approver.into(),
-        approver_login: "login@example.com".into(),
+        approver_login: if approver == "00u-dana" {
+            "dana@example.com".into()
+        } else {
+            "walter@example.com".into()
+        },
         factor_id: "push1".into(),
         transaction_id: Some("tx1".into()),
         result,
@@ -95,25 +133,12 @@ fn evidence(result: ChallengeResult, approver: &str) -> PossessionEvidence {
     }
 }
 
-/// The keys of [`fill_in`], whatever state the dialog is in.
-fn prefill(d: &mut VerifyDialog) {
-    let policy = GatePolicy::default();
-    let mut keys: Vec<KeyCode> = (1..=policy.checklist.len() as u32)
-        .map(|i| KeyCode::Char(char::from_digit(i, 10).unwrap()))
-        .collect();
-    keys.push(KeyCode::Tab);
-    keys.extend("INC0012345".chars().map(KeyCode::Char));
-    keys.extend([KeyCode::Tab, KeyCode::Tab]);
-    for code in keys {
-        d.on_key(key(code), &policy, now());
-    }
-}
-
-/// Dana approves the push in flight on her own device.
-fn approve(d: &mut VerifyDialog) {
+/// The device answers the push in flight.
+fn answer(d: &mut VerifyDialog, result: ChallengeResult, approver: &str) {
     d.on_push_done(
-        ChallengeResult::Success,
-        Some(evidence(ChallengeResult::Success, "00u-dana")),
+        result.clone(),
+        Some(evidence(result, approver)),
+        None,
         &GatePolicy::default(),
         now(),
     );
@@ -121,23 +146,23 @@ fn approve(d: &mut VerifyDialog) {
 
 /// `c`, and for a factor that is sent a code, the IdP says it was sent: the code field waits.
 fn ask_for_code(d: &mut VerifyDialog) {
-    press(d, KeyCode::Char('c'));
+    act(d, DialogAction::Code);
     if matches!(d.otp(), CodeState::Sending(_)) {
-        d.on_code_sent(None);
+        d.on_code_sent(None, &GatePolicy::default(), now());
     }
 }
 
-/// Tick every checklist item and enter a valid ticket; focus ends on Confirm.
+/// Tick every checklist item and enter a valid ticket with the keys; focus ends on the button.
 fn fill_in(d: &mut VerifyDialog) {
     for i in 0..GatePolicy::default().checklist.len() {
         let digit = char::from_digit(i as u32 + 1, 10).unwrap();
         press(d, KeyCode::Char(digit));
     }
-    press(d, KeyCode::Tab);
+    press(d, KeyCode::Enter);
+    assert_eq!(d.focus(), Focus::Ticket, "Enter moves on to the ticket");
     type_text(d, "INC0012345");
-    press(d, KeyCode::Tab);
-    press(d, KeyCode::Tab);
-    assert_eq!(d.focus(), Focus::Confirm);
+    press(d, KeyCode::Enter);
+    assert_eq!(d.focus(), Focus::Button, "the optional note is skipped");
 }
 
 #[test]
@@ -145,15 +170,18 @@ fn a_fresh_dialog_lists_everything_missing_and_previews_the_action() {
     let d = dialog(Action::Unlock);
     assert_eq!(d.step(), &Step::Verify);
     assert_eq!(d.focus(), Focus::Checklist);
+    assert_eq!(d.context(), Context::DialogChecklist);
     assert!(!d.ready());
-    let missing: Vec<String> = d.missing().iter().map(ToString::to_string).collect();
-    assert!(
-        missing[0].starts_with("checklist incomplete"),
-        "{missing:?}"
-    );
+    assert!(matches!(d.missing()[0], Refusal::ChecklistIncomplete(_)));
     assert!(d.missing().contains(&Refusal::TicketMissing));
     assert!(d.missing().contains(&Refusal::PossessionMissing));
     assert_eq!(d.preview(), "Unlock dana@example.com: LOCKED_OUT → ACTIVE");
+    let items = d.missing_items(&GatePolicy::default(), now());
+    assert_eq!(items[0].text, "checklist items 1, 2, 3, 4");
+    assert_eq!(
+        items[2].text,
+        "proof of possession (p: push · M: manager's push · c: code)"
+    );
 }
 
 #[test]
@@ -164,12 +192,55 @@ fn previews_name_what_changes() {
     );
     assert_eq!(
         dialog(Action::ResetAllFactors).preview(),
-        "Remove 3 factors: SMS •••-1337, Okta Verify push (Dana's iPhone), Okta Verify code"
+        "Remove all 3 factors: SMS •••-1337, Okta Verify push (Dana's iPhone), Okta Verify code"
     );
 }
 
 #[test]
-fn digits_toggle_checklist_items_and_unknown_digits_do_nothing() {
+fn removing_the_okta_verify_push_says_its_code_and_fastpass_go_too() {
+    let mut all = factors();
+    all.push(factor("fp1", FactorKind::FastPass, None, None));
+    let chooser = Purpose::Act(Action::ResetFactors { factor_ids: vec![] });
+    let mut d = dialog_with(chooser, &dana(), &all, &Carried::default());
+    press(&mut d, KeyCode::Down);
+    press(&mut d, KeyCode::Char(' '));
+    press(&mut d, KeyCode::Enter);
+    assert_eq!(
+        d.action(),
+        Some(&Action::ResetFactors {
+            factor_ids: vec!["push1".into()]
+        }),
+        "only the chosen factor goes to the IdP: it takes the others itself"
+    );
+    assert_eq!(
+        d.preview(),
+        "Remove 3 factors: Okta Verify push (Dana's iPhone), Okta Verify code, Okta FastPass"
+    );
+    assert_eq!(
+        d.removals()
+            .iter()
+            .map(Removal::sentence)
+            .collect::<Vec<_>>(),
+        ["Removing Okta Verify push (Dana's iPhone) also removes: Okta Verify code, Okta FastPass"]
+    );
+    let all_reset = dialog_with(
+        Purpose::Act(Action::ResetAllFactors),
+        &dana(),
+        &all,
+        &Carried::default(),
+    );
+    assert_eq!(
+        all_reset.removals().len(),
+        1,
+        "said for an all-factors reset too"
+    );
+    let mut sms_only = dialog(Action::ResetFactors { factor_ids: vec![] });
+    press(&mut sms_only, KeyCode::Char(' '));
+    assert!(sms_only.removals().is_empty());
+}
+
+#[test]
+fn digits_toggle_checklist_items_and_a_digit_past_the_list_says_so() {
     let mut d = dialog(Action::Unlock);
     let policy = GatePolicy::default();
     press(&mut d, KeyCode::Char('1'));
@@ -177,27 +248,65 @@ fn digits_toggle_checklist_items_and_unknown_digits_do_nothing() {
     press(&mut d, KeyCode::Char('1'));
     assert!(d.confirmed().is_empty());
     press(&mut d, KeyCode::Char('9'));
+    assert!(d.confirmed().is_empty());
     assert_eq!(
-        d.confirmed().len(),
-        usize::from(policy.checklist.len() >= 9)
+        d.notice(),
+        Some("The checklist has 4 items: 9 does nothing")
     );
 }
 
 #[test]
-fn typing_goes_to_the_focused_field_not_to_the_shortcuts() {
+fn in_a_text_field_letters_are_text_and_alt_keys_act() {
     let mut d = dialog(Action::Unlock);
     press(&mut d, KeyCode::Tab);
     assert_eq!(d.focus(), Focus::Ticket);
-    type_text(&mut d, "p1M");
-    assert_eq!(d.ticket().value(), "p1M");
+    assert_eq!(d.context(), Context::DialogField);
+    type_text(&mut d, "p1Mce");
+    assert_eq!(d.ticket().value(), "p1Mce");
     assert_eq!(d.push(), &PushState::Idle);
     assert!(d.confirmed().is_empty());
-    press(&mut d, KeyCode::Enter);
+    // Alt-digits tick, Alt-letters act, and neither is typed.
+    alt(&mut d, '2');
+    assert!(d.confirmed().contains("callback"));
+    assert_eq!(
+        alt(&mut d, 'p'),
+        [Request::Challenge(Challenge::SendPush {
+            user_id: "00u-dana".into(),
+            approver_id: "00u-dana".into(),
+            factor_id: Some("push1".into()),
+        })]
+    );
+    alt(&mut d, 'x');
+    assert!(d.notice().unwrap().contains("Alt-x does nothing here"));
+    assert_eq!(d.ticket().value(), "p1Mce", "no Alt key was typed");
+    assert_eq!(d.focus(), Focus::Ticket, "and the focus stayed");
+    press(&mut d, KeyCode::Tab);
     assert_eq!(d.focus(), Focus::Note);
     type_text(&mut d, "called from desk phone");
     assert_eq!(
         d.attestation().note.as_deref(),
         Some("called from desk phone")
+    );
+    let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+    key_event(&mut d, shift_tab);
+    assert_eq!(d.focus(), Focus::Ticket);
+}
+
+#[test]
+fn keys_the_dialog_names_are_those_of_the_focus() {
+    let mut d = dialog(Action::Unlock);
+    assert_eq!(d.key_for(DialogAction::Push), Some("p"));
+    assert!(d.what_remains(None).starts_with("p: push"));
+    press(&mut d, KeyCode::Tab);
+    assert_eq!(d.key_for(DialogAction::Push), Some("Alt-p"));
+    assert!(d.what_remains(None).starts_with("Alt-p: push"));
+    assert!(
+        d.what_remains(None)
+            .contains("Alt-m: push to the manager's")
+    );
+    assert!(
+        d.what_remains(None)
+            .contains("Alt-c: a one-time code from SMS")
     );
 }
 
@@ -205,22 +314,24 @@ fn typing_goes_to_the_focused_field_not_to_the_shortcuts() {
 fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
     let mut d = dialog(Action::Unlock);
     fill_in(&mut d);
+    assert_eq!(d.context(), Context::DialogConfirm);
     assert_eq!(d.missing(), [Refusal::PossessionMissing]);
     assert!(press(&mut d, KeyCode::Enter).is_empty(), "gate closed");
-
-    assert_eq!(
-        press(&mut d, KeyCode::Char('p')),
-        [Request::Challenge(Challenge::SendPush {
-            user_id: "00u-dana".into(),
-            approver_id: "00u-dana".into(),
-            factor_id: Some("push1".into()),
-        })]
+    assert!(
+        d.notice()
+            .unwrap()
+            .starts_with("Confirm is blocked — still missing: proof of possession"),
+        "{:?}",
+        d.notice()
     );
+
+    assert_eq!(press(&mut d, KeyCode::Char('p')).len(), 1);
     assert_eq!(d.push(), &PushState::Sending(Approver::User));
     assert!(
         press(&mut d, KeyCode::Char('p')).is_empty(),
-        "one push at a time"
+        "one at a time"
     );
+    assert!(d.notice().unwrap().contains("already waiting"));
     d.on_push_waiting(now(), Some(42));
     assert!(matches!(
         d.push(),
@@ -229,7 +340,11 @@ fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
             ..
         }
     ));
-    approve(&mut d);
+    answer(&mut d, ChallengeResult::Success, "00u-dana");
+    assert!(matches!(
+        d.push(),
+        PushState::Answered { approver: Approver::User, login, .. } if login == "dana@example.com"
+    ));
     assert!(d.ready());
     let requests = press(&mut d, KeyCode::Enter);
     let [Request::Run(verified)] = requests.as_slice() else {
@@ -241,25 +356,44 @@ fn unlock_runs_only_after_checklist_ticket_and_an_approved_push() {
 }
 
 #[test]
-fn a_rejected_push_warns_and_never_opens_the_gate() {
-    let policy = GatePolicy::default();
+fn enter_moves_on_to_what_is_still_missing_and_tab_visits_every_field() {
+    let mut d = dialog(Action::Unlock);
+    // Nothing ticked, no ticket: from the checklist, Enter goes to the ticket...
+    press(&mut d, KeyCode::Enter);
+    assert_eq!(d.focus(), Focus::Ticket);
+    type_text(&mut d, "INC0012345");
+    // ... and from a good ticket back round to the checklist, which still misses items.
+    press(&mut d, KeyCode::Enter);
+    assert_eq!(d.focus(), Focus::Checklist);
+    // Tab: every field in turn, the note included, no code field until one is asked for.
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        press(&mut d, KeyCode::Tab);
+        seen.push(d.focus());
+    }
+    assert_eq!(
+        seen,
+        [Focus::Ticket, Focus::Note, Focus::Button, Focus::Checklist]
+    );
+}
+
+#[test]
+fn a_rejected_push_is_said_with_whose_device_and_never_opens_the_gate() {
     let mut d = dialog(Action::Unlock);
     fill_in(&mut d);
     press(&mut d, KeyCode::Char('M'));
     assert_eq!(d.push(), &PushState::Sending(Approver::Manager));
-    d.on_push_done(
-        ChallengeResult::Rejected,
-        Some(evidence(ChallengeResult::Rejected, "00u-walter")),
-        &policy,
-        now(),
-    );
+    answer(&mut d, ChallengeResult::Rejected, "00u-walter");
     assert!(d.rejected());
-    assert!(
-        d.missing().contains(&Refusal::PushRejected),
-        "{:?}",
-        d.missing()
+    assert!(d.missing().contains(&Refusal::PushRejected));
+    let items = d.missing_items(&GatePolicy::default(), now());
+    let alarm = items.iter().find(|i| i.alarm).unwrap();
+    assert_eq!(
+        alarm.text,
+        "The MANAGER's push (walter@example.com) was REJECTED just now (14:30 UTC): possible social engineering; do not proceed — e: escalate"
     );
     assert!(press(&mut d, KeyCode::Enter).is_empty());
+    assert!(d.notice().unwrap().contains("REJECTED"));
 }
 
 #[test]
@@ -279,56 +413,133 @@ fn evidence_expires_with_the_clock() {
     let mut d = dialog(Action::Unlock);
     fill_in(&mut d);
     press(&mut d, KeyCode::Char('p'));
-    approve(&mut d);
+    answer(&mut d, ChallengeResult::Success, "00u-dana");
     assert!(d.ready());
     let later = now() + policy.evidence_max_age + chrono::Duration::minutes(1);
     d.refresh(&policy, later);
     assert!(!d.ready());
-    assert!(d.on_key(key(KeyCode::Enter), &policy, later).is_empty());
-}
-
-#[test]
-fn esc_cancels_and_stops_a_waiting_push() {
-    let mut d = dialog(Action::Unlock);
-    assert_eq!(press(&mut d, KeyCode::Esc), [Request::Close]);
-    press(&mut d, KeyCode::Char('p'));
-    d.on_push_waiting(now(), None);
-    assert_eq!(
-        press(&mut d, KeyCode::Esc),
-        [Request::Challenge(Challenge::CancelPush), Request::Close]
+    assert!(
+        d.on_action(DialogAction::Confirm, &policy, later)
+            .is_empty()
     );
 }
 
 #[test]
-fn no_push_without_a_device_or_a_manager() {
-    let policy = GatePolicy::default();
+fn esc_closes_and_withdraws_a_waiting_push_from_any_field() {
+    let mut d = dialog(Action::Unlock);
+    assert_eq!(press(&mut d, KeyCode::Esc), [Request::Close]);
+    for tabs in 0..3 {
+        let mut d = dialog(Action::Unlock);
+        press(&mut d, KeyCode::Char('p'));
+        d.on_push_waiting(now(), None);
+        for _ in 0..tabs {
+            press(&mut d, KeyCode::Tab);
+        }
+        assert_eq!(
+            press(&mut d, KeyCode::Esc),
+            [Request::Challenge(Challenge::CancelPush), Request::Close],
+            "after {tabs} tabs"
+        );
+        assert!(!d.push_in_flight(), "withdrawn");
+    }
+}
+
+#[test]
+fn no_push_without_a_device_or_a_manager_and_the_dialog_says_what_remains() {
     let mut user = dana();
     user.manager_id = None;
     let sms_only = [factor("sms1", FactorKind::Sms, None, Some("•••-1337"))];
-    let mut d = VerifyDialog::new(
+    let mut d = dialog_with(
         Purpose::Act(Action::Unlock),
         &user,
         &sms_only,
-        &policy,
-        now(),
         &Carried::default(),
     );
-    assert!(d.on_key(key(KeyCode::Char('p')), &policy, now()).is_empty());
-    assert!(
-        d.notice().unwrap().contains("no active Okta Verify push"),
-        "the agent hears why"
+    assert!(press(&mut d, KeyCode::Char('p')).is_empty());
+    assert_eq!(
+        d.notice(),
+        Some(
+            "dana@example.com has no active Okta Verify push: c: a one-time code from SMS •••-1337 · e: escalate to security"
+        )
     );
-    assert!(d.on_key(key(KeyCode::Char('M')), &policy, now()).is_empty());
+    assert!(press(&mut d, KeyCode::Char('M')).is_empty());
     assert!(d.notice().unwrap().contains("no manager in the directory"));
     assert_eq!(d.push(), &PushState::Idle);
-    d.on_key(key(KeyCode::Char('1')), &policy, now());
+    assert_eq!(d.dead_end(), None, "a code remains");
+    press(&mut d, KeyCode::Char('1'));
     assert_eq!(d.notice(), None, "until the next key");
 }
 
 #[test]
-fn choosing_factors_fixes_the_action() {
+fn with_nothing_left_the_dialog_says_the_caller_cannot_be_verified_remotely() {
+    let mut user = dana();
+    user.manager_id = None;
+    let keys_only = [factor("wa1", FactorKind::WebAuthn, Some("YubiKey"), None)];
+    let d = dialog_with(
+        Purpose::VerifyCaller,
+        &user,
+        &keys_only,
+        &Carried::default(),
+    );
+    assert_eq!(
+        d.dead_end().as_deref(),
+        Some(
+            "This caller cannot be verified remotely: dana@example.com has no active Okta Verify push, no SMS, e-mail or authenticator factor, no manager on record. Verify in person (the identity-proofing runbook) or e: escalate to security."
+        )
+    );
+    assert!(
+        d.escalation_reason(&GatePolicy::default(), now())
+            .contains("the caller cannot be verified remotely")
+    );
+}
+
+#[test]
+fn a_manager_without_a_push_factor_is_learnt_from_the_loop_and_said() {
+    let policy = GatePolicy::default();
+    let mut user = dana();
+    user.manager_id = Some("00u-deepa".into());
+    let d_factors = [factor("wa1", FactorKind::WebAuthn, None, None)];
+    let mut d = dialog_with(
+        Purpose::Act(Action::Unlock),
+        &user,
+        &d_factors,
+        &Carried::default(),
+    );
+    assert_eq!(d.dead_end(), None, "the manager may still vouch");
+    press(&mut d, KeyCode::Char('M'));
+    d.on_push_not_sent(
+        "the manager (deepa.chen@example.com) has no active Okta Verify push, so they cannot vouch",
+        Some("deepa.chen@example.com"),
+        &policy,
+        now(),
+    );
+    assert!(matches!(
+        d.push(),
+        PushState::NotSent {
+            approver: Approver::Manager,
+            ..
+        }
+    ));
+    assert_eq!(d.manager_without_push(), Some("deepa.chen@example.com"));
+    assert!(
+        d.dead_end()
+            .unwrap()
+            .contains("the manager (deepa.chen@example.com) has no push factor")
+    );
+    press(&mut d, KeyCode::Char('M'));
+    assert!(
+        d.notice()
+            .unwrap()
+            .starts_with("The manager (deepa.chen@example.com) has no Okta Verify push"),
+        "{:?}",
+        d.notice()
+    );
+}
+
+#[test]
+fn choosing_factors_fixes_the_action_and_enter_with_none_says_so() {
     let mut d = dialog(Action::ResetFactors { factor_ids: vec![] });
-    assert!(matches!(d.step(), Step::ChooseFactors { .. }));
+    assert_eq!(d.context(), Context::DialogChooser);
     assert_eq!(
         d.preview(),
         "Reset MFA for dana@example.com: choose the factors to remove"
@@ -338,16 +549,32 @@ fn choosing_factors_fixes_the_action() {
         matches!(d.step(), Step::ChooseFactors { .. }),
         "nothing chosen"
     );
+    assert_eq!(
+        d.notice(),
+        Some("Nothing is ticked: Space ticks the factor under the cursor, Esc cancels")
+    );
     press(&mut d, KeyCode::Char(' '));
     press(&mut d, KeyCode::Down);
     press(&mut d, KeyCode::Char(' '));
+    // The push takes the Okta Verify code along: it shows as going, and Space says why.
     press(&mut d, KeyCode::Down);
+    assert_eq!(
+        d.taken_along_by(&d.factors()[2]).map(|f| f.id.as_str()),
+        Some("push1")
+    );
     press(&mut d, KeyCode::Char(' '));
-    press(&mut d, KeyCode::Char(' '));
-    let Step::ChooseFactors { chosen, .. } = d.step() else {
+    assert!(d.notice().unwrap().contains("goes with Okta Verify push"));
+    assert_eq!(
+        d.preview(),
+        "Remove 3 factors: SMS •••-1337, Okta Verify push (Dana's iPhone), Okta Verify code"
+    );
+    press(&mut d, KeyCode::Up);
+    press(&mut d, KeyCode::Up);
+    press(&mut d, KeyCode::Up);
+    let Step::ChooseFactors { cursor, .. } = d.step() else {
         panic!()
     };
-    assert_eq!(chosen.len(), 2);
+    assert_eq!(*cursor, 2, "up from the first wraps to the last");
     press(&mut d, KeyCode::Enter);
     assert_eq!(d.step(), &Step::Verify);
     assert_eq!(
@@ -355,10 +582,6 @@ fn choosing_factors_fixes_the_action() {
         Some(&Action::ResetFactors {
             factor_ids: vec!["sms1".into(), "push1".into()]
         })
-    );
-    assert_eq!(
-        d.preview(),
-        "Remove 2 factors: SMS •••-1337, Okta Verify push (Dana's iPhone)"
     );
     assert_eq!(press(&mut d, KeyCode::Esc), [Request::Close]);
 }
@@ -376,18 +599,16 @@ fn an_sms_code_is_sent_typed_as_bullets_and_checked_once() {
         })]
     );
     assert!(matches!(d.otp(), CodeState::Sending(f) if f.id == "sms1"));
-    assert!(
-        press(&mut d, KeyCode::Char('c')).is_empty(),
-        "one at a time"
-    );
-    d.on_code_sent(None);
+    assert_eq!(d.focus(), Focus::Code, "the focus moves on the agent's key");
+    assert_eq!(d.context(), Context::DialogCode);
+    assert!(alt(&mut d, 'c').is_empty(), "one at a time");
+    assert!(d.notice().unwrap().contains("on its way"));
+    type_text(&mut d, "49");
+    assert!(press(&mut d, KeyCode::Enter).is_empty());
+    assert!(d.notice().unwrap().contains("still on its way"));
+    d.on_code_sent(None, &policy, now());
     assert!(matches!(d.otp(), CodeState::Entering(_)));
-    assert_eq!(d.focus(), Focus::Code);
-    assert!(
-        press(&mut d, KeyCode::Enter).is_empty(),
-        "nothing typed yet"
-    );
-    type_text(&mut d, "493817");
+    type_text(&mut d, "3817");
     let requests = press(&mut d, KeyCode::Enter);
     let [
         Request::Challenge(Challenge::CheckCode {
@@ -405,6 +626,11 @@ fn an_sms_code_is_sent_typed_as_bullets_and_checked_once() {
         "the dialog forgets the code once sent"
     );
     assert!(matches!(d.otp(), CodeState::Checking(_)));
+    assert_eq!(
+        d.focus(),
+        Focus::Button,
+        "on to the button: nothing else is missing"
+    );
 
     let e = code_evidence(
         "00u-dana",
@@ -423,19 +649,19 @@ fn an_sms_code_is_sent_typed_as_bullets_and_checked_once() {
 }
 
 #[test]
-fn c_again_moves_to_the_next_code_factor_and_an_app_code_needs_no_sending() {
+fn c_again_moves_to_the_next_code_factor_and_a_code_that_was_not_sent_frees_the_focus() {
+    let policy = GatePolicy::default();
     let mut d = dialog(Action::Unlock);
     press(&mut d, KeyCode::Char('c'));
-    d.on_code_sent(None);
+    d.on_code_sent(None, &policy, now());
     // The authenticator app (totp1) comes after the SMS; it shows its code itself.
-    assert!(press(&mut d, KeyCode::Char('c')).is_empty());
+    assert!(alt(&mut d, 'c').is_empty());
     assert!(matches!(d.otp(), CodeState::Entering(f) if f.id == "totp1"));
     assert_eq!(d.focus(), Focus::Code);
-    // And round again to the SMS.
-    press(&mut d, KeyCode::Esc);
+
     let mut d = dialog(Action::Unlock);
     press(&mut d, KeyCode::Char('c'));
-    d.on_code_sent(Some("429 too many requests".into()));
+    d.on_code_sent(Some("429 too many requests".into()), &policy, now());
     assert!(matches!(
         d.otp(),
         CodeState::Done {
@@ -443,12 +669,21 @@ fn c_again_moves_to_the_next_code_factor_and_an_app_code_needs_no_sending() {
             ..
         }
     ));
-    assert!(matches!(press(&mut d, KeyCode::Char('c')).as_slice(), []));
+    assert_eq!(
+        d.focus(),
+        Focus::Checklist,
+        "the field went away: on to what is missing"
+    );
+    assert!(
+        press(&mut d, KeyCode::Char('c')).is_empty(),
+        "an app code is not sent"
+    );
     assert!(matches!(d.otp(), CodeState::Entering(f) if f.id == "totp1"));
+    assert_eq!(d.focus(), Focus::Code);
 }
 
 #[test]
-fn three_wrong_codes_stop_code_challenges() {
+fn three_wrong_codes_stop_code_challenges_and_say_so() {
     let policy = GatePolicy::default();
     let mut d = dialog(Action::Unlock);
     for attempt in 1..=MAX_WRONG_CODES {
@@ -465,11 +700,12 @@ fn three_wrong_codes_stop_code_challenges() {
         d.on_code_checked(ChallengeResult::Failed, Some(e), &policy, now());
     }
     assert_eq!(d.otp(), &CodeState::Locked);
-    assert!(press(&mut d, KeyCode::Char('c')).is_empty());
+    assert!(act(&mut d, DialogAction::Code).is_empty());
+    assert!(d.notice().unwrap().contains("no more codes in this dialog"));
+    assert!(d.missing().contains(&Refusal::CodeRejected));
     assert!(
-        d.missing().contains(&Refusal::CodeRejected),
-        "{:?}",
-        d.missing()
+        d.escalation_reason(&policy, now())
+            .starts_with("3 wrong one-time codes")
     );
 }
 
@@ -487,26 +723,32 @@ fn a_code_check_that_failed_to_reach_the_idp_is_not_a_wrong_code() {
 }
 
 #[test]
-fn verifying_the_caller_only_needs_possession_and_enter_closes() {
-    let policy = GatePolicy::default();
-    let mut d = VerifyDialog::new(
+fn verifying_the_caller_only_needs_possession_and_done_closes() {
+    let mut d = dialog_with(
         Purpose::VerifyCaller,
         &dana(),
         &factors(),
-        &policy,
-        now(),
         &Carried::default(),
     );
     assert_eq!(d.action(), None);
     assert_eq!(d.missing(), [Refusal::PossessionMissing]);
     assert!(d.preview().contains("a check only, nothing changes"));
     press(&mut d, KeyCode::Char('p'));
-    approve(&mut d);
+    // Enter goes straight to the button: the check needs no field.
+    press(&mut d, KeyCode::Enter);
+    assert_eq!(d.focus(), Focus::Button);
+    assert_eq!(d.context(), Context::DialogDone);
+    assert!(
+        press(&mut d, KeyCode::Enter).is_empty(),
+        "the push still waits"
+    );
+    assert!(
+        d.notice()
+            .unwrap()
+            .starts_with("A push is waiting for the user's")
+    );
+    answer(&mut d, ChallengeResult::Success, "00u-dana");
     assert!(d.missing().is_empty());
-    for _ in 0..3 {
-        press(&mut d, KeyCode::Tab);
-    }
-    assert_eq!(d.focus(), Focus::Confirm);
     assert_eq!(
         press(&mut d, KeyCode::Enter),
         [Request::Close],
@@ -515,29 +757,82 @@ fn verifying_the_caller_only_needs_possession_and_enter_closes() {
 }
 
 #[test]
-fn ticket_and_evidence_carry_to_the_next_dialog_on_the_same_user_only() {
+fn the_escalation_prompt_asks_and_then_requests_the_record_with_its_reason() {
+    let mut d = dialog(Action::Unlock);
+    fill_in(&mut d);
+    press(&mut d, KeyCode::Char('p'));
+    answer(&mut d, ChallengeResult::Rejected, "00u-dana");
+    assert!(press(&mut d, KeyCode::Char('e')).is_empty());
+    assert!(d.is_escalating());
+    assert_eq!(d.context(), Context::DialogEscalate);
+    press(&mut d, KeyCode::Esc);
+    assert!(!d.is_escalating(), "Esc backs out of the prompt only");
+    assert_eq!(d.context(), Context::DialogConfirm);
+    press(&mut d, KeyCode::Char('e'));
+    let requests = press(&mut d, KeyCode::Enter);
+    assert_eq!(
+        requests,
+        [Request::Escalate {
+            reason: "the USER's push (dana@example.com) was REJECTED just now (14:30 UTC): possible social engineering".into()
+        }]
+    );
+}
+
+#[test]
+fn ticket_and_fresh_evidence_carry_to_the_next_dialog_but_stale_failures_do_not() {
     let policy = GatePolicy::default();
     let mut first = dialog(Action::Unlock);
     press(&mut first, KeyCode::Tab);
     type_text(&mut first, "INC0012345");
+    // A wrong code, then an approved push.
     press(&mut first, KeyCode::Tab);
     press(&mut first, KeyCode::Tab);
-    press(&mut first, KeyCode::Char('p'));
-    approve(&mut first);
+    ask_for_code(&mut first);
+    type_text(&mut first, "000000");
+    press(&mut first, KeyCode::Enter);
+    let wrong = code_evidence(
+        "00u-dana",
+        "dana@example.com",
+        "sms1",
+        ChallengeResult::Failed,
+        now(),
+    );
+    first.on_code_checked(ChallengeResult::Failed, Some(wrong), &policy, now());
     let carried = first.carry();
     assert_eq!(carried.ticket, "INC0012345");
+    assert!(
+        carried.evidence.is_empty(),
+        "a wrong code stays in its dialog"
+    );
 
-    let next = VerifyDialog::new(
+    let next = dialog_with(Purpose::Act(Action::Unlock), &dana(), &factors(), &carried);
+    assert!(!next.missing().contains(&Refusal::CodeRejected));
+    assert!(next.missing().contains(&Refusal::PossessionMissing));
+
+    // Even handed a stale failure directly, a new dialog ignores it.
+    let stale = Carried {
+        ticket: String::new(),
+        evidence: vec![code_evidence(
+            "00u-dana",
+            "dana@example.com",
+            "sms1",
+            ChallengeResult::Failed,
+            now(),
+        )],
+    };
+    let fresh = dialog_with(Purpose::Act(Action::Unlock), &dana(), &factors(), &stale);
+    assert!(fresh.evidence().is_empty());
+
+    let mut approved = dialog(Action::Unlock);
+    press(&mut approved, KeyCode::Char('p'));
+    answer(&mut approved, ChallengeResult::Success, "00u-dana");
+    let next = dialog_with(
         Purpose::Act(Action::ResetAllFactors),
         &dana(),
         &factors(),
-        &policy,
-        now(),
-        &carried,
+        &approved.carry(),
     );
-    assert_eq!(next.ticket().value(), "INC0012345");
     assert!(!next.missing().contains(&Refusal::PossessionMissing));
-    assert!(!next.missing().contains(&Refusal::TicketMissing));
     assert!(
         next.confirmed().is_empty(),
         "the checklist is confirmed per action"
@@ -545,48 +840,101 @@ fn ticket_and_evidence_carry_to_the_next_dialog_on_the_same_user_only() {
 
     let mut someone_else = dana();
     someone_else.id = "00u-fox".into();
-    let other = VerifyDialog::new(
+    let other = dialog_with(
         Purpose::Act(Action::Unlock),
         &someone_else,
         &factors(),
-        &policy,
-        now(),
-        &carried,
+        &approved.carry(),
     );
     assert!(other.evidence().is_empty());
+}
+
+#[test]
+fn a_rejection_from_an_earlier_dialog_still_blocks_while_fresh_and_says_when() {
+    let policy = GatePolicy::default();
+    let mut first = dialog_with(
+        Purpose::VerifyCaller,
+        &dana(),
+        &factors(),
+        &Carried::default(),
+    );
+    press(&mut first, KeyCode::Char('M'));
+    let mut rejected = evidence(ChallengeResult::Rejected, "00u-walter");
+    rejected.at = now() - chrono::Duration::minutes(3);
+    first.on_push_done(
+        ChallengeResult::Rejected,
+        Some(rejected),
+        None,
+        &policy,
+        now(),
+    );
+    let next = dialog_with(
+        Purpose::Act(Action::Unlock),
+        &dana(),
+        &factors(),
+        &first.carry(),
+    );
+    assert!(next.missing().contains(&Refusal::PushRejected));
+    let items = next.missing_items(&policy, now());
+    assert!(
+        items.iter().any(|i| i.alarm
+            && i.text.starts_with(
+                "The MANAGER's push (walter@example.com) was REJECTED 3m ago (14:27 UTC)"
+            )),
+        "{items:?}"
+    );
+    let later = now() + policy.evidence_max_age;
+    let after = VerifyDialog::new(
+        Purpose::Act(Action::Unlock),
+        &dana(),
+        &factors(),
+        &policy,
+        later,
+        &first.carry(),
+    );
+    assert!(
+        !after.missing().contains(&Refusal::PushRejected),
+        "aged out"
+    );
 }
 
 /// One step of a random session.
 #[derive(Debug, Clone)]
 enum Input_ {
-    Key(KeyCode),
+    Key(KeyEvent),
     PushAnswer(ChallengeResult, bool),
     CodeSent,
     CodeAnswer(ChallengeResult),
 }
 
 fn inputs() -> impl Strategy<Value = Input_> {
-    let keys = prop_oneof![
+    let plain = prop_oneof![
         Just(KeyCode::Enter),
         Just(KeyCode::Esc),
         Just(KeyCode::Tab),
+        Just(KeyCode::BackTab),
         Just(KeyCode::Up),
         Just(KeyCode::Down),
         Just(KeyCode::Backspace),
         Just(KeyCode::Char('p')),
         Just(KeyCode::Char('M')),
         Just(KeyCode::Char('c')),
+        Just(KeyCode::Char('e')),
         Just(KeyCode::Char(' ')),
         (b'0'..=b'9').prop_map(|b| KeyCode::Char(char::from(b))),
         prop::sample::select(vec!['I', 'N', 'C', 'a', 'z', 'q', 'x']).prop_map(KeyCode::Char),
-    ];
+    ]
+    .prop_map(|code| KeyEvent::new(code, KeyModifiers::NONE));
+    let with_alt = prop::sample::select(vec!['p', 'm', 'c', 'e', '1', '2', '3', '4'])
+        .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
     let results = prop_oneof![
         Just(ChallengeResult::Success),
         Just(ChallengeResult::Rejected),
         Just(ChallengeResult::Timeout),
     ];
     prop_oneof![
-        6 => keys.prop_map(Input_::Key),
+        5 => plain.prop_map(Input_::Key),
+        2 => with_alt.prop_map(Input_::Key),
         1 => (results, any::<bool>()).prop_map(|(r, manager)| Input_::PushAnswer(r, manager)),
         1 => Just(Input_::CodeSent),
         1 => prop_oneof![Just(ChallengeResult::Success), Just(ChallengeResult::Failed)]
@@ -618,15 +966,15 @@ proptest! {
         let mut d = VerifyDialog::new(
             Purpose::Act(action), &dana(), &factors(), &policy, now(), &Carried::default(),
         );
-        if prefilled {
-            prefill(&mut d);
+        if prefilled && d.step() == &Step::Verify {
+            fill_in(&mut d);
         }
         for step in steps {
             match step {
-                Input_::Key(code) => {
+                Input_::Key(event) => {
                     let before = d.attestation();
                     let action_before = d.action().cloned().expect("an action dialog");
-                    for request in d.on_key(key(code), &policy, now()) {
+                    for request in key_event(&mut d, event) {
                         if let Request::Run(verified) = request {
                             prop_assert_eq!(verified.target(), &Target::from(&dana()));
                             prop_assert_eq!(verified.action(), &action_before);
@@ -640,9 +988,9 @@ proptest! {
                 Input_::PushAnswer(result, manager) => {
                     let approver = if manager { "00u-walter" } else { "00u-dana" };
                     let e = evidence(result.clone(), approver);
-                    d.on_push_done(result, Some(e), &policy, now());
+                    d.on_push_done(result, Some(e), None, &policy, now());
                 }
-                Input_::CodeSent => d.on_code_sent(None),
+                Input_::CodeSent => d.on_code_sent(None, &policy, now()),
                 Input_::CodeAnswer(result) => {
                     let e = code_evidence("00u-dana", "dana@example.com", "sms1", result.clone(), now());
                     d.on_code_checked(result, Some(e), &policy, now());
