@@ -7,16 +7,24 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Global,
+    /// Only in `demo`: the training panel's toggle, checked right after the global keys.
+    Demo,
     Feed,
     Filter,
     /// Focus in the directory matches under the filter input.
     Results,
+    /// The find-a-user box over the user screen (`/` there).
+    Find,
+    /// The burst list over the feed (`b`).
+    Bursts,
     /// The user screen.
     User,
     /// The verification dialog over the user screen.
     Dialog,
     /// The audit log screen.
     Audit,
+    /// The demo's training panel has the focus.
+    Training,
     Help,
 }
 
@@ -25,24 +33,32 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
+            Context::Demo => "Demo (training)",
             Context::Feed => "Lockout feed",
             Context::Filter => "Filter input",
             Context::Results => "Directory matches",
+            Context::Find => "Find a user (from the user screen)",
+            Context::Bursts => "Burst list",
             Context::User => "User screen",
             Context::Dialog => "Verification dialog",
             Context::Audit => "Audit log",
+            Context::Training => "Training panel (the caller's phone)",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 12] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
+        Context::Bursts,
         Context::User,
+        Context::Find,
         Context::Dialog,
         Context::Audit,
+        Context::Training,
+        Context::Demo,
         Context::Help,
         Context::Global,
     ];
@@ -97,7 +113,46 @@ pub enum Action {
     CloseHelp,
     /// Close the detail pane, else clear the filter.
     CloseOverlay,
+    /// Show only users still locked (hide the handled ones), or everyone again.
+    ToggleStillLocked,
+    /// List the selected user's older lockouts under their row, or fold them back.
+    ToggleRepeats,
+    /// Open the list of the active bursts and their lockouts.
+    OpenBursts,
+    /// Close the burst list.
+    CloseBursts,
+    /// Select the chosen burst lockout's row in the feed.
+    GoToBurstRow,
+    /// Leave the find-a-user box for the user screen it was opened on.
+    CloseFind,
+    /// Move the user screen's scrolling between its factors and its activity.
+    SwitchPane,
+    /// Close the help and pass the key to the screen below (its `/`).
+    PassThroughHelp,
+    /// Open (and focus) the training panel, focus it, or close it.
+    ToggleTraining,
+    /// Give the keys back to the screen; the panel stays open.
+    LeaveTraining,
+    /// Approve the push on the simulated phone.
+    PhoneApprove,
+    /// Deny the push on the simulated phone.
+    PhoneReject,
+    /// Tap one of a number-matching push's numbers (by its place, 1–3).
+    PhonePick,
     Quit,
+}
+
+impl Action {
+    /// Actions that change the user at the IdP or send a challenge: off in read-only mode.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::StartUnlock
+                | Action::StartResetPassword
+                | Action::StartResetMfa
+                | Action::StartVerify
+        )
+    }
 }
 
 /// One key, or any key.
@@ -260,7 +315,7 @@ pub const KEYMAP: &[Binding] = &[
         "r",
         Action::StartResetPassword,
         "Reset link for its user, after verifying",
-        None,
+        Some("reset link"),
     ),
     bind(
         Context::Feed,
@@ -268,7 +323,7 @@ pub const KEYMAP: &[Binding] = &[
         "m",
         Action::StartResetMfa,
         "Reset MFA for its user, after verifying",
-        None,
+        Some("reset MFA"),
     ),
     bind(
         Context::Feed,
@@ -276,7 +331,31 @@ pub const KEYMAP: &[Binding] = &[
         "v",
         Action::StartVerify,
         "Verify its user is the caller, audited",
-        None,
+        Some("verify"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('e')],
+        "e",
+        Action::ToggleRepeats,
+        "List the user's older lockouts under their row (again: fold them)",
+        Some("expand"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('l')],
+        "l",
+        Action::ToggleStillLocked,
+        "Still locked only: hide users handled since (or known unlocked); again: show all",
+        Some("still locked"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('b')],
+        "b",
+        Action::OpenBursts,
+        "List the active bursts and their lockouts (Enter goes to a row)",
+        Some("bursts"),
     ),
     bind(
         Context::Feed,
@@ -291,7 +370,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('/')],
         "/",
         Action::StartFilter,
-        "Filter by login, name, IP, city, country or reason",
+        "A new filter by login, name, IP, city, country or reason (Enter keeps the old one)",
         Some("filter"),
     ),
     bind(
@@ -383,12 +462,132 @@ pub const KEYMAP: &[Binding] = &[
         Some("back"),
     ),
     bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::SubmitFilter,
+        "Open the first (or chosen) directory match's user screen",
+        Some("open user"),
+    ),
+    bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseFind,
+        "Back to the user screen you were on",
+        Some("back"),
+    ),
+    bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Down), Key::plain(KeyCode::Tab)],
+        "↓/Tab",
+        Action::FocusResults,
+        "Move into the directory matches (from 2 characters)",
+        None,
+    ),
+    bind(
+        Context::Find,
+        &[Key::Any],
+        "text",
+        Action::EditFilter,
+        "Login, e-mail or name (←/→, Backspace, Ctrl-U); searched as you type",
+        None,
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "The lockout above",
+        Some("up"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "The lockout below",
+        Some("down"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::GoToBurstRow,
+        "Close the list and select that lockout's row in the feed",
+        Some("go to row"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Esc), Key::ch('b')],
+        "Esc/b",
+        Action::CloseBursts,
+        "Close the list",
+        Some("close"),
+    ),
+    bind(
         Context::User,
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::CloseUser,
-        "Back to the lockout feed",
+        "Back to the lockout feed (on this user's row)",
         Some("back"),
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "Scroll the focused list (factors or activity) up",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "Scroll the focused list down",
+        Some("scroll"),
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "A page up in the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "A page down in the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Top of the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "End of the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Tab)],
+        "Tab",
+        Action::SwitchPane,
+        "Scroll the other list (factors ↔ activity)",
+        Some("factors/activity"),
     ),
     bind(
         Context::User,
@@ -437,6 +636,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::OpenAudit,
         "The audit log of actions taken",
         None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('/')],
+        "/",
+        Action::StartFilter,
+        "Find another user in the directory (Esc comes back here)",
+        Some("find user"),
     ),
     bind(
         Context::User,
@@ -599,11 +806,115 @@ pub const KEYMAP: &[Binding] = &[
         Some("quit"),
     ),
     bind(
+        Context::Training,
+        &[Key::ch('a')],
+        "a",
+        Action::PhoneApprove,
+        "Approve the push, as the caller would (\"Yes, it's me\")",
+        Some("approve"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('r')],
+        "r",
+        Action::PhoneReject,
+        "Deny the push (\"No, it's not me\")",
+        Some("deny"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3')],
+        "1-3",
+        Action::PhonePick,
+        "Number matching: tap the first, second or third number",
+        Some("tap number"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::LeaveTraining,
+        "Back to the screen (the panel stays open)",
+        Some("back"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::Demo,
+        &[Key::plain(KeyCode::F(2))],
+        "F2",
+        Action::ToggleTraining,
+        "Training panel: the caller's phone (pushes, codes); F2 again focuses, then closes it",
+        Some("phone"),
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "Scroll up",
+        Some("scroll"),
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "Scroll down",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "A page up",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "A page down",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Top",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "End",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('/')],
+        "/",
+        Action::PassThroughHelp,
+        "Close the help and search from the screen below",
+        Some("search"),
+    ),
+    bind(
         Context::Help,
         &[Key::Any],
-        "any key",
+        "any other key",
         Action::CloseHelp,
-        "Close the help",
+        "Close the help (the key does nothing else)",
         Some("closes help"),
     ),
 ];
@@ -619,9 +930,12 @@ fn find(context: Context, key: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
-/// The action for a key pressed in `context`: global bindings first, then the context's.
+/// The action for a key pressed in `context`: global bindings first, then the demo's (the
+/// app ignores them outside `demo`), then the context's.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
-    find(Context::Global, key).or_else(|| find(context, key))
+    find(Context::Global, key)
+        .or_else(|| find(Context::Demo, key))
+        .or_else(|| find(context, key))
 }
 
 /// `(keys, word)` pairs for the status bar in `context`.
@@ -698,7 +1012,7 @@ mod tests {
     }
 
     #[test]
-    fn any_key_closes_help_but_ctrl_c_still_quits() {
+    fn any_other_key_closes_help_but_ctrl_c_still_quits() {
         for code in [
             KeyCode::Char('q'),
             KeyCode::Esc,
@@ -712,17 +1026,13 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for context in [
-            Context::Feed,
-            Context::Filter,
-            Context::Results,
-            Context::User,
-            Context::Dialog,
-            Context::Audit,
-            Context::Help,
-        ] {
+        for context in Context::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Context::Global | Context::Demo))
+        {
             let keys: Vec<Key> = bindings(context)
                 .chain(bindings(Context::Global))
+                .chain(bindings(Context::Demo))
                 .flat_map(|b| b.keys.iter().copied())
                 .collect();
             for (i, a) in keys.iter().enumerate() {
@@ -758,6 +1068,12 @@ mod tests {
                 ("Enter", "detail"),
                 ("o", "user"),
                 ("u", "unlock"),
+                ("r", "reset link"),
+                ("m", "reset MFA"),
+                ("v", "verify"),
+                ("e", "expand"),
+                ("l", "still locked"),
+                ("b", "bursts"),
                 ("a", "audit"),
                 ("/", "filter"),
                 ("?", "help"),
@@ -772,11 +1088,14 @@ mod tests {
             hints(Context::User),
             vec![
                 ("Esc", "back"),
+                ("↓/j", "scroll"),
+                ("Tab", "factors/activity"),
                 ("R", "reload"),
                 ("u", "unlock"),
                 ("r", "reset link"),
                 ("m", "reset MFA"),
                 ("v", "verify"),
+                ("/", "find user"),
                 ("?", "help"),
                 ("q", "quit")
             ]
@@ -784,6 +1103,57 @@ mod tests {
         assert_eq!(
             hints(Context::Results),
             vec![("Enter", "open user"), ("Esc/Tab", "back")]
+        );
+        assert_eq!(
+            hints(Context::Find),
+            vec![("Enter", "open user"), ("Esc", "back")]
+        );
+    }
+
+    #[test]
+    fn every_letter_that_starts_a_dialog_on_the_feed_or_user_screen_is_a_hint() {
+        for context in [Context::Feed, Context::User] {
+            for binding in bindings(context).filter(|b| b.action.writes()) {
+                assert!(binding.hint.is_some(), "{} in {context:?}", binding.label);
+            }
+        }
+    }
+
+    #[test]
+    fn f2_toggles_the_training_panel_in_every_context_even_text_fields() {
+        let f2 = key(KeyCode::F(2));
+        for context in Context::ALL {
+            assert_eq!(
+                lookup(context, &f2),
+                Some(Action::ToggleTraining),
+                "{context:?}"
+            );
+        }
+        // Not in the contexts' own hints: the status bar adds it only in demo.
+        assert!(!hints(Context::Dialog).iter().any(|(k, _)| *k == "F2"));
+    }
+
+    #[test]
+    fn the_help_scrolls_passes_slash_and_closes_on_anything_else() {
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::PageDown)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('G'))),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('/'))),
+            Some(Action::PassThroughHelp)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('x'))),
+            Some(Action::CloseHelp)
         );
     }
 
@@ -801,7 +1171,14 @@ mod tests {
             lookup(Context::User, &key(KeyCode::Char('R'))),
             Some(Action::ReloadProfile)
         );
-        assert_eq!(lookup(Context::User, &key(KeyCode::Char('j'))), None);
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('/'))),
+            Some(Action::StartFilter)
+        );
         for code in [KeyCode::Down, KeyCode::Tab] {
             assert_eq!(
                 lookup(Context::Filter, &key(code)),

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{field, or_unknown};
 use crate::model::{Lockout, LockoutKind, User};
 use crate::tui::app::{App, UserState, user_key};
+use crate::tui::feed::marks::RowMark;
 use crate::tui::format;
+use crate::tui::keymap::{self, Context};
 use crate::tui::theme::Theme;
 
 /// Lockout on the left, user on the right.
@@ -111,7 +113,44 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             }),
             theme.label,
         ),
+        field(
+            "Since",
+            LABEL_WIDTH,
+            since(app, lockout, theme),
+            theme.label,
+        ),
     ]
+}
+
+/// What happened since the lockout, with when it was learnt.
+fn since(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
+    let mark = app.mark(lockout);
+    match mark {
+        RowMark::Handled(_) => Span::styled(mark.text(false), theme.done),
+        RowMark::StillLocked { checked } | RowMark::NowStatus { checked, .. } => Span::raw(
+            format!("{} (checked {})", mark.text(false), format::clock(checked)),
+        ),
+        RowMark::Unknown => Span::styled(
+            "nothing known since the lockout (R fetches the user)",
+            theme.dim,
+        ),
+    }
+}
+
+/// "Actions: u unlock · r reset link · m reset MFA · v verify", from the keymap: the letters
+/// that start a dialog on this lockout's user, said where the agent is looking.
+pub fn actions_line(app: &App) -> String {
+    let keys: Vec<String> = keymap::bindings(Context::Feed)
+        .filter(|b| b.action.writes() && app.offers(b.action))
+        .filter_map(|b| b.hint.map(|hint| format!("{} {hint}", b.label)))
+        .collect();
+    if keys.is_empty() {
+        if app.options.read_only {
+            return " Read-only: no actions ".to_string();
+        }
+        return String::new();
+    }
+    format!(" Actions: {} ", keys.join(" · "))
 }
 
 fn when(app: &App, t: Option<chrono::DateTime<chrono::Utc>>) -> Span<'static> {
@@ -172,7 +211,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let event_block = Block::bordered()
         .border_style(theme.border)
         .padding(Padding::horizontal(1))
-        .title(Span::styled(" Lockout ", theme.block_title));
+        .title(Span::styled(" Lockout ", theme.block_title))
+        .title_bottom(Line::styled(actions_line(app), theme.key));
     frame.render_widget(
         Paragraph::new(lockout_lines(app, lockout, theme)).block(event_block),
         left,
