@@ -326,10 +326,16 @@ fn help_overlay() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    for heading in ["Lockout feed", "Filter input", "This help", "Everywhere"] {
+    for heading in ["Lockout feed", "Filter input"] {
         assert!(text.contains(heading), "{heading}");
     }
-    assert!(text.contains("any key closes"));
+    assert!(text.contains("any other key closes"));
+    // The rest is a scroll away.
+    press(&mut app, KeyCode::End);
+    let text = screen_text(&draw(&app));
+    for heading in ["This help", "Everywhere", "Feed columns"] {
+        assert!(text.contains(heading), "{heading}");
+    }
 }
 
 #[test]
@@ -607,8 +613,8 @@ fn scrolled_feed_on_a_small_terminal() {
     assert!(text.contains("▶"), "the selected row is on screen");
     assert!(text.contains("192.0.2.200"), "the oldest row is shown");
     assert!(
-        !text.contains("Reason"),
-        "narrow terminals drop the reason column"
+        !text.contains("Client"),
+        "narrow terminals drop the client column"
     );
 }
 
@@ -1207,10 +1213,13 @@ fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    for heading in ["User screen", "Verification dialog", "Everywhere"] {
+    assert!(text.contains("User screen"));
+    press(&mut app, KeyCode::End);
+    let text = screen_text(&draw(&app));
+    for heading in ["Verification dialog", "Everywhere"] {
         assert!(text.contains(heading), "{heading}");
     }
-    assert!(!text.contains("Filter input"));
+    assert!(!text.contains("Filter input") && !text.contains("Feed columns"));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('?'));
@@ -1280,4 +1289,519 @@ fn dialog_on_an_80_by_24_terminal_still_shows_the_confirm_control() {
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
     assert!(text.contains("Confirm: blocked"), "{text}");
+}
+
+// ---- layouts that keep what matters: 80×24, 120×30, 200×50 ----
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 30), (200, 50)];
+
+fn draw_at(app: &mut App, (width, height): (u16, u16)) -> Terminal<TestBackend> {
+    app.update(Msg::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    terminal
+}
+
+fn lines_of(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            (area.left()..area.right())
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every hint on the footer's lines is a whole "keys word" pair from the keymap.
+fn assert_whole_hints(terminal: &Terminal<TestBackend>, footer_lines: usize) {
+    use accessdesk::tui::keymap::KEYMAP;
+    let known: Vec<String> = KEYMAP
+        .iter()
+        .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label)))
+        .collect();
+    let lines = lines_of(terminal);
+    for line in &lines[lines.len() - footer_lines..] {
+        for hint in line.trim().split("  ").filter(|h| !h.is_empty()) {
+            assert!(
+                known.contains(&hint.to_string()),
+                "cut hint {hint:?} in {line:?}"
+            );
+        }
+    }
+}
+
+/// Seven users locked out from one foreign IP in the last two minutes, one with a long login.
+fn spray() -> Vec<Lockout> {
+    let logins = [
+        "alexandra.konstantinopoulou@example.com",
+        "ops@acme.example",
+        "finance@acme.example",
+        "hr@acme.example",
+        "ceo@acme.example",
+        "it@acme.example",
+        "legal@acme.example",
+    ];
+    logins
+        .iter()
+        .enumerate()
+        .map(|(i, login)| {
+            let mut l = lockout(
+                300 + i as u32,
+                &CONTRACTOR,
+                LockoutKind::AccountLocked,
+                2 + 15 * i as i64,
+            );
+            l.login = (*login).into();
+            l.user_id = Some(format!("00u03{i:02}spr"));
+            l.display_name = None;
+            l.ip = Some("203.0.113.17".into());
+            l.city = Some("Bucharest".into());
+            l.country = Some("Romania".into());
+            l.browser = Some("python-requests".into());
+            l.os = None;
+            l
+        })
+        .collect()
+}
+
+fn report(
+    user_id: &str,
+    login: &str,
+    action: accessdesk::model::Action,
+    ok: bool,
+    seq: i64,
+) -> Msg {
+    Msg::ActionDone {
+        key: user_id.into(),
+        report: ActionReport {
+            action,
+            user_id: user_id.into(),
+            login: login.into(),
+            at: now(),
+            result: if ok {
+                Ok(format!("{login}: done (audit #{seq})"))
+            } else {
+                Err(format!("the IdP answered 500 (audit #{seq})"))
+            },
+            audit_seq: Some(seq),
+            removed: Vec::new(),
+        },
+    }
+}
+
+fn fetched(user_id: &str, login: &str, status: UserStatus) -> Msg {
+    let mut user = ada_user();
+    user.id = user_id.into();
+    user.login = login.into();
+    user.status = status;
+    Msg::UserLoaded {
+        user_id: user_id.into(),
+        result: Ok(user),
+    }
+}
+
+/// The demo's feed in a busy minute: a spraying burst, Ada unlocked by alice, a failed unlock,
+/// a reset link, Grace known to be still locked and Linus known to be active again.
+fn busy_feed() -> App {
+    use accessdesk::model::Action as IdpAction;
+    let mut app = app_with(DashboardOptions {
+        simulator: true,
+        agent_name: "alice".into(),
+        org_label: "127.0.0.1:38955".into(),
+        ..options()
+    });
+    let mut lockouts = sample_lockouts();
+    lockouts.extend(spray());
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    app.update(report("00u0010ada", ADA.login, IdpAction::Unlock, true, 7));
+    app.update(report(
+        "00u0007ala",
+        ALAN.login,
+        IdpAction::Unlock,
+        false,
+        8,
+    ));
+    app.update(report(
+        "00u0006kat",
+        KATHERINE.login,
+        IdpAction::ResetPassword,
+        true,
+        9,
+    ));
+    app.update(fetched("00u0009gra", GRACE.login, UserStatus::LockedOut));
+    app.update(fetched("00u0004lin", LINUS.login, UserStatus::Active));
+    app
+}
+
+fn failing(app: &mut App) {
+    let mut health = healthy();
+    health.last_attempt = Some(now() - TimeDelta::seconds(65));
+    health.consecutive_errors = 1;
+    health.last_error = Some(
+        "network error: connection refused (http://127.0.0.1:38955/api/v1/logs) — check the network and the org URL"
+            .into(),
+    );
+    app.update(Msg::Feed(FeedEvent::Failed {
+        health: health.clone(),
+    }));
+    health.last_attempt = Some(now());
+    health.consecutive_errors = 3;
+    app.update(Msg::Feed(FeedEvent::Failed { health }));
+}
+
+#[test]
+fn busy_feed_at_three_sizes() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("busy_feed_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let lines = lines_of(&terminal);
+        let text = lines.join("\n");
+        assert!(lines[0].contains("SIMULATOR"), "{}", lines[0]);
+        assert!(
+            text.contains("7 lockouts") && text.contains("7 users"),
+            "burst counts at {size:?}"
+        );
+        assert!(text.contains("⚠"), "burst rows are marked");
+        assert!(text.contains("✓ unlocked 14:30"), "Ada's handled mark");
+        assert!(text.contains("still locked"), "Grace");
+        assert!(text.contains("now ACTIVE"), "Linus");
+        assert!(text.contains("✗ unlock failed"), "Alan");
+        assert!(text.contains("alexandra."), "the login's start");
+        assert!(
+            lines.last().unwrap().trim_end().ends_with("q quit"),
+            "the last key survives: {:?}",
+            lines.last()
+        );
+        assert_whole_hints(&terminal, 1);
+        if size.0 == 80 {
+            assert!(
+                text.contains("…@example.com"),
+                "elided in the middle:\n{text}"
+            );
+            for key in ["u unlock", "r reset link", "m reset MFA", "v verify"] {
+                assert!(text.contains(key), "{key} is live, so it is shown");
+            }
+        } else {
+            assert!(text.contains("alexandra.konstantinopoulou@example.com"));
+        }
+        if size.0 == 200 {
+            assert!(text.contains("Max sign in attempts exceeded"));
+            assert!(text.contains("✓ unlocked 14:30 by alice (audit #7)"));
+            assert!(text.contains("✓ reset link sent 14:30 by alice (audit #9)"));
+        }
+    }
+}
+
+#[test]
+fn at_160_columns_reason_takes_the_room_user_does_not_need() {
+    let mut app = app_with_feed(options());
+    let terminal = draw_at(&mut app, (160, 30));
+    let lines = lines_of(&terminal);
+    let text = lines.join("\n");
+    assert!(text.contains("Max sign in attempts exceeded"));
+    assert!(text.contains("Sign-in refused: LOCKED_OUT"));
+    let header = &lines[2];
+    let user = header.find("User").unwrap();
+    let reason = header.find("Reason").unwrap();
+    // The longest login on screen and the longest name, no more.
+    let wanted = "katherine.johnson@acme.example".len() + " Katherine Johnson".len();
+    assert!(reason - user <= wanted + 2, "{header}");
+}
+
+#[test]
+fn not_receiving_is_the_headline_at_three_sizes() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        failing(&mut app);
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("not_receiving_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let lines = lines_of(&terminal);
+        let title = lines.iter().find(|l| l.contains("Lockouts")).unwrap();
+        assert!(
+            title.contains("NOT RECEIVING since 14:28:55 UTC"),
+            "the table's title at {size:?}: {title}"
+        );
+    }
+    // An empty feed never says a bare "no lockouts" while nothing can arrive.
+    let mut empty = app_with(options());
+    failing(&mut empty);
+    let text = screen_text(&draw_at(&mut empty, (120, 30)));
+    assert!(text.contains("NOT RECEIVING since 14:28:55 UTC (3 failed polls): network error"));
+    assert!(!text.contains("No lockouts since"), "{text}");
+    assert!(text.contains("No lockouts received since"));
+    // Back to normal once a poll succeeds.
+    empty.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: Vec::new(),
+        health: healthy(),
+    }));
+    let text = screen_text(&draw_at(&mut empty, (120, 30)));
+    assert!(!text.contains("NOT RECEIVING"));
+}
+
+#[test]
+fn read_only_hides_the_action_keys_it_would_refuse() {
+    let mut app = busy_feed();
+    app.options.read_only = true;
+    press(&mut app, KeyCode::Enter);
+    let terminal = draw_at(&mut app, (120, 30));
+    let text = screen_text(&terminal);
+    for key in ["u unlock", "r reset link", "m reset MFA", "v verify"] {
+        assert!(
+            !text.contains(key),
+            "{key} advertised in read-only mode:\n{text}"
+        );
+    }
+    assert!(text.contains("Read-only: no actions"));
+    // The key still says why.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app.message().unwrap().starts_with("Read-only mode"));
+    assert!(app.open_user_view().is_none(), "nothing opened");
+}
+
+#[test]
+fn the_selected_rows_detail_names_its_action_keys() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains("Actions: u unlock · r reset link · m reset MFA · v verify"));
+}
+
+/// Ada's profile with six factors and forty events, so both lists scroll.
+fn ada_long_profile() -> UserProfile {
+    let mut profile = ada_profile();
+    for n in 0..3 {
+        profile.factors.push(factor(
+            &format!("em{n}"),
+            FactorKind::Email,
+            None,
+            Some("a•••@acme.example"),
+        ));
+    }
+    profile.activity = (0..40)
+        .map(|n| {
+            event(
+                100 + n,
+                30 + 60 * i64::from(n),
+                ActivityKind::FailedSignIn,
+                &format!("User login to Okta (attempt {})", 40 - n),
+                ("FAILURE", "INVALID_CREDENTIALS"),
+            )
+        })
+        .collect();
+    profile
+}
+
+fn long_user_screen() -> App {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(ada_long_profile())),
+    });
+    app
+}
+
+#[test]
+fn user_screen_scrolls_at_three_sizes() {
+    for size in SIZES {
+        let mut app = long_user_screen();
+        app.update(Msg::Resize {
+            width: size.0,
+            height: size.1,
+        });
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("user_screen_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let text = screen_text(&terminal);
+        assert!(
+            text.contains("▸ Last 24 h (40)"),
+            "the activity has the keys"
+        );
+        if size.1 < 50 {
+            assert!(text.contains("4–"), "scrolled by three: {text}");
+            assert!(text.contains("of 40"));
+            assert!(
+                !text.contains("(attempt 40)"),
+                "the first rows scrolled off"
+            );
+        }
+        assert_whole_hints(&terminal, 1);
+    }
+}
+
+#[test]
+fn tab_moves_the_scrolling_to_the_factors_and_keys_stop_at_the_ends() {
+    let mut app = long_user_screen();
+    app.update(Msg::Resize {
+        width: 120,
+        height: 30,
+    });
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let factors = app.user_scroll().factors;
+    assert!(factors > 0, "six factors do not fit in 30 lines");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.user_scroll().factors, factors, "stops at the end");
+    assert_eq!(app.user_scroll().activity, 0, "the activity did not move");
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains("▸ Factors (6)"));
+    assert!(text.contains("of 6"));
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.user_scroll().factors, 0);
+}
+
+#[test]
+fn help_scrolls_at_three_sizes_and_explains_every_column() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        app.update(Msg::Resize {
+            width: size.0,
+            height: size.1,
+        });
+        press(&mut app, KeyCode::Char('?'));
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(format!("help_{}x{}", size.0, size.1), terminal.backend());
+        let mut seen = screen_text(&terminal);
+        for _ in 0..40 {
+            press(&mut app, KeyCode::PageDown);
+            seen.push_str(&screen_text(&draw_at(&mut app, size)));
+        }
+        for column in [
+            "When ",
+            "User ",
+            "Reason ",
+            "IP ",
+            "Location ",
+            "Client ",
+            "Since ",
+            "× ",
+            "⚠ ",
+        ] {
+            assert!(
+                seen.contains(&format!("  {column}")),
+                "{column:?} explained at {size:?}"
+            );
+        }
+        assert!(seen.contains("How many lockouts") || seen.contains("Lockouts of this user"));
+    }
+}
+
+#[test]
+fn the_burst_list_opens_from_the_banner_and_goes_to_the_row() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Char('b'));
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Bursts (1)"));
+    assert!(text.contains("Enter go to row"));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.burst_list().is_none());
+    assert_eq!(app.selected_lockout().unwrap().login, "ops@acme.example");
+}
+
+#[test]
+fn still_locked_only_hides_the_handled_and_says_how_many() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(
+        text.contains("still locked only, 3 handled hidden (l shows all)"),
+        "{text}"
+    );
+    assert!(!text.contains("✓ unlocked"));
+    assert!(!text.contains("now ACTIVE"));
+    assert!(text.contains("still locked") && text.contains("✗ unlock failed"));
+    press(&mut app, KeyCode::Char('l'));
+    assert!(screen_text(&draw_at(&mut app, (120, 30))).contains("✓ unlocked"));
+}
+
+#[test]
+fn slash_starts_a_fresh_filter_showing_the_old_one_until_you_type() {
+    let mut app = app_with_feed(options());
+    keep_filter(&mut app, "lyon");
+    press(&mut app, KeyCode::Char('/'));
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("was \"lyon\": type to replace it, Enter keeps it, Esc clears it"));
+    assert!(text.contains("filter \"lyon\""), "still in force");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.filter(), Some("lyon"), "Enter kept it");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.filter(), Some("x"), "typing replaced it");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None);
+    keep_filter(&mut app, "lyon");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None, "Esc clears, restoring nothing");
+}
+
+#[test]
+fn slash_on_the_user_screen_finds_another_user_and_esc_comes_back() {
+    let mut app = long_user_screen();
+    press(&mut app, KeyCode::Char('/'));
+    for c in "gra".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Find user: gra"));
+    assert!(
+        text.contains("User · ada.lovelace@acme.example"),
+        "over Ada's screen"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_user_view().unwrap().label, ADA.login);
+    assert!(!app.is_editing_filter());
+    assert_eq!(app.filter(), None, "the feed's filter is untouched");
+}
+
+#[test]
+fn after_an_action_esc_lands_on_the_users_row_wherever_it_moved() {
+    use accessdesk::model::Action as IdpAction;
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    let alan = app.selected_lockout().unwrap().clone();
+    assert_eq!(alan.login, ALAN.login);
+    press(&mut app, KeyCode::Char('o'));
+    // New lockouts arrive above; Alan is unlocked meanwhile.
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: spray(),
+        health: healthy(),
+    }));
+    app.update(report(
+        "00u0007ala",
+        ALAN.login,
+        IdpAction::Unlock,
+        true,
+        12,
+    ));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.selected_lockout().unwrap().login, ALAN.login);
+    assert!(app.selected().unwrap() > 2, "it moved down");
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains("✓ unlocked 14:30"));
 }

@@ -1514,3 +1514,9 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod training_tests;
+
+#[cfg(test)]
+mod feed_tests;

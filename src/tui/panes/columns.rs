@@ -1,7 +1,7 @@
 //! How wide each of the lockout table's columns is: the columns that matter most are kept
 //! first (at their smallest useful width), then each grows towards what its visible cells need,
-//! and what is left goes to the free-text columns. So a narrow terminal keeps the time, the
-//! login and the handled mark, and a wide one gives Reason the room User does not need.
+//! and what is left goes to the free-text columns. So a narrow terminal keeps the login, the
+//! handled mark and the time, and a wide one gives Reason the room User does not need.
 
 /// A column of the lockout table, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,8 +29,7 @@ pub struct Need {
     pub extra: u16,
 }
 
-/// The columns an agent cannot do without, grown first (the login before the clock: the
-/// detail has the exact time).
+/// The columns an agent cannot do without, kept first.
 const ESSENTIAL: [Column; 6] = [
     Column::User,
     Column::Since,
@@ -40,8 +39,36 @@ const ESSENTIAL: [Column; 6] = [
     Column::When,
 ];
 
-/// Shown with the width the essential ones leave, in this order.
-const CONTEXT: [Column; 3] = [Column::Location, Column::Reason, Column::Client];
+/// Shown with the width the essential ones leave.
+const CONTEXT: [Column; 3] = [Column::Reason, Column::Location, Column::Client];
+
+/// How a column grows in one step of [`GROWTH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grow {
+    /// As far as the width allows, up to `want`.
+    ToWant,
+    /// To `want` or not at all (the clock is worth nothing cut).
+    Whole,
+    /// Up to `want + extra`.
+    Extra,
+}
+
+/// The order columns grow in: the login (before the clock: the detail has the exact time),
+/// the short mark and the IP, then the reason, the clock, the whole mark (who, which audit
+/// record), the place and the client, then the user's name.
+const GROWTH: [(Column, Grow); 11] = [
+    (Column::User, Grow::ToWant),
+    (Column::Since, Grow::ToWant),
+    (Column::Repeats, Grow::ToWant),
+    (Column::Burst, Grow::ToWant),
+    (Column::Ip, Grow::ToWant),
+    (Column::Reason, Grow::ToWant),
+    (Column::When, Grow::Whole),
+    (Column::Since, Grow::Extra),
+    (Column::Location, Grow::ToWant),
+    (Column::Client, Grow::ToWant),
+    (Column::User, Grow::Extra),
+];
 
 /// Widths for `needs` within `width` columns, `spacing` between two columns, in display
 /// order. A column missing from `needs` is not shown.
@@ -60,24 +87,28 @@ pub fn plan(width: u16, spacing: u16, needs: &[Need]) -> Vec<(Column, u16)> {
             }
         }
     };
-    let grow = |tier: &[Column], widths: &mut Vec<(Column, u16)>, left: &mut u16, extra: bool| {
-        for column in tier {
-            let Some(n) = needs.iter().find(|n| n.column == *column) else {
+    let grow = |steps: &[(Column, Grow)], widths: &mut Vec<(Column, u16)>, left: &mut u16| {
+        for &(column, how) in steps {
+            let Some(n) = needs.iter().find(|n| n.column == column) else {
                 continue;
             };
-            let target = n.want.max(n.min) + if extra { n.extra } else { 0 };
-            if let Some((_, w)) = widths.iter_mut().find(|(c, _)| c == column) {
-                let more = target.saturating_sub(*w).min(*left);
-                *w += more;
-                *left -= more;
-            }
+            let Some((_, w)) = widths.iter_mut().find(|(c, _)| *c == column) else {
+                continue;
+            };
+            let target = n.want.max(n.min) + if how == Grow::Extra { n.extra } else { 0 };
+            let more = target.saturating_sub(*w);
+            let more = match how {
+                Grow::Whole if more > *left => 0,
+                _ => more.min(*left),
+            };
+            *w += more;
+            *left -= more;
         }
     };
     include(&ESSENTIAL, &mut widths, &mut left);
-    grow(&ESSENTIAL, &mut widths, &mut left, false);
+    grow(&GROWTH[..5], &mut widths, &mut left);
     include(&CONTEXT, &mut widths, &mut left);
-    grow(&CONTEXT, &mut widths, &mut left, false);
-    grow(&ESSENTIAL, &mut widths, &mut left, true);
+    grow(&GROWTH[5..], &mut widths, &mut left);
     // What is still left goes to the free text, Reason first.
     for column in [
         Column::Reason,
@@ -156,6 +187,14 @@ mod tests {
         assert!(width_of(&widths, Column::Reason).unwrap() > 29);
         assert_eq!(total(&widths, 1), 220);
         assert_eq!(width_of(&widths, Column::When), Some(16));
+    }
+
+    #[test]
+    fn the_clock_is_shown_whole_or_not_at_all() {
+        let widths = plan(100, 1, &needs());
+        let when = width_of(&widths, Column::When).unwrap();
+        assert!(when == 7 || when == 16, "{when}");
+        assert_eq!(total(&widths, 1), 100);
     }
 
     #[test]

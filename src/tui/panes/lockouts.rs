@@ -18,10 +18,11 @@ use crate::tui::format;
 use crate::tui::theme::Theme;
 
 impl Column {
-    fn header(self) -> &'static str {
+    fn header(self, width: u16) -> &'static str {
         match self {
             Column::Burst => "⚠",
-            Column::When => "When (UTC)",
+            Column::When if width >= WHEN_WIDTH => "When (UTC)",
+            Column::When => "When",
             Column::User => "User",
             Column::Reason => "Reason",
             Column::Ip => "IP",
@@ -123,7 +124,15 @@ fn needs(app: &App, rows: &[(Lockout, RowKind, String, String, bool)]) -> Vec<Ne
                 0
             }
     });
-    let name = max(&|(l, ..)| l.display_name.as_deref().map_or(0, |n| chars(n) + 1));
+    // The widest login with its name, beyond the widest login.
+    let with_name = max(&|(l, kind, ..)| {
+        let name = match kind {
+            RowKind::User { .. } => l.display_name.as_deref().map_or(0, |n| chars(n) + 1),
+            RowKind::Older => 0,
+        };
+        chars(&l.login) + name
+    });
+    let name = with_name.saturating_sub(login.max(16));
     let mut needs = vec![
         Need {
             column: Column::When,
@@ -168,13 +177,15 @@ fn needs(app: &App, rows: &[(Lockout, RowKind, String, String, bool)]) -> Vec<Ne
             extra: 0,
         },
     ];
+    // The short marks first; the full ones ("by alice (audit #7)") where room is left.
     let short = max(&|(.., short, _, _)| chars(short));
     if short > 0 {
+        let short = short.max(chars("Since"));
         needs.push(Need {
             column: Column::Since,
-            min: short.max(chars(Column::Since.header())),
-            want: max(&|(.., full, _)| chars(full)),
-            extra: 0,
+            min: short,
+            want: short,
+            extra: max(&|(.., full, _)| chars(full)).saturating_sub(short),
         });
     }
     if rows.iter().any(|r| r.4) && !app.bursts().is_empty() {
@@ -209,10 +220,11 @@ fn user_cell(lockout: &Lockout, kind: RowKind, width: u16, theme: &Theme) -> Cel
         ]));
     }
     let login = format::elide_login(&lockout.login, width);
-    let used = login.chars().count();
+    let room = width.saturating_sub(login.chars().count() + 1);
     let mut spans = vec![Span::raw(login)];
+    // The name where enough of it shows to be recognised.
     if let Some(name) = lockout.display_name.as_deref().filter(|n| !n.is_empty())
-        && used + 2 < width
+        && room >= name.chars().count().min(8)
     {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(name.to_string(), theme.dim));
@@ -357,7 +369,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             }))
         })
         .collect();
-    let header = Row::new(plan.iter().map(|(c, _)| c.header())).style(theme.header);
+    let header = Row::new(plan.iter().map(|&(c, w)| c.header(w))).style(theme.header);
     let table = Table::new(rows, plan.iter().map(|&(_, w)| Constraint::Length(w)))
         .header(header)
         .block(block)
