@@ -112,7 +112,7 @@ fn importance(action: Action) -> u8 {
 /// `demo`), only those the screen offers.
 pub fn hints(app: &App) -> Vec<Hint> {
     let context = app.context();
-    keymap::bindings(context)
+    let mut hints: Vec<Hint> = keymap::bindings(context)
         .chain(keymap::bindings(Context::Global))
         .chain(keymap::bindings(Context::Demo))
         .filter(|b| app.offers(b.action))
@@ -123,7 +123,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 importance: importance(b.action),
             })
         })
-        .collect()
+        .collect();
+    // Quit is always the last key on the line.
+    hints.sort_by_key(|h| h.importance == 0);
+    hints
 }
 
 /// Hints on lines of `width` columns: the least important are dropped whole (never cut) until
