@@ -1805,3 +1805,124 @@ fn after_an_action_esc_lands_on_the_users_row_wherever_it_moved() {
     let text = screen_text(&draw_at(&mut app, (120, 30)));
     assert!(text.contains("✓ unlocked 14:30"));
 }
+
+// ---- the demo's training panel ----
+
+use accessdesk::sim::training::{
+    CodeSource, Phone, PhoneOwner, PushOutcome, PushPrompt, ShownCode,
+};
+
+fn phones(code: Option<&str>) -> Vec<Phone> {
+    let mut caller = Phone {
+        owner: PhoneOwner::Caller,
+        user_id: "00u0010ada".into(),
+        login: ADA.login.into(),
+        name: "Ada Lovelace".into(),
+        prompts: vec![PushPrompt {
+            transaction_id: "v2mst.training1".into(),
+            device: "Ada's iPhone 15".into(),
+            sent_at: now() - TimeDelta::seconds(3),
+            expires_at: now() + TimeDelta::seconds(57),
+            choices: Some([15, 72, 48]),
+        }],
+        last_push: None,
+        codes: Vec::new(),
+    };
+    if let Some(code) = code {
+        caller.codes.push(ShownCode {
+            factor_id: "sms1".into(),
+            source: CodeSource::Sms,
+            label: "SMS to •••-1337".into(),
+            code: code.into(),
+            sent_at: Some(now() - TimeDelta::seconds(20)),
+            expires_at: now() + TimeDelta::seconds(280),
+            used: false,
+        });
+    }
+    let manager = Phone {
+        owner: PhoneOwner::Manager,
+        user_id: "00u0001cha".into(),
+        login: "charles.babbage@acme.example".into(),
+        name: "Charles Babbage".into(),
+        prompts: Vec::new(),
+        last_push: Some((PushOutcome::Rejected, now() - TimeDelta::minutes(2))),
+        codes: Vec::new(),
+    };
+    vec![caller, manager]
+}
+
+/// The demo (a real in-process simulator behind the panel's handle) with the panel open on
+/// Ada's phone.
+async fn training_app(code: Option<&str>) -> (App, accessdesk::sim::SimHandle) {
+    let mut config = accessdesk::sim::SimConfig::new("snapshot-training-token");
+    config.users = 10;
+    config.lockouts_per_minute = 0.0;
+    config.history = false;
+    let sim = accessdesk::sim::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let mut app = app_with_feed(DashboardOptions {
+        simulator: true,
+        training: Some(sim.training()),
+        ..options()
+    });
+    let effects = app.update(Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)));
+    assert_eq!(effects, [Effect::TrainingHold(true)]);
+    let subject = app.training_subject().unwrap();
+    app.update(Msg::Training {
+        subject,
+        phones: Ok(phones(code)),
+    });
+    (app, sim)
+}
+
+#[tokio::test]
+async fn training_panel_shows_the_push_and_its_numbers() {
+    let (mut app, sim) = training_app(None).await;
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Training · simulated phone"));
+    assert!(text.contains("[1] 15") && text.contains("[2] 72") && text.contains("[3] 48"));
+    assert!(text.contains("Their manager's phone"));
+    assert!(text.contains("last one denied 2m"));
+    assert!(text.contains("a approve") && text.contains("Esc back"), "the panel's keys");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_sent_code_shows_on_the_panel_and_nowhere_else() {
+    let (mut app, sim) = training_app(Some("482913")).await;
+    let terminal = draw_at(&mut app, (120, 30));
+    let lines = lines_of(&terminal);
+    let column = |line: &str, needle: &str| {
+        line.find(needle).map(|byte| line[..byte].chars().count())
+    };
+    let panel_x = lines
+        .iter()
+        .find_map(|l| column(l, "┌ Training"))
+        .expect("the panel's frame");
+    let holding: Vec<&String> = lines.iter().filter(|l| l.contains("482913")).collect();
+    assert_eq!(holding.len(), 1, "{lines:#?}");
+    assert!(column(holding[0], "482913").unwrap() > panel_x, "inside the panel");
+    assert!(app.message().is_none_or(|m| !m.contains("482913")));
+    // Closed, the panel and its codes are gone.
+    press(&mut app, KeyCode::F(2));
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(!text.contains("482913") && !text.contains("Training"));
+    sim.shutdown().await;
+}
+
+#[test]
+fn outside_demo_no_phone_is_offered() {
+    let mut app = app_with_feed(options());
+    let text = screen_text(&draw_at(&mut app, (200, 50)));
+    assert!(!text.contains("F2"), "{text}");
+    press(&mut app, KeyCode::F(2));
+    assert!(!screen_text(&draw_at(&mut app, (200, 50))).contains("Training"));
+    press(&mut app, KeyCode::Char('?'));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::PageDown);
+        assert!(!screen_text(&draw_at(&mut app, (200, 50))).contains("Training panel"));
+    }
+}
