@@ -665,7 +665,7 @@ fn the_training_panel_answers_the_push_and_the_feed_row_shows_the_unlock() {
 
     // Esc: back on the feed, on the user's row, which says what was done.
     s.keys(b"\x1b");
-    let screen = s.wait_for("the handled mark", |sc| {
+    s.wait_for("the handled mark", |sc| {
         sc.lines()
             .any(|l| l.contains('▶') && l.contains(&login) && l.contains("✓ unlocked"))
     });

@@ -1886,7 +1886,10 @@ async fn training_panel_shows_the_push_and_its_numbers() {
     assert!(text.contains("[1] 15") && text.contains("[2] 72") && text.contains("[3] 48"));
     assert!(text.contains("Their manager's phone"));
     assert!(text.contains("last one denied 2m"));
-    assert!(text.contains("a approve") && text.contains("Esc back"), "the panel's keys");
+    assert!(
+        text.contains("a approve") && text.contains("Esc back"),
+        "the panel's keys"
+    );
     sim.shutdown().await;
 }
 
@@ -1895,16 +1898,18 @@ async fn a_sent_code_shows_on_the_panel_and_nowhere_else() {
     let (mut app, sim) = training_app(Some("482913")).await;
     let terminal = draw_at(&mut app, (120, 30));
     let lines = lines_of(&terminal);
-    let column = |line: &str, needle: &str| {
-        line.find(needle).map(|byte| line[..byte].chars().count())
-    };
+    let column =
+        |line: &str, needle: &str| line.find(needle).map(|byte| line[..byte].chars().count());
     let panel_x = lines
         .iter()
         .find_map(|l| column(l, "┌ Training"))
         .expect("the panel's frame");
     let holding: Vec<&String> = lines.iter().filter(|l| l.contains("482913")).collect();
     assert_eq!(holding.len(), 1, "{lines:#?}");
-    assert!(column(holding[0], "482913").unwrap() > panel_x, "inside the panel");
+    assert!(
+        column(holding[0], "482913").unwrap() > panel_x,
+        "inside the panel"
+    );
     assert!(app.message().is_none_or(|m| !m.contains("482913")));
     // Closed, the panel and its codes are gone.
     press(&mut app, KeyCode::F(2));

@@ -111,26 +111,37 @@ fn title(app: &App, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// A row on screen, with its mark as text in both forms.
+struct Shown {
+    lockout: Lockout,
+    kind: RowKind,
+    short: String,
+    full: String,
+    burst: bool,
+}
+
 /// The columns' needs for the rows on screen.
-fn needs(app: &App, rows: &[(Lockout, RowKind, String, String, bool)]) -> Vec<Need> {
-    let max = |f: &dyn Fn(&(Lockout, RowKind, String, String, bool)) -> u16| {
-        rows.iter().map(f).max().unwrap_or(0)
-    };
-    let login = max(&|(l, kind, ..)| {
-        chars(&l.login)
-            + if *kind == RowKind::Older {
+fn needs(app: &App, rows: &[Shown]) -> Vec<Need> {
+    let max = |f: &dyn Fn(&Shown) -> u16| rows.iter().map(f).max().unwrap_or(0);
+    let login = max(&|r| {
+        chars(&r.lockout.login)
+            + if r.kind == RowKind::Older {
                 chars(OLDER_PREFIX)
             } else {
                 0
             }
     });
     // The widest login with its name, beyond the widest login.
-    let with_name = max(&|(l, kind, ..)| {
-        let name = match kind {
-            RowKind::User { .. } => l.display_name.as_deref().map_or(0, |n| chars(n) + 1),
+    let with_name = max(&|r| {
+        let name = match r.kind {
+            RowKind::User { .. } => r
+                .lockout
+                .display_name
+                .as_deref()
+                .map_or(0, |n| chars(n) + 1),
             RowKind::Older => 0,
         };
-        chars(&l.login) + name
+        chars(&r.lockout.login) + name
     });
     let name = with_name.saturating_sub(login.max(16));
     let mut needs = vec![
@@ -149,46 +160,46 @@ fn needs(app: &App, rows: &[(Lockout, RowKind, String, String, bool)]) -> Vec<Ne
         Need {
             column: Column::Repeats,
             min: 3,
-            want: max(&|(_, kind, ..)| repeats_text(*kind).map_or(0, |t| chars(&t))).max(3),
+            want: max(&|r| repeats_text(r.kind).map_or(0, |t| chars(&t))).max(3),
             extra: 0,
         },
         Need {
             column: Column::Ip,
             min: 15,
-            want: max(&|(l, ..)| chars(or_unknown(l.ip.as_deref()))).max(15),
+            want: max(&|r| chars(or_unknown(r.lockout.ip.as_deref()))).max(15),
             extra: 0,
         },
         Need {
             column: Column::Location,
             min: 10,
-            want: max(&|(l, ..)| l.location().map_or(1, |t| chars(&t))).max(10),
+            want: max(&|r| r.lockout.location().map_or(1, |t| chars(&t))).max(10),
             extra: 0,
         },
         Need {
             column: Column::Reason,
             min: 12,
-            want: max(&|(l, ..)| chars(&l.reason)).max(12),
+            want: max(&|r| chars(&r.lockout.reason)).max(12),
             extra: 0,
         },
         Need {
             column: Column::Client,
             min: 10,
-            want: max(&|(l, ..)| l.client().map_or(1, |t| chars(&t))).max(10),
+            want: max(&|r| r.lockout.client().map_or(1, |t| chars(&t))).max(10),
             extra: 0,
         },
     ];
     // The short marks first; the full ones ("by alice (audit #7)") where room is left.
-    let short = max(&|(.., short, _, _)| chars(short));
+    let short = max(&|r| chars(&r.short));
     if short > 0 {
         let short = short.max(chars("Since"));
         needs.push(Need {
             column: Column::Since,
             min: short,
             want: short,
-            extra: max(&|(.., full, _)| chars(full)).saturating_sub(short),
+            extra: max(&|r| chars(&r.full)).saturating_sub(short),
         });
     }
-    if rows.iter().any(|r| r.4) && !app.bursts().is_empty() {
+    if rows.iter().any(|r| r.burst) && !app.bursts().is_empty() {
         needs.push(Need {
             column: Column::Burst,
             min: 1,
@@ -322,8 +333,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let visible = body_rows(area);
     let offset = scroll_offset(selected, app.offset(), app.len(), visible);
     // Only the rows on screen: their marks, as text in both forms.
-    let shown: Vec<(Lockout, RowKind, String, String, bool)> = (offset
-        ..(offset + visible).min(app.len()))
+    let shown: Vec<Shown> = (offset..(offset + visible).min(app.len()))
         .filter_map(|row| {
             let lockout = app.row(row)?;
             let kind = app.feed_row(row)?.kind;
@@ -333,14 +343,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             } else {
                 (mark.text(true), mark.text(false))
             };
-            Some((lockout.clone(), kind, short, full, app.in_burst(lockout)))
+            Some(Shown {
+                lockout: lockout.clone(),
+                kind,
+                short,
+                full,
+                burst: app.in_burst(lockout),
+            })
         })
         .collect();
     let width = area.width.saturating_sub(2 + chars(HIGHLIGHT_SYMBOL));
     let plan = columns::plan(width, COLUMN_SPACING, &needs(app, &shown));
     let rows: Vec<Row> = shown
         .iter()
-        .map(|(lockout, kind, short, full, burst)| {
+        .map(|row| {
+            let (lockout, kind, burst) = (&row.lockout, &row.kind, &row.burst);
+            let (short, full) = (&row.short, &row.full);
             let mark = app.mark(lockout);
             Row::new(plan.iter().map(|&(column, w)| match column {
                 Column::Burst if *burst => Cell::from(Span::styled("⚠", theme.warn)),
