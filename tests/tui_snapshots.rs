@@ -650,6 +650,19 @@ fn every_state_draws_at_any_size_without_panicking() {
         result: Ok(vec![ada_user()]),
     });
     states.push(matches);
+    let mut bursts = busy_feed();
+    press(&mut bursts, KeyCode::Char('b'));
+    states.push(bursts);
+    let mut finding = long_user_screen();
+    press(&mut finding, KeyCode::Char('/'));
+    press(&mut finding, KeyCode::Char('g'));
+    states.push(finding);
+    let mut expanded = busy_feed();
+    press(&mut expanded, KeyCode::Down);
+    press(&mut expanded, KeyCode::Char('e'));
+    press(&mut expanded, KeyCode::Enter);
+    failing(&mut expanded);
+    states.push(expanded);
 
     for app in &mut states {
         for (width, height) in [(1, 1), (5, 3), (20, 6), (40, 10), (99, 12), (100, 30)] {

@@ -93,7 +93,8 @@ pub fn elide_login(login: &str, width: usize) -> String {
     if let Some(at) = login.rfind('@') {
         let (local, domain) = login.split_at(at);
         let room = width.saturating_sub(domain.chars().count() + 1);
-        if room >= 3 {
+        // Worth it while enough of the local part (what tells users apart) still shows.
+        if room >= local.chars().count().min(6) {
             let head: String = local.chars().take(room).collect();
             return format!("{head}…{domain}");
         }
@@ -205,11 +206,12 @@ mod tests {
             elide_login("alexandra.k@example.com", 23),
             "alexandra.k@example.com"
         );
-        // No room for the local part: the middle goes.
+        // Too little room for the local part: the middle of the whole login goes.
         assert_eq!(
             elide_login("alexandra@averyveryverylongdomain.example", 15),
             "alexand…example"
         );
+        assert_eq!(elide_login("laura.kim@example.com", 16), "laura.ki…ple.com");
         assert_eq!(elide_middle("abcdef", 5), "ab…ef");
         assert_eq!(elide_middle("abcdef", 1), "…");
         assert_eq!(elide_middle("abc", 0), "");

@@ -34,9 +34,9 @@ const ESSENTIAL: [Column; 6] = [
     Column::User,
     Column::Since,
     Column::Repeats,
+    Column::When,
     Column::Burst,
     Column::Ip,
-    Column::When,
 ];
 
 /// Shown with the width the essential ones leave.
@@ -145,7 +145,7 @@ mod tests {
         };
         vec![
             n(Column::When, 7, 16, 0),
-            n(Column::User, 16, 30, 17),
+            n(Column::User, 20, 30, 17),
             n(Column::Reason, 12, 29, 0),
             n(Column::Ip, 15, 15, 0),
             n(Column::Location, 10, 30, 0),

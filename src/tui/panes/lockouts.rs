@@ -40,6 +40,8 @@ const FILTER_PROMPT: &str = " Filter: ";
 const FIND_PROMPT: &str = " Find user: ";
 /// "  7s ago 14:03:27": the relative time and the clock.
 const WHEN_WIDTH: u16 = 16;
+/// Below this the login is not worth showing: a narrow table drops the IP first.
+const USER_MIN: u16 = 20;
 /// Where an older lockout of the user above starts its User cell.
 const OLDER_PREFIX: &str = "└ ";
 
@@ -143,7 +145,7 @@ fn needs(app: &App, rows: &[Shown]) -> Vec<Need> {
         };
         chars(&r.lockout.login) + name
     });
-    let name = with_name.saturating_sub(login.max(16));
+    let name = with_name.saturating_sub(login.max(USER_MIN));
     let mut needs = vec![
         Need {
             column: Column::When,
@@ -153,8 +155,8 @@ fn needs(app: &App, rows: &[Shown]) -> Vec<Need> {
         },
         Need {
             column: Column::User,
-            min: 16,
-            want: login.max(16),
+            min: USER_MIN,
+            want: login.max(USER_MIN),
             extra: name,
         },
         Need {

@@ -96,7 +96,9 @@ fn importance(action: Action) -> u8 {
         | Action::PhoneReject
         | Action::PhonePick
         | Action::PassThroughHelp => 1,
-        Action::StartFilter | Action::ToggleTraining => 2,
+        // In demo the phone matters more than the filter's hint (`/` works all the same).
+        Action::ToggleTraining => 1,
+        Action::StartFilter => 2,
         Action::OpenUser | Action::ToggleDetail | Action::OpenBursts => 3,
         Action::ToggleStillLocked
         | Action::ToggleRepeats
