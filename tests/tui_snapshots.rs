@@ -661,7 +661,7 @@ fn every_state_draws_at_any_size_without_panicking() {
     press(&mut expanded, KeyCode::Down);
     press(&mut expanded, KeyCode::Char('e'));
     press(&mut expanded, KeyCode::Enter);
-    failing(&mut expanded);
+    self::failing(&mut expanded);
     states.push(expanded);
 
     for app in &mut states {
