@@ -976,7 +976,7 @@ impl App {
         let login = lockout.login.clone();
         if !self.expanded.remove(&key) {
             let lockouts = self
-                .selected_row()
+                .selected()
                 .and_then(|r| self.rows.user_row_of(r))
                 .and_then(|r| match self.rows.get(r)?.kind {
                     RowKind::User { lockouts, .. } => Some(lockouts),
@@ -1227,7 +1227,7 @@ impl App {
             Action::ToggleTraining => self.options.training.is_some(),
             Action::OpenBursts => !self.bursts.is_empty(),
             Action::ToggleRepeats => self
-                .selected_row()
+                .selected()
                 .and_then(|r| self.rows.user_row_of(r))
                 .and_then(|r| self.rows.get(r))
                 .is_some_and(|r| matches!(r.kind, RowKind::User { lockouts, .. } if lockouts > 1)),
@@ -1276,10 +1276,6 @@ impl App {
     /// The selected row, when there is one.
     pub fn selected(&self) -> Option<usize> {
         (!self.is_empty()).then_some(self.selected)
-    }
-
-    fn selected_row(&self) -> Option<usize> {
-        self.selected()
     }
 
     pub fn selected_lockout(&self) -> Option<&Lockout> {

@@ -526,6 +526,14 @@ pub const KEYMAP: &[Binding] = &[
         Some("close"),
     ),
     bind(
+        Context::Bursts,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
         Context::User,
         &[Key::plain(KeyCode::Esc)],
         "Esc",
