@@ -1587,8 +1587,13 @@ fn read_only_hides_the_action_keys_it_would_refuse() {
 fn the_selected_rows_detail_names_its_action_keys() {
     let mut app = busy_feed();
     press(&mut app, KeyCode::Enter);
-    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    let text = screen_text(&draw_at(&mut app, (160, 30)));
     assert!(text.contains("Actions: u unlock · r reset link · m reset MFA · v verify"));
+    // Narrower, the word goes first, then the names: never a cut key.
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains(" u unlock · r reset link · m reset MFA · v verify "));
+    let text = screen_text(&draw_at(&mut app, (80, 30)));
+    assert!(text.contains(" Actions: u · r · m · v "), "{text}");
 }
 
 /// Ada's profile with six factors and forty events, so both lists scroll.

@@ -138,19 +138,38 @@ fn since(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
 }
 
 /// "Actions: u unlock · r reset link · m reset MFA · v verify", from the keymap: the letters
-/// that start a dialog on this lockout's user, said where the agent is looking.
-pub fn actions_line(app: &App) -> String {
-    let keys: Vec<String> = keymap::bindings(Context::Feed)
+/// that start a dialog on this lockout's user, said where the agent is looking — shorter when
+/// the frame is narrow ("u unlock · r reset link · …"), never cut.
+pub fn actions_line(app: &App, width: usize) -> String {
+    let keys: Vec<(&str, &str)> = keymap::bindings(Context::Feed)
         .filter(|b| b.action.writes() && app.offers(b.action))
-        .filter_map(|b| b.hint.map(|hint| format!("{} {hint}", b.label)))
+        .filter_map(|b| b.hint.map(|hint| (b.label, hint)))
         .collect();
     if keys.is_empty() {
-        if app.options.read_only {
-            return " Read-only: no actions ".to_string();
-        }
-        return String::new();
+        return if app.options.read_only {
+            " Read-only: no actions ".to_string()
+        } else {
+            String::new()
+        };
     }
-    format!(" Actions: {} ", keys.join(" · "))
+    let named = keys
+        .iter()
+        .map(|(key, hint)| format!("{key} {hint}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let bare = keys
+        .iter()
+        .map(|(key, _)| *key)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    [
+        format!(" Actions: {named} "),
+        format!(" {named} "),
+        format!(" Actions: {bare} "),
+    ]
+    .into_iter()
+    .find(|line| line.chars().count() <= width)
+    .unwrap_or_default()
 }
 
 fn when(app: &App, t: Option<chrono::DateTime<chrono::Utc>>) -> Span<'static> {
@@ -212,7 +231,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .border_style(theme.border)
         .padding(Padding::horizontal(1))
         .title(Span::styled(" Lockout ", theme.block_title))
-        .title_bottom(Line::styled(actions_line(app), theme.key));
+        .title_bottom(Line::styled(
+            actions_line(app, usize::from(left.width.saturating_sub(2))),
+            theme.key,
+        ));
     frame.render_widget(
         Paragraph::new(lockout_lines(app, lockout, theme)).block(event_block),
         left,
