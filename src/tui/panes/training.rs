@@ -92,7 +92,7 @@ fn phone_lines(app: &App, phone: &Phone, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::from(Span::styled("Codes", theme.header)));
         if phone.codes.is_empty() {
             lines.push(Line::styled(
-                "None: no SMS or e-mail sent, no authenticator app",
+                "No code sent yet: SMS and e-mail codes show here once sent",
                 theme.dim,
             ));
         }
