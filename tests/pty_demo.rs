@@ -179,14 +179,14 @@ fn demo_shows_lockouts_help_and_exits_cleanly() {
     );
 
     s.keys(b"?");
-    let help = s.wait_for("the help overlay", |sc| sc.contains("Close the help"));
+    let help = s.wait_for("the help overlay", |sc| sc.contains("any other key closes"));
     assert!(
-        help.contains("Quit") && help.contains("Filter by"),
+        help.contains("Quit") && help.contains("filter by login"),
         "help lists the keymap:\n{help}"
     );
     s.keys(b"\x1b");
     s.wait_for("help to close", |sc| {
-        !sc.contains("Close the help") && has_lockout_row(sc)
+        !sc.contains("any other key closes") && has_lockout_row(sc)
     });
 
     s.keys(b"q");
@@ -481,4 +481,234 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
     assert_eq!(evidence["kind"], "push", "{record}");
     assert_eq!(evidence["subject_login"], login, "{record}");
     assert_eq!(evidence["result"], "SUCCESS", "{record}");
+}
+
+/// A user the demo's feed shows: locked out by the generated history 15 to 45 minutes before
+/// now (inside the feed's hour of look-back), still LOCKED_OUT, with an active Okta Verify push,
+/// not auto-unlocked for the next 10 minutes, and the first directory match for their login.
+/// Found in a private copy of the demo's organisation: its history is the same relative to the
+/// start (same seed, size and rate).
+fn recently_locked_out_user_with_push() -> String {
+    const TOKEN: &str = "pty-oracle-token";
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut config = SimConfig::new(TOKEN);
+        config.seed = DEMO_SEED;
+        config.users = DEMO_USERS;
+        config.lockouts_per_minute = 0.0;
+        let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let base = sim.base_url();
+        let client = OktaClient::new(
+            url::Url::parse(&base).unwrap(),
+            SecretString::from(TOKEN),
+            ClientOptions::default(),
+        )
+        .unwrap();
+        let now = chrono::Utc::now();
+        let mut cursor = accessdesk::idp::FeedCursor::since(now - chrono::Duration::minutes(55));
+        let mut lockouts = Vec::new();
+        loop {
+            let page = client.poll_lockouts(&mut cursor).await.unwrap();
+            lockouts.extend(page.lockouts);
+            if !page.more {
+                break;
+            }
+        }
+        let policies = client.password_policies().await.unwrap();
+        let raw_policies: serde_json::Value = reqwest::Client::new()
+            .get(format!("{base}/api/v1/policies?type=PASSWORD"))
+            .header("Authorization", format!("SSWS {TOKEN}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let auto_unlock = |policy_id: &str| {
+            raw_policies
+                .as_array()
+                .and_then(|all| all.iter().find(|p| p["id"] == policy_id))
+                .and_then(|p| p["settings"]["password"]["lockout"]["autoUnlockMinutes"].as_i64())
+                .unwrap_or(0)
+        };
+        // Each user's newest lockout in the window.
+        lockouts.sort_by_key(|l| std::cmp::Reverse(l.published));
+        let mut seen = std::collections::HashSet::new();
+        for lockout in lockouts {
+            if !seen.insert(lockout.login.clone()) {
+                continue;
+            }
+            let age = now - lockout.published;
+            if age < chrono::Duration::minutes(15) || age > chrono::Duration::minutes(45) {
+                continue;
+            }
+            let user = client.get_user(&lockout.login).await.unwrap();
+            if user.status != UserStatus::LockedOut {
+                continue;
+            }
+            let factors = client.list_factors(&user.id).await.unwrap();
+            if !factors.iter().any(|f| f.can_push()) {
+                continue;
+            }
+            let groups = client.group_ids(&user.id).await.unwrap();
+            let minutes = accessdesk::policy::password_expiry::applying_policy(&groups, &policies)
+                .map_or(0, |p| auto_unlock(&p.id));
+            let locked_for = now - user.status_changed.unwrap_or(lockout.published);
+            if minutes > 0
+                && locked_for + chrono::Duration::minutes(10) > chrono::Duration::minutes(minutes)
+            {
+                continue;
+            }
+            let matches = client.search_users(&user.login, MAX_MATCHES).await.unwrap();
+            if matches.first().is_some_and(|m| m.id == user.id) {
+                sim.shutdown().await;
+                return user.login;
+            }
+        }
+        panic!("seed 42's history has a recent lockout of a user with a push factor");
+    })
+}
+
+/// The digit (1–3) the phone shows next to `number` in the training panel: "[2] 72".
+fn place_of(screen: &str, number: &str) -> Option<char> {
+    screen.lines().find_map(|line| {
+        let at = line.find(&format!("] {number} "))?;
+        line[..at].chars().last()
+    })
+}
+
+#[test]
+fn unlock_from_a_selected_lockout_the_footer_way_approved_on_the_training_phone_marks_the_row() {
+    let login = recently_locked_out_user_with_push();
+    let (seed, users) = (DEMO_SEED.to_string(), DEMO_USERS.to_string());
+    let mut s = Session::start(&[
+        "demo",
+        "--seed",
+        &seed,
+        "--users",
+        &users,
+        "--lockouts-per-minute",
+        "0",
+    ]);
+    let screen = s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
+    assert!(
+        screen.contains("F2 phone"),
+        "demo advertises the panel:\n{screen}"
+    );
+
+    // Find the user's row: the filter (Enter opens their user screen), Esc back lands on it.
+    s.keys(b"/");
+    s.keys(login.as_bytes());
+    s.wait_for("the directory match", |sc| sc.contains("↓ to choose"));
+    s.keys(b"\r");
+    s.wait_for("the user screen", |sc| {
+        user_screen_status(sc, &login).is_some()
+    });
+    s.keys(b"\x1b");
+    let screen = s.wait_for("the feed, on the user's row", |sc| {
+        sc.lines().any(|l| l.contains('▶') && l.contains(&login))
+    });
+    assert!(
+        screen.contains("filter \""),
+        "still filtered to the user:\n{screen}"
+    );
+
+    // u on the selected lockout: its user opens, then the dialog.
+    s.keys(b"u");
+    s.wait_for("the verification dialog", |sc| {
+        sc.contains(&format!("Verify {login}"))
+    });
+
+    // F2 from the dialog: the phone, with the keys; nothing waits on it yet.
+    s.keys(b"\x1bOQ");
+    let screen = s.wait_for("the training panel", |sc| {
+        sc.contains("Training · simulated phone") && sc.contains("The caller's phone")
+    });
+    assert!(screen.contains("No push waiting"), "{screen}");
+    assert!(
+        screen.contains("a approve") || screen.contains("tap number"),
+        "{screen}"
+    );
+    // Esc gives the keys back to the dialog; the panel stays.
+    s.keys(b"\x1b");
+    s.wait_for("the panel to let go of the keys", |sc| {
+        sc.contains("F2 to use the phone")
+    });
+
+    // The footer's way: tick, Enter on to the ticket, type it, push from the ticket field
+    // with the key the footer names there (Alt-p: one write, or crossterm reads a bare Esc).
+    s.keys(b"1234");
+    s.wait_for("the ticked checklist", |sc| sc.matches("[x]").count() == 4);
+    s.keys(b"\r");
+    s.wait_for("the ticket field focused", |sc| sc.contains("Ticket  [▏]"));
+    s.keys(b"INC0012345");
+    s.wait_for("the ticket, and the field's push key in the footer", |sc| {
+        sc.contains("[INC0012345▏]") && sc.contains("Alt-p push")
+    });
+    s.keys(b"\x1bp");
+    let screen = s.wait_for("the number on the dialog and the phone", |sc| {
+        sc.contains("The caller must pick") && sc.contains("Tap the number the agent reads out")
+    });
+    assert!(
+        screen.contains("[INC0012345▏]"),
+        "Alt-p is not typed into the ticket:\n{screen}"
+    );
+    let number: String = screen
+        .split("The caller must pick ")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let place =
+        place_of(&screen, &number).unwrap_or_else(|| panic!("{number} on the phone:\n{screen}"));
+
+    // The push waits for the trainee: pick the number the agent reads out.
+    s.keys(b"\x1bOQ");
+    s.wait_for("the panel's keys", |sc| sc.contains("Esc back · F2 closes"));
+    s.keys(place.to_string().as_bytes());
+    let screen = s.wait_for("the approved push", |sc| sc.contains("Push: APPROVED"));
+    assert!(
+        screen.contains("You approved the push on the phone"),
+        "the panel says what the tap did:\n{screen}"
+    );
+
+    // Back to the dialog: Enter moves on to Confirm (the note is optional), Enter runs it.
+    s.keys(b"\x1b");
+    s.wait_for("the dialog's keys", |sc| sc.contains("F2 to use the phone"));
+    s.keys(b"\r");
+    s.wait_for("the confirm control, ready", |sc| {
+        sc.contains("[ Confirm: Enter ]")
+    });
+    s.keys(b"\r");
+    s.wait_for("the unlock", |sc| {
+        sc.contains(&format!("{login}: done, status now ACTIVE"))
+    });
+
+    // Esc: back on the feed, on the user's row, which says what was done.
+    s.keys(b"\x1b");
+    s.wait_for("the handled mark", |sc| {
+        sc.lines()
+            .any(|l| l.contains('▶') && l.contains(&login) && l.contains("✓ unlocked"))
+    });
+    // F2 twice (focus, close) puts the phone away; the detail's Since line names who did it
+    // and the audit record.
+    s.keys(b"\x1bOQ");
+    s.wait_for("the panel's keys", |sc| sc.contains("Esc back · F2 closes"));
+    s.keys(b"\x1bOQ");
+    s.wait_for("the panel to close", |sc| {
+        !sc.contains("Training · simulated phone")
+    });
+    s.keys(b"\r");
+    s.wait_for("the whole mark in the detail", |sc| {
+        sc.lines()
+            .any(|l| l.contains("Since") && l.contains("✓ unlocked") && l.contains("(audit #2)"))
+    });
+
+    s.keys(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
 }

@@ -324,10 +324,16 @@ fn help_overlay() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    for heading in ["Lockout feed", "Filter input", "This help", "Everywhere"] {
+    for heading in ["Lockout feed", "Filter input"] {
         assert!(text.contains(heading), "{heading}");
     }
-    assert!(text.contains("any key closes"));
+    assert!(text.contains("any other key closes"));
+    // The rest is a scroll away.
+    press(&mut app, KeyCode::End);
+    let text = screen_text(&draw(&app));
+    for heading in ["This help", "Everywhere", "Feed columns"] {
+        assert!(text.contains(heading), "{heading}");
+    }
 }
 
 #[test]
@@ -605,8 +611,8 @@ fn scrolled_feed_on_a_small_terminal() {
     assert!(text.contains("▶"), "the selected row is on screen");
     assert!(text.contains("192.0.2.200"), "the oldest row is shown");
     assert!(
-        !text.contains("Reason"),
-        "narrow terminals drop the reason column"
+        !text.contains("Client"),
+        "narrow terminals drop the client column"
     );
 }
 
@@ -642,6 +648,19 @@ fn every_state_draws_at_any_size_without_panicking() {
         result: Ok(vec![ada_user()]),
     });
     states.push(matches);
+    let mut bursts = busy_feed();
+    press(&mut bursts, KeyCode::Char('b'));
+    states.push(bursts);
+    let mut finding = long_user_screen();
+    press(&mut finding, KeyCode::Char('/'));
+    press(&mut finding, KeyCode::Char('g'));
+    states.push(finding);
+    let mut expanded = busy_feed();
+    press(&mut expanded, KeyCode::Down);
+    press(&mut expanded, KeyCode::Char('e'));
+    press(&mut expanded, KeyCode::Enter);
+    self::failing(&mut expanded);
+    states.push(expanded);
 
     for app in &mut states {
         for (width, height) in [(1, 1), (5, 3), (20, 6), (40, 10), (99, 12), (100, 30)] {
@@ -1032,15 +1051,21 @@ fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
     let terminal = draw(&app);
     insta::assert_snapshot!(terminal.backend());
     let text = screen_text(&terminal);
-    for heading in ["User screen", "Verification dialog", "Everywhere"] {
+    assert!(text.contains("User screen"));
+    press(&mut app, KeyCode::End);
+    let text = screen_text(&draw(&app));
+    for heading in ["Verification dialog", "Everywhere"] {
         assert!(text.contains(heading), "{heading}");
     }
-    assert!(!text.contains("Filter input"));
+    assert!(!text.contains("Filter input") && !text.contains("Feed columns"));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Char('?'));
     let text = screen_text(&draw(&app));
-    assert!(text.contains("Audit log") && text.contains("Read the log and check its chain again"));
+    assert!(
+        text.contains("Audit log") && text.contains("Read the log and check its chain again"),
+        "{text}"
+    );
     assert!(!text.contains("Verification dialog"));
 }
 
@@ -1074,4 +1099,650 @@ fn audit_pane_on_an_80_column_terminal_keeps_who_what_and_outcome() {
         !text.contains("Evidence"),
         "narrow terminals drop the evidence column"
     );
+}
+
+// ---- layouts that keep what matters: 80×24, 120×30, 200×50 ----
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 30), (200, 50)];
+
+fn draw_at(app: &mut App, (width, height): (u16, u16)) -> Terminal<TestBackend> {
+    app.update(Msg::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| view::draw(frame, app)).unwrap();
+    terminal
+}
+
+fn lines_of(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            (area.left()..area.right())
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every hint on the footer's lines is a whole "keys word" pair from the keymap.
+fn assert_whole_hints(terminal: &Terminal<TestBackend>, footer_lines: usize) {
+    use accessdesk::tui::keymap::KEYMAP;
+    let known: Vec<String> = KEYMAP
+        .iter()
+        .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label)))
+        .collect();
+    let lines = lines_of(terminal);
+    for line in &lines[lines.len() - footer_lines..] {
+        for hint in line.trim().split("  ").filter(|h| !h.is_empty()) {
+            assert!(
+                known.contains(&hint.to_string()),
+                "cut hint {hint:?} in {line:?}"
+            );
+        }
+    }
+}
+
+/// Seven users locked out from one foreign IP in the last two minutes, one with a long login.
+fn spray() -> Vec<Lockout> {
+    let logins = [
+        "alexandra.konstantinopoulou@example.com",
+        "ops@acme.example",
+        "finance@acme.example",
+        "hr@acme.example",
+        "ceo@acme.example",
+        "it@acme.example",
+        "legal@acme.example",
+    ];
+    logins
+        .iter()
+        .enumerate()
+        .map(|(i, login)| {
+            let mut l = lockout(
+                300 + i as u32,
+                &CONTRACTOR,
+                LockoutKind::AccountLocked,
+                2 + 15 * i as i64,
+            );
+            l.login = (*login).into();
+            l.user_id = Some(format!("00u03{i:02}spr"));
+            l.display_name = None;
+            l.ip = Some("203.0.113.17".into());
+            l.city = Some("Bucharest".into());
+            l.country = Some("Romania".into());
+            l.browser = Some("python-requests".into());
+            l.os = None;
+            l
+        })
+        .collect()
+}
+
+fn report(
+    user_id: &str,
+    login: &str,
+    action: accessdesk::model::Action,
+    ok: bool,
+    seq: i64,
+) -> Msg {
+    Msg::ActionDone {
+        key: user_id.into(),
+        report: ActionReport {
+            action,
+            user_id: user_id.into(),
+            login: login.into(),
+            at: now(),
+            result: if ok {
+                Ok(format!("{login}: done (audit #{seq})"))
+            } else {
+                Err(format!("the IdP answered 500 (audit #{seq})"))
+            },
+            audit_seq: Some(seq),
+            removed: Vec::new(),
+        },
+    }
+}
+
+fn fetched(user_id: &str, login: &str, status: UserStatus) -> Msg {
+    let mut user = ada_user();
+    user.id = user_id.into();
+    user.login = login.into();
+    user.status = status;
+    Msg::UserLoaded {
+        user_id: user_id.into(),
+        result: Ok(user),
+    }
+}
+
+/// The demo's feed in a busy minute: a spraying burst, Ada unlocked by alice, a failed unlock,
+/// a reset link, Grace known to be still locked and Linus known to be active again.
+fn busy_feed() -> App {
+    use accessdesk::model::Action as IdpAction;
+    let mut app = app_with(DashboardOptions {
+        simulator: true,
+        agent_name: "alice".into(),
+        org_label: "127.0.0.1:38955".into(),
+        ..options()
+    });
+    let mut lockouts = sample_lockouts();
+    lockouts.extend(spray());
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    app.update(report("00u0010ada", ADA.login, IdpAction::Unlock, true, 7));
+    app.update(report(
+        "00u0007ala",
+        ALAN.login,
+        IdpAction::Unlock,
+        false,
+        8,
+    ));
+    app.update(report(
+        "00u0006kat",
+        KATHERINE.login,
+        IdpAction::ResetPassword,
+        true,
+        9,
+    ));
+    app.update(fetched("00u0009gra", GRACE.login, UserStatus::LockedOut));
+    app.update(fetched("00u0004lin", LINUS.login, UserStatus::Active));
+    app
+}
+
+fn failing(app: &mut App) {
+    let mut health = healthy();
+    health.last_attempt = Some(now() - TimeDelta::seconds(65));
+    health.consecutive_errors = 1;
+    health.last_error = Some(
+        "network error: connection refused (http://127.0.0.1:38955/api/v1/logs) — check the network and the org URL"
+            .into(),
+    );
+    app.update(Msg::Feed(FeedEvent::Failed {
+        health: health.clone(),
+    }));
+    health.last_attempt = Some(now());
+    health.consecutive_errors = 3;
+    app.update(Msg::Feed(FeedEvent::Failed { health }));
+}
+
+#[test]
+fn busy_feed_at_three_sizes() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("busy_feed_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let lines = lines_of(&terminal);
+        let text = lines.join("\n");
+        assert!(lines[0].contains("SIMULATOR"), "{}", lines[0]);
+        assert!(
+            text.contains("7 lockouts") && text.contains("7 users"),
+            "burst counts at {size:?}"
+        );
+        assert!(text.contains("⚠"), "burst rows are marked");
+        assert!(text.contains("✓ unlocked 14:30"), "Ada's handled mark");
+        assert!(text.contains("still locked"), "Grace");
+        assert!(text.contains("now ACTIVE"), "Linus");
+        assert!(text.contains("✗ unlock failed"), "Alan");
+        assert!(text.contains("alexandra."), "the login's start");
+        assert!(
+            lines.last().unwrap().trim_end().ends_with("q quit"),
+            "the last key survives: {:?}",
+            lines.last()
+        );
+        assert_whole_hints(&terminal, 1);
+        if size.0 == 80 {
+            assert!(
+                text.contains("…@example.com"),
+                "elided in the middle:\n{text}"
+            );
+            for key in ["u unlock", "r reset link", "m reset MFA", "v verify"] {
+                assert!(text.contains(key), "{key} is live, so it is shown");
+            }
+        } else {
+            assert!(text.contains("alexandra.konstantinopoulou@example.com"));
+        }
+        if size.0 == 200 {
+            assert!(text.contains("Max sign in attempts exceeded"));
+            assert!(text.contains("✓ unlocked 14:30 by alice (audit #7)"));
+            assert!(text.contains("✓ reset link sent 14:30 by alice (audit #9)"));
+        }
+    }
+}
+
+#[test]
+fn at_160_columns_reason_takes_the_room_user_does_not_need() {
+    let mut app = app_with_feed(options());
+    let terminal = draw_at(&mut app, (160, 30));
+    let lines = lines_of(&terminal);
+    let text = lines.join("\n");
+    assert!(text.contains("Max sign in attempts exceeded"));
+    assert!(text.contains("Sign-in refused: LOCKED_OUT"));
+    let header = &lines[2];
+    let user = header.find("User").unwrap();
+    let reason = header.find("Reason").unwrap();
+    // The longest login on screen and the longest name, no more.
+    let wanted = "katherine.johnson@acme.example".len() + " Katherine Johnson".len();
+    assert!(reason - user <= wanted + 2, "{header}");
+}
+
+#[test]
+fn not_receiving_is_the_headline_at_three_sizes() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        failing(&mut app);
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("not_receiving_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let lines = lines_of(&terminal);
+        let title = lines.iter().find(|l| l.contains("Lockouts")).unwrap();
+        assert!(
+            title.contains("NOT RECEIVING since 14:28:55 UTC"),
+            "the table's title at {size:?}: {title}"
+        );
+    }
+    // An empty feed never says a bare "no lockouts" while nothing can arrive.
+    let mut empty = app_with(options());
+    failing(&mut empty);
+    let text = screen_text(&draw_at(&mut empty, (120, 30)));
+    assert!(text.contains("NOT RECEIVING since 14:28:55 UTC (3 failed polls): network error"));
+    assert!(!text.contains("No lockouts since"), "{text}");
+    assert!(text.contains("No lockouts received since"));
+    // Back to normal once a poll succeeds.
+    empty.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: Vec::new(),
+        health: healthy(),
+    }));
+    let text = screen_text(&draw_at(&mut empty, (120, 30)));
+    assert!(!text.contains("NOT RECEIVING"));
+}
+
+#[test]
+fn read_only_hides_the_action_keys_it_would_refuse() {
+    let mut app = busy_feed();
+    app.options.read_only = true;
+    press(&mut app, KeyCode::Enter);
+    let terminal = draw_at(&mut app, (120, 30));
+    let text = screen_text(&terminal);
+    for key in ["u unlock", "r reset link", "m reset MFA", "v verify"] {
+        assert!(
+            !text.contains(key),
+            "{key} advertised in read-only mode:\n{text}"
+        );
+    }
+    assert!(text.contains("Read-only: no actions"));
+    // The key still says why.
+    press(&mut app, KeyCode::Char('u'));
+    assert!(app.message().unwrap().starts_with("Read-only mode"));
+    assert!(app.open_user_view().is_none(), "nothing opened");
+}
+
+#[test]
+fn the_selected_rows_detail_names_its_action_keys() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&draw_at(&mut app, (160, 30)));
+    assert!(text.contains("Actions: u unlock · r reset link · m reset MFA · v verify"));
+    // Narrower, the word goes first, then the names: never a cut key.
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains(" u unlock · r reset link · m reset MFA · v verify "));
+    let text = screen_text(&draw_at(&mut app, (80, 30)));
+    assert!(text.contains(" Actions: u · r · m · v "), "{text}");
+}
+
+/// Ada's profile with six factors and forty events, so both lists scroll.
+fn ada_long_profile() -> UserProfile {
+    let mut profile = ada_profile();
+    for n in 0..3 {
+        profile.factors.push(factor(
+            &format!("em{n}"),
+            FactorKind::Email,
+            None,
+            Some("a•••@acme.example"),
+        ));
+    }
+    profile.activity = (0..40)
+        .map(|n| {
+            event(
+                100 + n,
+                30 + 60 * i64::from(n),
+                ActivityKind::FailedSignIn,
+                &format!("User login to Okta (attempt {})", 40 - n),
+                ("FAILURE", "INVALID_CREDENTIALS"),
+            )
+        })
+        .collect();
+    profile
+}
+
+fn long_user_screen() -> App {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(ada_long_profile())),
+    });
+    app
+}
+
+#[test]
+fn user_screen_scrolls_at_three_sizes() {
+    for size in SIZES {
+        let mut app = long_user_screen();
+        app.update(Msg::Resize {
+            width: size.0,
+            height: size.1,
+        });
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Char('j'));
+        }
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(
+            format!("user_screen_{}x{}", size.0, size.1),
+            terminal.backend()
+        );
+        let text = screen_text(&terminal);
+        assert!(
+            text.contains("▸ Last 24 h (40)"),
+            "the activity has the keys"
+        );
+        if size.1 < 50 {
+            assert!(text.contains("4–"), "scrolled by three: {text}");
+            assert!(text.contains("of 40"));
+            assert!(
+                !text.contains("(attempt 40)"),
+                "the first rows scrolled off"
+            );
+        }
+        assert_whole_hints(&terminal, 1);
+    }
+}
+
+#[test]
+fn tab_moves_the_scrolling_to_the_factors_and_keys_stop_at_the_ends() {
+    let mut app = long_user_screen();
+    app.update(Msg::Resize {
+        width: 120,
+        height: 30,
+    });
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let factors = app.user_scroll().factors;
+    assert!(factors > 0, "six factors do not fit in 30 lines");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.user_scroll().factors, factors, "stops at the end");
+    assert_eq!(app.user_scroll().activity, 0, "the activity did not move");
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains("▸ Factors (6)"));
+    assert!(text.contains("of 6"));
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.user_scroll().factors, 0);
+}
+
+#[test]
+fn help_scrolls_at_three_sizes_and_explains_every_column() {
+    for size in SIZES {
+        let mut app = busy_feed();
+        app.update(Msg::Resize {
+            width: size.0,
+            height: size.1,
+        });
+        press(&mut app, KeyCode::Char('?'));
+        let terminal = draw_at(&mut app, size);
+        insta::assert_snapshot!(format!("help_{}x{}", size.0, size.1), terminal.backend());
+        let mut seen = screen_text(&terminal);
+        for _ in 0..40 {
+            press(&mut app, KeyCode::PageDown);
+            seen.push_str(&screen_text(&draw_at(&mut app, size)));
+        }
+        for column in [
+            "When ",
+            "User ",
+            "Reason ",
+            "IP ",
+            "Location ",
+            "Client ",
+            "Since ",
+            "× ",
+            "⚠ ",
+        ] {
+            assert!(
+                seen.contains(&format!("  {column}")),
+                "{column:?} explained at {size:?}"
+            );
+        }
+        assert!(seen.contains("How many lockouts") || seen.contains("Lockouts of this user"));
+    }
+}
+
+#[test]
+fn the_burst_list_opens_from_the_banner_and_goes_to_the_row() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Char('b'));
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Bursts (1)"));
+    assert!(text.contains("Enter go to row"));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.burst_list().is_none());
+    assert_eq!(app.selected_lockout().unwrap().login, "ops@acme.example");
+}
+
+#[test]
+fn still_locked_only_hides_the_handled_and_says_how_many() {
+    let mut app = busy_feed();
+    press(&mut app, KeyCode::Char('l'));
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(
+        text.contains("still locked only, 3 handled hidden (l shows all)"),
+        "{text}"
+    );
+    assert!(!text.contains("✓ unlocked"));
+    assert!(!text.contains("now ACTIVE"));
+    assert!(text.contains("still locked") && text.contains("✗ unlock failed"));
+    press(&mut app, KeyCode::Char('l'));
+    assert!(screen_text(&draw_at(&mut app, (120, 30))).contains("✓ unlocked"));
+}
+
+#[test]
+fn slash_starts_a_fresh_filter_showing_the_old_one_until_you_type() {
+    let mut app = app_with_feed(options());
+    keep_filter(&mut app, "lyon");
+    press(&mut app, KeyCode::Char('/'));
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("was \"lyon\": type to replace it, Enter keeps it, Esc clears it"));
+    assert!(text.contains("filter \"lyon\""), "still in force");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.filter(), Some("lyon"), "Enter kept it");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.filter(), Some("x"), "typing replaced it");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None);
+    keep_filter(&mut app, "lyon");
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.filter(), None, "Esc clears, restoring nothing");
+}
+
+#[test]
+fn slash_on_the_user_screen_finds_another_user_and_esc_comes_back() {
+    let mut app = long_user_screen();
+    press(&mut app, KeyCode::Char('/'));
+    for c in "gra".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Find user: gra"));
+    assert!(
+        text.contains("User · ada.lovelace@acme.example"),
+        "over Ada's screen"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.open_user_view().unwrap().label, ADA.login);
+    assert!(!app.is_editing_filter());
+    assert_eq!(app.filter(), None, "the feed's filter is untouched");
+}
+
+#[test]
+fn after_an_action_esc_lands_on_the_users_row_wherever_it_moved() {
+    use accessdesk::model::Action as IdpAction;
+    let mut app = app_with_feed(options());
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('j'));
+    let alan = app.selected_lockout().unwrap().clone();
+    assert_eq!(alan.login, ALAN.login);
+    press(&mut app, KeyCode::Char('o'));
+    // New lockouts arrive above; Alan is unlocked meanwhile.
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: spray(),
+        health: healthy(),
+    }));
+    app.update(report(
+        "00u0007ala",
+        ALAN.login,
+        IdpAction::Unlock,
+        true,
+        12,
+    ));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.selected_lockout().unwrap().login, ALAN.login);
+    assert!(app.selected().unwrap() > 2, "it moved down");
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(text.contains("✓ unlocked 14:30"));
+}
+
+// ---- the demo's training panel ----
+
+use accessdesk::sim::training::{
+    CodeSource, Phone, PhoneOwner, PushOutcome, PushPrompt, ShownCode,
+};
+
+fn phones(code: Option<&str>) -> Vec<Phone> {
+    let mut caller = Phone {
+        owner: PhoneOwner::Caller,
+        user_id: "00u0010ada".into(),
+        login: ADA.login.into(),
+        name: "Ada Lovelace".into(),
+        prompts: vec![PushPrompt {
+            transaction_id: "v2mst.training1".into(),
+            device: "Ada's iPhone 15".into(),
+            sent_at: now() - TimeDelta::seconds(3),
+            expires_at: now() + TimeDelta::seconds(57),
+            choices: Some([15, 72, 48]),
+        }],
+        last_push: None,
+        codes: Vec::new(),
+    };
+    if let Some(code) = code {
+        caller.codes.push(ShownCode {
+            factor_id: "sms1".into(),
+            source: CodeSource::Sms,
+            label: "SMS to •••-1337".into(),
+            code: code.into(),
+            sent_at: Some(now() - TimeDelta::seconds(20)),
+            expires_at: now() + TimeDelta::seconds(280),
+            used: false,
+        });
+    }
+    let manager = Phone {
+        owner: PhoneOwner::Manager,
+        user_id: "00u0001cha".into(),
+        login: "charles.babbage@acme.example".into(),
+        name: "Charles Babbage".into(),
+        prompts: Vec::new(),
+        last_push: Some((PushOutcome::Rejected, now() - TimeDelta::minutes(2))),
+        codes: Vec::new(),
+    };
+    vec![caller, manager]
+}
+
+/// The demo (a real in-process simulator behind the panel's handle) with the panel open on
+/// Ada's phone.
+async fn training_app(code: Option<&str>) -> (App, accessdesk::sim::SimHandle) {
+    let mut config = accessdesk::sim::SimConfig::new("snapshot-training-token");
+    config.users = 10;
+    config.lockouts_per_minute = 0.0;
+    config.history = false;
+    let sim = accessdesk::sim::start(config, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let mut app = app_with_feed(DashboardOptions {
+        simulator: true,
+        training: Some(sim.training()),
+        ..options()
+    });
+    let effects = app.update(Msg::Key(KeyEvent::new(KeyCode::F(2), KeyModifiers::NONE)));
+    assert_eq!(effects, [Effect::TrainingHold(true)]);
+    let subject = app.training_subject().unwrap();
+    app.update(Msg::Training {
+        subject,
+        phones: Ok(phones(code)),
+    });
+    (app, sim)
+}
+
+#[tokio::test]
+async fn training_panel_shows_the_push_and_its_numbers() {
+    let (mut app, sim) = training_app(None).await;
+    let terminal = draw_at(&mut app, (120, 30));
+    insta::assert_snapshot!(terminal.backend());
+    let text = screen_text(&terminal);
+    assert!(text.contains("Training · simulated phone"));
+    assert!(text.contains("[1] 15") && text.contains("[2] 72") && text.contains("[3] 48"));
+    assert!(text.contains("Their manager's phone"));
+    assert!(text.contains("last one denied 2m"));
+    assert!(
+        text.contains("a approve") && text.contains("Esc back"),
+        "the panel's keys"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_sent_code_shows_on_the_panel_and_nowhere_else() {
+    let (mut app, sim) = training_app(Some("482913")).await;
+    let terminal = draw_at(&mut app, (120, 30));
+    let lines = lines_of(&terminal);
+    let column =
+        |line: &str, needle: &str| line.find(needle).map(|byte| line[..byte].chars().count());
+    let panel_x = lines
+        .iter()
+        .find_map(|l| column(l, "┌ Training"))
+        .expect("the panel's frame");
+    let holding: Vec<&String> = lines.iter().filter(|l| l.contains("482913")).collect();
+    assert_eq!(holding.len(), 1, "{lines:#?}");
+    assert!(
+        column(holding[0], "482913").unwrap() > panel_x,
+        "inside the panel"
+    );
+    assert!(app.message().is_none_or(|m| !m.contains("482913")));
+    // Closed, the panel and its codes are gone.
+    press(&mut app, KeyCode::F(2));
+    let text = screen_text(&draw_at(&mut app, (120, 30)));
+    assert!(!text.contains("482913") && !text.contains("Training"));
+    sim.shutdown().await;
+}
+
+#[test]
+fn outside_demo_no_phone_is_offered() {
+    let mut app = app_with_feed(options());
+    let text = screen_text(&draw_at(&mut app, (200, 50)));
+    assert!(!text.contains("F2"), "{text}");
+    press(&mut app, KeyCode::F(2));
+    assert!(!screen_text(&draw_at(&mut app, (200, 50))).contains("Training"));
+    press(&mut app, KeyCode::Char('?'));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::PageDown);
+        assert!(!screen_text(&draw_at(&mut app, (200, 50))).contains("Training panel"));
+    }
 }

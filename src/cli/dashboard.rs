@@ -14,7 +14,7 @@ pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
     let client = Arc::new(okta_client(&config)?);
     let _log = start_logging(&config);
-    open(client, &config, false).await
+    open(client, &config, false, None).await
 }
 
 /// Start file logging; a failure is shown once on stderr and the program goes on.
@@ -30,11 +30,13 @@ pub(super) fn start_logging(
     }
 }
 
-/// Start the lockout poller and run the dashboard until the agent quits.
+/// Start the lockout poller and run the dashboard until the agent quits (`training`: the
+/// demo's in-process simulator, for the training panel).
 pub(super) async fn open<D: Directory>(
     directory: Arc<D>,
     config: &Config,
     simulator: bool,
+    training: Option<crate::sim::TrainingHandle>,
 ) -> anyhow::Result<ExitCode> {
     let (tx, rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(
@@ -58,6 +60,7 @@ pub(super) async fn open<D: Directory>(
         read_only: config.read_only,
         agent_name: config.agent_name.clone(),
         data_dir: config.data_dir.clone(),
+        training,
     };
     let result = tui::run(directory, rx, options).await;
     poller.abort();

@@ -1,4 +1,7 @@
-//! `accessdesk demo`: the simulator in-process on 127.0.0.1:0 and the dashboard on it.
+//! `accessdesk demo`: the simulator in-process on 127.0.0.1:0 and the dashboard on it, with
+//! the training panel (F2): the simulated caller's phone, so every verification path can be
+//! practised end to end. The demo's org requires Okta Verify number matching, as most real
+//! orgs now do, so the caller has a number to tap.
 
 use clap::Args;
 use secrecy::SecretString;
@@ -28,7 +31,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
     let _log = start_logging(&config);
     // A fresh random token per run: it only guards this process's own simulator.
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let handle = sim::start(args.org.config(token.clone()), ([127, 0, 0, 1], 0).into()).await?;
+    let mut sim_config = args.org.config(token.clone());
+    sim_config.number_challenge = true;
+    let handle = sim::start(sim_config, ([127, 0, 0, 1], 0).into()).await?;
     let base = url::Url::parse(&handle.base_url())?;
     // The simulator is the org its records name, and practice has its own audit log
     // (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo` reads it).
@@ -42,7 +47,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
             ..ClientOptions::default()
         },
     )?;
-    let code = open(Arc::new(client), &config, true).await;
+    let code = open(Arc::new(client), &config, true, Some(handle.training())).await;
     handle.shutdown().await;
     code
 }

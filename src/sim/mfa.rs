@@ -13,7 +13,7 @@ use super::events::Origin;
 use super::factors::{Factor, FactorKind};
 use super::ids::trunc_ms;
 use super::mfa_events::{Verdict, challenge_sent, verified};
-use super::push::{PushHabit, PushResult, PushTxn, transaction_id};
+use super::push::{NumberChallenge, PushHabit, PushResult, PushTxn, transaction_id};
 use super::state::{ApiRequest, State};
 use crate::model::UserStatus;
 
@@ -183,7 +183,14 @@ impl State {
             delay: self.push.delay.unwrap_or(seeded.delay),
         };
         let id = transaction_id(&mut self.rng);
-        let txn = PushTxn::new(id, user, factor.id.clone(), habit, at, self.push.timeout);
+        let mut txn = PushTxn::new(id, user, factor.id.clone(), habit, at, self.push.timeout);
+        if self.push.number_challenge {
+            txn.number = Some(NumberChallenge::draw(&mut self.rng));
+        }
+        if self.push.held {
+            // The trainee answers from the training panel.
+            txn.answer = None;
+        }
         self.pushes.insert(txn.id.clone(), txn.clone());
         self.log_challenge(user, factor, request, at);
         txn

@@ -40,6 +40,7 @@ mod routes;
 mod server;
 mod state;
 mod traffic;
+pub mod training;
 mod user;
 mod users_query;
 
@@ -52,6 +53,7 @@ pub use error::SimError;
 pub use faults::{Fault, FaultKind};
 pub use push::PushBehaviour;
 pub use server::{SimHandle, start};
+pub use training::TrainingHandle;
 
 pub(crate) const DEFAULT_LOCKOUTS_PER_MINUTE: f64 = 6.0;
 
@@ -78,6 +80,9 @@ pub struct SimConfig {
     /// When set, every user answers a push after exactly this long instead of
     /// their seeded 2–5 s (tests shorten it).
     pub push_delay: Option<Duration>,
+    /// The org requires Okta Verify number matching: every push carries a number the caller
+    /// must pick on the phone (`_embedded.challenge.correctAnswer`).
+    pub number_challenge: bool,
 }
 
 impl SimConfig {
@@ -93,6 +98,7 @@ impl SimConfig {
             rate_limit_window: Duration::from_secs(60),
             push_timeout: Duration::from_secs(60),
             push_delay: None,
+            number_challenge: false,
         }
     }
 }
@@ -111,6 +117,7 @@ impl std::fmt::Debug for SimConfig {
             .field("rate_limit_window", &self.rate_limit_window)
             .field("push_timeout", &self.push_timeout)
             .field("push_delay", &self.push_delay)
+            .field("number_challenge", &self.number_challenge)
             .finish()
     }
 }

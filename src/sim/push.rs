@@ -42,6 +42,18 @@ impl Default for PushHabit {
     }
 }
 
+impl PushHabit {
+    /// When and how someone with this habit answers a push that reached them at `from`.
+    pub fn answer_from(self, from: DateTime<Utc>) -> Option<(DateTime<Utc>, PushResult)> {
+        let at = from + chrono::Duration::from_std(self.delay).unwrap_or_default();
+        match self.behaviour {
+            PushBehaviour::Approve => Some((at, PushResult::Success)),
+            PushBehaviour::Reject => Some((at, PushResult::Rejected)),
+            PushBehaviour::NoAnswer => None,
+        }
+    }
+}
+
 /// Most people approve, some reject (they did not start a sign-in, or
 /// mis-tap), a few leave the phone in a drawer.
 pub(crate) fn assign_habits(users: &mut [SimUser], seed: u64) {
@@ -83,13 +95,42 @@ impl PushResult {
     }
 }
 
+/// Okta Verify's number matching: the agent reads `correct` to the caller, whose phone offers
+/// `choices` (the correct one among them); tapping another number denies the push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NumberChallenge {
+    pub correct: u32,
+    pub choices: [u32; 3],
+}
+
+impl NumberChallenge {
+    /// Three distinct two-digit numbers, one of them correct, in a random order.
+    pub fn draw(rng: &mut impl Rng) -> Self {
+        let mut choices = [0u32; 3];
+        for i in 0..3 {
+            choices[i] = loop {
+                let n = rng.random_range(10..=99);
+                if !choices[..i].contains(&n) {
+                    break n;
+                }
+            };
+        }
+        let correct = choices[rng.random_range(0..3)];
+        Self { correct, choices }
+    }
+}
+
 /// One push challenge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PushTxn {
     pub id: String,
     pub user: usize,
     pub factor_id: String,
+    /// When it was sent.
+    pub sent: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// With number matching, the numbers the phone shows.
+    pub number: Option<NumberChallenge>,
     /// When the user answers and how; `None` if they never do.
     pub answer: Option<(DateTime<Utc>, PushResult)>,
     pub result: PushResult,
@@ -107,16 +148,14 @@ impl PushTxn {
         timeout: Duration,
     ) -> Self {
         let after = |d: Duration| sent + chrono::Duration::from_std(d).unwrap_or_default();
-        let answer = match habit.behaviour {
-            PushBehaviour::Approve => Some((after(habit.delay), PushResult::Success)),
-            PushBehaviour::Reject => Some((after(habit.delay), PushResult::Rejected)),
-            PushBehaviour::NoAnswer => None,
-        };
+        let answer = habit.answer_from(sent);
         Self {
             id,
             user,
             factor_id,
+            sent,
             expires_at: after(timeout),
+            number: None,
             answer,
             result: PushResult::Waiting,
             settled: None,
@@ -151,12 +190,16 @@ impl PushTxn {
         let me = format!("{factor}/transactions/{}", self.id);
         let profile = json!({"credentialId": credential_id});
         match self.result {
-            PushResult::Waiting => json!({
-                "expiresAt": iso(self.expires_at),
-                "factorResult": "WAITING",
-                "profile": profile,
-                "_links": waiting_links(&me),
-            }),
+            PushResult::Waiting => {
+                let mut waiting = json!({
+                    "expiresAt": iso(self.expires_at),
+                    "factorResult": "WAITING",
+                    "profile": profile,
+                    "_links": waiting_links(&me),
+                });
+                self.embed_number(&mut waiting);
+                waiting
+            }
             PushResult::Success => json!({"factorResult": "SUCCESS"}),
             done => json!({
                 "factorResult": done.as_str(),
@@ -176,11 +219,20 @@ impl PushTxn {
             "{base}/api/v1/users/{user_id}/factors/{}/transactions/{}",
             self.factor_id, self.id
         );
-        json!({
+        let mut challenge = json!({
             "expiresAt": iso(self.expires_at),
             "factorResult": "WAITING",
             "_links": waiting_links(&me),
-        })
+        });
+        self.embed_number(&mut challenge);
+        challenge
+    }
+
+    /// `_embedded.challenge.correctAnswer`, as Okta sends it with number matching.
+    fn embed_number(&self, body: &mut Value) {
+        if let Some(number) = self.number {
+            body["_embedded"] = json!({"challenge": {"correctAnswer": number.correct}});
+        }
     }
 }
 
@@ -233,6 +285,42 @@ mod tests {
         let slow = txn(PushBehaviour::Approve, 10, 5);
         assert_eq!(slow.next_change(), t(5));
         assert_eq!(slow.due(t(11)), Some((PushResult::Timeout, t(5))));
+    }
+
+    #[test]
+    fn a_number_challenge_offers_three_distinct_numbers_with_the_correct_one() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..200 {
+            let n = NumberChallenge::draw(&mut rng);
+            assert!(n.choices.contains(&n.correct));
+            assert!(n.choices.iter().all(|c| (10..=99).contains(c)));
+            assert!(n.choices[0] != n.choices[1] && n.choices[1] != n.choices[2]);
+            assert_ne!(n.choices[0], n.choices[2]);
+        }
+    }
+
+    #[test]
+    fn number_matching_puts_the_correct_answer_where_okta_does() {
+        let mut x = txn(PushBehaviour::Approve, 3, 60);
+        assert!(
+            x.challenge_json("http://h", "00u1")
+                .get("_embedded")
+                .is_none()
+        );
+        x.number = Some(NumberChallenge {
+            correct: 72,
+            choices: [15, 72, 48],
+        });
+        let challenge = x.challenge_json("http://h", "00u1");
+        assert_eq!(challenge["_embedded"]["challenge"]["correctAnswer"], 72);
+        let waiting = x.to_json("http://h", "00u1", "d");
+        assert_eq!(waiting["_embedded"]["challenge"]["correctAnswer"], 72);
+        x.result = PushResult::Success;
+        assert!(
+            x.to_json("http://h", "00u1", "d")
+                .get("_embedded")
+                .is_none()
+        );
     }
 
     #[test]

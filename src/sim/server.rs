@@ -39,6 +39,8 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     state.push = PushSettings {
         timeout: config.push_timeout,
         delay: config.push_delay,
+        number_challenge: config.number_challenge,
+        held: false,
     };
     let rate = if config.lockouts_per_minute.is_finite() {
         config.lockouts_per_minute.max(0.0)
@@ -177,6 +179,11 @@ impl SimHandle {
     /// factors nothing was sent to yet.
     pub fn last_code(&self, login: &str, factor_id: &str) -> Option<String> {
         self.shared.last_code(login, factor_id)
+    }
+
+    /// The demo's hold on the simulated phones (see [`TrainingHandle`]).
+    pub fn training(&self) -> super::TrainingHandle {
+        super::TrainingHandle::new(self.shared.clone())
     }
 
     /// Stops the generator, then the server (waiting briefly for in-flight requests).

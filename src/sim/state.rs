@@ -129,6 +129,11 @@ pub(crate) struct PushSettings {
     pub timeout: Duration,
     /// Overrides every user's seeded answer delay.
     pub delay: Option<Duration>,
+    /// The org requires number matching on every push.
+    pub number_challenge: bool,
+    /// A trainee holds the phones (the demo's training panel is open): pushes wait for their
+    /// answer instead of the seeded one.
+    pub held: bool,
 }
 
 impl Default for PushSettings {
@@ -136,6 +141,8 @@ impl Default for PushSettings {
         Self {
             timeout: Duration::from_secs(60),
             delay: None,
+            number_challenge: false,
+            held: false,
         }
     }
 }

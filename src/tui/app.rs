@@ -2,19 +2,23 @@
 //! time comes in with [`Msg::Tick`], work goes out as [`Effect`]s.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyEvent};
-use std::collections::HashMap;
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use std::collections::{HashMap, HashSet};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::audit_view::{AuditState, AuditView};
-use super::feed::Feed;
+use super::feed::bursts::{self as burst_rows, ListLine};
+use super::feed::marks::{KnownStatuses, RowMark};
+use super::feed::rows::{FeedRow, FeedRows, RowKind};
+use super::feed::{Feed, repeat_key};
 use super::handled::{Handled, HandledKind, HandledLog};
 use super::keymap::{self, Action, Context};
 use super::msg::{ActionReport, Msg};
 use super::options::DashboardOptions;
 use super::search::DirectorySearch;
-use super::user_view::{OpenUser, ProfileState};
+use super::training::{Tap, Toggled, TrainingPanel};
+use super::user_view::{OpenUser, ProfileState, UserScroll};
 use super::verify_dialog::{Carried, Challenge, DialogAction, Purpose, Request, VerifyDialog};
 use super::view;
 use crate::config::MfaResetMode;
@@ -71,6 +75,16 @@ pub enum Effect {
         evidence: Vec<PossessionEvidence>,
         note: Option<String>,
     },
+    /// Demo only: the training panel opened (`true`: the simulator holds pushes for the
+    /// trainee) or closed (`false`: the simulated people answer on their own again). Answer
+    /// with a fresh [`Msg::Training`].
+    TrainingHold(bool),
+    /// Demo only: tap this on the push waiting on the simulated phone; answer with
+    /// [`Msg::TrainingAnswered`] and a fresh [`Msg::Training`].
+    AnswerPush {
+        transaction_id: String,
+        answer: crate::sim::training::PhoneAnswer,
+    },
     Quit,
 }
 
@@ -120,14 +134,38 @@ pub struct App {
     pub now: DateTime<Utc>,
     started_at: DateTime<Utc>,
     feed: Feed,
+    /// The rows the table shows (one per user), rebuilt when their inputs change.
+    rows: FeedRows,
+    /// The feed, handled-mark and known-status generations and the view's own the rows were
+    /// built from.
+    rows_built: (u64, u64, u64, u64),
+    /// Bumped when the agent expands a user or toggles "still locked only".
+    view_generation: u64,
+    /// Users (by [`repeat_key`]) whose older lockouts are listed under their row.
+    expanded: HashSet<String>,
+    /// Hide users whose newest lockout is settled (handled since, or known unlocked).
+    still_locked_only: bool,
     /// Row on screen (0 = newest shown).
     selected: usize,
+    /// The selected row's lockout uuid and user, so the selection stays on it as rows move.
+    anchor: Option<(String, String)>,
+    /// No navigation key since the start or the last `g`: the selection follows the newest
+    /// lockout (the wall-screen case).
+    follow_newest: bool,
     offset: usize,
     detail_open: bool,
     help_open: bool,
     mode: InputMode,
     filter: Input,
+    /// The filter `/` is replacing: in force until the first key is typed (Enter keeps it).
+    filter_was: Option<String>,
+    /// The find-a-user box over the user screen: its own text, so the feed's filter stays.
+    find: Input,
     health: PollHealth,
+    /// When the poller started failing; `None` while it receives.
+    failing_since: Option<DateTime<Utc>>,
+    /// What each fetched user's status was, for the feed's "still locked".
+    known: KnownStatuses,
     polled: bool,
     feed_closed: bool,
     users: HashMap<String, UserState>,
@@ -159,6 +197,14 @@ pub struct App {
     /// What was done about each user this session, for the feed's marks.
     handled: HandledLog,
     bursts: Vec<Burst>,
+    /// The burst list (`b`), when open: the selected line of [`App::burst_lines`].
+    burst_list: Option<usize>,
+    /// The help's first line on screen.
+    help_scroll: usize,
+    /// The user screen's scrolled lists.
+    user_scroll: UserScroll,
+    /// Demo only: the training panel (the simulated caller's phone).
+    training: TrainingPanel,
     size: (u16, u16),
     dirty: bool,
 }
@@ -177,13 +223,24 @@ impl App {
             now,
             started_at: now,
             feed: Feed::new(capacity),
+            rows: FeedRows::default(),
+            rows_built: (0, 0, 0, 0),
+            view_generation: 0,
+            expanded: HashSet::new(),
+            still_locked_only: false,
             selected: 0,
+            anchor: None,
+            follow_newest: true,
             offset: 0,
             detail_open: false,
             help_open: false,
             mode: InputMode::Feed,
             filter: Input::default(),
+            filter_was: None,
+            find: Input::default(),
             health,
+            failing_since: None,
+            known: KnownStatuses::default(),
             polled: false,
             feed_closed: false,
             users: HashMap::new(),
@@ -202,6 +259,10 @@ impl App {
             message: None,
             handled: HandledLog::default(),
             bursts: Vec::new(),
+            burst_list: None,
+            help_scroll: 0,
+            user_scroll: UserScroll::default(),
+            training: TrainingPanel::default(),
             size: (80, 24),
             dirty: true,
         }
@@ -233,6 +294,9 @@ impl App {
                 self.dirty = true;
             }
             Msg::UserLoaded { user_id, result } => {
+                if let Ok(user) = &result {
+                    self.known.record(&user_id, user, self.now);
+                }
                 let state = match result {
                     Ok(user) => UserState::Loaded(Box::new(user)),
                     Err(message) => UserState::Failed(message),
@@ -243,6 +307,9 @@ impl App {
             Msg::ProfileLoaded { key, result } => {
                 // Only an answer someone is waiting for; anything else is stale.
                 if self.profiles.get(&key) == Some(&ProfileState::Loading) {
+                    if let Ok(profile) = &result {
+                        self.known.record(&key, &profile.user, self.now);
+                    }
                     let state = match result {
                         Ok(profile) => ProfileState::Loaded(profile),
                         Err(message) => ProfileState::Failed(message),
@@ -397,7 +464,18 @@ impl App {
                 self.message = Some(message);
                 self.dirty = true;
             }
+            Msg::Training { subject, phones } => {
+                self.training.phones_read(subject, phones);
+                self.dirty = true;
+            }
+            Msg::TrainingAnswered(result) => {
+                self.training.answered(result);
+                self.dirty = true;
+            }
             Msg::Quit => effects.push(Effect::Quit),
+        }
+        if self.rows_key() != self.rows_built {
+            self.rebuild_rows(&mut effects);
         }
         effects
     }
@@ -429,20 +507,38 @@ impl App {
             Action::SubmitFilter => audit.keep_filter(),
             Action::ClearFilter => audit.clear_filter(),
             Action::EditFilter => audit.edit_filter(key),
-            Action::ShowHelp => self.help_open = true,
+            Action::ShowHelp => self.show_help(),
             Action::Quit => effects.push(Effect::Quit),
             _ => {}
         }
     }
 
     /// Enter in the filter box: open the selected directory match, waiting for the search in
-    /// flight if there is one; with no match, keep the filter and go back to the feed.
+    /// flight if there is one; with no match, keep the filter and go back to the feed (from
+    /// the user screen: stay in the box and say so). Enter before typing keeps the filter `/`
+    /// was about to replace.
     fn submit_filter(&mut self, effects: &mut Vec<Effect>) {
+        if !self.is_finding()
+            && self.filter.value().is_empty()
+            && let Some(was) = self.filter_was.take()
+        {
+            self.filter = Input::new(was);
+            self.mode = InputMode::Feed;
+            return;
+        }
         if self.search.is_searching() {
             self.open_first_match = true;
             return;
         }
-        if !self.open_selected_match(effects) {
+        if self.open_selected_match(effects) {
+            return;
+        }
+        if self.is_finding() {
+            self.message = Some(match self.find.value().trim() {
+                "" => "Type a login, e-mail or name to find a user".to_string(),
+                text => format!("No user matches \"{text}\" in the directory"),
+            });
+        } else {
             self.mode = InputMode::Feed;
         }
     }
@@ -456,14 +552,30 @@ impl App {
             key: user.id.clone(),
             label: user.login.clone(),
         };
+        if self.is_finding() {
+            self.close_find();
+        }
         self.mode = InputMode::Feed;
         self.open_user(user, effects);
         true
     }
 
+    /// Leave the find-a-user box: its text and matches go, the feed's filter is as it was.
+    fn close_find(&mut self) {
+        self.mode = InputMode::Feed;
+        self.open_first_match = false;
+        self.find.reset();
+        self.search.set_query("");
+    }
+
     /// An action key: on the feed it opens the selected lockout's user first, and the dialog
     /// follows once the profile is loaded.
     fn begin(&mut self, purpose: Purpose, effects: &mut Vec<Effect>) {
+        // Said where the agent is, without opening anything.
+        if self.options.read_only {
+            self.message = Some(READ_ONLY_MESSAGE.to_string());
+            return;
+        }
         if self.user_view.is_none() {
             let Some(lockout) = self.selected_lockout() else {
                 return;
@@ -674,10 +786,23 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        let Some(action) = keymap::lookup(self.context(), &key) else {
+        let context = self.context();
+        let Some(action) = keymap::lookup(context, &key) else {
             return;
         };
         self.dirty = true;
+        match action {
+            Action::Quit => return self.quit(effects),
+            Action::ToggleTraining => return self.toggle_training(effects),
+            _ => {}
+        }
+        match context {
+            Context::Help => return self.on_help_key(action, key, effects),
+            Context::Training => return self.on_training_key(action, key, effects),
+            Context::Bursts => return self.on_burst_list_key(action, effects),
+            Context::User if self.on_user_scroll_key(action) => return,
+            _ => {}
+        }
         if self.audit.is_some() && !self.help_open {
             self.on_audit_key(action, key, effects);
             // The filter input line comes and goes: keep the selection in view.
@@ -699,12 +824,15 @@ impl App {
             Action::Down if self.mode == InputMode::Results => {
                 self.search.select(self.search.selected() + 1);
             }
-            Action::Up => self.select(self.selected.saturating_sub(1), effects),
-            Action::Down => self.select(self.selected.saturating_add(1), effects),
-            Action::PageUp => self.select(self.selected.saturating_sub(page), effects),
-            Action::PageDown => self.select(self.selected.saturating_add(page), effects),
-            Action::Top => self.select(0, effects),
-            Action::Bottom => self.select(self.len().saturating_sub(1), effects),
+            Action::Up => self.navigate(self.selected.saturating_sub(1), effects),
+            Action::Down => self.navigate(self.selected.saturating_add(1), effects),
+            Action::PageUp => self.navigate(self.selected.saturating_sub(page), effects),
+            Action::PageDown => self.navigate(self.selected.saturating_add(page), effects),
+            Action::Top => {
+                self.follow_newest = true;
+                self.select(0, effects);
+            }
+            Action::Bottom => self.navigate(self.len().saturating_sub(1), effects),
             Action::ToggleDetail => {
                 self.detail_open = !self.detail_open;
                 self.scroll_into_view();
@@ -739,7 +867,9 @@ impl App {
             }
             Action::BackToInput => self.mode = InputMode::Filter,
             Action::CloseUser => {
-                self.user_view = None;
+                if let Some(user) = self.user_view.take() {
+                    self.land_on_user(&user, effects);
+                }
                 self.pending_action = None;
                 self.message = None;
             }
@@ -770,8 +900,6 @@ impl App {
                 self.audit = Some(AuditView::default());
                 effects.push(Effect::LoadAudit);
             }
-            // Only on the audit screen (handled above).
-            Action::ReloadAudit | Action::CloseAudit => {}
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
                     && self.profiles.get(&key) != Some(&ProfileState::Loading)
@@ -780,23 +908,47 @@ impl App {
                     effects.push(Effect::LoadProfile(key));
                 }
             }
-            Action::StartFilter => self.mode = InputMode::Filter,
+            Action::StartFilter if self.user_view.is_some() => {
+                self.pending_action = None;
+                self.find.reset();
+                self.search.set_query("");
+                self.mode = InputMode::Filter;
+            }
+            Action::StartFilter => {
+                // A fresh filter: the old one stays in force (and on screen) until a key is
+                // typed, Enter keeps it, Esc clears it.
+                self.filter_was = self.filter().map(str::to_string);
+                self.filter.reset();
+                self.search.set_query("");
+                self.mode = InputMode::Filter;
+            }
             Action::SubmitFilter => self.submit_filter(effects),
             Action::ClearFilter => {
                 self.mode = InputMode::Feed;
                 self.open_first_match = false;
                 self.clear_filter(effects);
             }
+            Action::CloseFind => self.close_find(),
+            Action::EditFilter if self.is_finding() => {
+                let changed = self.find.handle_event(&Event::Key(key));
+                if changed.is_some_and(|c| c.value) {
+                    self.open_first_match = false;
+                    self.message = None;
+                    if let Some((query, seq)) = self.search.set_query(self.find.value()) {
+                        effects.push(Effect::SearchUsers { query, seq });
+                    }
+                }
+            }
             Action::EditFilter => {
                 let changed = self.filter.handle_event(&Event::Key(key));
                 if changed.is_some_and(|c| c.value) {
+                    self.filter_was = None;
                     self.open_first_match = false;
-                    self.refilter_keeping_selection(effects);
+                    self.refilter();
                     self.refresh_search(effects);
                 }
             }
-            Action::ShowHelp => self.help_open = true,
-            Action::CloseHelp => self.help_open = false,
+            Action::ShowHelp => self.show_help(),
             Action::CloseOverlay => {
                 if self.detail_open {
                     self.detail_open = false;
@@ -805,7 +957,251 @@ impl App {
                     self.clear_filter(effects);
                 }
             }
-            Action::Quit => self.quit(effects),
+            Action::ToggleRepeats => self.toggle_repeats(effects),
+            Action::ToggleStillLocked => {
+                self.still_locked_only = !self.still_locked_only;
+                self.view_generation += 1;
+            }
+            Action::OpenBursts => {
+                let first = self
+                    .burst_lines()
+                    .iter()
+                    .position(|l| matches!(l, ListLine::Lockout(_)));
+                match first {
+                    Some(line) => self.burst_list = Some(line),
+                    None => self.message = Some("No burst is active".to_string()),
+                }
+            }
+            // Handled before the screen's keys, or only in their own context.
+            Action::Quit
+            | Action::ToggleTraining
+            | Action::ReloadAudit
+            | Action::CloseAudit
+            | Action::CloseHelp
+            | Action::PassThroughHelp
+            | Action::CloseBursts
+            | Action::GoToBurstRow
+            | Action::SwitchPane
+            | Action::LeaveTraining
+            | Action::PhoneApprove
+            | Action::PhoneReject
+            | Action::PhonePick => {}
+        }
+    }
+
+    /// Open the help over the screen, from its top.
+    fn show_help(&mut self) {
+        self.help_open = true;
+        self.help_scroll = 0;
+    }
+
+    /// Keys over the help: scroll it, pass `/` to the screen below, anything else closes it.
+    fn on_help_key(&mut self, action: Action, key: KeyEvent, effects: &mut Vec<Effect>) {
+        let page = view::help_rows(self);
+        let last = view::help_max_scroll(self);
+        let to = match action {
+            Action::Up => self.help_scroll.saturating_sub(1),
+            Action::Down => self.help_scroll.saturating_add(1),
+            Action::PageUp => self.help_scroll.saturating_sub(page),
+            Action::PageDown => self.help_scroll.saturating_add(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PassThroughHelp => {
+                self.help_open = false;
+                self.on_key(key, effects);
+                return;
+            }
+            _ => {
+                self.help_open = false;
+                return;
+            }
+        };
+        self.help_scroll = to.min(last);
+    }
+
+    /// Scroll keys on the user screen move its focused list; `false` for any other key.
+    fn on_user_scroll_key(&mut self, action: Action) -> bool {
+        let Some(ProfileState::Loaded(profile)) = self.open_profile() else {
+            return matches!(
+                action,
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+                    | Action::SwitchPane
+            );
+        };
+        let (factor_rows, activity_rows) = view::user_list_rows(self);
+        let factors = (profile.factors.len(), factor_rows);
+        let activity = (profile.activity.len(), activity_rows);
+        let page = match self.user_scroll.focus {
+            super::user_view::UserPane::Factors => factor_rows,
+            super::user_view::UserPane::Activity => activity_rows,
+        };
+        let at = isize::try_from(self.user_scroll.offset()).unwrap_or(isize::MAX);
+        let page = isize::try_from(page.max(1)).unwrap_or(1);
+        let to = match action {
+            Action::Up => at - 1,
+            Action::Down => at + 1,
+            Action::PageUp => at - page,
+            Action::PageDown => at + page,
+            Action::Top => 0,
+            Action::Bottom => isize::MAX,
+            Action::SwitchPane => {
+                self.user_scroll.switch();
+                return true;
+            }
+            _ => return false,
+        };
+        self.user_scroll.scroll_to(to, factors, activity);
+        true
+    }
+
+    /// F2 (demo only): open the panel with the focus, focus it, or close it.
+    fn toggle_training(&mut self, effects: &mut Vec<Effect>) {
+        if self.options.training.is_none() {
+            return;
+        }
+        match self.training.toggle() {
+            Toggled::Opened => effects.push(Effect::TrainingHold(true)),
+            Toggled::Focused => {}
+            Toggled::Closed => effects.push(Effect::TrainingHold(false)),
+        }
+    }
+
+    /// Keys while the training panel has the focus.
+    fn on_training_key(&mut self, action: Action, key: KeyEvent, effects: &mut Vec<Effect>) {
+        let tap = match action {
+            Action::PhoneApprove => Tap::Approve,
+            Action::PhoneReject => Tap::Reject,
+            Action::PhonePick => match key.code {
+                KeyCode::Char(c) => Tap::Pick(c.to_digit(10).unwrap_or(0) as usize),
+                _ => return,
+            },
+            Action::LeaveTraining => return self.training.leave(),
+            Action::ShowHelp => return self.show_help(),
+            _ => return,
+        };
+        let Some(subject) = self.training_subject() else {
+            return;
+        };
+        if let Some((transaction_id, answer)) = self.training.answer(&subject, tap) {
+            effects.push(Effect::AnswerPush {
+                transaction_id,
+                answer,
+            });
+        }
+    }
+
+    /// Keys over the burst list: move between its lockouts, go to one's row, close.
+    fn on_burst_list_key(&mut self, action: Action, effects: &mut Vec<Effect>) {
+        let Some(at) = self.burst_list else {
+            return;
+        };
+        let lines = self.burst_lines();
+        let is_lockout = |i: &usize| matches!(lines.get(*i), Some(ListLine::Lockout(_)));
+        match action {
+            Action::Up => {
+                if let Some(line) = (0..at).rev().find(is_lockout) {
+                    self.burst_list = Some(line);
+                }
+            }
+            Action::Down => {
+                if let Some(line) = (at + 1..lines.len()).find(is_lockout) {
+                    self.burst_list = Some(line);
+                }
+            }
+            Action::GoToBurstRow => {
+                let uuid = match lines.get(at) {
+                    Some(ListLine::Lockout(lockout)) => lockout.uuid.clone(),
+                    _ => return,
+                };
+                self.burst_list = None;
+                self.go_to_lockout(&uuid, effects);
+            }
+            Action::CloseBursts => self.burst_list = None,
+            Action::ShowHelp => self.show_help(),
+            _ => {}
+        }
+    }
+
+    /// Select the row of this lockout, showing it first if the filter, "still locked only"
+    /// or a folded user hid it.
+    fn go_to_lockout(&mut self, uuid: &str, effects: &mut Vec<Effect>) {
+        let Some(index) = self.feed.index_of(uuid) else {
+            self.message = Some("That lockout is no longer in the feed".to_string());
+            return;
+        };
+        let lockout = self.feed.entry(index).clone();
+        if self.row_of_uuid(uuid).is_none() {
+            self.expanded.insert(repeat_key(&lockout));
+            self.view_generation += 1;
+            self.rebuild_rows(effects);
+        }
+        if self.row_of_uuid(uuid).is_none() {
+            self.filter.reset();
+            self.filter_was = None;
+            self.still_locked_only = false;
+            self.refilter();
+            self.view_generation += 1;
+            self.rebuild_rows(effects);
+            self.message = Some("Filter cleared to show that lockout".to_string());
+        }
+        if let Some(row) = self.row_of_uuid(uuid) {
+            self.navigate(row, effects);
+        }
+    }
+
+    /// `e`: list the selected user's older lockouts under their row, or fold them back.
+    fn toggle_repeats(&mut self, effects: &mut Vec<Effect>) {
+        let Some(lockout) = self.selected_lockout() else {
+            return;
+        };
+        let key = repeat_key(lockout);
+        let login = lockout.login.clone();
+        if !self.expanded.remove(&key) {
+            let lockouts = self
+                .selected()
+                .and_then(|r| self.rows.user_row_of(r))
+                .and_then(|r| match self.rows.get(r)?.kind {
+                    RowKind::User { lockouts, .. } => Some(lockouts),
+                    RowKind::Older => None,
+                })
+                .unwrap_or(1);
+            if lockouts < 2 {
+                self.message = Some(format!("{login} has one lockout here: nothing to expand"));
+                return;
+            }
+            self.expanded.insert(key.clone());
+        }
+        self.view_generation += 1;
+        self.rebuild_rows(effects);
+        if let Some(row) = self.rows.row_of_user(&self.feed, &key) {
+            self.select(row, effects);
+        }
+    }
+
+    /// Back from the user screen: select that user's row wherever it moved (after an action,
+    /// the handled one).
+    fn land_on_user(&mut self, user: &OpenUser, effects: &mut Vec<Effect>) {
+        let by_login = self
+            .rows
+            .row_of_user(&self.feed, &user.label.to_lowercase());
+        let by_key = || {
+            (0..self.rows.len()).find(|&r| {
+                self.row(r).is_some_and(|l| {
+                    user_key(l) == user.key
+                        && self
+                            .rows
+                            .get(r)
+                            .is_some_and(|row| row.kind != RowKind::Older)
+                })
+            })
+        };
+        if let Some(row) = by_login.or_else(by_key) {
+            self.navigate(row, effects);
         }
     }
 
@@ -814,58 +1210,80 @@ impl App {
             FeedEvent::Lockouts { lockouts, health } => (lockouts, health),
             FeedEvent::Failed { health } => (Vec::new(), health),
         };
+        if health.consecutive_errors == 0 {
+            self.failing_since = None;
+        } else if self.failing_since.is_none() {
+            self.failing_since = Some(health.last_attempt.unwrap_or(self.now));
+        }
         self.health = health;
         self.polled = true;
         self.dirty = true;
         if !lockouts.is_empty() {
-            let anchor = self.anchor();
             let filter = self.filter().map(str::to_string);
-            if self.feed.insert(lockouts, filter.as_deref()) {
-                self.refresh_bursts();
-                self.reselect(anchor, effects);
-                return;
-            }
+            self.feed.insert(lockouts, filter.as_deref());
         }
         self.refresh_bursts();
-        self.scroll_into_view();
-    }
-
-    /// The lockout the selection should stay on across a change, if any. At the top with the
-    /// detail closed the selection follows the newest lockout instead (the wall-screen case).
-    fn anchor(&self) -> Option<String> {
-        if self.selected == 0 && !self.detail_open {
-            return None;
+        if self.rows_key() != self.rows_built {
+            self.rebuild_rows(effects);
+        } else {
+            self.scroll_into_view();
         }
-        self.selected_lockout().map(|l| l.uuid.clone())
     }
 
-    fn reselect(&mut self, anchor: Option<String>, effects: &mut Vec<Effect>) {
-        let row = match anchor {
-            Some(uuid) => self.feed.row_of(&uuid).unwrap_or(self.selected),
-            None => 0,
+    /// What the table's rows are built from; they are rebuilt when it changes.
+    fn rows_key(&self) -> (u64, u64, u64, u64) {
+        (
+            self.feed.generation(),
+            self.handled.generation(),
+            self.known.generation(),
+            self.view_generation,
+        )
+    }
+
+    /// Rebuild the rows, keeping the selection on its lockout (or its user) unless it follows
+    /// the newest.
+    fn rebuild_rows(&mut self, effects: &mut Vec<Effect>) {
+        let rows = FeedRows::build(&self.feed, &self.expanded, |lockout| {
+            !self.still_locked_only || !self.mark(lockout).settled()
+        });
+        self.rows = rows;
+        self.rows_built = self.rows_key();
+        let row = if self.follows_newest() {
+            Some(0)
+        } else {
+            self.anchor.as_ref().and_then(|(uuid, user)| {
+                self.row_of_uuid(uuid)
+                    .or_else(|| self.rows.row_of_user(&self.feed, user))
+            })
         };
-        self.select(row, effects);
+        self.select(row.unwrap_or(self.selected), effects);
     }
 
-    /// Apply the filter text to the feed again.
+    /// The selection follows the newest lockout: the agent never moved it since the last
+    /// `g`, and is not looking at one (detail, user screen or dialog open).
+    fn follows_newest(&self) -> bool {
+        self.follow_newest && !self.detail_open && self.user_view.is_none()
+    }
+
+    fn row_of_uuid(&self, uuid: &str) -> Option<usize> {
+        self.feed
+            .index_of(uuid)
+            .and_then(|index| self.rows.row_of_entry(index))
+    }
+
+    /// Apply the filter text to the feed again (the rows follow at the end of `update`).
     fn refilter(&mut self) {
         let filter = self.filter().map(str::to_string);
         self.feed.set_filter(filter.as_deref());
     }
 
-    fn refilter_keeping_selection(&mut self, effects: &mut Vec<Effect>) {
-        let anchor = self.anchor();
-        self.refilter();
-        let row = anchor.and_then(|uuid| self.feed.row_of(&uuid)).unwrap_or(0);
-        self.select(row, effects);
-    }
-
     fn clear_filter(&mut self, effects: &mut Vec<Effect>) {
-        if self.filter.value().is_empty() {
+        let was = self.filter_was.take();
+        if self.filter.value().is_empty() && was.is_none() {
             return;
         }
         self.filter.reset();
-        self.refilter_keeping_selection(effects);
+        self.refilter();
         self.refresh_search(effects);
     }
 
@@ -883,16 +1301,43 @@ impl App {
                 .insert(user.key.clone(), ProfileState::Loading);
             effects.push(Effect::LoadProfile(user.key.clone()));
         }
+        if self
+            .user_view
+            .as_ref()
+            .is_none_or(|open| open.key != user.key)
+        {
+            self.user_scroll = UserScroll::default();
+        }
         self.user_view = Some(user);
     }
 
     fn refresh_bursts(&mut self) {
         let horizon = self.options.bursts.horizon(self.now);
         self.bursts = detect_bursts(self.feed.since(horizon), self.now, &self.options.bursts);
+        if self.burst_list.is_some() {
+            // The list may have shrunk: stay on a lockout line, or close when none is left.
+            let lines = self.burst_lines();
+            let at = self
+                .burst_list
+                .unwrap_or(0)
+                .min(lines.len().saturating_sub(1));
+            self.burst_list = (at..lines.len())
+                .chain((0..at).rev())
+                .find(|&i| matches!(lines[i], ListLine::Lockout(_)));
+        }
+    }
+
+    /// A navigation key: the selection no longer follows the newest lockout.
+    fn navigate(&mut self, row: usize, effects: &mut Vec<Effect>) {
+        self.follow_newest = false;
+        self.select(row, effects);
     }
 
     fn select(&mut self, row: usize, effects: &mut Vec<Effect>) {
         self.selected = row.min(self.len().saturating_sub(1));
+        self.anchor = self
+            .selected_lockout()
+            .map(|l| (l.uuid.clone(), repeat_key(l)));
         self.scroll_into_view();
         self.request_selected_user(effects);
     }
@@ -924,17 +1369,24 @@ impl App {
 
     /// Which bindings apply now.
     pub fn context(&self) -> Context {
-        if self.help_open {
+        if self.quit_prompt {
+            Context::QuitConfirm
+        } else if self.help_open {
             Context::Help
+        } else if self.training.is_focused() {
+            Context::Training
         } else {
             self.screen_context()
         }
     }
 
-    /// Which bindings apply to the screen under the help overlay (or now, without it).
+    /// Which bindings apply to the screen under the help overlay and the training panel (or
+    /// now, without them).
     pub fn screen_context(&self) -> Context {
         if self.quit_prompt {
             Context::QuitConfirm
+        } else if self.burst_list.is_some() {
+            Context::Bursts
         } else if let Some(audit) = &self.audit {
             if audit.is_editing_filter() {
                 Context::AuditFilter
@@ -948,7 +1400,11 @@ impl App {
                 dialog.context()
             }
         } else if self.user_view.is_some() {
-            Context::User
+            match self.mode {
+                InputMode::Feed => Context::User,
+                InputMode::Filter => Context::Find,
+                InputMode::Results => Context::Results,
+            }
         } else {
             match self.mode {
                 InputMode::Feed => Context::Feed,
@@ -958,13 +1414,37 @@ impl App {
         }
     }
 
-    /// Rows shown (after the filter).
+    /// Whether the screen offers this key now: the footer and the help show only those.
+    /// Read-only mode hides the keys that would change a user (they still say why if
+    /// pressed), the training panel is only in `demo`, and the feed's row keys need a row.
+    pub fn offers(&self, action: Action) -> bool {
+        if action.writes() && self.options.read_only {
+            return false;
+        }
+        let feed = self.screen_context() == Context::Feed;
+        match action {
+            Action::ToggleTraining => self.options.training.is_some(),
+            Action::OpenBursts => !self.bursts.is_empty(),
+            Action::ToggleRepeats => self
+                .selected()
+                .and_then(|r| self.rows.user_row_of(r))
+                .and_then(|r| self.rows.get(r))
+                .is_some_and(|r| matches!(r.kind, RowKind::User { lockouts, .. } if lockouts > 1)),
+            Action::ToggleDetail | Action::OpenUser | Action::ReloadUser if feed => {
+                self.selected().is_some()
+            }
+            a if a.writes() && feed => self.selected().is_some(),
+            _ => true,
+        }
+    }
+
+    /// Rows shown (one per user, plus the older lockouts of expanded users).
     pub fn len(&self) -> usize {
-        self.feed.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.feed.is_empty()
+        self.rows.is_empty()
     }
 
     /// Lockouts held, filter or not.
@@ -972,9 +1452,19 @@ impl App {
         self.feed.total()
     }
 
+    /// Lockouts the filter keeps (before grouping by user).
+    pub fn matching(&self) -> usize {
+        self.feed.len()
+    }
+
     /// The lockout on screen row `row` (0 = newest shown).
     pub fn row(&self, row: usize) -> Option<&Lockout> {
-        self.feed.row(row)
+        self.rows.get(row).map(|r| self.feed.entry(r.entry))
+    }
+
+    /// What screen row `row` stands for: a user's newest lockout, or an older one under it.
+    pub fn feed_row(&self, row: usize) -> Option<&FeedRow> {
+        self.rows.get(row)
     }
 
     /// Up to `count` rows from `start`, newest first; only these are ever touched by drawing.
@@ -1001,18 +1491,117 @@ impl App {
         self.feed.repeats(lockout)
     }
 
-    /// The filter in force (trimmed), if any.
+    /// What happened to this lockout since: a handled mark, or the user's status as fetched
+    /// after it.
+    pub fn mark(&self, lockout: &Lockout) -> RowMark<'_> {
+        let handled = lockout
+            .user_id
+            .as_deref()
+            .and_then(|id| self.handled.get(id));
+        RowMark::of(lockout, handled, self.known.get(lockout))
+    }
+
+    /// Whether the row comes from an IP that is spraying now.
+    pub fn in_burst(&self, lockout: &Lockout) -> bool {
+        burst_rows::marked(lockout, &self.bursts, self.now)
+    }
+
+    /// "Still locked only" is on.
+    pub fn still_locked_only(&self) -> bool {
+        self.still_locked_only
+    }
+
+    /// Users "still locked only" leaves out.
+    pub fn hidden_users(&self) -> usize {
+        self.rows.hidden()
+    }
+
+    /// The burst list's lines: each burst, with its lockouts under it.
+    pub fn burst_lines(&self) -> Vec<ListLine<'_>> {
+        let horizon = self.options.bursts.horizon(self.now);
+        burst_rows::list(&self.feed, &self.bursts, horizon, self.now)
+    }
+
+    /// The burst list's selected line, when it is open.
+    pub fn burst_list(&self) -> Option<usize> {
+        self.burst_list
+    }
+
+    /// The filter in force (trimmed), if any: until the first key after `/`, the old one.
     pub fn filter(&self) -> Option<&str> {
-        Some(self.filter.value().trim()).filter(|f| !f.is_empty())
+        let text = match (&self.filter_was, self.mode) {
+            (Some(was), InputMode::Filter | InputMode::Results)
+                if self.filter.value().is_empty() =>
+            {
+                was.as_str()
+            }
+            _ => self.filter.value(),
+        };
+        Some(text.trim()).filter(|f| !f.is_empty())
     }
 
+    /// The filter `/` is replacing, shown dimmed in the empty box until a key is typed.
+    pub fn filter_was(&self) -> Option<&str> {
+        self.filter_was
+            .as_deref()
+            .filter(|_| self.filter.value().is_empty() && !self.is_finding())
+    }
+
+    /// The text box being edited: the find-a-user box over the user screen, else the filter.
     pub fn filter_input(&self) -> &Input {
-        &self.filter
+        if self.is_finding() {
+            &self.find
+        } else {
+            &self.filter
+        }
     }
 
-    /// The filter box is open (the text or its directory matches have the focus).
+    /// The filter box (or the find-a-user box) is open: the text or its directory matches
+    /// have the focus.
     pub fn is_editing_filter(&self) -> bool {
-        self.user_view.is_none() && self.mode != InputMode::Feed
+        self.mode != InputMode::Feed
+            && self.audit.is_none()
+            && (self.user_view.is_none() || self.dialog.is_none())
+    }
+
+    /// The find-a-user box over the user screen is open.
+    pub fn is_finding(&self) -> bool {
+        self.user_view.is_some() && self.mode != InputMode::Feed
+    }
+
+    /// When the poller started failing; `None` while the feed receives.
+    pub fn failing_since(&self) -> Option<DateTime<Utc>> {
+        self.failing_since
+    }
+
+    /// The help's first line on screen.
+    pub fn help_scroll(&self) -> usize {
+        self.help_scroll
+    }
+
+    /// The user screen's scrolled lists.
+    pub fn user_scroll(&self) -> &UserScroll {
+        &self.user_scroll
+    }
+
+    /// Demo only: the training panel.
+    pub fn training(&self) -> &TrainingPanel {
+        &self.training
+    }
+
+    /// Whose phone the open training panel shows: the dialog's user, else the user screen's,
+    /// else the selected lockout's. `None` while the panel is closed.
+    pub fn training_subject(&self) -> Option<String> {
+        if !self.training.is_open() {
+            return None;
+        }
+        if let Some(dialog) = &self.dialog {
+            return Some(dialog.target().user_id.clone());
+        }
+        if let Some(open) = &self.user_view {
+            return Some(open.key.clone());
+        }
+        self.selected_lockout().map(|l| user_key(l).to_string())
     }
 
     /// The directory matches have the focus.
@@ -1149,3 +1738,9 @@ pub fn outcome_line(report: &ActionReport) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod training_tests;
+
+#[cfg(test)]
+mod feed_tests;

@@ -1,13 +1,19 @@
 //! The lockout feed as data: the newest lockouts up to a capacity, each once (by uuid), sorted
-//! by when the IdP logged them, with per-login repeat counts and the rows a filter keeps.
-//! Rows are numbered newest first, as the screen shows them.
+//! by when the IdP logged them, with per-login repeat counts and the lockouts a filter keeps,
+//! numbered newest first. What the table shows of them (one row per user, handled marks) is in
+//! [`rows`] and [`marks`].
+
+pub mod bursts;
+pub mod marks;
+pub mod rows;
 
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 use crate::model::Lockout;
 
-fn repeat_key(lockout: &Lockout) -> String {
+/// Lockouts of the same user share this key: the login, in any case.
+pub fn repeat_key(lockout: &Lockout) -> String {
     lockout.login.to_lowercase()
 }
 
@@ -51,6 +57,8 @@ pub struct Feed {
     repeats: HashMap<String, usize>,
     /// With a filter: indices into `entries` of the matching lockouts, newest first.
     matches: Option<Vec<usize>>,
+    /// Changes whenever the lockouts or the filter's matches change.
+    generation: u64,
 }
 
 impl Feed {
@@ -62,6 +70,7 @@ impl Feed {
             uuids: HashSet::new(),
             repeats: HashMap::new(),
             matches: None,
+            generation: 0,
         }
     }
 
@@ -108,6 +117,7 @@ impl Feed {
     /// Keep only the lockouts whose login, name, IP, place or reason contain `filter`
     /// (any case); `None` keeps them all.
     pub fn set_filter(&mut self, filter: Option<&str>) {
+        self.generation += 1;
         self.matches = filter.map(|needle| {
             let needle = needle.to_lowercase();
             self.entries
@@ -118,6 +128,30 @@ impl Feed {
                 .map(|(i, _)| i)
                 .collect()
         });
+    }
+
+    /// Changes whenever the lockouts or the filter's matches change.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Indices of the lockouts the filter keeps, newest first (see [`Feed::entry`]). They
+    /// stay valid until the next [`Feed::insert`].
+    pub fn shown(&self) -> Box<dyn Iterator<Item = usize> + '_> {
+        match &self.matches {
+            Some(matches) => Box::new(matches.iter().copied()),
+            None => Box::new((0..self.entries.len()).rev()),
+        }
+    }
+
+    /// The lockout at an index from [`Feed::shown`].
+    pub fn entry(&self, index: usize) -> &Lockout {
+        &self.entries[index].lockout
+    }
+
+    /// The index of the lockout with this uuid, filter or not.
+    pub fn index_of(&self, uuid: &str) -> Option<usize> {
+        self.entries.iter().rposition(|e| e.lockout.uuid == uuid)
     }
 
     /// The row of the lockout with this uuid, if the filter shows it.

@@ -66,6 +66,42 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// `text` in at most `width` columns, cut in the middle with "…" when it is longer: both ends
+/// stay recognisable.
+pub fn elide_middle(text: &str, width: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return text.to_string();
+    }
+    if width <= 1 {
+        return "…".chars().take(width).collect();
+    }
+    let tail = (width - 1) / 2;
+    let head = width - 1 - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// A login in at most `width` columns. The domain is kept whole while the start of the local
+/// part still shows (`alexandra.…@example.com`); otherwise the login is cut in the middle.
+pub fn elide_login(login: &str, width: usize) -> String {
+    if login.chars().count() <= width {
+        return login.to_string();
+    }
+    if let Some(at) = login.rfind('@') {
+        let (local, domain) = login.split_at(at);
+        let room = width.saturating_sub(domain.chars().count() + 1);
+        // Worth it while enough of the local part (what tells users apart) still shows.
+        if room >= local.chars().count().min(6) {
+            let head: String = local.chars().take(room).collect();
+            return format!("{head}…{domain}");
+        }
+    }
+    elide_middle(login, width)
+}
+
 /// Greedy word wrap to `width` columns (counted in chars); words longer than a line are split.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -157,6 +193,28 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("x abcdefg", 4), ["x", "abcd", "efg"]);
         assert_eq!(wrap("— ok", 1), ["—", "o", "k"]);
+    }
+
+    #[test]
+    fn logins_lose_the_middle_not_the_domain() {
+        assert_eq!(elide_login("ada@acme.example", 30), "ada@acme.example");
+        assert_eq!(
+            elide_login("alexandra.konstantinopoulou@example.com", 23),
+            "alexandra.…@example.com"
+        );
+        assert_eq!(
+            elide_login("alexandra.k@example.com", 23),
+            "alexandra.k@example.com"
+        );
+        // Too little room for the local part: the middle of the whole login goes.
+        assert_eq!(
+            elide_login("alexandra@averyveryverylongdomain.example", 15),
+            "alexand…example"
+        );
+        assert_eq!(elide_login("laura.kim@example.com", 16), "laura.ki…ple.com");
+        assert_eq!(elide_middle("abcdef", 5), "ab…ef");
+        assert_eq!(elide_middle("abcdef", 1), "…");
+        assert_eq!(elide_middle("abc", 0), "");
     }
 
     #[test]

@@ -31,6 +31,43 @@ pub struct Handled {
 }
 
 impl Handled {
+    /// What the feed's row says: "✓ unlocked 12:01 by alice (audit #7)", or in `short` form
+    /// (narrow screens) "✓ unlocked 12:01".
+    pub fn label(&self, short: bool) -> String {
+        let at = self.at.format("%H:%M");
+        let what = match (&self.kind, short) {
+            (HandledKind::Unlocked, _) => format!("✓ unlocked {at}"),
+            (HandledKind::ResetLinkSent, false) => format!("✓ reset link sent {at}"),
+            (HandledKind::ResetLinkSent, true) => format!("✓ link sent {at}"),
+            (HandledKind::FactorsReset(n), false) => format!(
+                "✓ MFA reset ({n} factor{}) {at}",
+                if *n == 1 { "" } else { "s" }
+            ),
+            (HandledKind::FactorsReset(_), true) => format!("✓ MFA reset {at}"),
+            (HandledKind::Escalated, _) => format!("⚠ escalated {at}"),
+            (HandledKind::Failed(action), false) => {
+                format!("✗ {} failed {at}", failed_action(action))
+            }
+            (HandledKind::Failed(action), true) => format!("✗ {} failed", failed_action(action)),
+        };
+        if short {
+            return what;
+        }
+        let mut text = what;
+        if !self.agent.is_empty() {
+            text.push_str(&format!(" by {}", self.agent));
+        }
+        if let Some(seq) = self.audit_seq {
+            text.push_str(&format!(" (audit #{seq})"));
+        }
+        text
+    }
+
+    /// A mark that settles the lockout: something was done (a failed try settles nothing).
+    pub fn settles(&self) -> bool {
+        !matches!(self.kind, HandledKind::Failed(_))
+    }
+
     /// From a finished action, done by `agent`.
     pub fn from_report(report: &ActionReport, agent: &str) -> Handled {
         let kind = match (&report.result, &report.action) {
@@ -50,10 +87,21 @@ impl Handled {
     }
 }
 
+/// "unlock", "reset link", "MFA reset": the action a failed mark names.
+fn failed_action(action: &Action) -> &'static str {
+    match action {
+        Action::Unlock => "unlock",
+        Action::ResetPassword => "reset link",
+        Action::ResetAllFactors | Action::ResetFactors { .. } => "MFA reset",
+    }
+}
+
 /// The latest handled mark per user id.
 #[derive(Debug, Clone, Default)]
 pub struct HandledLog {
     by_user: HashMap<String, Handled>,
+    /// Changes with every mark kept, so the feed knows to look again.
+    generation: u64,
 }
 
 impl HandledLog {
@@ -63,8 +111,14 @@ impl HandledLog {
             Some(existing) if existing.at > handled.at => {}
             _ => {
                 self.by_user.insert(user_id.to_string(), handled);
+                self.generation += 1;
             }
         }
+    }
+
+    /// Changes with every mark kept.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The latest mark for this user, if any.
@@ -113,6 +167,56 @@ mod tests {
         log.record("00u1", newer);
         assert_eq!(log.get("00u1").unwrap().kind, HandledKind::ResetLinkSent);
         assert!(log.get("00u2").is_none());
+    }
+
+    #[test]
+    fn labels_say_what_when_who_and_the_audit_record() {
+        let mut mark = Handled::from_report(&report(Action::Unlock, true, 1), "alice");
+        assert_eq!(mark.label(false), "✓ unlocked 12:01 by alice (audit #7)");
+        assert_eq!(mark.label(true), "✓ unlocked 12:01");
+        assert!(mark.settles());
+        mark.kind = HandledKind::ResetLinkSent;
+        assert_eq!(
+            mark.label(false),
+            "✓ reset link sent 12:01 by alice (audit #7)"
+        );
+        mark.kind = HandledKind::FactorsReset(2);
+        assert_eq!(mark.label(true), "✓ MFA reset 12:01");
+        assert_eq!(
+            mark.label(false),
+            "✓ MFA reset (2 factors) 12:01 by alice (audit #7)"
+        );
+        mark.kind = HandledKind::Escalated;
+        mark.audit_seq = None;
+        mark.agent.clear();
+        assert_eq!(mark.label(false), "⚠ escalated 12:01");
+        let failed = Handled::from_report(&report(Action::Unlock, false, 1), "alice");
+        assert_eq!(failed.label(true), "✗ unlock failed");
+        assert_eq!(
+            failed.label(false),
+            "✗ unlock failed 12:01 by alice (audit #7)"
+        );
+        assert!(!failed.settles());
+    }
+
+    #[test]
+    fn the_generation_moves_only_when_a_mark_is_kept() {
+        let mut log = HandledLog::default();
+        log.record(
+            "00u1",
+            Handled::from_report(&report(Action::Unlock, true, 2), "a"),
+        );
+        let kept = log.generation();
+        log.record(
+            "00u1",
+            Handled::from_report(&report(Action::Unlock, true, 1), "a"),
+        );
+        assert_eq!(log.generation(), kept, "an older mark is not kept");
+        log.record(
+            "00u2",
+            Handled::from_report(&report(Action::Unlock, true, 1), "a"),
+        );
+        assert_ne!(log.generation(), kept);
     }
 
     #[test]

@@ -11,10 +11,16 @@ use super::verify_dialog::DialogAction;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Global,
+    /// Only in `demo`: the training panel's toggle, checked right after the global keys.
+    Demo,
     Feed,
     Filter,
     /// Focus in the directory matches under the filter input.
     Results,
+    /// The find-a-user box over the user screen (`/` there).
+    Find,
+    /// The burst list over the feed (`b`).
+    Bursts,
     /// The user screen.
     User,
     /// The verification dialog's factor chooser (MFA reset, "choose" mode).
@@ -43,6 +49,8 @@ pub enum Context {
     Audit,
     /// Typing the audit screen's filter.
     AuditFilter,
+    /// The demo's training panel has the focus.
+    Training,
     Help,
 }
 
@@ -51,9 +59,12 @@ impl Context {
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
+            Context::Demo => "Demo (training)",
             Context::Feed => "Lockout feed",
             Context::Filter => "Filter input",
             Context::Results => "Directory matches",
+            Context::Find => "Find a user (from the user screen)",
+            Context::Bursts => "Burst list",
             Context::User => "User screen",
             Context::DialogChooser => "Verification dialog · choosing factors",
             Context::DialogChecklist => "Verification dialog · checklist",
@@ -68,16 +79,19 @@ impl Context {
             Context::QuitConfirm => "Quit prompt",
             Context::Audit => "Audit log",
             Context::AuditFilter => "Audit filter input",
+            Context::Training => "Training panel (the caller's phone)",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 23] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
+        Context::Bursts,
         Context::User,
+        Context::Find,
         Context::DialogChooser,
         Context::DialogChecklist,
         Context::DialogField,
@@ -91,6 +105,8 @@ impl Context {
         Context::QuitConfirm,
         Context::Audit,
         Context::AuditFilter,
+        Context::Training,
+        Context::Demo,
         Context::Help,
         Context::Global,
     ];
@@ -188,7 +204,46 @@ pub enum Action {
     CloseHelp,
     /// Close the detail pane, else clear the filter.
     CloseOverlay,
+    /// Show only users still locked (hide the handled ones), or everyone again.
+    ToggleStillLocked,
+    /// List the selected user's older lockouts under their row, or fold them back.
+    ToggleRepeats,
+    /// Open the list of the active bursts and their lockouts.
+    OpenBursts,
+    /// Close the burst list.
+    CloseBursts,
+    /// Select the chosen burst lockout's row in the feed.
+    GoToBurstRow,
+    /// Leave the find-a-user box for the user screen it was opened on.
+    CloseFind,
+    /// Move the user screen's scrolling between its factors and its activity.
+    SwitchPane,
+    /// Close the help and pass the key to the screen below (its `/`).
+    PassThroughHelp,
+    /// Open (and focus) the training panel, focus it, or close it.
+    ToggleTraining,
+    /// Give the keys back to the screen; the panel stays open.
+    LeaveTraining,
+    /// Approve the push on the simulated phone.
+    PhoneApprove,
+    /// Deny the push on the simulated phone.
+    PhoneReject,
+    /// Tap one of a number-matching push's numbers (by its place, 1–3).
+    PhonePick,
     Quit,
+}
+
+impl Action {
+    /// Actions that change the user at the IdP or send a challenge: off in read-only mode.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::StartUnlock
+                | Action::StartResetPassword
+                | Action::StartResetMfa
+                | Action::StartVerify
+        )
+    }
 }
 
 /// One key, any digit 1-9 with these modifiers, or any key.
@@ -377,7 +432,7 @@ pub const KEYMAP: &[Binding] = &[
         "r",
         Action::StartResetPassword,
         "Reset link for its user, after verifying",
-        None,
+        Some("reset link"),
     ),
     bind(
         Context::Feed,
@@ -385,7 +440,7 @@ pub const KEYMAP: &[Binding] = &[
         "m",
         Action::StartResetMfa,
         "Reset MFA for its user, after verifying",
-        None,
+        Some("reset MFA"),
     ),
     bind(
         Context::Feed,
@@ -393,7 +448,31 @@ pub const KEYMAP: &[Binding] = &[
         "v",
         Action::StartVerify,
         "Verify its user is the caller, audited",
-        None,
+        Some("verify"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('e')],
+        "e",
+        Action::ToggleRepeats,
+        "List the user's older lockouts under their row (again: fold them)",
+        Some("expand"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('l')],
+        "l",
+        Action::ToggleStillLocked,
+        "Still locked only: hide users handled since (or known unlocked); again: show all",
+        Some("still locked"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('b')],
+        "b",
+        Action::OpenBursts,
+        "List the active bursts and their lockouts (Enter goes to a row)",
+        Some("bursts"),
     ),
     bind(
         Context::Feed,
@@ -408,7 +487,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('/')],
         "/",
         Action::StartFilter,
-        "Filter by login, name, IP, city, country or reason",
+        "A new filter by login, name, IP, city, country or reason (Enter keeps the old one)",
         Some("filter"),
     ),
     bind(
@@ -500,12 +579,140 @@ pub const KEYMAP: &[Binding] = &[
         Some("back"),
     ),
     bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::SubmitFilter,
+        "Open the first (or chosen) directory match's user screen",
+        Some("open user"),
+    ),
+    bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseFind,
+        "Back to the user screen you were on",
+        Some("back"),
+    ),
+    bind(
+        Context::Find,
+        &[Key::plain(KeyCode::Down), Key::plain(KeyCode::Tab)],
+        "↓/Tab",
+        Action::FocusResults,
+        "Move into the directory matches (from 2 characters)",
+        None,
+    ),
+    bind(
+        Context::Find,
+        &[Key::Any],
+        "text",
+        Action::EditFilter,
+        "Login, e-mail or name (←/→, Backspace, Ctrl-U); searched as you type",
+        None,
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "The lockout above",
+        Some("up"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "The lockout below",
+        Some("down"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::GoToBurstRow,
+        "Close the list and select that lockout's row in the feed",
+        Some("go to row"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::plain(KeyCode::Esc), Key::ch('b')],
+        "Esc/b",
+        Action::CloseBursts,
+        "Close the list",
+        Some("close"),
+    ),
+    bind(
+        Context::Bursts,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
         Context::User,
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::CloseUser,
-        "Back to the lockout feed",
+        "Back to the lockout feed (on this user's row)",
         Some("back"),
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "Scroll the focused list (factors or activity) up",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "Scroll the focused list down",
+        Some("scroll"),
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "A page up in the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "A page down in the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Top of the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "End of the focused list",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::plain(KeyCode::Tab)],
+        "Tab",
+        Action::SwitchPane,
+        "Scroll the other list (factors ↔ activity)",
+        Some("factors/activity"),
     ),
     bind(
         Context::User,
@@ -554,6 +761,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::OpenAudit,
         "The audit log of actions taken",
         None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('/')],
+        "/",
+        Action::StartFilter,
+        "Find another user in the directory (Esc comes back here)",
+        Some("find user"),
     ),
     bind(
         Context::User,
@@ -1022,11 +1237,115 @@ pub const KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
+        Context::Training,
+        &[Key::ch('a')],
+        "a",
+        Action::PhoneApprove,
+        "Approve the push, as the caller would (\"Yes, it's me\")",
+        Some("approve"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('r')],
+        "r",
+        Action::PhoneReject,
+        "Deny the push (\"No, it's not me\")",
+        Some("deny"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('1'), Key::ch('2'), Key::ch('3')],
+        "1-3",
+        Action::PhonePick,
+        "Number matching: tap the first, second or third number",
+        Some("tap number"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::LeaveTraining,
+        "Back to the screen (the panel stays open)",
+        Some("back"),
+    ),
+    bind(
+        Context::Training,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::Demo,
+        &[Key::plain(KeyCode::F(2))],
+        "F2",
+        Action::ToggleTraining,
+        "Training panel: the caller's phone (pushes, codes); F2 again focuses, then closes it",
+        Some("phone"),
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "Scroll up",
+        Some("scroll"),
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "Scroll down",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "A page up",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "A page down",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "Top",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "End",
+        None,
+    ),
+    bind(
+        Context::Help,
+        &[Key::ch('/')],
+        "/",
+        Action::PassThroughHelp,
+        "Close the help and search from the screen below",
+        Some("search"),
+    ),
+    bind(
         Context::Help,
         &[Key::Any],
-        "any key",
+        "any other key",
         Action::CloseHelp,
-        "Close the help",
+        "Close the help (the key does nothing else)",
         Some("closes help"),
     ),
 ];
@@ -1039,7 +1358,9 @@ pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
 /// Every row that applies in `context`, in lookup order: global rows first, then the
 /// context's own, then those it inherits ([`Context::parent`]).
 pub fn applicable(context: Context) -> impl Iterator<Item = &'static Binding> {
-    bindings(Context::Global).chain(context.chain().flat_map(bindings))
+    bindings(Context::Global)
+        .chain(bindings(Context::Demo))
+        .chain(context.chain().flat_map(bindings))
 }
 
 /// The row a key pressed in `context` hits, if any.
@@ -1047,7 +1368,8 @@ pub fn binding_for(context: Context, key: &KeyEvent) -> Option<&'static Binding>
     applicable(context).find(|b| b.keys.iter().any(|k| k.matches(key)))
 }
 
-/// The action for a key pressed in `context`: global bindings first, then the context's.
+/// The action for a key pressed in `context`: global bindings first, then the demo's (the
+/// app ignores them outside `demo`), then the context's.
 pub fn lookup(context: Context, key: &KeyEvent) -> Option<Action> {
     binding_for(context, key).map(|b| b.action_for(key))
 }
@@ -1144,7 +1466,7 @@ mod tests {
     }
 
     #[test]
-    fn any_key_closes_help_but_ctrl_c_still_quits() {
+    fn any_other_key_closes_help_but_ctrl_c_still_quits() {
         for code in [
             KeyCode::Char('q'),
             KeyCode::Esc,
@@ -1158,7 +1480,10 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for context in Context::ALL.into_iter().filter(|c| *c != Context::Global) {
+        for context in Context::ALL
+            .into_iter()
+            .filter(|c| !matches!(c, Context::Global | Context::Demo))
+        {
             let keys: Vec<Key> = applicable(context)
                 .flat_map(|b| b.keys.iter().copied())
                 .collect();
@@ -1195,6 +1520,12 @@ mod tests {
                 ("Enter", "detail"),
                 ("o", "user"),
                 ("u", "unlock"),
+                ("r", "reset link"),
+                ("m", "reset MFA"),
+                ("v", "verify"),
+                ("e", "expand"),
+                ("l", "still locked"),
+                ("b", "bursts"),
                 ("a", "audit"),
                 ("/", "filter"),
                 ("?", "help"),
@@ -1209,11 +1540,14 @@ mod tests {
             hints(Context::User),
             vec![
                 ("Esc", "back"),
+                ("↓/j", "scroll"),
+                ("Tab", "factors/activity"),
                 ("R", "reload"),
                 ("u", "unlock"),
                 ("r", "reset link"),
                 ("m", "reset MFA"),
                 ("v", "verify"),
+                ("/", "find user"),
                 ("?", "help"),
                 ("q", "quit")
             ]
@@ -1238,6 +1572,10 @@ mod tests {
         assert_eq!(
             hints(Context::AuditFilter),
             vec![("Enter", "keep"), ("Esc", "clear")]
+        );
+        assert_eq!(
+            hints(Context::Find),
+            vec![("Enter", "open user"), ("Esc", "back")]
         );
     }
 
@@ -1266,6 +1604,53 @@ mod tests {
     }
 
     #[test]
+    fn every_letter_that_starts_a_dialog_on_the_feed_or_user_screen_is_a_hint() {
+        for context in [Context::Feed, Context::User] {
+            for binding in bindings(context).filter(|b| b.action.writes()) {
+                assert!(binding.hint.is_some(), "{} in {context:?}", binding.label);
+            }
+        }
+    }
+
+    #[test]
+    fn f2_toggles_the_training_panel_in_every_context_even_text_fields() {
+        let f2 = key(KeyCode::F(2));
+        for context in Context::ALL {
+            assert_eq!(
+                lookup(context, &f2),
+                Some(Action::ToggleTraining),
+                "{context:?}"
+            );
+        }
+        // Not in the contexts' own hints: the status bar adds it only in demo.
+        assert!(!hints(Context::DialogField).iter().any(|(k, _)| *k == "F2"));
+    }
+
+    #[test]
+    fn the_help_scrolls_passes_slash_and_closes_on_anything_else() {
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::PageDown)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('G'))),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('/'))),
+            Some(Action::PassThroughHelp)
+        );
+        assert_eq!(
+            lookup(Context::Help, &key(KeyCode::Char('x'))),
+            Some(Action::CloseHelp)
+        );
+    }
+
+    #[test]
     fn user_screen_and_directory_keys() {
         assert_eq!(
             lookup(Context::Feed, &key(KeyCode::Char('o'))),
@@ -1279,7 +1664,14 @@ mod tests {
             lookup(Context::User, &key(KeyCode::Char('R'))),
             Some(Action::ReloadProfile)
         );
-        assert_eq!(lookup(Context::User, &key(KeyCode::Char('j'))), None);
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('/'))),
+            Some(Action::StartFilter)
+        );
         for code in [KeyCode::Down, KeyCode::Tab] {
             assert_eq!(
                 lookup(Context::Filter, &key(code)),

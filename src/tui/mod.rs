@@ -18,6 +18,7 @@ pub mod run;
 pub mod search;
 pub mod terminal;
 pub mod theme;
+pub mod training;
 pub mod user_view;
 pub mod verify_dialog;
 pub mod view;

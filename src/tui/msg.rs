@@ -8,6 +8,7 @@ use crate::model::{Action, ChallengeResult, Factor, User};
 use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
 use crate::services::user_profile::UserProfile;
+use crate::sim::training::{Phone, PushOutcome};
 
 /// How a verified action ended, for the status line and the feed's handled marks.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,5 +113,13 @@ pub enum Msg {
     },
     /// An audit record could not be written: the sentence for the agent.
     AuditFailed(String),
+    /// Demo only: the simulated phones of `subject` (the training panel's user) as they are
+    /// now; the error is phrased for a person.
+    Training {
+        subject: String,
+        phones: Result<Vec<Phone>, String>,
+    },
+    /// Demo only: how the trainee's tap on the simulated phone went.
+    TrainingAnswered(Result<PushOutcome, String>),
     Quit,
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::config::MfaResetMode;
 use crate::policy::BurstRules;
 use crate::policy::gate::GatePolicy;
+use crate::sim::TrainingHandle;
 
 /// Settings of one dashboard session.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub struct DashboardOptions {
     pub agent_name: String,
     /// Where the audit log lives (`demo`: its own directory inside the data directory).
     pub data_dir: PathBuf,
+    /// Only in `demo`: the in-process simulator's phones, for the training panel (F2).
+    pub training: Option<TrainingHandle>,
 }
 
 impl Default for DashboardOptions {
@@ -51,6 +54,7 @@ impl Default for DashboardOptions {
             read_only: false,
             agent_name: String::new(),
             data_dir: PathBuf::new(),
+            training: None,
         }
     }
 }

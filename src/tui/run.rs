@@ -33,11 +33,14 @@ use crate::services::user_profile;
 use crate::services::verification::{
     PushWait, await_push, code_evidence, push_evidence, push_factor,
 };
+use crate::sim::TrainingHandle;
 
 /// The clock that refreshes relative times and burst windows.
 const TICK: Duration = Duration::from_secs(1);
 /// The shortest time between two frames (about 30 fps).
 const FRAME: Duration = Duration::from_millis(33);
+/// How often the open training panel reads the simulated phones (demo only).
+const TRAINING_POLL: Duration = Duration::from_millis(500);
 /// In debug builds, makes the dashboard panic after its first frame (see `run`).
 pub const FORCED_PANIC_ENV: &str = "ACCESSDESK_DEBUG_PANIC";
 
@@ -96,6 +99,7 @@ where
     C: Fn() -> DateTime<Utc>,
 {
     let data_dir = options.data_dir.clone();
+    let training = options.training.clone();
     let agent = Agent {
         name: options.agent_name.clone(),
         org: options.org_url.clone(),
@@ -112,6 +116,8 @@ where
     let mut next_frame = Instant::now();
     // Directory searches wait for a pause in the typing.
     let mut searches: Debounce<(String, u64)> = Debounce::new(SEARCH_DEBOUNCE);
+    let mut training_tick = time::interval(TRAINING_POLL);
+    training_tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
 
     loop {
         if app.is_dirty() && Instant::now() >= next_frame {
@@ -121,6 +127,7 @@ where
         }
 
         let search_due = searches.deadline();
+        let training_open = training.is_some() && app.training().is_open();
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind == KeyEventKind::Press => Msg::Key(key),
@@ -139,6 +146,10 @@ where
             },
             Some(msg) = results.recv() => restamp(msg, clock()),
             _ = tick.tick() => Msg::Tick(clock()),
+            _ = training_tick.tick(), if training_open => match read_phones(training.as_ref(), &app) {
+                Some(msg) => msg,
+                None => continue,
+            },
             () = time::sleep_until(next_frame), if app.is_dirty() => continue,
             () = time::sleep_until(search_due.unwrap_or_else(Instant::now)), if search_due.is_some() => {
                 if let Some((query, seq)) = searches.take_due(Instant::now()) {
@@ -225,6 +236,26 @@ where
                     *verified,
                     results_tx.clone(),
                 ),
+                Effect::TrainingHold(held) => {
+                    if let Some(training) = &training {
+                        training.hold(held);
+                    }
+                    if let Some(msg) = read_phones(training.as_ref(), &app) {
+                        let _ = results_tx.try_send(msg);
+                    }
+                }
+                Effect::AnswerPush {
+                    transaction_id,
+                    answer,
+                } => {
+                    if let Some(trainer) = &training {
+                        let result = trainer.answer(&transaction_id, answer);
+                        let _ = results_tx.try_send(Msg::TrainingAnswered(result));
+                    }
+                    if let Some(msg) = read_phones(training.as_ref(), &app) {
+                        let _ = results_tx.try_send(msg);
+                    }
+                }
                 Effect::RecordRefusal {
                     action,
                     target,
@@ -275,6 +306,15 @@ where
             }
         }
     }
+}
+
+/// Demo only: the simulated phones of the training panel's user, read from the in-process
+/// simulator (a lock on its state, no network), as [`Msg::Training`].
+fn read_phones(training: Option<&TrainingHandle>, app: &App) -> Option<Msg> {
+    let training = training?;
+    let subject = app.training_subject()?;
+    let phones = training.phones(&subject).map_err(|e| e.to_string());
+    Some(Msg::Training { subject, phones })
 }
 
 /// Fetch a user in the background and report back as [`Msg::UserLoaded`].

@@ -25,6 +25,12 @@ pub struct Theme {
     pub key: Style,
     pub repeat: Style,
     pub filter: Style,
+    /// Something was done (a handled mark, an approved push).
+    pub done: Style,
+    /// The training panel's frame: it is not part of the real product.
+    pub training: Style,
+    /// A one-time code on the simulated phone.
+    pub code: Style,
 }
 
 const BOLD: Modifier = Modifier::BOLD;
@@ -50,6 +56,9 @@ impl Theme {
                 key: plain.fg(Color::Cyan).add_modifier(BOLD),
                 repeat: plain.fg(Color::LightRed).add_modifier(BOLD),
                 filter: plain.fg(Color::LightYellow).add_modifier(BOLD),
+                done: plain.fg(Color::Green),
+                training: plain.fg(Color::Magenta).add_modifier(BOLD),
+                code: plain.fg(Color::LightGreen).add_modifier(BOLD),
             }
         } else {
             let reversed = plain.add_modifier(Modifier::REVERSED | BOLD);
@@ -70,6 +79,9 @@ impl Theme {
                 key: plain.add_modifier(BOLD),
                 repeat: plain.add_modifier(BOLD),
                 filter: plain.add_modifier(BOLD),
+                done: plain,
+                training: plain.add_modifier(BOLD),
+                code: plain.add_modifier(BOLD),
             }
         }
     }
@@ -141,6 +153,9 @@ mod tests {
             theme.key,
             theme.repeat,
             theme.filter,
+            theme.done,
+            theme.training,
+            theme.code,
             theme.user_status(&UserStatus::LockedOut),
             theme.user_status(&UserStatus::Active),
             theme.user_status(&UserStatus::Other("X".into())),

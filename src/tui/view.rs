@@ -20,22 +20,25 @@
 //!  ↑/k up  ↓/j down  Enter detail  / filter  ? help  q quit                             hints       1
 //! ```
 //!
-//! The user screen (`o`, or Enter on a directory match) takes the place of the table, the
-//! filter, the matches and the detail; the audit screen (`a`) takes the place of either. The help overlay is drawn last, centred over everything.
+//! The user screen (`o`, or Enter on a directory match) takes the place of the table and the
+//! detail (its find-a-user box uses the filter and matches lines); the audit screen (`a`) takes
+//! the place of either. In `demo` the training panel (F2) takes the right of everything between
+//! the banner and the status bar. The burst list and the help overlay are drawn last, centred.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
 use super::panes::{
-    audit, burst_banner, detail, directory, help, lockouts, status_bar, title_bar, user_view,
-    verify_dialog,
+    audit, burst_banner, burst_list, detail, directory, help, lockouts, status_bar, title_bar,
+    training, user_view, verify_dialog,
 };
 use super::theme::Theme;
+use super::user_view::ProfileState;
 
 pub const TITLE_HEIGHT: u16 = 1;
 pub const FILTER_HEIGHT: u16 = 1;
-pub const DETAIL_HEIGHT: u16 = 11;
+pub const DETAIL_HEIGHT: u16 = 12;
 /// The table keeps at least its borders, header and one row.
 pub const TABLE_MIN_HEIGHT: u16 = 4;
 
@@ -43,15 +46,12 @@ pub const TABLE_MIN_HEIGHT: u16 = 4;
 /// directory matches, detail, status bar.
 fn screen_constraints(app: &App) -> [Constraint; 7] {
     let feed = app.open_user_view().is_none() && app.audit().is_none();
+    let editing = app.is_editing_filter();
     [
         Constraint::Length(TITLE_HEIGHT),
         Constraint::Length(burst_banner::height(app)),
         Constraint::Min(TABLE_MIN_HEIGHT),
-        Constraint::Length(if app.is_editing_filter() {
-            FILTER_HEIGHT
-        } else {
-            0
-        }),
+        Constraint::Length(if editing { FILTER_HEIGHT } else { 0 }),
         Constraint::Length(directory::height(app)),
         Constraint::Length(if feed && app.detail_open() {
             DETAIL_HEIGHT
@@ -72,11 +72,34 @@ pub struct Areas {
     pub directory: Rect,
     pub detail: Rect,
     pub status: Rect,
+    /// Demo only: the training panel (zero-sized while it is closed).
+    pub training: Rect,
 }
 
 pub fn areas(area: Rect, app: &App) -> Areas {
-    let [title, banner, table, filter, directory, detail, status] =
-        area.layout(&Layout::vertical(screen_constraints(app)));
+    let [
+        title,
+        banner,
+        mut table,
+        mut filter,
+        mut directory,
+        mut detail,
+        status,
+    ] = area.layout(&Layout::vertical(screen_constraints(app)));
+    let mut training = Rect::new(area.x, table.y, 0, 0);
+    if app.training().is_open() {
+        let width = training::width(area.width);
+        let bottom = status.y;
+        training = Rect::new(
+            area.right().saturating_sub(width),
+            table.y,
+            width,
+            bottom.saturating_sub(table.y),
+        );
+        for part in [&mut table, &mut filter, &mut directory, &mut detail] {
+            part.width = part.width.saturating_sub(width);
+        }
+    }
     Areas {
         title,
         banner,
@@ -85,6 +108,7 @@ pub fn areas(area: Rect, app: &App) -> Areas {
         directory,
         detail,
         status,
+        training,
     }
 }
 
@@ -102,6 +126,33 @@ pub fn audit_rows(app: &App) -> usize {
         Some(view) => audit::body_rows(audit::split(table, view).0),
         None => 0,
     }
+}
+
+/// How many of the user screen's factors and activity rows show, at the terminal size the
+/// app last heard of.
+pub fn user_list_rows(app: &App) -> (usize, usize) {
+    let (width, height) = app.size();
+    let table = areas(Rect::new(0, 0, width, height), app).table;
+    match app.open_profile() {
+        Some(ProfileState::Loaded(profile)) => {
+            let layout = user_view::layout(table, app, profile);
+            (
+                user_view::list_rows(layout.factors),
+                user_view::list_rows(layout.activity),
+            )
+        }
+        _ => (0, 0),
+    }
+}
+
+/// Lines of help on screen.
+pub fn help_rows(app: &App) -> usize {
+    help::scroll_range(app).0
+}
+
+/// How far the help scrolls.
+pub fn help_max_scroll(app: &App) -> usize {
+    help::scroll_range(app).1
 }
 
 /// Draw the whole dashboard.
@@ -127,6 +178,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     status_bar::render(frame, areas.status, app, &theme);
     if app.open_user_view().is_some() && app.audit().is_none() {
         verify_dialog::render(frame, areas.table, app, &theme);
+    }
+    if app.training().is_open() {
+        training::render(frame, areas.training, app, &theme);
+    }
+    if app.burst_list().is_some() {
+        burst_list::render(frame, frame.area(), app, &theme);
     }
     if app.help_open() {
         help::render(frame, frame.area(), app, &theme);

@@ -99,10 +99,28 @@ fn three() -> App {
 
 // ---- the feed ----
 
+/// Lockouts of three different users, oldest first.
+fn three_users() -> App {
+    let mut app = app();
+    feed(
+        &mut app,
+        vec![
+            lockout(1, "alice@example.com", 10),
+            lockout(2, "bob@example.com", 20),
+            lockout(3, "carol@example.com", 30),
+        ],
+    );
+    app
+}
+
 #[test]
-fn feed_is_newest_first_even_when_a_batch_is_out_of_order() {
+fn feed_is_one_row_per_user_newest_first_even_when_a_batch_is_out_of_order() {
     let mut app = three();
-    assert_eq!(uuids(&app), ["uuid-3", "uuid-2", "uuid-1"]);
+    assert_eq!(
+        uuids(&app),
+        ["uuid-3", "uuid-2"],
+        "alice's two lockouts are one row"
+    );
     feed(
         &mut app,
         vec![
@@ -110,11 +128,29 @@ fn feed_is_newest_first_even_when_a_batch_is_out_of_order() {
             lockout(5, "dan@example.com", 40),
         ],
     );
+    assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4"]);
+    assert_eq!(app.total(), 5);
+    // e lists alice's older lockout under her row, and folds it back.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('e'));
     assert_eq!(
         uuids(&app),
-        ["uuid-5", "uuid-3", "uuid-2", "uuid-4", "uuid-1"]
+        ["uuid-5", "uuid-3", "uuid-1", "uuid-2", "uuid-4"]
     );
-    assert_eq!(app.total(), 5);
+    assert_eq!(app.feed_row(2).unwrap().kind, RowKind::Older);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-3"));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4"]);
+    assert_eq!(
+        selected_uuid(&app).as_deref(),
+        Some("uuid-3"),
+        "folding from an older row lands on the user's row"
+    );
+    // A user with one lockout has nothing to expand: said, not silently ignored.
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.message().unwrap().contains("nothing to expand"));
 }
 
 #[test]
@@ -128,7 +164,7 @@ fn duplicate_uuids_are_dropped_within_and_across_batches() {
             lockout(6, "erin@example.com", 50),
         ],
     );
-    assert_eq!(uuids(&app), ["uuid-6", "uuid-3", "uuid-2", "uuid-1"]);
+    assert_eq!(uuids(&app), ["uuid-6", "uuid-3", "uuid-2"]);
     let bob = app.row(2).unwrap().clone();
     assert_eq!(app.repeats(&bob), 1);
 }
@@ -142,6 +178,8 @@ fn feed_keeps_only_the_newest_up_to_its_capacity() {
             .map(|n| lockout(n, "alice@example.com", i64::from(n)))
             .collect(),
     );
+    assert_eq!(uuids(&app), ["uuid-5"]);
+    press(&mut app, KeyCode::Char('e'));
     assert_eq!(uuids(&app), ["uuid-5", "uuid-4", "uuid-3"]);
     let newest = app.row(0).unwrap().clone();
     assert_eq!(app.repeats(&newest), 3, "evicted lockouts no longer count");
@@ -152,8 +190,15 @@ fn repeats_count_lockouts_per_login_case_insensitively() {
     let mut app = three();
     feed(&mut app, vec![lockout(7, "ALICE@example.com", 60)]);
     let newest = app.row(0).unwrap().clone();
-    let bob = app.row(2).unwrap().clone();
+    let bob = app.row(1).unwrap().clone();
     assert_eq!(app.repeats(&newest), 3);
+    assert_eq!(
+        app.feed_row(0).unwrap().kind,
+        RowKind::User {
+            lockouts: 3,
+            expanded: false
+        }
+    );
     assert_eq!(app.repeats(&bob), 1);
 }
 
@@ -178,7 +223,7 @@ fn failed_polls_update_health_and_a_closed_feed_is_remembered() {
 
 #[test]
 fn arrows_and_vi_keys_move_within_bounds() {
-    let mut app = three();
+    let mut app = three_users();
     assert_eq!(app.selected(), Some(0));
     press(&mut app, KeyCode::Up);
     assert_eq!(app.selected(), Some(0), "already at the top");
@@ -218,7 +263,7 @@ fn page_keys_move_by_a_screenful_and_scroll_the_view() {
     feed(
         &mut app,
         (0..100)
-            .map(|n| lockout(n, "u@example.com", i64::from(n)))
+            .map(|n| lockout(n, &format!("u{n}@example.com"), i64::from(n)))
             .collect(),
     );
     // 35 lines: title 1, status 2, table borders and header 3 → 29 rows.
@@ -245,7 +290,7 @@ fn resizing_keeps_the_selection_visible() {
     feed(
         &mut app,
         (0..50)
-            .map(|n| lockout(n, "u@example.com", i64::from(n)))
+            .map(|n| lockout(n, &format!("u{n}@example.com"), i64::from(n)))
             .collect(),
     );
     press(&mut app, KeyCode::End);
@@ -259,11 +304,16 @@ fn resizing_keeps_the_selection_visible() {
 }
 
 #[test]
-fn at_the_top_the_selection_follows_new_arrivals() {
+fn until_the_agent_moves_the_selection_it_follows_new_arrivals() {
     let mut app = three();
     feed(&mut app, vec![lockout(8, "frank@example.com", 70)]);
     assert_eq!(app.selected(), Some(0));
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-8"));
+    // g goes back to following after a move.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('g'));
+    feed(&mut app, vec![lockout(9, "gina@example.com", 80)]);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-9"));
 }
 
 #[test]
@@ -280,6 +330,39 @@ fn a_moved_selection_stays_on_its_lockout_when_new_ones_arrive() {
     );
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
     assert_eq!(app.selected(), Some(3));
+}
+
+#[test]
+fn a_selection_moved_back_to_the_top_is_anchored_too() {
+    // At row 0 after a navigation key, the chosen row stays chosen (the agent is on a call
+    // about it); only a selection never moved follows the newest.
+    let mut app = three();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-3"));
+    feed(&mut app, vec![lockout(8, "frank@example.com", 70)]);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-3"));
+    assert_eq!(app.selected(), Some(1));
+}
+
+#[test]
+fn a_new_lockout_of_the_selected_user_keeps_the_selection_on_that_user() {
+    let mut app = three();
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-2"));
+    feed(
+        &mut app,
+        vec![
+            lockout(8, "frank@example.com", 70),
+            lockout(9, "bob@example.com", 80),
+        ],
+    );
+    assert_eq!(
+        selected_uuid(&app).as_deref(),
+        Some("uuid-9"),
+        "bob's row now shows his newest lockout"
+    );
+    assert_eq!(app.selected(), Some(0));
 }
 
 // ---- filter ----
@@ -300,8 +383,8 @@ fn filter_matches_login_name_ip_city_and_reason_case_insensitively() {
         ("203.0.113", vec!["uuid-4"]),
         ("kazan", vec!["uuid-4"]),
         ("by admin", vec!["uuid-4"]),
-        ("lyon", vec!["uuid-3", "uuid-2", "uuid-1"]),
-        ("alice", vec!["uuid-3", "uuid-1"]),
+        ("lyon", vec!["uuid-3", "uuid-2"]),
+        ("alice", vec!["uuid-3"]),
         ("nobody", vec![]),
     ];
     for (text, expected) in cases {
@@ -313,7 +396,7 @@ fn filter_matches_login_name_ip_city_and_reason_case_insensitively() {
         assert_eq!(app.total(), 4);
         press(&mut app, KeyCode::Esc);
         assert_eq!(app.filter(), None);
-        assert_eq!(app.len(), 4);
+        assert_eq!(app.len(), 3);
     }
 }
 
@@ -327,7 +410,7 @@ fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
     no_directory_match(&mut app, 5);
     assert!(!app.is_editing_filter());
     assert_eq!(app.filter(), Some("alice"));
-    assert_eq!(uuids(&app), ["uuid-3", "uuid-1"]);
+    assert_eq!(uuids(&app), ["uuid-3"]);
 
     // New lockouts are filtered too.
     feed(
@@ -337,16 +420,18 @@ fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
             lockout(11, "Alice@example.com", 95),
         ],
     );
-    assert_eq!(uuids(&app), ["uuid-11", "uuid-3", "uuid-1"]);
+    assert_eq!(uuids(&app), ["uuid-11"]);
     assert_eq!(app.total(), 5);
 
     // Keys now move within the matches.
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(uuids(&app), ["uuid-11", "uuid-3", "uuid-1"]);
     press(&mut app, KeyCode::End);
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-1"));
 
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.filter(), None);
-    assert_eq!(app.len(), 5);
+    assert_eq!(app.len(), 4, "alice expanded (3 rows) and bob");
     assert_eq!(
         selected_uuid(&app).as_deref(),
         Some("uuid-1"),
@@ -363,7 +448,7 @@ fn typing_q_in_the_filter_types_it_and_backspace_edits() {
     assert!(app.is_empty());
     press(&mut app, KeyCode::Backspace);
     assert_eq!(app.filter(), None);
-    assert_eq!(app.len(), 3);
+    assert_eq!(app.len(), 2);
     let quit = app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('c'),
         KeyModifiers::CONTROL,
@@ -377,7 +462,7 @@ fn a_whitespace_filter_is_no_filter() {
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "  ");
     assert_eq!(app.filter(), None);
-    assert_eq!(app.len(), 3);
+    assert_eq!(app.len(), 2);
 }
 
 // ---- detail and the user cache ----
@@ -483,14 +568,18 @@ fn opening_the_detail_shrinks_the_table() {
     let mut app = three();
     let before = app.page_rows();
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.page_rows(), before - 11);
+    assert_eq!(app.page_rows(), before - usize::from(view::DETAIL_HEIGHT));
 }
 
 // ---- help, quit, clock, redraws ----
 
 #[test]
-fn help_opens_with_question_mark_and_any_key_closes_it_without_acting() {
-    let mut app = three();
+fn help_opens_with_question_mark_scrolls_and_any_other_key_closes_it_without_acting() {
+    let mut app = three_users();
+    app.update(Msg::Resize {
+        width: 80,
+        height: 12,
+    });
     press(&mut app, KeyCode::Char('?'));
     assert!(app.help_open());
     assert_eq!(app.context(), Context::Help);
@@ -501,8 +590,25 @@ fn help_opens_with_question_mark_and_any_key_closes_it_without_acting() {
     assert!(!app.help_open());
     press(&mut app, KeyCode::Char('?'));
     press(&mut app, KeyCode::Char('j'));
+    assert!(app.help_open(), "j scrolls the help");
+    assert_eq!(app.help_scroll(), 1);
+    press(&mut app, KeyCode::PageDown);
+    assert!(app.help_scroll() > 1);
+    press(&mut app, KeyCode::End);
+    let last = app.help_scroll();
+    assert!(last > 0);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.help_scroll(), last, "stops at the end");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.help_scroll(), 0);
+    press(&mut app, KeyCode::Char('x'));
     assert!(!app.help_open());
     assert_eq!(app.selected(), Some(0), "the closing key does not move");
+    // `/` closes the help and starts the screen's search.
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('/'));
+    assert!(!app.help_open());
+    assert_eq!(app.context(), Context::Filter);
 }
 
 #[test]
@@ -600,18 +706,23 @@ proptest! {
                 press(&mut app, code);
             }
         }
+        // One row per user (case-insensitive login), newest user first, counts that add up
+        // to the lockouts held, which stay bounded.
         let rows: Vec<Lockout> = app.rows(0, app.len()).cloned().collect();
-        prop_assert!(rows.len() <= 25);
+        prop_assert!(app.total() <= 25);
         let mut seen = std::collections::HashSet::new();
-        prop_assert!(rows.iter().all(|l| seen.insert(l.uuid.clone())));
+        prop_assert!(rows.iter().all(|l| seen.insert(l.login.to_lowercase())));
         prop_assert!(rows.windows(2).all(|w| w[0].published >= w[1].published));
-        let mut per_login: HashMap<String, usize> = HashMap::new();
-        for l in &rows {
-            *per_login.entry(l.login.to_lowercase()).or_default() += 1;
+        let mut counted = 0;
+        for (n, l) in rows.iter().enumerate() {
+            let RowKind::User { lockouts, expanded } = app.feed_row(n).unwrap().kind else {
+                panic!("no user is expanded");
+            };
+            prop_assert!(!expanded);
+            prop_assert_eq!(app.repeats(l), lockouts);
+            counted += lockouts;
         }
-        for l in &rows {
-            prop_assert_eq!(app.repeats(l), per_login[&l.login.to_lowercase()]);
-        }
+        prop_assert_eq!(counted, app.total());
         if let Some(selected) = app.selected() {
             prop_assert!(selected < app.len());
             prop_assert!(selected >= app.offset());
@@ -680,8 +791,10 @@ fn a_loaded_profile_is_a_cache_hit_and_r_reloads_it_once() {
     assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
     press(&mut app, KeyCode::Esc);
 
-    // Alice again (the oldest lockout is hers too): cached.
-    press(&mut app, KeyCode::Char('G'));
+    // Alice again (her older lockout, listed under her row): cached.
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-1"));
     assert!(press(&mut app, KeyCode::Char('o')).is_empty());
     assert!(matches!(app.open_profile(), Some(ProfileState::Loaded(_))));
 
@@ -771,7 +884,7 @@ fn typing_two_characters_searches_the_directory_and_stale_answers_are_dropped() 
     assert_eq!(second, [("ali".to_string(), 3)]);
     // The feed filter works as before.
     assert_eq!(app.filter(), Some("ali"));
-    assert_eq!(uuids(&app), ["uuid-3", "uuid-1"]);
+    assert_eq!(uuids(&app), ["uuid-3"]);
 
     // The answer to "al" comes late: dropped.
     app.update(Msg::SearchResults {

@@ -1,4 +1,6 @@
-//! The loud banner above the table while a burst is active.
+//! The loud banner above the table while a burst is active. Each burst gets the fullest
+//! sentence that fits the width, counts first, so a narrow screen keeps how many lockouts and
+//! users; `b` opens the list of their lockouts.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,6 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::policy::Burst;
+use crate::policy::bursts::describe_window;
 use crate::tui::app::App;
 use crate::tui::format;
 use crate::tui::theme::Theme;
@@ -18,13 +21,68 @@ pub fn height(app: &App) -> u16 {
     app.bursts().len().min(MAX_LINES) as u16
 }
 
-fn sentence(app: &App, burst: &Burst) -> String {
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The ways to say it, fullest first.
+fn sentences(app: &App, burst: &Burst) -> Vec<String> {
     match burst {
-        Burst::SameIp { latest, .. } => {
-            format!(" ⚠ {burst} — latest {}", format::relative(app.now, *latest))
+        Burst::SameIp {
+            ip,
+            location,
+            lockouts,
+            users,
+            window,
+            latest,
+        } => {
+            let counts = format!(
+                "{}, {}",
+                plural(*lockouts, "lockout", "lockouts"),
+                plural(*users, "user", "users")
+            );
+            let what = if *users > 1 { "Spraying" } else { "Repeats" };
+            let place = location
+                .as_deref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            let window = describe_window(*window);
+            vec![
+                format!(" ⚠ {burst} — latest {}", format::relative(app.now, *latest)),
+                format!(" ⚠ {burst}"),
+                format!(" ⚠ {what}: {counts} from {ip}{place} in {window}"),
+                format!(" ⚠ {what}: {counts} from {ip} in {window}"),
+                format!(" ⚠ {counts} from {ip}"),
+            ]
         }
-        Burst::Rate { .. } => format!(" ⚠ {burst}"),
+        Burst::Rate {
+            lockouts,
+            ips,
+            users,
+        } => vec![
+            format!(" ⚠ {burst}"),
+            format!(
+                " ⚠ Surge: {}, {}, {} in 1 min",
+                plural(*lockouts, "lockout", "lockouts"),
+                plural(*users, "user", "users"),
+                plural(*ips, "IP", "IPs")
+            ),
+            format!(
+                " ⚠ Surge: {}, {}",
+                plural(*lockouts, "lockout", "lockouts"),
+                plural(*users, "user", "users")
+            ),
+        ],
     }
+}
+
+/// The fullest sentence that fits `width` (the barest one when none does).
+fn fitting(sentences: Vec<String>, width: usize) -> String {
+    let last = sentences.last().cloned().unwrap_or_default();
+    sentences
+        .into_iter()
+        .find(|s| s.chars().count() <= width)
+        .unwrap_or(last)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -32,20 +90,36 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if bursts.is_empty() || area.height == 0 {
         return;
     }
+    let width = usize::from(area.width);
     let shown = if bursts.len() > MAX_LINES {
         MAX_LINES - 1
     } else {
         bursts.len()
     };
-    let mut lines: Vec<Line> = bursts[..shown]
+    let mut lines: Vec<String> = bursts[..shown]
         .iter()
-        .map(|burst| Line::from(sentence(app, burst)))
+        .map(|burst| fitting(sentences(app, burst), width))
         .collect();
     if bursts.len() > shown {
-        lines.push(Line::from(format!(
-            " ⚠ … and {} more bursts (see the feed)",
-            bursts.len() - shown
-        )));
+        lines.push(fitting(
+            vec![
+                format!(
+                    " ⚠ … and {} more — b lists every burst and its lockouts",
+                    bursts.len() - shown
+                ),
+                format!(" ⚠ … and {} more (b lists them)", bursts.len() - shown),
+            ],
+            width,
+        ));
+    } else if let Some(last) = lines.last_mut() {
+        // Where there is room, say how to see the lockouts behind the counts.
+        let hint = "  (b lists them)";
+        if last.chars().count() + hint.len() <= width {
+            last.push_str(hint);
+        }
     }
-    frame.render_widget(Paragraph::new(lines).style(theme.banner), area);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()).style(theme.banner),
+        area,
+    );
 }

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::{field, or_unknown};
 use crate::model::{Lockout, LockoutKind, User};
 use crate::tui::app::{App, UserState, user_key};
+use crate::tui::feed::marks::RowMark;
 use crate::tui::format;
+use crate::tui::keymap::{self, Context};
 use crate::tui::theme::Theme;
 
 /// Lockout on the left, user on the right.
@@ -111,7 +113,63 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             }),
             theme.label,
         ),
+        field(
+            "Since",
+            LABEL_WIDTH,
+            since(app, lockout, theme),
+            theme.label,
+        ),
     ]
+}
+
+/// What happened since the lockout, with when it was learnt.
+fn since(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
+    let mark = app.mark(lockout);
+    match mark {
+        RowMark::Handled(_) => Span::styled(mark.text(false), theme.done),
+        RowMark::StillLocked { checked } | RowMark::NowStatus { checked, .. } => Span::raw(
+            format!("{} (checked {})", mark.text(false), format::clock(checked)),
+        ),
+        RowMark::Unknown => Span::styled(
+            "nothing known since the lockout (R fetches the user)",
+            theme.dim,
+        ),
+    }
+}
+
+/// "Actions: u unlock · r reset link · m reset MFA · v verify", from the keymap: the letters
+/// that start a dialog on this lockout's user, said where the agent is looking — shorter when
+/// the frame is narrow ("u unlock · r reset link · …"), never cut.
+pub fn actions_line(app: &App, width: usize) -> String {
+    let keys: Vec<(&str, &str)> = keymap::bindings(Context::Feed)
+        .filter(|b| b.action.writes() && app.offers(b.action))
+        .filter_map(|b| b.hint.map(|hint| (b.label, hint)))
+        .collect();
+    if keys.is_empty() {
+        return if app.options.read_only {
+            " Read-only: no actions ".to_string()
+        } else {
+            String::new()
+        };
+    }
+    let named = keys
+        .iter()
+        .map(|(key, hint)| format!("{key} {hint}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let bare = keys
+        .iter()
+        .map(|(key, _)| *key)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    [
+        format!(" Actions: {named} "),
+        format!(" {named} "),
+        format!(" Actions: {bare} "),
+    ]
+    .into_iter()
+    .find(|line| line.chars().count() <= width)
+    .unwrap_or_default()
 }
 
 fn when(app: &App, t: Option<chrono::DateTime<chrono::Utc>>) -> Span<'static> {
@@ -172,7 +230,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let event_block = Block::bordered()
         .border_style(theme.border)
         .padding(Padding::horizontal(1))
-        .title(Span::styled(" Lockout ", theme.block_title));
+        .title(Span::styled(" Lockout ", theme.block_title))
+        .title_bottom(Line::styled(
+            actions_line(app, usize::from(left.width.saturating_sub(2))),
+            theme.key,
+        ));
     frame.render_widget(
         Paragraph::new(lockout_lines(app, lockout, theme)).block(event_block),
         left,

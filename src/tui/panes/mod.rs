@@ -3,12 +3,15 @@
 
 pub mod audit;
 pub mod burst_banner;
+pub mod burst_list;
+pub mod columns;
 pub mod detail;
 pub mod directory;
 pub mod help;
 pub mod lockouts;
 pub mod status_bar;
 pub mod title_bar;
+pub mod training;
 pub mod user_view;
 pub mod verify_dialog;
 

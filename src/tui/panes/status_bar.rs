@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
 use crate::tui::format;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Theme;
 
 /// The red line under the health line, when the feed is in trouble.
@@ -45,9 +45,125 @@ fn error_lines(app: &App) -> Vec<String> {
     lines
 }
 
-/// Lines the status bar needs: health, the error (0 to 3 lines), the message, key hints.
+/// Lines the status bar needs: health, the error (0 to 3 lines), the message, key hints (one
+/// line, two when the keys that must show do not fit in one).
 pub fn height(app: &App) -> u16 {
-    2 + error_lines(app).len() as u16 + u16::from(app.message().is_some())
+    let hints = hint_lines(&hints(app), usize::from(app.size().0))
+        .len()
+        .max(1);
+    1 + error_lines(app).len() as u16 + u16::from(app.message().is_some()) + hints as u16
+}
+
+/// A key the footer offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    pub keys: &'static str,
+    pub word: &'static str,
+    /// 0 is never dropped; higher goes first when the line is too short.
+    pub importance: u8,
+}
+
+impl Hint {
+    fn width(&self) -> usize {
+        self.keys.chars().count() + 1 + self.word.chars().count()
+    }
+}
+
+/// How much a key must stay in the footer. Quitting and help always stay, and so does every
+/// key that starts an action or leaves where the agent is: a letter never does something the
+/// screen did not say.
+fn importance(action: Action) -> u8 {
+    match action {
+        Action::Quit => 0,
+        Action::ShowHelp
+        | Action::StartUnlock
+        | Action::StartResetPassword
+        | Action::StartResetMfa
+        | Action::StartVerify
+        | Action::Dialog(_)
+        | Action::Wait
+        | Action::ConfirmQuit
+        | Action::CancelQuit
+        | Action::CloseUser
+        | Action::CloseAudit
+        | Action::CloseFind
+        | Action::CloseBursts
+        | Action::CloseHelp
+        | Action::ClearFilter
+        | Action::SubmitFilter
+        | Action::OpenMatch
+        | Action::BackToInput
+        | Action::GoToBurstRow
+        | Action::LeaveTraining
+        | Action::PhoneApprove
+        | Action::PhoneReject
+        | Action::PhonePick
+        | Action::PassThroughHelp => 1,
+        // In demo the phone matters more than the filter's hint (`/` works all the same).
+        Action::ToggleTraining => 1,
+        Action::StartFilter => 2,
+        Action::OpenUser | Action::ToggleDetail | Action::OpenBursts => 3,
+        Action::ToggleStillLocked
+        | Action::ToggleRepeats
+        | Action::OpenAudit
+        | Action::ReloadProfile
+        | Action::ReloadAudit
+        | Action::SwitchPane => 4,
+        _ => 5,
+    }
+}
+
+/// The footer's keys now, from the keymap: the focused context's (and those it inherits),
+/// then the demo's (in `demo`), only those the screen offers.
+pub fn hints(app: &App) -> Vec<Hint> {
+    let context = app.context();
+    let mut hints: Vec<Hint> = context
+        .chain()
+        .flat_map(keymap::bindings)
+        .chain(keymap::bindings(Context::Global))
+        .chain(keymap::bindings(Context::Demo))
+        .filter(|b| app.offers(b.action))
+        .filter_map(|b| {
+            b.hint.map(|word| Hint {
+                keys: b.label,
+                word,
+                importance: importance(b.action),
+            })
+        })
+        .collect();
+    // Quit is always the last key on the line.
+    hints.sort_by_key(|h| h.importance == 0);
+    hints
+}
+
+/// Hints on lines of `width` columns: the least important are dropped whole (never cut) until
+/// they fit one line; if even the ones that must stay do not, they go on two.
+pub fn hint_lines(hints: &[Hint], width: usize) -> Vec<Vec<Hint>> {
+    // A leading space, then "keys word" with two spaces after each.
+    let line_width = |hints: &[Hint]| 1 + hints.iter().map(|h| h.width() + 2).sum::<usize>();
+    let mut kept: Vec<Hint> = hints.to_vec();
+    while line_width(&kept) > width + 2 {
+        let Some(least) = kept.iter().map(|h| h.importance).filter(|&i| i > 1).max() else {
+            break;
+        };
+        let Some(at) = kept.iter().rposition(|h| h.importance == least) else {
+            break;
+        };
+        kept.remove(at);
+    }
+    if line_width(&kept) <= width + 2 {
+        return vec![kept];
+    }
+    let mut lines: Vec<Vec<Hint>> = vec![Vec::new()];
+    for hint in kept {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line_width(line) + hint.width() + 2 > width + 2 {
+            lines.push(vec![hint]);
+        } else {
+            line.push(hint);
+        }
+    }
+    lines
 }
 
 fn health_line(app: &App, theme: &Theme) -> Line<'static> {
@@ -93,13 +209,19 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
     Line::from(spans).style(theme.status)
 }
 
-fn hints_line(app: &App, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    for (keys, word) in keymap::hints(app.context()) {
-        spans.push(Span::styled(keys, theme.key));
-        spans.push(Span::raw(format!(" {word}  ")));
-    }
-    Line::from(spans).style(theme.status)
+fn hints_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    hint_lines(&hints(app), usize::from(app.size().0))
+        .into_iter()
+        .map(|line| {
+            let mut spans = vec![Span::raw(" ")];
+            for (n, hint) in line.iter().enumerate() {
+                spans.push(Span::styled(hint.keys, theme.key));
+                let gap = if n + 1 == line.len() { "" } else { "  " };
+                spans.push(Span::raw(format!(" {}{gap}", hint.word)));
+            }
+            Line::from(spans).style(theme.status)
+        })
+        .collect()
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
@@ -111,6 +233,62 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(message) = app.message() {
         lines.push(Line::styled(format!(" {message}"), theme.warn));
     }
-    lines.push(hints_line(app, theme));
+    lines.extend(hints_lines(app, theme));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(keys: &'static str, word: &'static str, importance: u8) -> Hint {
+        Hint {
+            keys,
+            word,
+            importance,
+        }
+    }
+
+    fn words(lines: &[Vec<Hint>]) -> Vec<Vec<&str>> {
+        lines
+            .iter()
+            .map(|l| l.iter().map(|h| h.word).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_least_important_hints_go_whole_and_quit_stays_last() {
+        let hints = [
+            hint("↑/k", "up", 5),
+            hint("Enter", "detail", 3),
+            hint("u", "unlock", 1),
+            hint("a", "audit", 4),
+            hint("?", "help", 1),
+            hint("q", "quit", 0),
+        ];
+        assert_eq!(words(&hint_lines(&hints, 200)).len(), 1);
+        assert_eq!(
+            words(&hint_lines(&hints, 40)),
+            [vec!["detail", "unlock", "help", "quit"]]
+        );
+        assert_eq!(
+            words(&hint_lines(&hints, 30)),
+            [vec!["unlock", "help", "quit"]]
+        );
+    }
+
+    #[test]
+    fn keys_that_must_show_wrap_to_a_second_line_by_whole_hints() {
+        let hints = [
+            hint("u", "unlock", 1),
+            hint("r", "reset link", 1),
+            hint("m", "reset MFA", 1),
+            hint("q", "quit", 0),
+        ];
+        let lines = hint_lines(&hints, 24);
+        assert_eq!(
+            words(&lines),
+            [vec!["unlock", "reset link"], vec!["reset MFA", "quit"]]
+        );
+    }
 }

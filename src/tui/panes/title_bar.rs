@@ -1,4 +1,6 @@
-//! The top line: product, org, the READ-ONLY and SIMULATOR markers, and the time.
+//! The top line: product, org, the READ-ONLY and SIMULATOR markers, and the time. On a narrow
+//! terminal the markers are what stays: the clock shortens, then "live lockouts", the org and
+//! the marker's explanation go, in that order.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
@@ -8,34 +10,105 @@ use ratatui::widgets::Paragraph;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
-/// Title on the left, clock on the right.
-const TITLE_COLUMNS: [Constraint; 2] = [Constraint::Fill(1), Constraint::Length(25)];
-
 /// Shown when no write request can be made (supervisor role or `--read-only`).
 pub const READ_ONLY_MARKER: &str = " READ-ONLY ";
 
 pub const SIMULATOR_MARKER: &str = " SIMULATOR · practice org, not real users ";
+/// The marker where the whole one does not fit.
+pub const SIMULATOR_SHORT: &str = " SIMULATOR ";
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let [left, right] = area.layout(&Layout::horizontal(TITLE_COLUMNS));
+/// One way to write the title, from the fullest to the barest.
+#[derive(Debug, Clone, Copy)]
+struct Variant {
+    org: bool,
+    live: bool,
+    long_marker: bool,
+    date: bool,
+}
+
+const VARIANTS: [Variant; 5] = [
+    Variant {
+        org: true,
+        live: true,
+        long_marker: true,
+        date: true,
+    },
+    Variant {
+        org: true,
+        live: true,
+        long_marker: true,
+        date: false,
+    },
+    Variant {
+        org: true,
+        live: false,
+        long_marker: true,
+        date: false,
+    },
+    Variant {
+        org: true,
+        live: false,
+        long_marker: false,
+        date: false,
+    },
+    Variant {
+        org: false,
+        live: false,
+        long_marker: false,
+        date: false,
+    },
+];
+
+fn left<'a>(app: &'a App, v: Variant, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::styled(" accessdesk", theme.title)];
-    if !app.options.org_label.is_empty() {
+    if v.org && !app.options.org_label.is_empty() {
         spans.push(Span::styled(" · ", theme.dim));
         spans.push(Span::raw(app.options.org_label.as_str()));
     }
-    spans.push(Span::styled(" · live lockouts", theme.dim));
+    if v.live {
+        spans.push(Span::styled(" · live lockouts", theme.dim));
+    }
     if app.options.read_only {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(READ_ONLY_MARKER, theme.warn));
     }
     if app.options.simulator {
         spans.push(Span::raw("  "));
-        spans.push(Span::styled(SIMULATOR_MARKER, theme.simulator));
+        let marker = if v.long_marker {
+            SIMULATOR_MARKER
+        } else {
+            SIMULATOR_SHORT
+        };
+        spans.push(Span::styled(marker, theme.simulator));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), left);
-    let clock = format!("{} ", app.now.format("%Y-%m-%d %H:%M:%S UTC"));
+    Line::from(spans)
+}
+
+fn clock(app: &App, date: bool) -> String {
+    let format = if date {
+        "%Y-%m-%d %H:%M:%S UTC "
+    } else {
+        "%H:%M:%S UTC "
+    };
+    app.now.format(format).to_string()
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let width = usize::from(area.width);
+    let fits = |v: &Variant| left(app, *v, theme).width() + 1 + clock(app, v.date).len() <= width;
+    let variant = VARIANTS
+        .iter()
+        .find(|v| fits(v))
+        .copied()
+        .unwrap_or(VARIANTS[VARIANTS.len() - 1]);
+    let clock = clock(app, variant.date);
+    let [left_area, right_area] = area.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(u16::try_from(clock.len()).unwrap_or(0)),
+    ]));
+    frame.render_widget(Paragraph::new(left(app, variant, theme)), left_area);
     frame.render_widget(
         Paragraph::new(Line::styled(clock, theme.status)).alignment(HorizontalAlignment::Right),
-        right,
+        right_area,
     );
 }

@@ -1,5 +1,6 @@
 //! The user screen, opened with `o` or from a directory match: the diagnosis first, then the
-//! profile, the enrolled factors and the last 24 hours of activity. It replaces the feed.
+//! profile, the enrolled factors and the last 24 hours of activity. It replaces the feed. The
+//! factors and the activity scroll (the focused one is marked ▸ and says which rows show).
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -15,7 +16,7 @@ use crate::tui::app::App;
 use crate::tui::format;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::theme::Theme;
-use crate::tui::user_view::{OpenUser, ProfileState};
+use crate::tui::user_view::{OpenUser, ProfileState, UserPane, position};
 
 const LABEL_WIDTH: usize = 11;
 /// The diagnosis takes at most this many lines.
@@ -168,17 +169,118 @@ fn factor_row(factor: &Factor) -> Row<'static> {
     ])
 }
 
-/// Borders, header and one row per factor (or the one-line message).
-fn factors_height(profile: &UserProfile) -> u16 {
-    3 + u16::try_from(profile.factors.len().max(1)).unwrap_or(u16::MAX)
+/// Where the user screen's parts go, and the diagnosis lines that fit.
+pub struct UserLayout {
+    pub diagnosis: Vec<String>,
+    pub diagnosis_area: Rect,
+    pub user: Rect,
+    pub factors: Rect,
+    pub activity: Rect,
 }
 
-fn render_factors(frame: &mut Frame, area: Rect, profile: &UserProfile, theme: &Theme) {
+/// Table rows that fit in a list's area (less borders and header).
+pub fn list_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(3))
+}
+
+/// The diagnosis, the profile, then the factors and the activity sharing what is left: each
+/// gets its rows when both fit, else the factors at most half (they scroll).
+pub fn layout(area: Rect, app: &App, profile: &UserProfile) -> UserLayout {
+    // The same profile the screen shows: the diagnosis never contradicts it.
+    let found = diagnose(profile, &app.options.gate, app.options.read_only, app.now);
+    let keys = fix_keys(&found.fixes, app.options.read_only);
+    let text = if keys.is_empty() {
+        found.text
+    } else {
+        format!("{}  ▸ {keys}", found.text)
+    };
+    let mut diagnosis = format::wrap(&text, usize::from(area.width.saturating_sub(2)));
+    diagnosis.truncate(MAX_DIAGNOSIS_LINES);
+    let diagnosis_height = u16::try_from(diagnosis.len()).unwrap_or(1);
+    let lists = area
+        .height
+        .saturating_sub(diagnosis_height + USER_BLOCK_HEIGHT + 6);
+    let wanted = |n: usize| u16::try_from(n.max(1)).unwrap_or(u16::MAX);
+    let (factors, activity) = (
+        wanted(profile.factors.len()),
+        wanted(profile.activity.len()),
+    );
+    let factor_rows = if factors + activity <= lists {
+        factors
+    } else {
+        factors
+            .min((lists / 2).max(lists.saturating_sub(activity)))
+            .max(1)
+    };
+    let [diagnosis_area, user, factors, activity] = area.layout(&Layout::vertical([
+        Constraint::Length(diagnosis_height),
+        Constraint::Length(USER_BLOCK_HEIGHT),
+        Constraint::Length(3 + factor_rows),
+        Constraint::Min(0),
+    ]));
+    UserLayout {
+        diagnosis,
+        diagnosis_area,
+        user,
+        factors,
+        activity,
+    }
+}
+
+/// A scrolled list's title: " ▸ Factors (6) · 1–3 of 6 " (▸ when it has the keys).
+fn list_title(
+    app: &App,
+    pane: UserPane,
+    name: String,
+    offset: usize,
+    visible: usize,
+    rows: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let focused = app.user_scroll().focus == pane;
+    let mut spans = vec![Span::styled(
+        format!(" {}{name} ", if focused { "▸ " } else { "" }),
+        theme.block_title,
+    )];
+    if rows > visible {
+        spans.push(Span::raw(format!("· {} ", position(offset, visible, rows))));
+        spans.push(Span::styled(
+            if focused {
+                "· j/k scroll "
+            } else {
+                "· Tab to scroll "
+            },
+            theme.dim,
+        ));
+    }
+    Line::from(spans)
+}
+
+fn list_border(app: &App, pane: UserPane, theme: &Theme) -> ratatui::style::Style {
+    if app.user_scroll().focus == pane {
+        theme.key
+    } else {
+        theme.border
+    }
+}
+
+fn render_factors(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
+    let visible = list_rows(area);
+    let rows = profile.factors.len();
+    let offset = app
+        .user_scroll()
+        .factors
+        .min(rows.saturating_sub(visible.max(1)));
     let block = Block::bordered()
-        .border_style(theme.border)
-        .title(Span::styled(
-            format!(" Factors ({}) ", profile.factors.len()),
-            theme.block_title,
+        .border_style(list_border(app, UserPane::Factors, theme))
+        .title(list_title(
+            app,
+            UserPane::Factors,
+            format!("Factors ({rows})"),
+            offset,
+            visible,
+            rows,
+            theme,
         ));
     if profile.factors.is_empty() {
         frame.render_widget(
@@ -191,10 +293,18 @@ fn render_factors(frame: &mut Frame, area: Rect, profile: &UserProfile, theme: &
         );
         return;
     }
-    let table = Table::new(profile.factors.iter().map(factor_row), FACTOR_COLUMNS)
-        .header(Row::new(FACTOR_HEADER).style(theme.header))
-        .column_spacing(1)
-        .block(block);
+    let table = Table::new(
+        profile
+            .factors
+            .iter()
+            .skip(offset)
+            .take(visible)
+            .map(factor_row),
+        FACTOR_COLUMNS,
+    )
+    .header(Row::new(FACTOR_HEADER).style(theme.header))
+    .column_spacing(1)
+    .block(block);
     frame.render_widget(table, area);
 }
 
@@ -221,11 +331,22 @@ fn activity_row(now: DateTime<Utc>, event: &ActivityEvent) -> Row<'static> {
 }
 
 fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
+    let visible = list_rows(area);
+    let rows = profile.activity.len();
+    let offset = app
+        .user_scroll()
+        .activity
+        .min(rows.saturating_sub(visible.max(1)));
     let block = Block::bordered()
-        .border_style(theme.border)
-        .title(Span::styled(
-            " Last 24 h · newest first ",
-            theme.block_title,
+        .border_style(list_border(app, UserPane::Activity, theme))
+        .title(list_title(
+            app,
+            UserPane::Activity,
+            format!("Last 24 h ({rows}) · newest first"),
+            offset,
+            visible,
+            rows,
+            theme,
         ));
     if profile.activity.is_empty() {
         frame.render_widget(
@@ -239,12 +360,12 @@ fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfi
         return;
     }
     // Only the rows that fit are built.
-    let rows = usize::from(area.height.saturating_sub(3));
     let table = Table::new(
         profile
             .activity
             .iter()
-            .take(rows)
+            .skip(offset)
+            .take(visible)
             .map(|e| activity_row(app.now, e)),
         ACTIVITY_COLUMNS,
     )
@@ -254,8 +375,12 @@ fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfi
     frame.render_widget(table, area);
 }
 
-/// "v verify → u unlock": the suggested fixes as the keys that start them, from the keymap.
-fn fix_keys(fixes: &[Fix]) -> String {
+/// "v verify → u unlock": the suggested fixes as the keys that start them, from the keymap
+/// (none in read-only mode, where those keys only say they are off).
+fn fix_keys(fixes: &[Fix], read_only: bool) -> String {
+    if read_only {
+        return String::new();
+    }
     let keys: Vec<String> = fixes
         .iter()
         .filter_map(|fix| {
@@ -274,31 +399,17 @@ fn fix_keys(fixes: &[Fix]) -> String {
 }
 
 fn render_loaded(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfile, theme: &Theme) {
-    let found = diagnose(profile, &app.options.gate, app.options.read_only, app.now);
-    let keys = fix_keys(&found.fixes);
-    let text = if keys.is_empty() {
-        found.text
-    } else {
-        format!("{}  ▸ {keys}", found.text)
-    };
-    let mut diagnosis = format::wrap(&text, usize::from(area.width.saturating_sub(2)));
-    diagnosis.truncate(MAX_DIAGNOSIS_LINES);
-    let diagnosis_height = u16::try_from(diagnosis.len()).unwrap_or(1);
-    let [diagnosis_area, user, factors, activity] = area.layout(&Layout::vertical([
-        Constraint::Length(diagnosis_height),
-        Constraint::Length(USER_BLOCK_HEIGHT),
-        Constraint::Length(factors_height(profile)),
-        Constraint::Min(0),
-    ]));
+    let layout = layout(area, app, profile);
     let padding = usize::from(area.width.saturating_sub(1));
-    let lines: Vec<Line> = diagnosis
-        .into_iter()
+    let lines: Vec<Line> = layout
+        .diagnosis
+        .iter()
         .map(|line| Line::styled(format!(" {line:<padding$}"), theme.banner))
         .collect();
-    frame.render_widget(Paragraph::new(lines), diagnosis_area);
-    render_user_block(frame, user, app, profile, theme);
-    render_factors(frame, factors, profile, theme);
-    render_activity(frame, activity, app, profile, theme);
+    frame.render_widget(Paragraph::new(lines), layout.diagnosis_area);
+    render_user_block(frame, layout.user, app, profile, theme);
+    render_factors(frame, layout.factors, app, profile, theme);
+    render_activity(frame, layout.activity, app, profile, theme);
 }
 
 fn render_message(frame: &mut Frame, area: Rect, open: &OpenUser, lines: Vec<Line>, theme: &Theme) {
