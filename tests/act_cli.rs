@@ -358,7 +358,7 @@ async fn reset_mfa_by_type_reports_the_push_and_the_okta_verify_code_it_took() {
         "reset-mfa",
         &user.login,
         "--factor",
-        "PUSH",
+        "push",
         "--ticket",
         " ritm0000042 ",
         "--json",
@@ -391,6 +391,18 @@ async fn reset_mfa_by_type_reports_the_push_and_the_okta_verify_code_it_took() {
     let records = env.audit_records().await;
     assert_eq!(records[0]["action"], "reset_factor");
     assert_eq!(records[0]["ticket"], "RITM0000042");
+    // The audit lists the same factors as the output: the push and the code it took along.
+    let audited: Vec<&str> = records[0]["factors_removed"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", records[0]))
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(audited.len(), ids.len(), "{audited:?}");
+    for (entry, id) in audited.iter().zip(&ids) {
+        assert!(entry.ends_with(&format!("[{id}]")), "{entry} for {id}");
+    }
+    assert!(audited[1].starts_with("Okta Verify code"), "{audited:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
