@@ -319,7 +319,7 @@ impl<'a> Facts<'a> {
         text.push('.');
         if refused_before > 0 {
             text.push_str(&format!(
-                " {} refused before it belonged to an earlier lock.",
+                " The {} refused before this lock belonged to an earlier one.",
                 plural(refused_before, "sign-in")
             ));
         }

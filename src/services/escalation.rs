@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use super::action_runner::{Agent, audit_evidence};
 use crate::audit::{AuditEntry, AuditLog, AuditRecord, Outcome};
-use crate::policy::gate::{PossessionEvidence, Target};
+use crate::policy::gate::{PossessionEvidence, Target, normalize_ticket};
 
 /// The audit log's name for an escalation.
 pub const ACTION: &str = "escalate";
@@ -36,11 +36,11 @@ pub fn record_escalation(
     entry.target_id = Some(escalation.target.user_id.clone());
     entry.target_login = Some(escalation.target.login.clone());
     entry.org = agent.org.clone();
+    // As the gate takes it, so records of one call share one ticket.
     entry.ticket = escalation
         .ticket
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
+        .map(normalize_ticket)
+        .filter(|t| !t.is_empty());
     entry.evidence = escalation.evidence.iter().map(audit_evidence).collect();
     entry.error = Some(escalation.reason.to_string());
     entry.note = escalation
@@ -85,7 +85,7 @@ mod tests {
             &agent,
             &Escalation {
                 target: &target,
-                ticket: Some(" INC0012345 "),
+                ticket: Some(" inc0012345 "),
                 reason: "the MANAGER's push (deepa.chen@example.com) was REJECTED",
                 evidence: std::slice::from_ref(&rejected),
                 note: Some("caller insisted on speed"),

@@ -283,7 +283,7 @@ fn cases() -> Vec<Case> {
             ),
             says: &[
                 "Locked out 5 min ago after 1 failed sign-in; 2 sign-ins refused since, the latest 2 min ago.",
-                "1 sign-in refused before it belonged to an earlier lock.",
+                "The 1 sign-in refused before this lock belonged to an earlier one.",
                 "Verify the caller, then unlock.",
             ],
             never: &["3 sign-ins"],
