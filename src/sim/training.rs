@@ -348,6 +348,10 @@ mod tests {
     async fn sim(number_challenge: bool) -> (crate::sim::SimHandle, OktaClient) {
         let mut config = quiet(40);
         config.number_challenge = number_challenge;
+        sim_with(config).await
+    }
+
+    async fn sim_with(config: crate::sim::SimConfig) -> (crate::sim::SimHandle, OktaClient) {
         let token = config.token.clone();
         let handle = start(config, ([127, 0, 0, 1], 0).into()).await.unwrap();
         let client = OktaClient::new(
@@ -500,14 +504,7 @@ mod tests {
     async fn releasing_the_hold_lets_the_seeded_answer_come() {
         let mut config = quiet(40);
         config.push_delay = Some(std::time::Duration::from_millis(10));
-        let token = config.token.clone();
-        let handle = start(config, ([127, 0, 0, 1], 0).into()).await.unwrap();
-        let client = OktaClient::new(
-            url::Url::parse(&handle.base_url()).unwrap(),
-            SecretString::from(token),
-            ClientOptions::default(),
-        )
-        .unwrap();
+        let (handle, client) = sim_with(config).await;
         let training = handle.training();
         training.hold(true);
         let login = push_user(&handle);

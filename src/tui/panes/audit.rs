@@ -346,19 +346,5 @@ fn render_filter_input(frame: &mut Frame, area: Rect, audit: &AuditView, theme: 
         prompt,
     );
     let input = audit.filter_input();
-    let width = usize::from(text.width.max(1) - 1);
-    let scroll = input.visual_scroll(width);
-    frame.render_widget(
-        Paragraph::new(Span::styled(input.value(), theme.filter))
-            .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX))),
-        text,
-    );
-    let cursor = input.visual_cursor().saturating_sub(scroll);
-    frame.set_cursor_position((
-        text.x
-            + u16::try_from(cursor)
-                .unwrap_or(0)
-                .min(text.width.saturating_sub(1)),
-        text.y,
-    ));
+    super::text_input(frame, text, input, theme.filter);
 }

@@ -15,8 +15,12 @@ pub mod training;
 pub mod user_view;
 pub mod verify_dialog;
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use tui_input::Input;
 
 /// The placeholder for an unknown value.
 pub const UNKNOWN: &str = "—";
@@ -32,4 +36,24 @@ pub fn field<'a>(label: &'a str, width: usize, value: Span<'a>, label_style: Sty
 /// The value, or the unknown marker.
 pub fn or_unknown(value: Option<&str>) -> &str {
     value.filter(|v| !v.is_empty()).unwrap_or(UNKNOWN)
+}
+
+/// A one-line text input in `area`, scrolled so the cursor stays visible, with the terminal
+/// cursor placed on it.
+pub fn text_input(frame: &mut Frame, area: Rect, input: &Input, style: Style) {
+    let width = usize::from(area.width.max(1) - 1);
+    let scroll = input.visual_scroll(width);
+    frame.render_widget(
+        Paragraph::new(Span::styled(input.value(), style))
+            .scroll((0, u16::try_from(scroll).unwrap_or(u16::MAX))),
+        area,
+    );
+    let cursor = input.visual_cursor().saturating_sub(scroll);
+    frame.set_cursor_position((
+        area.x
+            + u16::try_from(cursor)
+                .unwrap_or(0)
+                .min(area.width.saturating_sub(1)),
+        area.y,
+    ));
 }
