@@ -242,3 +242,35 @@ async fn sixty_four_for_usage_errors_clap_included() {
     );
     assert!(env.audit().await.is_empty());
 }
+
+/// The README's exit-code table says exactly what the codes above mean, no more, no less.
+#[test]
+fn the_readme_table_lists_exactly_these_codes() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md beside Cargo.toml");
+    let table = readme
+        .split("| code | meaning |")
+        .nth(1)
+        .expect("the README has an exit-code table");
+    let codes: Vec<i32> = table
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.trim_matches('|').split('|').next()?.trim().parse().ok())
+        .collect();
+    // 3 is `audit verify`'s own: a broken chain.
+    assert_eq!(codes, [DONE, FAILED, REFUSED, 3, USAGE], "{table}");
+    let row = |code: i32| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("| {code} |")))
+            .unwrap()
+            .to_lowercase()
+    };
+    assert!(row(DONE).contains("done"));
+    assert!(row(FAILED).contains("idp") && row(FAILED).contains("network"));
+    for reason in ["refused", "gate", "state", "read-only", "no usable factor"] {
+        assert!(row(REFUSED).contains(reason), "{reason}");
+    }
+    assert!(row(USAGE).contains("usage"));
+}
