@@ -2,47 +2,20 @@
 //! management API shapes (users, System Log, factors, groups, password
 //! policies), with realistic lockout traffic, rate limits and injectable
 //! faults. It backs `accessdesk sim`, `accessdesk demo` and the client tests.
+//!
+//! `org/` is the seeded organisation (people, factors, groups, policies, push habits, codes),
+//! `state/` what happens to it (lifecycle, MFA, the event log), `traffic/` the lockout
+//! generator, `okta/` Okta's wire format over HTTP, and `server/` the listener, the control
+//! endpoints and injected faults. `training` is the demo's view of the simulated phones.
 
-mod admin_events;
-mod api_error;
-mod codes;
-mod conn;
-mod control;
 mod error;
-mod events;
-mod factor_routes;
-mod factors;
-mod faults;
 pub mod filter;
-mod gate;
-mod groups;
-#[cfg(test)]
-mod http_tests;
-#[cfg(test)]
-mod http_tests_lifecycle;
-#[cfg(test)]
-mod http_tests_mfa;
-mod ids;
-mod lifecycle;
-mod lifecycle_routes;
-mod log;
-mod log_query;
-mod mfa;
-mod mfa_events;
-mod names;
-mod network;
+mod okta;
 mod org;
-mod poisson;
-mod policies;
-mod push;
-mod rate_limit;
-mod routes;
 mod server;
 mod state;
 mod traffic;
 pub mod training;
-mod user;
-mod users_query;
 
 use std::time::Duration;
 
@@ -50,8 +23,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use error::SimError;
-pub use faults::{Fault, FaultKind};
-pub use push::PushBehaviour;
+pub use org::push::PushBehaviour;
+pub use server::faults::{Fault, FaultKind};
 pub use server::{SimHandle, start};
 pub use training::TrainingHandle;
 

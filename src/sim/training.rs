@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::SimError;
-use super::codes::{totp, totp_expires};
-use super::factors::FactorKind;
-use super::push::{PushHabit, PushResult, PushTxn};
-use super::state::{Shared, State, lock};
 use crate::model::{mask_email, mask_phone};
+use crate::sim::SimError;
+use crate::sim::org::codes::{totp, totp_expires};
+use crate::sim::org::factors::FactorKind;
+use crate::sim::org::push::{PushHabit, PushResult, PushTxn};
+use crate::sim::state::{Shared, State, lock};
 
 /// Whose phone it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,7 +340,7 @@ mod tests {
     use crate::idp::Directory;
     use crate::idp::okta::{ClientOptions, OktaClient};
     use crate::model::ChallengeResult;
-    use crate::sim::http_tests::quiet;
+    use crate::sim::okta::http_tests::quiet;
     use crate::sim::{PushBehaviour, start};
     use secrecy::SecretString;
 

@@ -11,10 +11,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::SimError;
 use super::faults::Fault;
-use super::ids::iso;
-use super::state::{Shared, lock};
+use crate::sim::SimError;
+use crate::sim::org::ids::iso;
+use crate::sim::state::{Shared, lock};
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()

@@ -3,6 +3,10 @@
 //! the operations that change users and write the matching events (admin
 //! lifecycle operations are in `lifecycle`, factor operations in `mfa`).
 
+pub(crate) mod lifecycle;
+pub(crate) mod log;
+pub(crate) mod mfa;
+
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -14,21 +18,21 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::admin_events::{AdminAction, AdminCall, admin_event};
-use super::api_error::ApiError;
-use super::codes::SentCode;
-use super::events::{self, Origin, SignIn};
-use super::factors::{Factor, FactorKind};
-use super::faults::FaultQueue;
-use super::ids::trunc_ms;
-use super::log::EventLog;
-use super::mfa::KnownCode;
-use super::org::Org;
-use super::push::{PushBehaviour, PushTxn};
-use super::rate_limit::RateLimiter;
-use super::user::SimUser;
-use super::{InjectedLockout, RecordedRequest, SimError};
 use crate::model::UserStatus;
+use crate::sim::okta::admin_events::{AdminAction, AdminCall, admin_event};
+use crate::sim::okta::api_error::ApiError;
+use crate::sim::okta::events::{self, Origin, SignIn};
+use crate::sim::okta::rate_limit::RateLimiter;
+use crate::sim::org::Org;
+use crate::sim::org::codes::SentCode;
+use crate::sim::org::factors::{Factor, FactorKind};
+use crate::sim::org::ids::trunc_ms;
+use crate::sim::org::push::{PushBehaviour, PushTxn};
+use crate::sim::org::user::SimUser;
+use crate::sim::server::faults::FaultQueue;
+use crate::sim::{InjectedLockout, RecordedRequest, SimError};
+use log::EventLog;
+use mfa::KnownCode;
 
 /// A poisoned lock only means another request panicked; the data is still usable.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -171,7 +175,7 @@ impl State {
         }
     }
 
-    pub(super) fn append(
+    pub(crate) fn append(
         &mut self,
         event: Value,
         published: DateTime<Utc>,
@@ -181,7 +185,7 @@ impl State {
     }
 
     /// Writes the event of an admin operation on `user` (and `factor`), made now.
-    pub(super) fn log_admin(
+    pub(crate) fn log_admin(
         &mut self,
         action: AdminAction,
         user: usize,
@@ -196,7 +200,7 @@ impl State {
 
     /// Writes the event of a call the org's admin made through the API for `request`, made
     /// now: `event` builds it from the seeded generator, the call and the org's users.
-    pub(super) fn log_admin_call(
+    pub(crate) fn log_admin_call(
         &mut self,
         request: &ApiRequest,
         at: DateTime<Utc>,
@@ -320,7 +324,10 @@ mod tests {
         assert_eq!(lockout.user_id, state.org.users[u].id);
         let event = &state.log.all()[0].event;
         assert_eq!(event["uuid"], lockout.uuid.as_str());
-        assert_eq!(event["published"], crate::sim::ids::iso(lockout.published));
+        assert_eq!(
+            event["published"],
+            crate::sim::org::ids::iso(lockout.published)
+        );
 
         state
             .admin_unlock(u, "reqABC", "accessdesk/0.1", now)

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::http_tests::{TOKEN, get, header, quiet, sim};
-use super::{PushBehaviour, SimConfig, SimHandle};
+use crate::sim::okta::http_tests::{TOKEN, get, header, quiet, sim};
+use crate::sim::{PushBehaviour, SimConfig, SimHandle};
 
 fn fast_push(users: usize) -> SimConfig {
     let mut c = quiet(users);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::Method;
 
-use super::RateBudgets;
+use crate::sim::RateBudgets;
 
 /// Okta's rate-limit buckets (matched by exact path first, else the default).
 /// Which bucket paths below `/api/v1/users/{id}/` fall in is not documented;

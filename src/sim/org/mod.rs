@@ -3,6 +3,16 @@
 //! with the configured seed, and every timestamp is an offset from `now`, so
 //! the same seed and `now` give the same organisation byte for byte.
 
+pub(crate) mod codes;
+pub(crate) mod factors;
+pub(crate) mod groups;
+pub(crate) mod ids;
+pub(crate) mod names;
+pub(crate) mod network;
+pub(crate) mod policies;
+pub(crate) mod push;
+pub(crate) mod user;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -11,18 +21,18 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value, json};
 
-use super::factors::{Enrollee, enroll};
-use super::groups::Group;
-use super::ids::{okta_id, trunc_ms};
-use super::names::{
+use crate::model::UserStatus;
+use factors::{Enrollee, enroll};
+use groups::Group;
+use ids::{okta_id, trunc_ms};
+use names::{
     CEO_TITLE, DEPARTMENTS, EXECUTIVE_DEPARTMENT, FIRST_NAMES, IT_DEPARTMENT, LAST_NAMES,
     login_part,
 };
-use super::network::{self, HOME_ISPS, HOMES, OFFICES, pick};
-use super::policies::PasswordPolicy;
-use super::push::{PushHabit, assign_habits};
-use super::user::{SimUser, Whereabouts};
-use crate::model::UserStatus;
+use network::{HOME_ISPS, HOMES, OFFICES, pick};
+use policies::PasswordPolicy;
+use push::{PushHabit, assign_habits};
+use user::{SimUser, Whereabouts};
 
 pub(crate) struct Org {
     pub users: Vec<SimUser>,
@@ -493,7 +503,7 @@ fn make_policies(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::user::Links;
+    use crate::sim::org::user::Links;
     use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {

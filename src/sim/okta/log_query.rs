@@ -13,8 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::filter::{Case, CompareOp, Filter, parse};
-use super::log::{EventLog, StoredEvent};
+use crate::sim::filter::{Case, CompareOp, Filter, parse};
+use crate::sim::state::log::{EventLog, StoredEvent};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Order {
@@ -271,7 +271,7 @@ impl LogQuery {
 }
 
 fn iso_param(t: DateTime<Utc>) -> String {
-    super::ids::iso(t)
+    crate::sim::org::ids::iso(t)
 }
 
 fn date(param: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::{Fault, RateBudgets, SimConfig, SimHandle, start};
+use crate::sim::{Fault, RateBudgets, SimConfig, SimHandle, start};
 
-pub(super) const TOKEN: &str = "sim-test-token";
+pub(crate) const TOKEN: &str = "sim-test-token";
 const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
 
-pub(super) fn quiet(users: usize) -> SimConfig {
+pub(crate) fn quiet(users: usize) -> SimConfig {
     let mut c = SimConfig::new(TOKEN);
     c.users = users;
     c.lockouts_per_minute = 0.0;
@@ -20,11 +20,11 @@ pub(super) fn quiet(users: usize) -> SimConfig {
     c
 }
 
-pub(super) async fn sim(config: SimConfig) -> SimHandle {
+pub(crate) async fn sim(config: SimConfig) -> SimHandle {
     start(config, ([127, 0, 0, 1], 0).into()).await.unwrap()
 }
 
-pub(super) async fn get(url: &str) -> Response {
+pub(crate) async fn get(url: &str) -> Response {
     Client::new()
         .get(url)
         .header("Authorization", format!("SSWS {TOKEN}"))
@@ -49,7 +49,7 @@ fn next_link(r: &Response) -> Option<String> {
     })
 }
 
-pub(super) fn header(r: &Response, name: &str) -> String {
+pub(crate) fn header(r: &Response, name: &str) -> String {
     r.headers()[name].to_str().unwrap().to_string()
 }
 
@@ -164,7 +164,7 @@ async fn single_user_by_id_or_login_and_404() {
 #[tokio::test]
 async fn polling_by_following_next_sees_each_lockout_once() {
     let s = sim(quiet(40)).await;
-    let since = super::ids::iso(chrono::Utc::now() - chrono::Duration::seconds(5));
+    let since = crate::sim::org::ids::iso(chrono::Utc::now() - chrono::Duration::seconds(5));
     let query = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("since", since.as_str()),
@@ -382,7 +382,9 @@ async fn injected_lockouts_apply_to_any_known_user() {
     assert_ne!(by_id.uuid, lockout.uuid);
     assert_eq!(
         s.lock_user("ghost@example.com"),
-        Err(super::SimError::UnknownUser("ghost@example.com".into()))
+        Err(crate::sim::SimError::UnknownUser(
+            "ghost@example.com".into()
+        ))
     );
     s.shutdown().await;
 }

@@ -13,15 +13,15 @@ use serde_json::{Value, json};
 
 use super::api_error::ApiError;
 use super::gate::RequestId;
-use super::mfa::Verified;
 use super::routes::{api_request, base_url, query_pairs};
-use super::state::{Shared, lock};
+use crate::sim::state::mfa::Verified;
+use crate::sim::state::{Shared, lock};
 
 /// Okta's default and bounds for `tokenLifetimeSeconds`.
 const DEFAULT_CODE_LIFETIME: u64 = 300;
 const MAX_CODE_LIFETIME: u64 = 86_400;
 
-pub(super) async fn get_factor(
+pub(crate) async fn get_factor(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     Path((key, factor_id)): Path<(String, String)>,
@@ -38,7 +38,7 @@ pub(super) async fn get_factor(
 }
 
 /// `204`; deleting Okta Verify push takes its TOTP along.
-pub(super) async fn delete_factor(
+pub(crate) async fn delete_factor(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -96,7 +96,7 @@ fn code_lifetime(uri: &Uri) -> Result<std::time::Duration, ApiError> {
 /// Push: `201 WAITING` with poll and cancel links. SMS / email without a
 /// passcode: `200 CHALLENGE`. A right passcode: `200 SUCCESS`; a wrong one:
 /// `403 E0000068`.
-pub(super) async fn verify(
+pub(crate) async fn verify(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -167,7 +167,7 @@ fn settle_later(shared: Arc<Shared>, txn_id: String, at: DateTime<Utc>) {
 }
 
 /// `200` with `WAITING`, `SUCCESS`, `REJECTED`, `TIMEOUT` (or `CANCELLED`).
-pub(super) async fn poll(
+pub(crate) async fn poll(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     Path((key, factor_id, txn_id)): Path<(String, String, String)>,
@@ -188,7 +188,7 @@ pub(super) async fn poll(
 
 /// `204`: Okta documents the cancel link but not its answer; no content is
 /// what its other DELETEs return.
-pub(super) async fn cancel(
+pub(crate) async fn cancel(
     State(shared): State<Arc<Shared>>,
     Path((key, factor_id, txn_id)): Path<(String, String, String)>,
 ) -> Response {

@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde_json::{Value, json};
 
-use super::factors::{Factor, FactorKind};
-use super::ids::{alnum, iso, okta_id, request_id, uuid};
-use super::network::{
+use crate::sim::org::factors::{Factor, FactorKind};
+use crate::sim::org::ids::{alnum, iso, okta_id, request_id, uuid};
+use crate::sim::org::network::{
     ATTACK_AGENTS, Attacker, DESKTOP_AGENTS, HOME_ISPS, HOMES, Isp, MOBILE_AGENTS, OFFICE_ISP,
     OFFICES, Place, UserAgent, pick,
 };
-use super::user::SimUser;
+use crate::sim::org::user::SimUser;
 
 /// Where a request came from.
 pub(crate) struct Origin {
@@ -128,7 +128,7 @@ pub(crate) enum SignIn {
 }
 
 /// Everything that varies between event types.
-pub(super) struct Parts {
+pub(crate) struct Parts {
     pub event_type: &'static str,
     pub severity: &'static str,
     pub legacy: Option<&'static str>,
@@ -144,7 +144,7 @@ pub(super) struct Parts {
 }
 
 /// A user as an actor or one target (`type` `User`).
-pub(super) fn user_actor(user: &SimUser) -> Value {
+pub(crate) fn user_actor(user: &SimUser) -> Value {
     json!({
         "id": user.id,
         "type": "User",
@@ -159,7 +159,7 @@ fn user_target(user: &SimUser) -> Value {
 }
 
 /// A factor as a target, the way Okta names enrollments in the System Log.
-pub(super) fn enrollment_target(id: &str, kind: FactorKind) -> Value {
+pub(crate) fn enrollment_target(id: &str, kind: FactorKind) -> Value {
     json!({
         "id": id,
         "type": "AuthenticatorEnrollment",
@@ -170,7 +170,7 @@ pub(super) fn enrollment_target(id: &str, kind: FactorKind) -> Value {
 }
 
 /// The user and the factor, the targets of every factor event.
-pub(super) fn user_and_factor(user: &SimUser, factor: &Factor) -> Value {
+pub(crate) fn user_and_factor(user: &SimUser, factor: &Factor) -> Value {
     json!([user_actor(user), enrollment_target(&factor.id, factor.kind)])
 }
 
@@ -189,7 +189,7 @@ fn client(origin: &Origin) -> Value {
     })
 }
 
-pub(super) fn assemble(
+pub(crate) fn assemble(
     rng: &mut impl Rng,
     published: DateTime<Utc>,
     origin: &Origin,
@@ -533,7 +533,7 @@ mod tests {
         let now = Utc::now();
         let org = Org::generate(7, 5, now);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let origin = Origin::attacker(&crate::sim::network::ATTACKERS[0], &mut rng);
+        let origin = Origin::attacker(&crate::sim::org::network::ATTACKERS[0], &mut rng);
         let e = account_lock(&mut rng, now, &org.users[1], &origin);
         assert_eq!(e["client"]["ipAddress"], "203.0.113.17");
         assert_ne!(

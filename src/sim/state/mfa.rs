@@ -6,16 +6,16 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::admin_events::AdminAction;
-use super::api_error::ApiError;
-use super::codes::{SentCode, new_code, totp, totp_expires, totp_matches};
-use super::events::Origin;
-use super::factors::{Factor, FactorKind};
-use super::ids::trunc_ms;
-use super::mfa_events::{Verdict, challenge_sent, verified};
-use super::push::{NumberChallenge, PushHabit, PushResult, PushTxn, transaction_id};
-use super::state::{ApiRequest, State};
+use super::{ApiRequest, State};
 use crate::model::UserStatus;
+use crate::sim::okta::admin_events::AdminAction;
+use crate::sim::okta::api_error::ApiError;
+use crate::sim::okta::events::Origin;
+use crate::sim::okta::mfa_events::{Verdict, challenge_sent, verified};
+use crate::sim::org::codes::{SentCode, new_code, totp, totp_expires, totp_matches};
+use crate::sim::org::factors::{Factor, FactorKind};
+use crate::sim::org::ids::trunc_ms;
+use crate::sim::org::push::{NumberChallenge, PushHabit, PushResult, PushTxn, transaction_id};
 
 /// Settled push transactions stay pollable this long.
 const KEEP_SETTLED: chrono::Duration = chrono::Duration::minutes(10);
@@ -337,7 +337,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::sim::org::Org;
-    use crate::sim::push::PushBehaviour;
+    use crate::sim::org::push::PushBehaviour;
 
     const REQ: ApiRequest<'static> = ApiRequest {
         id: "reqM",

@@ -3,10 +3,10 @@
 use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::filter::{Case, CompareOp, Filter, parse};
-use super::org::Org;
-use super::user::Links;
 use crate::model::UserStatus;
+use crate::sim::filter::{Case, CompareOp, Filter, parse};
+use crate::sim::org::Org;
+use crate::sim::org::user::Links;
 
 /// Top-level fields `search` accepts besides `profile.*`.
 const SEARCH_FIELDS: &[&str] = &[
@@ -213,7 +213,7 @@ fn legacy_filter(text: &str) -> Result<Filter, ApiError> {
 
 fn check(
     filter: &Filter,
-    rule: impl Fn(&super::filter::AttrPath, Option<CompareOp>) -> Result<(), String>,
+    rule: impl Fn(&crate::sim::filter::AttrPath, Option<CompareOp>) -> Result<(), String>,
 ) -> Result<(), ApiError> {
     let mut problem = None;
     filter.for_each_condition(&mut |path, op| {

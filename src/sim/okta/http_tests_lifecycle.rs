@@ -4,8 +4,8 @@
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::SimHandle;
-use super::http_tests::{TOKEN, get, header, quiet, sim};
+use crate::sim::SimHandle;
+use crate::sim::okta::http_tests::{TOKEN, get, header, quiet, sim};
 
 async fn post(url: &str) -> Response {
     Client::new()

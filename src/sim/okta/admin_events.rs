@@ -8,8 +8,8 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::events::{Origin, Parts, assemble, user_actor, user_and_factor};
-use super::factors::Factor;
-use super::user::SimUser;
+use crate::sim::org::factors::Factor;
+use crate::sim::org::user::SimUser;
 
 /// The admin operations that write an event. Event types are Okta's (all are
 /// in the spec's event-hook list); legacy types are left null where Okta's

@@ -6,12 +6,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::admin_events::AdminAction;
-use super::api_error::ApiError;
-use super::ids::trunc_ms;
-use super::push::PushResult;
-use super::state::{ApiRequest, State};
+use super::{ApiRequest, State};
 use crate::model::UserStatus;
+use crate::sim::okta::admin_events::AdminAction;
+use crate::sim::okta::api_error::ApiError;
+use crate::sim::org::ids::trunc_ms;
+use crate::sim::org::push::PushResult;
 
 /// Statuses in which Okta offers `resetFactors` (when any factor is enrolled;
 /// with none the operation is a harmless no-op, so it is allowed).
@@ -85,7 +85,7 @@ impl State {
     }
 
     /// Cancels the waiting pushes of removed factors and drops their codes.
-    pub(super) fn forget_factors(&mut self, removed: &[String], at: DateTime<Utc>) {
+    pub(crate) fn forget_factors(&mut self, removed: &[String], at: DateTime<Utc>) {
         for txn in self.pushes.values_mut() {
             if txn.result == PushResult::Waiting && removed.contains(&txn.factor_id) {
                 txn.result = PushResult::Cancelled;
@@ -102,7 +102,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::sim::org::Org;
-    use crate::sim::user::SimUser;
+    use crate::sim::org::user::SimUser;
 
     const REQ: ApiRequest<'static> = ApiRequest {
         id: "reqL",

@@ -1,5 +1,9 @@
 //! Starting the simulator and the handle that controls and stops it.
 
+pub(crate) mod conn;
+pub(crate) mod control;
+pub(crate) mod faults;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -11,16 +15,18 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use super::conn::{Conn, SimListener};
-use super::faults::{Fault, FaultQueue};
-use super::org::Org;
-use super::push::PushBehaviour;
-use super::rate_limit::RateLimiter;
-use super::routes::router;
-use super::state::{PushSettings, Shared, State, lock};
-use super::traffic::{self, Traffic};
-use super::user::Links;
-use super::{DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError};
+use crate::sim::okta::rate_limit::RateLimiter;
+use crate::sim::okta::routes::router;
+use crate::sim::org::Org;
+use crate::sim::org::push::PushBehaviour;
+use crate::sim::org::user::Links;
+use crate::sim::state::{PushSettings, Shared, State, lock};
+use crate::sim::traffic::{self, Traffic};
+use crate::sim::{
+    DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError,
+};
+use conn::{Conn, SimListener};
+use faults::{Fault, FaultQueue};
 
 /// How far back `history` reaches.
 const HISTORY: chrono::Duration = chrono::Duration::hours(2);
@@ -182,8 +188,8 @@ impl SimHandle {
     }
 
     /// The demo's hold on the simulated phones (see [`TrainingHandle`]).
-    pub fn training(&self) -> super::TrainingHandle {
-        super::TrainingHandle::new(self.shared.clone())
+    pub fn training(&self) -> crate::sim::TrainingHandle {
+        crate::sim::TrainingHandle::new(self.shared.clone())
     }
 
     /// Stops the generator, then the server (waiting briefly for in-flight requests).

@@ -16,10 +16,10 @@ use serde_json::Value;
 use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
-use super::state::{ApiRequest, Shared, lock};
-use super::user::Links;
 use super::users_query::{UsersQuery, render};
-use super::{control, factor_routes, lifecycle_routes};
+use crate::sim::org::user::Links;
+use crate::sim::state::{ApiRequest, Shared, lock};
+use crate::sim::{okta::factor_routes, okta::lifecycle_routes, server::control};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut app = Router::new()
@@ -67,7 +67,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// `http://host:port` from the request's Host header, else the bound address.
-pub(super) fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
+pub(crate) fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| {
         !h.is_empty()
             && h.chars()
@@ -79,7 +79,7 @@ pub(super) fn base_url(headers: &HeaderMap, shared: &Shared) -> String {
     }
 }
 
-pub(super) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
@@ -185,7 +185,7 @@ async fn list_groups(
 
 /// The caller's `User-Agent`, for the `client` of the events it causes.
 /// What an admin write needs to know about its own request, for the events it writes.
-pub(super) fn api_request<'a>(id: &'a str, headers: &'a HeaderMap, uri: &'a Uri) -> ApiRequest<'a> {
+pub(crate) fn api_request<'a>(id: &'a str, headers: &'a HeaderMap, uri: &'a Uri) -> ApiRequest<'a> {
     ApiRequest {
         id,
         user_agent: user_agent(headers),
@@ -193,7 +193,7 @@ pub(super) fn api_request<'a>(id: &'a str, headers: &'a HeaderMap, uri: &'a Uri)
     }
 }
 
-pub(super) fn user_agent(headers: &HeaderMap) -> &str {
+pub(crate) fn user_agent(headers: &HeaderMap) -> &str {
     headers
         .get(USER_AGENT)
         .and_then(|v| v.to_str().ok())

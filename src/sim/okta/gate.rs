@@ -12,13 +12,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use super::RecordedRequest;
 use super::api_error::ApiError;
-use super::conn::Conn;
-use super::faults::FaultKind;
-use super::ids::request_id;
 use super::rate_limit::{Family, Quota};
-use super::state::{MAX_RECORDED_REQUESTS, Shared, lock};
+use crate::sim::RecordedRequest;
+use crate::sim::org::ids::request_id;
+use crate::sim::server::conn::Conn;
+use crate::sim::server::faults::FaultKind;
+use crate::sim::state::{MAX_RECORDED_REQUESTS, Shared, lock};
 
 /// The request id of the current request, for handlers that log events.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::ids::error_id;
+use crate::sim::org::ids::error_id;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ApiError {

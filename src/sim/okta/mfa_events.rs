@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::admin_events::AdminCall;
 use super::events::{Origin, Parts, assemble, user_actor, user_and_factor};
-use super::factors::{Factor, FactorKind};
-use super::user::SimUser;
+use crate::sim::org::factors::{Factor, FactorKind};
+use crate::sim::org::user::SimUser;
 
 /// How a verification ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,13 +12,13 @@ use serde_json::json;
 
 use super::api_error::ApiError;
 use super::gate::RequestId;
-use super::ids::alnum;
 use super::routes::{api_request, base_url, query_pairs, user_agent};
-use super::state::{Shared, lock};
-use super::user::Links;
+use crate::sim::org::ids::alnum;
+use crate::sim::org::user::Links;
+use crate::sim::state::{Shared, lock};
 
 /// `200` with an empty body; `403 E0000032` unless the user is LOCKED_OUT.
-pub(super) async fn unlock(
+pub(crate) async fn unlock(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     Extension(RequestId(request_id)): Extension<RequestId>,
@@ -49,7 +49,7 @@ fn flag(uri: &Uri, name: &str) -> Result<Option<bool>, ApiError> {
 /// A missing `sendEmail` means `true`: the 2026 spec marks it required, but
 /// Okta has always defaulted it. `revokeSessions` is checked and accepted;
 /// the simulator keeps no sessions to revoke.
-pub(super) async fn reset_password(
+pub(crate) async fn reset_password(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -78,7 +78,7 @@ pub(super) async fn reset_password(
 }
 
 /// `200` with an empty body, as Okta answers.
-pub(super) async fn reset_factors(
+pub(crate) async fn reset_factors(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -97,7 +97,7 @@ pub(super) async fn reset_factors(
 }
 
 /// `200` with the whole User, now PASSWORD_EXPIRED (the spec's `User` schema).
-pub(super) async fn expire_password(
+pub(crate) async fn expire_password(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,

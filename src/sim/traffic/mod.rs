@@ -4,6 +4,8 @@
 //! of active users never drains. The same code fills the past (history) with
 //! a virtual clock and then runs live against the wall clock.
 
+pub(crate) mod poisson;
+
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -14,11 +16,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
 
-use super::events::{Origin, SignIn};
-use super::network::ATTACKERS;
-use super::poisson::gap;
-use super::state::{Shared, State, lock};
 use crate::model::UserStatus;
+use crate::sim::okta::events::{Origin, SignIn};
+use crate::sim::org::network::ATTACKERS;
+use crate::sim::state::{Shared, State, lock};
+use poisson::gap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
@@ -448,7 +450,8 @@ mod tests {
 
     #[tokio::test]
     async fn live_loop_runs_until_the_stop_sender_goes_away() {
-        use crate::sim::{RateBudgets, faults::FaultQueue, rate_limit::RateLimiter};
+        use crate::sim::okta::rate_limit::RateLimiter;
+        use crate::sim::{RateBudgets, server::faults::FaultQueue};
         use std::sync::Mutex;
         let now = Utc::now();
         let (stop, stopped) = watch::channel(false);

@@ -1,0 +1,21 @@
+//! Okta's wire format over HTTP: the routes, their queries (SCIM filters, System Log
+//! paging), error bodies, the API gate (auth, rate limits, faults) and the System Log events
+//! the organisation's changes become.
+
+pub(crate) mod admin_events;
+pub(crate) mod api_error;
+pub(crate) mod events;
+pub(crate) mod factor_routes;
+pub(crate) mod gate;
+#[cfg(test)]
+pub(crate) mod http_tests;
+#[cfg(test)]
+mod http_tests_lifecycle;
+#[cfg(test)]
+mod http_tests_mfa;
+pub(crate) mod lifecycle_routes;
+pub(crate) mod log_query;
+pub(crate) mod mfa_events;
+pub(crate) mod rate_limit;
+pub(crate) mod routes;
+pub(crate) mod users_query;
