@@ -104,6 +104,29 @@ impl Factor {
     }
 }
 
+#[cfg(test)]
+impl Factor {
+    /// An ACTIVE factor with no device, contact or dates: the model's tests' fixture.
+    pub(crate) fn active_for_test(
+        id: &str,
+        kind: FactorKind,
+        factor_type: &str,
+        provider: &str,
+    ) -> Factor {
+        Factor {
+            id: id.into(),
+            kind,
+            factor_type: factor_type.into(),
+            provider: provider.into(),
+            status: "ACTIVE".into(),
+            device_name: None,
+            contact: None,
+            created: None,
+            last_updated: None,
+        }
+    }
+}
+
 /// `+1-555-415-1337` → `•••-1337`: the last four digits, enough to ask "the phone ending 1337?".
 pub fn mask_phone(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();

@@ -56,17 +56,7 @@ mod tests {
     use super::*;
 
     fn factor(id: &str, kind: FactorKind, factor_type: &str, provider: &str) -> Factor {
-        Factor {
-            id: id.into(),
-            kind,
-            factor_type: factor_type.into(),
-            provider: provider.into(),
-            status: "ACTIVE".into(),
-            device_name: None,
-            contact: None,
-            created: None,
-            last_updated: None,
-        }
+        Factor::active_for_test(id, kind, factor_type, provider)
     }
 
     fn factors() -> Vec<Factor> {
