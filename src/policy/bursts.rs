@@ -68,6 +68,20 @@ fn within(published: DateTime<Utc>, now: DateTime<Utc>, window: TimeDelta) -> bo
     published >= now - window
 }
 
+impl Burst {
+    /// Whether `lockout` counts towards this burst at `now`, by the rule that found it: from
+    /// its IP inside its window, or (a surge) inside the last minute.
+    pub fn includes(&self, lockout: &Lockout, now: DateTime<Utc>) -> bool {
+        match self {
+            Burst::SameIp { ip, window, .. } => {
+                lockout.ip.as_deref() == Some(ip.as_str())
+                    && within(lockout.published, now, *window)
+            }
+            Burst::Rate { .. } => within(lockout.published, now, RATE_WINDOW),
+        }
+    }
+}
+
 #[derive(Default)]
 struct IpTally {
     lockouts: usize,
@@ -152,7 +166,8 @@ where
     bursts
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// "1 lockout", "7 lockouts".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

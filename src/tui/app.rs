@@ -12,7 +12,7 @@ use super::feed::bursts::{self as burst_rows, ListLine};
 use super::feed::marks::{KnownStatuses, RowMark};
 use super::feed::rows::{FeedRow, FeedRows, RowKind};
 use super::feed::{Feed, repeat_key};
-use super::handled::{Handled, HandledKind, HandledLog};
+use super::handled::{Handled, HandledKind, HandledLog, action_word};
 use super::keymap::{self, Action, Context};
 use super::msg::{ActionReport, Msg};
 use super::options::DashboardOptions;
@@ -111,6 +111,13 @@ enum InputMode {
     Filter,
     /// In the directory matches under the filter text.
     Results,
+}
+
+/// The lockout line of the burst list at `at` or after it, else the nearest before it.
+fn nearest_lockout_line(lines: &[ListLine], at: usize) -> Option<usize> {
+    (at..lines.len())
+        .chain((0..at.min(lines.len())).rev())
+        .find(|&i| matches!(lines[i], ListLine::Lockout(_)))
 }
 
 /// The first row to show so that `selected` is visible in a window of `rows` rows over `len`
@@ -288,7 +295,7 @@ impl App {
                 // Relative times ("12s ago") change every second.
                 self.dirty = true;
             }
-            Msg::Feed(event) => self.on_feed(event, &mut effects),
+            Msg::Feed(event) => self.on_feed(event),
             Msg::FeedClosed => {
                 self.feed_closed = true;
                 self.dirty = true;
@@ -508,7 +515,6 @@ impl App {
             Action::ClearFilter => audit.clear_filter(),
             Action::EditFilter => audit.edit_filter(key),
             Action::ShowHelp => self.show_help(),
-            Action::Quit => effects.push(Effect::Quit),
             _ => {}
         }
     }
@@ -733,12 +739,7 @@ impl App {
         let dialog = self.dialog.as_ref()?;
         let login = &dialog.target().login;
         if self.running {
-            let what = match dialog.action() {
-                Some(IdpAction::Unlock) => "unlock",
-                Some(IdpAction::ResetPassword) => "reset link",
-                Some(IdpAction::ResetAllFactors | IdpAction::ResetFactors { .. }) => "MFA reset",
-                None => "action",
-            };
+            let what = dialog.action().map_or("action", action_word);
             return Some(format!("The {what} of {login} is on its way to the IdP"));
         }
         if self.escalation.is_some() {
@@ -803,7 +804,7 @@ impl App {
             Context::User if self.on_user_scroll_key(action) => return,
             _ => {}
         }
-        if self.audit.is_some() && !self.help_open {
+        if self.audit.is_some() {
             self.on_audit_key(action, key, effects);
             // The filter input line comes and goes: keep the selection in view.
             let rows = view::audit_rows(self);
@@ -962,16 +963,10 @@ impl App {
                 self.still_locked_only = !self.still_locked_only;
                 self.view_generation += 1;
             }
-            Action::OpenBursts => {
-                let first = self
-                    .burst_lines()
-                    .iter()
-                    .position(|l| matches!(l, ListLine::Lockout(_)));
-                match first {
-                    Some(line) => self.burst_list = Some(line),
-                    None => self.message = Some("No burst is active".to_string()),
-                }
-            }
+            Action::OpenBursts => match nearest_lockout_line(&self.burst_lines(), 0) {
+                Some(line) => self.burst_list = Some(line),
+                None => self.message = Some("No burst is active".to_string()),
+            },
             // Handled before the screen's keys, or only in their own context.
             Action::Quit
             | Action::ToggleTraining
@@ -1162,15 +1157,7 @@ impl App {
         let key = repeat_key(lockout);
         let login = lockout.login.clone();
         if !self.expanded.remove(&key) {
-            let lockouts = self
-                .selected()
-                .and_then(|r| self.rows.user_row_of(r))
-                .and_then(|r| match self.rows.get(r)?.kind {
-                    RowKind::User { lockouts, .. } => Some(lockouts),
-                    RowKind::Older => None,
-                })
-                .unwrap_or(1);
-            if lockouts < 2 {
+            if self.selected_user_lockouts().unwrap_or(1) < 2 {
                 self.message = Some(format!("{login} has one lockout here: nothing to expand"));
                 return;
             }
@@ -1205,7 +1192,7 @@ impl App {
         }
     }
 
-    fn on_feed(&mut self, event: FeedEvent, effects: &mut Vec<Effect>) {
+    fn on_feed(&mut self, event: FeedEvent) {
         let (lockouts, health) = match event {
             FeedEvent::Lockouts { lockouts, health } => (lockouts, health),
             FeedEvent::Failed { health } => (Vec::new(), health),
@@ -1223,11 +1210,8 @@ impl App {
             self.feed.insert(lockouts, filter.as_deref());
         }
         self.refresh_bursts();
-        if self.rows_key() != self.rows_built {
-            self.rebuild_rows(effects);
-        } else {
-            self.scroll_into_view();
-        }
+        // New lockouts regroup the rows at the end of `update`.
+        self.scroll_into_view();
     }
 
     /// What the table's rows are built from; they are rebuilt when it changes.
@@ -1314,16 +1298,19 @@ impl App {
     fn refresh_bursts(&mut self) {
         let horizon = self.options.bursts.horizon(self.now);
         self.bursts = detect_bursts(self.feed.since(horizon), self.now, &self.options.bursts);
-        if self.burst_list.is_some() {
+        if let Some(at) = self.burst_list {
             // The list may have shrunk: stay on a lockout line, or close when none is left.
             let lines = self.burst_lines();
-            let at = self
-                .burst_list
-                .unwrap_or(0)
-                .min(lines.len().saturating_sub(1));
-            self.burst_list = (at..lines.len())
-                .chain((0..at).rev())
-                .find(|&i| matches!(lines[i], ListLine::Lockout(_)));
+            self.burst_list = nearest_lockout_line(&lines, at.min(lines.len().saturating_sub(1)));
+        }
+    }
+
+    /// How many lockouts the selected row's user has in the feed.
+    fn selected_user_lockouts(&self) -> Option<usize> {
+        let row = self.rows.user_row_of(self.selected()?)?;
+        match self.rows.get(row)?.kind {
+            RowKind::User { lockouts, .. } => Some(lockouts),
+            RowKind::Older => None,
         }
     }
 
@@ -1425,11 +1412,7 @@ impl App {
         match action {
             Action::ToggleTraining => self.options.training.is_some(),
             Action::OpenBursts => !self.bursts.is_empty(),
-            Action::ToggleRepeats => self
-                .selected()
-                .and_then(|r| self.rows.user_row_of(r))
-                .and_then(|r| self.rows.get(r))
-                .is_some_and(|r| matches!(r.kind, RowKind::User { lockouts, .. } if lockouts > 1)),
+            Action::ToggleRepeats => self.selected_user_lockouts().is_some_and(|n| n > 1),
             Action::ToggleDetail | Action::OpenUser | Action::ReloadUser if feed => {
                 self.selected().is_some()
             }

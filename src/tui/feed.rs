@@ -154,20 +154,6 @@ impl Feed {
         self.entries.iter().rposition(|e| e.lockout.uuid == uuid)
     }
 
-    /// The row of the lockout with this uuid, if the filter shows it.
-    pub fn row_of(&self, uuid: &str) -> Option<usize> {
-        match &self.matches {
-            Some(matches) => matches
-                .iter()
-                .position(|&i| self.entries[i].lockout.uuid == uuid),
-            None => self
-                .entries
-                .iter()
-                .rposition(|e| e.lockout.uuid == uuid)
-                .map(|i| self.entries.len() - 1 - i),
-        }
-    }
-
     /// Rows shown (after the filter).
     pub fn len(&self) -> usize {
         self.matches
@@ -182,15 +168,6 @@ impl Feed {
     /// Lockouts held, filter or not.
     pub fn total(&self) -> usize {
         self.entries.len()
-    }
-
-    /// The lockout on row `row` (0 = newest shown).
-    pub fn row(&self, row: usize) -> Option<&Lockout> {
-        let index = match &self.matches {
-            Some(matches) => *matches.get(row)?,
-            None => self.entries.len().checked_sub(row + 1)?,
-        };
-        Some(&self.entries[index].lockout)
     }
 
     /// How many lockouts held are for this lockout's login.

@@ -46,9 +46,9 @@ impl Handled {
             (HandledKind::FactorsReset(_), true) => format!("✓ MFA reset {at}"),
             (HandledKind::Escalated, _) => format!("⚠ escalated {at}"),
             (HandledKind::Failed(action), false) => {
-                format!("✗ {} failed {at}", failed_action(action))
+                format!("✗ {} failed {at}", action_word(action))
             }
-            (HandledKind::Failed(action), true) => format!("✗ {} failed", failed_action(action)),
+            (HandledKind::Failed(action), true) => format!("✗ {} failed", action_word(action)),
         };
         if short {
             return what;
@@ -87,8 +87,8 @@ impl Handled {
     }
 }
 
-/// "unlock", "reset link", "MFA reset": the action a failed mark names.
-fn failed_action(action: &Action) -> &'static str {
+/// "unlock", "reset link", "MFA reset": the action as a mark or a prompt names it.
+pub fn action_word(action: &Action) -> &'static str {
     match action {
         Action::Unlock => "unlock",
         Action::ResetPassword => "reset link",

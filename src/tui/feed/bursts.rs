@@ -6,25 +6,13 @@ use chrono::{DateTime, Utc};
 use super::Feed;
 use crate::model::Lockout;
 use crate::policy::Burst;
-use crate::policy::bursts::RATE_WINDOW;
-
-/// Whether the lockout counts towards a burst: from a spraying IP inside its window, or (for
-/// a surge) inside the last minute.
-pub fn belongs(lockout: &Lockout, burst: &Burst, now: DateTime<Utc>) -> bool {
-    match burst {
-        Burst::SameIp { ip, window, .. } => {
-            lockout.ip.as_deref() == Some(ip.as_str()) && lockout.published >= now - *window
-        }
-        Burst::Rate { .. } => lockout.published >= now - RATE_WINDOW,
-    }
-}
 
 /// Whether the row gets the table's burst mark: it comes from an IP that is spraying now. A
 /// surge is not marked row by row (it is every lockout of the last minute, at the top).
 pub fn marked(lockout: &Lockout, bursts: &[Burst], now: DateTime<Utc>) -> bool {
     bursts
         .iter()
-        .any(|b| matches!(b, Burst::SameIp { .. }) && belongs(lockout, b, now))
+        .any(|b| matches!(b, Burst::SameIp { .. }) && b.includes(lockout, now))
 }
 
 /// The burst's lockouts, newest first (filter or not).
@@ -36,7 +24,7 @@ pub fn members<'a>(
 ) -> Vec<&'a Lockout> {
     let mut members: Vec<&Lockout> = feed
         .since(horizon)
-        .filter(|l| belongs(l, burst, now))
+        .filter(|l| burst.includes(l, now))
         .collect();
     members.reverse();
     members
@@ -142,8 +130,8 @@ mod tests {
             ips: 3,
             users: 9,
         };
-        assert!(belongs(&lockout(1, "x", 60), &surge, now()));
-        assert!(!belongs(&lockout(1, "x", 61), &surge, now()));
+        assert!(surge.includes(&lockout(1, "x", 60), now()));
+        assert!(!surge.includes(&lockout(1, "x", 61), now()));
         assert!(
             !marked(&lockout(1, "x", 1), &[surge], now()),
             "surges are not marked"

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::policy::Burst;
-use crate::policy::bursts::describe_window;
+use crate::policy::bursts::{describe_window, plural};
 use crate::tui::app::App;
 use crate::tui::format;
 use crate::tui::theme::Theme;
@@ -19,10 +19,6 @@ pub const MAX_LINES: usize = 3;
 /// Lines the banner needs (0 without a burst).
 pub fn height(app: &App) -> u16 {
     app.bursts().len().min(MAX_LINES) as u16
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The ways to say it, fullest first.

@@ -114,8 +114,9 @@ fn title(app: &App, theme: &Theme) -> Line<'static> {
 }
 
 /// A row on screen, with its mark as text in both forms.
-struct Shown {
-    lockout: Lockout,
+struct Shown<'a> {
+    lockout: &'a Lockout,
+    mark: RowMark<'a>,
     kind: RowKind,
     short: String,
     full: String,
@@ -123,7 +124,7 @@ struct Shown {
 }
 
 /// The columns' needs for the rows on screen.
-fn needs(app: &App, rows: &[Shown]) -> Vec<Need> {
+fn needs(rows: &[Shown]) -> Vec<Need> {
     let max = |f: &dyn Fn(&Shown) -> u16| rows.iter().map(f).max().unwrap_or(0);
     let login = max(&|r| {
         chars(&r.lockout.login)
@@ -201,7 +202,7 @@ fn needs(app: &App, rows: &[Shown]) -> Vec<Need> {
             extra: max(&|r| chars(&r.full)).saturating_sub(short),
         });
     }
-    if rows.iter().any(|r| r.burst) && !app.bursts().is_empty() {
+    if rows.iter().any(|r| r.burst) {
         needs.push(Need {
             column: Column::Burst,
             min: 1,
@@ -346,7 +347,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 (mark.text(true), mark.text(false))
             };
             Some(Shown {
-                lockout: lockout.clone(),
+                lockout,
+                mark,
                 kind,
                 short,
                 full,
@@ -355,13 +357,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         })
         .collect();
     let width = area.width.saturating_sub(2 + chars(HIGHLIGHT_SYMBOL));
-    let plan = columns::plan(width, COLUMN_SPACING, &needs(app, &shown));
+    let plan = columns::plan(width, COLUMN_SPACING, &needs(&shown));
     let rows: Vec<Row> = shown
         .iter()
         .map(|row| {
-            let (lockout, kind, burst) = (&row.lockout, &row.kind, &row.burst);
+            let (lockout, kind, burst) = (row.lockout, &row.kind, &row.burst);
             let (short, full) = (&row.short, &row.full);
-            let mark = app.mark(lockout);
             Row::new(plan.iter().map(|&(column, w)| match column {
                 Column::Burst if *burst => Cell::from(Span::styled("⚠", theme.warn)),
                 Column::Burst => Cell::from(""),
@@ -381,7 +382,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     Cell::from(lockout.client().unwrap_or_else(|| UNKNOWN.to_string()))
                 }
                 Column::Since if *kind == RowKind::Older => Cell::from(""),
-                Column::Since => since_cell(&mark, full, short, w, theme),
+                Column::Since => since_cell(&row.mark, full, short, w, theme),
                 Column::Repeats => match repeats_text(*kind) {
                     Some(text) => Cell::from(Span::styled(text, theme.repeat)),
                     None => Cell::from(""),

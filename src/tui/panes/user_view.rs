@@ -188,7 +188,7 @@ pub fn list_rows(area: Rect) -> usize {
 pub fn layout(area: Rect, app: &App, profile: &UserProfile) -> UserLayout {
     // The same profile the screen shows: the diagnosis never contradicts it.
     let found = diagnose(profile, &app.options.gate, app.options.read_only, app.now);
-    let keys = fix_keys(&found.fixes, app.options.read_only);
+    let keys = fix_keys(&found.fixes);
     let text = if keys.is_empty() {
         found.text
     } else {
@@ -376,11 +376,8 @@ fn render_activity(frame: &mut Frame, area: Rect, app: &App, profile: &UserProfi
 }
 
 /// "v verify → u unlock": the suggested fixes as the keys that start them, from the keymap
-/// (none in read-only mode, where those keys only say they are off).
-fn fix_keys(fixes: &[Fix], read_only: bool) -> String {
-    if read_only {
-        return String::new();
-    }
+/// (`diagnose` suggests none in read-only mode, where those keys only say they are off).
+fn fix_keys(fixes: &[Fix]) -> String {
     let keys: Vec<String> = fixes
         .iter()
         .filter_map(|fix| {
