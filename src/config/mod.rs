@@ -466,7 +466,7 @@ impl Config {
 
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 19] = [
+const FILE_KEYS: [&str; 20] = [
     "okta.org_url",
     "okta.token",
     "lockouts.poll_interval_secs",
@@ -482,6 +482,7 @@ const FILE_KEYS: [&str; 19] = [
     "actions.mfa_reset_mode",
     "verification.checklist",
     "verification.ticket_pattern",
+    "verification.ticket_format",
     "verification.evidence_max_age_minutes",
     "verification.unlock",
     "verification.reset_password",
