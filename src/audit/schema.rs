@@ -153,11 +153,7 @@ fn lay_out(conn: &mut Connection) -> rusqlite::Result<Kind> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let from = match identify(&tx)? {
         Kind::Empty => {
-            tx.execute_batch(CREATE_V1)?;
-            for (_, trigger) in TRIGGERS {
-                tx.execute_batch(trigger)?;
-            }
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            create_v1(&tx)?;
             1
         }
         Kind::Ours { version } if (1..SCHEMA_VERSION).contains(&version) => version,
@@ -188,8 +184,8 @@ fn check(kind: &Kind, path: &Path) -> Result<(), AuditError> {
     }
 }
 
-/// The version-1 layout, for tests that build a log as an older accessdesk wrote it.
-#[cfg(test)]
+/// The version-1 layout: where a new log starts before the migrations, and what tests build
+/// to stand for a log an older accessdesk wrote.
 pub(super) fn create_v1(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(CREATE_V1)?;
     for (_, trigger) in TRIGGERS {

@@ -386,7 +386,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let removed_names: Vec<String> = outcome
         .removed
         .iter()
-        .map(|f| format!("{} [{}]", f.describe(), f.id))
+        .map(crate::model::Factor::describe_with_id)
         .collect();
     match &outcome.result {
         Ok(receipt) => {

@@ -86,6 +86,12 @@ impl Factor {
         }
     }
 
+    /// [`Factor::describe`] with the IdP's id, as outcomes and the audit list removed factors:
+    /// "Okta Verify code [ost1]".
+    pub fn describe_with_id(&self) -> String {
+        format!("{} [{}]", self.describe(), self.id)
+    }
+
     pub fn is_active(&self) -> bool {
         self.status == "ACTIVE"
     }

@@ -118,7 +118,8 @@ fn steps(fixes: &[Fix]) -> String {
         .join(", then ")
 }
 
-fn capitalised(s: &str) -> String {
+/// The sentence with its first letter upper-cased.
+pub(crate) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -35,20 +35,6 @@ pub fn check(action: &Action, user: &User, factors: &[Factor]) -> Result<(), Str
     }
 }
 
-/// Whether the caller can be checked against this user at all: a push or code factor of their
-/// own, or a manager on record whose device can vouch.
-pub fn can_verify(user: &User, factors: &[Factor]) -> Result<(), String> {
-    let own = factors.iter().any(|f| f.can_push() || f.can_verify_code());
-    if own || user.manager_id.is_some() {
-        return Ok(());
-    }
-    Err(format!(
-        "{} has no push or code factor and no manager on record: nothing can prove possession; \
-         follow the identity-proofing runbook",
-        user.login
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,22 +106,5 @@ mod tests {
                 .contains("no factor f9")
         );
         assert!(check(&pick(&[]), &active, &[factor("f1")]).is_err());
-    }
-
-    #[test]
-    fn the_caller_can_be_verified_by_an_own_factor_or_a_manager() {
-        let mut dana = user(UserStatus::LockedOut);
-        assert!(can_verify(&dana, &[factor("sms1")]).is_ok());
-        let err = can_verify(&dana, &[]).unwrap_err();
-        assert!(
-            err.contains("no push or code factor and no manager"),
-            "{err}"
-        );
-        dana.manager_id = Some("00u-walter".into());
-        assert!(can_verify(&dana, &[]).is_ok());
-        let mut inactive = factor("sms2");
-        inactive.status = "PENDING_ACTIVATION".into();
-        dana.manager_id = None;
-        assert!(can_verify(&dana, &[inactive]).is_err());
     }
 }

@@ -76,10 +76,7 @@ pub async fn run<D: Directory>(
         Err(failure) => &failure.done.request_ids,
     };
     entry.idp_request_id = (!request_ids.is_empty()).then(|| request_ids.join(","));
-    entry.factors_removed = removed
-        .iter()
-        .map(|f| format!("{} [{}]", f.describe(), f.id))
-        .collect();
+    entry.factors_removed = removed.iter().map(Factor::describe_with_id).collect();
     if let Err(failure) = &result {
         entry.outcome = Outcome::Failed;
         entry.error = Some(format!("{} — {}", failure.error, failure.error.hint()));

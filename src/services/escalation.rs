@@ -11,7 +11,7 @@ use crate::audit::{AuditEntry, AuditLog, AuditRecord, Outcome};
 use crate::policy::gate::{PossessionEvidence, Target, normalize_ticket};
 
 /// The audit log's name for an escalation.
-pub const ACTION: &str = "escalate";
+pub use crate::audit::ESCALATION_ACTION as ACTION;
 
 /// What one escalation says.
 #[derive(Debug, Clone, Copy)]

@@ -11,6 +11,7 @@ use super::state::{Approver, CodeState, Purpose, Step};
 use crate::model::{
     Action, Factor, UserStatus, describe_distinct, mask_email, removal_set, removed_along,
 };
+use crate::policy::diagnosis::capitalised;
 use crate::policy::gate::{EvidenceKind, GatePolicy, PossessionEvidence, Refusal};
 use crate::tui::format::relative;
 use crate::tui::keymap::{self, Action as KeyAction};
@@ -207,7 +208,7 @@ impl VerifyDialog {
                     text: match self.fresh_rejection(policy, now) {
                         Some(rejection) => format!(
                             "{}: possible social engineering; do not proceed — {}",
-                            capitalise(&self.rejection_text(rejection, now)),
+                            capitalised(&self.rejection_text(rejection, now)),
                             self.keyed(DialogAction::Escalate, "escalate")
                         ),
                         None => refusal.to_string(),
@@ -337,13 +338,5 @@ pub fn when(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
     match relative(now, at).as_str() {
         "now" => "just now".to_string(),
         ago => ago.to_string(),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
