@@ -70,15 +70,10 @@ pub fn resolve(asked: &Asked, known: &Known) -> Result<Action, Stop> {
         }
     }
     if !problems.is_empty() {
-        let all: Vec<&Factor> = known.factors.iter().collect();
         problems.push(format!(
             "{}'s factors:\n{}",
             known.user.login,
-            if all.is_empty() {
-                "  (none)".to_string()
-            } else {
-                factor_list::table(&all).trim_end().to_string()
-            }
+            factor_list::listing(known.factors)
         ));
         return Err(Stop::Refused(problems));
     }

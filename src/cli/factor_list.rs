@@ -58,6 +58,17 @@ pub fn table(factors: &[&Factor]) -> String {
     std::iter::once(&header).chain(&rows).map(line).collect()
 }
 
+/// The table, or "(none)" when the user has no factor: for messages that list what there is.
+pub fn listing(factors: &[Factor]) -> String {
+    if factors.is_empty() {
+        "  (none)".to_string()
+    } else {
+        table(&factors.iter().collect::<Vec<_>>())
+            .trim_end()
+            .to_string()
+    }
+}
+
 /// One factor as JSON: what a script needs to name it again and a person to recognise it.
 pub fn json(f: &Factor) -> Value {
     json!({

@@ -240,7 +240,7 @@ async fn code(
                 return Checked::stopped(Stop::refused(format!(
                     "{} has no usable code factor matching {sel:?}; the ones that can take a code:\n{}",
                     user.login,
-                    listing(&usable)
+                    factor_list::listing(&usable)
                 )));
             }
             several => {
@@ -381,16 +381,6 @@ fn source(factor: &Factor) -> String {
         (FactorKind::Totp, "") => "authenticator".into(),
         (FactorKind::Totp, provider) => format!("{provider} authenticator"),
         _ => factor.describe(),
-    }
-}
-
-fn listing(factors: &[Factor]) -> String {
-    if factors.is_empty() {
-        "  (none)".to_string()
-    } else {
-        factor_list::table(&factors.iter().collect::<Vec<_>>())
-            .trim_end()
-            .to_string()
     }
 }
 

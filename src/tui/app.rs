@@ -663,10 +663,9 @@ impl App {
         let (Some(evidence), Some(dialog)) = (taken, &self.dialog) else {
             return;
         };
-        let ticket = dialog.ticket().value().trim();
         effects.push(Effect::RecordVerification {
             target: dialog.target().clone(),
-            ticket: (!ticket.is_empty()).then(|| ticket.to_string()),
+            ticket: dialog.ticket_number(),
             evidence,
             note: dialog
                 .action()

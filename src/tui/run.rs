@@ -285,13 +285,10 @@ where
                         evidence: &evidence,
                         note: note.as_deref(),
                     };
-                    let result = AuditLog::open(&AuditLog::default_path(&data_dir))
-                        .map_err(|e| e.to_string())
-                        .and_then(|mut log| record_escalation(&mut log, &agent, &escalation))
-                        .map(|record| record.seq);
-                    if let Err(e) = &result {
-                        tracing::warn!("The escalation was not written to the audit log: {e}");
-                    }
+                    let result = write_audit(&data_dir, "The escalation", |log| {
+                        record_escalation(log, &agent, &escalation)
+                    })
+                    .map(|record| record.seq);
                     let answer = Msg::EscalationRecorded {
                         user_id: target.user_id.clone(),
                         result,
@@ -665,13 +662,24 @@ fn audit_now(
     what: &str,
     write: impl FnOnce(&mut AuditLog) -> Result<AuditRecord, String>,
 ) {
-    let written = AuditLog::open(&AuditLog::default_path(data_dir))
-        .map_err(|e| e.to_string())
-        .and_then(|mut log| write(&mut log));
-    if let Err(e) = written {
-        tracing::warn!("{what} was not written to the audit log: {e}");
+    if let Err(e) = write_audit(data_dir, what, write) {
         let _ = results.try_send(Msg::AuditFailed(format!(
             "{what} was NOT written to the audit log: {e}"
         )));
     }
+}
+
+/// Open the audit log and write one record; a failure goes to the log file too.
+fn write_audit(
+    data_dir: &Path,
+    what: &str,
+    write: impl FnOnce(&mut AuditLog) -> Result<AuditRecord, String>,
+) -> Result<AuditRecord, String> {
+    let written = AuditLog::open(&AuditLog::default_path(data_dir))
+        .map_err(|e| e.to_string())
+        .and_then(|mut log| write(&mut log));
+    if let Err(e) = &written {
+        tracing::warn!("{what} was not written to the audit log: {e}");
+    }
+    written
 }

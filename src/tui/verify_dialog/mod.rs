@@ -166,7 +166,7 @@ impl VerifyDialog {
     /// rejections (never a wrong code or a timeout).
     pub fn carry(&self) -> Carried {
         Carried {
-            ticket: self.ticket.value().trim().to_string(),
+            ticket: self.ticket_number().unwrap_or_default(),
             evidence: self
                 .evidence
                 .iter()

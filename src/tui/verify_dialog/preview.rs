@@ -49,7 +49,7 @@ impl VerifyDialog {
     }
 
     /// "p: text" when the key works here, else just "text".
-    fn keyed(&self, action: DialogAction, text: &str) -> String {
+    pub fn keyed(&self, action: DialogAction, text: &str) -> String {
         match self.key_for(action) {
             Some(key) => format!("{key}: {text}"),
             None => text.to_string(),

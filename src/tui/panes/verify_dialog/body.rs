@@ -31,18 +31,6 @@ pub struct Body<'a> {
 }
 
 impl Body<'_> {
-    fn key(&self, action: DialogAction) -> Option<&'static str> {
-        self.dialog.key_for(action)
-    }
-
-    /// "p: text" where the key works, else "text".
-    fn keyed(&self, action: DialogAction, text: &str) -> String {
-        match self.key(action) {
-            Some(key) => format!("{key}: {text}"),
-            None => text.to_string(),
-        }
-    }
-
     fn item(&self, line: Line<'static>, indent: usize, drop_order: u8) -> Item {
         Item::wrapped(line, self.width, indent, drop_order)
     }
@@ -80,7 +68,7 @@ impl Body<'_> {
             (DialogAction::Close, "cancels"),
         ]
         .into_iter()
-        .filter_map(|(action, word)| self.key(action).map(|k| format!("{k} {word}")))
+        .filter_map(|(action, word)| self.dialog.key_for(action).map(|k| format!("{k} {word}")))
         .collect();
         let mut items = vec![self.item(
             Line::styled(
@@ -138,7 +126,7 @@ impl Body<'_> {
         let theme = self.theme;
         let dialog = self.dialog;
         let mut items = Vec::new();
-        let tick = match self.key(DialogAction::Tick(0)) {
+        let tick = match self.dialog.key_for(DialogAction::Tick(0)) {
             Some(key) => format!("Checklist — {key} ticks an item"),
             None => "Checklist".to_string(),
         };
@@ -223,7 +211,7 @@ impl Body<'_> {
             PushState::Idle => {
                 let mut ways = Vec::new();
                 match dialog.user_push_factor() {
-                    Some(push) => ways.push(self.keyed(
+                    Some(push) => ways.push(self.dialog.keyed(
                         DialogAction::Push,
                         &format!("the user's {}", push.describe()),
                     )),
@@ -235,7 +223,7 @@ impl Body<'_> {
                     (Some(_), Some(login)) => {
                         ways.push(format!("the manager ({login}) has no push factor"));
                     }
-                    (Some(_), None) => ways.push(self.keyed(
+                    (Some(_), None) => ways.push(self.dialog.keyed(
                         DialogAction::ManagerPush,
                         &format!("the manager's Okta Verify ({manager}), if enrolled"),
                     )),
@@ -279,7 +267,8 @@ impl Body<'_> {
                     "⚠ The {} push ({login}) was REJECTED on the device {}: possible social engineering. Do not proceed — {}.",
                     approver.whose(),
                     when(self.now(), *at),
-                    self.keyed(DialogAction::Escalate, "escalate to security")
+                    self.dialog
+                        .keyed(DialogAction::Escalate, "escalate to security")
                 ),
                 theme
                     .error
@@ -293,7 +282,7 @@ impl Body<'_> {
             } => {
                 let again: Vec<&str> = [DialogAction::Push, DialogAction::ManagerPush]
                     .into_iter()
-                    .filter_map(|a| self.key(a))
+                    .filter_map(|a| self.dialog.key_for(a))
                     .collect();
                 let again = if again.is_empty() {
                     String::new()
@@ -301,7 +290,8 @@ impl Body<'_> {
                     format!(" — {} sends another", again.join(" or "))
                 };
                 let escalate = self
-                    .key(DialogAction::Escalate)
+                    .dialog
+                    .key_for(DialogAction::Escalate)
                     .map(|k| format!(", {k} escalates"))
                     .unwrap_or_default();
                 Line::styled(
@@ -333,7 +323,7 @@ impl Body<'_> {
                 Some(first) => vec![Line::styled(
                     format!(
                         "Code: none asked — {}",
-                        self.keyed(
+                        self.dialog.keyed(
                             DialogAction::Code,
                             &format!("a one-time code from {}", name(first))
                         )
@@ -354,7 +344,8 @@ impl Body<'_> {
             ],
             CodeState::Entering(factor) => {
                 let check = self
-                    .key(DialogAction::CheckCode)
+                    .dialog
+                    .key_for(DialogAction::CheckCode)
                     .map(|k| format!("; {k} checks it"))
                     .unwrap_or_default();
                 let ask = if factor.kind == FactorKind::Totp {
@@ -380,11 +371,13 @@ impl Body<'_> {
             )],
             CodeState::Done { factor, result } => {
                 let again = self
-                    .key(DialogAction::Code)
+                    .dialog
+                    .key_for(DialogAction::Code)
                     .map(|k| format!(" — {k} asks for another"))
                     .unwrap_or_default();
                 let escalate = self
-                    .key(DialogAction::Escalate)
+                    .dialog
+                    .key_for(DialogAction::Escalate)
                     .map(|k| format!(", {k} escalates"))
                     .unwrap_or_default();
                 vec![Line::styled(
@@ -402,7 +395,7 @@ impl Body<'_> {
             CodeState::Locked => vec![Line::styled(
                 format!(
                     "⚠ {MAX_WRONG_CODES} wrong codes: no more codes in this dialog. Treat the caller as unverified — {}.",
-                    self.keyed(DialogAction::Escalate, "escalate")
+                    self.dialog.keyed(DialogAction::Escalate, "escalate")
                 ),
                 theme.error.add_modifier(Modifier::BOLD),
             )],
@@ -495,7 +488,7 @@ impl Body<'_> {
         } else if self.app.escalation_pending().is_some() {
             " Recording the escalation… ".to_string()
         } else if verify_only && dialog.push_in_flight() {
-            match self.key(DialogAction::Close) {
+            match self.dialog.key_for(DialogAction::Close) {
                 Some(esc) => format!(" [ Done: once the push is answered · {esc} withdraws it ] "),
                 None => " [ Done: once the push is answered ] ".to_string(),
             }
@@ -503,7 +496,7 @@ impl Body<'_> {
             " [ Confirm: blocked ] ".to_string()
         } else {
             let word = if verify_only { "Done" } else { "Confirm" };
-            match self.key(DialogAction::Confirm) {
+            match self.dialog.key_for(DialogAction::Confirm) {
                 Some(enter) if focused => format!(" [ {word}: {enter} ] "),
                 _ => format!(" [ {word} ] "),
             }
