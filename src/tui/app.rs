@@ -1410,6 +1410,11 @@ impl App {
         let feed = self.screen_context() == Context::Feed;
         match action {
             Action::ToggleTraining => self.options.training.is_some(),
+            // The waiting push asks for a number, or a plain yes: offer the keys that answer it.
+            Action::PhoneApprove | Action::PhonePick => self
+                .training_subject()
+                .and_then(|subject| self.training.prompt(&subject).map(|p| p.choices.is_some()))
+                .is_none_or(|numbers| numbers == (action == Action::PhonePick)),
             Action::OpenBursts => !self.bursts.is_empty(),
             Action::ToggleRepeats => self.selected_user_lockouts().is_some_and(|n| n > 1),
             Action::ToggleDetail | Action::OpenUser | Action::ReloadUser if feed => {

@@ -144,6 +144,17 @@ async fn panel_keys_answer_the_waiting_push_or_say_why_not() {
         press(&mut app, KeyCode::Char('a')).is_empty(),
         "a number push needs a number"
     );
+    // So the footer offers the numbers, not `a`; a plain push the other way round.
+    assert!(app.offers(Action::PhonePick) && !app.offers(Action::PhoneApprove));
+    app.update(Msg::Training {
+        subject: "00u-bob@example.com".into(),
+        phones: Ok(phone(None)),
+    });
+    assert!(app.offers(Action::PhoneApprove) && !app.offers(Action::PhonePick));
+    app.update(Msg::Training {
+        subject: "00u-bob@example.com".into(),
+        phones: Ok(phone(Some([15, 72, 48]))),
+    });
     assert_eq!(
         press(&mut app, KeyCode::Char('2')),
         [Effect::AnswerPush {

@@ -129,7 +129,12 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             theme.dim,
         )];
     };
-    let mut lines = match panel.phones_for(&subject) {
+    // Why the last tap did nothing comes first, so a short panel never hides it.
+    let mut lines: Vec<Line<'static>> = panel
+        .notice()
+        .map(|notice| vec![Line::styled(notice.to_string(), theme.warn), Line::raw("")])
+        .unwrap_or_default();
+    lines.extend(match panel.phones_for(&subject) {
         None => vec![Line::styled("Reading the phone…", theme.dim)],
         Some(Err(error)) => vec![Line::styled(
             format!("Cannot read the phone: {error}"),
@@ -145,11 +150,7 @@ fn lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             }
             lines
         }
-    };
-    if let Some(notice) = panel.notice() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(notice.to_string(), theme.warn));
-    }
+    });
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "While this panel is open, pushes wait for your tap here.",
