@@ -72,6 +72,10 @@ pub fn position(offset: usize, visible: usize, rows: usize) -> String {
     if rows == 0 {
         return "0 of 0".to_string();
     }
+    if visible == 0 {
+        // Too short a terminal to show any: say so, not "1–1".
+        return format!("none shown of {rows}");
+    }
     let first = offset.min(rows - 1) + 1;
     let last = (offset + visible).min(rows).max(first);
     format!("{first}–{last} of {rows}")
@@ -100,5 +104,6 @@ mod tests {
         assert_eq!(position(11, 13, 40), "12–24 of 40");
         assert_eq!(position(0, 13, 5), "1–5 of 5");
         assert_eq!(position(0, 3, 0), "0 of 0");
+        assert_eq!(position(0, 0, 20), "none shown of 20");
     }
 }
