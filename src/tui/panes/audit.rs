@@ -87,14 +87,13 @@ fn title(audit: &AuditView, theme: &Theme) -> Line<'static> {
         spans.push(Span::raw(if loaded < *total {
             format!("· newest {loaded} of {total} records ")
         } else {
-            format!("· {total} records ")
+            format!("· {total} record{} ", if *total == 1 { "" } else { "s" })
         }));
         if let Some(filter) = audit.filter() {
             spans.push(Span::raw("· filter "));
             spans.push(Span::styled(format!("\"{filter}\""), theme.filter));
             spans.push(Span::raw(match audit.len() {
                 0 => " matches none ".to_string(),
-                1 => " matches 1 ".to_string(),
                 n => format!(" matches {n} "),
             }));
             if !audit.is_editing_filter() {
