@@ -8,6 +8,7 @@ mod factor_removal;
 mod factor_select;
 mod lockout;
 mod one_time_code;
+mod expiry;
 mod password_policy;
 mod rate_limit;
 mod user;
@@ -21,6 +22,9 @@ pub use factor_removal::{removal_requests, removal_set, removed_along};
 pub use factor_select::select_factors;
 pub use lockout::{Lockout, LockoutKind};
 pub use one_time_code::OneTimeCode;
+pub use expiry::{
+    ContractorExpiryRow, ExpiryScan, PasswordExpiryRow, ScanKind, ScanProgress,
+};
 pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;
 pub use user::{User, UserStatus};

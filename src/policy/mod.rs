@@ -8,3 +8,4 @@ pub mod password_expiry;
 pub mod preconditions;
 
 pub use bursts::{Burst, BurstRules, detect_bursts};
+pub mod schedule;

@@ -2,6 +2,7 @@
 
 pub mod action_runner;
 pub mod escalation;
+pub mod expiry_scanner;
 pub mod lockout_poller;
 pub mod user_profile;
 pub mod verification;
