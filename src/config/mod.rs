@@ -12,6 +12,7 @@ use thiserror::Error;
 use url::Url;
 
 mod agent_name;
+mod expiries;
 mod source;
 mod verification;
 
@@ -20,6 +21,8 @@ pub use verification::MfaResetMode;
 
 use crate::policy::bursts::BurstRules;
 use crate::policy::gate::GatePolicy;
+use crate::policy::schedule::ScheduleRules;
+use crate::services::expiry_scanner::ScanSettings;
 
 /// Allowed range of the lockout poll interval, in seconds.
 pub const POLL_INTERVAL_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
@@ -48,6 +51,10 @@ pub struct Config {
     /// Who the audit log names as the agent: `agent.name`, else `$USER`, `$LOGNAME`, the OS
     /// account; `sources.get("agent.name")` says which.
     pub agent_name: String,
+    /// How the expiry scanner runs (`[expiries]`).
+    pub expiries: ScanSettings,
+    /// When reminders and notices are due (`[reminders]`).
+    pub reminders: ScheduleRules,
     /// Where each setting came from.
     pub sources: Sources,
     /// Warnings to show the user (e.g. a token in a world-readable file).
@@ -120,6 +127,10 @@ struct FileConfig {
     actions: verification::FileActions,
     #[serde(default)]
     agent: FileAgent,
+    #[serde(default)]
+    expiries: expiries::FileExpiries,
+    #[serde(default)]
+    reminders: expiries::FileReminders,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -417,6 +428,8 @@ impl Config {
             .name
             .zip(from_file("agent.name"))
             .filter(|(name, _)| !name.trim().is_empty());
+        let scan_settings = file.expiries.into_settings().map_err(in_file)?;
+        let reminders = file.reminders.into_rules().map_err(in_file)?;
         let (agent_name, agent_source) =
             agent_name::resolve(configured_name, env, agent_name::os_account);
         sources.set("agent.name", agent_source);
@@ -435,6 +448,8 @@ impl Config {
             mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
             read_only,
             agent_name,
+            expiries: scan_settings,
+            reminders,
             sources,
             warnings,
         })
@@ -466,7 +481,7 @@ impl Config {
 
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 20] = [
+const FILE_KEYS: [&str; 33] = [
     "okta.org_url",
     "okta.token",
     "lockouts.poll_interval_secs",
@@ -487,6 +502,19 @@ const FILE_KEYS: [&str; 20] = [
     "verification.unlock",
     "verification.reset_password",
     "verification.reset_factors",
+    "expiries.rate_limit_share_percent",
+    "expiries.refresh_minutes",
+    "expiries.full_rescan_hours",
+    "expiries.contract_end_attribute",
+    "expiries.contractor_user_types",
+    "reminders.timezone",
+    "reminders.password_first_days",
+    "reminders.password_send_time",
+    "reminders.skip_weekends",
+    "reminders.digest_send_time",
+    "reminders.digest_max_listed",
+    "reminders.lockout_notices_per_day",
+    "reminders.lockout_notice_gap_hours",
 ];
 
 /// The layer a value of the org URL came from, by the key it was read under.

@@ -32,6 +32,13 @@ impl PasswordExpiryRow {
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.status == UserStatus::PasswordExpired || self.expires_at.is_some_and(|e| e <= now)
     }
+
+    /// Calendar days in `zone` from `now` to the expiry day (0 on the day, negative after);
+    /// `None` when the date is unknown.
+    pub fn days_left(&self, now: DateTime<Utc>, zone: chrono_tz::Tz) -> Option<i64> {
+        let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
+        self.expires_at.map(|e| (day(e) - day(now)).num_days())
+    }
 }
 
 /// A contractor (or another configured user type) whose contract ends on a known date.
@@ -95,4 +102,27 @@ pub struct ScanProgress {
     pub requests: u32,
     /// Set while the scanner waits for the rate-limit budget to refill.
     pub waiting_until: Option<DateTime<Utc>>,
+}
+
+impl ContractorExpiryRow {
+    /// Whole days from `today` to the contract's last day (0 on the last day, negative after).
+    pub fn days_left(&self, today: NaiveDate) -> i64 {
+        (self.ends_on - today).num_days()
+    }
+
+    /// When access ends: the midnight after the last day, in `zone`.
+    pub fn expires_at(&self, zone: chrono_tz::Tz) -> DateTime<chrono_tz::Tz> {
+        contract_ends_at(self.ends_on, zone)
+    }
+}
+
+/// When a contract whose last day is `ends_on` ends: the midnight after it, in `zone`.
+pub fn contract_ends_at(ends_on: NaiveDate, zone: chrono_tz::Tz) -> DateTime<chrono_tz::Tz> {
+    use chrono::TimeZone;
+    let next_day = ends_on.succ_opt().unwrap_or(ends_on);
+    let midnight = next_day.and_time(chrono::NaiveTime::MIN);
+    zone.from_local_datetime(&midnight)
+        .earliest()
+        // Midnight inside a DST gap (a few zones): read it as UTC rather than fail.
+        .unwrap_or_else(|| zone.from_utc_datetime(&midnight))
 }

@@ -3,6 +3,7 @@
 
 pub mod bursts;
 pub mod diagnosis;
+pub mod forecast;
 pub mod gate;
 pub mod password_expiry;
 pub mod preconditions;
