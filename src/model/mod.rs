@@ -23,7 +23,7 @@ pub use factor_select::select_factors;
 pub use lockout::{Lockout, LockoutKind};
 pub use one_time_code::OneTimeCode;
 pub use expiry::{
-    ContractorExpiryRow, ExpiryScan, PasswordExpiryRow, ScanKind, ScanProgress,
+    ContractorExpiryRow, ExpiryScan, GroupMembers, PasswordExpiryRow, ScanKind, ScanProgress,
 };
 pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;
