@@ -14,4 +14,5 @@ pub mod model;
 pub mod policy;
 pub mod services;
 pub mod sim;
+pub mod store;
 pub mod tui;

@@ -140,6 +140,40 @@ impl Directory for FakeDirectory {
         self.get_user(user_id).await.map(|_| Vec::new())
     }
 
+    // The dashboard loop runs no expiry scan: an empty directory to scan.
+    async fn scan_users(
+        &self,
+        _page: &accessdesk::idp::UserScanPage,
+        _contract_end_attribute: &str,
+    ) -> Result<accessdesk::idp::Page<accessdesk::idp::ScannedUser>, IdpError> {
+        Ok(accessdesk::idp::Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+
+    async fn group_member_ids(
+        &self,
+        _group_id: &str,
+        _next: Option<&accessdesk::idp::PageCursor>,
+    ) -> Result<accessdesk::idp::Page<String>, IdpError> {
+        Ok(accessdesk::idp::Page {
+            items: Vec::new(),
+            next: None,
+        })
+    }
+
+    async fn groups_with_membership_changed_since(
+        &self,
+        _since: DateTime<Utc>,
+    ) -> Result<Vec<String>, IdpError> {
+        Ok(Vec::new())
+    }
+
+    fn scan_rate_limit(&self, _endpoint: accessdesk::idp::ScanEndpoint) -> Option<RateLimit> {
+        None
+    }
+
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
         self.get_user(user_id).await.map(|_| {
             vec![

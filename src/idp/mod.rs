@@ -5,11 +5,13 @@
 mod error;
 mod feed;
 pub mod okta;
+mod scan;
 
 use std::future::Future;
 
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
+pub use scan::{PageCursor, Page, ScanEndpoint, ScannedUser, UserScanPage};
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
@@ -102,6 +104,31 @@ pub trait Directory: Send + Sync + 'static {
         &self,
         user_id: &str,
     ) -> impl Future<Output = Result<Vec<String>, IdpError>> + Send;
+
+    /// One page of the directory-wide user scan (the largest page the IdP allows); the caller
+    /// follows `next` until it is `None`. `contract_end_attribute` names the profile attribute
+    /// to return raw in [`ScannedUser::contract_end`].
+    fn scan_users(
+        &self,
+        page: &UserScanPage,
+        contract_end_attribute: &str,
+    ) -> impl Future<Output = Result<Page<ScannedUser>, IdpError>> + Send;
+
+    /// One page of a group's member ids (`next` `None` on the last page).
+    fn group_member_ids(
+        &self,
+        group_id: &str,
+        next: Option<&PageCursor>,
+    ) -> impl Future<Output = Result<Page<String>, IdpError>> + Send;
+
+    /// The ids of the groups whose membership changed after `since`.
+    fn groups_with_membership_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<String>, IdpError>> + Send;
+
+    /// The rate-limit window of a scan endpoint, as last reported.
+    fn scan_rate_limit(&self, endpoint: ScanEndpoint) -> Option<RateLimit>;
 
     /// The user's enrolled factors, contacts masked.
     fn list_factors(

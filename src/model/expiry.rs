@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::UserStatus;
+use super::{PasswordPolicy, UserStatus};
 
 /// A user whose password expires (or has expired) under the password policy that applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +89,31 @@ pub struct ExpiryScan {
     pub full_scan_at: Option<DateTime<Utc>>,
     /// How many users the latest full scan saw (the next scan's progress estimate).
     pub users_seen: u64,
+    /// The password policies the rows were computed with: a refresh that finds them changed
+    /// rescans in full.
+    #[serde(default)]
+    pub policies: Vec<PasswordPolicy>,
+    /// The members of every group that decides which policy applies (a group a non-system
+    /// policy includes, or any policy excludes), so a refresh can place a changed user
+    /// without asking for the user's groups.
+    #[serde(default)]
+    pub deciding_groups: Vec<GroupMembers>,
+}
+
+/// One deciding group's members, as the latest full scan listed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMembers {
+    pub group_id: String,
+    /// Sorted, so membership is a binary search.
+    pub member_ids: Vec<String>,
+}
+
+impl GroupMembers {
+    pub fn contains(&self, user_id: &str) -> bool {
+        self.member_ids
+            .binary_search_by(|m| m.as_str().cmp(user_id))
+            .is_ok()
+    }
 }
 
 /// How far a running scan has got, for the pane and the status bar.

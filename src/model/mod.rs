@@ -23,7 +23,8 @@ pub use factor_select::select_factors;
 pub use lockout::{Lockout, LockoutKind};
 pub use one_time_code::OneTimeCode;
 pub use expiry::{
-    ContractorExpiryRow, ExpiryScan, contract_ends_at, PasswordExpiryRow, ScanKind, ScanProgress,
+    ContractorExpiryRow, ExpiryScan, GroupMembers, PasswordExpiryRow, ScanKind, ScanProgress,
+    contract_ends_at,
 };
 pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;

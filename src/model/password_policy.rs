@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An IdP password policy: who it applies to and how old a password may get.
@@ -15,4 +16,7 @@ pub struct PasswordPolicy {
     /// 0 means passwords never expire.
     pub max_age_days: u32,
     pub expire_warn_days: u32,
+    /// When the IdP last changed the policy (a change forces a full expiry rescan).
+    #[serde(default)]
+    pub last_updated: Option<DateTime<Utc>>,
 }

@@ -66,6 +66,7 @@ mod tests {
             exclude_groups: Vec::new(),
             max_age_days,
             expire_warn_days: 7,
+            last_updated: None,
         }
     }
 

@@ -143,6 +143,17 @@ impl OktaClient {
         &self,
         url: Url,
     ) -> Result<Answer<T>, IdpError> {
+        let answer = self.get_bytes(url).await?;
+        let body = serde_json::from_slice(&answer.body)
+            .map_err(|e| unexpected_shape(&answer.headers, &e))?;
+        Ok(Answer {
+            body,
+            headers: answer.headers,
+        })
+    }
+
+    /// GET with `get_json`'s retries, the body left undecoded (for streaming decoders).
+    pub(super) async fn get_bytes(&self, url: Url) -> Result<Answer<Vec<u8>>, IdpError> {
         self.same_origin(&url)?;
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.options.min_backoff)
@@ -170,14 +181,8 @@ impl OktaClient {
                 tracing::warn!(path = url.path(), error = %e, ?wait, "retrying Okta request");
             })
             .await?;
-        let body = serde_json::from_slice(&answer.body).map_err(|e| IdpError::UnexpectedBody {
-            status: answer.status.as_u16(),
-            content_type: content_type(&answer.headers),
-            snippet: format!("the JSON does not have the expected shape: {e}"),
-            request_id: request_id(&answer.headers),
-        })?;
         Ok(Answer {
-            body,
+            body: answer.body,
             headers: answer.headers,
         })
     }
@@ -265,6 +270,16 @@ impl OktaClient {
             });
         }
         Err(error_from_response(status, &headers, &body))
+    }
+}
+
+/// A 200 whose JSON is not what the endpoint promised.
+pub(super) fn unexpected_shape(headers: &HeaderMap, e: &serde_json::Error) -> IdpError {
+    IdpError::UnexpectedBody {
+        status: StatusCode::OK.as_u16(),
+        content_type: content_type(headers),
+        snippet: format!("the JSON does not have the expected shape: {e}"),
+        request_id: request_id(headers),
     }
 }
 

@@ -4,22 +4,28 @@
 mod actions;
 mod client;
 mod factors;
+mod groups;
 mod links;
 pub mod logs;
 mod policies;
 mod rate_limits;
+mod scan;
+mod scan_wire;
 mod users;
 pub mod wire;
 
 pub use client::{ClientOptions, OktaClient, USER_AGENT};
+pub use groups::GROUPS_PAGE;
 pub use logs::LOCKOUT_FILTER;
+pub use scan::filter_time;
 pub use users::search_expression_for;
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::idp::{
-    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
+    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Page, PageCursor,
+    PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
 };
 use crate::model::{ActivityEvent, ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
@@ -65,6 +71,40 @@ impl Directory for OktaClient {
 
     async fn group_ids(&self, user_id: &str) -> Result<Vec<String>, IdpError> {
         self.fetch_group_ids(user_id).await
+    }
+
+    async fn scan_users(
+        &self,
+        page: &UserScanPage,
+        contract_end_attribute: &str,
+    ) -> Result<Page<ScannedUser>, IdpError> {
+        self.scan_user_page(page, contract_end_attribute).await
+    }
+
+    async fn group_member_ids(
+        &self,
+        group_id: &str,
+        next: Option<&PageCursor>,
+    ) -> Result<Page<String>, IdpError> {
+        self.group_member_page(group_id, next).await
+    }
+
+    async fn groups_with_membership_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<String>, IdpError> {
+        self.groups_changed_since(since).await
+    }
+
+    fn scan_rate_limit(&self, endpoint: ScanEndpoint) -> Option<RateLimit> {
+        // The client's endpoint families (`rate_limits::family`).
+        self.rate_limit(match endpoint {
+            ScanEndpoint::Users => "users",
+            ScanEndpoint::User => "user",
+            ScanEndpoint::GroupMembers => "group",
+            ScanEndpoint::Groups => "groups",
+            ScanEndpoint::Policies => "policies",
+        })
     }
 
     async fn list_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {

@@ -1,5 +1,6 @@
 //! Password policies and group membership: what the password-expiry computation needs.
 
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::client::OktaClient;
@@ -18,6 +19,8 @@ struct WirePolicy {
     status: Option<String>,
     #[serde(default)]
     system: bool,
+    #[serde(default)]
+    last_updated: Option<DateTime<Utc>>,
     #[serde(default)]
     conditions: Option<serde_json::Value>,
     #[serde(default)]
@@ -58,6 +61,7 @@ impl From<WirePolicy> for PasswordPolicy {
             priority: p.priority.unwrap_or(u32::MAX),
             active: p.status.as_deref() != Some("INACTIVE"),
             system: p.system,
+            last_updated: p.last_updated,
         }
     }
 }

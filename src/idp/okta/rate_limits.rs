@@ -22,6 +22,8 @@ pub fn family(path: &str) -> &'static str {
         (Some("users"), None) => "users",
         (Some("users"), Some(_)) => "user",
         (Some("policies"), _) => "policies",
+        (Some("groups"), None) => "groups",
+        (Some("groups"), Some(_)) => "group",
         _ => "other",
     }
 }
@@ -78,7 +80,9 @@ mod tests {
         assert_eq!(family("/api/v1/users"), "users");
         assert_eq!(family("/api/v1/users/00u1"), "user");
         assert_eq!(family("/api/v1/users/00u1/lifecycle/unlock"), "user");
-        assert_eq!(family("/api/v1/groups"), "other");
+        assert_eq!(family("/api/v1/groups"), "groups");
+        assert_eq!(family("/api/v1/groups/00g1/users"), "group");
+        assert_eq!(family("/api/v1/apps"), "other");
     }
 
     #[test]

@@ -3,6 +3,20 @@
 //! compact row per user with an expiry, refreshes incrementally (`lastUpdated gt`) and
 //! rescans in full on an interval or when the deciding policies or groups change.
 
+mod compute;
+mod incremental;
+mod managers;
+mod membership;
+mod pacer;
+pub mod pacing;
+mod rows;
+mod scan;
+mod task;
+
+pub use incremental::{SAFETY_MARGIN, refresh, refresh_with};
+pub use scan::{full_scan, full_scan_with};
+pub use task::run;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
