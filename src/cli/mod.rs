@@ -12,9 +12,12 @@ mod dashboard;
 mod demo;
 pub mod duration;
 pub mod exit;
+mod expiries;
 mod factor_list;
 mod lockouts;
 mod possession;
+mod reminders;
+mod scan_source;
 mod sim;
 mod sim_org;
 mod user;
@@ -89,6 +92,10 @@ pub enum Command {
     Checklist(checklist::ChecklistArgs),
     /// List, verify or export the tamper-evident audit log of agent actions
     Audit(audit::AuditArgs),
+    /// List who loses access when: password expiries and contract ends (headless)
+    Expiries(expiries::ExpiriesArgs),
+    /// Forecast the reminders, expired notices and contractor digests due on a day (headless)
+    Reminders(reminders::RemindersArgs),
 }
 
 impl GlobalArgs {
@@ -139,6 +146,24 @@ fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
     Ok(OktaClient::new(org_url.clone(), token.clone(), options)?)
 }
 
+/// Print one line each; a closed pipe (`| head`) ends the program quietly.
+fn print_lines(lines: &[String]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if let Err(e) = writeln!(out, "{line}") {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            return Err(e.into());
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 /// Whether colour is wanted: the NO_COLOR convention (any non-empty value turns it off).
 pub fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -158,6 +183,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ResetPassword(args) => act::reset_password(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
+        Command::Expiries(args) => expiries::run(&cli.global, args).await,
+        Command::Reminders(args) => reminders::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)
