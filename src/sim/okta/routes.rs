@@ -17,9 +17,10 @@ use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
 use super::users_query::{UsersQuery, render};
+use crate::sim::okta::{factor_routes, group_routes, lifecycle_routes};
 use crate::sim::org::user::Links;
+use crate::sim::server::control;
 use crate::sim::state::{ApiRequest, Shared, lock};
-use crate::sim::{okta::factor_routes, okta::lifecycle_routes, server::control};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut app = Router::new()
@@ -38,7 +39,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/api/v1/users/{id}/factors/{factor}/transactions/{transaction}",
             get(factor_routes::poll).delete(factor_routes::cancel),
         )
-        .route("/api/v1/users/{id}/groups", get(list_groups))
+        .route("/api/v1/users/{id}/groups", get(list_user_groups))
         .route(
             "/api/v1/users/{id}/lifecycle/unlock",
             post(lifecycle_routes::unlock),
@@ -55,6 +56,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/api/v1/users/{id}/lifecycle/expire_password",
             post(lifecycle_routes::expire_password),
         )
+        .route("/api/v1/groups", get(group_routes::list_groups))
+        .route("/api/v1/groups/{id}", get(group_routes::get_group))
+        .route("/api/v1/groups/{id}/users", get(group_routes::list_members))
         .route("/api/v1/logs", get(list_logs))
         .route("/api/v1/policies", get(list_policies));
     if shared.control {
@@ -91,7 +95,12 @@ fn link(url: &str, rel: &str) -> HeaderValue {
 }
 
 /// A JSON array with `self` and, when given, `next` links.
-fn list(body: Vec<Value>, base: &str, uri: &Uri, next: Option<Vec<(String, String)>>) -> Response {
+pub(crate) fn list(
+    body: Vec<Value>,
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
     let mut response = Json(body).into_response();
     let headers = response.headers_mut();
     let self_url = format!(
@@ -162,7 +171,7 @@ async fn list_factors(
     list(body, &base, &uri, None)
 }
 
-async fn list_groups(
+async fn list_user_groups(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,

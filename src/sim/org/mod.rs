@@ -10,6 +10,8 @@ pub(crate) mod ids;
 pub(crate) mod names;
 pub(crate) mod network;
 pub(crate) mod policies;
+#[cfg(test)]
+mod policy_tests;
 pub(crate) mod push;
 pub(crate) mod user;
 
@@ -105,6 +107,7 @@ impl Org {
         if !owner.groups.contains(&GROUP_ADMINS) {
             owner.groups.push(GROUP_ADMINS);
         }
+        org.fit_password_ages(now);
         for (i, u) in org.users.iter().enumerate() {
             org.by_id.insert(u.id.clone(), i);
             org.by_login.insert(u.login().to_lowercase(), i);
@@ -140,20 +143,51 @@ impl Org {
         self.by_id.get(id).copied()
     }
 
-    /// The ACTIVE password policy with the best priority whose groups include the user.
+    /// The group with this id.
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.id == id)
+    }
+
+    /// The password policy Okta applies to the user: ACTIVE policies by priority with the
+    /// system default last, the first whose included groups the user is in and whose excluded
+    /// groups they are not (the rule `policy::password_expiry::applying_policy` implements).
     pub fn policy_for(&self, user: usize) -> Option<&PasswordPolicy> {
         let groups: Vec<&str> = self.users[user]
             .groups
             .iter()
             .map(|&g| self.groups[g].id.as_str())
             .collect();
-        let mut applicable: Vec<&PasswordPolicy> = self
-            .policies
+        self.policies
             .iter()
-            .filter(|p| p.group_ids.iter().any(|g| groups.contains(&g.as_str())))
-            .collect();
-        applicable.sort_by_key(|p| p.priority);
-        applicable.first().copied()
+            .filter(|p| p.covers(&groups))
+            .min_by_key(|p| (p.system, p.priority))
+    }
+
+    /// Seeded password dates follow the policy that applies: changed within its maximum age
+    /// plus a few days of stragglers, so a realistic share is about to expire rather than a
+    /// quarter of the org being long overdue. Folding keeps the random stream untouched.
+    fn fit_password_ages(&mut self, now: DateTime<Utc>) {
+        const STRAGGLERS_DAYS: i64 = 5;
+        for i in 0..self.users.len() {
+            let Some(max_age) = self.policy_for(i).map(|p| i64::from(p.max_age_days)) else {
+                continue;
+            };
+            let u = &mut self.users[i];
+            let (Some(changed), true) = (u.password_changed, max_age > 0) else {
+                continue;
+            };
+            if u.status == UserStatus::PasswordExpired {
+                continue;
+            }
+            let window = Duration::days(max_age + STRAGGLERS_DAYS).num_seconds();
+            let age = (now - changed).num_seconds();
+            if age <= window {
+                continue;
+            }
+            let folded = now - Duration::seconds(3600 + (age - 3600) % (window - 3600));
+            u.password_changed = Some(folded);
+            u.last_updated = u.last_updated.max(folded);
+        }
     }
 }
 
@@ -468,36 +502,76 @@ fn make_policies(
     founded: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Vec<PasswordPolicy> {
+    let ids = |ix: &[usize]| ix.iter().map(|&g| groups[g].id.clone()).collect::<Vec<_>>();
+    let policy =
+        |rng: &mut ChaCha8Rng, name: &str, description: &str, priority: u32| PasswordPolicy {
+            id: okta_id(rng, "00p"),
+            name: name.into(),
+            description: description.into(),
+            priority,
+            active: true,
+            system: false,
+            include_group_ids: Vec::new(),
+            exclude_group_ids: Vec::new(),
+            max_age_days: 90,
+            expire_warn_days: 14,
+            max_attempts: 10,
+            auto_unlock_minutes: 10,
+            created: founded + Duration::days(30),
+            last_updated: now - Duration::days(rng.random_range(10..200)),
+        };
+    // Drawn in the order they were first seeded, so older policies keep their ids.
     let admins = PasswordPolicy {
-        id: okta_id(rng, "00p"),
-        name: "Administrators".into(),
-        description: "Stricter rules for Okta administrators".into(),
-        priority: 1,
-        system: false,
-        group_ids: vec![groups[GROUP_ADMINS].id.clone()],
+        include_group_ids: ids(&[GROUP_ADMINS]),
         max_age_days: 60,
         expire_warn_days: 7,
         max_attempts: 5,
         auto_unlock_minutes: 0,
-        created: founded + Duration::days(30),
-        last_updated: now - Duration::days(rng.random_range(10..200)),
+        ..policy(
+            rng,
+            "Administrators",
+            "Stricter rules for Okta administrators",
+            1,
+        )
     };
     let default = PasswordPolicy {
-        id: okta_id(rng, "00p"),
-        name: "Default Policy".into(),
-        description: "The default policy applies in all situations if no other policy applies."
-            .into(),
-        priority: 2,
         system: true,
-        group_ids: vec![groups[GROUP_EVERYONE].id.clone()],
-        max_age_days: 90,
-        expire_warn_days: 14,
-        max_attempts: 10,
-        auto_unlock_minutes: 10,
+        include_group_ids: ids(&[GROUP_EVERYONE]),
         created: founded,
-        last_updated: now - Duration::days(rng.random_range(10..200)),
+        ..policy(
+            rng,
+            "Default Policy",
+            "The default policy applies in all situations if no other policy applies.",
+            4,
+        )
     };
-    vec![admins, default]
+    let contractors = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_CONTRACTORS]),
+        exclude_group_ids: ids(&[GROUP_ADMINS]),
+        max_age_days: 45,
+        expire_warn_days: 7,
+        max_attempts: 5,
+        created: founded + Duration::days(200),
+        ..policy(
+            rng,
+            "Contractors",
+            "Shorter password life for contingent workers",
+            2,
+        )
+    };
+    let leadership = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_LEADERSHIP]),
+        max_age_days: 0,
+        expire_warn_days: 0,
+        created: founded + Duration::days(400),
+        ..policy(
+            rng,
+            "Leadership",
+            "Executives sign in with a security key; passwords do not expire",
+            3,
+        )
+    };
+    vec![admins, contractors, leadership, default]
 }
 
 #[cfg(test)]
@@ -647,13 +721,21 @@ mod tests {
         let admin = &org.users[org.admin];
         assert_eq!(admin.status, UserStatus::Active);
         assert_eq!(org.policy_for(org.admin).unwrap().max_age_days, 60);
-        let ic = org
+        let plain = |u: &SimUser| {
+            [GROUP_ADMINS, GROUP_CONTRACTORS, GROUP_LEADERSHIP]
+                .iter()
+                .all(|g| !u.groups.contains(g))
+        };
+        let ic = org.users.iter().position(plain).unwrap();
+        let policy = org.policy_for(ic).unwrap();
+        assert!(policy.system && policy.max_age_days == 90 && policy.priority == 4);
+        let contractor = org
             .users
             .iter()
-            .position(|u| !u.groups.contains(&GROUP_ADMINS))
+            .position(|u| u.groups.contains(&GROUP_CONTRACTORS))
             .unwrap();
-        let policy = org.policy_for(ic).unwrap();
-        assert!(policy.system && policy.max_age_days == 90 && policy.priority == 2);
+        assert_eq!(org.policy_for(contractor).unwrap().name, "Contractors");
+        assert_eq!(org.policy_for(0).unwrap().name, "Leadership", "the CEO");
         assert!(org.users.iter().all(|u| u.groups.contains(&GROUP_EVERYONE)));
         let admins = org
             .users
