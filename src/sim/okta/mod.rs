@@ -20,6 +20,7 @@ mod http_tests_mfa;
 #[cfg(test)]
 mod http_tests_passwords;
 pub(crate) mod lifecycle_routes;
+pub(crate) mod log_prefilter;
 pub(crate) mod log_query;
 pub(crate) mod mfa_events;
 pub(crate) mod password_events;

@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::header::{HOST, USER_AGENT};
+use axum::http::header::{CONTENT_TYPE, HOST, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use chrono::Utc;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
@@ -101,7 +102,41 @@ pub(crate) fn list(
     uri: &Uri,
     next: Option<Vec<(String, String)>>,
 ) -> Response {
-    let mut response = Json(body).into_response();
+    with_links(Json(body).into_response(), base, uri, next)
+}
+
+/// `list` for items already in JSON text (System Log events as stored).
+fn list_raw(
+    items: &[Box<RawValue>],
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
+    let mut body =
+        String::with_capacity(items.iter().map(|i| i.get().len() + 1).sum::<usize>() + 2);
+    body.push('[');
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push_str(item.get());
+    }
+    body.push(']');
+    let json = HeaderValue::from_static("application/json");
+    with_links(
+        ([(CONTENT_TYPE, json)], body).into_response(),
+        base,
+        uri,
+        next,
+    )
+}
+
+fn with_links(
+    mut response: Response,
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
     let headers = response.headers_mut();
     let self_url = format!(
         "{base}{}",
@@ -165,7 +200,7 @@ async fn list_factors(
         let user = &state.org.users[i];
         user.factors
             .iter()
-            .map(|f| f.to_json(&base, &user.id))
+            .map(|f| f.to_json(&base, user))
             .collect()
     };
     list(body, &base, &uri, None)
@@ -217,7 +252,7 @@ async fn list_logs(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: U
         Err(e) => return e.into_response(),
     };
     let page = query.run(&lock(&shared.state).log, now);
-    list(page.events, &base, &uri, page.next)
+    list_raw(&page.events, &base, &uri, page.next)
 }
 
 /// Policy types Okta knows; only PASSWORD policies exist in the simulated org.

@@ -355,7 +355,7 @@ mod tests {
         assert_eq!(state.org.users[u].status, UserStatus::LockedOut);
         assert_eq!(state.org.users[u].status_changed, Some(trunc_ms(now)));
         assert_eq!(lockout.user_id, state.org.users[u].id);
-        let event = &state.log.all()[0].event;
+        let event = &state.log.all()[0].event();
         assert_eq!(event["uuid"], lockout.uuid.as_str());
         assert_eq!(
             event["published"],
@@ -366,7 +366,7 @@ mod tests {
             .admin_unlock(u, "reqABC", "accessdesk/0.1", now)
             .unwrap();
         assert_eq!(state.org.users[u].status, UserStatus::Active);
-        let unlock = &state.log.all()[1].event;
+        let unlock = &state.log.all()[1].event();
         assert_eq!(unlock["eventType"], "user.account.unlock_by_admin");
         assert_eq!(unlock["target"][0]["id"], state.org.users[u].id.as_str());
         assert_eq!(unlock["transaction"]["id"], "reqABC");
@@ -382,7 +382,7 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| filter.matches(&e.event, Case::Sensitive))
+            .filter(|e| filter.matches(&e.event(), Case::Sensitive))
             .count();
         assert_eq!(locks, 1);
     }

@@ -93,7 +93,7 @@ mod tests {
         assert_eq!(u.last_updated, at);
         assert_eq!(u.status, UserStatus::Active);
         assert_eq!(u.status_changed, Some(at));
-        let e = &s.log.all().last().unwrap().event;
+        let e = &s.log.all().last().unwrap().event();
         assert_eq!(e["eventType"], UPDATE_PASSWORD);
         assert_eq!(e["target"][0]["id"], u.id.as_str());
 
@@ -123,7 +123,7 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| e.event["eventType"] == UPDATE_PASSWORD)
+            .filter(|e| e.event()["eventType"] == UPDATE_PASSWORD)
             .count();
         assert_eq!(logged, 40);
         assert_ne!(a.change_passwords(40, now), first, "the stream moves on");

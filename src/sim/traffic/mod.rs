@@ -364,7 +364,7 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| e.event["eventType"] == event_type)
+            .filter(|e| e.event()["eventType"] == event_type)
             .count()
     }
 
@@ -381,15 +381,15 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| lockout.matches(&e.event, Case::Sensitive))
+            .filter(|e| lockout.matches(&e.event(), Case::Sensitive))
             .count();
         let repeats = state
             .log
             .all()
             .iter()
             .filter(|e| {
-                e.event["outcome"]["reason"] == "LOCKED_OUT"
-                    && e.event["eventType"] == "user.session.start"
+                e.event()["outcome"]["reason"] == "LOCKED_OUT"
+                    && e.event()["eventType"] == "user.session.start"
             })
             .count();
         assert!(repeats > 100, "{repeats}");
@@ -432,11 +432,11 @@ mod tests {
         let (state, _) = two_hours(6.0);
         let mut by_ip: std::collections::HashMap<String, Vec<DateTime<Utc>>> = Default::default();
         for e in state.log.all() {
-            if e.event["eventType"] == "user.account.lock"
-                && e.event["debugContext"]["debugData"]["threatSuspected"] == "true"
+            if e.event()["eventType"] == "user.account.lock"
+                && e.event()["debugContext"]["debugData"]["threatSuspected"] == "true"
             {
                 by_ip
-                    .entry(e.event["client"]["ipAddress"].as_str().unwrap().into())
+                    .entry(e.event()["client"]["ipAddress"].as_str().unwrap().into())
                     .or_default()
                     .push(e.published);
             }
@@ -488,7 +488,7 @@ mod tests {
             s.log
                 .all()
                 .iter()
-                .map(|e| e.event["uuid"].as_str().unwrap().to_string())
+                .map(|e| e.event()["uuid"].as_str().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&a), ids(&b));

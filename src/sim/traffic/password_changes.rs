@@ -75,9 +75,9 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| e.event["eventType"] == UPDATE_PASSWORD)
+            .filter(|e| e.event()["eventType"] == UPDATE_PASSWORD)
             .map(|e| {
-                e.event["actor"]["alternateId"]
+                e.event()["actor"]["alternateId"]
                     .as_str()
                     .unwrap()
                     .to_string()
