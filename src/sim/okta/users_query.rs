@@ -211,7 +211,8 @@ fn legacy_filter(text: &str) -> Result<Filter, ApiError> {
     Ok(filter)
 }
 
-fn check(
+/// The first field or operator `rule` refuses, as Okta's `E0000031`.
+pub(crate) fn check(
     filter: &Filter,
     rule: impl Fn(&crate::sim::filter::AttrPath, Option<CompareOp>) -> Result<(), String>,
 ) -> Result<(), ApiError> {
