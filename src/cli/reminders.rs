@@ -116,8 +116,8 @@ fn text(due: &[Forecast], date: NaiveDate, zone: Tz) -> Vec<String> {
         let when = f.send_at.with_timezone(&zone).format("%H:%M %Z");
         let line = match f.kind {
             ReminderKind::PasswordReminder => format!(
-                "{when}  password reminder ({} days before)  {}  to {}{}",
-                f.stage.unwrap_or_default(),
+                "{when}  password reminder ({})  {}  to {}{}",
+                days_before(f.stage.unwrap_or_default()),
                 f.login,
                 f.to,
                 expires(f, zone)
@@ -150,6 +150,13 @@ fn text(due: &[Forecast], date: NaiveDate, zone: Tz) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+fn days_before(days: u32) -> String {
+    match days {
+        1 => "1 day before".into(),
+        n => format!("{n} days before"),
+    }
 }
 
 fn expires(f: &Forecast, zone: Tz) -> String {

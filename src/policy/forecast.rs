@@ -42,7 +42,8 @@ pub fn cycle_of<'a>(
     }
 }
 
-/// Everything due on `date`, in send order (then login). `history` gives a user's reminder
+/// Everything due on `date`, in send order (then login); suspended users get no password
+/// reminders. `history` gives a user's reminder
 /// history by user id (the outbox's record; none before anything was sent).
 pub fn due_on(
     date: NaiveDate,
@@ -53,7 +54,8 @@ pub fn due_on(
     let seen_at = scan.as_of.unwrap_or_default();
     let on_date = |t: DateTime<Utc>| t.with_timezone(&rules.zone).date_naive() == date;
     let mut out = Vec::new();
-    for row in &scan.passwords {
+    // A suspended account cannot sign in to change its password: reminding it is noise.
+    for row in scan.passwords.iter().filter(|r| r.status != UserStatus::Suspended) {
         let past = history(&row.user_id).unwrap_or_default();
         let cycle = cycle_of(row, seen_at, &past);
         for due in schedule::password_schedule(&cycle, rules) {
