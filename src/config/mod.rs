@@ -13,9 +13,11 @@ use url::Url;
 
 mod agent_name;
 mod expiries;
+mod local_zone;
 mod source;
 mod verification;
 
+pub use local_zone::local_zone;
 pub use source::{Source, Sources};
 pub use verification::MfaResetMode;
 
