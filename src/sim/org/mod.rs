@@ -19,11 +19,10 @@ pub(crate) mod user;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::Value;
 
 use crate::model::UserStatus;
 use factors::enroll;
@@ -478,6 +477,8 @@ fn make_groups(rng: &mut ChaCha8Rng, founded: DateTime<Utc>, now: DateTime<Utc>)
 mod tests {
     use super::*;
     use crate::sim::org::user::Links;
+    use chrono::NaiveDate;
+    use serde_json::Value;
     use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {
