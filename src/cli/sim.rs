@@ -26,6 +26,9 @@ pub struct SimArgs {
     /// Start with an empty System Log instead of two hours of history
     #[arg(long)]
     no_history: bool,
+    /// Average password changes per hour in the traffic [default: 1% of the users a day; 0 turns them off]
+    #[arg(long, value_parser = parse_password_rate)]
+    password_changes_per_hour: Option<f64>,
     // The global --org-url and --read-only mean nothing to a server of its own org: these
     // hidden twins keep them out of `sim --help`, and refuse them when given.
     #[arg(long, hide = true)]
@@ -68,15 +71,27 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     let mut sim_config = args.org.config(args.token);
     sim_config.control = args.control;
     sim_config.history = !args.no_history;
+    sim_config.password_changes_per_hour = args.password_changes_per_hour;
     let handle = sim::start(sim_config, args.listen).await?;
     println!("accessdesk simulator listening on {}", handle.base_url());
     if args.control {
         println!(
-            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/faults, GET {0}/__sim/requests",
+            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/password-changes, POST {0}/__sim/faults, GET {0}/__sim/requests",
             handle.base_url()
         );
     }
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_password_rate(raw: &str) -> Result<f64, String> {
+    let rate: f64 = raw
+        .parse()
+        .map_err(|_| format!("{raw:?} is not a number"))?;
+    if (0.0..=100_000.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!("{rate} is not allowed: between 0 and 100000"))
+    }
 }

@@ -38,8 +38,12 @@ pub struct SimConfig {
     pub seed: u64,
     /// How many users to create (at least one: the admin who owns the token).
     pub users: usize,
-    /// Average lockouts per minute; 0 turns the traffic generator off.
+    /// Average lockouts per minute; 0 turns the sign-in traffic off.
     pub lockouts_per_minute: f64,
+    /// Average password changes per hour in the traffic; `None` is 1 % of the users a day,
+    /// spread evenly (passwords that live 45 to 90 days turn over about that fast); 0 turns
+    /// them off.
+    pub password_changes_per_hour: Option<f64>,
     /// Expose the `/__sim/*` control endpoints.
     pub control: bool,
     /// Pre-seed about two hours of past events so a fresh dashboard is not empty
@@ -59,12 +63,22 @@ pub struct SimConfig {
 }
 
 impl SimConfig {
+    /// The password-change rate in effect (per hour): the configured one, else 1 % of the
+    /// users a day.
+    pub fn password_change_rate(&self) -> f64 {
+        let rate = self
+            .password_changes_per_hour
+            .unwrap_or(self.users.max(1) as f64 / 100.0 / 24.0);
+        if rate.is_finite() { rate.max(0.0) } else { 0.0 }
+    }
+
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: token.into(),
             seed: 42,
             users: 500,
             lockouts_per_minute: DEFAULT_LOCKOUTS_PER_MINUTE,
+            password_changes_per_hour: None,
             control: false,
             history: true,
             rate_limits: RateBudgets::default(),
@@ -84,6 +98,7 @@ impl std::fmt::Debug for SimConfig {
             .field("seed", &self.seed)
             .field("users", &self.users)
             .field("lockouts_per_minute", &self.lockouts_per_minute)
+            .field("password_changes_per_hour", &self.password_changes_per_hour)
             .field("control", &self.control)
             .field("history", &self.history)
             .field("rate_limits", &self.rate_limits)

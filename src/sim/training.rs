@@ -163,7 +163,7 @@ impl TrainingHandle {
             .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
         let manager = state
             .org
-            .index_of_id(state.org.users[user].profile_str("managerId"));
+            .index_of_id(&state.org.users[user].profile_str("managerId"));
         // Answers and expiries that are due show as they are, even if nobody polled yet.
         let due: Vec<String> = state
             .pushes
@@ -249,9 +249,8 @@ fn phone(state: &State, user: usize, owner: PhoneOwner, now: DateTime<Utc>) -> P
         u.factors
             .iter()
             .find(|f| f.id == txn.factor_id)
-            .and_then(|f| f.profile["name"].as_str())
-            .unwrap_or("Okta Verify")
-            .to_string()
+            .and_then(|f| f.profile.device_name(&u.profile))
+            .unwrap_or_else(|| "Okta Verify".to_string())
     };
     let mut prompts: Vec<PushPrompt> = mine
         .iter()
@@ -289,7 +288,8 @@ fn codes(state: &State, user: usize, now: DateTime<Utc>) -> Vec<ShownCode> {
         .factors
         .iter()
         .filter_map(|f| {
-            let profile = |key: &str| f.profile[key].as_str().unwrap_or_default().to_string();
+            let json = f.profile_json(&state.org.users[user]);
+            let profile = |key: &str| json[key].as_str().unwrap_or_default().to_string();
             let (source, label) = match f.kind {
                 FactorKind::Sms => (
                     CodeSource::Sms,

@@ -47,6 +47,14 @@ impl ApiError {
         )
     }
 
+    pub fn group_not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "E0000007",
+            format!("Not found: Resource not found: {id} (UserGroup)"),
+        )
+    }
+
     pub fn path_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

@@ -32,7 +32,7 @@ pub(crate) async fn get_factor(
         return ApiError::user_not_found(&key).into_response();
     };
     match state.factor(i, &factor_id) {
-        Ok(f) => Json(f.to_json(&base, &state.org.users[i].id)).into_response(),
+        Ok(f) => Json(f.to_json(&base, &state.org.users[i])).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -110,7 +110,7 @@ pub(crate) async fn verify(
     };
     let base = base_url(&headers, &shared);
     let request = api_request(&request_id, &headers, &uri);
-    let (verified, user_id) = {
+    let (verified, user_id, owner) = {
         let mut state = lock(&shared.state);
         let Some(i) = state.org.find(&key) else {
             return ApiError::user_not_found(&key).into_response();
@@ -123,7 +123,8 @@ pub(crate) async fn verify(
             &request,
             Utc::now(),
         );
-        (verified, state.org.users[i].id.clone())
+        let owner = &state.org.users[i];
+        (verified, owner.id.clone(), owner.profile.clone())
     };
     match verified {
         Ok(Verified::PushSent(txn)) => {
@@ -138,7 +139,7 @@ pub(crate) async fn verify(
             let me = format!("{base}/api/v1/users/{user_id}/factors/{}", factor.id);
             Json(json!({
                 "factorResult": "CHALLENGE",
-                "profile": factor.profile,
+                "profile": factor.profile.to_json(&owner),
                 "_links": {
                     "verify": {"href": format!("{me}/verify"), "hints": {"allow": ["POST"]}},
                     "factor": {"href": me, "hints": {"allow": ["GET", "DELETE"]}},

@@ -15,6 +15,7 @@ pub(crate) fn quiet(users: usize) -> SimConfig {
     let mut c = SimConfig::new(TOKEN);
     c.users = users;
     c.lockouts_per_minute = 0.0;
+    c.password_changes_per_hour = Some(0.0);
     c.history = false;
     c.control = true;
     c
@@ -477,7 +478,13 @@ async fn factors_groups_and_password_policies() {
             )
         })
         .collect();
-    assert_eq!(ages, [(1, 60), (2, 90)]);
+    assert_eq!(ages, [(1, 60), (2, 45), (3, 0), (4, 90)]);
+    let contractors = &policies[1]["conditions"]["people"]["groups"];
+    assert_eq!(contractors["include"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        contractors["exclude"],
+        policies[0]["conditions"]["people"]["groups"]["include"]
+    );
     assert_eq!(
         get(&format!("{}/api/v1/policies", s.base_url()))
             .await

@@ -11,8 +11,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::api_error::ApiError;
+use super::log_prefilter::{could_contain, could_match};
 use crate::sim::filter::{Case, CompareOp, Filter, parse};
 use crate::sim::state::log::{EventLog, StoredEvent};
 
@@ -82,7 +84,8 @@ pub(crate) struct LogQuery {
 }
 
 pub(crate) struct LogPage {
-    pub events: Vec<Value>,
+    /// The events' JSON text, as stored.
+    pub events: Vec<Box<RawValue>>,
     /// Query parameters of the `next` link, when there is one.
     pub next: Option<Vec<(String, String)>>,
 }
@@ -152,15 +155,28 @@ impl LogQuery {
     }
 
     fn matches(&self, e: &StoredEvent) -> bool {
+        if self.filter.is_none() && self.q.is_none() {
+            return true;
+        }
+        let text = e.text();
+        let possible = self
+            .filter
+            .as_ref()
+            .is_none_or(|(_, f)| could_match(f, text))
+            && self.q.as_ref().is_none_or(|(_, k)| could_contain(k, text));
+        if !possible {
+            return false;
+        }
+        let event = e.event();
         let by_filter = self
             .filter
             .as_ref()
-            .is_none_or(|(_, f)| f.matches(&e.event, Case::Sensitive));
+            .is_none_or(|(_, f)| f.matches(&event, Case::Sensitive));
         by_filter
             && self
                 .q
                 .as_ref()
-                .is_none_or(|(_, k)| keywords_match(&e.event, k))
+                .is_none_or(|(_, k)| keywords_match(&event, k))
     }
 
     pub fn run(&self, log: &EventLog, now: DateTime<Utc>) -> LogPage {
@@ -197,7 +213,7 @@ impl LogQuery {
             (None, None) => None,
         };
         LogPage {
-            events: page.into_iter().map(|e| e.event.clone()).collect(),
+            events: page.into_iter().map(|e| e.raw().to_owned()).collect(),
             next: Some(self.next_params(next)),
         }
     }
@@ -227,7 +243,7 @@ impl LogQuery {
             _ => None,
         };
         LogPage {
-            events: hits.into_iter().map(|e| e.event.clone()).collect(),
+            events: hits.into_iter().map(|e| e.raw().to_owned()).collect(),
             next,
         }
     }
@@ -408,7 +424,10 @@ mod tests {
     fn uuids(page: &LogPage) -> Vec<String> {
         page.events
             .iter()
-            .map(|e| e["uuid"].as_str().unwrap().to_string())
+            .map(|e| {
+                let v: Value = serde_json::from_str(e.get()).unwrap();
+                v["uuid"].as_str().unwrap().to_string()
+            })
             .collect()
     }
 

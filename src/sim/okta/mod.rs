@@ -7,15 +7,23 @@ pub(crate) mod api_error;
 pub(crate) mod events;
 pub(crate) mod factor_routes;
 pub(crate) mod gate;
+pub(crate) mod group_routes;
+pub(crate) mod groups_query;
 #[cfg(test)]
 pub(crate) mod http_tests;
+#[cfg(test)]
+mod http_tests_groups;
 #[cfg(test)]
 mod http_tests_lifecycle;
 #[cfg(test)]
 mod http_tests_mfa;
+#[cfg(test)]
+mod http_tests_passwords;
 pub(crate) mod lifecycle_routes;
+pub(crate) mod log_prefilter;
 pub(crate) mod log_query;
 pub(crate) mod mfa_events;
+pub(crate) mod password_events;
 pub(crate) mod rate_limit;
 pub(crate) mod routes;
 pub(crate) mod users_query;

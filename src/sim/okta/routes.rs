@@ -5,21 +5,23 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::header::{HOST, USER_AGENT};
+use axum::http::header::{CONTENT_TYPE, HOST, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use chrono::Utc;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
 use super::users_query::{UsersQuery, render};
+use crate::sim::okta::{factor_routes, group_routes, lifecycle_routes};
 use crate::sim::org::user::Links;
+use crate::sim::server::control;
 use crate::sim::state::{ApiRequest, Shared, lock};
-use crate::sim::{okta::factor_routes, okta::lifecycle_routes, server::control};
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut app = Router::new()
@@ -38,7 +40,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/api/v1/users/{id}/factors/{factor}/transactions/{transaction}",
             get(factor_routes::poll).delete(factor_routes::cancel),
         )
-        .route("/api/v1/users/{id}/groups", get(list_groups))
+        .route("/api/v1/users/{id}/groups", get(list_user_groups))
         .route(
             "/api/v1/users/{id}/lifecycle/unlock",
             post(lifecycle_routes::unlock),
@@ -55,6 +57,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/api/v1/users/{id}/lifecycle/expire_password",
             post(lifecycle_routes::expire_password),
         )
+        .route("/api/v1/groups", get(group_routes::list_groups))
+        .route("/api/v1/groups/{id}", get(group_routes::get_group))
+        .route("/api/v1/groups/{id}/users", get(group_routes::list_members))
         .route("/api/v1/logs", get(list_logs))
         .route("/api/v1/policies", get(list_policies));
     if shared.control {
@@ -91,8 +96,47 @@ fn link(url: &str, rel: &str) -> HeaderValue {
 }
 
 /// A JSON array with `self` and, when given, `next` links.
-fn list(body: Vec<Value>, base: &str, uri: &Uri, next: Option<Vec<(String, String)>>) -> Response {
-    let mut response = Json(body).into_response();
+pub(crate) fn list(
+    body: Vec<Value>,
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
+    with_links(Json(body).into_response(), base, uri, next)
+}
+
+/// `list` for items already in JSON text (System Log events as stored).
+fn list_raw(
+    items: &[Box<RawValue>],
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
+    let mut body =
+        String::with_capacity(items.iter().map(|i| i.get().len() + 1).sum::<usize>() + 2);
+    body.push('[');
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            body.push(',');
+        }
+        body.push_str(item.get());
+    }
+    body.push(']');
+    let json = HeaderValue::from_static("application/json");
+    with_links(
+        ([(CONTENT_TYPE, json)], body).into_response(),
+        base,
+        uri,
+        next,
+    )
+}
+
+fn with_links(
+    mut response: Response,
+    base: &str,
+    uri: &Uri,
+    next: Option<Vec<(String, String)>>,
+) -> Response {
     let headers = response.headers_mut();
     let self_url = format!(
         "{base}{}",
@@ -156,13 +200,13 @@ async fn list_factors(
         let user = &state.org.users[i];
         user.factors
             .iter()
-            .map(|f| f.to_json(&base, &user.id))
+            .map(|f| f.to_json(&base, user))
             .collect()
     };
     list(body, &base, &uri, None)
 }
 
-async fn list_groups(
+async fn list_user_groups(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
@@ -208,7 +252,7 @@ async fn list_logs(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: U
         Err(e) => return e.into_response(),
     };
     let page = query.run(&lock(&shared.state).log, now);
-    list(page.events, &base, &uri, page.next)
+    list_raw(&page.events, &base, &uri, page.next)
 }
 
 /// Policy types Okta knows; only PASSWORD policies exist in the simulated org.

@@ -4,9 +4,11 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use serde_json::{Value, json};
 
+use super::factor_profile::FactorProfile;
 use super::ids::{alnum, iso, okta_id};
 use super::names::{ANDROIDS, IPHONES, WEBAUTHN_AUTHENTICATORS};
 use super::network::pick;
+use super::user::SimUser;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FactorKind {
@@ -56,12 +58,17 @@ pub(crate) struct Factor {
     pub status: &'static str,
     pub created: DateTime<Utc>,
     pub last_updated: DateTime<Utc>,
-    pub profile: Value,
+    pub profile: FactorProfile,
 }
 
 impl Factor {
-    pub fn to_json(&self, base: &str, user_id: &str) -> Value {
-        let user = format!("{base}/api/v1/users/{user_id}");
+    /// The factor's `profile` object (built from what it shares with its owner).
+    pub fn profile_json(&self, owner: &SimUser) -> Value {
+        self.profile.to_json(&owner.profile)
+    }
+
+    pub fn to_json(&self, base: &str, owner: &SimUser) -> Value {
+        let user = format!("{base}/api/v1/users/{}", owner.id);
         let me = format!("{user}/factors/{}", self.id);
         let mut links = json!({
             "self": {"href": me, "hints": {"allow": ["GET", "DELETE"]}},
@@ -81,40 +88,33 @@ impl Factor {
             "status": self.status,
             "created": iso(self.created),
             "lastUpdated": iso(self.last_updated),
-            "profile": self.profile,
+            "profile": self.profile_json(owner),
             "_links": links,
         })
     }
 }
 
-/// What enrollment needs to know about the user.
-pub(crate) struct Enrollee<'a> {
-    pub first_name: &'a str,
-    pub login: &'a str,
-    pub email: &'a str,
-    /// E.164, e.g. `+14155550123`.
-    pub phone: &'a str,
-    pub iphone: bool,
-    /// Factors are enrolled between this and `now`.
-    pub since: DateTime<Utc>,
-}
-
 /// A realistic mix: most users have Okta Verify, many SMS, some a security key,
-/// a few nothing at all.
-pub(crate) fn enroll<R: Rng>(rng: &mut R, who: &Enrollee, now: DateTime<Utc>) -> Vec<Factor> {
+/// a few nothing at all. Factors are enrolled between `since` and `now`.
+pub(crate) fn enroll<R: Rng>(
+    rng: &mut R,
+    iphone: bool,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Factor> {
     let mut factors = Vec::new();
     if rng.random_bool(0.08) {
         return factors;
     }
-    let span = (now - who.since).num_seconds().max(1);
+    let span = (now - since).num_seconds().max(1);
     let enrolled_at = |rng: &mut R| {
-        let t = who.since + Duration::seconds(rng.random_range(0..span));
+        let t = since + Duration::seconds(rng.random_range(0..span));
         (
             t,
             t + Duration::seconds(rng.random_range(0..=(now - t).num_seconds().max(0))),
         )
     };
-    let mut add = |rng: &mut R, kind: FactorKind, prefix: &str, profile: Value| {
+    let mut add = |rng: &mut R, kind: FactorKind, prefix: &str, profile: FactorProfile| {
         let (created, last_updated) = enrolled_at(rng);
         let status = if rng.random_bool(0.03) {
             "PENDING_ACTIVATION"
@@ -131,54 +131,33 @@ pub(crate) fn enroll<R: Rng>(rng: &mut R, who: &Enrollee, now: DateTime<Utc>) ->
         });
     };
     if rng.random_bool(0.78) {
-        let (model, platform, device_type, version) = if who.iphone {
-            (*pick(rng, IPHONES), "IOS", "SmartPhone_IPhone", "17.5.1")
-        } else {
-            (*pick(rng, ANDROIDS), "ANDROID", "SmartPhone_Android", "14")
-        };
-        let profile = json!({
-            "credentialId": who.login,
-            "deviceType": device_type,
-            "name": format!("{}'s {model}", who.first_name),
-            "platform": platform,
-            "version": version,
-        });
-        add(rng, FactorKind::Push, "opf", profile);
+        let model = *pick(rng, if iphone { IPHONES } else { ANDROIDS });
+        add(
+            rng,
+            FactorKind::Push,
+            "opf",
+            FactorProfile::Push { model, iphone },
+        );
         if rng.random_bool(0.6) {
-            add(
-                rng,
-                FactorKind::OktaTotp,
-                "ost",
-                json!({"credentialId": who.login}),
-            );
+            add(rng, FactorKind::OktaTotp, "ost", FactorProfile::Totp);
         }
     }
     if rng.random_bool(0.2) {
-        add(
-            rng,
-            FactorKind::GoogleTotp,
-            "uft",
-            json!({"credentialId": who.login}),
-        );
+        add(rng, FactorKind::GoogleTotp, "uft", FactorProfile::Totp);
     }
     if rng.random_bool(0.4) {
         let prefix = if rng.random_bool(0.5) { "sms" } else { "mbl" };
-        add(
-            rng,
-            FactorKind::Sms,
-            prefix,
-            json!({"phoneNumber": who.phone}),
-        );
+        add(rng, FactorKind::Sms, prefix, FactorProfile::Sms);
     }
     if rng.random_bool(0.15) {
-        let profile = json!({
-            "authenticatorName": *pick(rng, WEBAUTHN_AUTHENTICATORS),
-            "credentialId": alnum(rng, 43),
-        });
+        let profile = FactorProfile::WebAuthn {
+            authenticator: *pick(rng, WEBAUTHN_AUTHENTICATORS),
+            credential_id: alnum(rng, 43).into_boxed_str(),
+        };
         add(rng, FactorKind::WebAuthn, "fwf", profile);
     }
     if rng.random_bool(0.3) {
-        add(rng, FactorKind::Email, "emf", json!({"email": who.email}));
+        add(rng, FactorKind::Email, "emf", FactorProfile::Email);
     }
     factors
 }
@@ -189,23 +168,12 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    fn enrollee(iphone: bool, now: DateTime<Utc>) -> Enrollee<'static> {
-        Enrollee {
-            first_name: "Dana",
-            login: "dana.kim@example.com",
-            email: "dana.kim@example.com",
-            phone: "+14155550123",
-            iphone,
-            since: now - Duration::days(300),
-        }
-    }
-
     #[test]
     fn mix_covers_every_kind_and_some_users_have_none() {
         let now = Utc::now();
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         let all: Vec<Vec<Factor>> = (0..400)
-            .map(|i| enroll(&mut rng, &enrollee(i % 2 == 0, now), now))
+            .map(|i| enroll(&mut rng, i % 2 == 0, now - Duration::days(300), now))
             .collect();
         assert!(all.iter().any(Vec::is_empty));
         for kind in [
@@ -229,15 +197,28 @@ mod tests {
         let now = Utc::now();
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         let push = (0..50)
-            .flat_map(|_| enroll(&mut rng, &enrollee(true, now), now))
+            .flat_map(|_| enroll(&mut rng, true, now - Duration::days(300), now))
             .find(|f| f.kind == FactorKind::Push)
             .unwrap();
-        let name = push.profile["name"].as_str().unwrap();
+        let owner = SimUser::sample(crate::model::UserStatus::Active);
+        let profile = push.profile_json(&owner);
+        let name = profile["name"].as_str().unwrap();
         assert!(name.starts_with("Dana's iPhone"), "{name}");
-        assert_eq!(push.profile["platform"], "IOS");
-        let j = push.to_json("http://h", "00u1");
+        assert_eq!(profile["platform"], "IOS");
+        assert_eq!(profile["credentialId"], "dana.kim@example.com");
+        let j = push.to_json("http://h", &owner);
         assert_eq!(j["factorType"], "push");
+        assert_eq!(j["profile"], profile);
         assert!(j["id"].as_str().unwrap().starts_with("opf"));
-        assert_eq!(j["_links"]["user"]["href"], "http://h/api/v1/users/00u1");
+        assert_eq!(
+            j["_links"]["user"]["href"],
+            "http://h/api/v1/users/00uABCDEFGHIJKLMNOPQ"
+        );
+        let sms = Factor {
+            kind: FactorKind::Sms,
+            profile: FactorProfile::Sms,
+            ..push.clone()
+        };
+        assert_eq!(sms.profile_json(&owner)["phoneNumber"], "+14155550123");
     }
 }

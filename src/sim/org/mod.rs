@@ -4,12 +4,16 @@
 //! the same seed and `now` give the same organisation byte for byte.
 
 pub(crate) mod codes;
+pub(crate) mod factor_profile;
 pub(crate) mod factors;
 pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod names;
 pub(crate) mod network;
 pub(crate) mod policies;
+#[cfg(test)]
+mod policy_tests;
+pub(crate) mod profile;
 pub(crate) mod push;
 pub(crate) mod user;
 
@@ -19,10 +23,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::model::UserStatus;
-use factors::{Enrollee, enroll};
+use factors::enroll;
 use groups::Group;
 use ids::{okta_id, trunc_ms};
 use names::{
@@ -31,6 +35,7 @@ use names::{
 };
 use network::{HOME_ISPS, HOMES, OFFICES, pick};
 use policies::PasswordPolicy;
+use profile::{Manager, Profile, Title, UserType};
 use push::{PushHabit, assign_habits};
 use user::{SimUser, Whereabouts};
 
@@ -105,6 +110,7 @@ impl Org {
         if !owner.groups.contains(&GROUP_ADMINS) {
             owner.groups.push(GROUP_ADMINS);
         }
+        org.fit_password_ages(now);
         for (i, u) in org.users.iter().enumerate() {
             org.by_id.insert(u.id.clone(), i);
             org.by_login.insert(u.login().to_lowercase(), i);
@@ -140,20 +146,51 @@ impl Org {
         self.by_id.get(id).copied()
     }
 
-    /// The ACTIVE password policy with the best priority whose groups include the user.
+    /// The group with this id.
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.id == id)
+    }
+
+    /// The password policy Okta applies to the user: ACTIVE policies by priority with the
+    /// system default last, the first whose included groups the user is in and whose excluded
+    /// groups they are not (the rule `policy::password_expiry::applying_policy` implements).
     pub fn policy_for(&self, user: usize) -> Option<&PasswordPolicy> {
         let groups: Vec<&str> = self.users[user]
             .groups
             .iter()
             .map(|&g| self.groups[g].id.as_str())
             .collect();
-        let mut applicable: Vec<&PasswordPolicy> = self
-            .policies
+        self.policies
             .iter()
-            .filter(|p| p.group_ids.iter().any(|g| groups.contains(&g.as_str())))
-            .collect();
-        applicable.sort_by_key(|p| p.priority);
-        applicable.first().copied()
+            .filter(|p| p.covers(&groups))
+            .min_by_key(|p| (p.system, p.priority))
+    }
+
+    /// Seeded password dates follow the policy that applies: changed within its maximum age
+    /// plus a few days of stragglers, so a realistic share is about to expire rather than a
+    /// quarter of the org being long overdue. Folding keeps the random stream untouched.
+    fn fit_password_ages(&mut self, now: DateTime<Utc>) {
+        const STRAGGLERS_DAYS: i64 = 5;
+        for i in 0..self.users.len() {
+            let Some(max_age) = self.policy_for(i).map(|p| i64::from(p.max_age_days)) else {
+                continue;
+            };
+            let u = &mut self.users[i];
+            let (Some(changed), true) = (u.password_changed, max_age > 0) else {
+                continue;
+            };
+            if u.status == UserStatus::PasswordExpired {
+                continue;
+            }
+            let window = Duration::days(max_age + STRAGGLERS_DAYS).num_seconds();
+            let age = (now - changed).num_seconds();
+            if age <= window {
+                continue;
+            }
+            let folded = now - Duration::seconds(3600 + (age - 3600) % (window - 3600));
+            u.password_changed = Some(folded);
+            u.last_updated = u.last_updated.max(folded);
+        }
     }
 }
 
@@ -220,35 +257,41 @@ impl Builder {
         let last = *pick(rng, LAST_NAMES);
         let id = okta_id(rng, "00u");
         let (department, title, user_type) = match role {
-            Role::Ceo => (EXECUTIVE_DEPARTMENT, CEO_TITLE.to_string(), "employee"),
+            Role::Ceo => (
+                EXECUTIVE_DEPARTMENT,
+                Title::Fixed(CEO_TITLE),
+                UserType::Employee,
+            ),
             Role::Vp(d) => (
                 DEPARTMENTS[d].name,
-                DEPARTMENTS[d].vp_title.to_string(),
-                "employee",
+                Title::Fixed(DEPARTMENTS[d].vp_title),
+                UserType::Employee,
             ),
             Role::Manager(d) => (
                 DEPARTMENTS[d].name,
-                DEPARTMENTS[d].manager_title.to_string(),
-                "employee",
+                Title::Fixed(DEPARTMENTS[d].manager_title),
+                UserType::Employee,
             ),
             Role::Individual(d) => {
                 let dept = &DEPARTMENTS[d];
                 // Leaders are employees, so ICs carry the whole 20 % contractor / 5 % intern share.
                 let roll = rng.random_range(0..100);
                 if roll < 6 {
-                    (dept.name, format!("{} Intern", dept.name), "intern")
+                    (dept.name, Title::Intern(dept.name), UserType::Intern)
                 } else if roll < 29 {
-                    (dept.name, pick(rng, dept.titles).to_string(), "contractor")
+                    let title = Title::Fixed(*pick(rng, dept.titles));
+                    (dept.name, title, UserType::Contractor)
                 } else {
-                    (dept.name, pick(rng, dept.titles).to_string(), "employee")
+                    let title = Title::Fixed(*pick(rng, dept.titles));
+                    (dept.name, title, UserType::Employee)
                 }
             }
         };
         let leader = !matches!(role, Role::Individual(_));
         let created = match (role, user_type) {
             (Role::Ceo, _) => self.founded,
-            (_, "intern") => now - Duration::days(rng.random_range(10..90)),
-            (_, "contractor") => now - Duration::days(rng.random_range(20..400)),
+            (_, UserType::Intern) => now - Duration::days(rng.random_range(10..90)),
+            (_, UserType::Contractor) => now - Duration::days(rng.random_range(20..400)),
             _ => now - Duration::days(rng.random_range(30..2100)),
         } - Duration::seconds(rng.random_range(0..86_400));
         let activated = created + Duration::seconds(rng.random_range(5..900));
@@ -307,59 +350,34 @@ impl Builder {
         };
         let home = &HOMES[home_group][whereabouts.home];
         // 555-0100..0199 numbers are reserved for fiction.
-        let phone = format!(
-            "+1{}5550{}",
-            area_code(home_group),
-            rng.random_range(100..200)
-        );
+        let phone_line = rng.random_range(100..200i32) as u8;
 
         let login = self.login_for(first, last);
         let rng = &mut self.rng;
-        let mut profile = Map::new();
-        let mut put = |k: &str, v: Value| {
-            profile.insert(k.to_string(), v);
-        };
-        put("login", json!(login));
-        put("email", json!(login));
-        put("firstName", json!(first));
-        put("lastName", json!(last));
-        put("displayName", json!(format!("{first} {last}")));
-        put("title", json!(title));
-        put("department", json!(department));
-        put("organization", json!("Example Corp"));
-        put("userType", json!(user_type));
-        if user_type == "employee" {
-            put("employeeNumber", json!(format!("{}", 10_000 + i)));
-        }
-        if user_type == "contractor" {
-            let end: NaiveDate = (now + Duration::days(rng.random_range(1..=120))).date_naive();
-            put("contractEndDate", json!(end.format("%Y-%m-%d").to_string()));
-        }
-        if let Some(m) = manager {
-            put("managerId", json!(self.users[m].id));
-            put("manager", json!(self.users[m].display_name()));
-        }
-        put("mobilePhone", json!(format_phone(&phone)));
-        put("city", json!(home.city));
-        put("state", json!(home.state));
-        put("zipCode", json!(home.postal_code));
-        put("countryCode", json!("US"));
-        put("timezone", json!(home.timezone));
-        put("locale", json!("en_US"));
-        put("preferredLanguage", json!("en"));
-
-        let enrollee = Enrollee {
+        let contract_end = (user_type == UserType::Contractor)
+            .then(|| (now + Duration::days(rng.random_range(1..=120))).date_naive());
+        let profile = Profile {
+            login: login.into_boxed_str(),
             first_name: first,
-            login: &login,
-            email: &login,
-            phone: &phone,
-            iphone,
-            since: activated,
+            last_name: last,
+            title,
+            department,
+            user_type,
+            employee_number: (user_type == UserType::Employee).then_some(10_000 + i as u32),
+            contract_end,
+            manager: manager.map(|m| Manager {
+                id: self.users[m].id.clone().into_boxed_str(),
+                first_name: self.users[m].profile.first_name,
+                last_name: self.users[m].profile.last_name,
+            }),
+            area_code: area_code(home_group),
+            phone_line,
+            home,
         };
         let factors = if status == UserStatus::Provisioned {
             Vec::new()
         } else {
-            enroll(rng, &enrollee, now)
+            enroll(rng, iphone, activated, now)
         };
 
         let mut groups = vec![GROUP_EVERYONE];
@@ -371,13 +389,13 @@ impl Builder {
             groups.push(GROUP_DEPARTMENTS + d);
             let it_leader = DEPARTMENTS[d].name == IT_DEPARTMENT && leader;
             let it_admin = DEPARTMENTS[d].name == IT_DEPARTMENT
-                && user_type == "employee"
+                && user_type == UserType::Employee
                 && rng.random_bool(0.3);
             if it_leader || it_admin {
                 groups.push(GROUP_ADMINS);
             }
         }
-        if user_type == "contractor" {
+        if user_type == UserType::Contractor {
             groups.push(GROUP_CONTRACTORS);
         }
 
@@ -419,14 +437,8 @@ fn pick_status(rng: &mut ChaCha8Rng) -> UserStatus {
     table[weights.sample(rng)].0.clone()
 }
 
-fn area_code(home_group: usize) -> u32 {
+fn area_code(home_group: usize) -> u16 {
     [415, 212, 512, 312, 303][home_group.min(4)]
-}
-
-/// `+14155550123` -> `+1 415-555-0123`, how people type it into a profile.
-fn format_phone(e164: &str) -> String {
-    let d = &e164[2..];
-    format!("+1 {}-{}-{}", &d[..3], &d[3..6], &d[6..])
 }
 
 fn make_groups(rng: &mut ChaCha8Rng, founded: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Group> {
@@ -468,36 +480,76 @@ fn make_policies(
     founded: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Vec<PasswordPolicy> {
+    let ids = |ix: &[usize]| ix.iter().map(|&g| groups[g].id.clone()).collect::<Vec<_>>();
+    let policy =
+        |rng: &mut ChaCha8Rng, name: &str, description: &str, priority: u32| PasswordPolicy {
+            id: okta_id(rng, "00p"),
+            name: name.into(),
+            description: description.into(),
+            priority,
+            active: true,
+            system: false,
+            include_group_ids: Vec::new(),
+            exclude_group_ids: Vec::new(),
+            max_age_days: 90,
+            expire_warn_days: 14,
+            max_attempts: 10,
+            auto_unlock_minutes: 10,
+            created: founded + Duration::days(30),
+            last_updated: now - Duration::days(rng.random_range(10..200)),
+        };
+    // Drawn in the order they were first seeded, so older policies keep their ids.
     let admins = PasswordPolicy {
-        id: okta_id(rng, "00p"),
-        name: "Administrators".into(),
-        description: "Stricter rules for Okta administrators".into(),
-        priority: 1,
-        system: false,
-        group_ids: vec![groups[GROUP_ADMINS].id.clone()],
+        include_group_ids: ids(&[GROUP_ADMINS]),
         max_age_days: 60,
         expire_warn_days: 7,
         max_attempts: 5,
         auto_unlock_minutes: 0,
-        created: founded + Duration::days(30),
-        last_updated: now - Duration::days(rng.random_range(10..200)),
+        ..policy(
+            rng,
+            "Administrators",
+            "Stricter rules for Okta administrators",
+            1,
+        )
     };
     let default = PasswordPolicy {
-        id: okta_id(rng, "00p"),
-        name: "Default Policy".into(),
-        description: "The default policy applies in all situations if no other policy applies."
-            .into(),
-        priority: 2,
         system: true,
-        group_ids: vec![groups[GROUP_EVERYONE].id.clone()],
-        max_age_days: 90,
-        expire_warn_days: 14,
-        max_attempts: 10,
-        auto_unlock_minutes: 10,
+        include_group_ids: ids(&[GROUP_EVERYONE]),
         created: founded,
-        last_updated: now - Duration::days(rng.random_range(10..200)),
+        ..policy(
+            rng,
+            "Default Policy",
+            "The default policy applies in all situations if no other policy applies.",
+            4,
+        )
     };
-    vec![admins, default]
+    let contractors = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_CONTRACTORS]),
+        exclude_group_ids: ids(&[GROUP_ADMINS]),
+        max_age_days: 45,
+        expire_warn_days: 7,
+        max_attempts: 5,
+        created: founded + Duration::days(200),
+        ..policy(
+            rng,
+            "Contractors",
+            "Shorter password life for contingent workers",
+            2,
+        )
+    };
+    let leadership = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_LEADERSHIP]),
+        max_age_days: 0,
+        expire_warn_days: 0,
+        created: founded + Duration::days(400),
+        ..policy(
+            rng,
+            "Leadership",
+            "Executives sign in with a security key; passwords do not expire",
+            3,
+        )
+    };
+    vec![admins, contractors, leadership, default]
 }
 
 #[cfg(test)]
@@ -517,11 +569,7 @@ mod tests {
             .iter()
             .map(|u| {
                 let mut j = u.to_json("http://x", &org.type_id, Links::Lifecycle);
-                j["factors"] = u
-                    .factors
-                    .iter()
-                    .map(|f| f.to_json("http://x", &u.id))
-                    .collect();
+                j["factors"] = u.factors.iter().map(|f| f.to_json("http://x", u)).collect();
                 j
             })
             .collect()
@@ -575,14 +623,14 @@ mod tests {
         assert!(ceo.profile.get("managerId").is_none());
         for u in &org.users[1..] {
             let m = org
-                .index_of_id(u.profile_str("managerId"))
+                .index_of_id(&u.profile_str("managerId"))
                 .expect("manager exists");
             assert_eq!(u.profile_str("manager"), org.users[m].display_name());
         }
-        let managers: HashSet<&str> = org
+        let managers: HashSet<String> = org
             .users
             .iter()
-            .map(|u| u.profile_str("managerId"))
+            .map(|u| u.profile_str("managerId").into_owned())
             .collect();
         assert!(managers.len() > 40, "{} managers", managers.len());
     }
@@ -614,10 +662,10 @@ mod tests {
         );
         let today = now().date_naive();
         for u in &org.users {
-            let end = u.profile.get("contractEndDate").and_then(Value::as_str);
+            let end = u.profile.get("contractEndDate");
             assert_eq!(end.is_some(), u.profile_str("userType") == "contractor");
             if let Some(end) = end {
-                let d = NaiveDate::parse_from_str(end, "%Y-%m-%d").unwrap();
+                let d = NaiveDate::parse_from_str(&end, "%Y-%m-%d").unwrap();
                 assert!(d > today && d <= today + Duration::days(120));
             }
             if let Some(p) = u.password_changed {
@@ -647,13 +695,21 @@ mod tests {
         let admin = &org.users[org.admin];
         assert_eq!(admin.status, UserStatus::Active);
         assert_eq!(org.policy_for(org.admin).unwrap().max_age_days, 60);
-        let ic = org
+        let plain = |u: &SimUser| {
+            [GROUP_ADMINS, GROUP_CONTRACTORS, GROUP_LEADERSHIP]
+                .iter()
+                .all(|g| !u.groups.contains(g))
+        };
+        let ic = org.users.iter().position(plain).unwrap();
+        let policy = org.policy_for(ic).unwrap();
+        assert!(policy.system && policy.max_age_days == 90 && policy.priority == 4);
+        let contractor = org
             .users
             .iter()
-            .position(|u| !u.groups.contains(&GROUP_ADMINS))
+            .position(|u| u.groups.contains(&GROUP_CONTRACTORS))
             .unwrap();
-        let policy = org.policy_for(ic).unwrap();
-        assert!(policy.system && policy.max_age_days == 90 && policy.priority == 2);
+        assert_eq!(org.policy_for(contractor).unwrap().name, "Contractors");
+        assert_eq!(org.policy_for(0).unwrap().name, "Leadership", "the CEO");
         assert!(org.users.iter().all(|u| u.groups.contains(&GROUP_EVERYONE)));
         let admins = org
             .users

@@ -11,9 +11,13 @@ pub(crate) struct PasswordPolicy {
     pub description: String,
     /// 1 is evaluated first.
     pub priority: u32,
+    pub active: bool,
     /// The default policy Okta creates (applies to Everyone, evaluated last).
     pub system: bool,
-    pub group_ids: Vec<String>,
+    /// `conditions.people.groups.include`: members of any of these groups.
+    pub include_group_ids: Vec<String>,
+    /// `conditions.people.groups.exclude`: never members of any of these.
+    pub exclude_group_ids: Vec<String>,
     pub max_age_days: u32,
     pub expire_warn_days: u32,
     pub max_attempts: u32,
@@ -24,12 +28,29 @@ pub(crate) struct PasswordPolicy {
 }
 
 impl PasswordPolicy {
+    pub fn status(&self) -> &'static str {
+        if self.active { "ACTIVE" } else { "INACTIVE" }
+    }
+
+    /// Whether the policy governs a member of these groups (ids), on its own terms; which
+    /// one applies among several is `Org::policy_for`'s business.
+    pub fn covers(&self, group_ids: &[&str]) -> bool {
+        let member = |ids: &[String]| ids.iter().any(|g| group_ids.contains(&g.as_str()));
+        self.active
+            && (self.system || member(&self.include_group_ids))
+            && !member(&self.exclude_group_ids)
+    }
+
     pub fn to_json(&self, base: &str) -> Value {
         let me = format!("{base}/api/v1/policies/{}", self.id);
+        let mut groups = json!({"include": self.include_group_ids});
+        if !self.exclude_group_ids.is_empty() {
+            groups["exclude"] = json!(self.exclude_group_ids);
+        }
         json!({
             "id": self.id,
             "type": "PASSWORD",
-            "status": "ACTIVE",
+            "status": self.status(),
             "name": self.name,
             "description": self.description,
             "priority": self.priority,
@@ -37,7 +58,7 @@ impl PasswordPolicy {
             "created": iso(self.created),
             "lastUpdated": iso(self.last_updated),
             "conditions": {
-                "people": {"groups": {"include": self.group_ids}},
+                "people": {"groups": groups},
                 "authProvider": {"provider": "OKTA"},
             },
             "settings": {

@@ -1,10 +1,13 @@
 //! A simulated user and its Okta JSON shape (`User` / `UserGetSingleton`).
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::factors::Factor;
 use super::ids::iso;
+use super::profile::Profile;
 use super::push::PushHabit;
 use crate::model::UserStatus;
 
@@ -17,8 +20,8 @@ pub(crate) struct SimUser {
     pub last_login: Option<DateTime<Utc>>,
     pub last_updated: DateTime<Utc>,
     pub password_changed: Option<DateTime<Utc>>,
-    /// Okta `profile`, already in wire form (custom attributes are just more keys).
-    pub profile: Map<String, Value>,
+    /// Okta `profile`, rendered on demand.
+    pub profile: Profile,
     /// Indexes into `Org::groups`.
     pub groups: Vec<usize>,
     pub factors: Vec<Factor>,
@@ -53,19 +56,16 @@ pub(crate) enum Links {
 
 impl SimUser {
     pub fn login(&self) -> &str {
-        self.profile_str("login")
+        &self.profile.login
     }
 
     pub fn display_name(&self) -> String {
-        format!(
-            "{} {}",
-            self.profile_str("firstName"),
-            self.profile_str("lastName")
-        )
+        self.profile.display_name()
     }
 
-    pub fn profile_str(&self, key: &str) -> &str {
-        self.profile.get(key).and_then(Value::as_str).unwrap_or("")
+    /// A profile attribute as its wire string, empty when the user has none.
+    pub fn profile_str(&self, key: &str) -> Cow<'_, str> {
+        self.profile.get(key).unwrap_or_default()
     }
 
     pub fn set_status(&mut self, status: UserStatus, at: DateTime<Utc>) {
@@ -90,7 +90,7 @@ impl SimUser {
             "lastUpdated": iso(self.last_updated),
             "passwordChanged": self.password_changed.map(iso),
             "type": {"id": type_id},
-            "profile": self.profile,
+            "profile": self.profile.to_json(),
             "credentials": credentials,
         });
         if links != Links::None {
@@ -168,17 +168,14 @@ impl SimUser {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn user(status: UserStatus) -> SimUser {
+impl SimUser {
+    /// Dana Kim, with no factors or groups, every date 2024-01-02T03:04:05.678Z.
+    pub(crate) fn sample(status: UserStatus) -> SimUser {
+        use super::network::HOMES;
+        use super::profile::{Title, UserType};
         let t = DateTime::parse_from_rfc3339("2024-01-02T03:04:05.678Z")
             .unwrap()
             .with_timezone(&Utc);
-        let mut profile = Map::new();
-        profile.insert("login".into(), json!("dana.kim@example.com"));
-        profile.insert("firstName".into(), json!("Dana"));
-        profile.insert("lastName".into(), json!("Kim"));
         SimUser {
             id: "00uABCDEFGHIJKLMNOPQ".into(),
             status,
@@ -188,7 +185,20 @@ mod tests {
             last_login: None,
             last_updated: t,
             password_changed: Some(t),
-            profile,
+            profile: Profile {
+                login: "dana.kim@example.com".into(),
+                first_name: "Dana",
+                last_name: "Kim",
+                title: Title::Fixed("Engineer"),
+                department: "Engineering",
+                user_type: UserType::Employee,
+                employee_number: Some(10_001),
+                contract_end: None,
+                manager: None,
+                area_code: 415,
+                phone_line: 123,
+                home: &HOMES[0][0],
+            },
             groups: vec![],
             factors: vec![],
             whereabouts: Whereabouts {
@@ -204,6 +214,15 @@ mod tests {
             },
             push: PushHabit::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(status: UserStatus) -> SimUser {
+        SimUser::sample(status)
     }
 
     #[test]

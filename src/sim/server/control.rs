@@ -22,6 +22,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sim/faults", post(add_fault))
         .route("/__sim/requests", get(requests))
         .route("/__sim/codes", get(codes))
+        .route("/__sim/password-changes", post(change_passwords))
 }
 
 fn unknown_user(e: &SimError) -> Response {
@@ -77,6 +78,21 @@ async fn codes(State(shared): State<Arc<Shared>>, Query(q): Query<CodesQuery>) -
         .into_response(),
         Err(e) => unknown_user(&e),
     }
+}
+
+#[derive(Deserialize)]
+struct PasswordChanges {
+    count: usize,
+}
+
+/// `{"count": n}` → `200 {"logins": [...]}`: that many users change their password now
+/// (see `SimHandle::change_passwords`).
+async fn change_passwords(
+    State(shared): State<Arc<Shared>>,
+    Json(body): Json<PasswordChanges>,
+) -> Response {
+    let logins = lock(&shared.state).change_passwords(body.count, chrono::Utc::now());
+    Json(json!({ "logins": logins })).into_response()
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<Fault>) -> StatusCode {

@@ -53,17 +53,20 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     } else {
         0.0
     };
+    let password_rate = config.password_change_rate();
+    let live = rate > 0.0 || password_rate > 0.0;
     // History uses the default mix when live traffic is off, so the past is never empty.
-    let traffic = (config.history || rate > 0.0).then(|| {
+    let traffic = (config.history || live).then(|| {
         let history_rate = if rate > 0.0 {
             rate.min(HISTORY_MAX_RATE)
         } else {
             DEFAULT_LOCKOUTS_PER_MINUTE
         };
         let begin = if config.history { now - HISTORY } else { now };
-        let mut t = Traffic::new(history_rate, config.seed, begin);
+        let mut t = Traffic::new(history_rate, config.seed, begin)
+            .with_password_changes(password_rate, begin);
         t.run_until(&mut state, now);
-        if rate > 0.0 && rate != history_rate {
+        if rate != history_rate {
             t.set_rate(rate, now);
         }
         t
@@ -96,10 +99,10 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         }
     });
     let generator = match traffic {
-        Some(t) if rate > 0.0 => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
+        Some(t) if live => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
         _ => None,
     };
-    tracing::info!(%addr, users = config.users, rate, "sim: listening");
+    tracing::info!(%addr, users = config.users, rate, password_rate, "sim: listening");
     Ok(SimHandle {
         shared,
         addr,
@@ -185,6 +188,32 @@ impl SimHandle {
     /// factors nothing was sent to yet.
     pub fn last_code(&self, login: &str, factor_id: &str) -> Option<String> {
         self.shared.last_code(login, factor_id)
+    }
+
+    /// `count` distinct users who can change their password (ACTIVE, PASSWORD_EXPIRED,
+    /// RECOVERY) change it now: `passwordChanged` and `lastUpdated` move, expired ones become
+    /// ACTIVE, and each writes `user.account.update_password`. The picks come from a stream
+    /// seeded with the org's seed, so the same calls on the same org pick the same users.
+    /// Returns their logins (fewer when fewer can).
+    pub fn change_passwords(&self, count: usize) -> Vec<String> {
+        lock(&self.shared.state).change_passwords(count, Utc::now())
+    }
+
+    /// The user (login or id) changes their password now, whatever their status (see
+    /// [`SimHandle::change_passwords`] for what moves).
+    pub fn change_password(&self, login: &str) -> Result<(), SimError> {
+        self.shared.change_password(login)
+    }
+
+    /// Adds the user (login or id) to the group named `group` (case-insensitive), moving
+    /// the group's `lastMembershipUpdated` when they were not a member yet.
+    pub fn add_to_group(&self, login: &str, group: &str) -> Result<(), SimError> {
+        self.shared.membership(login, group, true)
+    }
+
+    /// Removes the user from the group, moving its `lastMembershipUpdated` when they were one.
+    pub fn remove_from_group(&self, login: &str, group: &str) -> Result<(), SimError> {
+        self.shared.membership(login, group, false)
     }
 
     /// The demo's hold on the simulated phones (see [`TrainingHandle`]).

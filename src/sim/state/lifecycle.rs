@@ -124,8 +124,8 @@ mod tests {
             .unwrap_or_else(|| panic!("a {status} user"))
     }
 
-    fn last_event(state: &State) -> &serde_json::Value {
-        &state.log.all().last().unwrap().event
+    fn last_event(state: &State) -> serde_json::Value {
+        state.log.all().last().unwrap().event()
     }
 
     #[test]

@@ -2,10 +2,13 @@
 //! number. Persistence time never goes backwards, so it can be searched by
 //! bisection, while `published` may be slightly out of order (as in Okta).
 //! Only the most recent `capacity` events are kept, so a long-running demo at
-//! a high rate stays within a bounded amount of memory.
+//! a high rate stays within a bounded amount of memory. Each event is kept as its JSON
+//! text (about 2 KB, against some 15 KB as a `serde_json::Value`) and parsed only when a
+//! query needs to look inside it.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Enough for days of traffic at the default rate.
 pub(crate) const DEFAULT_CAPACITY: usize = 50_000;
@@ -15,7 +18,23 @@ pub(crate) struct StoredEvent {
     pub seq: u64,
     pub published: DateTime<Utc>,
     pub persisted: DateTime<Utc>,
-    pub event: Value,
+    /// The event exactly as the API returns it.
+    json: Box<RawValue>,
+}
+
+impl StoredEvent {
+    pub fn raw(&self) -> &RawValue {
+        &self.json
+    }
+
+    pub fn text(&self) -> &str {
+        self.json.get()
+    }
+
+    /// The event parsed, for matching and tests.
+    pub fn event(&self) -> Value {
+        serde_json::from_str(self.json.get()).unwrap_or(Value::Null)
+    }
 }
 
 pub(crate) struct EventLog {
@@ -51,11 +70,14 @@ impl EventLog {
             .last()
             .map_or(persisted, |last| last.persisted.max(persisted));
         let seq = self.last_seq() + 1;
+        // A `Value` always serializes; the fallback keeps the log's numbering intact regardless.
+        let json = serde_json::value::to_raw_value(&event)
+            .unwrap_or_else(|_| RawValue::from_string("null".into()).expect("null is JSON"));
         self.events.push(StoredEvent {
             seq,
             published,
             persisted,
-            event,
+            json,
         });
         // Discard a tenth at a time so trimming stays cheap on average.
         if self.events.len() > self.capacity {
@@ -113,6 +135,18 @@ mod tests {
         assert_eq!(log.persisted_since(t0 + Duration::seconds(1)).len(), 1);
         assert_eq!(log.persisted_since(t0).len(), 3);
         assert_eq!(log.last_seq(), 3);
+    }
+
+    #[test]
+    fn events_are_kept_as_their_wire_text() {
+        let t0 = Utc::now();
+        let mut log = EventLog::default();
+        let event = json!({"uuid": "u1", "eventType": "user.account.lock", "target": [{"id": "00u1"}], "n": 1.5});
+        log.append(event.clone(), t0, t0);
+        let stored = &log.all()[0];
+        assert_eq!(stored.text(), serde_json::to_string(&event).unwrap());
+        assert_eq!(stored.event(), event);
+        assert_eq!(stored.raw().get(), stored.text());
     }
 
     #[test]

@@ -379,7 +379,7 @@ mod tests {
     fn event_types(s: &State, from: usize) -> Vec<String> {
         s.log.all()[from..]
             .iter()
-            .map(|e| e.event["eventType"].as_str().unwrap().to_string())
+            .map(|e| e.event()["eventType"].as_str().unwrap().to_string())
             .collect()
     }
 
@@ -399,11 +399,11 @@ mod tests {
             event_types(&s, before),
             ["user.mfa.factor.deactivate", "user.mfa.factor.deactivate"]
         );
-        let targets: Vec<&str> = s.log.all()[before..]
+        let targets: Vec<String> = s.log.all()[before..]
             .iter()
-            .map(|e| e.event["target"][1]["id"].as_str().unwrap())
+            .map(|e| e.event()["target"][1]["id"].as_str().unwrap().to_string())
             .collect();
-        assert!(targets.contains(&push.as_str()) && targets.contains(&totp.as_str()));
+        assert!(targets.contains(&push) && targets.contains(&totp));
         assert_eq!(
             s.delete_factor(u, &push, &REQ, Utc::now())
                 .unwrap_err()
@@ -468,9 +468,9 @@ mod tests {
                 "user.authentication.auth_via_mfa",
             ]
         );
-        let results: Vec<&str> = s.log.all()[before + 1..]
+        let results: Vec<String> = s.log.all()[before + 1..]
             .iter()
-            .map(|e| e.event["outcome"]["result"].as_str().unwrap())
+            .map(|e| e.event()["outcome"]["result"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(results, ["FAILURE", "SUCCESS", "FAILURE"]);
     }
@@ -576,7 +576,7 @@ mod tests {
             let done = s.poll_push(u, &push, &txn.id, late).unwrap();
             assert_eq!(done.result, result);
             let logged = &s.log.all().last().unwrap();
-            assert_eq!(logged.event["eventType"], event);
+            assert_eq!(logged.event()["eventType"], event);
             assert_eq!(logged.published, done.settled.unwrap());
             assert!(logged.published < late);
             // Settling twice writes nothing more.

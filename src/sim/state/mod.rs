@@ -5,7 +5,9 @@
 
 pub(crate) mod lifecycle;
 pub(crate) mod log;
+pub(crate) mod membership;
 pub(crate) mod mfa;
+pub(crate) mod passwords;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -69,6 +71,34 @@ impl Shared {
         let origin = Origin::usual(&state.org.users[user], &mut state.rng);
         let now = Utc::now();
         Ok(state.lock_out(user, &origin, now, now))
+    }
+
+    /// The user (by login or id) changes their password now, from one of their usual places.
+    pub fn change_password(&self, key: &str) -> Result<(), SimError> {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        let origin = Origin::usual(&state.org.users[user], &mut state.password_rng);
+        let now = Utc::now();
+        state.change_password(user, &origin, now, now);
+        Ok(())
+    }
+
+    /// Adds the user to (or removes them from) the named group now.
+    pub fn membership(&self, key: &str, group: &str, add: bool) -> Result<(), SimError> {
+        let mut state = lock(&self.state);
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        if add {
+            state.add_to_group(user, group, Utc::now())
+        } else {
+            state.remove_from_group(user, group, Utc::now())
+        }
     }
 
     /// Logins of ACTIVE users with an ACTIVE push factor who answer pushes this way.
@@ -156,6 +186,8 @@ pub(crate) struct State {
     pub log: EventLog,
     /// Ids and event details; seeded so history is reproducible.
     pub rng: ChaCha8Rng,
+    /// Who `change_passwords` picks; its own stream, so live traffic does not move it.
+    pub password_rng: ChaCha8Rng,
     pub push: PushSettings,
     /// Push challenges by transaction id.
     pub pushes: HashMap<String, PushTxn>,
@@ -169,6 +201,7 @@ impl State {
             org,
             log: EventLog::default(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED_0E7E_4175),
+            password_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x9A55_C4A6_E500),
             push: PushSettings::default(),
             pushes: HashMap::new(),
             codes: HashMap::new(),
@@ -322,7 +355,7 @@ mod tests {
         assert_eq!(state.org.users[u].status, UserStatus::LockedOut);
         assert_eq!(state.org.users[u].status_changed, Some(trunc_ms(now)));
         assert_eq!(lockout.user_id, state.org.users[u].id);
-        let event = &state.log.all()[0].event;
+        let event = &state.log.all()[0].event();
         assert_eq!(event["uuid"], lockout.uuid.as_str());
         assert_eq!(
             event["published"],
@@ -333,7 +366,7 @@ mod tests {
             .admin_unlock(u, "reqABC", "accessdesk/0.1", now)
             .unwrap();
         assert_eq!(state.org.users[u].status, UserStatus::Active);
-        let unlock = &state.log.all()[1].event;
+        let unlock = &state.log.all()[1].event();
         assert_eq!(unlock["eventType"], "user.account.unlock_by_admin");
         assert_eq!(unlock["target"][0]["id"], state.org.users[u].id.as_str());
         assert_eq!(unlock["transaction"]["id"], "reqABC");
@@ -349,7 +382,7 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| filter.matches(&e.event, Case::Sensitive))
+            .filter(|e| filter.matches(&e.event(), Case::Sensitive))
             .count();
         assert_eq!(locks, 1);
     }

@@ -1,9 +1,11 @@
 //! Background sign-in traffic as a discrete-event simulation: independent
 //! Poisson streams of lockouts, repeat attempts by locked users, harmless
 //! noise and password-spraying bursts, plus scheduled auto-unlocks so the pool
-//! of active users never drains. The same code fills the past (history) with
-//! a virtual clock and then runs live against the wall clock.
+//! of active users never drains, and a stream of password changes (see
+//! `password_changes`). The same code fills the past (history) with a virtual clock and
+//! then runs live against the wall clock.
 
+pub(crate) mod password_changes;
 pub(crate) mod poisson;
 
 use std::cmp::{Ordering, Reverse};
@@ -36,6 +38,7 @@ enum Action {
         user: usize,
         locked_at: DateTime<Utc>,
     },
+    PasswordChange,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -62,6 +65,10 @@ pub(crate) struct Traffic {
     /// Lockouts per minute; the other streams scale with it.
     rate: f64,
     rng: ChaCha8Rng,
+    /// Password changes per minute, drawn from their own generator so that adding the
+    /// stream leaves the sign-in streams' draws as they were.
+    password_rate: f64,
+    password_rng: ChaCha8Rng,
     queue: BinaryHeap<Reverse<Scheduled>>,
     order: u64,
 }
@@ -71,6 +78,8 @@ impl Traffic {
         let mut t = Traffic {
             rate,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x7EAF_F1C0),
+            password_rate: 0.0,
+            password_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x9A55_C4A6),
             queue: BinaryHeap::new(),
             order: 0,
         };
@@ -80,7 +89,27 @@ impl Traffic {
         t
     }
 
+    /// Adds the password-change stream from `start` (none at a rate of 0).
+    pub fn with_password_changes(mut self, per_hour: f64, start: DateTime<Utc>) -> Traffic {
+        self.password_rate = if per_hour.is_finite() {
+            per_hour.max(0.0) / 60.0
+        } else {
+            0.0
+        };
+        if self.password_rate > 0.0 {
+            self.reschedule(Action::PasswordChange, start);
+        }
+        self
+    }
+
     fn stream_rate(&self, action: &Action) -> f64 {
+        if *action == Action::PasswordChange {
+            return self.password_rate;
+        }
+        // Lockouts off means the sign-in streams are off, noise included.
+        if self.rate <= 0.0 {
+            return 0.0;
+        }
         match action {
             Action::Lock => self.rate,
             Action::Retry => self.rate * 0.5,
@@ -88,7 +117,7 @@ impl Traffic {
             Action::Noise => (self.rate * 4.0 + 1.0).min(120.0),
             // A spraying burst every five minutes on average at 6 lockouts a minute.
             Action::Burst => self.rate / 30.0,
-            Action::SprayLock { .. } | Action::AutoUnlock { .. } => 0.0,
+            Action::SprayLock { .. } | Action::AutoUnlock { .. } | Action::PasswordChange => 0.0,
         }
     }
 
@@ -103,7 +132,12 @@ impl Traffic {
 
     fn reschedule(&mut self, action: Action, after: DateTime<Utc>) {
         let rate = self.stream_rate(&action);
-        let at = after + gap(&mut self.rng, rate);
+        let rng = if action == Action::PasswordChange {
+            &mut self.password_rng
+        } else {
+            &mut self.rng
+        };
+        let at = after + gap(rng, rate);
         self.schedule(at, action);
     }
 
@@ -123,7 +157,11 @@ impl Traffic {
             self.apply(state, &action, at);
             if matches!(
                 action,
-                Action::Lock | Action::Retry | Action::Noise | Action::Burst
+                Action::Lock
+                    | Action::Retry
+                    | Action::Noise
+                    | Action::Burst
+                    | Action::PasswordChange
             ) {
                 self.reschedule(action, at);
             }
@@ -175,6 +213,14 @@ impl Traffic {
                         state.sign_in(user, &origin, SignIn::LockedOut, published, at);
                     }
                     _ => {}
+                }
+            }
+            Action::PasswordChange => {
+                let rng = &mut self.password_rng;
+                if let Some(user) = password_changes::pick_changer(rng, &state.org, at) {
+                    let origin = Origin::usual(&state.org.users[user], rng);
+                    let published = at - Duration::milliseconds(rng.random_range(0..300));
+                    state.change_password(user, &origin, published, at);
                 }
             }
             Action::AutoUnlock { user, locked_at } => {
@@ -248,8 +294,8 @@ impl Traffic {
         users_with(state, &status).choose(&mut self.rng).copied()
     }
 
-    /// Re-times the four streams for a new rate from `now`; scheduled spray
-    /// attempts and auto-unlocks are kept.
+    /// Re-times the four sign-in streams for a new rate from `now`; scheduled spray
+    /// attempts, auto-unlocks and the password stream are kept.
     pub fn set_rate(&mut self, rate: f64, now: DateTime<Utc>) {
         self.rate = rate;
         let keep: Vec<Reverse<Scheduled>> = std::mem::take(&mut self.queue)
@@ -257,7 +303,7 @@ impl Traffic {
             .filter(|Reverse(s)| {
                 matches!(
                     s.action,
-                    Action::SprayLock { .. } | Action::AutoUnlock { .. }
+                    Action::SprayLock { .. } | Action::AutoUnlock { .. } | Action::PasswordChange
                 )
             })
             .collect();
@@ -318,7 +364,7 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| e.event["eventType"] == event_type)
+            .filter(|e| e.event()["eventType"] == event_type)
             .count()
     }
 
@@ -335,15 +381,15 @@ mod tests {
             .log
             .all()
             .iter()
-            .filter(|e| lockout.matches(&e.event, Case::Sensitive))
+            .filter(|e| lockout.matches(&e.event(), Case::Sensitive))
             .count();
         let repeats = state
             .log
             .all()
             .iter()
             .filter(|e| {
-                e.event["outcome"]["reason"] == "LOCKED_OUT"
-                    && e.event["eventType"] == "user.session.start"
+                e.event()["outcome"]["reason"] == "LOCKED_OUT"
+                    && e.event()["eventType"] == "user.session.start"
             })
             .count();
         assert!(repeats > 100, "{repeats}");
@@ -386,11 +432,11 @@ mod tests {
         let (state, _) = two_hours(6.0);
         let mut by_ip: std::collections::HashMap<String, Vec<DateTime<Utc>>> = Default::default();
         for e in state.log.all() {
-            if e.event["eventType"] == "user.account.lock"
-                && e.event["debugContext"]["debugData"]["threatSuspected"] == "true"
+            if e.event()["eventType"] == "user.account.lock"
+                && e.event()["debugContext"]["debugData"]["threatSuspected"] == "true"
             {
                 by_ip
-                    .entry(e.event["client"]["ipAddress"].as_str().unwrap().into())
+                    .entry(e.event()["client"]["ipAddress"].as_str().unwrap().into())
                     .or_default()
                     .push(e.published);
             }
@@ -442,7 +488,7 @@ mod tests {
             s.log
                 .all()
                 .iter()
-                .map(|e| e.event["uuid"].as_str().unwrap().to_string())
+                .map(|e| e.event()["uuid"].as_str().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&a), ids(&b));
