@@ -52,7 +52,14 @@ where
     }
     let since = as_of - SAFETY_MARGIN;
     let share = settings.rate_limit_share;
-    let mut pacer = Pacer::new(dir, share, ScanKind::Incremental, started, None, &mut *progress);
+    let mut pacer = Pacer::new(
+        dir,
+        share,
+        ScanKind::Incremental,
+        started,
+        None,
+        &mut *progress,
+    );
     let Some(changed) = changes_since(&mut pacer, dir, settings, previous, since).await? else {
         drop(pacer);
         return full_scan_with(dir, settings, expected, progress).await;
@@ -87,16 +94,24 @@ where
         return Ok(None);
     }
     let deciding = deciding_group_ids(&policies);
-    let listed: Vec<&str> = previous.deciding_groups.iter().map(|g| g.group_id.as_str()).collect();
+    let listed: Vec<&str> = previous
+        .deciding_groups
+        .iter()
+        .map(|g| g.group_id.as_str())
+        .collect();
     if deciding != listed {
         return Ok(None);
     }
     if !deciding.is_empty() {
         let moved = pacer
-            .call(ScanEndpoint::Groups, || dir.groups_with_membership_changed_since(since))
+            .call(ScanEndpoint::Groups, || {
+                dir.groups_with_membership_changed_since(since)
+            })
             .await?;
         if moved.iter().any(|g| deciding.contains(g)) {
-            tracing::info!("expiry scan: a deciding group's membership changed; rescanning in full");
+            tracing::info!(
+                "expiry scan: a deciding group's membership changed; rescanning in full"
+            );
             return Ok(None);
         }
     }
