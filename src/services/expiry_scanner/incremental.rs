@@ -61,7 +61,6 @@ where
         &mut *progress,
     );
     let Some(changed) = changes_since(&mut pacer, dir, settings, previous, since).await? else {
-        drop(pacer);
         return full_scan_with(dir, settings, expected, progress).await;
     };
     let mut scan = apply(&mut pacer, dir, settings, previous, changed).await?;
@@ -179,10 +178,10 @@ where
         .collect();
     let mut known = managers::resolve(&unknown, &previous.passwords, HashMap::new());
     for row in &previous.contractors {
-        if let Some(id) = row.manager_id.as_ref().filter(|m| unknown.contains(*m)) {
-            if let Some(contact) = Contact::of_contractor_row(row) {
-                known.entry(id.clone()).or_insert(contact);
-            }
+        if let Some(id) = row.manager_id.as_ref().filter(|m| unknown.contains(*m))
+            && let Some(contact) = Contact::of_contractor_row(row)
+        {
+            known.entry(id.clone()).or_insert(contact);
         }
     }
     for id in unknown {
