@@ -365,9 +365,8 @@ mod tests {
             let full = user.to_json("", &org.type_id, Links::None);
             let small = filter_doc(user);
             for field in FILTER_FIELDS {
-                let path = crate::sim::filter::AttrPath(
-                    field.split('.').map(str::to_string).collect(),
-                );
+                let path =
+                    crate::sim::filter::AttrPath(field.split('.').map(str::to_string).collect());
                 let resolve = crate::sim::filter::resolve;
                 assert_eq!(resolve(&small, &path), resolve(&full, &path), "{field}");
                 assert!(!resolve(&small, &path).is_empty(), "{field}");
