@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, ScanEndpoint};
