@@ -233,9 +233,43 @@ async fn factors_groups_and_policies_match_their_schemas() {
     }
     let (status, policies) = get(&sim, "/api/v1/policies?type=PASSWORD").await;
     assert_eq!(status, 200);
-    assert_eq!(policies.as_array().unwrap().len(), 2);
+    assert_eq!(policies.as_array().unwrap().len(), 4);
     let policies_schema = spec().response_schema("/api/v1/policies", "get", "200");
     spec().assert_valid("policies", &policies_schema, &policies, &Options::default());
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn groups_members_and_password_changes_match_their_schemas() {
+    let sim = sim().await;
+    let (status, groups) = get(&sim, "/api/v1/groups").await;
+    assert_eq!(status, 200);
+    let list_schema = spec().response_schema("/api/v1/groups", "get", "200");
+    spec().assert_valid("groups", &list_schema, &groups, &Options::default());
+    let one_schema = spec().response_schema("/api/v1/groups/{groupId}", "get", "200");
+    let members_schema = spec().response_schema("/api/v1/groups/{groupId}/users", "get", "200");
+    for group in groups.as_array().unwrap().iter().take(5) {
+        let id = group["id"].as_str().unwrap();
+        let (status, one) = get(&sim, &format!("/api/v1/groups/{id}")).await;
+        assert_eq!(status, 200);
+        spec().assert_valid("group", &one_schema, &one, &Options::default());
+        let (status, members) = get(&sim, &format!("/api/v1/groups/{id}/users?limit=50")).await;
+        assert_eq!(status, 200);
+        assert!(!members.as_array().unwrap().is_empty());
+        spec().assert_valid("members", &members_schema, &members, &Options::default());
+    }
+    let (status, missing) = get(&sim, "/api/v1/groups/00gnothere/users").await;
+    assert_eq!(status, 404);
+    let schema_404 = spec().response_schema("/api/v1/groups/{groupId}/users", "get", "404");
+    spec().assert_valid("404", &schema_404, &missing, &Options::default());
+
+    assert_eq!(sim.change_passwords(3).len(), 3);
+    let filter = "eventType%20eq%20%22user.account.update_password%22";
+    let (status, events) = get(&sim, &format!("/api/v1/logs?filter={filter}")).await;
+    assert_eq!(status, 200);
+    assert!(events.as_array().unwrap().len() >= 3);
+    let logs_schema = spec().response_schema("/api/v1/logs", "get", "200");
+    spec().assert_valid("update_password", &logs_schema, &events, &log_options());
     sim.shutdown().await;
 }
 

@@ -11,7 +11,7 @@ use std::future::Future;
 
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
-pub use scan::{PageCursor, Page, ScanEndpoint, ScannedUser, UserScanPage};
+pub use scan::{Page, PageCursor, ScanEndpoint, ScannedUser, UserScanPage};
 
 use chrono::{DateTime, Utc};
 use secrecy::SecretString;

@@ -110,7 +110,8 @@ pub fn write(tx: &Transaction, scan: &ExpiryScan) -> rusqlite::Result<()> {
             i as i64
         ])?;
     }
-    let mut group = tx.prepare("INSERT INTO deciding_group (group_id, position) VALUES (?1, ?2)")?;
+    let mut group =
+        tx.prepare("INSERT INTO deciding_group (group_id, position) VALUES (?1, ?2)")?;
     let mut member =
         tx.prepare("INSERT OR IGNORE INTO group_member (group_id, user_id) VALUES (?1, ?2)")?;
     for (i, g) in scan.deciding_groups.iter().enumerate() {

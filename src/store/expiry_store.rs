@@ -25,7 +25,9 @@ pub struct ExpiryStore {
 
 impl std::fmt::Debug for ExpiryStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExpiryStore").field("path", &self.path).finish()
+        f.debug_struct("ExpiryStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

@@ -133,7 +133,10 @@ fn an_older_layout_is_rebuilt_and_a_newer_one_refused() {
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     let err = ExpiryStore::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
+    assert!(
+        matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1),
+        "{err}"
+    );
 }
 
 #[test]
@@ -149,5 +152,8 @@ fn an_unreadable_value_is_reported_with_the_file() {
     let err = store.load().unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{message}");
-    assert!(message.contains("ends_on") && message.contains(EXPIRY_STORE_FILE), "{message}");
+    assert!(
+        message.contains("ends_on") && message.contains(EXPIRY_STORE_FILE),
+        "{message}"
+    );
 }

@@ -145,7 +145,7 @@ impl OktaClient {
     ) -> Result<Answer<T>, IdpError> {
         let answer = self.get_bytes(url).await?;
         let body = serde_json::from_slice(&answer.body)
-            .map_err(|e| unexpected_shape(&answer.headers, &e))?;
+            .map_err(|e| unexpected_shape(&answer.headers, &answer.body, &e))?;
         Ok(Answer {
             body,
             headers: answer.headers,
@@ -273,12 +273,22 @@ impl OktaClient {
     }
 }
 
-/// A 200 whose JSON is not what the endpoint promised.
-pub(super) fn unexpected_shape(headers: &HeaderMap, e: &serde_json::Error) -> IdpError {
+/// A success whose body is not what the endpoint promised: not JSON at all (an HTML page a
+/// proxy answered with, described like an error page) or JSON of another shape.
+pub(super) fn unexpected_shape(
+    headers: &HeaderMap,
+    body: &[u8],
+    e: &serde_json::Error,
+) -> IdpError {
+    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
     IdpError::UnexpectedBody {
         status: StatusCode::OK.as_u16(),
         content_type: content_type(headers),
-        snippet: format!("the JSON does not have the expected shape: {e}"),
+        snippet: if is_json {
+            format!("the JSON does not have the expected shape: {e}")
+        } else {
+            format!("not JSON: {}", describe_body(body))
+        },
         request_id: request_id(headers),
     }
 }

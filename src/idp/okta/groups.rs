@@ -47,7 +47,10 @@ impl OktaClient {
     }
 
     /// The ids of every group whose membership changed after `since` (all pages).
-    pub async fn groups_changed_since(&self, since: DateTime<Utc>) -> Result<Vec<String>, IdpError> {
+    pub async fn groups_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<String>, IdpError> {
         let mut url = self.url("/api/v1/groups");
         url.query_pairs_mut()
             .append_pair(

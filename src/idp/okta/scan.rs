@@ -32,7 +32,7 @@ impl OktaClient {
         };
         let answer = self.get_bytes(url).await?;
         let items = decode_users(&answer.body, contract_end_attribute)
-            .map_err(|e| unexpected_shape(&answer.headers, &e))?;
+            .map_err(|e| unexpected_shape(&answer.headers, &answer.body, &e))?;
         let next = links::find(&answer.headers, "next").map(PageCursor::new);
         Ok(Page { items, next })
     }

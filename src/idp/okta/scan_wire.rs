@@ -6,8 +6,8 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::idp::ScannedUser;
 use crate::model::UserStatus;
@@ -111,7 +111,9 @@ impl<'de> Visitor<'de> for OneUser<'_> {
                 UserField::PasswordChanged => {
                     password_changed = map.next_value::<Option<DateTime<Utc>>>()?;
                 }
-                UserField::LastUpdated => last_updated = map.next_value::<Option<DateTime<Utc>>>()?,
+                UserField::LastUpdated => {
+                    last_updated = map.next_value::<Option<DateTime<Utc>>>()?
+                }
                 UserField::Profile => {
                     profile = Some(map.next_value_seed(ProfileSeed {
                         attribute: self.attribute,
@@ -128,7 +130,9 @@ impl<'de> Visitor<'de> for OneUser<'_> {
         let id = id.ok_or_else(|| serde::de::Error::missing_field("id"))?;
         let status = status.ok_or_else(|| serde::de::Error::missing_field("status"))?;
         let p: Profile = profile.ok_or_else(|| serde::de::Error::missing_field("profile"))?;
-        let login = p.login.ok_or_else(|| serde::de::Error::missing_field("login"))?;
+        let login = p
+            .login
+            .ok_or_else(|| serde::de::Error::missing_field("login"))?;
         let name = match (p.first_name, p.last_name) {
             (Some(f), Some(l)) => format!("{f} {l}"),
             _ => p.display_name.unwrap_or_else(|| login.clone()),

@@ -15,7 +15,10 @@ const OKTA_PROVIDER: &str = "OKTA";
 /// The user's password row: PASSWORD_EXPIRED users always (undated when the date cannot be
 /// computed), others when the policy gives the password a maximum age and the IdP knows
 /// when it was set.
-pub fn password_row(user: &ScannedUser, policy: Option<&PasswordPolicy>) -> Option<PasswordExpiryRow> {
+pub fn password_row(
+    user: &ScannedUser,
+    policy: Option<&PasswordPolicy>,
+) -> Option<PasswordExpiryRow> {
     if user.status == UserStatus::Deprovisioned {
         return None;
     }
@@ -100,7 +103,11 @@ pub fn sort_passwords(rows: &mut [PasswordExpiryRow]) {
 
 /// By end date, then login.
 pub fn sort_contractors(rows: &mut [ContractorExpiryRow]) {
-    rows.sort_by(|a, b| a.ends_on.cmp(&b.ends_on).then_with(|| a.login.cmp(&b.login)));
+    rows.sort_by(|a, b| {
+        a.ends_on
+            .cmp(&b.ends_on)
+            .then_with(|| a.login.cmp(&b.login))
+    });
 }
 
 /// What `password_expiry` reads of a user: when the password was set (nothing allocated).

@@ -50,7 +50,10 @@ fn contractor(end: Option<&str>) -> ScannedUser {
 fn expiry_is_password_changed_plus_the_policy_max_age() {
     let row = password_row(&user("00u1", UserStatus::Active), Some(&policy(90))).unwrap();
     assert_eq!(row.expires_at, Some(changed() + Duration::days(90)));
-    assert_eq!((row.policy_id.as_str(), row.policy_name.as_str()), ("00p1", "Default Policy"));
+    assert_eq!(
+        (row.policy_id.as_str(), row.policy_name.as_str()),
+        ("00p1", "Default Policy")
+    );
     assert_eq!(row.email, "00u1.mail@example.com");
     assert_eq!(row.password_changed, Some(changed()));
 }
@@ -78,7 +81,11 @@ fn password_expired_users_are_always_listed_undated_when_uncomputable() {
     let row = password_row(&expired, Some(&policy(0))).unwrap();
     assert_eq!(row.expires_at, None);
     // Dated when the date is computable, even if it lies in the future.
-    let row = password_row(&user("00u2", UserStatus::PasswordExpired), Some(&policy(90))).unwrap();
+    let row = password_row(
+        &user("00u2", UserStatus::PasswordExpired),
+        Some(&policy(90)),
+    )
+    .unwrap();
     assert_eq!(row.expires_at, Some(changed() + Duration::days(90)));
     assert!(row.is_expired(changed()));
 }
@@ -104,7 +111,10 @@ fn reminders_go_to_the_login_without_an_email() {
         email: None,
         ..user("00u1", UserStatus::Active)
     };
-    assert_eq!(password_row(&no_mail, Some(&policy(90))).unwrap().email, "00u1@example.com");
+    assert_eq!(
+        password_row(&no_mail, Some(&policy(90))).unwrap().email,
+        "00u1@example.com"
+    );
 }
 
 #[test]
@@ -126,8 +136,17 @@ fn other_types_missing_or_malformed_dates_and_deactivated_users_are_left_out() {
     };
     assert!(contractor_row(&intern, &settings).is_none());
     assert!(contractor_row(&contractor(None), &settings).is_none());
-    for bad in ["30/06/2026", "2026-13-01", "2026-06-30T00:00:00Z", "20260630", ""] {
-        assert!(contractor_row(&contractor(Some(bad)), &settings).is_none(), "{bad}");
+    for bad in [
+        "30/06/2026",
+        "2026-13-01",
+        "2026-06-30T00:00:00Z",
+        "20260630",
+        "",
+    ] {
+        assert!(
+            contractor_row(&contractor(Some(bad)), &settings).is_none(),
+            "{bad}"
+        );
     }
     let gone = ScannedUser {
         status: UserStatus::Deprovisioned,
@@ -186,7 +205,11 @@ fn contractors_sort_by_end_date_then_login() {
         u.login = login.into();
         contractor_row(&u, &settings).unwrap()
     };
-    let mut rows = vec![row("b", "2026-02-01"), row("c", "2026-01-01"), row("a", "2026-02-01")];
+    let mut rows = vec![
+        row("b", "2026-02-01"),
+        row("c", "2026-01-01"),
+        row("a", "2026-02-01"),
+    ];
     sort_contractors(&mut rows);
     let order: Vec<&str> = rows.iter().map(|r| r.login.as_str()).collect();
     assert_eq!(order, ["c", "a", "b"]);

@@ -52,9 +52,15 @@ where
     }
     let since = as_of - SAFETY_MARGIN;
     let share = settings.rate_limit_share;
-    let mut pacer = Pacer::new(dir, share, ScanKind::Incremental, started, None, &mut *progress);
+    let mut pacer = Pacer::new(
+        dir,
+        share,
+        ScanKind::Incremental,
+        started,
+        None,
+        &mut *progress,
+    );
     let Some(changed) = changes_since(&mut pacer, dir, settings, previous, since).await? else {
-        drop(pacer);
         return full_scan_with(dir, settings, expected, progress).await;
     };
     let mut scan = apply(&mut pacer, dir, settings, previous, changed).await?;
@@ -87,16 +93,24 @@ where
         return Ok(None);
     }
     let deciding = deciding_group_ids(&policies);
-    let listed: Vec<&str> = previous.deciding_groups.iter().map(|g| g.group_id.as_str()).collect();
+    let listed: Vec<&str> = previous
+        .deciding_groups
+        .iter()
+        .map(|g| g.group_id.as_str())
+        .collect();
     if deciding != listed {
         return Ok(None);
     }
     if !deciding.is_empty() {
         let moved = pacer
-            .call(ScanEndpoint::Groups, || dir.groups_with_membership_changed_since(since))
+            .call(ScanEndpoint::Groups, || {
+                dir.groups_with_membership_changed_since(since)
+            })
             .await?;
         if moved.iter().any(|g| deciding.contains(g)) {
-            tracing::info!("expiry scan: a deciding group's membership changed; rescanning in full");
+            tracing::info!(
+                "expiry scan: a deciding group's membership changed; rescanning in full"
+            );
             return Ok(None);
         }
     }
@@ -164,10 +178,10 @@ where
         .collect();
     let mut known = managers::resolve(&unknown, &previous.passwords, HashMap::new());
     for row in &previous.contractors {
-        if let Some(id) = row.manager_id.as_ref().filter(|m| unknown.contains(*m)) {
-            if let Some(contact) = Contact::of_contractor_row(row) {
-                known.entry(id.clone()).or_insert(contact);
-            }
+        if let Some(id) = row.manager_id.as_ref().filter(|m| unknown.contains(*m))
+            && let Some(contact) = Contact::of_contractor_row(row)
+        {
+            known.entry(id.clone()).or_insert(contact);
         }
     }
     for id in unknown {

@@ -12,7 +12,10 @@ pub fn deciding_group_ids(policies: &[PasswordPolicy]) -> Vec<String> {
         .iter()
         .filter(|p| p.active)
         .flat_map(|p| {
-            let included = (!p.system).then_some(&p.include_groups).into_iter().flatten();
+            let included = (!p.system)
+                .then_some(&p.include_groups)
+                .into_iter()
+                .flatten();
             included.chain(&p.exclude_groups).cloned()
         })
         .collect();
@@ -39,7 +42,13 @@ pub fn policy_for<'a>(
 mod tests {
     use super::*;
 
-    fn policy(id: &str, priority: u32, system: bool, include: &[&str], exclude: &[&str]) -> PasswordPolicy {
+    fn policy(
+        id: &str,
+        priority: u32,
+        system: bool,
+        include: &[&str],
+        exclude: &[&str],
+    ) -> PasswordPolicy {
         let ids = |g: &[&str]| g.iter().map(|s| s.to_string()).collect();
         PasswordPolicy {
             id: id.into(),
@@ -85,7 +94,10 @@ mod tests {
             policy("admins", 1, false, &["gAdmins"], &["gBreakGlass"]),
             policy("default", 2, true, &["gEveryone"], &[]),
         ];
-        let groups = [members("gAdmins", &["u1", "u2"]), members("gBreakGlass", &["u2"])];
+        let groups = [
+            members("gAdmins", &["u1", "u2"]),
+            members("gBreakGlass", &["u2"]),
+        ];
         assert_eq!(policy_for("u1", &groups, &policies).unwrap().id, "admins");
         assert_eq!(policy_for("u2", &groups, &policies).unwrap().id, "default");
         assert_eq!(policy_for("u3", &groups, &policies).unwrap().id, "default");

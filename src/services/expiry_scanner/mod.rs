@@ -61,8 +61,5 @@ pub enum ScanEvent {
     /// A scan or refresh finished; the new result.
     Finished(std::sync::Arc<ExpiryScan>),
     /// A scan failed (phrased for a person); the previous result stays, the scanner retries.
-    Failed {
-        at: DateTime<Utc>,
-        error: String,
-    },
+    Failed { at: DateTime<Utc>, error: String },
 }

@@ -60,7 +60,11 @@ where
     }
 
     /// Make one request to `endpoint` inside the budget.
-    pub async fn call<T, F, Fut>(&mut self, endpoint: ScanEndpoint, mut request: F) -> Result<T, IdpError>
+    pub async fn call<T, F, Fut>(
+        &mut self,
+        endpoint: ScanEndpoint,
+        mut request: F,
+    ) -> Result<T, IdpError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, IdpError>>,
@@ -70,12 +74,18 @@ where
             self.within_budget(endpoint).await;
             self.state.requests += 1;
             match request().await {
-                Err(IdpError::RateLimited { reset_in_secs, .. }) if retries < RATE_LIMITED_RETRIES => {
+                Err(IdpError::RateLimited { reset_in_secs, .. })
+                    if retries < RATE_LIMITED_RETRIES =>
+                {
                     retries += 1;
                     let until = Utc::now()
                         + Duration::seconds(i64::try_from(reset_in_secs).unwrap_or(i64::MAX / 4))
                         + AFTER_RESET;
-                    tracing::warn!(?endpoint, reset_in_secs, "expiry scan rate-limited; waiting for the window");
+                    tracing::warn!(
+                        ?endpoint,
+                        reset_in_secs,
+                        "expiry scan rate-limited; waiting for the window"
+                    );
                     self.wait(until).await;
                 }
                 other => return other,

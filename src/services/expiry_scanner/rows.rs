@@ -8,7 +8,9 @@ use super::compute::{contractor_row, password_row, sort_contractors, sort_passwo
 use super::managers::{self, Contact};
 use super::membership::policy_for;
 use crate::idp::ScannedUser;
-use crate::model::{ContractorExpiryRow, GroupMembers, PasswordExpiryRow, PasswordPolicy, UserStatus};
+use crate::model::{
+    ContractorExpiryRow, GroupMembers, PasswordExpiryRow, PasswordPolicy, UserStatus,
+};
 
 pub struct Rows<'a> {
     settings: &'a ScanSettings,
@@ -54,7 +56,8 @@ impl<'a> Rows<'a> {
     /// Managers resolved, rows sorted.
     pub fn finish(mut self) -> (Vec<PasswordExpiryRow>, Vec<ContractorExpiryRow>) {
         let wanted = managers::referenced(&self.contractors);
-        let contacts = managers::resolve(&wanted, &self.passwords, std::mem::take(&mut self.others));
+        let contacts =
+            managers::resolve(&wanted, &self.passwords, std::mem::take(&mut self.others));
         managers::apply(&mut self.contractors, &contacts);
         sort_passwords(&mut self.passwords);
         sort_contractors(&mut self.contractors);

@@ -33,7 +33,14 @@ where
 {
     let started = Utc::now();
     let share = settings.rate_limit_share;
-    let mut pacer = Pacer::new(dir, share, ScanKind::Full, started, users_expected, progress);
+    let mut pacer = Pacer::new(
+        dir,
+        share,
+        ScanKind::Full,
+        started,
+        users_expected,
+        progress,
+    );
     let policies = pacer
         .call(ScanEndpoint::Policies, || dir.password_policies())
         .await?;

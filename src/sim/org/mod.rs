@@ -19,11 +19,10 @@ pub(crate) mod user;
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::distr::{Distribution, weighted::WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::Value;
 
 use crate::model::UserStatus;
 use factors::enroll;
@@ -34,7 +33,7 @@ use names::{
     login_part,
 };
 use network::{HOME_ISPS, HOMES, OFFICES, pick};
-use policies::PasswordPolicy;
+use policies::{PasswordPolicy, make_policies};
 use profile::{Manager, Profile, Title, UserType};
 use push::{PushHabit, assign_habits};
 use user::{SimUser, Whereabouts};
@@ -474,88 +473,12 @@ fn make_groups(rng: &mut ChaCha8Rng, founded: DateTime<Utc>, now: DateTime<Utc>)
     groups
 }
 
-fn make_policies(
-    rng: &mut ChaCha8Rng,
-    groups: &[Group],
-    founded: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Vec<PasswordPolicy> {
-    let ids = |ix: &[usize]| ix.iter().map(|&g| groups[g].id.clone()).collect::<Vec<_>>();
-    let policy =
-        |rng: &mut ChaCha8Rng, name: &str, description: &str, priority: u32| PasswordPolicy {
-            id: okta_id(rng, "00p"),
-            name: name.into(),
-            description: description.into(),
-            priority,
-            active: true,
-            system: false,
-            include_group_ids: Vec::new(),
-            exclude_group_ids: Vec::new(),
-            max_age_days: 90,
-            expire_warn_days: 14,
-            max_attempts: 10,
-            auto_unlock_minutes: 10,
-            created: founded + Duration::days(30),
-            last_updated: now - Duration::days(rng.random_range(10..200)),
-        };
-    // Drawn in the order they were first seeded, so older policies keep their ids.
-    let admins = PasswordPolicy {
-        include_group_ids: ids(&[GROUP_ADMINS]),
-        max_age_days: 60,
-        expire_warn_days: 7,
-        max_attempts: 5,
-        auto_unlock_minutes: 0,
-        ..policy(
-            rng,
-            "Administrators",
-            "Stricter rules for Okta administrators",
-            1,
-        )
-    };
-    let default = PasswordPolicy {
-        system: true,
-        include_group_ids: ids(&[GROUP_EVERYONE]),
-        created: founded,
-        ..policy(
-            rng,
-            "Default Policy",
-            "The default policy applies in all situations if no other policy applies.",
-            4,
-        )
-    };
-    let contractors = PasswordPolicy {
-        include_group_ids: ids(&[GROUP_CONTRACTORS]),
-        exclude_group_ids: ids(&[GROUP_ADMINS]),
-        max_age_days: 45,
-        expire_warn_days: 7,
-        max_attempts: 5,
-        created: founded + Duration::days(200),
-        ..policy(
-            rng,
-            "Contractors",
-            "Shorter password life for contingent workers",
-            2,
-        )
-    };
-    let leadership = PasswordPolicy {
-        include_group_ids: ids(&[GROUP_LEADERSHIP]),
-        max_age_days: 0,
-        expire_warn_days: 0,
-        created: founded + Duration::days(400),
-        ..policy(
-            rng,
-            "Leadership",
-            "Executives sign in with a security key; passwords do not expire",
-            3,
-        )
-    };
-    vec![admins, contractors, leadership, default]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::org::user::Links;
+    use chrono::NaiveDate;
+    use serde_json::Value;
     use std::collections::HashSet;
 
     fn now() -> DateTime<Utc> {

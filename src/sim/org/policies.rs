@@ -1,9 +1,14 @@
-//! Password policies (`GET /api/v1/policies?type=PASSWORD`): expiry and lockout rules.
+//! Password policies (`GET /api/v1/policies?type=PASSWORD`): expiry and lockout rules, and
+//! the seeded set (administrators, contractors, leadership, the default).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-use super::ids::iso;
+use super::groups::Group;
+use super::ids::{iso, okta_id};
+use super::{GROUP_ADMINS, GROUP_CONTRACTORS, GROUP_EVERYONE, GROUP_LEADERSHIP};
 
 pub(crate) struct PasswordPolicy {
     pub id: String,
@@ -102,4 +107,83 @@ impl PasswordPolicy {
             },
         })
     }
+}
+
+/// The org's policies by priority, the system default last.
+pub(crate) fn make_policies(
+    rng: &mut ChaCha8Rng,
+    groups: &[Group],
+    founded: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<PasswordPolicy> {
+    let ids = |ix: &[usize]| ix.iter().map(|&g| groups[g].id.clone()).collect::<Vec<_>>();
+    let policy =
+        |rng: &mut ChaCha8Rng, name: &str, description: &str, priority: u32| PasswordPolicy {
+            id: okta_id(rng, "00p"),
+            name: name.into(),
+            description: description.into(),
+            priority,
+            active: true,
+            system: false,
+            include_group_ids: Vec::new(),
+            exclude_group_ids: Vec::new(),
+            max_age_days: 90,
+            expire_warn_days: 14,
+            max_attempts: 10,
+            auto_unlock_minutes: 10,
+            created: founded + Duration::days(30),
+            last_updated: now - Duration::days(rng.random_range(10..200)),
+        };
+    // Drawn in the order they were first seeded, so older policies keep their ids.
+    let admins = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_ADMINS]),
+        max_age_days: 60,
+        expire_warn_days: 7,
+        max_attempts: 5,
+        auto_unlock_minutes: 0,
+        ..policy(
+            rng,
+            "Administrators",
+            "Stricter rules for Okta administrators",
+            1,
+        )
+    };
+    let default = PasswordPolicy {
+        system: true,
+        include_group_ids: ids(&[GROUP_EVERYONE]),
+        created: founded,
+        ..policy(
+            rng,
+            "Default Policy",
+            "The default policy applies in all situations if no other policy applies.",
+            4,
+        )
+    };
+    let contractors = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_CONTRACTORS]),
+        exclude_group_ids: ids(&[GROUP_ADMINS]),
+        max_age_days: 45,
+        expire_warn_days: 7,
+        max_attempts: 5,
+        created: founded + Duration::days(200),
+        ..policy(
+            rng,
+            "Contractors",
+            "Shorter password life for contingent workers",
+            2,
+        )
+    };
+    let leadership = PasswordPolicy {
+        include_group_ids: ids(&[GROUP_LEADERSHIP]),
+        max_age_days: 0,
+        expire_warn_days: 0,
+        created: founded + Duration::days(400),
+        ..policy(
+            rng,
+            "Leadership",
+            "Executives sign in with a security key; passwords do not expire",
+            3,
+        )
+    };
+    vec![admins, contractors, leadership, default]
 }

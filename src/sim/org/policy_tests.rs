@@ -25,6 +25,7 @@ fn as_model(org: &Org) -> Vec<ModelPolicy> {
             exclude_groups: p.exclude_group_ids.clone(),
             max_age_days: p.max_age_days,
             expire_warn_days: p.expire_warn_days,
+            last_updated: Some(p.last_updated),
         })
         .collect()
 }

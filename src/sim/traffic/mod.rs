@@ -13,7 +13,6 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
@@ -282,7 +281,7 @@ impl Traffic {
     }
 
     /// A random user in `status`: a few random probes first (cheap when the
-    /// status is common, as in large orgs), then a full scan.
+    /// status is common, as in large orgs), then a scan.
     fn pick_user(&mut self, state: &State, status: UserStatus) -> Option<usize> {
         let users = &state.org.users;
         for _ in 0..32 {
@@ -291,7 +290,12 @@ impl Traffic {
                 return Some(i);
             }
         }
-        users_with(state, &status).choose(&mut self.rng).copied()
+        // The first one on from a random place: listing them all took most of a
+        // 100,000-user start-up, where a 2 % status misses 32 probes half the time.
+        let start = self.rng.random_range(0..users.len());
+        (start..users.len())
+            .chain(0..start)
+            .find(|&i| users[i].status == status)
     }
 
     /// Re-times the four sign-in streams for a new rate from `now`; scheduled spray
@@ -312,12 +316,6 @@ impl Traffic {
             self.reschedule(action, now);
         }
     }
-}
-
-fn users_with(state: &State, status: &UserStatus) -> Vec<usize> {
-    (0..state.org.users.len())
-        .filter(|&i| state.org.users[i].status == *status)
-        .collect()
 }
 
 /// Runs the traffic against the wall clock until `stop` fires or its sender is dropped.
@@ -346,6 +344,12 @@ mod tests {
     use super::*;
     use crate::sim::filter::{Case, parse};
     use crate::sim::org::Org;
+
+    fn users_with(state: &State, status: &UserStatus) -> Vec<usize> {
+        (0..state.org.users.len())
+            .filter(|&i| state.org.users[i].status == *status)
+            .collect()
+    }
 
     const LOCKOUT: &str = r#"eventType eq "user.account.lock" or (eventType eq "user.session.start" and outcome.reason eq "LOCKED_OUT")"#;
 
