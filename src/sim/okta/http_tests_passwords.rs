@@ -57,7 +57,7 @@ async fn a_password_change_moves_the_user_into_an_incremental_filter() {
 
     let filter = encode(&format!(r#"lastUpdated gt "{since}""#));
     let changed = json(&format!("{base}/api/v1/users?filter={filter}")).await;
-    assert_eq!(logins(&changed), [expired.clone()]);
+    assert_eq!(logins(&changed), std::slice::from_ref(&expired));
 
     let events = json(&format!(
         "{base}/api/v1/logs?since={}&filter={}",
@@ -119,7 +119,7 @@ async fn admin_lifecycle_operations_move_last_updated() {
     assert_eq!(r.status(), 200);
     let filter = encode(&format!(r#"lastUpdated gt "{since}""#));
     let changed = json(&format!("{base}/api/v1/users?filter={filter}")).await;
-    assert_eq!(logins(&changed), [active.clone()]);
+    assert_eq!(logins(&changed), std::slice::from_ref(&active));
     assert_eq!(changed[0]["status"], "PASSWORD_EXPIRED");
     s.shutdown().await;
 }

@@ -151,7 +151,7 @@ pub(crate) fn enroll<R: Rng>(
     }
     if rng.random_bool(0.15) {
         let profile = FactorProfile::WebAuthn {
-            authenticator: *pick(rng, WEBAUTHN_AUTHENTICATORS),
+            authenticator: pick::<&str>(rng, WEBAUTHN_AUTHENTICATORS),
             credential_id: alnum(rng, 43).into_boxed_str(),
         };
         add(rng, FactorKind::WebAuthn, "fwf", profile);

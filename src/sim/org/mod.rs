@@ -278,10 +278,10 @@ impl Builder {
                 if roll < 6 {
                     (dept.name, Title::Intern(dept.name), UserType::Intern)
                 } else if roll < 29 {
-                    let title = Title::Fixed(*pick(rng, dept.titles));
+                    let title = Title::Fixed(pick::<&str>(rng, dept.titles));
                     (dept.name, title, UserType::Contractor)
                 } else {
-                    let title = Title::Fixed(*pick(rng, dept.titles));
+                    let title = Title::Fixed(pick::<&str>(rng, dept.titles));
                     (dept.name, title, UserType::Employee)
                 }
             }
