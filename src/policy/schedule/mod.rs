@@ -6,11 +6,26 @@
 //! a reminder falls on and at what wall-clock time it goes, so daylight-saving changes move
 //! the UTC instant, never the local hour.
 
+mod clock;
+mod digest;
+mod lockout_notice;
+mod password;
+mod password_history;
+mod password_slots;
+#[cfg(test)]
+mod tests;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::model::ContractorExpiryRow;
+pub use clock::{
+    first_slot_at_or_after, friday_before, is_weekend, local_date, local_instant, monday_after,
+};
+pub use digest::{days_left, digests_on, next_digest};
+pub use lockout_notice::lockout_notice;
+pub use password::{current_stage, next_password_reminder, password_schedule, resolved_by};
+pub use password_history::INSTRUCTIONS_QUIET;
 
 /// Contractor digests go to the manager this many days before the contract ends.
 pub const DIGEST_STAGES: [u32; 5] = [14, 7, 4, 2, 1];
@@ -126,6 +141,8 @@ pub struct DigestLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     pub manager_id: String,
+    /// The manager's login (where the digest goes).
+    pub manager_login: String,
     pub send_at: DateTime<Utc>,
     /// The contractors listed, soonest end first (at most `digest_max_listed`).
     pub listed: Vec<DigestLine>,
@@ -153,69 +170,4 @@ pub fn password_stages(first_days: u32) -> Vec<u32> {
         d = d.div_ceil(2);
     }
     stages
-}
-
-/// `at` wall-clock time on `date` in `zone`, as a UTC instant (a time in a spring-forward gap
-/// rolls forward; an ambiguous one takes the earlier instant).
-pub fn local_instant(date: NaiveDate, at: NaiveTime, zone: Tz) -> DateTime<Utc> {
-    todo!("schedule helper: {date} {at} {zone}")
-}
-
-/// Every reminder and notice of the cycle in send order, past ones included, minus what the
-/// answers, a newer `passwordChanged` or the 24-hour quiet after an instructions-only
-/// reminder removed. Empty once the cycle is resolved.
-pub fn password_schedule(cycle: &PasswordCycle<'_>, rules: &ScheduleRules) -> Vec<Due> {
-    todo!("schedule helper: {:?} {rules:?}", cycle.expires_at)
-}
-
-/// The first item of [`password_schedule`] not yet sent and at or after `now`.
-pub fn next_password_reminder(
-    cycle: &PasswordCycle<'_>,
-    rules: &ScheduleRules,
-    now: DateTime<Utc>,
-) -> Option<Due> {
-    todo!("schedule helper: {:?} {rules:?} {now}", cycle.expires_at)
-}
-
-/// The stage reached by `now` (the latest reminder whose send time has passed), if any.
-pub fn current_stage(
-    cycle: &PasswordCycle<'_>,
-    rules: &ScheduleRules,
-    now: DateTime<Utc>,
-) -> Option<Due> {
-    todo!("schedule helper: {:?} {rules:?} {now}", cycle.expires_at)
-}
-
-/// The next digest that will list this contractor (stage = days left then), at or after `now`.
-pub fn next_digest(
-    row: &ContractorExpiryRow,
-    rules: &ScheduleRules,
-    now: DateTime<Utc>,
-) -> Option<Due> {
-    todo!("schedule helper: {} {rules:?} {now}", row.login)
-}
-
-/// The digests due on `date` (in the rules' zone): one per manager on record, listing the
-/// contractors at a digest stage that day. `answered` holds (manager id, date) pairs already
-/// resolved by an answer.
-pub fn digests_on(
-    date: NaiveDate,
-    contractors: &[ContractorExpiryRow],
-    rules: &ScheduleRules,
-    answered: &[(String, NaiveDate)],
-) -> Vec<Digest> {
-    todo!(
-        "schedule helper: {date} {} {rules:?} {}",
-        contractors.len(),
-        answered.len()
-    )
-}
-
-/// Whether a lockout notice to a user may go at `at`, given when earlier ones went.
-pub fn lockout_notice(
-    sent: &[DateTime<Utc>],
-    at: DateTime<Utc>,
-    rules: &ScheduleRules,
-) -> NoticeDecision {
-    todo!("schedule helper: {} {at} {rules:?}", sent.len())
 }
