@@ -1528,6 +1528,13 @@ impl App {
             Action::CycleSort => self
                 .visible_expiries()
                 .is_some_and(|v| v.tab() == Tab::Passwords),
+            // The tab it is on already is no place to go.
+            Action::ShowPasswords => self
+                .visible_expiries()
+                .is_some_and(|v| v.tab() != Tab::Passwords),
+            Action::ShowContractors => self
+                .visible_expiries()
+                .is_some_and(|v| v.tab() != Tab::Contractors),
             a if a.writes() && feed => self.selected().is_some(),
             _ => true,
         }
@@ -1857,3 +1864,6 @@ mod training_tests;
 
 #[cfg(test)]
 mod feed_tests;
+
+#[cfg(test)]
+mod expiries_tests;

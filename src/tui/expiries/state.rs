@@ -223,13 +223,21 @@ impl ExpiriesView {
     /// The open tab's first line on screen, for a window of `rows` lines.
     pub fn offset(&self, rows: usize) -> usize {
         let pos = self.pos();
-        let mut offset = scroll_offset(pos.selected, pos.offset, self.len(), rows);
-        // A group's first contractor shows with its group line when there is room.
+        self.offset_for(pos.selected, pos.offset, rows)
+    }
+
+    /// The first line to show so that `selected` is visible, moving `offset` as little as
+    /// possible; a group's first contractor shows with its group line when there is room.
+    fn offset_for(&self, selected: usize, offset: usize, rows: usize) -> usize {
+        let mut offset = scroll_offset(selected, offset, self.len(), rows);
         if self.tab == Tab::Contractors
             && rows > 1
-            && offset == pos.selected
+            && offset == selected
             && offset > 0
-            && matches!(self.contractors.get(offset - 1), Some(ContractorLine::Group(_)))
+            && matches!(
+                self.contractors.get(offset - 1),
+                Some(ContractorLine::Group(_))
+            )
         {
             offset -= 1;
         }
@@ -259,11 +267,7 @@ impl ExpiriesView {
             Tab::Passwords => line,
             Tab::Contractors => self.nearest_contractor(line, forward),
         };
-        let offset = {
-            let mut probe = self.clone();
-            probe.set_selected(line);
-            probe.offset(rows)
-        };
+        let offset = self.offset_for(line, self.pos().offset, rows);
         self.set_selected(line);
         match self.tab {
             Tab::Passwords => self.password_pos.offset = offset,

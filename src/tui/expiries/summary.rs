@@ -1,21 +1,18 @@
 //! The summary line's counts, from the very rows the tabs show (the filter applies): passwords
 //! expiring within 1, 7 and 14 days, those expired, contracts ending within 14 days.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
 use super::order::ContractorLine;
 use super::state::ExpiriesView;
 use crate::model::ContractorExpiryRow;
+use crate::policy::schedule::{days_left, local_date};
 
-/// Days from today (in `zone`) to the contract's last day: 0 on the last day, negative after.
+/// Days from today (in `zone`) to the contract's last day: 0 on the last day, negative after
+/// (the digest schedule's own count).
 pub fn contract_days_left(row: &ContractorExpiryRow, now: DateTime<Utc>, zone: Tz) -> i64 {
-    days_until(row.ends_on, now, zone)
-}
-
-/// Calendar days from `now`'s date in `zone` to `date`.
-pub fn days_until(date: NaiveDate, now: DateTime<Utc>, zone: Tz) -> i64 {
-    (date - now.with_timezone(&zone).date_naive()).num_days()
+    days_left(row, local_date(now, zone))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -190,6 +190,15 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         spans.push(Span::raw(app.options.org_label.clone()));
         spans.push(sep());
     }
+    // Every screen says an expiry scan is under way (or failed), early enough to stay on an
+    // 80-column line: its data is what `e` shows.
+    if let Some((item, failed)) = scan_lines::status_item(app.scan_data()) {
+        spans.push(Span::styled(
+            item,
+            if failed { theme.warn } else { theme.status },
+        ));
+        spans.push(sep());
+    }
     spans.push(Span::raw(format!(
         "every {}",
         format::duration(health.interval)
@@ -222,14 +231,6 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         1 => Span::styled("1 failed poll", theme.error),
         n => Span::styled(format!("{n} failed polls"), theme.error),
     });
-    // Every screen says a scan is under way (or failed): its data is what `e` shows.
-    if let Some((item, failed)) = scan_lines::status_item(app.scan_data()) {
-        spans.push(sep());
-        spans.push(Span::styled(
-            item,
-            if failed { theme.warn } else { theme.status },
-        ));
-    }
     Line::from(spans).style(theme.status)
 }
 

@@ -32,14 +32,10 @@ enum Column {
     Department,
 }
 
-const KEEP: [Column; 6] = [
-    Column::Contractor,
-    Column::Ends,
-    Column::Digest,
-    Column::Days,
-    Column::Status,
-    Column::Department,
-];
+/// Kept as the width shrinks: who, the last day, the next digest, the days left.
+const ESSENTIAL: [Column; 4] = [Column::Contractor, Column::Ends, Column::Digest, Column::Days];
+/// Then, while they fit.
+const OPTIONAL: [Column; 2] = [Column::Status, Column::Department];
 
 struct Cells {
     name: String,
@@ -61,7 +57,7 @@ fn cells(app: &App, row: &ContractorExpiryRow) -> Cells {
         match next_digest(row, rules, now) {
             Some(due) => (
                 when::both(now, due.send_at, rules.zone, app.options.local_zone),
-                when::zoned(now, due.send_at, rules.zone),
+                when::short(due.send_at, rules.zone),
             ),
             None => (UNKNOWN.to_string(), UNKNOWN.to_string()),
         }
@@ -89,27 +85,21 @@ fn needs(shown: &[&Cells]) -> Vec<Need<Column>> {
     let want = |f: fn(&Cells) -> &str, header: &str| {
         widest(shown.iter().map(|c| f(c)).chain(std::iter::once(header)))
     };
-    let who = shown
-        .iter()
-        .map(|c| INDENT.len() + c.name.chars().count() + 1 + c.login.chars().count())
-        .max()
-        .unwrap_or(10);
-    let n = |column, min: u16, want: u16| Need {
-        column,
-        min: min.min(want.max(1)),
-        want,
-    };
+    let indent = u16::try_from(INDENT.len()).unwrap_or(0);
+    let login = indent + widest(shown.iter().map(|c| c.login.as_str()));
+    let name = widest(shown.iter().map(|c| c.name.as_str()));
     vec![
-        n(Column::Contractor, 20, u16::try_from(who).unwrap_or(u16::MAX)),
-        n(Column::Status, 6, want(|c| c.status.as_str(), "Status")),
-        n(Column::Ends, want(|c| &c.ends, "Last day"), want(|c| &c.ends, "Last day")),
-        n(Column::Days, 4, want(|c| &c.days, "Days")),
-        n(
+        Need::new(Column::Contractor, 20, login.max(10)).extra(name + 1),
+        Need::new(Column::Status, 6, want(|c| c.status.as_str(), "Status")),
+        Need::new(Column::Ends, want(|c| &c.ends, "Last day"), want(|c| &c.ends, "Last day")),
+        Need::new(Column::Days, 4, want(|c| &c.days, "Days")),
+        Need::new(
             Column::Digest,
             want(|c| &c.digest_short, "Next digest"),
             want(|c| &c.digest, "Next digest"),
-        ),
-        n(Column::Department, 8, want(|c| &c.department, "Department").min(20)),
+        )
+        .whole(),
+        Need::new(Column::Department, 8, want(|c| &c.department, "Department").min(20)),
     ]
 }
 
@@ -124,17 +114,14 @@ fn header(column: Column) -> &'static str {
     }
 }
 
-fn cell(column: Column, c: &Cells, width: u16, theme: &Theme) -> Cell {
+/// `names`: the column is wide enough for every visible name and login (else logins only).
+fn cell(column: Column, c: &Cells, width: u16, names: bool, theme: &Theme) -> Cell {
     let room = usize::from(width);
     match column {
+        Column::Contractor if names => Cell::new(format!("{INDENT}{} {}", c.name, c.login)),
         Column::Contractor => {
-            let both = INDENT.len() + c.name.chars().count() + 1 + c.login.chars().count();
-            if both <= room {
-                Cell::new(format!("{INDENT}{} {}", c.name, c.login))
-            } else {
-                let login = format::elide_login(&c.login, room.saturating_sub(INDENT.len()));
-                Cell::new(format!("{INDENT}{login}"))
-            }
+            let login = format::elide_login(&c.login, room.saturating_sub(INDENT.len()));
+            Cell::new(format!("{INDENT}{login}"))
         }
         Column::Status => Cell::styled(c.status.as_str(), theme.user_status(&c.status)),
         Column::Ends => Cell::new(c.ends.clone()),
@@ -189,7 +176,8 @@ pub fn lines(
         width.saturating_sub(MARKER_WIDTH),
         SPACING,
         &needs(&visible),
-        &KEEP,
+        &ESSENTIAL,
+        &OPTIONAL,
     );
     let mut out = vec![table::line(
         widths
@@ -199,6 +187,13 @@ pub fn lines(
         false,
         theme.header,
     )];
+    let who_width = widths
+        .iter()
+        .find(|(c, _)| *c == Column::Contractor)
+        .map_or(0, |(_, w)| usize::from(*w));
+    let names = visible.iter().all(|c| {
+        INDENT.len() + c.name.chars().count() + 1 + c.login.chars().count() <= who_width
+    });
     for (n, line, cells) in &shown {
         let selected = *n == screen.selected();
         match (line, cells) {
@@ -218,7 +213,7 @@ pub fn lines(
                 out.push(table::line(
                     widths
                         .iter()
-                        .map(|&(column, w)| (cell(column, c, w, theme), w))
+                        .map(|&(column, w)| (cell(column, c, w, names, theme), w))
                         .collect(),
                     selected,
                     style,

@@ -21,6 +21,11 @@ use crate::tui::format;
 use crate::tui::theme::Theme;
 
 const LABEL_WIDTH: usize = 12;
+/// A schedule line's stage ("expired notice" and a space).
+const STAGE_WIDTH: usize = 15;
+/// A schedule line's time in both zones ("Mar 17 2027 10:00 PDT · 18:00 CEST"), so the marks
+/// line up.
+const TIME_WIDTH: usize = 34;
 
 /// `text` after a label, wrapped to `width` with a hanging indent.
 fn field(label: &str, text: &str, width: usize, style: Style, theme: &Theme) -> Vec<Line<'static>> {
@@ -49,7 +54,7 @@ fn mark(due: &Due, next: Option<&Due>, history: &PasswordHistory, now: DateTime<
     } else if next == Some(due) {
         "▸ next"
     } else if due.send_at < now {
-        "past, not on record as sent"
+        "past"
     } else {
         ""
     }
@@ -63,8 +68,8 @@ fn schedule_line(stage: &str, at: String, mark: &str, theme: &Theme) -> Line<'st
         _ => theme.dim,
     };
     Line::from(vec![
-        Span::styled(format!("  {stage:<w$}", w = LABEL_WIDTH - 2), theme.label),
-        Span::styled(format!("{at}   "), style),
+        Span::styled(format!("  {stage:<STAGE_WIDTH$}"), theme.label),
+        Span::styled(format!("{at:<TIME_WIDTH$}  "), style),
         Span::styled(mark.to_string(), style),
     ])
 }

@@ -28,7 +28,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use crate::tui::app::App;
-use crate::tui::expiries::{ExpiriesView, Tab};
+use crate::tui::expiries::{ContractorLine, ExpiriesView, Tab};
 use crate::tui::theme::Theme;
 use crate::tui::user_view::position;
 
@@ -117,13 +117,20 @@ pub fn body_rows(area: Rect, app: &App, screen: &ExpiriesView) -> usize {
 }
 
 fn title(screen: &ExpiriesView, rows: usize, theme: &Theme) -> Line<'static> {
-    let counts = screen.scan().map(|s| (s.passwords.len(), s.contractors.len()));
     let mut spans = vec![Span::styled(" Expiries ", theme.block_title)];
     for tab in [Tab::Passwords, Tab::Contractors] {
-        let count = match (tab, counts) {
-            (Tab::Passwords, Some((p, _))) => format!(" {p}"),
-            (Tab::Contractors, Some((_, c))) => format!(" {c}"),
+        // What the tab shows (the filter applies), once there is data.
+        let count = match (tab, screen.scan()) {
             (_, None) => String::new(),
+            (Tab::Passwords, Some(_)) => format!(" {}", screen.password_rows().len()),
+            (Tab::Contractors, Some(_)) => format!(
+                " {}",
+                screen
+                    .contractor_lines()
+                    .iter()
+                    .filter(|l| matches!(l, ContractorLine::Contractor(_)))
+                    .count()
+            ),
         };
         let text = format!(" {}{count} ", tab.title());
         spans.push(if tab == screen.tab() {
@@ -140,14 +147,10 @@ fn title(screen: &ExpiriesView, rows: usize, theme: &Theme) -> Line<'static> {
         spans.push(Span::raw("· filter "));
         spans.push(Span::styled(format!("\"{filter}\" "), theme.filter));
     }
-    if screen.scan().is_some() {
-        let shown = match screen.tab() {
-            Tab::Passwords => screen.len(),
-            Tab::Contractors => screen.len(),
-        };
+    if screen.len() > rows {
         spans.push(Span::raw(format!(
-            "· {} ",
-            position(screen.offset(rows), rows, shown)
+            "· lines {} ",
+            position(screen.offset(rows), rows, screen.len())
         )));
     }
     Line::from(spans)
@@ -201,7 +204,7 @@ fn render_pane(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView, 
         .border_style(theme.border)
         .title(title(screen, rows, theme))
         .title_bottom(
-            Line::styled(" Tab/1-2 switch tabs · Enter detail ", theme.dim).right_aligned(),
+            Line::styled(" Tab/Shift-Tab or 1/2: tabs ", theme.dim).right_aligned(),
         );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -242,7 +245,15 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView
         .border_style(theme.border)
         .title(Span::styled(format!(" Detail ·{who}"), theme.block_title))
         .title_bottom(
-            Line::styled(" Enter/Esc close · o user · r reset link ", theme.dim).right_aligned(),
+            Line::styled(
+                if app.options.read_only {
+                    " Enter/Esc close · o user "
+                } else {
+                    " Enter/Esc close · o user · r reset link "
+                },
+                theme.dim,
+            )
+            .right_aligned(),
         )
         .padding(Padding::horizontal(1));
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -27,16 +27,16 @@ enum Column {
     Next,
 }
 
-/// Kept from first to last as the width shrinks: who, when, what state, what comes next.
-const KEEP: [Column; 7] = [
+/// Kept as the width shrinks: who, when, the state, what comes next and the stage reached.
+const ESSENTIAL: [Column; 5] = [
     Column::User,
     Column::Expires,
     Column::Status,
     Column::Next,
     Column::Stage,
-    Column::Policy,
-    Column::Days,
 ];
+/// Then, while they fit.
+const OPTIONAL: [Column; 2] = [Column::Policy, Column::Days];
 
 /// A row's cells in their long and short forms.
 struct Cells {
@@ -88,7 +88,8 @@ fn cells(app: &App, scan: &ExpiryScan, row: &PasswordExpiryRow) -> Cells {
     let (expires, expires_short, days) = match row.expires_at {
         Some(at) => {
             let relative = when::relative(now, at);
-            let day = when::date(now, at.with_timezone(&local).date_naive());
+            // The relative time tells the year apart: the short form leaves it out.
+            let day = at.with_timezone(&local).format("%b %-d");
             (
                 format!("{} ({relative})", when::local(now, at, local)),
                 format!("{day} ({relative})"),
@@ -117,7 +118,7 @@ fn cells(app: &App, scan: &ExpiryScan, row: &PasswordExpiryRow) -> Cells {
         ),
         next_short: next.as_ref().map_or_else(
             || UNKNOWN.to_string(),
-            |d| when::zoned(now, d.send_at, rules.zone),
+            |d| when::short(d.send_at, rules.zone),
         ),
         expired: row.is_expired(now),
     }
@@ -127,24 +128,36 @@ fn needs(shown: &[&Cells]) -> Vec<Need<Column>> {
     let want = |f: fn(&Cells) -> &str, header: &str| {
         widest(shown.iter().map(|c| f(c)).chain(std::iter::once(header)))
     };
-    let user = shown
-        .iter()
-        .map(|c| c.name.chars().count() + 1 + c.login.chars().count())
-        .max()
-        .unwrap_or(4);
-    let n = |column, min: u16, want: u16| Need {
-        column,
-        min: min.min(want.max(1)),
-        want,
-    };
+    let login = want(|c| &c.login, "User");
+    let name = widest(shown.iter().map(|c| c.name.as_str()));
     vec![
-        n(Column::User, 18, u16::try_from(user).unwrap_or(u16::MAX)),
-        n(Column::Status, 8, want(|c| c.status.as_str(), "Status")),
-        n(Column::Expires, want(|c| &c.expires_short, "Expires"), want(|c| &c.expires, "Expires")),
-        n(Column::Days, 4, want(|c| &c.days, "Days")),
-        n(Column::Policy, 8, want(|c| &c.policy, "Policy").min(24)),
-        n(Column::Stage, want(|c| &c.stage_short, "Stage"), want(|c| &c.stage, "Stage")),
-        n(Column::Next, want(|c| &c.next_short, "Next reminder"), want(|c| &c.next, "Next reminder")),
+        Need::new(Column::User, 18, login).extra(name + 1),
+        Need::new(
+            Column::Status,
+            want(|c| short_status(&c.status), "Status"),
+            want(|c| c.status.as_str(), "Status"),
+        )
+        .whole(),
+        Need::new(
+            Column::Expires,
+            want(|c| &c.expires_short, "Expires"),
+            want(|c| &c.expires, "Expires"),
+        )
+        .whole(),
+        Need::new(Column::Days, 4, want(|c| &c.days, "Days")),
+        Need::new(Column::Policy, 8, want(|c| &c.policy, "Policy").min(24)),
+        Need::new(
+            Column::Stage,
+            want(|c| &c.stage_short, "Stage"),
+            want(|c| &c.stage, "Stage"),
+        )
+        .whole(),
+        Need::new(
+            Column::Next,
+            want(|c| &c.next_short, "Next reminder"),
+            want(|c| &c.next, "Next reminder"),
+        )
+        .whole(),
     ]
 }
 
@@ -169,16 +182,11 @@ fn pick(long: &str, short: &str, width: u16) -> String {
     }
 }
 
-fn cell(column: Column, c: &Cells, width: u16, theme: &Theme) -> Cell {
+/// `names`: the column is wide enough for every visible name and login (else logins only).
+fn cell(column: Column, c: &Cells, width: u16, names: bool, theme: &Theme) -> Cell {
     match column {
-        Column::User => {
-            let both = c.name.chars().count() + 1 + c.login.chars().count();
-            if both <= usize::from(width) {
-                Cell::new(format!("{} {}", c.name, c.login))
-            } else {
-                Cell::new(format::elide_login(&c.login, usize::from(width)))
-            }
-        }
+        Column::User if names => Cell::new(format!("{} {}", c.name, c.login)),
+        Column::User => Cell::new(format::elide_login(&c.login, usize::from(width))),
         Column::Status => Cell::styled(
             pick(c.status.as_str(), short_status(&c.status), width),
             theme.user_status(&c.status),
@@ -213,7 +221,13 @@ pub fn lines(
         .collect();
     let visible: Vec<&Cells> = shown.iter().map(|(_, c)| c).collect();
     let needs = needs(&visible);
-    let widths = plan(width.saturating_sub(MARKER_WIDTH), SPACING, &needs, &KEEP);
+    let widths = plan(
+        width.saturating_sub(MARKER_WIDTH),
+        SPACING,
+        &needs,
+        &ESSENTIAL,
+        &OPTIONAL,
+    );
     let mut out = vec![table::line(
         widths
             .iter()
@@ -222,6 +236,13 @@ pub fn lines(
         false,
         theme.header,
     )];
+    let user_width = widths
+        .iter()
+        .find(|(c, _)| *c == Column::User)
+        .map_or(0, |(_, w)| usize::from(*w));
+    let names = visible
+        .iter()
+        .all(|c| c.name.chars().count() + 1 + c.login.chars().count() <= user_width);
     for (line, c) in &shown {
         let selected = *line == screen.selected();
         let mut style = if c.expired { theme.repeat } else { Style::default() };
@@ -231,7 +252,7 @@ pub fn lines(
         out.push(table::line(
             widths
                 .iter()
-                .map(|&(column, w)| (cell(column, c, w, theme), w))
+                .map(|&(column, w)| (cell(column, c, w, names, theme), w))
                 .collect(),
             selected,
             style,

@@ -69,7 +69,7 @@ pub fn status_item(data: &ScanData) -> Option<(String, bool)> {
             _ => format!("{} users", thousands(p.users_seen)),
         };
         let wait = if p.waiting_until.is_some() {
-            ", rate-limit wait"
+            ", waiting"
         } else {
             ""
         };
@@ -79,16 +79,24 @@ pub fn status_item(data: &ScanData) -> Option<(String, bool)> {
         .map(|_| ("expiry scan failed".to_string(), true))
 }
 
-/// "Passwords expiring in 1 d: 2 · 7 d: 5 · 14 d: 9 · expired: 3 │ contracts ending in 14 d: 4".
-pub fn summary_line(summary: &Summary, filtered: bool, theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(
-        if filtered {
-            "Shown: expiring in "
-        } else {
-            "Expiring in "
-        },
-        theme.label,
-    )];
+/// "Expiring in 1 d: 2 · 7 d: 5 · 14 d: 9 · expired: 3 │ contracts ending in 14 d: 4", or
+/// shorter where that does not fit in `width`.
+pub fn summary_line(summary: &Summary, filtered: bool, width: usize, theme: &Theme) -> Line<'static> {
+    let full = summary_spans(summary, filtered, false, theme);
+    if full.width() <= width {
+        return full;
+    }
+    summary_spans(summary, filtered, true, theme)
+}
+
+fn summary_spans(summary: &Summary, filtered: bool, short: bool, theme: &Theme) -> Line<'static> {
+    let lead = match (filtered, short) {
+        (true, false) => "Shown: expiring in ",
+        (false, false) => "Expiring in ",
+        (true, true) => "Shown: ",
+        (false, true) => "Expiring ",
+    };
+    let mut spans = vec![Span::styled(lead, theme.label)];
     let count = |label: &str, n: usize| format!("{label} {n}");
     spans.push(Span::raw(count("1 d:", summary.within_1)));
     spans.push(Span::styled(" · ", theme.dim));
@@ -106,7 +114,11 @@ pub fn summary_line(summary: &Summary, filtered: bool, theme: &Theme) -> Line<'s
     ));
     spans.push(Span::styled(" │ ", theme.dim));
     spans.push(Span::raw(count(
-        "contracts ending in 14 d:",
+        if short {
+            "contracts 14 d:"
+        } else {
+            "contracts ending in 14 d:"
+        },
         summary.contracts_14,
     )));
     Line::from(spans)
@@ -124,9 +136,9 @@ fn age_line(app: &App, screen: &ExpiriesView, theme: &Theme) -> Option<Line<'sta
     if let Some(full) = scan.full_scan_at {
         text.push_str(&format!(" (full scan {})", when::zoned(now, full, zone)));
     }
-    text.push_str(&format!(" · {} users scanned", thousands(scan.users_seen)));
+    text.push_str(&format!(" · {} users", thousands(scan.users_seen)));
     if app.scan_data().is_from_store() {
-        text.push_str(" · stored, read at start");
+        text.push_str(" · from the store");
     }
     Some(Line::styled(text, theme.dim))
 }
@@ -164,14 +176,16 @@ pub fn lines(app: &App, screen: &ExpiriesView, width: usize, theme: &Theme) -> V
             app.now,
             app.options.schedule.zone,
         );
-        lines.push(summary_line(&summary, screen.filter().is_some(), theme));
+        lines.push(summary_line(&summary, screen.filter().is_some(), width, theme));
     }
     lines.extend(age_line(app, screen, theme));
     if let Some(p) = data.progress() {
-        lines.push(Line::styled(
-            progress_text(p, data.scan().is_none(), app.options.local_zone),
-            theme.title,
-        ));
+        let text = progress_text(p, data.scan().is_none(), app.options.local_zone);
+        lines.extend(
+            format::wrap(&text, width.max(1))
+                .into_iter()
+                .map(|l| Line::styled(l, theme.title)),
+        );
     }
     lines.extend(failure_lines(app, width, theme));
     lines

@@ -25,6 +25,12 @@ pub fn zoned(now: DateTime<Utc>, t: DateTime<Utc>, zone: Tz) -> String {
     format!("{} {}", local(now, t, zone), t.with_timezone(&zone).format("%Z"))
 }
 
+/// "Dec 7 10:00 PST" without the year, where a column is short (what is scheduled lies
+/// within weeks).
+pub fn short(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%b %-d %H:%M %Z").to_string()
+}
+
 /// "Dec 7 10:00 PST · 19:00 CET": the rules' zone, then the agent's (its date only when it
 /// is another day; once only when both zones are one).
 pub fn both(now: DateTime<Utc>, t: DateTime<Utc>, rules: Tz, agent: Tz) -> String {
