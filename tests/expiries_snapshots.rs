@@ -63,8 +63,7 @@ fn contractor(
         status: UserStatus::Active,
         department: Some("Field Services".into()),
         user_type: "contractor".into(),
-        ends_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
-            + chrono::Days::new(ends_in_days),
+        ends_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() + chrono::Days::new(ends_in_days),
         manager_id: manager.map(|(login, _)| format!("00u{}", &login[..3])),
         manager_login: manager.map(|(login, _)| format!("{login}@acme.example")),
         manager_name: manager.map(|(_, name)| name.to_string()),
@@ -240,16 +239,29 @@ fn passwords_during_a_scan_200x50() {
     insta::assert_snapshot!(terminal.backend());
     let screen = text(&terminal);
     // Expired first, the undated one at the top; then by expiry.
-    let order: Vec<usize> = ["zoe.quinn", "eve.adams", "bob.brown", "ada.lovelace", "fay.wray"]
-        .iter()
-        .map(|login| screen.find(login).unwrap())
-        .collect();
+    let order: Vec<usize> = [
+        "zoe.quinn",
+        "eve.adams",
+        "bob.brown",
+        "ada.lovelace",
+        "fay.wray",
+    ]
+    .iter()
+    .map(|login| screen.find(login).unwrap())
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{screen}");
     assert!(screen.contains(
         "Full scan running: 1,200 of ~5,000 users · 7 requests · waiting for the rate-limit window until 18:00:40 CET"
     ));
-    assert!(screen.contains("Data from 3 h ago (full scan Dec 1 09:00 CET) · 5,000 users · from the store"));
-    assert!(screen.contains("expiry scan 24%, waiting"), "status bar item");
+    assert!(
+        screen.contains(
+            "Data from 3 h ago (full scan Dec 1 09:00 CET) · 5,000 users · from the store"
+        )
+    );
+    assert!(
+        screen.contains("expiry scan 24%, waiting"),
+        "status bar item"
+    );
     assert!(screen.contains(
         "Expiring in 1 d: 1 · 7 d: 2 · 14 d: 3 · expired: 3 │ contracts ending in 14 d: 5"
     ));
@@ -281,10 +293,16 @@ fn passwords_during_a_scan_80x24() {
     assert!(screen.contains("ada.love…@acme.example"), "{screen}");
     assert!(!screen.contains("Ada Lovelace"));
     assert!(line_with(&screen, "dee.dee@").contains("Dec 14 (in 13 d)  14 d    Dec 7 10:00 PST"));
-    assert!(screen.contains("contracts 14 d: 5"), "the summary, shortened");
+    assert!(
+        screen.contains("contracts 14 d: 5"),
+        "the summary, shortened"
+    );
     assert!(!screen.contains("Policy"));
     assert!(screen.contains("Next reminder"));
-    assert!(screen.contains("Tab contractors"), "the footer says where Tab goes");
+    assert!(
+        screen.contains("Tab contractors"),
+        "the footer says where Tab goes"
+    );
 }
 
 #[test]
@@ -298,8 +316,12 @@ fn contractors_grouped_by_manager_200x50() {
     let warning = screen
         .find("⚠ No manager on record — digest cannot be sent · 2 contractors")
         .expect("the no-manager group");
-    let alan = screen.find("Alan Turing · alan.turing@acme.example · 1 contractor").unwrap();
-    let grace = screen.find("Grace Hopper · grace.hopper@acme.example · 3 contractors").unwrap();
+    let alan = screen
+        .find("Alan Turing · alan.turing@acme.example · 1 contractor")
+        .unwrap();
+    let grace = screen
+        .find("Grace Hopper · grace.hopper@acme.example · 3 contractors")
+        .unwrap();
     assert!(warning < alan && alan < grace, "{screen}");
     // Kim's contract ends Dec 4: the next digest is the 2-day one, on Dec 2.
     let kim = line_with(&screen, "kim.lee");
@@ -331,7 +353,10 @@ fn the_first_scan_says_so_never_an_empty_list_80x24() {
     });
     press(&mut app, KeyCode::Char('e'));
     let waiting = text(&draw(&app));
-    assert!(waiting.contains("Waiting for the expiry scanner: no data yet"), "{waiting}");
+    assert!(
+        waiting.contains("Waiting for the expiry scanner: no data yet"),
+        "{waiting}"
+    );
     let mut first = progress();
     first.users_expected = None;
     first.waiting_until = None;
@@ -425,7 +450,9 @@ fn the_contractor_detail_lists_every_digest_200x50() {
     insta::assert_snapshot!(terminal.backend());
     let screen = text(&terminal);
     assert!(screen.contains("Detail · lee.chan@acme.example"));
-    assert!(screen.contains("Alan Turing · alan.turing@acme.example · digests to alan.turing@mail.acme.example"));
+    assert!(screen.contains(
+        "Alan Turing · alan.turing@acme.example · digests to alan.turing@mail.acme.example"
+    ));
     assert!(line_with(&screen, "Nov 23 11:00 PST").contains("past"));
     assert!(line_with(&screen, "Dec 3 11:00 PST").contains("▸ next"));
     assert!(line_with(&screen, "Dec 6 11:00 PST").contains("1 d"));

@@ -46,8 +46,7 @@ pub const TABLE_MIN_HEIGHT: u16 = 4;
 /// The screen's vertical split: title, banner, table (or user screen), filter input,
 /// directory matches, detail, status bar.
 fn screen_constraints(app: &App) -> [Constraint; 7] {
-    let feed =
-        app.open_user_view().is_none() && app.audit().is_none() && app.expiries().is_none();
+    let feed = app.open_user_view().is_none() && app.audit().is_none() && app.expiries().is_none();
     let editing = app.is_editing_filter();
     [
         Constraint::Length(TITLE_HEIGHT),
@@ -191,8 +190,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         detail::render(frame, areas.detail, app, &theme);
     }
     status_bar::render(frame, areas.status, app, &theme);
-    if app.open_user_view().is_some() && app.audit().is_none() && app.visible_expiries().is_none()
-    {
+    if app.open_user_view().is_some() && app.audit().is_none() && app.visible_expiries().is_none() {
         verify_dialog::render(frame, areas.table, app, &theme);
     }
     if app.training().is_open() {

@@ -101,7 +101,11 @@ fn profile(login: &str, status: UserStatus) -> Box<UserProfile> {
     Box::new(UserProfile {
         user: crate::model::User {
             email: Some(login.into()),
-            ..crate::model::User::sample(&format!("00u-{}", login.split('@').next().unwrap()), login, status)
+            ..crate::model::User::sample(
+                &format!("00u-{}", login.split('@').next().unwrap()),
+                login,
+                status,
+            )
         },
         factors: Vec::new(),
         password_policy: None,
@@ -119,7 +123,11 @@ fn e_opens_the_screen_from_the_feed_and_esc_or_q_come_back() {
     assert_eq!(app.context(), Context::Feed);
     assert!(app.expiries().is_none());
     press(&mut app, KeyCode::Char('e'));
-    assert_eq!(press(&mut app, KeyCode::Char('q')), [], "q goes back, it does not quit");
+    assert_eq!(
+        press(&mut app, KeyCode::Char('q')),
+        [],
+        "q goes back, it does not quit"
+    );
     assert_eq!(app.context(), Context::Feed);
 }
 
@@ -138,7 +146,11 @@ fn s_sorts_slash_filters_and_tab_switches() {
     }
     let screen = app.expiries().unwrap();
     assert_eq!(screen.len(), 2, "eve and cy");
-    assert_eq!(selected_login(&app), "eve@example.com", "ada is no longer shown");
+    assert_eq!(
+        selected_login(&app),
+        "eve@example.com",
+        "ada is no longer shown"
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.context(), Context::Expiries);
     assert_eq!(app.expiries().unwrap().filter(), Some("sales"));
@@ -151,7 +163,11 @@ fn s_sorts_slash_filters_and_tab_switches() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.expiries().unwrap().len(), 5);
     press(&mut app, KeyCode::Char('2'));
-    assert_eq!(selected_login(&app), "lee@example.com", "the no-manager group first");
+    assert_eq!(
+        selected_login(&app),
+        "lee@example.com",
+        "the no-manager group first"
+    );
     press(&mut app, KeyCode::Char('s'));
     assert!(app.message().unwrap().contains("grouped by manager"));
 }
@@ -207,7 +223,11 @@ fn r_for_a_user_the_gate_refuses_says_why() {
         result: Ok(profile("eve@example.com", UserStatus::Suspended)),
     });
     assert!(app.dialog().is_none());
-    assert!(app.message().unwrap().contains("reactivate"), "{:?}", app.message());
+    assert!(
+        app.message().unwrap().contains("reactivate"),
+        "{:?}",
+        app.message()
+    );
 }
 
 #[test]
@@ -268,7 +288,8 @@ fn enter_opens_the_detail_and_a_new_scan_keeps_the_row() {
     press(&mut app, KeyCode::Enter);
     assert!(app.expiries().unwrap().detail_open());
     let mut next = scan();
-    next.passwords.insert(0, password("abe", "Abe Ant", "Sales", -1));
+    next.passwords
+        .insert(0, password("abe", "Abe Ant", "Sales", -1));
     app.update(Msg::Expiries(ScanEvent::Finished(Arc::new(next))));
     assert_eq!(selected_login(&app), "ada@example.com");
     assert!(app.expiries().unwrap().detail_open());

@@ -56,7 +56,9 @@ pub fn on_key(view: &mut ExpiriesView, action: Action, key: KeyEvent, rows: usiz
             view.toggle_detail();
         }
         Action::OpenUser => {
-            return view.selected_user().map_or_else(|| no_row(view), Outcome::OpenUser);
+            return view
+                .selected_user()
+                .map_or_else(|| no_row(view), Outcome::OpenUser);
         }
         Action::StartResetPassword => {
             return view

@@ -67,11 +67,7 @@ impl RowFilter {
     }
 
     pub fn keeps_password(&self, row: &PasswordExpiryRow) -> bool {
-        self.matches(&[
-            Some(&row.login),
-            Some(&row.name),
-            row.department.as_deref(),
-        ])
+        self.matches(&[Some(&row.login), Some(&row.name), row.department.as_deref()])
     }
 
     pub fn keeps_contractor(&self, row: &ContractorExpiryRow) -> bool {
@@ -168,10 +164,7 @@ pub fn contractor_lines(rows: &[ContractorExpiryRow], filter: &RowFilter) -> Vec
         let key = match &row.manager_login {
             Some(login) if row.has_manager_on_record() => (
                 true,
-                row.manager_name
-                    .as_deref()
-                    .unwrap_or(login)
-                    .to_lowercase(),
+                row.manager_name.as_deref().unwrap_or(login).to_lowercase(),
                 login.to_lowercase(),
             ),
             _ => (false, String::new(), String::new()),

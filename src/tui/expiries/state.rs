@@ -3,8 +3,8 @@
 //! the scan, the filter, the sort or the set of expired users changes, never per frame.
 
 use chrono::{DateTime, Utc};
-use std::sync::Arc;
 use crossterm::event::{Event, KeyEvent};
+use std::sync::Arc;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -67,7 +67,9 @@ pub struct ExpiriesView {
 }
 
 fn expired_count(scan: Option<&ExpiryScan>, now: DateTime<Utc>) -> usize {
-    scan.map_or(0, |s| s.passwords.iter().filter(|r| r.is_expired(now)).count())
+    scan.map_or(0, |s| {
+        s.passwords.iter().filter(|r| r.is_expired(now)).count()
+    })
 }
 
 impl ExpiriesView {
@@ -246,7 +248,12 @@ impl ExpiriesView {
 
     /// The contractor line at or after `line` (`forward`), else the nearest before it.
     fn nearest_contractor(&self, line: usize, forward: bool) -> usize {
-        let is_row = |i: &usize| matches!(self.contractors.get(*i), Some(ContractorLine::Contractor(_)));
+        let is_row = |i: &usize| {
+            matches!(
+                self.contractors.get(*i),
+                Some(ContractorLine::Contractor(_))
+            )
+        };
         let len = self.contractors.len();
         let line = line.min(len.saturating_sub(1));
         let after = (line..len).find(is_row);

@@ -89,12 +89,24 @@ fn logins(view: &ExpiriesView) -> Vec<String> {
     let scan = view.scan().unwrap();
     view.password_rows()
         .iter()
-        .map(|&i| scan.passwords[i].login.split('@').next().unwrap().to_string())
+        .map(|&i| {
+            scan.passwords[i]
+                .login
+                .split('@')
+                .next()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
 fn press(view: &mut ExpiriesView, data: &ScanData, action: Action) -> Outcome {
-    let outcome = on_key(view, action, KeyEvent::new(KeyCode::Null, KeyModifiers::NONE), 10);
+    let outcome = on_key(
+        view,
+        action,
+        KeyEvent::new(KeyCode::Null, KeyModifiers::NONE),
+        10,
+    );
     view.refresh(data, now());
     outcome
 }
@@ -135,7 +147,11 @@ fn a_password_that_expires_moves_to_the_top_on_the_next_tick() {
     press(&mut view, &data, Action::CycleSort);
     assert_eq!(logins(&view)[2], "ada");
     view.refresh(&data, now() + TimeDelta::hours(2));
-    assert_eq!(logins(&view)[..3], ["bob", "eve", "zed"], "bob expired: by name among the expired");
+    assert_eq!(
+        logins(&view)[..3],
+        ["bob", "eve", "zed"],
+        "bob expired: by name among the expired"
+    );
 }
 
 #[test]
@@ -220,7 +236,10 @@ fn tabs_keep_their_own_selection_and_rows_open_their_user() {
         Outcome::OpenUser(user) => user,
         other => panic!("{other:?}"),
     };
-    assert_eq!((user.key.as_str(), user.label.as_str()), ("00ubob", "bob@acme.example"));
+    assert_eq!(
+        (user.key.as_str(), user.label.as_str()),
+        ("00ubob", "bob@acme.example")
+    );
     match press(&mut view, &data, Action::StartResetPassword) {
         Outcome::ResetPassword(user) => assert_eq!(user.key, "00ubob"),
         other => panic!("{other:?}"),
@@ -238,9 +257,15 @@ fn enter_toggles_the_detail_and_esc_closes_it_before_leaving() {
     let mut view = ExpiriesView::new(&data, now());
     press(&mut view, &data, Action::ToggleDetail);
     assert!(view.detail_open());
-    assert_eq!(press(&mut view, &data, Action::CloseExpiries), Outcome::Stay);
+    assert_eq!(
+        press(&mut view, &data, Action::CloseExpiries),
+        Outcome::Stay
+    );
     assert!(!view.detail_open());
-    assert_eq!(press(&mut view, &data, Action::CloseExpiries), Outcome::Close);
+    assert_eq!(
+        press(&mut view, &data, Action::CloseExpiries),
+        Outcome::Close
+    );
     assert_eq!(press(&mut view, &data, Action::ShowHelp), Outcome::Help);
 }
 
@@ -249,7 +274,11 @@ fn with_nothing_shown_row_keys_say_why() {
     let data = ScanData::default();
     let mut view = ExpiriesView::new(&data, now());
     assert!(view.is_empty());
-    for action in [Action::OpenUser, Action::StartResetPassword, Action::ToggleDetail] {
+    for action in [
+        Action::OpenUser,
+        Action::StartResetPassword,
+        Action::ToggleDetail,
+    ] {
         assert!(
             matches!(press(&mut view, &data, action), Outcome::Say(ref s) if s.starts_with("No user selected")),
             "{action:?}"
@@ -267,7 +296,8 @@ fn a_new_scan_keeps_the_selection_on_its_user() {
     }
     assert_eq!(view.selected_password().unwrap().login, "ada@acme.example");
     let mut next = scan();
-    next.passwords.insert(0, password("abe", "Abe Ant", None, -1));
+    next.passwords
+        .insert(0, password("abe", "Abe Ant", None, -1));
     data.apply(ScanEvent::Finished(Arc::new(next)));
     view.refresh(&data, now());
     assert_eq!(view.selected_password().unwrap().login, "ada@acme.example");
@@ -281,12 +311,20 @@ fn the_summary_counts_the_rows_shown() {
     let summary = summarize(&view, now(), chrono_tz::America::Los_Angeles);
     // bob in 1 h; ada in 6 d; cy in 13 d; dee in 40 d; zed and eve expired.
     assert_eq!(
-        (summary.within_1, summary.within_7, summary.within_14, summary.expired),
+        (
+            summary.within_1,
+            summary.within_7,
+            summary.within_14,
+            summary.expired
+        ),
         (1, 2, 3, 2)
     );
     // Contracts ending within 14 days: kim (3), lee (5), olga (9).
     assert_eq!(summary.contracts_14, 3);
     type_text(&mut view, &data, "sales");
     let summary = summarize(&view, now(), chrono_tz::America::Los_Angeles);
-    assert_eq!((summary.within_1, summary.expired, summary.contracts_14), (1, 1, 0));
+    assert_eq!(
+        (summary.within_1, summary.expired, summary.contracts_14),
+        (1, 1, 0)
+    );
 }

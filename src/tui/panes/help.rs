@@ -344,13 +344,13 @@ mod tests {
             Context::Audit,
             Context::Expiries,
         ]
-            .into_iter()
-            .chain(Context::DIALOG)
-            .flat_map(|screen| {
-                let (left, right) = groups(screen);
-                left.iter().chain(right).copied().collect::<Vec<_>>()
-            })
-            .collect();
+        .into_iter()
+        .chain(Context::DIALOG)
+        .flat_map(|screen| {
+            let (left, right) = groups(screen);
+            left.iter().chain(right).copied().collect::<Vec<_>>()
+        })
+        .collect();
         for context in Context::ALL {
             assert!(shown.contains(&context), "{context:?} is in no help");
         }

@@ -123,10 +123,11 @@ fn tab_word(app: &App, action: Action) -> Option<&'static str> {
     if action != Action::NextTab {
         return None;
     }
-    app.visible_expiries().map(|screen| match screen.tab().other() {
-        Tab::Passwords => "passwords",
-        Tab::Contractors => "contractors",
-    })
+    app.visible_expiries()
+        .map(|screen| match screen.tab().other() {
+            Tab::Passwords => "passwords",
+            Tab::Contractors => "contractors",
+        })
 }
 
 /// The footer's keys now, from the keymap: the focused context's (and those it inherits),

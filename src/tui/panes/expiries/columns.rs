@@ -65,7 +65,8 @@ pub fn plan<K: Copy + PartialEq>(
     };
     let grow = |tier: &[K], extra: bool, kept: &mut Vec<(K, u16)>, left: &mut u16| {
         for &column in tier {
-            let (Some(n), Some((_, w))) = (need(column), kept.iter_mut().find(|(c, _)| *c == column))
+            let (Some(n), Some((_, w))) =
+                (need(column), kept.iter_mut().find(|(c, _)| *c == column))
             else {
                 continue;
             };

@@ -33,7 +33,12 @@ enum Column {
 }
 
 /// Kept as the width shrinks: who, the last day, the next digest, the days left.
-const ESSENTIAL: [Column; 4] = [Column::Contractor, Column::Ends, Column::Digest, Column::Days];
+const ESSENTIAL: [Column; 4] = [
+    Column::Contractor,
+    Column::Ends,
+    Column::Digest,
+    Column::Days,
+];
 /// Then, while they fit.
 const OPTIONAL: [Column; 2] = [Column::Status, Column::Department];
 
@@ -91,7 +96,11 @@ fn needs(shown: &[&Cells]) -> Vec<Need<Column>> {
     vec![
         Need::new(Column::Contractor, 20, login.max(10)).extra(name + 1),
         Need::new(Column::Status, 6, want(|c| c.status.as_str(), "Status")),
-        Need::new(Column::Ends, want(|c| &c.ends, "Last day"), want(|c| &c.ends, "Last day")),
+        Need::new(
+            Column::Ends,
+            want(|c| &c.ends, "Last day"),
+            want(|c| &c.ends, "Last day"),
+        ),
         Need::new(Column::Days, 4, want(|c| &c.days, "Days")),
         Need::new(
             Column::Digest,
@@ -99,7 +108,11 @@ fn needs(shown: &[&Cells]) -> Vec<Need<Column>> {
             want(|c| &c.digest, "Next digest"),
         )
         .whole(),
-        Need::new(Column::Department, 8, want(|c| &c.department, "Department").min(20)),
+        Need::new(
+            Column::Department,
+            8,
+            want(|c| &c.department, "Department").min(20),
+        ),
     ]
 }
 
@@ -191,9 +204,9 @@ pub fn lines(
         .iter()
         .find(|(c, _)| *c == Column::Contractor)
         .map_or(0, |(_, w)| usize::from(*w));
-    let names = visible.iter().all(|c| {
-        INDENT.len() + c.name.chars().count() + 1 + c.login.chars().count() <= who_width
-    });
+    let names = visible
+        .iter()
+        .all(|c| INDENT.len() + c.name.chars().count() + 1 + c.login.chars().count() <= who_width);
     for (n, line, cells) in &shown {
         let selected = *n == screen.selected();
         match (line, cells) {
@@ -206,7 +219,11 @@ pub fn lines(
                 out.push(table::spanning(group_text(group), false, width, style));
             }
             (ContractorLine::Contractor(_), Some(c)) => {
-                let mut style = if c.ended { theme.repeat } else { Style::default() };
+                let mut style = if c.ended {
+                    theme.repeat
+                } else {
+                    Style::default()
+                };
                 if selected {
                     style = style.patch(theme.selected);
                 }

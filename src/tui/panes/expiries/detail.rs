@@ -44,7 +44,12 @@ fn field(label: &str, text: &str, width: usize, style: Style, theme: &Theme) -> 
 }
 
 /// How a scheduled item stands now.
-fn mark(due: &Due, next: Option<&Due>, history: &PasswordHistory, now: DateTime<Utc>) -> &'static str {
+fn mark(
+    due: &Due,
+    next: Option<&Due>,
+    history: &PasswordHistory,
+    now: DateTime<Utc>,
+) -> &'static str {
     if history
         .sent
         .iter()
@@ -91,11 +96,20 @@ pub fn password_lines(
     }
     let mut lines = field("User", &who, width, Style::default(), theme);
     let status = if row.status == UserStatus::PasswordExpired {
-        format!("{} — the IdP says expired, whatever the date says", row.status)
+        format!(
+            "{} — the IdP says expired, whatever the date says",
+            row.status
+        )
     } else {
         row.status.to_string()
     };
-    lines.extend(field("Status", &status, width, theme.user_status(&row.status), theme));
+    lines.extend(field(
+        "Status",
+        &status,
+        width,
+        theme.user_status(&row.status),
+        theme,
+    ));
     let computation = match (row.password_changed, row.expires_at, max_age_days(row)) {
         (Some(changed), Some(at), Some(days)) => format!(
             "passwordChanged {} + maxAgeDays {days} of policy \"{}\" = {} → {} ({})",
@@ -116,7 +130,11 @@ pub fn password_lines(
             row.policy_name
         ),
     };
-    let style = if row.is_expired(now) { theme.repeat } else { Style::default() };
+    let style = if row.is_expired(now) {
+        theme.repeat
+    } else {
+        Style::default()
+    };
     lines.extend(field("Expiry", &computation, width, style, theme));
     let stages = password_stages(rules.password_first_days)
         .iter()
@@ -196,7 +214,11 @@ pub fn contractor_lines(
             rules.zone.name()
         ),
         width,
-        if days < 0 { theme.repeat } else { Style::default() },
+        if days < 0 {
+            theme.repeat
+        } else {
+            Style::default()
+        },
         theme,
     ));
     let manager = match (&row.manager_login, &row.manager_id) {

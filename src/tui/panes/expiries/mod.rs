@@ -46,7 +46,12 @@ pub struct PaneLayout {
 }
 
 /// The detail's lines for the selected row, if it is open and there is one.
-fn detail_lines(app: &App, screen: &ExpiriesView, width: u16, theme: &Theme) -> Option<Vec<Line<'static>>> {
+fn detail_lines(
+    app: &App,
+    screen: &ExpiriesView,
+    width: u16,
+    theme: &Theme,
+) -> Option<Vec<Line<'static>>> {
     if !screen.detail_open() {
         return None;
     }
@@ -77,7 +82,9 @@ pub fn layout(area: Rect, app: &App, screen: &ExpiriesView) -> PaneLayout {
             detail: Rect::new(main.x, main.bottom(), main.width, 0),
         };
     };
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
     let info = info_height(app, screen, main.width);
     if main.height >= height + MIN_TAB_LINES + info + 3 {
         let [pane, detail] = main.layout(&Layout::vertical([
@@ -165,7 +172,8 @@ fn empty_message(app: &App, screen: &ExpiriesView) -> String {
         } else if data.failure().is_some() {
             "No expiry data yet.".to_string()
         } else {
-            "Waiting for the expiry scanner: no data yet (the first scan starts shortly).".to_string()
+            "Waiting for the expiry scanner: no data yet (the first scan starts shortly)."
+                .to_string()
         };
     };
     if let Some(filter) = screen.filter() {
@@ -203,9 +211,7 @@ fn render_pane(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView, 
     let block = Block::bordered()
         .border_style(theme.border)
         .title(title(screen, rows, theme))
-        .title_bottom(
-            Line::styled(" Tab/Shift-Tab or 1/2: tabs ", theme.dim).right_aligned(),
-        );
+        .title_bottom(Line::styled(" Tab/Shift-Tab or 1/2: tabs ", theme.dim).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let info = scan_lines::lines(app, screen, usize::from(inner.width), theme);

@@ -72,7 +72,9 @@ pub fn stage_text(due: Option<&Due>) -> (String, String) {
             ("expired notice".to_string(), "expired".to_string())
         }
         Some(d) => {
-            let stage = d.stage.map_or_else(|| UNKNOWN.to_string(), |s| format!("{s} d"));
+            let stage = d
+                .stage
+                .map_or_else(|| UNKNOWN.to_string(), |s| format!("{s} d"));
             (stage.clone(), stage)
         }
     }
@@ -245,7 +247,11 @@ pub fn lines(
         .all(|c| c.name.chars().count() + 1 + c.login.chars().count() <= user_width);
     for (line, c) in &shown {
         let selected = *line == screen.selected();
-        let mut style = if c.expired { theme.repeat } else { Style::default() };
+        let mut style = if c.expired {
+            theme.repeat
+        } else {
+            Style::default()
+        };
         if selected {
             style = style.patch(theme.selected);
         }

@@ -34,7 +34,9 @@ pub fn progress_text(p: &ScanProgress, first: bool, zone: Tz) -> String {
     let mut text = match (first, p.kind) {
         (true, _) => "Scanning… (first scan)".to_string(),
         (false, ScanKind::Full) => "Full scan running".to_string(),
-        (false, ScanKind::Incremental) => "Refreshing (users changed since the last scan)".to_string(),
+        (false, ScanKind::Incremental) => {
+            "Refreshing (users changed since the last scan)".to_string()
+        }
     };
     let users = match (p.kind, p.users_expected) {
         (ScanKind::Full, Some(expected)) if expected > 0 => format!(
@@ -81,7 +83,12 @@ pub fn status_item(data: &ScanData) -> Option<(String, bool)> {
 
 /// "Expiring in 1 d: 2 · 7 d: 5 · 14 d: 9 · expired: 3 │ contracts ending in 14 d: 4", or
 /// shorter where that does not fit in `width`.
-pub fn summary_line(summary: &Summary, filtered: bool, width: usize, theme: &Theme) -> Line<'static> {
+pub fn summary_line(
+    summary: &Summary,
+    filtered: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let full = summary_spans(summary, filtered, false, theme);
     if full.width() <= width {
         return full;
@@ -171,12 +178,14 @@ pub fn lines(app: &App, screen: &ExpiriesView, width: usize, theme: &Theme) -> V
     let data = app.scan_data();
     let mut lines = Vec::new();
     if screen.scan().is_some() {
-        let summary = crate::tui::expiries::summary::summarize(
-            screen,
-            app.now,
-            app.options.schedule.zone,
-        );
-        lines.push(summary_line(&summary, screen.filter().is_some(), width, theme));
+        let summary =
+            crate::tui::expiries::summary::summarize(screen, app.now, app.options.schedule.zone);
+        lines.push(summary_line(
+            &summary,
+            screen.filter().is_some(),
+            width,
+            theme,
+        ));
     }
     lines.extend(age_line(app, screen, theme));
     if let Some(p) = data.progress() {
@@ -194,7 +203,7 @@ pub fn lines(app: &App, screen: &ExpiriesView, width: usize, theme: &Theme) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     fn progress(kind: ScanKind, seen: u64, expected: Option<u64>) -> ScanProgress {
         ScanProgress {
@@ -228,17 +237,18 @@ mod tests {
     fn the_status_item_shows_a_running_or_failed_scan_only() {
         let mut data = ScanData::default();
         assert_eq!(status_item(&data), None);
-        data.apply(crate::services::expiry_scanner::ScanEvent::Progress(progress(
-            ScanKind::Full,
-            1200,
-            Some(5000),
-        )));
+        data.apply(crate::services::expiry_scanner::ScanEvent::Progress(
+            progress(ScanKind::Full, 1200, Some(5000)),
+        ));
         assert_eq!(status_item(&data), Some(("expiry scan 24%".into(), false)));
         data.apply(crate::services::expiry_scanner::ScanEvent::Failed {
             at: Utc.with_ymd_and_hms(2026, 12, 1, 8, 5, 0).unwrap(),
             error: "timeout".into(),
         });
-        assert_eq!(status_item(&data), Some(("expiry scan failed".into(), true)));
+        assert_eq!(
+            status_item(&data),
+            Some(("expiry scan failed".into(), true))
+        );
         assert_eq!(thousands(100_000), "100,000");
         assert_eq!(thousands(999), "999");
     }

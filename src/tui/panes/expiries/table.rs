@@ -53,7 +53,10 @@ pub fn line(cells: Vec<(Cell, u16)>, selected: bool, style: Style) -> Line<'stat
     let mut spans = vec![Span::raw(if selected { SELECTED } else { UNSELECTED })];
     let last = cells.len().saturating_sub(1);
     for (n, (cell, width)) in cells.into_iter().enumerate() {
-        spans.push(Span::styled(fit(&cell.text, usize::from(width)), cell.style));
+        spans.push(Span::styled(
+            fit(&cell.text, usize::from(width)),
+            cell.style,
+        ));
         if n < last {
             spans.push(Span::raw(" "));
         }

@@ -22,7 +22,11 @@ pub fn local(now: DateTime<Utc>, t: DateTime<Utc>, zone: Tz) -> String {
 
 /// "Dec 14 10:23 PST".
 pub fn zoned(now: DateTime<Utc>, t: DateTime<Utc>, zone: Tz) -> String {
-    format!("{} {}", local(now, t, zone), t.with_timezone(&zone).format("%Z"))
+    format!(
+        "{} {}",
+        local(now, t, zone),
+        t.with_timezone(&zone).format("%Z")
+    )
 }
 
 /// "Dec 7 10:00 PST" without the year, where a column is short (what is scheduled lies
@@ -103,7 +107,10 @@ mod tests {
             both(now(), winter, Los_Angeles, Tokyo),
             "Dec 7 10:00 PST · Dec 8 03:00 JST"
         );
-        assert_eq!(both(now(), winter, Los_Angeles, Los_Angeles), "Dec 7 10:00 PST");
+        assert_eq!(
+            both(now(), winter, Los_Angeles, Los_Angeles),
+            "Dec 7 10:00 PST"
+        );
         let summer = Utc.with_ymd_and_hms(2027, 6, 7, 17, 0, 0).unwrap();
         assert_eq!(zoned(now(), summer, Los_Angeles), "Jun 7 2027 10:00 PDT");
         assert_eq!(zoned(now(), summer, Berlin), "Jun 7 2027 19:00 CEST");
