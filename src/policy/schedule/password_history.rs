@@ -26,7 +26,7 @@ pub fn cycle_history<'a>(cycle: &PasswordCycle<'a>) -> &'a PasswordHistory {
 
 /// The answer that ended the cycle (Already updated, Do not remind me again, Open a ticket),
 /// the earliest if several.
-pub fn resolving_answer<'a>(history: &'a PasswordHistory) -> Option<&'a (DateTime<Utc>, Answer)> {
+pub fn resolving_answer(history: &PasswordHistory) -> Option<&(DateTime<Utc>, Answer)> {
     history
         .answers
         .iter()

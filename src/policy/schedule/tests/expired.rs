@@ -9,7 +9,7 @@ use super::super::{
 };
 use super::{dated, plan, sent, utc, weekends};
 
-fn undated(seen_at: &str, history: &PasswordHistory) -> PasswordCycle<'_> {
+fn undated<'a>(seen_at: &str, history: &'a PasswordHistory) -> PasswordCycle<'a> {
     PasswordCycle {
         expires_at: None,
         status_expired: true,

@@ -42,9 +42,12 @@ fn expiry_strategy() -> impl Strategy<Value = (DateTime<Utc>, i64)> {
         .prop_map(move |(minutes, max_age)| (start + Duration::minutes(minutes), max_age))
 }
 
-/// What the user does after a reminder: nothing, or one of the answers some minutes later.
-fn reaction_strategy() -> impl Strategy<Value = Vec<(u8, i64, bool)>> {
-    prop::collection::vec((0u8..8, 1i64..600, any::<bool>()), 0..10)
+/// After each reminder: the user's answer code (most mean no answer) and its delay in
+/// minutes, whether the reminder carried instructions only, and how many minutes late the
+/// sender delivered it (a watcher that was busy or down).
+fn reaction_strategy() -> impl Strategy<Value = Vec<(u8, i64, bool, i64)>> {
+    let late = prop_oneof![3 => Just(0i64), 1 => 1i64..(20 * 60)];
+    prop::collection::vec((0u8..8, 1i64..600, any::<bool>(), late), 0..10)
 }
 
 fn answer(code: u8) -> Option<Answer> {
@@ -127,6 +130,8 @@ proptest! {
         let changed = expiry - Duration::days(max_age);
         let mut history = PasswordHistory { password_changed: Some(changed), ..PasswordHistory::default() };
         let mut now = changed;
+        // The slot each sent item was due at (it may have gone later).
+        let mut slots: Vec<DateTime<Utc>> = Vec::new();
         let mut reactions = reactions.into_iter();
         loop {
             let cycle = PasswordCycle {
@@ -139,16 +144,19 @@ proptest! {
             let Some(due) = next_password_reminder(&cycle, &rules, now) else { break };
             prop_assert!(due.send_at >= now);
             prop_assert!(history.sent.len() <= 64, "runaway sender");
-            let (code, minutes, instructions_only) = reactions.next().unwrap_or((7, 1, false));
+            let (code, minutes, instructions_only, late) =
+                reactions.next().unwrap_or((7, 1, false, 0));
+            let at = due.send_at + Duration::minutes(late);
             history.sent.push(SentReminder {
-                at: due.send_at,
+                at,
                 kind: due.kind,
                 stage: due.stage,
                 instructions_only,
             });
-            now = due.send_at + Duration::seconds(1);
+            slots.push(due.send_at);
+            now = at + Duration::seconds(1);
             if let Some(a) = answer(code) {
-                history.answers.push((due.send_at + Duration::minutes(minutes), a));
+                history.answers.push((at + Duration::minutes(minutes), a));
             }
         }
         let sent = &history.sent;
@@ -167,18 +175,18 @@ proptest! {
             None => prop_assert_eq!(notices, 1),
         }
         let mut days = HashSet::new();
-        for s in sent {
-            prop_assert!(days.insert(local_date(s.at, rules.zone)), "two on one day: {:?}", sent);
-            prop_assert!(at_local_send_time(s.at, &rules));
-            prop_assert!(!(rules.skip_weekends && is_weekend(local_date(s.at, rules.zone))));
+        for &slot in &slots {
+            prop_assert!(days.insert(local_date(slot, rules.zone)), "two on one day: {:?}", slots);
+            prop_assert!(at_local_send_time(slot, &rules));
+            prop_assert!(!(rules.skip_weekends && is_weekend(local_date(slot, rules.zone))));
         }
         for (i, s) in sent.iter().enumerate() {
             if s.instructions_only {
                 let quiet_end = s.at + Duration::hours(24);
-                prop_assert!(sent[i + 1..].iter().all(|later| later.at >= quiet_end), "inside the quiet");
+                prop_assert!(slots[i + 1..].iter().all(|&later| later >= quiet_end), "inside the quiet");
             }
             if s.kind == ReminderKind::PasswordExpired {
-                prop_assert!(s.at >= expiry);
+                prop_assert!(slots[i] >= expiry);
                 prop_assert!(sent[i + 1..].is_empty(), "after the notice");
             }
         }
