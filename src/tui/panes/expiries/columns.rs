@@ -41,8 +41,8 @@ impl<K> Need<K> {
 }
 
 /// Widths for `needs` (in display order) within `width`, `spacing` between two columns:
-/// `essential` columns first (included, then grown), then `optional` ones. A column in
-/// neither, or that does not fit, is not shown.
+/// `essential` columns first (included, then grown), then `optional` ones once every
+/// essential one is in. A column in neither, or that does not fit, is not shown.
 pub fn plan<K: Copy + PartialEq>(
     width: u16,
     spacing: u16,
@@ -83,7 +83,11 @@ pub fn plan<K: Copy + PartialEq>(
     };
     include(essential, &mut kept, &mut left);
     grow(essential, false, &mut kept, &mut left);
-    include(optional, &mut kept, &mut left);
+    // Extras only beside every essential column: never instead of one.
+    let essentials = essential.iter().filter(|&&k| need(k).is_some()).count();
+    if kept.len() == essentials {
+        include(optional, &mut kept, &mut left);
+    }
     grow(optional, false, &mut kept, &mut left);
     grow(essential, true, &mut kept, &mut left);
     needs
