@@ -61,6 +61,8 @@ pub(super) async fn open<D: Directory>(
         agent_name: config.agent_name.clone(),
         data_dir: config.data_dir.clone(),
         training,
+        // The expiries screen's schedule rules and the agent's zone: filled by the lead.
+        ..DashboardOptions::default()
     };
     let result = tui::run(directory, rx, options).await;
     poller.abort();

@@ -8,6 +8,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::audit_view::{AuditState, AuditView};
+use super::expiries::{self, ExpiriesView, Outcome, ScanData, Tab};
 use super::feed::bursts::{self as burst_rows, ListLine};
 use super::feed::marks::{KnownStatuses, RowMark};
 use super::feed::rows::{FeedRow, FeedRows, RowKind};
@@ -185,6 +186,13 @@ pub struct App {
     dialog: Option<VerifyDialog>,
     /// The audit screen, when open: it covers the feed or the user screen.
     audit: Option<AuditView>,
+    /// What the expiry scanner reported (kept with the screen closed: the status bar shows it).
+    scan: ScanData,
+    /// The expiries screen, when open.
+    expiries: Option<ExpiriesView>,
+    /// The expiries screen is over the user screen (opened from it with `e`); otherwise an
+    /// open user screen is over it (opened from a row with `o` or `r`).
+    expiries_on_top: bool,
     /// The verified action is on its way to the IdP: the dialog takes no more keys.
     running: bool,
     /// The escalation being written (its reason): the dialog takes no more keys.
@@ -256,6 +264,9 @@ impl App {
             search: DirectorySearch::default(),
             dialog: None,
             audit: None,
+            scan: ScanData::default(),
+            expiries: None,
+            expiries_on_top: false,
             running: false,
             escalation: None,
             quit_prompt: false,
@@ -292,10 +303,21 @@ impl App {
                 }
                 self.refresh_bursts();
                 self.scroll_into_view();
+                // A password that expires now moves to the top.
+                if let Some(view) = &mut self.expiries {
+                    view.refresh(&self.scan, now);
+                }
                 // Relative times ("12s ago") change every second.
                 self.dirty = true;
             }
             Msg::Feed(event) => self.on_feed(event),
+            Msg::Expiries(event) => {
+                self.scan.apply(event);
+                if let Some(view) = &mut self.expiries {
+                    view.refresh(&self.scan, self.now);
+                }
+                self.dirty = true;
+            }
             Msg::FeedClosed => {
                 self.feed_closed = true;
                 self.dirty = true;
@@ -590,12 +612,29 @@ impl App {
                 key: user_key(lockout).to_string(),
                 label: lockout.login.clone(),
             };
-            // A new lockout makes any cached profile stale: act on the user as they are now.
-            if self.profiles.get(&user.key) != Some(&ProfileState::Loading) {
-                self.profiles.remove(&user.key);
-            }
-            self.open_user(user, effects);
+            return self.begin_for(user, purpose, effects);
         }
+        self.begin_on_open_user(purpose);
+    }
+
+    /// An action key on a row that names a user (a lockout, an expiry): open that user's
+    /// screen, fetched afresh, and the dialog once the profile is in.
+    fn begin_for(&mut self, user: OpenUser, purpose: Purpose, effects: &mut Vec<Effect>) {
+        if self.options.read_only {
+            self.message = Some(READ_ONLY_MESSAGE.to_string());
+            return;
+        }
+        // The row may be older than the user's state: act on the user as they are now.
+        if self.profiles.get(&user.key) != Some(&ProfileState::Loading) {
+            self.profiles.remove(&user.key);
+        }
+        self.expiries_on_top = false;
+        self.open_user(user, effects);
+        self.begin_on_open_user(purpose);
+    }
+
+    /// Open the dialog on the open user now, or once its profile is loaded.
+    fn begin_on_open_user(&mut self, purpose: Purpose) {
         if self.open_profile() == Some(&ProfileState::Loading) {
             self.pending_action = Some(purpose);
         } else {
@@ -800,6 +839,9 @@ impl App {
             Context::Help => return self.on_help_key(action, key, effects),
             Context::Training => return self.on_training_key(action, key, effects),
             Context::Bursts => return self.on_burst_list_key(action, effects),
+            Context::Expiries | Context::ExpiriesFilter => {
+                return self.on_expiries_key(action, key, effects);
+            }
             Context::User if self.on_user_scroll_key(action) => return,
             _ => {}
         }
@@ -900,6 +942,7 @@ impl App {
                 self.audit = Some(AuditView::default());
                 effects.push(Effect::LoadAudit);
             }
+            Action::OpenExpiries => self.open_expiries(),
             Action::ReloadProfile => {
                 if let Some(key) = self.user_view.as_ref().map(|u| u.key.clone())
                     && self.profiles.get(&key) != Some(&ProfileState::Loading)
@@ -971,6 +1014,11 @@ impl App {
             | Action::ToggleTraining
             | Action::ReloadAudit
             | Action::CloseAudit
+            | Action::CloseExpiries
+            | Action::NextTab
+            | Action::ShowPasswords
+            | Action::ShowContractors
+            | Action::CycleSort
             | Action::CloseHelp
             | Action::PassThroughHelp
             | Action::CloseBursts
@@ -980,6 +1028,48 @@ impl App {
             | Action::PhoneApprove
             | Action::PhoneReject
             | Action::PhonePick => {}
+        }
+    }
+
+    /// `e`: the expiries screen, over the feed or the user screen (as it was left, when a
+    /// user screen opened from it is what `e` is pressed on).
+    fn open_expiries(&mut self) {
+        if self.expiries.is_none() {
+            self.expiries = Some(ExpiriesView::new(&self.scan, self.now));
+        }
+        self.expiries_on_top = true;
+        self.message = None;
+    }
+
+    /// Keys on the expiries screen and in its filter.
+    fn on_expiries_key(&mut self, action: Action, key: KeyEvent, effects: &mut Vec<Effect>) {
+        let rows = view::expiries_rows(self);
+        let Some(screen) = &mut self.expiries else {
+            return;
+        };
+        let outcome = expiries::keys::on_key(screen, action, key, rows);
+        screen.refresh(&self.scan, self.now);
+        // The filter line and the detail come and go: keep the selection in view.
+        let rows = view::expiries_rows(self);
+        if let Some(screen) = &mut self.expiries {
+            screen.select(screen.selected(), true, rows);
+        }
+        match outcome {
+            Outcome::Stay => {}
+            Outcome::Close => {
+                self.expiries = None;
+                self.expiries_on_top = false;
+            }
+            Outcome::OpenUser(user) => {
+                self.expiries_on_top = false;
+                self.message = None;
+                self.open_user(user, effects);
+            }
+            Outcome::ResetPassword(user) => {
+                self.begin_for(user, Purpose::Act(IdpAction::ResetPassword), effects);
+            }
+            Outcome::Help => self.show_help(),
+            Outcome::Say(text) => self.message = Some(text),
         }
     }
 
@@ -1379,6 +1469,12 @@ impl App {
             } else {
                 Context::Audit
             }
+        } else if let Some(screen) = self.visible_expiries() {
+            if screen.is_editing_filter() {
+                Context::ExpiriesFilter
+            } else {
+                Context::Expiries
+            }
         } else if let Some(dialog) = self.dialog.as_ref().filter(|_| self.user_view.is_some()) {
             if self.running || self.escalation.is_some() {
                 Context::DialogBusy
@@ -1407,7 +1503,13 @@ impl App {
         if action.writes() && self.options.read_only {
             return false;
         }
-        let feed = self.screen_context() == Context::Feed;
+        let screen = self.screen_context();
+        let feed = screen == Context::Feed;
+        let on_expiries = screen == Context::Expiries;
+        let expiries_row = || {
+            self.visible_expiries()
+                .is_some_and(|v| v.selected_user().is_some())
+        };
         match action {
             Action::ToggleTraining => self.options.training.is_some(),
             // The waiting push asks for a number, or a plain yes: offer the keys that answer it.
@@ -1420,6 +1522,19 @@ impl App {
             Action::ToggleDetail | Action::OpenUser | Action::ReloadUser if feed => {
                 self.selected().is_some()
             }
+            Action::ToggleDetail | Action::OpenUser | Action::StartResetPassword if on_expiries => {
+                expiries_row()
+            }
+            Action::CycleSort => self
+                .visible_expiries()
+                .is_some_and(|v| v.tab() == Tab::Passwords),
+            // The tab it is on already is no place to go.
+            Action::ShowPasswords => self
+                .visible_expiries()
+                .is_some_and(|v| v.tab() != Tab::Passwords),
+            Action::ShowContractors => self
+                .visible_expiries()
+                .is_some_and(|v| v.tab() != Tab::Contractors),
             a if a.writes() && feed => self.selected().is_some(),
             _ => true,
         }
@@ -1548,6 +1663,7 @@ impl App {
     pub fn is_editing_filter(&self) -> bool {
         self.mode != InputMode::Feed
             && self.audit.is_none()
+            && self.visible_expiries().is_none()
             && (self.user_view.is_none() || self.dialog.is_none())
     }
 
@@ -1624,6 +1740,23 @@ impl App {
     /// The audit screen, when open.
     pub fn audit(&self) -> Option<&AuditView> {
         self.audit.as_ref()
+    }
+
+    /// The expiries screen, when open (on screen or under a user screen opened from it).
+    pub fn expiries(&self) -> Option<&ExpiriesView> {
+        self.expiries.as_ref()
+    }
+
+    /// The expiries screen, when it is the screen on view (the audit log aside).
+    pub fn visible_expiries(&self) -> Option<&ExpiriesView> {
+        self.expiries
+            .as_ref()
+            .filter(|_| self.user_view.is_none() || self.expiries_on_top)
+    }
+
+    /// What the expiry scanner reported so far.
+    pub fn scan_data(&self) -> &ScanData {
+        &self.scan
     }
 
     /// The verified action is on its way to the IdP.
@@ -1731,3 +1864,6 @@ mod training_tests;
 
 #[cfg(test)]
 mod feed_tests;
+
+#[cfg(test)]
+mod expiries_tests;

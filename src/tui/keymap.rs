@@ -49,6 +49,10 @@ pub enum Context {
     Audit,
     /// Typing the audit screen's filter.
     AuditFilter,
+    /// The expiries screen (passwords and contractors).
+    Expiries,
+    /// Typing the expiries screen's filter.
+    ExpiriesFilter,
     /// The demo's training panel has the focus.
     Training,
     Help,
@@ -79,13 +83,15 @@ impl Context {
             Context::QuitConfirm => "Quit prompt",
             Context::Audit => "Audit log",
             Context::AuditFilter => "Audit filter input",
+            Context::Expiries => "Expiries screen",
+            Context::ExpiriesFilter => "Expiries filter input",
             Context::Training => "Training panel (the caller's phone)",
             Context::Help => "This help",
         }
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 23] = [
+    pub const ALL: [Context; 25] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
@@ -105,6 +111,8 @@ impl Context {
         Context::QuitConfirm,
         Context::Audit,
         Context::AuditFilter,
+        Context::Expiries,
+        Context::ExpiriesFilter,
         Context::Training,
         Context::Demo,
         Context::Help,
@@ -194,6 +202,18 @@ pub enum Action {
     ReloadAudit,
     /// Leave the audit log for the screen it was opened from.
     CloseAudit,
+    /// Show the expiries screen: passwords about to expire, contracts about to end.
+    OpenExpiries,
+    /// Close the expiries screen's detail, else leave the screen.
+    CloseExpiries,
+    /// The expiries screen's other tab.
+    NextTab,
+    /// The expiries screen's Passwords tab.
+    ShowPasswords,
+    /// The expiries screen's Contractors tab.
+    ShowContractors,
+    /// Sort the Passwords tab by the next key (expiry, name, department).
+    CycleSort,
     StartFilter,
     /// Open the first directory match (once the search answers); with none, keep the filter.
     SubmitFilter,
@@ -452,8 +472,8 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
-        &[Key::ch('e')],
-        "e",
+        &[Key::ch('x')],
+        "x",
         Action::ToggleRepeats,
         "List the user's older lockouts under their row (again: fold them)",
         Some("expand"),
@@ -481,6 +501,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::OpenAudit,
         "The audit log of actions taken, newest first",
         Some("audit"),
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('e')],
+        "e",
+        Action::OpenExpiries,
+        "Expiries: passwords about to expire (expired first) and contracts about to end",
+        Some("expiries"),
     ),
     bind(
         Context::Feed,
@@ -760,6 +788,14 @@ pub const KEYMAP: &[Binding] = &[
         "a",
         Action::OpenAudit,
         "The audit log of actions taken",
+        None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('e')],
+        "e",
+        Action::OpenExpiries,
+        "Expiries: passwords about to expire and contracts about to end (Esc comes back here)",
         None,
     ),
     bind(
@@ -1237,6 +1273,174 @@ pub const KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Up,
+        "The row above",
+        Some("up"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Down,
+        "The row below",
+        Some("down"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "One page up",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "One page down",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('g'), Key::plain(KeyCode::Home)],
+        "g/Home",
+        Action::Top,
+        "First row",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('G'), Key::plain(KeyCode::End)],
+        "G/End",
+        Action::Bottom,
+        "Last row",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+        "Tab",
+        Action::NextTab,
+        "The other tab: Passwords ↔ Contractors (Shift-Tab too)",
+        Some("other tab"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('1')],
+        "1",
+        Action::ShowPasswords,
+        "The Passwords tab",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('2')],
+        "2",
+        Action::ShowContractors,
+        "The Contractors tab",
+        None,
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('s')],
+        "s",
+        Action::CycleSort,
+        "Sort passwords by expiry, name or department (expired users stay first)",
+        Some("sort"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::ToggleDetail,
+        "Show or hide the row's detail: how the expiry is computed, its whole reminder or digest schedule",
+        Some("detail"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('o')],
+        "o",
+        Action::OpenUser,
+        "Open the row's user screen (Esc comes back here)",
+        Some("user"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('r')],
+        "r",
+        Action::StartResetPassword,
+        "Reset link for the row's user, after verifying",
+        Some("reset link"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('/')],
+        "/",
+        Action::StartFilter,
+        "Filter by login, name or department (a contractor's manager too)",
+        Some("filter"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::ch('?')],
+        "?",
+        Action::ShowHelp,
+        "Show this help",
+        Some("help"),
+    ),
+    bind(
+        Context::Expiries,
+        &[Key::plain(KeyCode::Esc), Key::ch('q')],
+        "Esc/q",
+        Action::CloseExpiries,
+        "Close the detail, else back to the screen you came from (Ctrl-C quits)",
+        Some("back"),
+    ),
+    bind(
+        Context::ExpiriesFilter,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::SubmitFilter,
+        "Keep the filter and go back to the rows",
+        Some("keep"),
+    ),
+    bind(
+        Context::ExpiriesFilter,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::ClearFilter,
+        "Clear the filter",
+        Some("clear"),
+    ),
+    bind(
+        Context::ExpiriesFilter,
+        &[Key::plain(KeyCode::Up)],
+        "↑",
+        Action::Up,
+        "The matching row above",
+        None,
+    ),
+    bind(
+        Context::ExpiriesFilter,
+        &[Key::plain(KeyCode::Down)],
+        "↓",
+        Action::Down,
+        "The matching row below",
+        None,
+    ),
+    bind(
+        Context::ExpiriesFilter,
+        &[Key::Any],
+        "text",
+        Action::EditFilter,
+        "Each word must appear in the login, name or department (or a contractor's manager); rows follow as you type",
+        None,
+    ),
+    bind(
         Context::Training,
         &[Key::ch('a')],
         "a",
@@ -1434,7 +1638,15 @@ mod tests {
         for (event, action) in cases {
             assert_eq!(lookup(Context::Feed, &event), Some(action), "{event:?}");
         }
-        assert_eq!(lookup(Context::Feed, &key(KeyCode::Char('x'))), None);
+        assert_eq!(
+            lookup(Context::Feed, &key(KeyCode::Char('x'))),
+            Some(Action::ToggleRepeats)
+        );
+        assert_eq!(
+            lookup(Context::Feed, &key(KeyCode::Char('e'))),
+            Some(Action::OpenExpiries)
+        );
+        assert_eq!(lookup(Context::Feed, &key(KeyCode::Char('z'))), None);
         assert_eq!(lookup(Context::Feed, &ctrl('q')), None);
     }
 
@@ -1523,10 +1735,11 @@ mod tests {
                 ("r", "reset link"),
                 ("m", "reset MFA"),
                 ("v", "verify"),
-                ("e", "expand"),
+                ("x", "expand"),
                 ("l", "still locked"),
                 ("b", "bursts"),
                 ("a", "audit"),
+                ("e", "expiries"),
                 ("/", "filter"),
                 ("?", "help"),
                 ("q", "quit"),
@@ -1577,6 +1790,64 @@ mod tests {
             hints(Context::Find),
             vec![("Enter", "open user"), ("Esc", "back")]
         );
+        assert_eq!(
+            hints(Context::Expiries),
+            vec![
+                ("↑/k", "up"),
+                ("↓/j", "down"),
+                ("Tab", "other tab"),
+                ("s", "sort"),
+                ("Enter", "detail"),
+                ("o", "user"),
+                ("r", "reset link"),
+                ("/", "filter"),
+                ("?", "help"),
+                ("Esc/q", "back")
+            ]
+        );
+        assert_eq!(
+            hints(Context::ExpiriesFilter),
+            vec![("Enter", "keep"), ("Esc", "clear")]
+        );
+    }
+
+    #[test]
+    fn the_expiries_screen_switches_tabs_with_tab_shift_tab_and_digits() {
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        for event in [key(KeyCode::Tab), key(KeyCode::BackTab), back_tab] {
+            assert_eq!(
+                lookup(Context::Expiries, &event),
+                Some(Action::NextTab),
+                "{event:?}"
+            );
+        }
+        assert_eq!(
+            lookup(Context::Expiries, &key(KeyCode::Char('1'))),
+            Some(Action::ShowPasswords)
+        );
+        assert_eq!(
+            lookup(Context::Expiries, &key(KeyCode::Char('2'))),
+            Some(Action::ShowContractors)
+        );
+        for code in [KeyCode::Esc, KeyCode::Char('q')] {
+            assert_eq!(
+                lookup(Context::Expiries, &key(code)),
+                Some(Action::CloseExpiries)
+            );
+        }
+        assert_eq!(lookup(Context::Expiries, &ctrl('c')), Some(Action::Quit));
+        assert_eq!(
+            lookup(Context::User, &key(KeyCode::Char('e'))),
+            Some(Action::OpenExpiries)
+        );
+        // In the filter every letter is text, `q` and `s` included.
+        for c in ['q', 's', 'o', 'r', '1', '/'] {
+            assert_eq!(
+                lookup(Context::ExpiriesFilter, &key(KeyCode::Char(c))),
+                Some(Action::EditFilter),
+                "{c}"
+            );
+        }
     }
 
     #[test]
@@ -1605,7 +1876,7 @@ mod tests {
 
     #[test]
     fn every_letter_that_starts_a_dialog_on_the_feed_or_user_screen_is_a_hint() {
-        for context in [Context::Feed, Context::User] {
+        for context in [Context::Feed, Context::User, Context::Expiries] {
             for binding in bindings(context).filter(|b| b.action.writes()) {
                 assert!(binding.hint.is_some(), "{} in {context:?}", binding.label);
             }

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod audit_view;
 pub mod debounce;
+pub mod expiries;
 pub mod feed;
 pub mod format;
 pub mod handled;

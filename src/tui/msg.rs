@@ -7,6 +7,7 @@ use super::audit_view::AuditSnapshot;
 use crate::model::{Action, ChallengeResult, Factor, User};
 use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
+use crate::services::expiry_scanner::ScanEvent;
 use crate::services::user_profile::UserProfile;
 use crate::sim::training::{Phone, PushOutcome};
 
@@ -113,6 +114,8 @@ pub enum Msg {
     },
     /// An audit record could not be written: the sentence for the agent.
     AuditFailed(String),
+    /// A report from the expiry scanner (stored data at start, progress, a result, a failure).
+    Expiries(ScanEvent),
     /// Demo only: the simulated phones of `subject` (the training panel's user) as they are
     /// now; the error is phrased for a person.
     Training {

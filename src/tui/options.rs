@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::config::MfaResetMode;
 use crate::policy::BurstRules;
 use crate::policy::gate::GatePolicy;
+use crate::policy::schedule::ScheduleRules;
 use crate::sim::TrainingHandle;
 
 /// Settings of one dashboard session.
@@ -37,6 +38,11 @@ pub struct DashboardOptions {
     pub data_dir: PathBuf,
     /// Only in `demo`: the in-process simulator's phones, for the training panel (F2).
     pub training: Option<TrainingHandle>,
+    /// When reminders and digests go (the expiries screen shows their schedule).
+    pub schedule: ScheduleRules,
+    /// The agent's own time zone: the expiries screen shows times in it next to the rules'
+    /// zone (filled from the system at start; tests fix it).
+    pub local_zone: chrono_tz::Tz,
 }
 
 impl Default for DashboardOptions {
@@ -55,6 +61,8 @@ impl Default for DashboardOptions {
             agent_name: String::new(),
             data_dir: PathBuf::new(),
             training: None,
+            schedule: ScheduleRules::default(),
+            local_zone: chrono_tz::UTC,
         }
     }
 }

@@ -21,8 +21,9 @@
 //! ```
 //!
 //! The user screen (`o`, or Enter on a directory match) takes the place of the table and the
-//! detail (its find-a-user box uses the filter and matches lines); the audit screen (`a`) takes
-//! the place of either. In `demo` the training panel (F2) takes the right of everything between
+//! detail (its find-a-user box uses the filter and matches lines); the expiries screen (`e`)
+//! takes the place of either (a user screen opened from it covers it in turn); the audit
+//! screen (`a`) takes the place of any. In `demo` the training panel (F2) takes the right of everything between
 //! the banner and the status bar. The burst list and the help overlay are drawn last, centred.
 
 use ratatui::Frame;
@@ -30,8 +31,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
 use super::panes::{
-    audit, burst_banner, burst_list, detail, directory, help, lockouts, status_bar, title_bar,
-    training, user_view, verify_dialog,
+    audit, burst_banner, burst_list, detail, directory, expiries, help, lockouts, status_bar,
+    title_bar, training, user_view, verify_dialog,
 };
 use super::theme::Theme;
 use super::user_view::ProfileState;
@@ -45,7 +46,7 @@ pub const TABLE_MIN_HEIGHT: u16 = 4;
 /// The screen's vertical split: title, banner, table (or user screen), filter input,
 /// directory matches, detail, status bar.
 fn screen_constraints(app: &App) -> [Constraint; 7] {
-    let feed = app.open_user_view().is_none() && app.audit().is_none();
+    let feed = app.open_user_view().is_none() && app.audit().is_none() && app.expiries().is_none();
     let editing = app.is_editing_filter();
     [
         Constraint::Length(TITLE_HEIGHT),
@@ -128,6 +129,17 @@ pub fn audit_rows(app: &App) -> usize {
     }
 }
 
+/// How many lines of its open tab the expiries screen shows, at the terminal size the app
+/// last heard of.
+pub fn expiries_rows(app: &App) -> usize {
+    let (width, height) = app.size();
+    let table = areas(Rect::new(0, 0, width, height), app).table;
+    match app.visible_expiries() {
+        Some(screen) => expiries::body_rows(table, app, screen),
+        None => 0,
+    }
+}
+
 /// How many of the user screen's factors and activity rows show, at the terminal size the
 /// app last heard of.
 pub fn user_list_rows(app: &App) -> (usize, usize) {
@@ -163,6 +175,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     burst_banner::render(frame, areas.banner, app, &theme);
     if app.audit().is_some() {
         audit::render(frame, areas.table, app, &theme);
+    } else if app.visible_expiries().is_some() {
+        expiries::render(frame, areas.table, app, &theme);
     } else if app.open_user_view().is_some() {
         user_view::render(frame, areas.table, app, &theme);
     } else {
@@ -176,7 +190,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         detail::render(frame, areas.detail, app, &theme);
     }
     status_bar::render(frame, areas.status, app, &theme);
-    if app.open_user_view().is_some() && app.audit().is_none() {
+    if app.open_user_view().is_some() && app.audit().is_none() && app.visible_expiries().is_none() {
         verify_dialog::render(frame, areas.table, app, &theme);
     }
     if app.training().is_open() {

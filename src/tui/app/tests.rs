@@ -130,9 +130,9 @@ fn feed_is_one_row_per_user_newest_first_even_when_a_batch_is_out_of_order() {
     );
     assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4"]);
     assert_eq!(app.total(), 5);
-    // e lists alice's older lockout under her row, and folds it back.
+    // x lists alice's older lockout under her row, and folds it back.
     press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     assert_eq!(
         uuids(&app),
         ["uuid-5", "uuid-3", "uuid-1", "uuid-2", "uuid-4"]
@@ -140,7 +140,7 @@ fn feed_is_one_row_per_user_newest_first_even_when_a_batch_is_out_of_order() {
     assert_eq!(app.feed_row(2).unwrap().kind, RowKind::Older);
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-3"));
     press(&mut app, KeyCode::Down);
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     assert_eq!(uuids(&app), ["uuid-5", "uuid-3", "uuid-2", "uuid-4"]);
     assert_eq!(
         selected_uuid(&app).as_deref(),
@@ -149,7 +149,7 @@ fn feed_is_one_row_per_user_newest_first_even_when_a_batch_is_out_of_order() {
     );
     // A user with one lockout has nothing to expand: said, not silently ignored.
     press(&mut app, KeyCode::Char('G'));
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     assert!(app.message().unwrap().contains("nothing to expand"));
 }
 
@@ -179,7 +179,7 @@ fn feed_keeps_only_the_newest_up_to_its_capacity() {
             .collect(),
     );
     assert_eq!(uuids(&app), ["uuid-5"]);
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     assert_eq!(uuids(&app), ["uuid-5", "uuid-4", "uuid-3"]);
     let newest = app.row(0).unwrap().clone();
     assert_eq!(app.repeats(&newest), 3, "evicted lockouts no longer count");
@@ -424,7 +424,7 @@ fn enter_keeps_the_filter_and_esc_in_the_feed_clears_it() {
     assert_eq!(app.total(), 5);
 
     // Keys now move within the matches.
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     assert_eq!(uuids(&app), ["uuid-11", "uuid-3", "uuid-1"]);
     press(&mut app, KeyCode::End);
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-1"));
@@ -652,7 +652,7 @@ fn only_changes_ask_for_a_redraw() {
     let mut app = three();
     assert!(app.take_dirty());
     assert!(!app.take_dirty());
-    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('z'));
     assert!(!app.is_dirty(), "an unbound key changes nothing");
     press(&mut app, KeyCode::Down);
     assert!(app.take_dirty());
@@ -792,7 +792,7 @@ fn a_loaded_profile_is_a_cache_hit_and_r_reloads_it_once() {
     press(&mut app, KeyCode::Esc);
 
     // Alice again (her older lockout, listed under her row): cached.
-    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Down);
     assert_eq!(selected_uuid(&app).as_deref(), Some("uuid-1"));
     assert!(press(&mut app, KeyCode::Char('o')).is_empty());

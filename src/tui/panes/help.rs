@@ -50,6 +50,9 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
             &[Context::QuitConfirm, Context::Global],
         ),
         Context::Audit | Context::AuditFilter => (&[Context::Audit, Context::AuditFilter], &TAIL),
+        Context::Expiries | Context::ExpiriesFilter => {
+            (&[Context::Expiries, Context::ExpiriesFilter], &TAIL)
+        }
         _ => (
             &[Context::Feed, Context::Filter],
             &[
@@ -94,7 +97,7 @@ const COLUMNS: [(&str, &str); 9] = [
     ),
     (
         "×",
-        "Lockouts of this user the filter keeps, in one row (▾: listed below the row; e expands or folds)",
+        "Lockouts of this user the filter keeps, in one row (▾: listed below the row; x expands or folds)",
     ),
 ];
 
@@ -158,6 +161,46 @@ fn group_lines(
     lines
 }
 
+/// What the expiries screen's columns mean.
+const EXPIRY_COLUMNS: [(&str, &str); 7] = [
+    (
+        "Expires",
+        "passwordChanged + the maxAgeDays of the policy that applies, in your zone, and how long until (or since); expired users come first, marked",
+    ),
+    ("Days", "Whole days left (negative once expired)"),
+    (
+        "Stage",
+        "The latest reminder stage whose time has passed (days before expiry); — before the first; \"expired notice\" after expiry",
+    ),
+    (
+        "Next",
+        "When the next reminder (or digest) goes, in the rules' zone (PST/PDT) · your zone",
+    ),
+    (
+        "Last day",
+        "A contract's last day and the calendar days to it in the rules' zone",
+    ),
+    (
+        "Groups",
+        "Contractors under their manager; ⚠ first: no manager on record, so no digest can be sent",
+    ),
+    (
+        "Data",
+        "How old the scan is; while a scan runs, its progress (also in the status bar on every screen)",
+    ),
+];
+
+fn expiry_column_lines(width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::raw(""),
+        Line::from(Span::styled("Expiries columns", theme.header)),
+    ];
+    for (column, meaning) in EXPIRY_COLUMNS {
+        lines.extend(described(column, meaning, Some(width), theme.label));
+    }
+    lines
+}
+
 fn column_lines(width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::raw(""),
@@ -204,7 +247,10 @@ pub fn content(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(width)
         .min(width);
-    if !matches!(
+    let expiries = matches!(screen, Context::Expiries | Context::ExpiriesFilter);
+    if expiries {
+        lines.extend(expiry_column_lines(text_width, theme));
+    } else if !matches!(
         screen,
         Context::User | Context::Find | Context::Audit | Context::AuditFilter
     ) && !Context::DIALOG.contains(&screen)
@@ -213,12 +259,23 @@ pub fn content(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     }
     let rules = &app.options.bursts;
     lines.push(Line::raw(""));
-    let note = format!(
-        "Times are UTC. Burst warning: {} lockouts from one IP in {}, or {} in a minute.",
-        rules.per_ip_threshold,
-        describe_window(rules.per_ip_window),
-        rules.per_minute_threshold
-    );
+    let note = if expiries {
+        let schedule = &app.options.schedule;
+        format!(
+            "Times are in the rules' zone ({}) and yours ({}). Password reminders at {}, digests at {}.",
+            schedule.zone.name(),
+            app.options.local_zone.name(),
+            schedule.password_send_at.format("%H:%M"),
+            schedule.digest_send_at.format("%H:%M"),
+        )
+    } else {
+        format!(
+            "Times are UTC. Burst warning: {} lockouts from one IP in {}, or {} in a minute.",
+            rules.per_ip_threshold,
+            describe_window(rules.per_ip_window),
+            rules.per_minute_threshold
+        )
+    };
     lines.extend(
         format::wrap(&note, text_width)
             .into_iter()
@@ -281,14 +338,19 @@ mod tests {
 
     #[test]
     fn every_context_is_in_the_help_of_some_screen() {
-        let shown: Vec<Context> = [Context::Feed, Context::User, Context::Audit]
-            .into_iter()
-            .chain(Context::DIALOG)
-            .flat_map(|screen| {
-                let (left, right) = groups(screen);
-                left.iter().chain(right).copied().collect::<Vec<_>>()
-            })
-            .collect();
+        let shown: Vec<Context> = [
+            Context::Feed,
+            Context::User,
+            Context::Audit,
+            Context::Expiries,
+        ]
+        .into_iter()
+        .chain(Context::DIALOG)
+        .flat_map(|screen| {
+            let (left, right) = groups(screen);
+            left.iter().chain(right).copied().collect::<Vec<_>>()
+        })
+        .collect();
         for context in Context::ALL {
             assert!(shown.contains(&context), "{context:?} is in no help");
         }

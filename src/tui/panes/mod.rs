@@ -7,6 +7,7 @@ pub mod burst_list;
 pub mod columns;
 pub mod detail;
 pub mod directory;
+pub mod expiries;
 pub mod help;
 pub mod lockouts;
 pub mod status_bar;

@@ -7,8 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
+use crate::tui::expiries::Tab;
 use crate::tui::format;
 use crate::tui::keymap::{self, Action, Context};
+use crate::tui::panes::expiries::scan_lines;
 use crate::tui::theme::Theme;
 
 /// The red line under the health line, when the feed is in trouble.
@@ -86,6 +88,7 @@ fn importance(action: Action) -> u8 {
         | Action::CancelQuit
         | Action::CloseUser
         | Action::CloseAudit
+        | Action::CloseExpiries
         | Action::CloseFind
         | Action::CloseBursts
         | Action::CloseHelp
@@ -101,16 +104,30 @@ fn importance(action: Action) -> u8 {
         | Action::PassThroughHelp => 1,
         // In demo the phone matters more than the filter's hint (`/` works all the same).
         Action::ToggleTraining => 1,
-        Action::StartFilter => 2,
+        Action::StartFilter | Action::NextTab => 2,
         Action::OpenUser | Action::ToggleDetail | Action::OpenBursts => 3,
         Action::ToggleStillLocked
         | Action::ToggleRepeats
         | Action::OpenAudit
+        | Action::OpenExpiries
+        | Action::CycleSort
         | Action::ReloadProfile
         | Action::ReloadAudit
         | Action::SwitchPane => 4,
         _ => 5,
     }
+}
+
+/// On the expiries screen Tab names the tab it goes to.
+fn tab_word(app: &App, action: Action) -> Option<&'static str> {
+    if action != Action::NextTab {
+        return None;
+    }
+    app.visible_expiries()
+        .map(|screen| match screen.tab().other() {
+            Tab::Passwords => "passwords",
+            Tab::Contractors => "contractors",
+        })
 }
 
 /// The footer's keys now, from the keymap: the focused context's (and those it inherits),
@@ -126,7 +143,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
         .filter_map(|b| {
             b.hint.map(|word| Hint {
                 keys: b.label,
-                word,
+                word: tab_word(app, b.action).unwrap_or(word),
                 importance: importance(b.action),
             })
         })
@@ -172,6 +189,15 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     if !app.options.org_label.is_empty() {
         spans.push(Span::raw(app.options.org_label.clone()));
+        spans.push(sep());
+    }
+    // Every screen says an expiry scan is under way (or failed), early enough to stay on an
+    // 80-column line: its data is what `e` shows.
+    if let Some((item, failed)) = scan_lines::status_item(app.scan_data()) {
+        spans.push(Span::styled(
+            item,
+            if failed { theme.warn } else { theme.status },
+        ));
         spans.push(sep());
     }
     spans.push(Span::raw(format!(
