@@ -117,7 +117,12 @@ async fn expected_on(sim: &SimHandle, day: NaiveDate) -> Expected {
     };
     let logins: BTreeMap<&str, &str> = users
         .iter()
-        .map(|u| (u["id"].as_str().unwrap(), u["profile"]["login"].as_str().unwrap()))
+        .map(|u| {
+            (
+                u["id"].as_str().unwrap(),
+                u["profile"]["login"].as_str().unwrap(),
+            )
+        })
         .collect();
     let mut out = Expected::default();
     for u in &users {
@@ -128,7 +133,9 @@ async fn expected_on(sim: &SimHandle, day: NaiveDate) -> Expected {
             && let Some(end) = u["profile"]["contractEndDate"].as_str()
         {
             let end = NaiveDate::parse_from_str(end, "%Y-%m-%d").unwrap();
-            let manager = u["profile"]["managerId"].as_str().and_then(|m| logins.get(m));
+            let manager = u["profile"]["managerId"]
+                .as_str()
+                .and_then(|m| logins.get(m));
             if let Some(manager) = manager
                 && STAGES.contains(&(end - day).num_days())
             {

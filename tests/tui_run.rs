@@ -354,9 +354,11 @@ impl Harness {
             ..DashboardOptions::default()
         };
         let draw_screen = Arc::clone(&screen);
+        // No expiry scanner here: its channel is closed from the start.
+        let (_, scans_rx) = tokio::sync::mpsc::channel(1);
         let task = tokio::spawn(event_loop(
             Arc::clone(&directory),
-            feed_rx,
+            (feed_rx, scans_rx),
             options,
             events,
             move |app: &accessdesk::tui::App| -> anyhow::Result<()> {

@@ -7,7 +7,8 @@ use tokio::sync::mpsc;
 use super::{GlobalArgs, color_enabled, load_config, okta_client};
 use crate::config::Config;
 use crate::idp::Directory;
-use crate::services::{PollerConfig, lockout_poller};
+use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
+use crate::store::ExpiryStore;
 use crate::tui::{self, DashboardOptions};
 
 pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -47,6 +48,18 @@ pub(super) async fn open<D: Directory>(
         },
         tx,
     ));
+    // The expiry scanner shares the directory; `demo` keeps its store beside its audit log.
+    let (scan_tx, scan_rx) = mpsc::channel(16);
+    let store_path = ExpiryStore::default_path(&config.data_dir);
+    let store = ExpiryStore::open(&store_path)
+        .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
+        .ok();
+    let scanner = tokio::spawn(expiry_scanner::run(
+        directory.clone(),
+        config.expiries.clone(),
+        store,
+        scan_tx,
+    ));
     let options = DashboardOptions {
         org_label: directory.label(),
         org_url: config.org_url.as_ref().map(ToString::to_string),
@@ -61,10 +74,11 @@ pub(super) async fn open<D: Directory>(
         agent_name: config.agent_name.clone(),
         data_dir: config.data_dir.clone(),
         training,
-        // The expiries screen's schedule rules and the agent's zone: filled by the lead.
-        ..DashboardOptions::default()
+        schedule: config.reminders.clone(),
+        local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
     };
-    let result = tui::run(directory, rx, options).await;
+    let result = tui::run(directory, rx, scan_rx, options).await;
     poller.abort();
+    scanner.abort();
     result.map(|()| ExitCode::SUCCESS)
 }

@@ -104,7 +104,9 @@ pub async fn run(global: &GlobalArgs, args: ExpiriesArgs) -> anyhow::Result<Exit
                 status: r.status.as_str(),
                 user_type: &r.user_type,
                 ends_on: r.ends_on.to_string(),
-                expires_at: r.expires_at(zone).to_rfc3339_opts(SecondsFormat::Secs, false),
+                expires_at: r
+                    .expires_at(zone)
+                    .to_rfc3339_opts(SecondsFormat::Secs, false),
                 days_left: r.days_left(today),
                 manager_login: r.manager_login.as_deref(),
                 manager_on_record: r.has_manager_on_record(),
@@ -126,14 +128,20 @@ fn table(
     now: DateTime<Utc>,
     args: &ExpiriesArgs,
 ) -> Vec<String> {
-    let local = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string();
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
     let mut out = Vec::new();
     if !args.contractors {
         out.push(format!(
             "Passwords: {} of {} with an expiry{}",
             passwords.len(),
             scan.passwords.len(),
-            args.within.map(|d| format!(" (within {d} days)")).unwrap_or_default()
+            args.within
+                .map(|d| format!(" (within {d} days)"))
+                .unwrap_or_default()
         ));
         out.push(format!(
             "{:<22}  {:>5}  {:<16}  {:<34}  {:<24}  {}",
@@ -150,7 +158,8 @@ fn table(
                 .map_or_else(|| "-".into(), |d| d.to_string());
             out.push(format!(
                 "{:<22}  {:>5}  {:<16}  {:<34}  {:<24}  {}",
-                r.expires_at.map_or_else(|| "expired (no date)".into(), local),
+                r.expires_at
+                    .map_or_else(|| "expired (no date)".into(), local),
                 days,
                 r.status.as_str(),
                 r.login,

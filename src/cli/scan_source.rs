@@ -67,7 +67,8 @@ pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<Ex
     if show {
         eprint!("\r\x1b[2K");
     }
-    let scan = result.map_err(|e| anyhow::anyhow!("the expiry scan failed: {e}\n  {}", e.hint()))?;
+    let scan =
+        result.map_err(|e| anyhow::anyhow!("the expiry scan failed: {e}\n  {}", e.hint()))?;
     if let Some(store) = &mut store
         && let Err(e) = store.save(&scan)
     {
@@ -106,7 +107,12 @@ fn progress_line(p: &ScanProgress) -> String {
         .unwrap_or_default();
     let waiting = p
         .waiting_until
-        .map(|t| format!(", waiting for the rate-limit window until {}", t.format("%H:%M:%S UTC")))
+        .map(|t| {
+            format!(
+                ", waiting for the rate-limit window until {}",
+                t.format("%H:%M:%S UTC")
+            )
+        })
         .unwrap_or_default();
     format!(
         "{kind}: {} users{of}, {} requests{waiting}",

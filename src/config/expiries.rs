@@ -76,13 +76,16 @@ impl FileReminders {
         let defaults = ScheduleRules::default();
         let zone = match self.timezone {
             None => defaults.zone,
-            Some(name) => name.trim().parse::<Tz>().map_err(|_| ConfigError::Invalid {
-                key: "reminders.timezone".into(),
-                value: name.clone(),
-                allowed: "an IANA time zone name such as \"America/Los_Angeles\" \
+            Some(name) => name
+                .trim()
+                .parse::<Tz>()
+                .map_err(|_| ConfigError::Invalid {
+                    key: "reminders.timezone".into(),
+                    value: name.clone(),
+                    allowed: "an IANA time zone name such as \"America/Los_Angeles\" \
                           (case-sensitive)"
-                    .into(),
-            })?,
+                        .into(),
+                })?,
         };
         let first_days = checked_range(
             "reminders.password_first_days",
@@ -137,20 +140,16 @@ impl FileReminders {
 }
 
 /// "10:00" (24-hour, local to `reminders.timezone`).
-fn wall_time(
-    key: &str,
-    raw: Option<String>,
-    default: NaiveTime,
-) -> Result<NaiveTime, ConfigError> {
+fn wall_time(key: &str, raw: Option<String>, default: NaiveTime) -> Result<NaiveTime, ConfigError> {
     match raw {
         None => Ok(default),
-        Some(raw) => NaiveTime::parse_from_str(raw.trim(), "%H:%M").map_err(|_| {
-            ConfigError::Invalid {
+        Some(raw) => {
+            NaiveTime::parse_from_str(raw.trim(), "%H:%M").map_err(|_| ConfigError::Invalid {
                 key: key.to_string(),
                 value: raw.clone(),
                 allowed: "a 24-hour wall-clock time like \"10:00\"".into(),
-            }
-        }),
+            })
+        }
     }
 }
 
@@ -158,10 +157,7 @@ fn wall_time(
 /// `profile.` prefix is accepted and dropped.
 fn attribute_name(raw: String) -> Result<String, ConfigError> {
     let name = raw.trim().trim_start_matches("profile.").to_string();
-    let valid = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if valid {
         Ok(name)
@@ -200,7 +196,9 @@ mod tests {
     }
 
     fn expiries(toml: &str) -> Result<ScanSettings, ConfigError> {
-        toml::from_str::<FileExpiries>(toml).unwrap().into_settings()
+        toml::from_str::<FileExpiries>(toml)
+            .unwrap()
+            .into_settings()
     }
 
     #[test]
@@ -224,9 +222,15 @@ mod tests {
         .unwrap();
         assert_eq!(rules.zone, chrono_tz::Europe::Berlin);
         assert_eq!(rules.password_first_days, 30);
-        assert_eq!(rules.password_send_at, NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+        assert_eq!(
+            rules.password_send_at,
+            NaiveTime::from_hms_opt(9, 30, 0).unwrap()
+        );
         assert!(rules.skip_weekends);
-        assert_eq!(rules.digest_send_at, NaiveTime::from_hms_opt(11, 15, 0).unwrap());
+        assert_eq!(
+            rules.digest_send_at,
+            NaiveTime::from_hms_opt(11, 15, 0).unwrap()
+        );
         assert_eq!(rules.digest_max_listed, None, "0 lists all");
         assert_eq!(rules.lockout_daily_cap, 2);
         assert_eq!(rules.lockout_min_gap, ChronoDuration::hours(8));
@@ -234,11 +238,20 @@ mod tests {
 
     #[test]
     fn bad_reminder_values_say_what_is_allowed() {
-        let e = reminders(r#"timezone = "Pacific""#).unwrap_err().to_string();
-        assert!(e.contains("reminders.timezone") && e.contains("America/Los_Angeles"), "{e}");
-        let e = reminders(r#"password_send_time = "10am""#).unwrap_err().to_string();
+        let e = reminders(r#"timezone = "Pacific""#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("reminders.timezone") && e.contains("America/Los_Angeles"),
+            "{e}"
+        );
+        let e = reminders(r#"password_send_time = "10am""#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("24-hour"), "{e}");
-        let e = reminders("password_first_days = 0").unwrap_err().to_string();
+        let e = reminders("password_first_days = 0")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("between 1 and 365"), "{e}");
     }
 

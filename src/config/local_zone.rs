@@ -20,7 +20,10 @@ mod tests {
 
     #[test]
     fn tz_wins_when_it_names_a_zone() {
-        assert_eq!(local_zone(&[("TZ", "Europe/Berlin")]), chrono_tz::Europe::Berlin);
+        assert_eq!(
+            local_zone(&[("TZ", "Europe/Berlin")]),
+            chrono_tz::Europe::Berlin
+        );
         assert_eq!(local_zone(&[("TZ", ":Asia/Tokyo")]), chrono_tz::Asia::Tokyo);
         // Not a zone name: the system's, which is some real zone.
         let fallback = local_zone(&[("TZ", "not/a-zone")]);

@@ -55,7 +55,11 @@ pub fn due_on(
     let on_date = |t: DateTime<Utc>| t.with_timezone(&rules.zone).date_naive() == date;
     let mut out = Vec::new();
     // A suspended account cannot sign in to change its password: reminding it is noise.
-    for row in scan.passwords.iter().filter(|r| r.status != UserStatus::Suspended) {
+    for row in scan
+        .passwords
+        .iter()
+        .filter(|r| r.status != UserStatus::Suspended)
+    {
         let past = history(&row.user_id).unwrap_or_default();
         let cycle = cycle_of(row, seen_at, &past);
         for due in schedule::password_schedule(&cycle, rules) {

@@ -29,6 +29,7 @@ use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_runner::{self, Agent};
 use crate::services::escalation::{Escalation, record_escalation};
+use crate::services::expiry_scanner::ScanEvent;
 use crate::services::user_profile;
 use crate::services::verification::{
     PushWait, await_push, code_evidence, push_evidence, push_factor,
@@ -49,6 +50,7 @@ pub const FORCED_PANIC_ENV: &str = "ACCESSDESK_DEBUG_PANIC";
 pub async fn run<D: Directory>(
     directory: Arc<D>,
     feed: mpsc::Receiver<FeedEvent>,
+    scans: mpsc::Receiver<ScanEvent>,
     options: DashboardOptions,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
@@ -68,7 +70,7 @@ pub async fn run<D: Directory>(
     };
     let result = event_loop(
         directory,
-        feed,
+        (feed, scans),
         options,
         EventStream::new(),
         draw,
@@ -85,7 +87,7 @@ pub async fn run<D: Directory>(
 /// initial terminal size and `clock` is read once per tick.
 pub async fn event_loop<D, E, F, C>(
     directory: Arc<D>,
-    mut feed: mpsc::Receiver<FeedEvent>,
+    (mut feed, mut scans): (mpsc::Receiver<FeedEvent>, mpsc::Receiver<ScanEvent>),
     options: DashboardOptions,
     mut events: E,
     mut draw: F,
@@ -113,6 +115,7 @@ where
     let mut tick = time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut feed_open = true;
+    let mut scans_open = true;
     let mut next_frame = Instant::now();
     // Directory searches wait for a pause in the typing.
     let mut searches: Debounce<(String, u64)> = Debounce::new(SEARCH_DEBOUNCE);
@@ -142,6 +145,14 @@ where
                 None => {
                     feed_open = false;
                     Msg::FeedClosed
+                }
+            },
+            report = scans.recv(), if scans_open => match report {
+                Some(report) => Msg::Expiries(report),
+                // The scanner stopped (or none runs): the screen keeps what it has.
+                None => {
+                    scans_open = false;
+                    continue;
                 }
             },
             Some(msg) = results.recv() => restamp(msg, clock()),
