@@ -2,6 +2,7 @@
 //! what an independent reading of the directory says is due that day — computed here from the
 //! raw users, groups and password policies with plain date arithmetic, not the schedule code.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use accessdesk::sim::{self, SimConfig, SimHandle};
@@ -96,13 +97,14 @@ async fn expected_on(sim: &SimHandle, day: NaiveDate) -> Expected {
                 .flatten()
             {
                 let g = g.as_str().unwrap().to_string();
-                if !members.contains_key(&g) {
-                    let ids = all(sim, &format!("/api/v1/groups/{g}/users?limit=1000"))
+                let path = format!("/api/v1/groups/{g}/users?limit=1000");
+                if let Entry::Vacant(slot) = members.entry(g) {
+                    let ids = all(sim, &path)
                         .await
                         .iter()
                         .map(|u| u["id"].as_str().unwrap().to_string())
                         .collect();
-                    members.insert(g, ids);
+                    slot.insert(ids);
                 }
             }
         }

@@ -150,6 +150,7 @@ pub fn scan() -> ExpiryScan {
         as_of: Some(now() - TimeDelta::hours(3)),
         full_scan_at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap()),
         users_seen: 5000,
+        ..ExpiryScan::default()
     }
 }
 

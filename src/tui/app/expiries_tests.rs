@@ -65,6 +65,7 @@ fn scan() -> ExpiryScan {
         as_of: Some(now() - TimeDelta::hours(1)),
         full_scan_at: Some(now() - TimeDelta::hours(1)),
         users_seen: 40,
+        ..ExpiryScan::default()
     }
 }
 

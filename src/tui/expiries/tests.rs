@@ -76,6 +76,7 @@ fn scan() -> ExpiryScan {
         as_of: Some(now() - TimeDelta::hours(3)),
         full_scan_at: Some(now() - TimeDelta::hours(8)),
         users_seen: 5000,
+        ..ExpiryScan::default()
     }
 }
 
