@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{PasswordPolicy, User};
+use crate::model::PasswordPolicy;
 
 /// A computed expiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,13 +28,16 @@ pub fn applying_policy<'a>(
     })
 }
 
-/// The user's password expiry under `policy`; `None` when it never expires or the IdP does not
-/// know when the password was set.
-pub fn password_expiry(user: &User, policy: &PasswordPolicy) -> Option<PasswordExpiry> {
+/// The expiry of a password set at `password_changed` under `policy`; `None` when it never
+/// expires or the IdP does not know when the password was set.
+pub fn password_expiry(
+    password_changed: Option<DateTime<Utc>>,
+    policy: &PasswordPolicy,
+) -> Option<PasswordExpiry> {
     if policy.max_age_days == 0 {
         return None;
     }
-    let expires_at = user.password_changed? + Duration::days(i64::from(policy.max_age_days));
+    let expires_at = password_changed? + Duration::days(i64::from(policy.max_age_days));
     let warn_from = (policy.expire_warn_days > 0)
         .then(|| expires_at - Duration::days(i64::from(policy.expire_warn_days)));
     Some(PasswordExpiry {
@@ -46,7 +49,6 @@ pub fn password_expiry(user: &User, policy: &PasswordPolicy) -> Option<PasswordE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::UserStatus;
     use chrono::TimeZone;
 
     fn policy(
@@ -72,13 +74,6 @@ mod tests {
 
     fn groups(ids: &[&str]) -> Vec<String> {
         ids.iter().map(|g| g.to_string()).collect()
-    }
-
-    fn user(changed: Option<DateTime<Utc>>) -> User {
-        User {
-            password_changed: changed,
-            ..User::sample("00u1", "a@example.com", UserStatus::Active)
-        }
     }
 
     #[test]
@@ -131,7 +126,7 @@ mod tests {
     #[test]
     fn expiry_is_password_changed_plus_max_age() {
         let changed = Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap();
-        let e = password_expiry(&user(Some(changed)), &policy("p", 1, true, &[], 90)).unwrap();
+        let e = password_expiry(Some(changed), &policy("p", 1, true, &[], 90)).unwrap();
         assert_eq!(
             e.expires_at,
             Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
@@ -141,11 +136,11 @@ mod tests {
             Some(Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap())
         );
         assert!(
-            password_expiry(&user(Some(changed)), &policy("p", 1, true, &[], 0)).is_none(),
+            password_expiry(Some(changed), &policy("p", 1, true, &[], 0)).is_none(),
             "never expires"
         );
         assert!(
-            password_expiry(&user(None), &policy("p", 1, true, &[], 90)).is_none(),
+            password_expiry(None, &policy("p", 1, true, &[], 90)).is_none(),
             "unknown change date"
         );
     }

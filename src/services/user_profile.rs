@@ -22,7 +22,7 @@ pub async fn load<D: Directory>(directory: &D, id_or_login: &str) -> Result<User
         directory.recent_activity(&user.id, now - ACTIVITY_WINDOW),
     )?;
     let policy = applying_policy(&groups, &policies);
-    let expiry = policy.and_then(|p| password_expiry(&user, p));
+    let expiry = policy.and_then(|p| password_expiry(user.password_changed, p));
     // Newest first, whatever order the provider used: the diagnosis reads it that way.
     activity.sort_by_key(|e| std::cmp::Reverse(e.published));
     Ok(UserProfile {

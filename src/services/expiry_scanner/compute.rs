@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::ScanSettings;
 use crate::idp::ScannedUser;
-use crate::model::{ContractorExpiryRow, PasswordExpiryRow, PasswordPolicy, User, UserStatus};
+use crate::model::{ContractorExpiryRow, PasswordExpiryRow, PasswordPolicy, UserStatus};
 use crate::policy::password_expiry::password_expiry;
 
 /// Okta's own credential provider: only these passwords age under Okta's password policies
@@ -30,7 +30,7 @@ pub fn password_row(
         return None;
     }
     let expires_at = policy
-        .and_then(|p| password_expiry(&aging(user), p))
+        .and_then(|p| password_expiry(user.password_changed, p))
         .map(|e| e.expires_at);
     if expires_at.is_none() && user.status != UserStatus::PasswordExpired {
         return None;
@@ -108,29 +108,6 @@ pub fn sort_contractors(rows: &mut [ContractorExpiryRow]) {
             .cmp(&b.ends_on)
             .then_with(|| a.login.cmp(&b.login))
     });
-}
-
-/// What `password_expiry` reads of a user: when the password was set (nothing allocated).
-fn aging(user: &ScannedUser) -> User {
-    User {
-        id: String::new(),
-        status: UserStatus::Active,
-        login: String::new(),
-        email: None,
-        first_name: None,
-        last_name: None,
-        display_name: None,
-        department: None,
-        title: None,
-        user_type: None,
-        manager: None,
-        manager_id: None,
-        contract_end_date: None,
-        created: None,
-        status_changed: None,
-        last_login: None,
-        password_changed: user.password_changed,
-    }
 }
 
 #[cfg(test)]
