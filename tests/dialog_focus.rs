@@ -58,6 +58,7 @@ fn profile(caller: Caller) -> UserProfile {
         status: UserStatus::LockedOut,
         login: ALICE.into(),
         email: Some(ALICE.into()),
+        second_email: None,
         first_name: Some("Alice".into()),
         last_name: Some("Liddell".into()),
         display_name: None,

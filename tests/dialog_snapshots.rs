@@ -103,6 +103,7 @@ fn ada_user() -> User {
         status: UserStatus::LockedOut,
         login: ADA.into(),
         email: Some(ADA.into()),
+        second_email: None,
         first_name: Some("Ada".into()),
         last_name: Some("Lovelace".into()),
         display_name: Some("Ada Lovelace".into()),

@@ -52,6 +52,7 @@ fn alice() -> User {
         status: UserStatus::LockedOut,
         login: "alice@acme.example".into(),
         email: Some("alice@acme.example".into()),
+        second_email: None,
         first_name: Some("Alice".into()),
         last_name: Some("Liddell".into()),
         display_name: None,

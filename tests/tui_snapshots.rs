@@ -403,6 +403,7 @@ fn ada_user() -> User {
         status: UserStatus::LockedOut,
         login: ADA.login.into(),
         email: Some("ada.lovelace@acme.example".into()),
+        second_email: None,
         first_name: Some("Ada".into()),
         last_name: Some("Lovelace".into()),
         display_name: Some("Ada Lovelace".into()),

@@ -21,6 +21,7 @@ pub use local_zone::local_zone;
 pub use source::{Source, Sources};
 pub use verification::MfaResetMode;
 
+use crate::notify::{Instruction, NoticeSettings, SmtpSettings, WebhookSettings};
 use crate::policy::bursts::BurstRules;
 use crate::policy::gate::GatePolicy;
 use crate::policy::schedule::ScheduleRules;
@@ -57,6 +58,17 @@ pub struct Config {
     pub expiries: ScanSettings,
     /// When reminders and notices are due (`[reminders]`).
     pub reminders: ScheduleRules,
+    /// How notices read and where they go (`[notices]`).
+    pub notices: NoticeSettings,
+    /// The mail relay (`[smtp]`); none: user notices go to JSON lines.
+    pub smtp: Option<SmtpSettings>,
+    /// The help-desk channel (`[webhook]`); none: alerts go to JSON lines.
+    pub webhook: Option<WebhookSettings>,
+    /// Self-service instructions (`[[instructions]]`).
+    pub instructions: Vec<Instruction>,
+    /// `ACCESSDESK_ANSWER_KEY`, the answer links' HMAC key, when set (else a key file in the
+    /// data directory).
+    pub answer_key: Option<SecretString>,
     /// Where each setting came from.
     pub sources: Sources,
     /// Warnings to show the user (e.g. a token in a world-readable file).
@@ -452,6 +464,11 @@ impl Config {
             agent_name,
             expiries: scan_settings,
             reminders,
+            notices: NoticeSettings::default(),
+            smtp: None,
+            webhook: None,
+            instructions: Vec::new(),
+            answer_key: env.var("ACCESSDESK_ANSWER_KEY").map(SecretString::from),
             sources,
             warnings,
         })

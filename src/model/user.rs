@@ -8,6 +8,9 @@ pub struct User {
     pub status: UserStatus,
     pub login: String,
     pub email: Option<String>,
+    /// `profile.secondEmail`: notices after an action go to every address of record.
+    #[serde(default)]
+    pub second_email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub display_name: Option<String>,
@@ -48,6 +51,7 @@ impl User {
             status,
             login: login.into(),
             email: None,
+            second_email: None,
             first_name: None,
             last_name: None,
             display_name: None,

@@ -51,6 +51,8 @@ pub struct WireProfile {
     #[serde(default)]
     pub email: Option<String>,
     #[serde(default)]
+    pub second_email: Option<String>,
+    #[serde(default)]
     pub first_name: Option<String>,
     #[serde(default)]
     pub last_name: Option<String>,
@@ -87,6 +89,7 @@ impl From<WireUser> for User {
             status: UserStatus::parse(&u.status),
             login: p.login,
             email: p.email,
+            second_email: p.second_email,
             first_name: p.first_name,
             last_name: p.last_name,
             display_name: p.display_name,

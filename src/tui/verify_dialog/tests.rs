@@ -18,6 +18,7 @@ fn dana() -> User {
         status: UserStatus::LockedOut,
         login: "dana@example.com".into(),
         email: Some("dana@example.com".into()),
+        second_email: None,
         first_name: Some("Dana".into()),
         last_name: Some("Scully".into()),
         display_name: None,

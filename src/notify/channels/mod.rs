@@ -1,0 +1,34 @@
+//! Where notices go: e-mail over SMTP, the help-desk channel's webhook (Slack or Teams), and
+//! JSON lines on stdout. Each channel delivers one outbox item and says whether a failure is
+//! worth retrying.
+
+use std::future::Future;
+use thiserror::Error;
+
+use crate::notify::ChannelKind;
+use crate::outbox::OutboxItem;
+
+/// Why a delivery failed, phrased for a person (never a secret: no password, no webhook URL).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// Retrying may help (connection refused, timeout, 4xx SMTP reply, HTTP 429/5xx).
+    #[error("{0}")]
+    Transient(String),
+    /// Retrying cannot help (5xx SMTP reply such as a rejected address, HTTP 4xx, no address).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl DeliveryError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, DeliveryError::Transient(_))
+    }
+}
+
+/// One way of delivering notices.
+pub trait Channel: Send + Sync {
+    fn kind(&self) -> ChannelKind;
+
+    /// Deliver one item (an e-mail carries `Message-ID: <key.message_id(domain)>`).
+    fn deliver(&self, item: &OutboxItem) -> impl Future<Output = Result<(), DeliveryError>> + Send;
+}

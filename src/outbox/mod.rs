@@ -1,0 +1,18 @@
+//! The durable outbox (`outbox.sqlite3` in the data directory): every notice is written here
+//! under its idempotency key before it is sent, and marked sent after. The dashboard, the CLI
+//! and `watch` all write to the same file; `watch` delivers it. Also kept here, because they
+//! decide what is sent next: the answers given through notice links, and small named state
+//! (the lockout poller's cursor).
+//!
+//! One writer at a time (SQLite's lock, WAL, a busy timeout); the file is private to its owner.
+
+mod error;
+mod item;
+mod schema;
+mod store;
+#[cfg(test)]
+mod tests;
+
+pub use error::OutboxError;
+pub use item::{AnswerRecord, Enqueued, OutboxCounts, OutboxItem, OutboxState, StateCount};
+pub use store::{OUTBOX_FILE, Outbox};
