@@ -66,6 +66,9 @@ pub struct Config {
     pub webhook: Option<WebhookSettings>,
     /// Self-service instructions (`[[instructions]]`).
     pub instructions: Vec<Instruction>,
+    /// `[watch] listen`: where `watch` serves answer links, `/healthz` and `/metrics` when no
+    /// `--listen` is given.
+    pub watch_listen: Option<std::net::SocketAddr>,
     /// `ACCESSDESK_ANSWER_KEY`, the answer links' HMAC key, when set (else a key file in the
     /// data directory).
     pub answer_key: Option<SecretString>,
@@ -468,6 +471,7 @@ impl Config {
             smtp: None,
             webhook: None,
             instructions: Vec::new(),
+            watch_listen: None,
             answer_key: env.var("ACCESSDESK_ANSWER_KEY").map(SecretString::from),
             sources,
             warnings,
