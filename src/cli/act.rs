@@ -11,14 +11,16 @@ use std::process::ExitCode;
 use super::asked::{Asked, Known, planned_removal, preview_removal, resolve};
 use super::attempt::{Session, describe, look_up, read_only_refusal, record_checks};
 use super::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
-use super::factor_list;
+use super::{action_notice_lines, factor_list};
 use super::possession::{self, Checked, Stop, VerifyMode};
 use super::{GlobalArgs, load_config};
 use crate::idp::Directory;
 use crate::model::ChallengeResult;
 use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
 use crate::policy::preconditions;
+use crate::services::action_notices;
 use crate::services::action_runner::{self, Attempt};
+use crate::services::notice_desk::NoticeDesk;
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
@@ -374,6 +376,10 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     };
 
     let outcome = action_runner::run(&client, &mut session.audit, &session.agent, &verified).await;
+    // After the action, never before: a notice that cannot be queued leaves it standing.
+    let desk = NoticeDesk::from_config(&session.config);
+    let notices = action_notices::after_action(&client, &desk, &verified, &outcome, Utc::now()).await;
+    action_notice_lines::warn(&notices);
     let audit_seq = match &outcome.audit {
         Ok(r) => Some(r.seq),
         Err(e) => {
@@ -399,6 +405,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
                         "status_after": status_after, "factors_after": outcome.factors_after.as_ref().map(Vec::len),
                         "factors_removed": removed,
                         "idp_request_ids": receipt.request_ids, "audit_seq": audit_seq,
+                        "notices": action_notice_lines::json_field(&notices),
                     })
                 );
             } else {
@@ -417,6 +424,9 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
                     receipt.request_ids.join(", "),
                     audit_seq.map_or("-".into(), |s| s.to_string())
                 );
+                for line in action_notice_lines::text_lines(&notices) {
+                    println!("{line}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

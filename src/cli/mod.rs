@@ -2,6 +2,7 @@
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
 mod act;
+mod action_notice_lines;
 mod asked;
 mod attempt;
 mod audit;
@@ -14,6 +15,7 @@ pub mod duration;
 pub mod exit;
 mod expiries;
 mod factor_list;
+mod instructions;
 mod lockouts;
 mod possession;
 mod reminders;
@@ -96,6 +98,8 @@ pub enum Command {
     Expiries(expiries::ExpiriesArgs),
     /// Forecast the reminders, expired notices and contractor digests due on a day (headless)
     Reminders(reminders::RemindersArgs),
+    /// Search the configured self-service instructions, or send one to a user (headless)
+    Instructions(instructions::InstructionsArgs),
 }
 
 impl GlobalArgs {
@@ -185,6 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Checklist(args) => checklist::run(&cli.global, args),
         Command::Expiries(args) => expiries::run(&cli.global, args).await,
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
+        Command::Instructions(args) => instructions::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)

@@ -369,6 +369,8 @@ impl Builder {
                 first_name: self.users[m].profile.first_name,
                 last_name: self.users[m].profile.last_name,
             }),
+            // Every fifth user keeps a private mailbox too (no draw: seeds stay as they were).
+            second_email: i % 5 == 4,
             area_code: area_code(home_group),
             phone_line,
             home,

@@ -55,6 +55,9 @@ pub(crate) struct Profile {
     pub employee_number: Option<u32>,
     pub contract_end: Option<NaiveDate>,
     pub manager: Option<Manager>,
+    /// Has a `secondEmail` (a private mailbox, `<local part>@mail.example.org`): notices
+    /// after an action go to both addresses.
+    pub second_email: bool,
     /// The mobile number is `+1 <area>-555-0<line>` (555-0100..0199 are reserved for fiction).
     pub area_code: u16,
     pub phone_line: u8,
@@ -83,11 +86,18 @@ impl Profile {
         format!("+1 {}-555-0{}", self.area_code, self.phone_line)
     }
 
+    /// `dana.kim@mail.example.org` for `dana.kim@example.com`, when the user has one.
+    pub fn second_email(&self) -> Option<String> {
+        let local = self.login.split('@').next().unwrap_or_default();
+        self.second_email.then(|| format!("{local}@mail.example.org"))
+    }
+
     /// One attribute as its wire string (empty when absent), for searches and tests.
     pub fn get(&self, key: &str) -> Option<Cow<'_, str>> {
         let s = |v: &'static str| Some(Cow::Borrowed(v));
         match key {
             "login" | "email" => Some(Cow::Borrowed(&*self.login)),
+            "secondEmail" => self.second_email().map(Cow::Owned),
             "firstName" => s(self.first_name),
             "lastName" => s(self.last_name),
             "displayName" => Some(Cow::Owned(self.display_name())),
@@ -121,6 +131,7 @@ impl Profile {
         const KEYS: &[&str] = &[
             "login",
             "email",
+            "secondEmail",
             "firstName",
             "lastName",
             "displayName",
@@ -171,6 +182,7 @@ mod tests {
                 first_name: "Ana",
                 last_name: "Lee",
             }),
+            second_email: false,
             area_code: 415,
             phone_line: 123,
             home: &HOMES[0][0],
@@ -197,5 +209,9 @@ mod tests {
         assert_eq!(contractor.to_json()["contractEndDate"], "2026-04-01");
         assert_eq!(contractor.get("userType").unwrap(), "contractor");
         assert!(contractor.get("custom").is_none());
+        assert!(j.get("secondEmail").is_none());
+        let mut two = profile();
+        two.second_email = true;
+        assert_eq!(two.to_json()["secondEmail"], "dana.kim@mail.example.org");
     }
 }

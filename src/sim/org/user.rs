@@ -195,6 +195,7 @@ impl SimUser {
                 employee_number: Some(10_001),
                 contract_end: None,
                 manager: None,
+                second_email: false,
                 area_code: 415,
                 phone_line: 123,
                 home: &HOMES[0][0],
