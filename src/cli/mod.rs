@@ -21,6 +21,7 @@ mod scan_source;
 mod sim;
 mod sim_org;
 mod user;
+mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -96,6 +97,8 @@ pub enum Command {
     Expiries(expiries::ExpiriesArgs),
     /// Forecast the reminders, expired notices and contractor digests due on a day (headless)
     Reminders(reminders::RemindersArgs),
+    /// Run as a service: deliver lockout notices, reminders and digests; serve answer links (headless)
+    Watch(watch::WatchArgs),
 }
 
 impl GlobalArgs {
@@ -185,6 +188,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Checklist(args) => checklist::run(&cli.global, args),
         Command::Expiries(args) => expiries::run(&cli.global, args).await,
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
+        Command::Watch(args) => watch::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)
