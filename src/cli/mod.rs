@@ -23,6 +23,7 @@ mod scan_source;
 mod sim;
 mod sim_org;
 mod user;
+mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -100,6 +101,8 @@ pub enum Command {
     Reminders(reminders::RemindersArgs),
     /// Search the configured self-service instructions, or send one to a user (headless)
     Instructions(instructions::InstructionsArgs),
+    /// Run as a service: deliver lockout notices, reminders and digests; serve answer links (headless)
+    Watch(watch::WatchArgs),
 }
 
 impl GlobalArgs {
@@ -190,6 +193,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Expiries(args) => expiries::run(&cli.global, args).await,
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
         Command::Instructions(args) => instructions::run(&cli.global, args).await,
+        Command::Watch(args) => watch::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)

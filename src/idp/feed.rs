@@ -73,6 +73,11 @@ impl RecentIds {
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
+
+    /// The remembered ids, oldest first (to persist them).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.order.iter().map(String::as_str)
+    }
 }
 
 #[cfg(test)]

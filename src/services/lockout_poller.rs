@@ -100,6 +100,44 @@ pub fn next_delay(
     delay
 }
 
+/// A report with the cursor as it stands after the batch it carries, for a caller that
+/// persists the cursor once it has handled the batch (`watch`).
+#[derive(Debug, Clone)]
+pub struct CursorReport {
+    pub event: FeedEvent,
+    /// Where the feed stands after `event` (unchanged by a failed poll).
+    pub cursor: FeedCursor,
+}
+
+/// Where the polling loop sends its reports; `false` when nobody listens any more.
+trait ReportSink: Send {
+    fn report(
+        &mut self,
+        event: FeedEvent,
+        cursor: &FeedCursor,
+    ) -> impl std::future::Future<Output = bool> + Send;
+}
+
+impl ReportSink for mpsc::Sender<FeedEvent> {
+    async fn report(&mut self, event: FeedEvent, _cursor: &FeedCursor) -> bool {
+        self.send(event).await.is_ok()
+    }
+}
+
+impl ReportSink for mpsc::Sender<CursorReport> {
+    fn report(
+        &mut self,
+        event: FeedEvent,
+        cursor: &FeedCursor,
+    ) -> impl std::future::Future<Output = bool> + Send {
+        let report = CursorReport {
+            event,
+            cursor: cursor.clone(),
+        };
+        async move { self.send(report).await.is_ok() }
+    }
+}
+
 /// Run the polling loop until every receiver is gone.
 pub async fn run<D: Directory>(
     directory: Arc<D>,
@@ -107,7 +145,26 @@ pub async fn run<D: Directory>(
     tx: mpsc::Sender<FeedEvent>,
 ) {
     let start = Utc::now() - chrono::Duration::from_std(config.lookback).unwrap_or_default();
-    let mut cursor = FeedCursor::since(start);
+    poll_loop(directory, config, FeedCursor::since(start), tx).await;
+}
+
+/// Run the polling loop from `cursor` (e.g. one persisted by an earlier run), reporting the
+/// cursor with every batch, until every receiver is gone.
+pub async fn run_from<D: Directory>(
+    directory: Arc<D>,
+    config: PollerConfig,
+    cursor: FeedCursor,
+    tx: mpsc::Sender<CursorReport>,
+) {
+    poll_loop(directory, config, cursor, tx).await;
+}
+
+async fn poll_loop<D: Directory, S: ReportSink>(
+    directory: Arc<D>,
+    config: PollerConfig,
+    mut cursor: FeedCursor,
+    mut sink: S,
+) {
     let mut health = PollHealth::new(config.interval);
     loop {
         health.last_attempt = Some(Utc::now());
@@ -147,7 +204,7 @@ pub async fn run<D: Directory>(
                 health: health.clone(),
             },
         };
-        if tx.send(event).await.is_err() {
+        if !sink.report(event, &cursor).await {
             return;
         }
         tokio::time::sleep(delay).await;

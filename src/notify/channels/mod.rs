@@ -1,12 +1,24 @@
 //! Where notices go: e-mail over SMTP, the help-desk channel's webhook (Slack or Teams), and
 //! JSON lines on stdout. Each channel delivers one outbox item and says whether a failure is
-//! worth retrying.
+//! worth retrying; `Channels` holds the configured ones and routes each item to its own.
+
+mod jsonl;
+mod router;
+mod smtp;
+mod webhook;
+mod webhook_payload;
 
 use std::future::Future;
 use thiserror::Error;
 
 use crate::notify::ChannelKind;
 use crate::outbox::OutboxItem;
+
+pub use jsonl::{JsonLinesChannel, SharedWriter};
+pub use router::Channels;
+pub use smtp::SmtpChannel;
+pub use webhook::WebhookChannel;
+pub use webhook_payload::{slack_payload, teams_payload};
 
 /// Why a delivery failed, phrased for a person (never a secret: no password, no webhook URL).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]

@@ -1,0 +1,223 @@
+//! Starting and stopping `watch`: open the outbox and the answer-link key, start the poller
+//! from the saved cursor, the expiry scanner, the scheduler, delivery and the HTTP server;
+//! on SIGTERM or Ctrl-C stop taking new work, let delivery finish the item in flight, exit.
+
+use anyhow::Context;
+use chrono::Utc;
+use secrecy::ExposeSecret;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, mpsc, watch};
+
+use super::alerts::BurstTracker;
+use super::health::PollStatus;
+use super::{WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary};
+use crate::config::Config;
+use crate::idp::Directory;
+use crate::model::Lockout;
+use crate::notify::channels::Channels;
+use crate::notify::compose::Composer;
+use crate::notify::delivery;
+use crate::notify::links::AnswerKey;
+use crate::notify::metrics::Metrics;
+use crate::outbox::Outbox;
+use crate::services::{CursorReport, FeedEvent, PollerConfig, expiry_scanner, lockout_poller};
+use crate::store::ExpiryStore;
+
+/// How long delivery may take to finish the item in flight after a stop was asked.
+const DELIVERY_GRACE: Duration = Duration::from_secs(30);
+/// Lockouts kept for another try when the outbox could not take them (bounded).
+const MAX_PENDING: usize = 10_000;
+
+/// What the command line adds to the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    /// Serve answer links, `/healthz` and `/metrics` here (else `[watch] listen`, else none).
+    pub listen: Option<SocketAddr>,
+}
+
+/// Why `watch` could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration cannot work (a template, a channel, the answer-link key): fix it.
+    #[error("{0}")]
+    Configuration(String),
+    /// The outbox or the listen address cannot be used.
+    #[error(transparent)]
+    Unavailable(#[from] anyhow::Error),
+}
+
+/// Run until SIGTERM or Ctrl-C. Errors at start (outbox, key, templates, channels, the
+/// listen address) are returned before anything runs.
+pub async fn run<D: Directory>(
+    directory: Arc<D>,
+    config: &Config,
+    options: WatchOptions,
+) -> Result<(), StartError> {
+    let config_error = |e: &dyn std::fmt::Display| StartError::Configuration(e.to_string());
+    let outbox_path = Outbox::default_path(&config.data_dir);
+    let outbox = Outbox::open(&outbox_path).map_err(anyhow::Error::from)?;
+    let key = AnswerKey::load_or_create(
+        &config.data_dir,
+        config.answer_key.as_ref().map(|k| k.expose_secret()),
+    )
+    .map_err(|e| config_error(&e))?;
+    let composer = Composer::new(config.notices.clone(), config.instructions.clone(), key)
+        .map_err(|e| config_error(&e))?;
+    let channels = Channels::from_config(config).map_err(|e| config_error(&e))?;
+    let listen = options.listen.or(config.watch_listen);
+    let listener = match listen {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?,
+        ),
+        None => None,
+    };
+    let now = Utc::now();
+    let lookback = chrono::Duration::from_std(config.lookback).unwrap_or_default();
+    let start_cursor = cursor::load(&outbox, now - lookback).map_err(anyhow::Error::from)?;
+    let shared = Arc::new(WatchShared {
+        outbox: Mutex::new(outbox),
+        composer: composer.clone(),
+        metrics: Arc::new(Metrics::default()),
+        rules: config.reminders.clone(),
+        bursts: config.bursts.clone(),
+        instructions: config.instructions.clone(),
+        poll: Mutex::new(PollStatus::new(now, config.poll_interval)),
+        scan: Mutex::new(None),
+        wake: Arc::new(Notify::new()),
+        data_dir: config.data_dir.clone(),
+        agent: config.agent_name.clone(),
+    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+
+    let server = listener.map(|listener| {
+        let addr = listener.local_addr().ok();
+        if let Some(addr) = addr {
+            tracing::info!(%addr, "serving answer links, /healthz and /metrics");
+            eprintln!("accessdesk watch: listening on http://{addr}");
+        }
+        tokio::spawn(http::serve(listener, shared.clone(), stop_rx.clone()))
+    });
+    let delivery = tokio::spawn(delivery::run(
+        outbox_path,
+        channels,
+        Some(composer),
+        shared.metrics.clone(),
+        config.notices.max_attempts,
+        shared.wake.clone(),
+        stop_rx.clone(),
+    ));
+    let (feed_tx, mut feed_rx) = mpsc::channel::<CursorReport>(4);
+    let poller = tokio::spawn(lockout_poller::run_from(
+        directory.clone(),
+        PollerConfig {
+            interval: config.poll_interval,
+            lookback: config.lookback,
+        },
+        start_cursor,
+        feed_tx,
+    ));
+    let (scan_tx, scan_rx) = mpsc::channel(16);
+    let store = ExpiryStore::open(ExpiryStore::default_path(&config.data_dir))
+        .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
+        .ok();
+    let scanner = tokio::spawn(expiry_scanner::run(
+        directory.clone(),
+        config.expiries.clone(),
+        store,
+        scan_tx,
+    ));
+    let scans = tokio::spawn(expiry::follow(shared.clone(), scan_rx));
+    let schedule = tokio::spawn(scheduler::run(shared.clone(), stop_rx.clone()));
+    tracing::info!("watch started");
+
+    let mut bursts = BurstTracker::default();
+    let mut pending: Vec<Lockout> = Vec::new();
+    let stop_signal = shutdown::signalled();
+    tokio::pin!(stop_signal);
+    loop {
+        let report = tokio::select! {
+            () = &mut stop_signal => break,
+            report = feed_rx.recv() => report,
+        };
+        let Some(report) = report else {
+            tracing::error!("the lockout poller stopped");
+            break;
+        };
+        handle_report(
+            &shared,
+            directory.as_ref(),
+            &mut bursts,
+            &mut pending,
+            report,
+        )
+        .await;
+    }
+
+    // Stop taking new work; delivery finishes the item in flight and records it.
+    let _ = stop_tx.send(true);
+    poller.abort();
+    scanner.abort();
+    scans.abort();
+    let _ = schedule.await;
+    if tokio::time::timeout(DELIVERY_GRACE, delivery).await.is_err() {
+        tracing::warn!("delivery did not finish in time; its item is sent again at the next start");
+    }
+    if let Some(server) = server {
+        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+    }
+    tracing::info!("watch stopped");
+    Ok(())
+}
+
+/// One poller report: update the health, handle the lockouts, and only then save the cursor.
+async fn handle_report<D: Directory>(
+    shared: &WatchShared,
+    directory: &D,
+    bursts: &mut BurstTracker,
+    pending: &mut Vec<Lockout>,
+    report: CursorReport,
+) {
+    let (lockouts, health) = match report.event {
+        FeedEvent::Lockouts { lockouts, health } => (lockouts, health),
+        FeedEvent::Failed { health } => {
+            shared
+                .poll
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .update(&health);
+            return;
+        }
+    };
+    shared
+        .poll
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .update(&health);
+    let now = Utc::now();
+    shared
+        .metrics
+        .poll_succeeded(health.last_success.unwrap_or(now), health.rate_limit);
+    let fresh = lockouts.len();
+    shared.metrics.lockouts_seen(fresh as u64);
+    pending.extend(lockouts);
+    let batch = std::mem::take(pending);
+    match handle_lockouts(shared, directory, bursts, &batch, now).await {
+        Ok(_) => {
+            let saved = summary::count_lockouts(shared, fresh, now)
+                .and_then(|()| cursor::save(&mut shared.outbox(), &report.cursor));
+            if let Err(e) = saved {
+                tracing::error!(error = %e, "cannot save the lockout cursor; a restart replays");
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, lockouts = batch.len(), "cannot queue lockout notices; trying again with the next poll");
+            *pending = batch;
+            let excess = pending.len().saturating_sub(MAX_PENDING);
+            pending.drain(..excess);
+        }
+    }
+}
