@@ -19,6 +19,7 @@ mod instructions;
 mod lockouts;
 mod possession;
 mod reminders;
+mod reminders_send;
 mod scan_source;
 mod sim;
 mod sim_org;

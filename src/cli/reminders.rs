@@ -1,6 +1,6 @@
 //! `accessdesk reminders --date D`: the forecast of every reminder, expired notice and
 //! contractor digest the schedules say is due that day — who, which kind, which stage, when,
-//! to whom.
+//! to whom. With `--send`, queued and delivered now (`reminders_send`).
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use super::scan_source::{ScanSourceArgs, obtain};
 use super::{GlobalArgs, load_config, print_lines};
 use crate::model::contract_ends_at;
+use crate::outbox::Outbox;
 use crate::policy::forecast::{Forecast, due_on};
 use crate::policy::schedule::ReminderKind;
 
@@ -20,8 +21,13 @@ pub struct RemindersArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<NaiveDate>,
     /// One JSON object per line (kind, login, send_at, stage, expires_at, contractors, ...)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "send")]
     json: bool,
+    /// Queue that day's reminders, expired notices and digests whose time has come in the
+    /// outbox now, and deliver them through the configured channels (to catch up after an
+    /// outage); what was already queued or sent is not sent again. The report goes to stderr
+    #[arg(long)]
+    send: bool,
     #[command(flatten)]
     source: ScanSourceArgs,
 }
@@ -61,9 +67,25 @@ pub async fn run(global: &GlobalArgs, args: RemindersArgs) -> anyhow::Result<Exi
         .date
         .unwrap_or_else(|| Utc::now().with_timezone(&rules.zone).date_naive());
     let scan = obtain(&config, &args.source).await?;
-    // The outbox that records what went out arrives with `watch`; until then every cycle is
-    // as the dates make it.
-    let due = due_on(date, &scan, rules, &|_| None);
+    if args.send {
+        return super::reminders_send::send(&config, &scan, date).await;
+    }
+    // What already went out (and the answers to it) shapes each cycle; with no outbox yet,
+    // every cycle is as the dates make it.
+    let outbox_path = Outbox::default_path(&config.data_dir);
+    let outbox = if outbox_path.exists() {
+        Some(Outbox::open(&outbox_path)?)
+    } else {
+        None
+    };
+    let history = |user_id: &str| {
+        let outbox = outbox.as_ref()?;
+        outbox
+            .password_history(user_id)
+            .inspect_err(|e| tracing::warn!(error = %e, "reminder history not read"))
+            .ok()
+    };
+    let due = due_on(date, &scan, rules, &history);
     let lines = if args.json {
         due.iter()
             .map(|f| serde_json::to_string(&json_line(f, rules.zone)))

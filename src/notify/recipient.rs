@@ -5,15 +5,21 @@ use super::Recipient;
 use crate::model::User;
 
 impl Recipient {
-    /// The user as a recipient. `every_address`: also `secondEmail` (notices after an action,
-    /// which must reach the user even if the primary mailbox is the one taken over). Blank
-    /// and repeated addresses are left out; a user with none has an empty list.
+    /// The user as a recipient: `profile.email` (the login when it is an address and no
+    /// e-mail is set); with `every_address` also `secondEmail` (notices after an action, which
+    /// must reach the user even if the primary mailbox is the one taken over). Blank and
+    /// repeated addresses are left out; a user with none has an empty list.
     pub fn from_user(user: &User, every_address: bool) -> Recipient {
         let mut addresses: Vec<String> = Vec::new();
+        let primary = user
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .or_else(|| user.login.contains('@').then_some(user.login.as_str()));
         let second = every_address
             .then_some(user.second_email.as_deref())
             .flatten();
-        for address in [user.email.as_deref(), second].into_iter().flatten() {
+        for address in [primary, second].into_iter().flatten() {
             let address = address.trim();
             if !address.is_empty() && !addresses.iter().any(|a| a.eq_ignore_ascii_case(address)) {
                 addresses.push(address.to_string());
@@ -66,6 +72,12 @@ mod tests {
         assert_eq!(Recipient::from_user(&user, true).addresses.len(), 1);
         user.email = None;
         user.second_email = Some("  ".into());
+        assert_eq!(
+            Recipient::from_user(&user, true).addresses,
+            ["dana.kim@example.com"],
+            "the login, when it is an address"
+        );
+        user.login = "dkim".into();
         assert!(Recipient::from_user(&user, true).addresses.is_empty());
     }
 
