@@ -75,6 +75,7 @@ pub(super) async fn open<D: Directory>(
         data_dir: config.data_dir.clone(),
         training,
         schedule: config.reminders.clone(),
+        notices: crate::services::notice_desk::NoticeDesk::from_config(config),
         local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
     };
     let result = tui::run(directory, rx, scan_rx, options).await;

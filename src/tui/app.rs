@@ -14,8 +14,10 @@ use super::feed::marks::{KnownStatuses, RowMark};
 use super::feed::rows::{FeedRow, FeedRows, RowKind};
 use super::feed::{Feed, repeat_key};
 use super::handled::{Handled, HandledKind, HandledLog, action_word};
+use super::instruction_picker::InstructionPicker;
 use super::keymap::{self, Action, Context};
 use super::msg::{ActionReport, Msg};
+use super::notice_board::NoticeBoard;
 use super::options::DashboardOptions;
 use super::search::DirectorySearch;
 use super::training::{Tap, Toggled, TrainingPanel};
@@ -24,6 +26,7 @@ use super::verify_dialog::{Carried, Challenge, DialogAction, Purpose, Request, V
 use super::view;
 use crate::config::MfaResetMode;
 use crate::model::{Action as IdpAction, Lockout, User, describe_distinct};
+use crate::notify::{Instruction, Recipient};
 use crate::policy::gate::{Attestation, PossessionEvidence, Target, Verified};
 use crate::policy::preconditions;
 use crate::policy::{Burst, detect_bursts};
@@ -85,6 +88,12 @@ pub enum Effect {
     AnswerPush {
         transaction_id: String,
         answer: crate::sim::training::PhoneAnswer,
+    },
+    /// Compose these instructions for this user (at their primary address) and queue them
+    /// in the outbox; answer with [`Msg::InstructionsSent`].
+    SendInstructions {
+        instruction: Box<Instruction>,
+        to: Recipient,
     },
     Quit,
 }
@@ -220,6 +229,10 @@ pub struct App {
     user_scroll: UserScroll,
     /// Demo only: the training panel (the simulated caller's phone).
     training: TrainingPanel,
+    /// The latest read of the outbox.
+    notice_board: NoticeBoard,
+    /// The instructions overlay (`i`), when open.
+    picker: Option<InstructionPicker>,
     size: (u16, u16),
     dirty: bool,
 }
@@ -281,6 +294,8 @@ impl App {
             help_scroll: 0,
             user_scroll: UserScroll::default(),
             training: TrainingPanel::default(),
+            notice_board: NoticeBoard::default(),
+            picker: None,
             size: (80, 24),
             dirty: true,
         }
@@ -501,6 +516,20 @@ impl App {
                 self.training.answered(result);
                 self.dirty = true;
             }
+            Msg::Outbox(result) => {
+                if self.notice_board.snapshot().is_none() || result.is_err() {
+                    self.dirty = true;
+                }
+                if let (Ok(new), Some(old)) = (&result, self.notice_board.snapshot())
+                    && (new.counts != old.counts
+                        || new.users != old.users
+                        || new.not_me != old.not_me)
+                {
+                    self.dirty = true;
+                }
+                self.notice_board.loaded(result);
+            }
+            Msg::InstructionsSent(result) => self.instructions_sent(result),
             Msg::Quit => effects.push(Effect::Quit),
         }
         if self.rows_key() != self.rows_built {
@@ -839,6 +868,7 @@ impl App {
             Context::Help => return self.on_help_key(action, key, effects),
             Context::Training => return self.on_training_key(action, key, effects),
             Context::Bursts => return self.on_burst_list_key(action, effects),
+            Context::Instructions => return self.on_picker_key(action, key, effects),
             Context::Expiries | Context::ExpiriesFilter => {
                 return self.on_expiries_key(action, key, effects);
             }
@@ -1009,6 +1039,7 @@ impl App {
                 Some(line) => self.burst_list = Some(line),
                 None => self.message = Some("No burst is active".to_string()),
             },
+            Action::OpenInstructions => self.open_picker(effects),
             // Handled before the screen's keys, or only in their own context.
             Action::Quit
             | Action::ToggleTraining
@@ -1027,7 +1058,10 @@ impl App {
             | Action::LeaveTraining
             | Action::PhoneApprove
             | Action::PhoneReject
-            | Action::PhonePick => {}
+            | Action::PhonePick
+            | Action::SendInstruction
+            | Action::CloseInstructions
+            | Action::EditInstructionSearch => {}
         }
     }
 
@@ -1463,6 +1497,8 @@ impl App {
             Context::QuitConfirm
         } else if self.burst_list.is_some() {
             Context::Bursts
+        } else if self.picker.is_some() {
+            Context::Instructions
         } else if let Some(audit) = &self.audit {
             if audit.is_editing_filter() {
                 Context::AuditFilter
@@ -1518,6 +1554,7 @@ impl App {
                 .and_then(|subject| self.training.prompt(&subject).map(|p| p.choices.is_some()))
                 .is_none_or(|numbers| numbers == (action == Action::PhonePick)),
             Action::OpenBursts => !self.bursts.is_empty(),
+            Action::OpenInstructions => !self.options.notices.instructions.is_empty(),
             Action::ToggleRepeats => self.selected_user_lockouts().is_some_and(|n| n > 1),
             Action::ToggleDetail | Action::OpenUser | Action::ReloadUser if feed => {
                 self.selected().is_some()
@@ -1855,6 +1892,8 @@ pub fn outcome_line(report: &ActionReport) -> String {
         ),
     }
 }
+
+mod picker_keys;
 
 #[cfg(test)]
 mod tests;

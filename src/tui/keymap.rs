@@ -21,6 +21,8 @@ pub enum Context {
     Find,
     /// The burst list over the feed (`b`).
     Bursts,
+    /// The instructions overlay (`i`): search, choose, confirm, send.
+    Instructions,
     /// The user screen.
     User,
     /// The verification dialog's factor chooser (MFA reset, "choose" mode).
@@ -69,6 +71,7 @@ impl Context {
             Context::Results => "Directory matches",
             Context::Find => "Find a user (from the user screen)",
             Context::Bursts => "Burst list",
+            Context::Instructions => "Instructions (send self-service steps to the user)",
             Context::User => "User screen",
             Context::DialogChooser => "Verification dialog · choosing factors",
             Context::DialogChecklist => "Verification dialog · checklist",
@@ -91,11 +94,12 @@ impl Context {
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 25] = [
+    pub const ALL: [Context; 26] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
         Context::Bursts,
+        Context::Instructions,
         Context::User,
         Context::Find,
         Context::DialogChooser,
@@ -250,6 +254,14 @@ pub enum Action {
     PhoneReject,
     /// Tap one of a number-matching push's numbers (by its place, 1–3).
     PhonePick,
+    /// Open the instructions overlay for the selected (or open) user.
+    OpenInstructions,
+    /// In the instructions overlay: confirm the chosen one, then send it.
+    SendInstruction,
+    /// Leave the confirm line, else close the instructions overlay.
+    CloseInstructions,
+    /// Hand the key to the instructions search.
+    EditInstructionSearch,
     Quit,
 }
 
@@ -636,6 +648,62 @@ pub const KEYMAP: &[Binding] = &[
         "text",
         Action::EditFilter,
         "Login, e-mail or name (←/→, Backspace, Ctrl-U); searched as you type",
+        None,
+    ),
+    bind(
+        Context::Feed,
+        &[Key::ch('i')],
+        "i",
+        Action::OpenInstructions,
+        "Send self-service instructions to the selected lockout's user (through the outbox)",
+        Some("instructions"),
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('i')],
+        "i",
+        Action::OpenInstructions,
+        "Send self-service instructions to this user (through the outbox)",
+        Some("instructions"),
+    ),
+    bind(
+        Context::Instructions,
+        &[Key::plain(KeyCode::Up)],
+        "↑",
+        Action::Up,
+        "The instruction above",
+        Some("up"),
+    ),
+    bind(
+        Context::Instructions,
+        &[Key::plain(KeyCode::Down)],
+        "↓",
+        Action::Down,
+        "The instruction below",
+        Some("down"),
+    ),
+    bind(
+        Context::Instructions,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::SendInstruction,
+        "Ask to send the chosen instruction (naming the user and address); Enter again sends it",
+        Some("send"),
+    ),
+    bind(
+        Context::Instructions,
+        &[Key::plain(KeyCode::Esc)],
+        "Esc",
+        Action::CloseInstructions,
+        "Back from the confirm line, else close the overlay (nothing is sent)",
+        Some("close"),
+    ),
+    bind(
+        Context::Instructions,
+        &[Key::Any],
+        "text",
+        Action::EditInstructionSearch,
+        "Search words (system, problem, title, steps; ←/→, Backspace, Ctrl-U)",
         None,
     ),
     bind(

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use super::audit_view::AuditSnapshot;
+use super::notice_board::OutboxSnapshot;
 use crate::model::{Action, ChallengeResult, Factor, User};
 use crate::policy::gate::PossessionEvidence;
 use crate::services::FeedEvent;
@@ -124,5 +125,10 @@ pub enum Msg {
     },
     /// Demo only: how the trainee's tap on the simulated phone went.
     TrainingAnswered(Result<PushOutcome, String>),
+    /// A read of the outbox (every few seconds); the error is phrased for a person.
+    Outbox(Result<OutboxSnapshot, String>),
+    /// The answer to [`Effect::SendInstructions`](super::Effect::SendInstructions): what was
+    /// queued, or why nothing was, in a sentence.
+    InstructionsSent(Result<String, String>),
     Quit,
 }

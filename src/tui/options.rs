@@ -7,6 +7,7 @@ use crate::config::MfaResetMode;
 use crate::policy::BurstRules;
 use crate::policy::gate::GatePolicy;
 use crate::policy::schedule::ScheduleRules;
+use crate::services::notice_desk::NoticeDesk;
 use crate::sim::TrainingHandle;
 
 /// Settings of one dashboard session.
@@ -40,6 +41,8 @@ pub struct DashboardOptions {
     pub training: Option<TrainingHandle>,
     /// When reminders and digests go (the expiries screen shows their schedule).
     pub schedule: ScheduleRules,
+    /// What composing and queueing notices needs (notices after actions, instructions).
+    pub notices: NoticeDesk,
     /// The agent's own time zone: the expiries screen shows times in it next to the rules'
     /// zone (filled from the system at start; tests fix it).
     pub local_zone: chrono_tz::Tz,
@@ -62,6 +65,7 @@ impl Default for DashboardOptions {
             data_dir: PathBuf::new(),
             training: None,
             schedule: ScheduleRules::default(),
+            notices: NoticeDesk::default(),
             local_zone: chrono_tz::UTC,
         }
     }

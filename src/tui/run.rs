@@ -17,6 +17,7 @@ use super::app::{App, Effect};
 use super::audit_view::{AUDIT_SHOWN, AuditSnapshot};
 use super::debounce::{Debounce, SEARCH_DEBOUNCE};
 use super::msg::{ActionReport, Msg};
+use super::notice_board;
 use super::options::DashboardOptions;
 use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
@@ -27,7 +28,11 @@ use crate::idp::{Directory, PushChallenge};
 use crate::model::{ChallengeResult, OneTimeCode};
 use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
+use crate::notify::{Instruction, Recipient};
+use crate::outbox::Outbox;
+use crate::services::action_notices;
 use crate::services::action_runner::{self, Agent};
+use crate::services::notice_desk::NoticeDesk;
 use crate::services::escalation::{Escalation, record_escalation};
 use crate::services::expiry_scanner::ScanEvent;
 use crate::services::user_profile;
@@ -102,6 +107,7 @@ where
 {
     let data_dir = options.data_dir.clone();
     let training = options.training.clone();
+    let desk = options.notices.clone();
     let agent = Agent {
         name: options.agent_name.clone(),
         org: options.org_url.clone(),
@@ -121,6 +127,12 @@ where
     let mut searches: Debounce<(String, u64)> = Debounce::new(SEARCH_DEBOUNCE);
     let mut training_tick = time::interval(TRAINING_POLL);
     training_tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // The outbox is read in the background every few seconds, one read at a time; a
+    // dashboard without a data directory (some tests) has no outbox to read.
+    let mut outbox_tick = time::interval(notice_board::READ_EVERY);
+    outbox_tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut outbox_reading = false;
+    let reads_outbox = !data_dir.as_os_str().is_empty();
 
     loop {
         if app.is_dirty() && Instant::now() >= next_frame {
@@ -155,7 +167,17 @@ where
                     continue;
                 }
             },
-            Some(msg) = results.recv() => restamp(msg, clock()),
+            Some(msg) = results.recv() => {
+                if matches!(msg, Msg::Outbox(_)) {
+                    outbox_reading = false;
+                }
+                restamp(msg, clock())
+            }
+            _ = outbox_tick.tick(), if reads_outbox && !outbox_reading => {
+                outbox_reading = true;
+                read_outbox(&data_dir, app.notice_subjects(), clock(), results_tx.clone());
+                continue;
+            }
             _ = tick.tick() => Msg::Tick(clock()),
             _ = training_tick.tick(), if training_open => match read_phones(training.as_ref(), &app) {
                 Some(msg) => msg,
@@ -242,11 +264,14 @@ where
                 Effect::LoadAudit => load_audit(data_dir.clone(), results_tx.clone()),
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
-                    data_dir.clone(),
+                    (data_dir.clone(), desk.clone()),
                     agent.clone(),
                     *verified,
                     results_tx.clone(),
                 ),
+                Effect::SendInstructions { instruction, to } => {
+                    send_instructions(desk.clone(), *instruction, to, results_tx.clone());
+                }
                 Effect::TrainingHold(held) => {
                     if let Some(training) = &training {
                         training.hold(held);
@@ -600,7 +625,7 @@ fn check_code<D: Directory>(
 /// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].
 fn run_action<D: Directory>(
     directory: Arc<D>,
-    data_dir: PathBuf,
+    (data_dir, desk): (PathBuf, NoticeDesk),
     agent: Agent,
     verified: Verified,
     results: mpsc::Sender<Msg>,
@@ -633,10 +658,25 @@ fn run_action<D: Directory>(
                     Err(e) => format!(" (NOT in the audit log: {e})"),
                 };
                 report.removed = outcome.removed.clone();
+                // After the action, never before; whatever happens here, it stands.
+                let notices = action_notices::after_action(
+                    directory.as_ref(),
+                    &desk,
+                    &verified,
+                    &outcome,
+                    Utc::now(),
+                )
+                .await
+                .one_line();
+                let notices = if notices.is_empty() {
+                    notices
+                } else {
+                    format!("; {notices}")
+                };
                 report.at = Utc::now();
                 match outcome.result {
                     Ok(_) => Ok(format!(
-                        "{}: done{}{audit_note}",
+                        "{}: done{}{audit_note}{notices}",
                         target.login,
                         after(&outcome.user_after, &outcome.factors_after)
                     )),
@@ -649,6 +689,52 @@ fn run_action<D: Directory>(
             }
         };
         let _ = results.send(Msg::ActionDone { key, report }).await;
+    });
+}
+
+/// Read the outbox on a blocking thread (SQLite) and report back as [`Msg::Outbox`].
+fn read_outbox(
+    data_dir: &Path,
+    users: Vec<String>,
+    now: DateTime<Utc>,
+    results: mpsc::Sender<Msg>,
+) {
+    let path = Outbox::default_path(data_dir);
+    tokio::spawn(async move {
+        let read = tokio::task::spawn_blocking(move || notice_board::read(&path, &users, now)).await;
+        let result = match read {
+            Ok(Ok(snapshot)) => Ok(snapshot),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("the outbox reader stopped: {e}")),
+        };
+        let _ = results.send(Msg::Outbox(result)).await;
+    });
+}
+
+/// Compose the instructions for the user and queue them, reporting back as
+/// [`Msg::InstructionsSent`].
+fn send_instructions(
+    desk: NoticeDesk,
+    instruction: Instruction,
+    to: Recipient,
+    results: mpsc::Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let queued = tokio::task::spawn_blocking(move || {
+            let composer = desk.composer()?;
+            let now = Utc::now();
+            let notice = composer.instructions_notice(&instruction, &to, now);
+            action_notices::enqueue_all(&desk, vec![notice], now)?;
+            Ok::<_, String>(format!(
+                "Instructions \"{}\" queued to {} ({}) for `watch` to deliver",
+                instruction.title,
+                to.login,
+                to.addresses.join(", ")
+            ))
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the outbox writer stopped: {e}")));
+        let _ = results.send(Msg::InstructionsSent(queued)).await;
     });
 }
 
