@@ -24,14 +24,16 @@
 //! detail (its find-a-user box uses the filter and matches lines); the expiries screen (`e`)
 //! takes the place of either (a user screen opened from it covers it in turn); the audit
 //! screen (`a`) takes the place of any. In `demo` the training panel (F2) takes the right of everything between
-//! the banner and the status bar. The burst list and the help overlay are drawn last, centred.
+//! the banner and the status bar. The burst list, the instructions overlay (`i`) and the help
+//! overlay are drawn last, centred.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
 use super::panes::{
-    audit, burst_banner, burst_list, detail, directory, expiries, help, lockouts, status_bar,
+    audit, burst_banner, burst_list, detail, directory, expiries, help, instructions, lockouts,
+    status_bar,
     title_bar, training, user_view, verify_dialog,
 };
 use super::theme::Theme;
@@ -55,7 +57,7 @@ fn screen_constraints(app: &App) -> [Constraint; 7] {
         Constraint::Length(if editing { FILTER_HEIGHT } else { 0 }),
         Constraint::Length(directory::height(app)),
         Constraint::Length(if feed && app.detail_open() {
-            DETAIL_HEIGHT
+            detail::height(app)
         } else {
             0
         }),
@@ -198,6 +200,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if app.burst_list().is_some() {
         burst_list::render(frame, frame.area(), app, &theme);
+    }
+    if app.picker().is_some() {
+        instructions::render(frame, frame.area(), app, &theme);
     }
     if app.help_open() {
         help::render(frame, frame.area(), app, &theme);

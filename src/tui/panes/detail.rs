@@ -10,6 +10,7 @@ use crate::model::{Lockout, LockoutKind, User};
 use crate::tui::app::{App, UserState, user_key};
 use crate::tui::feed::marks::RowMark;
 use crate::tui::format;
+use crate::tui::notice_board::Notified;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::Theme;
 
@@ -47,7 +48,7 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
     let published = lockout.published;
     let seen_after = (lockout.detected_at - published).num_seconds().max(0);
     let repeats = app.repeats(lockout);
-    vec![
+    let mut lines = vec![
         field(
             "When",
             LABEL_WIDTH,
@@ -119,7 +120,73 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             since(app, lockout, theme),
             theme.label,
         ),
-    ]
+    ];
+    // What the outbox says, once it has been read.
+    if app.notice_board().snapshot().is_some() {
+        lines.push(field(
+            "Notified",
+            LABEL_WIDTH,
+            notified(app, lockout, theme),
+            theme.label,
+        ));
+    }
+    if let Some(report) = app.notice_board().not_me(lockout.user_id.as_deref()) {
+        lines.push(field(
+            "Reported",
+            LABEL_WIDTH,
+            Span::styled(
+                format!(
+                    "⚑ \"This wasn't me\" {} ({}): treat as suspicious",
+                    format::clock_or_date(app.now, report.at),
+                    format::relative(app.now, report.at)
+                ),
+                theme.error,
+            ),
+            theme.label,
+        ));
+    }
+    lines
+}
+
+/// The pane's height: the lockout's lines and borders, and the outbox's lines once it was
+/// read.
+pub fn height(app: &App) -> u16 {
+    let board = app.notice_board();
+    let reported = app
+        .selected_lockout()
+        .and_then(|l| board.not_me(l.user_id.as_deref()))
+        .is_some();
+    crate::tui::view::DETAIL_HEIGHT + u16::from(board.snapshot().is_some()) + u16::from(reported)
+}
+
+/// Whether and when the user heard of this lockout, and how many notices today's cap leaves.
+fn notified(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
+    let board = app.notice_board();
+    let cap = app.options.schedule.lockout_daily_cap;
+    let left = match board.left_today(lockout, cap) {
+        Some(n) => format!(" · {n} of {cap} left today"),
+        None => String::new(),
+    };
+    let when = |t| {
+        format!(
+            "{} ({})",
+            format::clock_or_date(app.now, t),
+            format::relative(app.now, t)
+        )
+    };
+    match board.notified(lockout) {
+        Notified::Sent(t) => Span::styled(format!("yes, {}{left}", when(t)), theme.done),
+        Notified::Queued(t) => Span::raw(format!("queued for {}{left}", format::clock(t))),
+        Notified::Failed(t) => Span::styled(
+            format!("delivery FAILED {}{left}", when(t)),
+            theme.error,
+        ),
+        Notified::No => Span::raw(format!("not yet{left}")),
+        Notified::Unknown if lockout.user_id.is_some() => {
+            Span::styled("reading the outbox…", theme.dim)
+        }
+        Notified::Unknown => Span::styled("not known (the event names no user id)", theme.dim),
+    }
 }
 
 /// What happened since the lockout, with when it was learnt.

@@ -121,6 +121,8 @@ struct Shown<'a> {
     short: String,
     full: String,
     burst: bool,
+    /// The user answered *This wasn't me* to a notice (the outbox's record).
+    not_me: bool,
 }
 
 /// The columns' needs for the rows on screen.
@@ -202,7 +204,7 @@ fn needs(rows: &[Shown]) -> Vec<Need> {
             extra: max(&|r| chars(&r.full)).saturating_sub(short),
         });
     }
-    if rows.iter().any(|r| r.burst) {
+    if rows.iter().any(|r| r.burst || r.not_me) {
         needs.push(Need {
             column: Column::Burst,
             min: 1,
@@ -353,6 +355,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 short,
                 full,
                 burst: app.in_burst(lockout),
+                not_me: kind != RowKind::Older
+                    && app.notice_board().not_me(lockout.user_id.as_deref()).is_some(),
             })
         })
         .collect();
@@ -364,6 +368,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let (lockout, kind, burst) = (row.lockout, &row.kind, &row.burst);
             let (short, full) = (&row.short, &row.full);
             Row::new(plan.iter().map(|&(column, w)| match column {
+                // A *This wasn't me* report outranks the burst: a person says it is an attack.
+                Column::Burst if row.not_me => Cell::from(Span::styled("⚑", theme.error)),
                 Column::Burst if *burst => Cell::from(Span::styled("⚠", theme.warn)),
                 Column::Burst => Cell::from(""),
                 Column::When if w >= WHEN_WIDTH => Cell::from(format!(

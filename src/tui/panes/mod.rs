@@ -9,6 +9,7 @@ pub mod detail;
 pub mod directory;
 pub mod expiries;
 pub mod help;
+pub mod instructions;
 pub mod lockouts;
 pub mod status_bar;
 pub mod title_bar;

@@ -219,6 +219,10 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         None if app.has_polled() => Span::styled("no successful poll yet", theme.warn),
         None => Span::raw("waiting for the first poll"),
     });
+    if let Some(item) = outbox_item(app, theme) {
+        spans.push(sep());
+        spans.push(item);
+    }
     if let Some(rate) = &health.rate_limit {
         spans.push(sep());
         spans.push(Span::styled(
@@ -233,6 +237,29 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         n => Span::styled(format!("{n} failed polls"), theme.error),
     });
     Line::from(spans).style(theme.status)
+}
+
+/// "outbox 2 queued, 1 failed" once the outbox was read (failures in the error colour, an
+/// unreadable outbox in the warning colour).
+fn outbox_item(app: &App, theme: &Theme) -> Option<Span<'static>> {
+    let board = app.notice_board();
+    let Some(snapshot) = board.snapshot() else {
+        return board
+            .error()
+            .map(|_| Span::styled("outbox unreadable", theme.warn));
+    };
+    let counts = snapshot.counts;
+    let text = match counts.failed {
+        0 => format!("outbox {} queued", counts.queued),
+        n => format!("outbox {} queued, {n} failed", counts.queued),
+    };
+    Some(if board.error().is_some() {
+        Span::styled(format!("{text} (read failed)"), theme.warn)
+    } else if counts.failed > 0 {
+        Span::styled(text, theme.error)
+    } else {
+        Span::raw(text)
+    })
 }
 
 fn hints_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
