@@ -508,6 +508,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     bind(
         Context::Feed,
+        &[Key::ch('i')],
+        "i",
+        Action::OpenInstructions,
+        "Send self-service instructions to the selected lockout's user (through the outbox)",
+        Some("instructions"),
+    ),
+    bind(
+        Context::Feed,
         &[Key::ch('a')],
         "a",
         Action::OpenAudit,
@@ -649,22 +657,6 @@ pub const KEYMAP: &[Binding] = &[
         Action::EditFilter,
         "Login, e-mail or name (←/→, Backspace, Ctrl-U); searched as you type",
         None,
-    ),
-    bind(
-        Context::Feed,
-        &[Key::ch('i')],
-        "i",
-        Action::OpenInstructions,
-        "Send self-service instructions to the selected lockout's user (through the outbox)",
-        Some("instructions"),
-    ),
-    bind(
-        Context::User,
-        &[Key::ch('i')],
-        "i",
-        Action::OpenInstructions,
-        "Send self-service instructions to this user (through the outbox)",
-        Some("instructions"),
     ),
     bind(
         Context::Instructions,
@@ -865,6 +857,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::OpenExpiries,
         "Expiries: passwords about to expire and contracts about to end (Esc comes back here)",
         None,
+    ),
+    bind(
+        Context::User,
+        &[Key::ch('i')],
+        "i",
+        Action::OpenInstructions,
+        "Send self-service instructions to this user (through the outbox)",
+        Some("instructions"),
     ),
     bind(
         Context::User,
@@ -1806,6 +1806,7 @@ mod tests {
                 ("x", "expand"),
                 ("l", "still locked"),
                 ("b", "bursts"),
+                ("i", "instructions"),
                 ("a", "audit"),
                 ("e", "expiries"),
                 ("/", "filter"),
@@ -1828,6 +1829,7 @@ mod tests {
                 ("r", "reset link"),
                 ("m", "reset MFA"),
                 ("v", "verify"),
+                ("i", "instructions"),
                 ("/", "find user"),
                 ("?", "help"),
                 ("q", "quit")

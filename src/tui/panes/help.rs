@@ -28,6 +28,7 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
         Context::User | Context::Find => (
             &[Context::User, Context::Find],
             &[
+                Context::Instructions,
                 Context::DialogKeys,
                 Context::Training,
                 Context::Demo,
@@ -58,6 +59,7 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
             &[
                 Context::Results,
                 Context::Bursts,
+                Context::Instructions,
                 Context::Training,
                 Context::Demo,
                 Context::Help,
@@ -68,10 +70,14 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
 }
 
 /// What the feed's columns and marks mean.
-const COLUMNS: [(&str, &str); 9] = [
+const COLUMNS: [(&str, &str); 10] = [
     (
         "⚠",
         "The lockout comes from an IP that is spraying now (the banner counts them; b lists them)",
+    ),
+    (
+        "⚑",
+        "The user answered \"This wasn't me\" to a notice: treat it as an attack (Enter: when)",
     ),
     (
         "When",
