@@ -511,7 +511,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('i')],
         "i",
         Action::OpenInstructions,
-        "Send self-service instructions to the selected lockout's user (through the outbox)",
+        "Send self-service instructions to its user (through the outbox)",
         Some("instructions"),
     ),
     bind(
@@ -679,7 +679,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Enter)],
         "Enter",
         Action::SendInstruction,
-        "Ask to send the chosen instruction (naming the user and address); Enter again sends it",
+        "Confirm (names the user and address), then send",
         Some("send"),
     ),
     bind(
@@ -687,7 +687,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::plain(KeyCode::Esc)],
         "Esc",
         Action::CloseInstructions,
-        "Back from the confirm line, else close the overlay (nothing is sent)",
+        "Back from the confirm line, else close (sends nothing)",
         Some("close"),
     ),
     bind(
@@ -695,7 +695,7 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::Any],
         "text",
         Action::EditInstructionSearch,
-        "Search words (system, problem, title, steps; ←/→, Backspace, Ctrl-U)",
+        "Search words (←/→, Backspace, Ctrl-U)",
         None,
     ),
     bind(

@@ -57,9 +57,9 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
         _ => (
             &[Context::Feed, Context::Filter],
             &[
+                Context::Instructions,
                 Context::Results,
                 Context::Bursts,
-                Context::Instructions,
                 Context::Training,
                 Context::Demo,
                 Context::Help,
