@@ -75,14 +75,13 @@ pub async fn run(global: &GlobalArgs, args: InstructionsArgs) -> anyhow::Result<
         }
         Err(e) => anyhow::bail!("{e} — {}", e.hint()),
     };
-    let to = Recipient::from_user(&user, false);
-    if to.addresses.is_empty() {
+    let Some(to) = Recipient::from_user(&user, false) else {
         return Err(Refused(format!(
             "{} has no e-mail address on record: nothing was queued",
             user.login
         ))
         .into());
-    }
+    };
     let desk = NoticeDesk::from_config(&config);
     let composer = desk
         .composer()

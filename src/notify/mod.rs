@@ -13,12 +13,12 @@ pub mod delivery;
 pub mod links;
 pub mod metrics;
 pub mod notice;
-pub mod recipient;
+pub mod mask;
 pub mod settings;
 
 pub use answers::AnswerChoice;
 pub use notice::{ChannelKind, IdempotencyKey, Notice, NoticeKind, Recipient};
-pub use recipient::mask_address;
+pub use mask::mask_address;
 pub use settings::{
     Instruction, NoticeSettings, Problem, ReminderStyle, SmtpSecurity, SmtpSettings, WebhookFormat,
     WebhookSettings,

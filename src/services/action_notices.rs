@@ -170,30 +170,38 @@ async fn queue(
         Ok(c) => c,
         Err(e) => return NoticeReport::problem(format!("notices cannot be composed: {e}")),
     };
-    let to_user = Recipient::from_user(user, true);
     let mut notices: Vec<Notice> = Vec::new();
-    if to_user.addresses.is_empty() {
-        report.problems.push(format!(
-            "{} has no e-mail address on record: no notice",
-            user.login
-        ));
-    } else {
-        notices.push(composer.action_notice(done, &to_user, now));
-    }
+    let to_user = match Recipient::from_user(user, true) {
+        Some(to) => {
+            notices.push(composer.action_notice(done, &to, now));
+            to
+        }
+        None => {
+            report.problems.push(format!(
+                "{} has no e-mail address on record: no notice",
+                user.login
+            ));
+            // The manager's notice still names them.
+            Recipient {
+                user_id: user.id.clone(),
+                login: user.login.clone(),
+                name: user.name(),
+                addresses: Vec::new(),
+            }
+        }
+    };
     match manager {
         None => {}
         Some(Err(why)) => report.problems.push(why),
-        Some(Ok(manager)) => {
-            let to_manager = Recipient::from_user(&manager, false);
-            if to_manager.addresses.is_empty() {
-                report.problems.push(format!(
-                    "the manager {} has no e-mail address on record: no manager notice",
-                    manager.login
-                ));
-            } else {
+        Some(Ok(manager)) => match Recipient::from_user(&manager, false) {
+            Some(to_manager) => {
                 notices.push(composer.manager_action_notice(done, &to_user, &to_manager, now));
             }
-        }
+            None => report.problems.push(format!(
+                "the manager {} has no e-mail address on record: no manager notice",
+                manager.login
+            )),
+        },
     }
     if notices.is_empty() {
         return report;

@@ -126,7 +126,7 @@ impl App {
         let note = match (picker.chosen(all), self.picker_user(&picker.target.key)) {
             (None, _) => Some("No instruction matches the search: Backspace widens it".into()),
             (Some(_), Err(why)) => Some(why),
-            (Some(_), Ok(user)) if Recipient::from_user(user, false).addresses.is_empty() => {
+            (Some(_), Ok(user)) if Recipient::from_user(user, false).is_none() => {
                 Some(format!(
                     "{} has no e-mail address on record: nothing to send to",
                     user.login
@@ -150,14 +150,16 @@ impl App {
             return;
         };
         let all = &self.options.notices.instructions;
-        let (Some(instruction), Ok(user)) =
-            (picker.chosen(all), self.picker_user(&picker.target.key))
-        else {
+        let to = self
+            .picker_user(&picker.target.key)
+            .ok()
+            .and_then(|user| Recipient::from_user(user, false));
+        let (Some(instruction), Some(to)) = (picker.chosen(all), to) else {
             return self.ask_to_confirm();
         };
         effects.push(Effect::SendInstructions {
             instruction: Box::new(instruction.clone()),
-            to: Recipient::from_user(user, false),
+            to,
         });
         if let Some(p) = &mut self.picker {
             p.stage = PickerStage::Sending;
@@ -194,7 +196,7 @@ impl App {
         let picker = self.picker.as_ref()?;
         self.picker_user(&picker.target.key)
             .ok()
-            .map(|u| Recipient::from_user(u, false))
+            .and_then(|u| Recipient::from_user(u, false))
     }
 
     /// What the dashboard last read from the outbox.
