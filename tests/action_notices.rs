@@ -43,10 +43,14 @@ async fn setup() -> Env {
     let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
         .await
         .unwrap();
-    Env {
-        sim,
-        data: tempfile::tempdir().unwrap(),
-    }
+    let data = tempfile::tempdir().unwrap();
+    // Answer links need the address users reach `watch` at.
+    std::fs::write(
+        data.path().join("desk.toml"),
+        "[notices]\npublic_url = \"https://accessdesk.example.com\"\n",
+    )
+    .unwrap();
+    Env { sim, data }
 }
 
 impl Env {
@@ -59,6 +63,7 @@ impl Env {
             .env("HOME", self.data.path())
             .env("XDG_CONFIG_HOME", self.data.path().join("config"))
             .env("USER", "agent.smith")
+            .env("ACCESSDESK_CONFIG", self.data.path().join("desk.toml"))
             .env_remove("ACCESSDESK_ANSWER_KEY")
             .stdin(std::process::Stdio::null());
         tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -151,8 +156,15 @@ async fn an_unlock_queues_the_users_notice_to_every_address_of_record() {
     let out = env.run(&args).await;
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("notice queued to"), "{stdout}");
-    assert!(!stdout.contains(&addresses(&user)[0]), "masked: {stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("notice queued to"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        addresses(&user).iter().all(|a| !line.contains(a.as_str())),
+        "masked: {line}"
+    );
+    assert_eq!(line.matches('…').count(), 2, "both addresses: {line}");
 
     let items = env.outbox();
     assert_eq!(items.len(), 1, "{items:?}");
@@ -210,9 +222,10 @@ async fn an_mfa_reset_queues_the_users_and_the_managers_notices() {
     assert_eq!(items[1].notice.to, [manager.email.clone().unwrap()]);
     assert_eq!(
         items[1].notice.user_id.as_deref(),
-        Some(manager.id.as_str()),
-        "the manager's notice is to the manager"
+        Some(user.id.as_str()),
+        "the manager's notice is about the user"
     );
+    assert_eq!(items[1].notice.key.user, user.id);
     let seq = env.last_audit_seq().await.to_string();
     assert!(items.iter().all(|i| i.notice.key.cycle == seq));
     for item in &items {
