@@ -726,9 +726,9 @@ fn send_instructions(
             let notice = composer.instructions_notice(&instruction, &to, now);
             action_notices::enqueue_all(&desk, vec![notice], now)?;
             Ok::<_, String>(format!(
-                "Instructions \"{}\" queued to {} ({}) for `watch` to deliver",
+                "Instructions \"{}\" queued to {} at {} (`accessdesk watch` delivers them)",
                 instruction.title,
-                to.login,
+                to.name,
                 to.addresses.join(", ")
             ))
         })

@@ -136,8 +136,7 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             LABEL_WIDTH,
             Span::styled(
                 format!(
-                    "⚑ \"This wasn't me\" {} ({}): treat as suspicious",
-                    format::clock_or_date(app.now, report.at),
+                    "⚑ \"This wasn't me\" {}: suspicious",
                     format::relative(app.now, report.at)
                 ),
                 theme.error,
@@ -167,20 +166,13 @@ fn notified(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
         Some(n) => format!(" · {n} of {cap} left today"),
         None => String::new(),
     };
-    let when = |t| {
-        format!(
-            "{} ({})",
-            format::clock_or_date(app.now, t),
-            format::relative(app.now, t)
-        )
-    };
+    let ago = |t| format::relative(app.now, t);
     match board.notified(lockout) {
-        Notified::Sent(t) => Span::styled(format!("yes, {}{left}", when(t)), theme.done),
+        Notified::Sent(t) => Span::styled(format!("sent {}{left}", ago(t)), theme.done),
         Notified::Queued(t) => Span::raw(format!("queued for {}{left}", format::clock(t))),
-        Notified::Failed(t) => Span::styled(
-            format!("delivery FAILED {}{left}", when(t)),
-            theme.error,
-        ),
+        Notified::Failed(t) => {
+            Span::styled(format!("FAILED {}{left}", ago(t)), theme.error)
+        }
         Notified::No => Span::raw(format!("not yet{left}")),
         Notified::Unknown if lockout.user_id.is_some() => {
             Span::styled("reading the outbox…", theme.dim)

@@ -219,10 +219,6 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         None if app.has_polled() => Span::styled("no successful poll yet", theme.warn),
         None => Span::raw("waiting for the first poll"),
     });
-    if let Some(item) = outbox_item(app, theme) {
-        spans.push(sep());
-        spans.push(item);
-    }
     if let Some(rate) = &health.rate_limit {
         spans.push(sep());
         spans.push(Span::styled(
@@ -236,6 +232,11 @@ fn health_line(app: &App, theme: &Theme) -> Line<'static> {
         1 => Span::styled("1 failed poll", theme.error),
         n => Span::styled(format!("{n} failed polls"), theme.error),
     });
+    // Last: on a narrow line the poll's health stays in view.
+    if let Some(item) = outbox_item(app, theme) {
+        spans.push(sep());
+        spans.push(item);
+    }
     Line::from(spans).style(theme.status)
 }
 
