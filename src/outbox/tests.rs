@@ -155,10 +155,10 @@ fn a_retry_waits_and_a_failure_stops() {
             .unwrap()
             .is_empty()
     );
-    assert!(
-        outbox.mark_sent(999, t0()).is_err(),
-        "an unknown id is an error"
-    );
+    assert!(matches!(
+        outbox.mark_sent(999, t0()),
+        Err(OutboxError::NoSuchNotice { id: 999, .. })
+    ));
 }
 
 #[test]

@@ -411,3 +411,20 @@ fn action_notices_name_what_was_done_and_nothing_secret() {
         assert_eq!(n.to.len(), 2, "every address of record");
     }
 }
+
+#[test]
+fn a_digest_is_keyed_by_the_day_it_was_computed_for() {
+    // 21:00 in Los Angeles is the next day in UTC: the key still names the local day.
+    let late = Digest {
+        send_at: Utc.with_ymd_and_hms(2026, 3, 3, 5, 0, 0).unwrap(),
+        ..digest()
+    };
+    let utc = Composer::new(settings(), instructions(), key()).unwrap();
+    let n = utc.contractor_digest(&late, &boss(), now());
+    assert_eq!(n.key.cycle, "2026-03-02");
+    assert!(n.text.contains("and 3 more"));
+    assert!(
+        n.text
+            .contains("cy@example.com: ends Tue 3 Mar 2026 (1 day left)")
+    );
+}
