@@ -14,13 +14,29 @@ use chrono::{Duration, Utc};
 use watch_harness::*;
 
 /// The notices due on `date` at `now` from `scan`, as the scheduler computes them.
-fn due(h: &Harness, scan: &accessdesk::model::ExpiryScan, date: chrono::NaiveDate, now: chrono::DateTime<Utc>) -> Vec<Notice> {
+fn due(
+    h: &Harness,
+    scan: &accessdesk::model::ExpiryScan,
+    date: chrono::NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Vec<Notice> {
     let outbox = h.shared.outbox();
-    due_notices(scan, &h.shared.rules, &outbox, &h.shared.composer, date, now).unwrap()
+    due_notices(
+        scan,
+        &h.shared.rules,
+        &outbox,
+        &h.shared.composer,
+        date,
+        now,
+    )
+    .unwrap()
 }
 
 fn for_user<'a>(notices: &'a [Notice], user: &str) -> Vec<&'a Notice> {
-    notices.iter().filter(|n| n.user_id.as_deref() == Some(user)).collect()
+    notices
+        .iter()
+        .filter(|n| n.user_id.as_deref() == Some(user))
+        .collect()
 }
 
 #[tokio::test]
@@ -41,13 +57,22 @@ async fn already_updated_ends_the_cycle_and_the_link_works_once() {
     let (status, page) = h.get(&link).await;
     assert_eq!(status, 200);
     assert!(page.contains("<form method=\"post\""), "{page}");
-    assert!(h.shared.outbox().answer_to(&reminders[0].key).unwrap().is_none());
+    assert!(
+        h.shared
+            .outbox()
+            .answer_to(&reminders[0].key)
+            .unwrap()
+            .is_none()
+    );
 
     let (status, _) = h.post(&link).await;
     assert_eq!(status, 200);
     let history = h.shared.outbox().password_history("00ua").unwrap();
     assert!(
-        history.answers.iter().any(|(_, a)| *a == Answer::AlreadyUpdated),
+        history
+            .answers
+            .iter()
+            .any(|(_, a)| *a == Answer::AlreadyUpdated),
         "{history:?}"
     );
     // Used once: the second time says so.
@@ -70,7 +95,10 @@ async fn remind_later_skips_to_the_day_before_expiry() {
     let stage7 = expiry - Duration::days(7);
     let notices = due(&h, &scan, stage7, just_after(stage7, 10, 0));
     h.enqueue(&notices, just_after(stage7, 10, 0));
-    let link = h.link(for_user(&notices, "00ub")[0], AnswerChoice::RemindLater.label());
+    let link = h.link(
+        for_user(&notices, "00ub")[0],
+        AnswerChoice::RemindLater.label(),
+    );
     assert_eq!(h.post(&link).await.0, 200);
 
     for stage in [4, 2] {
@@ -82,7 +110,11 @@ async fn remind_later_skips_to_the_day_before_expiry() {
     }
     let eve = expiry - Duration::days(1);
     let last = due(&h, &scan, eve, just_after(eve, 10, 0));
-    assert_eq!(for_user(&last, "00ub").len(), 1, "the day-before reminder stays");
+    assert_eq!(
+        for_user(&last, "00ub").len(),
+        1,
+        "the day-before reminder stays"
+    );
 }
 
 #[tokio::test]
@@ -97,8 +129,14 @@ async fn do_not_remind_and_open_ticket_end_the_cycle_and_a_ticket_raises_an_aler
     let now = just_after(stage7, 10, 0);
     let notices = due(&h, &scan, stage7, now);
     h.enqueue(&notices, now);
-    let quiet = h.link(for_user(&notices, "00uc")[0], AnswerChoice::DoNotRemind.label());
-    let ticket = h.link(for_user(&notices, "00ud")[0], AnswerChoice::OpenTicket.label());
+    let quiet = h.link(
+        for_user(&notices, "00uc")[0],
+        AnswerChoice::DoNotRemind.label(),
+    );
+    let ticket = h.link(
+        for_user(&notices, "00ud")[0],
+        AnswerChoice::OpenTicket.label(),
+    );
     assert_eq!(h.post(&quiet).await.0, 200);
     assert_eq!(h.post(&ticket).await.0, 200);
 
@@ -115,8 +153,10 @@ async fn do_not_remind_and_open_ticket_end_the_cycle_and_a_ticket_raises_an_aler
         .filter(|i| i.notice.kind == NoticeKind::Alert)
         .collect();
     assert!(
-        alerts.iter().any(|i| i.notice.key.stage == "ticket_requested"
-            && i.notice.user_id.as_deref() == Some("00ud")),
+        alerts
+            .iter()
+            .any(|i| i.notice.key.stage == "ticket_requested"
+                && i.notice.user_id.as_deref() == Some("00ud")),
         "{alerts:?}"
     );
 }
@@ -138,18 +178,26 @@ async fn understood_resolves_the_digest_and_instructions_do_not_use_the_link() {
     let how = h.link(digest, AnswerChoice::HowToExtend.label());
     let (status, page) = h.post(&how).await;
     assert_eq!(status, 200);
-    assert!(page.contains("Extend a contractor &lt;quickly&gt;"), "escaped: {page}");
+    assert!(
+        page.contains("Extend a contractor &lt;quickly&gt;"),
+        "escaped: {page}"
+    );
     assert!(page.contains("Open the HR portal"));
     assert!(h.shared.outbox().answer_to(&digest.key).unwrap().is_none());
 
     let understood = h.link(digest, AnswerChoice::Understood.label());
     assert_eq!(h.post(&understood).await.0, 200);
     let answers = h.shared.outbox().digest_answers().unwrap();
-    assert!(answers.iter().any(|(m, d)| m == "00um" && *d == date), "{answers:?}");
+    assert!(
+        answers.iter().any(|(m, d)| m == "00um" && *d == date),
+        "{answers:?}"
+    );
     // Answered for that day: the scheduler's next pass leaves it out.
-    assert!(due(&h, &scan, date, now + Duration::minutes(1))
-        .iter()
-        .all(|n| n.kind != NoticeKind::ContractorDigest));
+    assert!(
+        due(&h, &scan, date, now + Duration::minutes(1))
+            .iter()
+            .all(|n| n.kind != NoticeKind::ContractorDigest)
+    );
 }
 
 #[tokio::test]
@@ -162,7 +210,10 @@ async fn not_me_is_audited_and_alerted_without_the_token() {
         name: "User 00un".into(),
         addresses: vec!["00un@example.com".into()],
     };
-    let notice = h.shared.composer.lockout_notice(&lockout("00un", "ev-123"), &to, now);
+    let notice = h
+        .shared
+        .composer
+        .lockout_notice(&lockout("00un", "ev-123"), &to, now);
     h.enqueue(std::slice::from_ref(&notice), now);
     let link = h.link(&notice, AnswerChoice::NotMe.label());
     let token = link.rsplit('/').next().unwrap().to_string();
@@ -178,11 +229,19 @@ async fn not_me_is_audited_and_alerted_without_the_token() {
     let note = report.entry.note.clone().unwrap_or_default();
     assert!(note.contains("ev-123"), "{note}");
     assert!(!note.contains(&token));
-    let reports = h.shared.outbox().not_me_reports(now - Duration::minutes(1)).unwrap();
+    let reports = h
+        .shared
+        .outbox()
+        .not_me_reports(now - Duration::minutes(1))
+        .unwrap();
     assert_eq!(reports.len(), 1);
     let alerts = h.shared.outbox().recent(10).unwrap();
     assert!(alerts.iter().any(|i| i.notice.key.stage == "not_me"));
-    assert!(alerts.iter().all(|i| !i.notice.text.contains(&token) || i.notice.kind != NoticeKind::Alert));
+    assert!(
+        alerts
+            .iter()
+            .all(|i| !i.notice.text.contains(&token) || i.notice.kind != NoticeKind::Alert)
+    );
 }
 
 #[tokio::test]
@@ -213,11 +272,30 @@ async fn expired_tampered_and_malformed_links_change_nothing() {
     let last = tampered.pop().unwrap();
     tampered.push(if last == 'A' { 'B' } else { 'A' });
     assert_eq!(h.post(&tampered).await.0, 400);
-    assert_eq!(h.post(&format!("{}/answer/not-a-token", h.base)).await.0, 400);
+    assert_eq!(
+        h.post(&format!("{}/answer/not-a-token", h.base)).await.0,
+        400
+    );
 
-    assert!(h.shared.outbox().answer_to(&reminder.key).unwrap().is_none());
-    assert!(h.shared.outbox().password_history("00ue").unwrap().answers.is_empty());
+    assert!(
+        h.shared
+            .outbox()
+            .answer_to(&reminder.key)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        h.shared
+            .outbox()
+            .password_history("00ue")
+            .unwrap()
+            .answers
+            .is_empty()
+    );
     // The schedule goes on as before.
     let stage4 = expiry - Duration::days(4);
-    assert_eq!(for_user(&due(&h, &scan, stage4, just_after(stage4, 10, 0)), "00ue").len(), 1);
+    assert_eq!(
+        for_user(&due(&h, &scan, stage4, just_after(stage4, 10, 0)), "00ue").len(),
+        1
+    );
 }

@@ -60,7 +60,10 @@ impl Harness {
             rules: ScheduleRules::default(),
             bursts: BurstRules::default(),
             instructions: instructions(),
-            poll: Mutex::new(PollStatus::new(Utc::now(), std::time::Duration::from_secs(30))),
+            poll: Mutex::new(PollStatus::new(
+                Utc::now(),
+                std::time::Duration::from_secs(30),
+            )),
             scan: Mutex::new(None),
             wake: Arc::new(Notify::new()),
             data_dir: data.path().to_path_buf(),
@@ -147,7 +150,10 @@ pub fn contractor_row(user_id: &str, manager_id: &str, ends_on: NaiveDate) -> Co
     }
 }
 
-pub fn scan(passwords: Vec<PasswordExpiryRow>, contractors: Vec<ContractorExpiryRow>) -> ExpiryScan {
+pub fn scan(
+    passwords: Vec<PasswordExpiryRow>,
+    contractors: Vec<ContractorExpiryRow>,
+) -> ExpiryScan {
     ExpiryScan {
         passwords,
         contractors,

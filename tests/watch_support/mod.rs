@@ -61,8 +61,9 @@ impl WatchEnv {
     /// file per run).
     pub fn spawn(&mut self, args: &[&str]) -> Child {
         self.runs += 1;
-        let stderr = std::fs::File::create(self.data.path().join(format!("stderr-{}.txt", self.runs)))
-            .unwrap();
+        let stderr =
+            std::fs::File::create(self.data.path().join(format!("stderr-{}.txt", self.runs)))
+                .unwrap();
         Command::new(BIN)
             .arg("watch")
             .args(args)
@@ -100,7 +101,9 @@ impl WatchEnv {
     }
 
     pub fn lock(&self, login: &str) -> InjectedLockout {
-        self.sim.lock_user(login).expect("the simulator locks the user")
+        self.sim
+            .lock_user(login)
+            .expect("the simulator locks the user")
     }
 
     /// Mails received, counted by Message-ID (angle brackets removed).
@@ -120,7 +123,11 @@ impl WatchEnv {
     }
 
     /// Wait (at most `limit`) until `done` holds for the received Message-IDs.
-    pub fn wait_for(&self, limit: Duration, done: impl Fn(&BTreeMap<String, usize>) -> bool) -> bool {
+    pub fn wait_for(
+        &self,
+        limit: Duration,
+        done: impl Fn(&BTreeMap<String, usize>) -> bool,
+    ) -> bool {
         let start = Instant::now();
         while start.elapsed() < limit {
             if done(&self.message_ids()) {

@@ -139,9 +139,7 @@ mod tests {
         // Ten minutes later it is over; a new one is a new alert.
         let later = now + chrono::Duration::minutes(10);
         assert!(tracker.observe(&[], later, &rules).is_empty());
-        let again: Vec<Lockout> = (10..15)
-            .map(|n| lockout(n, "203.0.113.9", later))
-            .collect();
+        let again: Vec<Lockout> = (10..15).map(|n| lockout(n, "203.0.113.9", later)).collect();
         let alerts = tracker.observe(&again, later, &rules);
         assert_eq!(alerts.len(), 1);
     }

@@ -163,7 +163,10 @@ pub async fn run<D: Directory>(
     scanner.abort();
     scans.abort();
     let _ = schedule.await;
-    if tokio::time::timeout(DELIVERY_GRACE, delivery).await.is_err() {
+    if tokio::time::timeout(DELIVERY_GRACE, delivery)
+        .await
+        .is_err()
+    {
         tracing::warn!("delivery did not finish in time; its item is sent again at the next start");
     }
     if let Some(server) = server {
