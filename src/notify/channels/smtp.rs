@@ -47,9 +47,7 @@ impl SmtpChannel {
         })?;
         let host = smtp.host.trim();
         if host.is_empty() {
-            return Err(
-                "smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into(),
-            );
+            return Err("smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into());
         }
         let builder = match smtp.security {
             SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
@@ -166,7 +164,9 @@ fn classify(e: &lettre::transport::smtp::Error, relay: &str) -> DeliveryError {
     if e.is_permanent() {
         DeliveryError::Permanent(format!("the mail server {relay} refused the message: {e}"))
     } else if e.is_transient() {
-        DeliveryError::Transient(format!("the mail server {relay} deferred the message: {e}"))
+        DeliveryError::Transient(format!(
+            "the mail server {relay} deferred the message: {e}"
+        ))
     } else if e.is_timeout() {
         DeliveryError::Transient(format!("the mail server {relay} did not answer in time"))
     } else if e.is_client() {
@@ -203,13 +203,11 @@ mod tests {
         for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
             assert!(SmtpChannel::new(&smtp(host, SmtpSecurity::None), &notices).is_ok());
         }
-        let err =
-            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices).unwrap_err();
+        let err = SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices)
+            .unwrap_err();
         assert!(err.contains("only for a relay on this machine"), "{err}");
         assert!(err.contains("mail.example.com"), "{err}");
-        assert!(
-            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok()
-        );
+        assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok());
         assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Tls), &notices).is_ok());
     }
 
