@@ -110,7 +110,12 @@ impl SmtpSink {
             .expect("plain SMTP")
             .with_num_threads(2)
             .with_tcp_listener(listener);
-        std::thread::spawn(move || server.serve());
+        // The server runs until the test process ends; its error (not Send) stays here.
+        std::thread::spawn(move || {
+            if let Err(e) = server.serve() {
+                eprintln!("the SMTP sink stopped: {e}");
+            }
+        });
         SmtpSink { addr, store }
     }
 
