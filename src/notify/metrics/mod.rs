@@ -221,3 +221,6 @@ fn format_value(value: f64) -> String {
         format!("{value}")
     }
 }
+
+#[cfg(test)]
+mod tests;
