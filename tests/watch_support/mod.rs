@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::notify_support::smtp_sink::SmtpSink;
+use crate::notify_support::webhook_sink::WebhookSink;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
 pub const TOKEN: &str = "watch-test-secret-token";
@@ -20,6 +21,7 @@ pub const DOMAIN: &str = "example.com";
 pub struct WatchEnv {
     pub sim: SimHandle,
     pub smtp: SmtpSink,
+    pub webhook: WebhookSink,
     pub data: tempfile::TempDir,
     pub config: PathBuf,
     /// Every process started, so each log can be read after.
@@ -38,19 +40,22 @@ impl WatchEnv {
             .await
             .expect("simulator starts");
         let smtp = SmtpSink::start();
+        let webhook = WebhookSink::start().await;
         let data = tempfile::tempdir().unwrap();
         let config = data.path().join("accessdesk.toml");
         let text = format!(
             "[lockouts]\npoll_interval_secs = 1\nlookback_minutes = 5\n\n\
              [notices]\nfrom = \"IT Service Desk <helpdesk@{DOMAIN}>\"\n\
              desk_contact = \"+1 555 0100\"\ndaily_summary_time = \"off\"\n\n\
-             [smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\ntimeout_secs = 5\n\n{extra}\n",
+             [smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\ntimeout_secs = 5\n\n\
+             [webhook]\nformat = \"slack\"\ntimeout_secs = 5\n\n{extra}\n",
             smtp.addr().port()
         );
         std::fs::write(&config, text).unwrap();
         WatchEnv {
             sim,
             smtp,
+            webhook,
             data,
             config,
             runs: 0,
@@ -74,7 +79,7 @@ impl WatchEnv {
             .env("ACCESSDESK_DATA_DIR", self.data.path())
             .env("HOME", self.data.path())
             .env("XDG_CONFIG_HOME", self.data.path().join("config"))
-            .env_remove("ACCESSDESK_WEBHOOK_URL")
+            .env("ACCESSDESK_WEBHOOK_URL", self.webhook.url())
             .env_remove("ACCESSDESK_ANSWER_KEY")
             .env("ACCESSDESK_LOG", "debug")
             .stdin(Stdio::null())
@@ -120,6 +125,15 @@ impl WatchEnv {
             *ids.entry(id).or_insert(0) += 1;
         }
         ids
+    }
+
+    /// Webhook posts, counted by body (a resend is byte for byte the same).
+    pub fn webhook_posts(&self) -> BTreeMap<String, usize> {
+        let mut bodies = BTreeMap::new();
+        for post in self.webhook.requests() {
+            *bodies.entry(post.body).or_insert(0) += 1;
+        }
+        bodies
     }
 
     /// Wait (at most `limit`) until `done` holds for the received Message-IDs.

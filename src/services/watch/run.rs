@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 
-use super::alerts::BurstTracker;
+use super::alerts::{BURSTS_STATE, BurstTracker};
 use super::health::PollStatus;
 use super::{WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary};
 use crate::config::Config;
@@ -134,7 +134,8 @@ pub async fn run<D: Directory>(
     let schedule = tokio::spawn(scheduler::run(shared.clone(), stop_rx.clone()));
     tracing::info!("watch started");
 
-    let mut bursts = BurstTracker::default();
+    let saved_bursts = shared.outbox().load_state(BURSTS_STATE).ok().flatten();
+    let mut bursts = BurstTracker::restore(saved_bursts.as_deref());
     let mut pending: Vec<Lockout> = Vec::new();
     let stop_signal = shutdown::signalled();
     tokio::pin!(stop_signal);
@@ -210,8 +211,11 @@ async fn handle_report<D: Directory>(
     let batch = std::mem::take(pending);
     match handle_lockouts(shared, directory, bursts, &batch, now).await {
         Ok(_) => {
-            let saved = summary::count_lockouts(shared, fresh, now)
-                .and_then(|()| cursor::save(&mut shared.outbox(), &report.cursor));
+            let saved = summary::count_lockouts(shared, fresh, now).and_then(|()| {
+                let mut outbox = shared.outbox();
+                outbox.save_state(BURSTS_STATE, &bursts.to_json())?;
+                cursor::save(&mut outbox, &report.cursor)
+            });
             if let Err(e) = saved {
                 tracing::error!(error = %e, "cannot save the lockout cursor; a restart replays");
             }
