@@ -153,14 +153,16 @@ fn read_key_file(path: &Path, text: &str) -> Result<AnswerKey, LinkError> {
 /// alphabet, padded or not).
 fn decode_key(text: &str) -> Result<AnswerKey, String> {
     let text = text.trim();
-    let bytes =
-        if !text.is_empty() && text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            decode_hex(text)
-        } else {
-            [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-                .iter()
-                .find_map(|engine| engine.decode(text).ok())
-        };
+    let bytes = if !text.is_empty()
+        && text.len().is_multiple_of(2)
+        && text.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        decode_hex(text)
+    } else {
+        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+            .iter()
+            .find_map(|engine| engine.decode(text).ok())
+    };
     let bytes = bytes.ok_or("is neither base64 nor hex")?;
     AnswerKey::from_bytes(&bytes).map_err(|e| match e {
         LinkError::Key(why) => why,
