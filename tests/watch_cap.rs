@@ -27,7 +27,10 @@ async fn the_gap_holds_across_a_restart() {
     let mut child = env.spawn(&[]);
     let first = lockout_message_id(&env.lock(user));
     wait_for_barrier(&env, &first);
-    assert_eq!(terminate(&mut child, Duration::from_secs(20)).and_then(|s| s.code()), Some(0));
+    assert_eq!(
+        terminate(&mut child, Duration::from_secs(20)).and_then(|s| s.code()),
+        Some(0)
+    );
 
     let mut child = env.spawn(&[]);
     let second = lockout_message_id(&env.lock(user));
@@ -46,10 +49,9 @@ async fn the_gap_holds_across_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_cap_holds_across_a_restart() {
-    let mut env = WatchEnv::start(
-        "[reminders]\nlockout_notices_per_day = 2\nlockout_notice_gap_hours = 0\n",
-    )
-    .await;
+    let mut env =
+        WatchEnv::start("[reminders]\nlockout_notices_per_day = 2\nlockout_notice_gap_hours = 0\n")
+            .await;
     let logins = env.logins();
     let (user, other, third) = (&logins[0], &logins[1], &logins[2]);
 
@@ -70,6 +72,14 @@ async fn the_daily_cap_holds_across_a_restart() {
 
     let ids = env.message_ids();
     assert_eq!(ids.get(&first), Some(&1));
-    assert_eq!(ids.get(&second), Some(&1), "the second of the day goes\n{}", env.stderr());
-    assert!(!ids.contains_key(&over_cap), "the third of the day is held back");
+    assert_eq!(
+        ids.get(&second),
+        Some(&1),
+        "the second of the day goes\n{}",
+        env.stderr()
+    );
+    assert!(
+        !ids.contains_key(&over_cap),
+        "the third of the day is held back"
+    );
 }

@@ -26,7 +26,10 @@ fn parse_prometheus(text: &str) -> BTreeMap<String, f64> {
             let mut parts = rest.split_whitespace();
             let name = parts.next().expect("a metric name");
             let kind = parts.next().expect("a metric type");
-            assert!(["counter", "gauge", "histogram", "summary", "untyped"].contains(&kind), "{line}");
+            assert!(
+                ["counter", "gauge", "histogram", "summary", "untyped"].contains(&kind),
+                "{line}"
+            );
             typed.insert(name.to_string());
             continue;
         }
@@ -34,23 +37,30 @@ fn parse_prometheus(text: &str) -> BTreeMap<String, f64> {
             continue;
         }
         assert!(!line.starts_with('#'), "unknown comment: {line}");
-        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("no value: {line}"));
+        let (series, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("no value: {line}"));
         let name = series.split('{').next().unwrap();
         assert!(
-            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
             "bad name: {line}"
         );
         assert!(typed.contains(name), "sample before its TYPE: {line}");
-        if let Some(labels) = series.strip_prefix(name) {
-            if !labels.is_empty() {
-                assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
-                for pair in labels[1..labels.len() - 1].split(',') {
-                    let (k, v) = pair.split_once('=').unwrap_or_else(|| panic!("{line}"));
-                    assert!(!k.is_empty() && v.starts_with('"') && v.ends_with('"'), "{line}");
-                }
+        let labels = &series[name.len()..];
+        if !labels.is_empty() {
+            assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
+            for pair in labels[1..labels.len() - 1].split(',') {
+                let (k, v) = pair.split_once('=').unwrap_or_else(|| panic!("{line}"));
+                assert!(
+                    !k.is_empty() && v.starts_with('"') && v.ends_with('"'),
+                    "{line}"
+                );
             }
         }
-        let value: f64 = value.parse().unwrap_or_else(|_| panic!("bad value: {line}"));
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("bad value: {line}"));
         samples.insert(series.to_string(), value);
     }
     samples
@@ -66,13 +76,25 @@ async fn metrics_parse_and_count_what_was_sent() {
     let now = just_after(date, 10, 0);
     let notices = {
         let outbox = h.shared.outbox();
-        due_notices(&scan, &h.shared.rules, &outbox, &h.shared.composer, date, now).unwrap()
+        due_notices(
+            &scan,
+            &h.shared.rules,
+            &outbox,
+            &h.shared.composer,
+            date,
+            now,
+        )
+        .unwrap()
     };
     assert_eq!(notices.len(), 2);
     h.enqueue(&notices, now);
 
     let sink = LinesSink::new();
-    let channels = Channels::new(None, None, JsonLinesChannel::new(sink.writer(), "example.com"));
+    let channels = Channels::new(
+        None,
+        None,
+        JsonLinesChannel::new(sink.writer(), "example.com"),
+    );
     // Delivery has its own connection to the same outbox, as in `watch`.
     let mut outbox = Outbox::open(Outbox::default_path(h.data.path())).unwrap();
     let pass = deliver_due(&mut outbox, &channels, None, &h.shared.metrics, 8, now)
@@ -81,20 +103,36 @@ async fn metrics_parse_and_count_what_was_sent() {
     assert_eq!(pass.sent, 2);
     assert_eq!(sink.lines().len(), 2);
 
-    let response = h.http.get(format!("{}/metrics", h.base)).send().await.unwrap();
+    let response = h
+        .http
+        .get(format!("{}/metrics", h.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(content_type, PROMETHEUS_TEXT);
     let samples = parse_prometheus(&response.text().await.unwrap());
-    let series = |name: &str| {
-        format!("{name}{{kind=\"password_reminder\",channel=\"jsonl\"}}")
-    };
-    assert_eq!(samples.get(&series("accessdesk_notices_queued_total")), Some(&2.0), "{samples:?}");
-    assert_eq!(samples.get(&series("accessdesk_notices_sent_total")), Some(&2.0), "{samples:?}");
+    let series = |name: &str| format!("{name}{{kind=\"password_reminder\",channel=\"jsonl\"}}");
+    assert_eq!(
+        samples.get(&series("accessdesk_notices_queued_total")),
+        Some(&2.0),
+        "{samples:?}"
+    );
+    assert_eq!(
+        samples.get(&series("accessdesk_notices_sent_total")),
+        Some(&2.0),
+        "{samples:?}"
+    );
     assert!(
         samples
             .iter()
-            .any(|(k, v)| k.starts_with("accessdesk_outbox_notices") && k.contains("state=\"sent\"") && *v == 2.0),
+            .any(|(k, v)| k.starts_with("accessdesk_outbox_notices")
+                && k.contains("state=\"sent\"")
+                && *v == 2.0),
         "{samples:?}"
     );
 }
@@ -102,7 +140,12 @@ async fn metrics_parse_and_count_what_was_sent() {
 #[tokio::test]
 async fn healthz_is_ok_while_polling_and_503_when_stale() {
     let h = Harness::start().await;
-    let response = h.http.get(format!("{}/healthz", h.base)).send().await.unwrap();
+    let response = h
+        .http
+        .get(format!("{}/healthz", h.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -114,7 +157,12 @@ async fn healthz_is_ok_while_polling_and_503_when_stale() {
         poll.consecutive_errors = 12;
         poll.last_error = Some("cannot reach the IdP".into());
     }
-    let response = h.http.get(format!("{}/healthz", h.base)).send().await.unwrap();
+    let response = h
+        .http
+        .get(format!("{}/healthz", h.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 503);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "failing");

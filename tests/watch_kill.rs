@@ -68,6 +68,12 @@ async fn every_lockout_notice_arrives_once_per_message_id_across_kills() {
     // Repeats only of the one message in flight at a kill, by either channel.
     let repeats: usize =
         ids.values().map(|n| n - 1).sum::<usize>() + posts.values().map(|n| n - 1).sum::<usize>();
+    eprintln!(
+        "{} notices expected, {} messages received, {} alerts posted, {repeats} repeats",
+        expected.len(),
+        ids.values().sum::<usize>(),
+        posts.values().sum::<usize>()
+    );
     assert!(
         repeats <= KILLS,
         "{repeats} repeated messages for {KILLS} kills: {ids:?}"
