@@ -115,7 +115,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 1, failed: 0 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 1,
+            failed: 0
+        }
+    );
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Queued);
     assert_eq!(item.attempts, 1);
@@ -134,7 +141,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, later)
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 1, retried: 0, failed: 0 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 1,
+            retried: 0,
+            failed: 0
+        }
+    );
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Sent);
     let mails = sink.messages();
@@ -145,8 +159,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
 
     let text = metrics.render(later);
     let labels = r#"{kind="lockout_notice",channel="email"}"#;
-    assert_eq!(metric(&text, &format!("accessdesk_notices_failed_total{labels}")), Some(1.0));
-    assert_eq!(metric(&text, &format!("accessdesk_notices_sent_total{labels}")), Some(1.0));
+    assert_eq!(
+        metric(&text, &format!("accessdesk_notices_failed_total{labels}")),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric(&text, &format!("accessdesk_notices_sent_total{labels}")),
+        Some(1.0)
+    );
 }
 
 #[tokio::test]
@@ -171,14 +191,24 @@ async fn webhook_500_is_retried_and_404_gives_up_without_alerting_about_an_alert
         .unwrap();
     assert_eq!(pass.retried, 1);
     let item = outbox.get(&alert.key).unwrap().unwrap();
-    assert_eq!(item.last_error.as_deref(), Some("the webhook answered 500 (rollup_error)"));
+    assert_eq!(
+        item.last_error.as_deref(),
+        Some("the webhook answered 500 (rollup_error)")
+    );
 
     hook.answer(404, "channel_not_found");
     let later = now() + Duration::seconds(30);
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, later)
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 0, failed: 1 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 0,
+            failed: 1
+        }
+    );
     let item = outbox.get(&alert.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Failed);
     assert_eq!(item.attempts, 2);
@@ -209,8 +239,18 @@ async fn a_refused_address_fails_at_once_and_the_desk_is_told() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 0, failed: 1 });
-    assert_eq!(outbox.get(&n.key).unwrap().unwrap().state, OutboxState::Failed);
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 0,
+            failed: 1
+        }
+    );
+    assert_eq!(
+        outbox.get(&n.key).unwrap().unwrap().state,
+        OutboxState::Failed
+    );
 
     // The DeliveryFailure alert was queued, and goes out on the next pass (JSON lines here).
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
@@ -256,7 +296,11 @@ async fn after_max_attempts_a_transient_failure_is_given_up() {
     assert_eq!(second.failed, 1);
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!((item.state, item.attempts), (OutboxState::Failed, 2));
-    assert_eq!(outbox.counts().unwrap().queued, 1, "the DeliveryFailure alert");
+    assert_eq!(
+        outbox.counts().unwrap().queued,
+        1,
+        "the DeliveryFailure alert"
+    );
 }
 
 #[tokio::test]

@@ -74,9 +74,7 @@ impl WebhookSink {
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared::default());
-        let app = Router::new()
-            .fallback(receive)
-            .with_state(shared.clone());
+        let app = Router::new().fallback(receive).with_state(shared.clone());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
