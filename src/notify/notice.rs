@@ -171,6 +171,36 @@ pub struct Recipient {
     pub addresses: Vec<String>,
 }
 
+impl Recipient {
+    /// `user` as a recipient: `profile.email` first, then (with `every_address`, for the
+    /// notices that go to every address of record) `secondEmail` when it differs. `None`
+    /// when the user has no e-mail address to send to.
+    pub fn from_user(user: &crate::model::User, every_address: bool) -> Option<Recipient> {
+        let email = user
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())?;
+        let mut addresses = vec![email.to_string()];
+        if every_address {
+            if let Some(second) = user
+                .second_email
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case(email))
+            {
+                addresses.push(second.to_string());
+            }
+        }
+        Some(Recipient {
+            user_id: user.id.clone(),
+            login: user.login.clone(),
+            name: user.name(),
+            addresses,
+        })
+    }
+}
+
 /// One answer link in a notice (the URL holds a signed token: never log it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeLink {

@@ -8,6 +8,11 @@ pub enum OutboxError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot create the outbox {path} readable only by you: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the outbox {path} cannot be used: {message}")]
     Sqlite { path: PathBuf, message: String },
     #[error(

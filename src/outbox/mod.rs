@@ -7,7 +7,9 @@
 //! One writer at a time (SQLite's lock, WAL, a busy timeout); the file is private to its owner.
 
 mod error;
+mod history;
 mod item;
+mod rows;
 mod schema;
 mod store;
 #[cfg(test)]

@@ -1,19 +1,24 @@
-//! The outbox file: open, enqueue, take what is due, mark sent or failed, and the answers.
+//! The outbox file: open, enqueue, take what is due, mark sent or failed, and look back.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use super::{AnswerRecord, Enqueued, OutboxCounts, OutboxError, OutboxItem, StateCount};
-use crate::notify::{IdempotencyKey, Notice, NoticeKind};
-use crate::policy::schedule::PasswordHistory;
+use super::rows::{self, ITEM_COLUMNS, millis, raw_item, sqlite};
+use super::schema::{self, Layout, SCHEMA_VERSION};
+use super::{Enqueued, OutboxCounts, OutboxError, OutboxItem, StateCount};
+use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
 
 /// The file's name in the data directory.
 pub const OUTBOX_FILE: &str = "outbox.sqlite3";
 
+/// The dashboard, the CLI and `watch` share the file: a writer waits this long for another.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub struct Outbox {
-    conn: Connection,
-    path: PathBuf,
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
 }
 
 impl std::fmt::Debug for Outbox {
@@ -29,8 +34,40 @@ impl Outbox {
 
     /// Open (creating, private to the owner) the outbox at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, OutboxError> {
-        let _ = (path.as_ref(), &Connection::open_in_memory);
-        unimplemented!("contract: the outbox helper implements this")
+        let path = path.as_ref();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| OutboxError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        create_private(path)?;
+        let sql = |e| sqlite(path, e);
+        let mut conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        // WAL: readers (the dashboard's status bar) never block the writer (`watch`).
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
+            .map_err(sql)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(OutboxError::Sqlite {
+                path: path.to_path_buf(),
+                message: format!("cannot use write-ahead logging (journal mode is {mode})"),
+            });
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        if let Layout::TooNew(found) = schema::prepare(&mut conn).map_err(sql)? {
+            return Err(OutboxError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -43,19 +80,66 @@ impl Outbox {
         notice: &Notice,
         now: DateTime<Utc>,
     ) -> Result<Enqueued, OutboxError> {
-        let _ = (notice, now, &self.conn);
-        unimplemented!()
+        let path = &self.path;
+        let sql = |e| sqlite(path, e);
+        let json = serde_json::to_string(notice).map_err(|e| OutboxError::Sqlite {
+            path: path.clone(),
+            message: format!("cannot encode the notice: {e}"),
+        })?;
+        let key = notice.key.as_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let written = tx
+            .execute(
+                "INSERT OR IGNORE INTO notices (key, key_user, stage, cycle, kind, channel,
+                     user_id, login, notice, state, attempts, queued_at, due_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?11, ?11)",
+                params![
+                    key,
+                    notice.key.user,
+                    notice.key.stage,
+                    notice.key.cycle,
+                    notice.kind.as_str(),
+                    notice.channel.as_str(),
+                    notice.user_id,
+                    notice.login,
+                    json,
+                    millis(now),
+                    millis(notice.due_at),
+                ],
+            )
+            .map_err(sql)?;
+        let outcome = if written == 1 {
+            Enqueued::New(tx.last_insert_rowid())
+        } else {
+            let state: String = tx
+                .query_row("SELECT state FROM notices WHERE key = ?1", [&key], |r| {
+                    r.get(0)
+                })
+                .map_err(sql)?;
+            Enqueued::Exists(rows::parse_state(path, &state)?)
+        };
+        tx.commit().map_err(sql)?;
+        Ok(outcome)
     }
 
     /// Queued notices whose `next_attempt_at` is at or before `now`, oldest first.
     pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxItem>, OutboxError> {
-        let _ = (now, limit);
-        unimplemented!()
+        self.items(
+            "WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
+            params![millis(now), limit_param(limit)],
+        )
     }
 
     pub fn mark_sent(&mut self, id: i64, at: DateTime<Utc>) -> Result<(), OutboxError> {
-        let _ = (id, at);
-        unimplemented!()
+        self.update(
+            id,
+            "UPDATE notices SET state = 'sent', attempts = attempts + 1, sent_at = ?2
+             WHERE id = ?1",
+            params![id, millis(at)],
+        )
     }
 
     /// A failed attempt to be retried at `retry_at` (attempts + 1, the error kept).
@@ -65,8 +149,12 @@ impl Outbox {
         error: &str,
         retry_at: DateTime<Utc>,
     ) -> Result<(), OutboxError> {
-        let _ = (id, error, retry_at);
-        unimplemented!()
+        self.update(
+            id,
+            "UPDATE notices SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3
+             WHERE id = ?1",
+            params![id, error, millis(retry_at)],
+        )
     }
 
     /// A failed attempt after which delivery gives up (attempts + 1, state failed).
@@ -76,28 +164,84 @@ impl Outbox {
         error: &str,
         at: DateTime<Utc>,
     ) -> Result<(), OutboxError> {
-        let _ = (id, error, at);
-        unimplemented!()
+        self.update(
+            id,
+            "UPDATE notices SET state = 'failed', attempts = attempts + 1, last_error = ?2,
+                 next_attempt_at = ?3
+             WHERE id = ?1",
+            params![id, error, millis(at)],
+        )
     }
 
     pub fn get(&self, key: &IdempotencyKey) -> Result<Option<OutboxItem>, OutboxError> {
-        let _ = key;
-        unimplemented!()
+        let mut items = self.items("WHERE key = ?1", params![key.as_string()])?;
+        Ok(items.pop())
     }
 
     pub fn counts(&self) -> Result<OutboxCounts, OutboxError> {
-        unimplemented!()
+        let path = &self.path;
+        let (queued, sent, failed, oldest): (i64, i64, i64, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT
+                     COALESCE(SUM(state = 'queued'), 0),
+                     COALESCE(SUM(state = 'sent'), 0),
+                     COALESCE(SUM(state = 'failed'), 0),
+                     MIN(CASE WHEN state = 'queued' THEN due_at END)
+                 FROM notices",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(|e| sqlite(path, e))?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(OutboxCounts {
+            queued: count(queued),
+            sent: count(sent),
+            failed: count(failed),
+            oldest_queued: oldest.and_then(rows::instant),
+        })
     }
 
     /// Counts by kind, channel and state (every combination present).
     pub fn state_counts(&self) -> Result<Vec<StateCount>, OutboxError> {
-        unimplemented!()
+        let path = &self.path;
+        let sql = |e| sqlite(path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT kind, channel, state, COUNT(*) FROM notices
+                 GROUP BY kind, channel, state ORDER BY kind, channel, state",
+            )
+            .map_err(sql)?;
+        let raw = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(sql)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        raw.into_iter()
+            .map(|(kind, channel, state, count)| {
+                Ok(StateCount {
+                    kind: NoticeKind::from_name(&kind)
+                        .ok_or_else(|| rows::corrupt(path, "kind", kind.clone()))?,
+                    channel: ChannelKind::from_name(&channel)
+                        .ok_or_else(|| rows::corrupt(path, "channel", channel.clone()))?,
+                    state: rows::parse_state(path, &state)?,
+                    count: u64::try_from(count).unwrap_or(0),
+                })
+            })
+            .collect()
     }
 
     /// The latest `limit` notices, newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<OutboxItem>, OutboxError> {
-        let _ = limit;
-        unimplemented!()
+        self.items("ORDER BY id DESC LIMIT ?1", params![limit_param(limit)])
     }
 
     /// Notices about `user_id` (optionally of one kind) queued at or after `since`, oldest first.
@@ -107,60 +251,98 @@ impl Outbox {
         kind: Option<NoticeKind>,
         since: DateTime<Utc>,
     ) -> Result<Vec<OutboxItem>, OutboxError> {
-        let _ = (user_id, kind, since);
-        unimplemented!()
-    }
-
-    /// When lockout notices to `user_id` went (or are queued to go: their `due_at`), at or
-    /// after `since`: the input of the cap and the gap.
-    pub fn lockout_notice_times(
-        &self,
-        user_id: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>, OutboxError> {
-        let _ = (user_id, since);
-        unimplemented!()
-    }
-
-    /// The reminder history of `user_id`'s newest password cycle: the reminders and expired
-    /// notices queued or sent for it and the answers given to them.
-    pub fn password_history(&self, user_id: &str) -> Result<PasswordHistory, OutboxError> {
-        let _ = user_id;
-        unimplemented!()
-    }
-
-    /// (manager id, digest date) pairs a manager answered *Understood*.
-    pub fn digest_answers(&self) -> Result<Vec<(String, NaiveDate)>, OutboxError> {
-        unimplemented!()
-    }
-
-    /// Record an answer: true when written, false when that notice was already answered (a
-    /// link is single-use: one answer per notice).
-    pub fn record_answer(&mut self, answer: &AnswerRecord) -> Result<bool, OutboxError> {
-        let _ = answer;
-        unimplemented!()
-    }
-
-    /// The answer given to a notice, if any.
-    pub fn answer_to(&self, key: &IdempotencyKey) -> Result<Option<AnswerRecord>, OutboxError> {
-        let _ = key;
-        unimplemented!()
-    }
-
-    /// *This wasn't me* reports at or after `since`, newest first.
-    pub fn not_me_reports(&self, since: DateTime<Utc>) -> Result<Vec<AnswerRecord>, OutboxError> {
-        let _ = since;
-        unimplemented!()
+        self.items(
+            "WHERE (user_id = ?1 OR key_user = ?1) AND (?2 IS NULL OR kind = ?2)
+                 AND queued_at >= ?3
+             ORDER BY id",
+            params![user_id, kind.map(NoticeKind::as_str), millis(since)],
+        )
     }
 
     /// Small named state (e.g. "lockout_cursor", JSON), kept beside the notices it decides.
     pub fn load_state(&self, name: &str) -> Result<Option<String>, OutboxError> {
-        let _ = name;
-        unimplemented!()
+        self.conn
+            .query_row("SELECT value FROM state WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| sqlite(&self.path, e))
     }
 
     pub fn save_state(&mut self, name: &str, value: &str) -> Result<(), OutboxError> {
-        let _ = (name, value);
-        unimplemented!()
+        self.conn
+            .execute(
+                "INSERT INTO state (name, value) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                params![name, value],
+            )
+            .map(drop)
+            .map_err(|e| sqlite(&self.path, e))
     }
+
+    /// The notices a query selects (`tail`: what follows `FROM notices`).
+    pub(super) fn items(
+        &self,
+        tail: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<OutboxItem>, OutboxError> {
+        let path = &self.path;
+        let sql = |e| sqlite(path, e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM notices {tail}"))
+            .map_err(sql)?;
+        let raws = stmt
+            .query_map(params, raw_item)
+            .map_err(sql)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        rows::into_items(path, raws)
+    }
+
+    /// One row changed by `statement`, or an error naming the id no row has.
+    fn update(
+        &mut self,
+        id: i64,
+        statement: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<(), OutboxError> {
+        let changed = self
+            .conn
+            .execute(statement, params)
+            .map_err(|e| sqlite(&self.path, e))?;
+        if changed == 0 {
+            return Err(OutboxError::Sqlite {
+                path: self.path.clone(),
+                message: format!("no notice has id {id}"),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// SQLite's LIMIT is signed; `usize::MAX` means all.
+fn limit_param(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
+/// Create the file mode 0600 before SQLite opens it (SQLite gives its WAL and shared-memory
+/// files the database's mode), and tighten an existing file's mode.
+fn create_private(path: &Path) -> Result<(), OutboxError> {
+    let fail = |source| OutboxError::Create {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).map_err(fail)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(fail)?;
+    Ok(())
 }

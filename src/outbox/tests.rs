@@ -1,1 +1,526 @@
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
+use super::*;
+use crate::notify::{AnswerChoice, ChannelKind, IdempotencyKey, Notice, NoticeKind};
+use crate::policy::schedule::{Answer, ReminderKind, SentReminder};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+fn notice(key: IdempotencyKey, due_at: DateTime<Utc>) -> Notice {
+    Notice {
+        kind: key.kind,
+        channel: ChannelKind::JsonLines,
+        user_id: Some(key.user.clone()),
+        login: Some(format!("{}@example.com", key.user)),
+        to: vec![format!("{}@example.com", key.user)],
+        subject: format!("About {}", key.kind.as_str()),
+        text: "Hello".into(),
+        html: Some("<p>Hello</p>".into()),
+        facts: vec![],
+        links: vec![],
+        due_at,
+        instructions_only: false,
+        key,
+    }
+}
+
+fn lockout(user: &str, event: &str, due_at: DateTime<Utc>) -> Notice {
+    notice(
+        IdempotencyKey::new(user, NoticeKind::LockoutNotice, "", event),
+        due_at,
+    )
+}
+
+const CYCLE_OLD: &str = "2026-01-01T08:00:00.000Z";
+const CYCLE_NEW: &str = "2026-02-20T08:00:00.000Z";
+
+fn reminder(user: &str, stage: &str, cycle: &str, due_at: DateTime<Utc>) -> Notice {
+    notice(
+        IdempotencyKey::new(user, NoticeKind::PasswordReminder, stage, cycle),
+        due_at,
+    )
+}
+
+fn answer(key: &IdempotencyKey, choice: AnswerChoice, at: DateTime<Utc>) -> AnswerRecord {
+    AnswerRecord {
+        at,
+        key: key.clone(),
+        choice,
+        user_id: key.user.clone(),
+    }
+}
+
+fn open_in(dir: &tempfile::TempDir) -> Outbox {
+    Outbox::open(Outbox::default_path(dir.path())).unwrap()
+}
+
+#[test]
+fn enqueue_is_idempotent_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let first = lockout("00u1", "ev1", t0());
+    assert_eq!(outbox.enqueue(&first, t0()).unwrap(), Enqueued::New(1));
+    let mut again = first.clone();
+    again.subject = "A different text for the same key".into();
+    assert_eq!(
+        outbox.enqueue(&again, t0() + Duration::minutes(1)).unwrap(),
+        Enqueued::Exists(OutboxState::Queued)
+    );
+    let stored = outbox.get(&first.key).unwrap().unwrap();
+    assert_eq!(stored.notice, first, "the first notice is kept");
+    assert_eq!(stored.queued_at, t0());
+    assert_eq!(outbox.counts().unwrap().queued, 1);
+
+    outbox.mark_sent(1, t0()).unwrap();
+    assert_eq!(
+        outbox.enqueue(&again, t0()).unwrap(),
+        Enqueued::Exists(OutboxState::Sent)
+    );
+    assert_eq!(
+        outbox.enqueue(&lockout("00u1", "ev2", t0()), t0()).unwrap(),
+        Enqueued::New(2)
+    );
+}
+
+#[test]
+fn due_takes_queued_notices_in_next_attempt_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let later = lockout("00u1", "later", t0() + Duration::hours(2));
+    let sooner = lockout("00u2", "sooner", t0() + Duration::hours(1));
+    let now = lockout("00u3", "now", t0());
+    for n in [&later, &sooner, &now] {
+        outbox.enqueue(n, t0()).unwrap();
+    }
+    let keys = |items: Vec<OutboxItem>| -> Vec<String> {
+        items.into_iter().map(|i| i.notice.key.cycle).collect()
+    };
+    assert_eq!(keys(outbox.due(t0(), 10).unwrap()), ["now"]);
+    let all = outbox.due(t0() + Duration::hours(3), 10).unwrap();
+    assert_eq!(
+        all[0].next_attempt_at,
+        t0(),
+        "next_attempt_at starts at due_at"
+    );
+    assert_eq!(keys(all), ["now", "sooner", "later"]);
+    assert_eq!(
+        keys(outbox.due(t0() + Duration::hours(3), 2).unwrap()),
+        ["now", "sooner"]
+    );
+
+    outbox.mark_sent(3, t0()).unwrap();
+    assert_eq!(
+        keys(outbox.due(t0() + Duration::hours(3), 10).unwrap()),
+        ["sooner", "later"]
+    );
+}
+
+#[test]
+fn a_retry_waits_and_a_failure_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let n = lockout("00u1", "ev1", t0());
+    let Enqueued::New(id) = outbox.enqueue(&n, t0()).unwrap() else {
+        panic!("new notice expected")
+    };
+    let retry_at = t0() + Duration::minutes(5);
+    outbox
+        .mark_retry(id, "mail server refused: 451", retry_at)
+        .unwrap();
+    assert!(
+        outbox
+            .due(t0() + Duration::minutes(4), 10)
+            .unwrap()
+            .is_empty()
+    );
+    let item = outbox.due(retry_at, 10).unwrap().remove(0);
+    assert_eq!(item.attempts, 1);
+    assert_eq!(item.next_attempt_at, retry_at);
+    assert_eq!(item.last_error.as_deref(), Some("mail server refused: 451"));
+    assert_eq!(item.state, OutboxState::Queued);
+
+    outbox
+        .mark_failed(id, "mailbox unavailable", retry_at)
+        .unwrap();
+    let item = outbox.get(&n.key).unwrap().unwrap();
+    assert_eq!((item.state, item.attempts), (OutboxState::Failed, 2));
+    assert!(
+        outbox
+            .due(retry_at + Duration::days(1), 10)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        outbox.mark_sent(999, t0()).is_err(),
+        "an unknown id is an error"
+    );
+}
+
+#[test]
+fn sent_is_recorded_with_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let n = lockout("00u1", "ev1", t0());
+    outbox.enqueue(&n, t0()).unwrap();
+    outbox.mark_sent(1, t0() + Duration::seconds(3)).unwrap();
+    let item = outbox.get(&n.key).unwrap().unwrap();
+    assert_eq!(item.state, OutboxState::Sent);
+    assert_eq!(item.sent_at, Some(t0() + Duration::seconds(3)));
+    assert_eq!(item.attempts, 1);
+}
+
+#[test]
+fn counts_and_state_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    assert_eq!(outbox.counts().unwrap(), OutboxCounts::default());
+    outbox
+        .enqueue(&lockout("00u1", "a", t0() + Duration::hours(1)), t0())
+        .unwrap();
+    outbox.enqueue(&lockout("00u1", "b", t0()), t0()).unwrap();
+    outbox.enqueue(&lockout("00u1", "c", t0()), t0()).unwrap();
+    let mut email = reminder("00u2", "14", CYCLE_OLD, t0() - Duration::hours(1));
+    email.channel = ChannelKind::Email;
+    outbox.enqueue(&email, t0()).unwrap();
+    outbox.mark_sent(2, t0()).unwrap();
+    outbox.mark_failed(3, "refused", t0()).unwrap();
+
+    let counts = outbox.counts().unwrap();
+    assert_eq!((counts.queued, counts.sent, counts.failed), (2, 1, 1));
+    assert_eq!(counts.oldest_queued, Some(t0() - Duration::hours(1)));
+
+    let by = outbox.state_counts().unwrap();
+    let find = |kind, channel, state| {
+        by.iter()
+            .find(|c| c.kind == kind && c.channel == channel && c.state == state)
+            .map(|c| c.count)
+    };
+    let lockout_jsonl = |state| find(NoticeKind::LockoutNotice, ChannelKind::JsonLines, state);
+    assert_eq!(lockout_jsonl(OutboxState::Queued), Some(1));
+    assert_eq!(lockout_jsonl(OutboxState::Sent), Some(1));
+    assert_eq!(lockout_jsonl(OutboxState::Failed), Some(1));
+    assert_eq!(
+        find(
+            NoticeKind::PasswordReminder,
+            ChannelKind::Email,
+            OutboxState::Queued
+        ),
+        Some(1)
+    );
+    assert_eq!(by.len(), 4, "only the combinations present");
+}
+
+#[test]
+fn recent_and_for_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    outbox.enqueue(&lockout("00u1", "a", t0()), t0()).unwrap();
+    outbox
+        .enqueue(&lockout("00u2", "b", t0()), t0() + Duration::hours(1))
+        .unwrap();
+    outbox
+        .enqueue(
+            &reminder("00u1", "7", CYCLE_OLD, t0()),
+            t0() + Duration::hours(2),
+        )
+        .unwrap();
+    let ids: Vec<i64> = outbox.recent(2).unwrap().iter().map(|i| i.id).collect();
+    assert_eq!(ids, [3, 2]);
+    let mine = outbox.for_user("00u1", None, t0()).unwrap();
+    assert_eq!(mine.iter().map(|i| i.id).collect::<Vec<_>>(), [1, 3]);
+    let lockouts = outbox
+        .for_user("00u1", Some(NoticeKind::LockoutNotice), t0())
+        .unwrap();
+    assert_eq!(lockouts.len(), 1);
+    let since = outbox
+        .for_user("00u1", None, t0() + Duration::minutes(1))
+        .unwrap();
+    assert_eq!(since.iter().map(|i| i.id).collect::<Vec<_>>(), [3]);
+}
+
+#[test]
+fn lockout_notice_times_skip_failed_and_older() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    outbox
+        .enqueue(&lockout("00u1", "old", t0() - Duration::days(2)), t0())
+        .unwrap();
+    outbox
+        .enqueue(&lockout("00u1", "sent", t0()), t0())
+        .unwrap();
+    outbox
+        .enqueue(&lockout("00u1", "failed", t0() + Duration::hours(1)), t0())
+        .unwrap();
+    outbox
+        .enqueue(&lockout("00u1", "queued", t0() + Duration::hours(7)), t0())
+        .unwrap();
+    outbox
+        .enqueue(&lockout("00u2", "other", t0()), t0())
+        .unwrap();
+    outbox.mark_sent(2, t0()).unwrap();
+    outbox.mark_failed(3, "refused", t0()).unwrap();
+    let times = outbox
+        .lockout_notice_times("00u1", t0() - Duration::days(1))
+        .unwrap();
+    assert_eq!(times, [t0(), t0() + Duration::hours(7)]);
+}
+
+#[test]
+fn password_history_is_the_newest_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    assert_eq!(outbox.password_history("00u1").unwrap(), Default::default());
+
+    let old = reminder("00u1", "14", CYCLE_OLD, t0() - Duration::days(40));
+    outbox.enqueue(&old, t0()).unwrap();
+    outbox
+        .record_answer(&answer(&old.key, AnswerChoice::DoNotRemind, t0()))
+        .unwrap();
+    let first = reminder("00u1", "14", CYCLE_NEW, t0());
+    let mut second = reminder("00u1", "7", CYCLE_NEW, t0() + Duration::days(7));
+    second.instructions_only = true;
+    let mut expired = notice(
+        IdempotencyKey::new("00u1", NoticeKind::PasswordExpired, "", CYCLE_NEW),
+        t0() + Duration::days(14),
+    );
+    expired.due_at = t0() + Duration::days(14);
+    for n in [&first, &second, &expired] {
+        outbox.enqueue(n, t0()).unwrap();
+    }
+    outbox
+        .enqueue(&reminder("00u2", "14", CYCLE_NEW, t0()), t0())
+        .unwrap();
+    let later = t0() + Duration::hours(1);
+    assert!(
+        outbox
+            .record_answer(&answer(&first.key, AnswerChoice::RemindLater, later))
+            .unwrap()
+    );
+    assert!(
+        outbox
+            .record_answer(&answer(&expired.key, AnswerChoice::OpenTicket, later))
+            .unwrap()
+    );
+
+    let history = outbox.password_history("00u1").unwrap();
+    assert_eq!(
+        history.password_changed,
+        Some(Utc.with_ymd_and_hms(2026, 2, 20, 8, 0, 0).unwrap())
+    );
+    assert_eq!(
+        history.sent,
+        [
+            SentReminder {
+                at: t0(),
+                kind: ReminderKind::PasswordReminder,
+                stage: Some(14),
+                instructions_only: false,
+            },
+            SentReminder {
+                at: t0() + Duration::days(7),
+                kind: ReminderKind::PasswordReminder,
+                stage: Some(7),
+                instructions_only: true,
+            },
+            SentReminder {
+                at: t0() + Duration::days(14),
+                kind: ReminderKind::PasswordExpired,
+                stage: None,
+                instructions_only: false,
+            },
+        ]
+    );
+    assert_eq!(
+        history.answers,
+        [
+            (later, Answer::RemindLater),
+            (
+                later,
+                Answer::OpenTicket {
+                    ticket: "requested".into()
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn answers_are_single_use_per_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let key = IdempotencyKey::new("00u1", NoticeKind::LockoutNotice, "", "ev1");
+    assert_eq!(outbox.answer_to(&key).unwrap(), None);
+    let first = answer(&key, AnswerChoice::NotMe, t0());
+    assert!(outbox.record_answer(&first).unwrap());
+    let second = answer(&key, AnswerChoice::NotMe, t0() + Duration::minutes(1));
+    assert!(
+        !outbox.record_answer(&second).unwrap(),
+        "a link is single-use"
+    );
+    assert_eq!(outbox.answer_to(&key).unwrap(), Some(first.clone()));
+
+    let other = IdempotencyKey::new("00u2", NoticeKind::ActionNotice, "unlock", "42");
+    let later = answer(&other, AnswerChoice::NotMe, t0() + Duration::hours(1));
+    outbox.record_answer(&later).unwrap();
+    assert_eq!(outbox.not_me_reports(t0()).unwrap(), [later.clone(), first]);
+    assert_eq!(
+        outbox.not_me_reports(t0() + Duration::minutes(30)).unwrap(),
+        [later]
+    );
+}
+
+#[test]
+fn digest_answers_name_manager_and_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let digest = |cycle: &str| IdempotencyKey::new("00uM", NoticeKind::ContractorDigest, "", cycle);
+    outbox
+        .record_answer(&answer(
+            &digest("2026-03-02"),
+            AnswerChoice::Understood,
+            t0(),
+        ))
+        .unwrap();
+    outbox
+        .record_answer(&answer(
+            &digest("2026-03-03"),
+            AnswerChoice::HowToExtend,
+            t0(),
+        ))
+        .unwrap();
+    assert_eq!(
+        outbox.digest_answers().unwrap(),
+        [(
+            "00uM".to_string(),
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+        )]
+    );
+}
+
+#[test]
+fn named_state_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    assert_eq!(outbox.load_state("lockout_cursor").unwrap(), None);
+    outbox
+        .save_state("lockout_cursor", "{\"after\":1}")
+        .unwrap();
+    outbox
+        .save_state("lockout_cursor", "{\"after\":2}")
+        .unwrap();
+    assert_eq!(
+        outbox.load_state("lockout_cursor").unwrap().as_deref(),
+        Some("{\"after\":2}")
+    );
+}
+
+#[test]
+fn reopening_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = lockout("00u1", "ev1", t0());
+    let a = answer(&n.key, AnswerChoice::NotMe, t0());
+    {
+        let mut outbox = open_in(&dir);
+        outbox.enqueue(&n, t0()).unwrap();
+        outbox
+            .mark_retry(1, "timeout", t0() + Duration::minutes(1))
+            .unwrap();
+        outbox.record_answer(&a).unwrap();
+        outbox.save_state("cursor", "c1").unwrap();
+    }
+    let mut outbox = open_in(&dir);
+    let item = outbox.get(&n.key).unwrap().unwrap();
+    assert_eq!((item.notice, item.attempts), (n.clone(), 1));
+    assert_eq!(outbox.answer_to(&n.key).unwrap(), Some(a));
+    assert_eq!(outbox.load_state("cursor").unwrap().as_deref(), Some("c1"));
+    assert_eq!(
+        outbox.enqueue(&n, t0()).unwrap(),
+        Enqueued::Exists(OutboxState::Queued)
+    );
+}
+
+#[test]
+fn two_connections_share_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dashboard = open_in(&dir);
+    let mut watch = open_in(&dir);
+    dashboard
+        .enqueue(&lockout("00u1", "ev1", t0()), t0())
+        .unwrap();
+    let due = watch.due(t0(), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    watch.mark_sent(due[0].id, t0()).unwrap();
+    assert_eq!(dashboard.counts().unwrap().sent, 1);
+    // Both race to queue the same key: one writes it, the other sees it.
+    let n = lockout("00u1", "ev2", t0());
+    let results = [
+        dashboard.enqueue(&n, t0()).unwrap(),
+        watch.enqueue(&n, t0()).unwrap(),
+    ];
+    assert!(matches!(results[0], Enqueued::New(_)));
+    assert_eq!(results[1], Enqueued::Exists(OutboxState::Queued));
+}
+
+#[test]
+fn enqueue_from_threads_writes_each_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Outbox::default_path(dir.path());
+    drop(Outbox::open(&path).unwrap());
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut outbox = Outbox::open(&path).unwrap();
+                (0..20)
+                    .filter(|i| {
+                        let n = lockout("00u1", &format!("ev{i}"), t0());
+                        matches!(outbox.enqueue(&n, t0()).unwrap(), Enqueued::New(_))
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let written: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(written, 20);
+    assert_eq!(Outbox::open(&path).unwrap().counts().unwrap().queued, 20);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join(OUTBOX_FILE);
+    let mut outbox = Outbox::open(&path).unwrap();
+    outbox.enqueue(&lockout("00u1", "ev1", t0()), t0()).unwrap();
+    for file in [path.clone(), path.with_extension("sqlite3-wal")] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Outbox::default_path(dir.path());
+    drop(Outbox::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = Outbox::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            OutboxError::TooNew {
+                found: 99,
+                supported: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("upgrade accessdesk"));
+}

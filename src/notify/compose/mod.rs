@@ -3,9 +3,31 @@
 //! the IdP are escaped in HTML and stripped of control characters in text.
 //! Nothing secret can get in: a notice names what was done, never a token, URL or code.
 
+mod action;
+mod build;
+mod desk;
+mod digest;
+mod lockout;
+mod password;
+mod render;
+#[cfg(test)]
+mod safety_tests;
+mod secrets;
+mod templates;
+#[cfg(test)]
+mod tests;
+
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+pub use desk::DESK;
+pub use password::password_cycle;
+pub use render::{clean_text, escape_html};
+pub use secrets::find_secret_in;
+use templates::Templates;
+pub use templates::allowed as template_placeholders;
 
 use super::links::AnswerKey;
 use super::{Instruction, Notice, NoticeSettings, Recipient};
@@ -76,6 +98,9 @@ pub struct Composer {
     settings: NoticeSettings,
     instructions: Vec<Instruction>,
     key: AnswerKey,
+    templates: Templates,
+    /// Where times and days are read (the reminders' zone; UTC unless `with_zone`).
+    zone: Tz,
 }
 
 impl Composer {
@@ -85,8 +110,25 @@ impl Composer {
         instructions: Vec<Instruction>,
         key: AnswerKey,
     ) -> Result<Composer, ComposeError> {
-        let _ = (&settings, &instructions, &key);
-        unimplemented!("contract")
+        let templates = Templates::load(settings.templates_dir.as_deref())?;
+        Ok(Composer {
+            settings,
+            instructions,
+            key,
+            templates,
+            zone: chrono_tz::UTC,
+        })
+    }
+
+    /// Times read in `zone` (besides UTC), and digests dated in it: pass the schedule's zone
+    /// (`ScheduleRules::zone`), so a digest's key names the day `digests_on` computed.
+    pub fn with_zone(mut self, zone: Tz) -> Composer {
+        self.zone = zone;
+        self
+    }
+
+    pub fn zone(&self) -> Tz {
+        self.zone
     }
 
     pub fn settings(&self) -> &NoticeSettings {
@@ -103,8 +145,7 @@ impl Composer {
 
     /// To the locked user: when, where from, how to unlock themselves, *This wasn't me*.
     pub fn lockout_notice(&self, lockout: &Lockout, to: &Recipient, now: DateTime<Utc>) -> Notice {
-        let _ = (lockout, to, now);
-        unimplemented!("contract")
+        lockout::notice(self, lockout, to, now)
     }
 
     /// A password reminder (`due.kind` PasswordReminder) or the expired notice
@@ -116,8 +157,7 @@ impl Composer {
         to: &Recipient,
         now: DateTime<Utc>,
     ) -> Notice {
-        let _ = (row, due, to, now);
-        unimplemented!("contract")
+        password::notice(self, row, due, to, now)
     }
 
     /// The day's digest to a manager.
@@ -127,14 +167,12 @@ impl Composer {
         manager: &Recipient,
         now: DateTime<Utc>,
     ) -> Notice {
-        let _ = (digest, manager, now);
-        unimplemented!("contract")
+        digest::notice(self, digest, manager, now)
     }
 
     /// To the user, on every address of record, after an action done through accessdesk.
     pub fn action_notice(&self, done: &ActionDone, to: &Recipient, now: DateTime<Utc>) -> Notice {
-        let _ = (done, to, now);
-        unimplemented!("contract")
+        action::to_user(self, done, to, now)
     }
 
     /// To the manager after an MFA reset of `user`.
@@ -145,8 +183,7 @@ impl Composer {
         manager: &Recipient,
         now: DateTime<Utc>,
     ) -> Notice {
-        let _ = (done, user, manager, now);
-        unimplemented!("contract")
+        action::to_manager(self, done, user, manager, now)
     }
 
     /// Self-service instructions an agent sends to a user.
@@ -156,13 +193,11 @@ impl Composer {
         to: &Recipient,
         now: DateTime<Utc>,
     ) -> Notice {
-        let _ = (instruction, to, now);
-        unimplemented!("contract")
+        desk::instructions(self, instruction, to, now)
     }
 
     /// An alert to the help-desk channel.
     pub fn alert(&self, alert: &Alert, now: DateTime<Utc>) -> Notice {
-        let _ = (alert, now);
-        unimplemented!("contract")
+        desk::alert(self, alert, now)
     }
 }
