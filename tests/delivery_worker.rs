@@ -35,6 +35,7 @@ fn settings() -> NoticeSettings {
         message_id_domain: DOMAIN.into(),
         user_channel: ChannelKind::Email,
         alert_channel: ChannelKind::JsonLines,
+        public_url: Some(url::Url::parse("https://desk.example.com").unwrap()),
         ..NoticeSettings::default()
     }
 }
@@ -368,4 +369,74 @@ async fn the_worker_delivers_when_woken_and_stops_on_shutdown() {
     let text = metrics.render(Utc::now());
     let series = r#"accessdesk_outbox_notices{kind="instructions",channel="jsonl",state="sent"}"#;
     assert_eq!(metric(&text, series), Some(1.0));
+}
+
+#[tokio::test]
+async fn a_composed_lockout_notice_arrives_by_mail_with_text_html_and_its_answer_link() {
+    use accessdesk::model::{Lockout, LockoutKind};
+    use accessdesk::notify::Recipient;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_outbox(&dir);
+    let sink = SmtpSink::start();
+    let channels = Channels::new(
+        Some(smtp(sink.addr())),
+        None,
+        JsonLinesChannel::new(LinesSink::new().writer(), DOMAIN),
+    );
+    let metrics = Metrics::default();
+    let composer = composer();
+    let lockout = Lockout {
+        uuid: "evt-7".into(),
+        published: now(),
+        detected_at: now(),
+        kind: LockoutKind::AccountLocked,
+        event_type: "user.account.lock".into(),
+        reason: "Too many failed sign-in attempts".into(),
+        user_id: Some("00u7".into()),
+        login: "ada@example.com".into(),
+        display_name: Some("Ada Lovelace".into()),
+        ip: Some("198.51.100.4".into()),
+        city: Some("Berlin".into()),
+        state: None,
+        country: Some("Germany".into()),
+        browser: None,
+        os: None,
+        raw_user_agent: None,
+        request_id: None,
+    };
+    let to = Recipient {
+        user_id: "00u7".into(),
+        login: "ada@example.com".into(),
+        name: "Ada Lovelace".into(),
+        addresses: vec!["ada@example.com".into()],
+    };
+    let n = composer.lockout_notice(&lockout, &to, now());
+    assert_eq!(n.channel, ChannelKind::Email);
+    outbox.enqueue(&n, now()).unwrap();
+    // Queued twice (a restart re-evaluating the same lockout): still one message.
+    outbox.enqueue(&n, now()).unwrap();
+
+    let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
+        .await
+        .unwrap();
+    assert_eq!(pass.sent, 1);
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["ada@example.com"]);
+    assert_eq!(mail.header("Subject").as_deref(), Some(n.subject.as_str()));
+    assert_eq!(
+        mail.header("Message-ID"),
+        Some(format!("<{}>", n.key.message_id(DOMAIN)))
+    );
+    let text = mail.part("text/plain").expect("a text part");
+    assert!(text.contains("Berlin"), "{text}");
+    let html = mail.part("text/html").expect("an HTML part");
+    let link = n
+        .links
+        .first()
+        .expect("a lockout notice offers This wasn't me");
+    assert!(link.url.starts_with("https://desk.example.com/answer/"));
+    assert!(html.contains(&link.url.replace('&', "&amp;")), "{html}");
 }
