@@ -3,56 +3,14 @@
 
 mod notify_support;
 
-use accessdesk::notify::channels::{
-    Channel, Channels, DeliveryError, JsonLinesChannel, SmtpChannel, WebhookChannel,
-};
+use accessdesk::notify::channels::{Channel, Channels, DeliveryError, JsonLinesChannel};
 use accessdesk::notify::notice::NoticeLink;
-use accessdesk::notify::{
-    ChannelKind, IdempotencyKey, Notice, NoticeKind, NoticeSettings, SmtpSecurity, SmtpSettings,
-    WebhookFormat, WebhookSettings,
-};
+use accessdesk::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind, WebhookFormat};
 use accessdesk::outbox::{OutboxItem, OutboxState};
-use chrono::{DateTime, TimeZone, Utc};
+use notify_support::fixtures::{DOMAIN, now, smtp_channel, webhook_channel as webhook};
 use notify_support::lines_sink::LinesSink;
 use notify_support::smtp_sink::SmtpSink;
 use notify_support::webhook_sink::{HOOK_SECRET, WebhookSink};
-use secrecy::SecretString;
-use std::net::SocketAddr;
-use std::time::Duration;
-
-const DOMAIN: &str = "desk.example.com";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap()
-}
-
-fn notices() -> NoticeSettings {
-    NoticeSettings {
-        from: "IT Service Desk <helpdesk@desk.example.com>".into(),
-        message_id_domain: DOMAIN.into(),
-        ..NoticeSettings::default()
-    }
-}
-
-fn smtp_to(addr: SocketAddr) -> SmtpSettings {
-    SmtpSettings {
-        host: addr.ip().to_string(),
-        port: addr.port(),
-        security: SmtpSecurity::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    }
-}
-
-fn webhook(url: &str, format: WebhookFormat) -> WebhookChannel {
-    WebhookChannel::new(&WebhookSettings {
-        url: SecretString::from(url.to_owned()),
-        format,
-        timeout: Duration::from_secs(10),
-    })
-    .expect("a webhook channel")
-}
 
 fn lockout_notice() -> Notice {
     Notice {
@@ -113,7 +71,7 @@ fn item(id: i64, notice: Notice) -> OutboxItem {
 #[tokio::test]
 async fn an_email_arrives_with_its_addresses_parts_and_stable_message_id() {
     let sink = SmtpSink::start();
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
+    let channel = smtp_channel(sink.addr());
     let notice = lockout_notice();
     let expected_id = format!("<{}>", notice.key.message_id(DOMAIN));
 
@@ -162,7 +120,7 @@ async fn an_email_arrives_with_its_addresses_parts_and_stable_message_id() {
 #[tokio::test]
 async fn a_notice_without_html_is_plain_text_only() {
     let sink = SmtpSink::start();
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
+    let channel = smtp_channel(sink.addr());
     let mut notice = lockout_notice();
     notice.html = None;
     channel.deliver(&item(1, notice)).await.expect("sent");
@@ -175,7 +133,7 @@ async fn a_notice_without_html_is_plain_text_only() {
 #[tokio::test]
 async fn a_relay_that_is_down_is_worth_retrying_and_a_refused_address_is_not() {
     let down = SmtpSink::free_addr();
-    let channel = SmtpChannel::new(&smtp_to(down), &notices()).expect("channel");
+    let channel = smtp_channel(down);
     let err = channel
         .deliver(&item(1, lockout_notice()))
         .await
@@ -184,7 +142,7 @@ async fn a_relay_that_is_down_is_worth_retrying_and_a_refused_address_is_not() {
     assert!(err.to_string().contains(&down.to_string()), "{err}");
 
     let sink = SmtpSink::start_rejecting(&["ada.home@example.org"]);
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
+    let channel = smtp_channel(sink.addr());
     let err = channel
         .deliver(&item(1, lockout_notice()))
         .await

@@ -4,67 +4,18 @@
 
 mod notify_support;
 
-use accessdesk::notify::channels::{Channels, JsonLinesChannel, SmtpChannel, WebhookChannel};
-use accessdesk::notify::compose::Composer;
+use accessdesk::notify::channels::{Channels, JsonLinesChannel};
 use accessdesk::notify::delivery::{DeliveryPass, deliver_due, deliver_due_until, run};
-use accessdesk::notify::links::AnswerKey;
 use accessdesk::notify::metrics::Metrics;
-use accessdesk::notify::{
-    ChannelKind, IdempotencyKey, Notice, NoticeKind, NoticeSettings, SmtpSecurity, SmtpSettings,
-    WebhookFormat, WebhookSettings,
-};
+use accessdesk::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind, WebhookFormat};
 use accessdesk::outbox::{Outbox, OutboxState};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
+use notify_support::fixtures::{DOMAIN, composer, metric, now, smtp_channel, webhook_channel};
 use notify_support::lines_sink::LinesSink;
 use notify_support::smtp_sink::SmtpSink;
 use notify_support::webhook_sink::WebhookSink;
-use secrecy::SecretString;
 use std::cell::Cell;
-use std::net::SocketAddr;
 use std::sync::Arc;
-
-const DOMAIN: &str = "desk.example.com";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap()
-}
-
-fn settings() -> NoticeSettings {
-    NoticeSettings {
-        from: "IT Service Desk <helpdesk@desk.example.com>".into(),
-        message_id_domain: DOMAIN.into(),
-        user_channel: ChannelKind::Email,
-        alert_channel: ChannelKind::JsonLines,
-        public_url: Some(url::Url::parse("https://desk.example.com").unwrap()),
-        ..NoticeSettings::default()
-    }
-}
-
-fn composer() -> Composer {
-    let key = AnswerKey::from_bytes(&[7u8; 32]).expect("a 32-byte key");
-    Composer::new(settings(), Vec::new(), key).expect("built-in templates")
-}
-
-fn smtp(addr: SocketAddr) -> SmtpChannel {
-    let settings_ = SmtpSettings {
-        host: addr.ip().to_string(),
-        port: addr.port(),
-        security: SmtpSecurity::None,
-        username: None,
-        password: None,
-        timeout: std::time::Duration::from_secs(10),
-    };
-    SmtpChannel::new(&settings_, &settings()).expect("an SMTP channel")
-}
-
-fn webhook(url: String) -> WebhookChannel {
-    WebhookChannel::new(&WebhookSettings {
-        url: SecretString::from(url),
-        format: WebhookFormat::Slack,
-        timeout: std::time::Duration::from_secs(10),
-    })
-    .expect("a webhook channel")
-}
 
 fn notice(user: &str, kind: NoticeKind, channel: ChannelKind) -> Notice {
     Notice {
@@ -92,11 +43,6 @@ fn open_outbox(dir: &tempfile::TempDir) -> Outbox {
     Outbox::open(Outbox::default_path(dir.path())).expect("an outbox")
 }
 
-fn metric(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-}
-
 #[tokio::test]
 async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let dir = tempfile::tempdir().unwrap();
@@ -104,7 +50,7 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let relay = SmtpSink::free_addr();
     let lines = LinesSink::new();
     let channels = Channels::new(
-        Some(smtp(relay)),
+        Some(smtp_channel(relay)),
         None,
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
@@ -178,7 +124,7 @@ async fn webhook_500_is_retried_and_404_gives_up_without_alerting_about_an_alert
     let lines = LinesSink::new();
     let channels = Channels::new(
         None,
-        Some(webhook(hook.url())),
+        Some(webhook_channel(&hook.url(), WebhookFormat::Slack)),
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
     let metrics = Metrics::default();
@@ -228,7 +174,7 @@ async fn a_refused_address_fails_at_once_and_the_desk_is_told() {
     let sink = SmtpSink::start_rejecting(&["grace@example.com"]);
     let lines = LinesSink::new();
     let channels = Channels::new(
-        Some(smtp(sink.addr())),
+        Some(smtp_channel(sink.addr())),
         None,
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
@@ -278,7 +224,7 @@ async fn after_max_attempts_a_transient_failure_is_given_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut outbox = open_outbox(&dir);
     let channels = Channels::new(
-        Some(smtp(SmtpSink::free_addr())),
+        Some(smtp_channel(SmtpSink::free_addr())),
         None,
         JsonLinesChannel::new(LinesSink::new().writer(), DOMAIN),
     );
@@ -380,7 +326,7 @@ async fn a_composed_lockout_notice_arrives_by_mail_with_text_html_and_its_answer
     let mut outbox = open_outbox(&dir);
     let sink = SmtpSink::start();
     let channels = Channels::new(
-        Some(smtp(sink.addr())),
+        Some(smtp_channel(sink.addr())),
         None,
         JsonLinesChannel::new(LinesSink::new().writer(), DOMAIN),
     );
