@@ -3,56 +3,14 @@
 
 mod notify_support;
 
-use accessdesk::notify::channels::{
-    Channel, Channels, DeliveryError, JsonLinesChannel, SmtpChannel, WebhookChannel,
-};
+use accessdesk::notify::channels::{Channel, Channels, DeliveryError, JsonLinesChannel};
 use accessdesk::notify::notice::NoticeLink;
-use accessdesk::notify::{
-    ChannelKind, IdempotencyKey, Notice, NoticeKind, NoticeSettings, SmtpSecurity, SmtpSettings,
-    WebhookFormat, WebhookSettings,
-};
+use accessdesk::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind, WebhookFormat};
 use accessdesk::outbox::{OutboxItem, OutboxState};
-use chrono::{DateTime, TimeZone, Utc};
+use notify_support::fixtures::{DOMAIN, now, smtp_channel, webhook_channel as webhook};
 use notify_support::lines_sink::LinesSink;
 use notify_support::smtp_sink::SmtpSink;
 use notify_support::webhook_sink::{HOOK_SECRET, WebhookSink};
-use secrecy::SecretString;
-use std::net::SocketAddr;
-use std::time::Duration;
-
-const DOMAIN: &str = "desk.example.com";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap()
-}
-
-fn notices() -> NoticeSettings {
-    NoticeSettings {
-        from: "IT Service Desk <helpdesk@desk.example.com>".into(),
-        message_id_domain: DOMAIN.into(),
-        ..NoticeSettings::default()
-    }
-}
-
-fn smtp_to(addr: SocketAddr) -> SmtpSettings {
-    SmtpSettings {
-        host: addr.ip().to_string(),
-        port: addr.port(),
-        security: SmtpSecurity::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    }
-}
-
-fn webhook(url: &str, format: WebhookFormat) -> WebhookChannel {
-    WebhookChannel::new(&WebhookSettings {
-        url: SecretString::from(url.to_owned()),
-        format,
-        timeout: Duration::from_secs(10),
-    })
-    .expect("a webhook channel")
-}
 
 fn lockout_notice() -> Notice {
     Notice {
@@ -113,30 +71,45 @@ fn item(id: i64, notice: Notice) -> OutboxItem {
 #[tokio::test]
 async fn an_email_arrives_with_its_addresses_parts_and_stable_message_id() {
     let sink = SmtpSink::start();
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
+    let channel = smtp_channel(sink.addr());
     let notice = lockout_notice();
     let expected_id = format!("<{}>", notice.key.message_id(DOMAIN));
 
-    channel.deliver(&item(1, notice.clone())).await.expect("sent");
+    channel
+        .deliver(&item(1, notice.clone()))
+        .await
+        .expect("sent");
     // A resend of the same key (a crash before it was marked sent) is the same message.
-    channel.deliver(&item(1, notice.clone())).await.expect("sent again");
+    channel
+        .deliver(&item(1, notice.clone()))
+        .await
+        .expect("sent again");
 
     let mails = sink.messages();
     assert_eq!(mails.len(), 2);
     for mail in &mails {
         assert_eq!(mail.from, "helpdesk@desk.example.com");
         assert_eq!(mail.to, ["ada@example.com", "ada.home@example.org"]);
-        assert_eq!(mail.header("Subject").as_deref(), Some("Your account was locked"));
+        assert_eq!(
+            mail.header("Subject").as_deref(),
+            Some("Your account was locked")
+        );
         let from = mail.header("From").unwrap();
         assert!(from.contains("IT Service Desk") && from.contains("<helpdesk@desk.example.com>"));
         let to = mail.header("To").unwrap();
         assert!(to.contains("ada@example.com") && to.contains("ada.home@example.org"));
-        assert_eq!(mail.header("Message-ID").as_deref(), Some(expected_id.as_str()));
+        assert_eq!(
+            mail.header("Message-ID").as_deref(),
+            Some(expected_id.as_str())
+        );
         assert_eq!(
             mail.header("X-Accessdesk-Key").as_deref(),
             Some("00u1|lockout_notice||evt-1")
         );
-        assert_eq!(mail.content_type().as_deref(), Some("multipart/alternative"));
+        assert_eq!(
+            mail.content_type().as_deref(),
+            Some("multipart/alternative")
+        );
         let text = mail.part("text/plain").expect("a text part");
         assert!(text.contains("locked at 09:12 from Berlin."), "{text}");
         let html = mail.part("text/html").expect("an HTML part");
@@ -147,7 +120,7 @@ async fn an_email_arrives_with_its_addresses_parts_and_stable_message_id() {
 #[tokio::test]
 async fn a_notice_without_html_is_plain_text_only() {
     let sink = SmtpSink::start();
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
+    let channel = smtp_channel(sink.addr());
     let mut notice = lockout_notice();
     notice.html = None;
     channel.deliver(&item(1, notice)).await.expect("sent");
@@ -160,14 +133,20 @@ async fn a_notice_without_html_is_plain_text_only() {
 #[tokio::test]
 async fn a_relay_that_is_down_is_worth_retrying_and_a_refused_address_is_not() {
     let down = SmtpSink::free_addr();
-    let channel = SmtpChannel::new(&smtp_to(down), &notices()).expect("channel");
-    let err = channel.deliver(&item(1, lockout_notice())).await.unwrap_err();
+    let channel = smtp_channel(down);
+    let err = channel
+        .deliver(&item(1, lockout_notice()))
+        .await
+        .unwrap_err();
     assert!(err.is_transient(), "{err}");
     assert!(err.to_string().contains(&down.to_string()), "{err}");
 
     let sink = SmtpSink::start_rejecting(&["ada.home@example.org"]);
-    let channel = SmtpChannel::new(&smtp_to(sink.addr()), &notices()).expect("channel");
-    let err = channel.deliver(&item(1, lockout_notice())).await.unwrap_err();
+    let channel = smtp_channel(sink.addr());
+    let err = channel
+        .deliver(&item(1, lockout_notice()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DeliveryError::Permanent(_)), "{err}");
     assert!(err.to_string().contains("550"), "{err}");
     assert!(sink.messages().is_empty());
@@ -186,7 +165,10 @@ async fn a_relay_that_is_down_is_worth_retrying_and_a_refused_address_is_not() {
 async fn slack_gets_text_and_blocks_with_the_facts() {
     let hook = WebhookSink::start().await;
     let channel = webhook(&hook.url(), WebhookFormat::Slack);
-    channel.deliver(&item(1, alert_notice())).await.expect("posted");
+    channel
+        .deliver(&item(1, alert_notice()))
+        .await
+        .expect("posted");
 
     let posts = hook.requests();
     assert_eq!(posts.len(), 1);
@@ -220,7 +202,10 @@ async fn teams_gets_an_adaptive_card_with_the_facts() {
     let hook = WebhookSink::start().await;
     hook.answer(202, "");
     let channel = webhook(&hook.url(), WebhookFormat::Teams);
-    channel.deliver(&item(1, alert_notice())).await.expect("posted");
+    channel
+        .deliver(&item(1, alert_notice()))
+        .await
+        .expect("posted");
 
     let json = &hook.requests()[0].json;
     assert_eq!(json["type"], "message");
@@ -239,7 +224,10 @@ async fn teams_gets_an_adaptive_card_with_the_facts() {
     let body = card["body"].as_array().unwrap();
     assert_eq!(body[0]["type"], "TextBlock");
     assert_eq!(body[0]["text"], "Lockout burst: 14 accounts in 5 minutes");
-    assert_eq!(body[1]["text"], "More lockouts than usual from 203.0.113.7.");
+    assert_eq!(
+        body[1]["text"],
+        "More lockouts than usual from 203.0.113.7."
+    );
     assert_eq!(body[1]["wrap"], true);
     assert_eq!(body[2]["type"], "FactSet");
     assert_eq!(
@@ -287,7 +275,10 @@ async fn json_lines_carry_the_notice_one_object_a_line() {
     let sink = LinesSink::new();
     let channel = JsonLinesChannel::new(sink.writer(), DOMAIN);
     let notice = lockout_notice();
-    channel.deliver(&item(1, notice.clone())).await.expect("written");
+    channel
+        .deliver(&item(1, notice.clone()))
+        .await
+        .expect("written");
     let mut retried = item(2, alert_notice());
     retried.attempts = 2;
     channel.deliver(&retried).await.expect("written");
@@ -327,15 +318,24 @@ async fn channels_route_by_the_notice_and_name_a_missing_section() {
     let lines = LinesSink::new();
     let hook = WebhookSink::start().await;
     let only_lines = Channels::new(None, None, JsonLinesChannel::new(lines.writer(), DOMAIN));
-    let err = only_lines.deliver(&item(1, lockout_notice())).await.unwrap_err();
+    let err = only_lines
+        .deliver(&item(1, lockout_notice()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DeliveryError::Permanent(_)));
     assert!(err.to_string().contains("[smtp]"), "{err}");
-    let err = only_lines.deliver(&item(2, alert_notice())).await.unwrap_err();
+    let err = only_lines
+        .deliver(&item(2, alert_notice()))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("[webhook]"), "{err}");
 
     let mut to_lines = lockout_notice();
     to_lines.channel = ChannelKind::JsonLines;
-    only_lines.deliver(&item(3, to_lines)).await.expect("JSON lines");
+    only_lines
+        .deliver(&item(3, to_lines))
+        .await
+        .expect("JSON lines");
     assert_eq!(lines.lines().len(), 1);
 
     let with_hook = Channels::new(
@@ -343,7 +343,10 @@ async fn channels_route_by_the_notice_and_name_a_missing_section() {
         Some(webhook(&hook.url(), WebhookFormat::Slack)),
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
-    with_hook.deliver(&item(4, alert_notice())).await.expect("posted");
+    with_hook
+        .deliver(&item(4, alert_notice()))
+        .await
+        .expect("posted");
     assert_eq!(hook.requests().len(), 1);
     assert_eq!(
         with_hook.configured(),

@@ -4,66 +4,18 @@
 
 mod notify_support;
 
-use accessdesk::notify::channels::{Channels, JsonLinesChannel, SmtpChannel, WebhookChannel};
-use accessdesk::notify::compose::Composer;
+use accessdesk::notify::channels::{Channels, JsonLinesChannel};
 use accessdesk::notify::delivery::{DeliveryPass, deliver_due, deliver_due_until, run};
-use accessdesk::notify::links::AnswerKey;
 use accessdesk::notify::metrics::Metrics;
-use accessdesk::notify::{
-    ChannelKind, IdempotencyKey, Notice, NoticeKind, NoticeSettings, SmtpSecurity, SmtpSettings,
-    WebhookFormat, WebhookSettings,
-};
+use accessdesk::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind, WebhookFormat};
 use accessdesk::outbox::{Outbox, OutboxState};
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
+use notify_support::fixtures::{DOMAIN, composer, metric, now, smtp_channel, webhook_channel};
 use notify_support::lines_sink::LinesSink;
 use notify_support::smtp_sink::SmtpSink;
 use notify_support::webhook_sink::WebhookSink;
-use secrecy::SecretString;
 use std::cell::Cell;
-use std::net::SocketAddr;
 use std::sync::Arc;
-
-const DOMAIN: &str = "desk.example.com";
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap()
-}
-
-fn settings() -> NoticeSettings {
-    NoticeSettings {
-        from: "IT Service Desk <helpdesk@desk.example.com>".into(),
-        message_id_domain: DOMAIN.into(),
-        user_channel: ChannelKind::Email,
-        alert_channel: ChannelKind::JsonLines,
-        ..NoticeSettings::default()
-    }
-}
-
-fn composer() -> Composer {
-    let key = AnswerKey::from_bytes(&[7u8; 32]).expect("a 32-byte key");
-    Composer::new(settings(), Vec::new(), key).expect("built-in templates")
-}
-
-fn smtp(addr: SocketAddr) -> SmtpChannel {
-    let settings_ = SmtpSettings {
-        host: addr.ip().to_string(),
-        port: addr.port(),
-        security: SmtpSecurity::None,
-        username: None,
-        password: None,
-        timeout: std::time::Duration::from_secs(10),
-    };
-    SmtpChannel::new(&settings_, &settings()).expect("an SMTP channel")
-}
-
-fn webhook(url: String) -> WebhookChannel {
-    WebhookChannel::new(&WebhookSettings {
-        url: SecretString::from(url),
-        format: WebhookFormat::Slack,
-        timeout: std::time::Duration::from_secs(10),
-    })
-    .expect("a webhook channel")
-}
 
 fn notice(user: &str, kind: NoticeKind, channel: ChannelKind) -> Notice {
     Notice {
@@ -91,11 +43,6 @@ fn open_outbox(dir: &tempfile::TempDir) -> Outbox {
     Outbox::open(Outbox::default_path(dir.path())).expect("an outbox")
 }
 
-fn metric(text: &str, series: &str) -> Option<f64> {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-}
-
 #[tokio::test]
 async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,7 +50,7 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let relay = SmtpSink::free_addr();
     let lines = LinesSink::new();
     let channels = Channels::new(
-        Some(smtp(relay)),
+        Some(smtp_channel(relay)),
         None,
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
@@ -115,7 +62,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 1, failed: 0 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 1,
+            failed: 0
+        }
+    );
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Queued);
     assert_eq!(item.attempts, 1);
@@ -134,7 +88,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, later)
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 1, retried: 0, failed: 0 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 1,
+            retried: 0,
+            failed: 0
+        }
+    );
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Sent);
     let mails = sink.messages();
@@ -145,8 +106,14 @@ async fn a_relay_that_is_down_gets_a_retry_then_the_mail_when_it_is_up() {
 
     let text = metrics.render(later);
     let labels = r#"{kind="lockout_notice",channel="email"}"#;
-    assert_eq!(metric(&text, &format!("accessdesk_notices_failed_total{labels}")), Some(1.0));
-    assert_eq!(metric(&text, &format!("accessdesk_notices_sent_total{labels}")), Some(1.0));
+    assert_eq!(
+        metric(&text, &format!("accessdesk_notices_failed_total{labels}")),
+        Some(1.0)
+    );
+    assert_eq!(
+        metric(&text, &format!("accessdesk_notices_sent_total{labels}")),
+        Some(1.0)
+    );
 }
 
 #[tokio::test]
@@ -157,7 +124,7 @@ async fn webhook_500_is_retried_and_404_gives_up_without_alerting_about_an_alert
     let lines = LinesSink::new();
     let channels = Channels::new(
         None,
-        Some(webhook(hook.url())),
+        Some(webhook_channel(&hook.url(), WebhookFormat::Slack)),
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
     let metrics = Metrics::default();
@@ -171,14 +138,24 @@ async fn webhook_500_is_retried_and_404_gives_up_without_alerting_about_an_alert
         .unwrap();
     assert_eq!(pass.retried, 1);
     let item = outbox.get(&alert.key).unwrap().unwrap();
-    assert_eq!(item.last_error.as_deref(), Some("the webhook answered 500 (rollup_error)"));
+    assert_eq!(
+        item.last_error.as_deref(),
+        Some("the webhook answered 500 (rollup_error)")
+    );
 
     hook.answer(404, "channel_not_found");
     let later = now() + Duration::seconds(30);
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, later)
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 0, failed: 1 });
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 0,
+            failed: 1
+        }
+    );
     let item = outbox.get(&alert.key).unwrap().unwrap();
     assert_eq!(item.state, OutboxState::Failed);
     assert_eq!(item.attempts, 2);
@@ -197,7 +174,7 @@ async fn a_refused_address_fails_at_once_and_the_desk_is_told() {
     let sink = SmtpSink::start_rejecting(&["grace@example.com"]);
     let lines = LinesSink::new();
     let channels = Channels::new(
-        Some(smtp(sink.addr())),
+        Some(smtp_channel(sink.addr())),
         None,
         JsonLinesChannel::new(lines.writer(), DOMAIN),
     );
@@ -209,8 +186,18 @@ async fn a_refused_address_fails_at_once_and_the_desk_is_told() {
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
         .await
         .unwrap();
-    assert_eq!(pass, DeliveryPass { sent: 0, retried: 0, failed: 1 });
-    assert_eq!(outbox.get(&n.key).unwrap().unwrap().state, OutboxState::Failed);
+    assert_eq!(
+        pass,
+        DeliveryPass {
+            sent: 0,
+            retried: 0,
+            failed: 1
+        }
+    );
+    assert_eq!(
+        outbox.get(&n.key).unwrap().unwrap().state,
+        OutboxState::Failed
+    );
 
     // The DeliveryFailure alert was queued, and goes out on the next pass (JSON lines here).
     let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
@@ -237,7 +224,7 @@ async fn after_max_attempts_a_transient_failure_is_given_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut outbox = open_outbox(&dir);
     let channels = Channels::new(
-        Some(smtp(SmtpSink::free_addr())),
+        Some(smtp_channel(SmtpSink::free_addr())),
         None,
         JsonLinesChannel::new(LinesSink::new().writer(), DOMAIN),
     );
@@ -256,7 +243,11 @@ async fn after_max_attempts_a_transient_failure_is_given_up() {
     assert_eq!(second.failed, 1);
     let item = outbox.get(&n.key).unwrap().unwrap();
     assert_eq!((item.state, item.attempts), (OutboxState::Failed, 2));
-    assert_eq!(outbox.counts().unwrap().queued, 1, "the DeliveryFailure alert");
+    assert_eq!(
+        outbox.counts().unwrap().queued,
+        1,
+        "the DeliveryFailure alert"
+    );
 }
 
 #[tokio::test]
@@ -324,4 +315,74 @@ async fn the_worker_delivers_when_woken_and_stops_on_shutdown() {
     let text = metrics.render(Utc::now());
     let series = r#"accessdesk_outbox_notices{kind="instructions",channel="jsonl",state="sent"}"#;
     assert_eq!(metric(&text, series), Some(1.0));
+}
+
+#[tokio::test]
+async fn a_composed_lockout_notice_arrives_by_mail_with_text_html_and_its_answer_link() {
+    use accessdesk::model::{Lockout, LockoutKind};
+    use accessdesk::notify::Recipient;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_outbox(&dir);
+    let sink = SmtpSink::start();
+    let channels = Channels::new(
+        Some(smtp_channel(sink.addr())),
+        None,
+        JsonLinesChannel::new(LinesSink::new().writer(), DOMAIN),
+    );
+    let metrics = Metrics::default();
+    let composer = composer();
+    let lockout = Lockout {
+        uuid: "evt-7".into(),
+        published: now(),
+        detected_at: now(),
+        kind: LockoutKind::AccountLocked,
+        event_type: "user.account.lock".into(),
+        reason: "Too many failed sign-in attempts".into(),
+        user_id: Some("00u7".into()),
+        login: "ada@example.com".into(),
+        display_name: Some("Ada Lovelace".into()),
+        ip: Some("198.51.100.4".into()),
+        city: Some("Berlin".into()),
+        state: None,
+        country: Some("Germany".into()),
+        browser: None,
+        os: None,
+        raw_user_agent: None,
+        request_id: None,
+    };
+    let to = Recipient {
+        user_id: "00u7".into(),
+        login: "ada@example.com".into(),
+        name: "Ada Lovelace".into(),
+        addresses: vec!["ada@example.com".into()],
+    };
+    let n = composer.lockout_notice(&lockout, &to, now());
+    assert_eq!(n.channel, ChannelKind::Email);
+    outbox.enqueue(&n, now()).unwrap();
+    // Queued twice (a restart re-evaluating the same lockout): still one message.
+    outbox.enqueue(&n, now()).unwrap();
+
+    let pass = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 8, now())
+        .await
+        .unwrap();
+    assert_eq!(pass.sent, 1);
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["ada@example.com"]);
+    assert_eq!(mail.header("Subject").as_deref(), Some(n.subject.as_str()));
+    assert_eq!(
+        mail.header("Message-ID"),
+        Some(format!("<{}>", n.key.message_id(DOMAIN)))
+    );
+    let text = mail.part("text/plain").expect("a text part");
+    assert!(text.contains("Berlin"), "{text}");
+    let html = mail.part("text/html").expect("an HTML part");
+    let link = n
+        .links
+        .first()
+        .expect("a lockout notice offers This wasn't me");
+    assert!(link.url.starts_with("https://desk.example.com/answer/"));
+    assert!(html.contains(&link.url.replace('&', "&amp;")), "{html}");
 }

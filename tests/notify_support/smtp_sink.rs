@@ -162,13 +162,11 @@ impl ReceivedMail {
 fn header_in(head: &str, name: &str) -> Option<String> {
     let mut unfolded: Vec<String> = Vec::new();
     for line in head.split("\r\n") {
-        if line.starts_with([' ', '\t']) {
-            if let Some(last) = unfolded.last_mut() {
-                last.push_str(line.trim_start());
-                continue;
-            }
+        // Unfolding removes the line break and keeps the whitespace (RFC 5322 §2.2.3).
+        match unfolded.last_mut() {
+            Some(last) if line.starts_with([' ', '\t']) => last.push_str(line),
+            _ => unfolded.push(line.to_owned()),
         }
-        unfolded.push(line.to_owned());
     }
     unfolded.iter().find_map(|line| {
         let (n, v) = line.split_once(':')?;

@@ -47,7 +47,9 @@ impl SmtpChannel {
         })?;
         let host = smtp.host.trim();
         if host.is_empty() {
-            return Err("smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into());
+            return Err(
+                "smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into(),
+            );
         }
         let builder = match smtp.security {
             SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
@@ -81,7 +83,10 @@ impl SmtpChannel {
         }
         // The connection pool runs a tokio task: without a runtime lettre would panic.
         if tokio::runtime::Handle::try_current().is_err() {
-            return Err("the SMTP channel must be created inside the async runtime (a program error)".into());
+            return Err(
+                "the SMTP channel must be created inside the async runtime (a program error)"
+                    .into(),
+            );
         }
         Ok(SmtpChannel {
             transport: builder.build(),
@@ -168,9 +173,7 @@ fn classify(e: &lettre::transport::smtp::Error, relay: &str) -> DeliveryError {
     if e.is_permanent() {
         DeliveryError::Permanent(format!("the mail server {relay} refused the message: {e}"))
     } else if e.is_transient() {
-        DeliveryError::Transient(format!(
-            "the mail server {relay} deferred the message: {e}"
-        ))
+        DeliveryError::Transient(format!("the mail server {relay} deferred the message: {e}"))
     } else if e.is_timeout() {
         DeliveryError::Transient(format!("the mail server {relay} did not answer in time"))
     } else if e.is_client() {
@@ -207,18 +210,23 @@ mod tests {
         for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
             assert!(SmtpChannel::new(&smtp(host, SmtpSecurity::None), &notices).is_ok());
         }
-        let err = SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices)
-            .unwrap_err();
+        let err =
+            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices).unwrap_err();
         assert!(err.contains("only for a relay on this machine"), "{err}");
         assert!(err.contains("mail.example.com"), "{err}");
-        assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok());
+        assert!(
+            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok()
+        );
         assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Tls), &notices).is_ok());
     }
 
     #[test]
     fn outside_a_runtime_it_is_an_error_not_a_panic() {
-        let err = SmtpChannel::new(&smtp("127.0.0.1", SmtpSecurity::None), &NoticeSettings::default())
-            .unwrap_err();
+        let err = SmtpChannel::new(
+            &smtp("127.0.0.1", SmtpSecurity::None),
+            &NoticeSettings::default(),
+        )
+        .unwrap_err();
         assert!(err.contains("async runtime"), "{err}");
     }
 

@@ -133,11 +133,16 @@ fn parse_exposition(text: &str) -> Vec<Sample> {
         }
         assert!(!line.is_empty() && !line.starts_with('#'), "{line:?}");
         let s = parse_sample(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
-        let kind = types.get(&s.name).unwrap_or_else(|| panic!("no TYPE for {line:?}"));
+        let kind = types
+            .get(&s.name)
+            .unwrap_or_else(|| panic!("no TYPE for {line:?}"));
         if kind == "counter" {
             assert!(s.value >= 0.0, "negative counter {line:?}");
         }
-        assert!(series.insert(format!("{}{:?}", s.name, s.labels)), "repeated {line:?}");
+        assert!(
+            series.insert(format!("{}{:?}", s.name, s.labels)),
+            "repeated {line:?}"
+        );
         with_samples.insert(s.name.clone());
         samples.push(s);
     }
@@ -160,7 +165,10 @@ fn before_anything_only_the_families_and_a_zero_lockout_count() {
     let now = Utc.with_ymd_and_hms(2026, 12, 2, 5, 0, 0).unwrap();
     let samples = parse_exposition(&Metrics::default().render(now));
     assert_eq!(samples.len(), 1);
-    assert_eq!(value(&samples, "accessdesk_lockouts_seen_total", &[]), Some(0.0));
+    assert_eq!(
+        value(&samples, "accessdesk_lockouts_seen_total", &[]),
+        Some(0.0)
+    );
 }
 
 #[test]
@@ -201,7 +209,10 @@ fn every_line_parses_and_counts_match() {
     let samples = parse_exposition(&m.render(now));
     let lockout_email = [("kind", "lockout_notice"), ("channel", "email")];
     let alert_webhook = [("kind", "alert"), ("channel", "webhook")];
-    assert_eq!(value(&samples, "accessdesk_lockouts_seen_total", &[]), Some(5.0));
+    assert_eq!(
+        value(&samples, "accessdesk_lockouts_seen_total", &[]),
+        Some(5.0)
+    );
     assert_eq!(
         value(&samples, "accessdesk_notices_queued_total", &lockout_email),
         Some(2.0)
@@ -214,19 +225,35 @@ fn every_line_parses_and_counts_match() {
         value(&samples, "accessdesk_notices_sent_total", &lockout_email),
         Some(1.0)
     );
-    assert_eq!(value(&samples, "accessdesk_notices_sent_total", &alert_webhook), None);
+    assert_eq!(
+        value(&samples, "accessdesk_notices_sent_total", &alert_webhook),
+        None
+    );
     assert_eq!(
         value(&samples, "accessdesk_notices_failed_total", &alert_webhook),
         Some(2.0)
     );
-    assert_eq!(value(&samples, "accessdesk_poll_age_seconds", &[]), Some(7.0));
-    assert_eq!(value(&samples, "accessdesk_rate_limit_remaining", &[]), Some(598.0));
-    assert_eq!(value(&samples, "accessdesk_rate_limit_limit", &[]), Some(600.0));
+    assert_eq!(
+        value(&samples, "accessdesk_poll_age_seconds", &[]),
+        Some(7.0)
+    );
+    assert_eq!(
+        value(&samples, "accessdesk_rate_limit_remaining", &[]),
+        Some(598.0)
+    );
+    assert_eq!(
+        value(&samples, "accessdesk_rate_limit_limit", &[]),
+        Some(600.0)
+    );
     let outbox = |state| {
         value(
             &samples,
             "accessdesk_outbox_notices",
-            &[("kind", "lockout_notice"), ("channel", "email"), ("state", state)],
+            &[
+                ("kind", "lockout_notice"),
+                ("channel", "email"),
+                ("state", state),
+            ],
         )
     };
     assert_eq!(
