@@ -63,8 +63,6 @@ pub async fn run<D: Directory>(
         config.answer_key.as_ref().map(|k| k.expose_secret()),
     )
     .map_err(|e| config_error(&e))?;
-    let composer = Composer::new(config.notices.clone(), config.instructions.clone(), key)
-        .map_err(|e| config_error(&e))?;
     let channels = Channels::from_config(config).map_err(|e| config_error(&e))?;
     let listen = options.listen.or(config.watch_listen);
     let listener = match listen {
@@ -75,6 +73,15 @@ pub async fn run<D: Directory>(
         ),
         None => None,
     };
+    let mut notices = config.notices.clone();
+    if notices.public_url.is_none() {
+        notices.public_url = listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .and_then(links_base);
+    }
+    let composer =
+        Composer::new(notices, config.instructions.clone(), key).map_err(|e| config_error(&e))?;
     let now = Utc::now();
     let lookback = chrono::Duration::from_std(config.lookback).unwrap_or_default();
     let start_cursor = cursor::load(&outbox, now - lookback).map_err(anyhow::Error::from)?;
@@ -175,6 +182,16 @@ pub async fn run<D: Directory>(
     }
     tracing::info!("watch stopped");
     Ok(())
+}
+
+/// Answer links point at the listen address when `notices.public_url` is not set (`--listen`
+/// given on the command line); not at a wildcard address, which no user can open.
+fn links_base(addr: SocketAddr) -> Option<url::Url> {
+    if addr.ip().is_unspecified() {
+        tracing::warn!(%addr, "notices.public_url is not set and the listen address is a wildcard: notices carry no answer links");
+        return None;
+    }
+    url::Url::parse(&format!("http://{addr}")).ok()
 }
 
 /// One poller report: update the health, handle the lockouts, and only then save the cursor.
