@@ -182,15 +182,14 @@ impl Recipient {
             .map(str::trim)
             .filter(|e| !e.is_empty())?;
         let mut addresses = vec![email.to_string()];
-        if every_address {
-            if let Some(second) = user
+        if every_address
+            && let Some(second) = user
                 .second_email
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case(email))
-            {
-                addresses.push(second.to_string());
-            }
+        {
+            addresses.push(second.to_string());
         }
         Some(Recipient {
             user_id: user.id.clone(),

@@ -23,6 +23,8 @@ pub enum OutboxError {
         found: i64,
         supported: i64,
     },
+    #[error("the outbox {path} has no notice with id {id}")]
+    NoSuchNotice { path: PathBuf, id: i64 },
     #[error("the outbox {path} holds a row it cannot read ({what}): {message}")]
     Corrupt {
         path: PathBuf,

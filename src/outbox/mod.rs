@@ -8,6 +8,8 @@
 
 mod error;
 mod history;
+#[cfg(test)]
+mod history_tests;
 mod item;
 mod rows;
 mod schema;

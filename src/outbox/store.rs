@@ -312,9 +312,9 @@ impl Outbox {
             .execute(statement, params)
             .map_err(|e| sqlite(&self.path, e))?;
         if changed == 0 {
-            return Err(OutboxError::Sqlite {
+            return Err(OutboxError::NoSuchNotice {
                 path: self.path.clone(),
-                message: format!("no notice has id {id}"),
+                id,
             });
         }
         Ok(())

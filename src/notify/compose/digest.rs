@@ -14,8 +14,14 @@ pub(super) fn notice(
     manager: &Recipient,
     now: DateTime<Utc>,
 ) -> Notice {
-    // The digest's date in the schedule's zone: the key's cycle, which answers name.
-    let date = digest.send_at.with_timezone(&c.zone).date_naive();
+    // The day `digests_on` computed it for (each line's end minus its days left), which is
+    // the key's cycle and what an *Understood* answer names; the send time's day in the
+    // composer's zone only for an empty digest.
+    let date = digest
+        .listed
+        .first()
+        .map(|l| l.ends_on - chrono::Duration::days(i64::from(l.days_left)))
+        .unwrap_or_else(|| digest.send_at.with_timezone(&c.zone).date_naive());
     let lines: Vec<String> = digest
         .listed
         .iter()

@@ -120,8 +120,8 @@ impl Composer {
         })
     }
 
-    /// Times read in `zone` (besides UTC), and digests dated in it: pass the schedule's zone
-    /// (`ScheduleRules::zone`), so a digest's key names the day `digests_on` computed.
+    /// Times and days read in `zone` (besides UTC): pass the schedule's zone
+    /// (`ScheduleRules::zone`), so people read the hours their reminders are planned in.
     pub fn with_zone(mut self, zone: Tz) -> Composer {
         self.zone = zone;
         self

@@ -361,3 +361,70 @@ fn kinds_name_their_templates() {
         assert!(template_placeholders(kind).iter().all(|p| !p.is_empty()));
     }
 }
+
+#[test]
+fn action_notices_name_what_was_done_and_nothing_secret() {
+    let c = composer(settings());
+    let with = |action| ActionDone {
+        action,
+        ticket: None,
+        factors_removed: Vec::new(),
+        ..mfa_reset()
+    };
+    let unlock = c.action_notice(&with(crate::model::Action::Unlock), &ada(), now());
+    assert!(unlock.text.contains("Your account was unlocked."));
+    assert_eq!(unlock.key.stage, "unlock");
+    assert!(
+        !unlock.text.contains("Ticket:"),
+        "no ticket line without a ticket"
+    );
+    let reset = c.action_notice(&with(crate::model::Action::ResetPassword), &ada(), now());
+    assert!(
+        reset
+            .text
+            .contains("e-mailed a one-time link to choose a new password")
+    );
+    assert!(reset.text.contains("By: IT Service Desk"));
+    assert!(
+        reset
+            .text
+            .contains("When: Mon 2 Mar 2026, 09:30 PST (2026-03-02T17:30:00Z)")
+    );
+    let chosen = crate::model::Action::ResetFactors {
+        factor_ids: vec!["opf1".into()],
+    };
+    let factors = c.action_notice(
+        &ActionDone {
+            factors_removed: vec!["Google Authenticator".into()],
+            ..with(chosen)
+        },
+        &ada(),
+        now(),
+    );
+    assert!(factors.text.contains("  - Google Authenticator"));
+    assert!(
+        !factors.text.contains("opf1"),
+        "factor ids are not for people"
+    );
+    for n in [&unlock, &reset, &factors] {
+        assert_eq!(find_secret_in(n), None);
+        assert_eq!(n.to.len(), 2, "every address of record");
+    }
+}
+
+#[test]
+fn a_digest_is_keyed_by_the_day_it_was_computed_for() {
+    // 21:00 in Los Angeles is the next day in UTC: the key still names the local day.
+    let late = Digest {
+        send_at: Utc.with_ymd_and_hms(2026, 3, 3, 5, 0, 0).unwrap(),
+        ..digest()
+    };
+    let utc = Composer::new(settings(), instructions(), key()).unwrap();
+    let n = utc.contractor_digest(&late, &boss(), now());
+    assert_eq!(n.key.cycle, "2026-03-02");
+    assert!(n.text.contains("and 3 more"));
+    assert!(
+        n.text
+            .contains("cy@example.com: ends Tue 3 Mar 2026 (1 day left)")
+    );
+}
