@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::NoticeKind;
 use super::channels::{Channels, DeliveryError};
 use super::compose::{Alert, AlertKind, Composer};
 use super::metrics::Metrics;
-use super::NoticeKind;
 use crate::outbox::{Enqueued, Outbox, OutboxError, OutboxItem};
 
 /// The first wait after a failure, and the longest.

@@ -7,7 +7,7 @@ pub mod expiry_scanner;
 pub mod lockout_poller;
 pub mod notice_desk;
 pub mod user_profile;
-pub mod watch;
 pub mod verification;
+pub mod watch;
 
 pub use lockout_poller::{CursorReport, FeedEvent, PollHealth, PollerConfig};

@@ -26,7 +26,8 @@ impl Channels {
         }
     }
 
-    /// The channels the configuration describes (JSON lines on stdout).
+    /// The channels the configuration describes (JSON lines on stdout). Call it inside the
+    /// tokio runtime (the SMTP connection pool is a task).
     pub fn from_config(config: &Config) -> Result<Channels, String> {
         let email = config
             .smtp

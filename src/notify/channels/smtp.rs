@@ -37,7 +37,7 @@ impl std::fmt::Debug for SmtpChannel {
 impl SmtpChannel {
     /// The relay as `[smtp]` describes it, the sender as `[notices]` does. Refuses plain SMTP
     /// to a host that is not loopback, half-given credentials and a From that is not an
-    /// address.
+    /// address. Call it inside the tokio runtime (the connection pool is a task).
     pub fn new(smtp: &SmtpSettings, notices: &NoticeSettings) -> Result<SmtpChannel, String> {
         let from: Mailbox = notices.from.parse().map_err(|e| {
             format!(
@@ -47,7 +47,9 @@ impl SmtpChannel {
         })?;
         let host = smtp.host.trim();
         if host.is_empty() {
-            return Err("smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into());
+            return Err(
+                "smtp.host is empty: name the mail relay, e.g. host = \"smtp.example.com\"".into(),
+            );
         }
         let builder = match smtp.security {
             SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
@@ -78,6 +80,13 @@ impl SmtpChannel {
                 return Err("ACCESSDESK_SMTP_PASSWORD is set but no user name: set smtp.username or ACCESSDESK_SMTP_USERNAME".into());
             }
             (None, None) => {}
+        }
+        // The connection pool runs a tokio task: without a runtime lettre would panic.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(
+                "the SMTP channel must be created inside the async runtime (a program error)"
+                    .into(),
+            );
         }
         Ok(SmtpChannel {
             transport: builder.build(),
@@ -164,9 +173,7 @@ fn classify(e: &lettre::transport::smtp::Error, relay: &str) -> DeliveryError {
     if e.is_permanent() {
         DeliveryError::Permanent(format!("the mail server {relay} refused the message: {e}"))
     } else if e.is_transient() {
-        DeliveryError::Transient(format!(
-            "the mail server {relay} deferred the message: {e}"
-        ))
+        DeliveryError::Transient(format!("the mail server {relay} deferred the message: {e}"))
     } else if e.is_timeout() {
         DeliveryError::Transient(format!("the mail server {relay} did not answer in time"))
     } else if e.is_client() {
@@ -197,18 +204,30 @@ mod tests {
         }
     }
 
-    #[test]
-    fn plain_smtp_only_to_loopback() {
+    #[tokio::test]
+    async fn plain_smtp_only_to_loopback() {
         let notices = NoticeSettings::default();
         for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
             assert!(SmtpChannel::new(&smtp(host, SmtpSecurity::None), &notices).is_ok());
         }
-        let err = SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices)
-            .unwrap_err();
+        let err =
+            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::None), &notices).unwrap_err();
         assert!(err.contains("only for a relay on this machine"), "{err}");
         assert!(err.contains("mail.example.com"), "{err}");
-        assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok());
+        assert!(
+            SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Starttls), &notices).is_ok()
+        );
         assert!(SmtpChannel::new(&smtp("mail.example.com", SmtpSecurity::Tls), &notices).is_ok());
+    }
+
+    #[test]
+    fn outside_a_runtime_it_is_an_error_not_a_panic() {
+        let err = SmtpChannel::new(
+            &smtp("127.0.0.1", SmtpSecurity::None),
+            &NoticeSettings::default(),
+        )
+        .unwrap_err();
+        assert!(err.contains("async runtime"), "{err}");
     }
 
     #[test]

@@ -175,8 +175,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_url() {
-        let channel = WebhookChannel::new(&settings("https://hooks.slack.com/services/T/B/secretpart"))
-            .unwrap();
+        let channel =
+            WebhookChannel::new(&settings("https://hooks.slack.com/services/T/B/secretpart"))
+                .unwrap();
         assert!(!format!("{channel:?}").contains("secretpart"));
     }
 }

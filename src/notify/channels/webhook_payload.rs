@@ -187,7 +187,10 @@ mod tests {
         assert_eq!(blocks[2]["fields"].as_array().unwrap().len(), 10);
         assert_eq!(blocks[3]["fields"].as_array().unwrap().len(), 2);
         assert_eq!(blocks[3]["fields"][1]["text"], "*Fact 11*\nvalue 11");
-        assert_eq!(blocks[4]["text"]["text"], "<https://desk.example.com/x|Open>");
+        assert_eq!(
+            blocks[4]["text"]["text"],
+            "<https://desk.example.com/x|Open>"
+        );
         assert_eq!(blocks[5]["type"], "context");
     }
 

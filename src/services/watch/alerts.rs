@@ -1,20 +1,32 @@
 //! Burst alerts: the lockouts of the last few minutes, run through the burst rules after
 //! every batch; a burst raises one alert when it starts (its identity and first lockout make
-//! the alert's key), none while it goes on, and a new one if it stops and starts again.
+//! the alert's key), none while it goes on, and a new one once it has been quiet for the
+//! rules' window and starts again. The active bursts are kept in the outbox
+//! (`active_bursts`), so a restart in the middle of one does not alert it again.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::model::Lockout;
 use crate::notify::compose::{Alert, AlertKind};
-use crate::policy::bursts::{Burst, BurstRules, detect_bursts};
+use crate::policy::bursts::{Burst, BurstRules, RATE_WINDOW, detect_bursts};
+
+/// The outbox state holding the active bursts.
+pub const BURSTS_STATE: &str = "active_bursts";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct ActiveBurst {
+    start: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+}
 
 /// The recent lockouts and the bursts already alerted.
 #[derive(Debug, Default)]
 pub struct BurstTracker {
     recent: VecDeque<Lockout>,
-    /// Active bursts by identity ("ip:203.0.113.9", "rate"), with when each started.
-    active: BTreeMap<String, DateTime<Utc>>,
+    /// Active bursts by identity ("ip:203.0.113.9", "rate").
+    active: BTreeMap<String, ActiveBurst>,
 }
 
 fn identity(burst: &Burst) -> String {
@@ -25,6 +37,22 @@ fn identity(burst: &Burst) -> String {
 }
 
 impl BurstTracker {
+    /// A tracker that knows the bursts a previous run alerted (`json` from [`Self::to_json`]).
+    pub fn restore(json: Option<&str>) -> BurstTracker {
+        let active = json
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        BurstTracker {
+            recent: VecDeque::new(),
+            active,
+        }
+    }
+
+    /// The active bursts, to keep across a restart.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.active).unwrap_or_default()
+    }
+
     /// Take in a batch; the alerts for bursts that started with it.
     pub fn observe(
         &mut self,
@@ -37,10 +65,14 @@ impl BurstTracker {
         self.recent.retain(|l| l.published >= horizon);
         let bursts = detect_bursts(self.recent.iter(), now, rules);
         let current: Vec<String> = bursts.iter().map(identity).collect();
-        self.active.retain(|id, _| current.contains(id));
+        // A burst that paused for less than a window is the same burst.
+        let quiet = rules.per_ip_window.max(RATE_WINDOW);
+        self.active
+            .retain(|id, b| current.contains(id) || now - b.last_seen <= quiet);
         let mut alerts = Vec::new();
         for (burst, id) in bursts.iter().zip(current) {
-            if self.active.contains_key(&id) {
+            if let Some(active) = self.active.get_mut(&id) {
+                active.last_seen = now;
                 continue;
             }
             let start = self
@@ -50,7 +82,13 @@ impl BurstTracker {
                 .map(|l| l.published)
                 .min()
                 .unwrap_or(now);
-            self.active.insert(id.clone(), start);
+            self.active.insert(
+                id.clone(),
+                ActiveBurst {
+                    start,
+                    last_seen: now,
+                },
+            );
             alerts.push(burst_alert(burst, &id, start));
         }
         alerts
@@ -139,10 +177,12 @@ mod tests {
         // Ten minutes later it is over; a new one is a new alert.
         let later = now + chrono::Duration::minutes(10);
         assert!(tracker.observe(&[], later, &rules).is_empty());
-        let again: Vec<Lockout> = (10..15)
-            .map(|n| lockout(n, "203.0.113.9", later))
-            .collect();
+        let again: Vec<Lockout> = (10..15).map(|n| lockout(n, "203.0.113.9", later)).collect();
         let alerts = tracker.observe(&again, later, &rules);
         assert_eq!(alerts.len(), 1);
+        // A restart in the middle of it: no second alert.
+        let mut restarted = BurstTracker::restore(Some(&tracker.to_json()));
+        let more: Vec<Lockout> = (20..25).map(|n| lockout(n, "203.0.113.9", later)).collect();
+        assert!(restarted.observe(&more, later, &rules).is_empty());
     }
 }

@@ -77,6 +77,6 @@ pub fn due_notices(
             ),
         }
     }
-    out.sort_by(|a, b| (a.due_at, a.key.as_string()).cmp(&(b.due_at, b.key.as_string())));
+    out.sort_by_key(|n| (n.due_at, n.key.as_string()));
     Ok(out)
 }

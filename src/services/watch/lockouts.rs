@@ -6,7 +6,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::WatchShared;
 use super::alerts::BurstTracker;
-use super::recipient::recipient_of;
 use crate::idp::{Directory, IdpError};
 use crate::model::Lockout;
 use crate::notify::{IdempotencyKey, NoticeKind, Recipient};
@@ -74,8 +73,8 @@ async fn notify_locked_user<D: Directory>(
     shared.enqueue(std::slice::from_ref(&notice), now)
 }
 
-/// The locked user as the IdP knows them now; if the IdP cannot be asked, the login when it
-/// is an address (a lockout notice is worth more late-bound than lost).
+/// The locked user at `profile.email` as the IdP knows them now; without one, or if the IdP
+/// cannot be asked, the login when it is an address (better than losing the notice).
 async fn locked_user<D: Directory>(
     directory: &D,
     lockout: &Lockout,
@@ -84,7 +83,12 @@ async fn locked_user<D: Directory>(
     let mut wait = std::time::Duration::from_millis(500);
     for attempt in 1..=LOOKUP_ATTEMPTS {
         match directory.get_user(user_id).await {
-            Ok(user) => return Some(recipient_of(&user, false)),
+            Ok(user) => {
+                if let Some(to) = Recipient::from_user(&user, false) {
+                    return Some(to);
+                }
+                break;
+            }
             Err(IdpError::Api { status: 404, .. }) => {
                 tracing::info!(user = %user_id, "locked user no longer exists; no notice");
                 return None;

@@ -22,7 +22,6 @@ pub use cursor::{CURSOR_STATE, from_json as cursor_from_json, to_json as cursor_
 pub use due::due_notices;
 pub use health::{HealthReport, PollStatus, STALE_AFTER};
 pub use lockouts::handle_lockouts;
-pub use recipient::recipient_of;
 pub use run::{StartError, WatchOptions, run};
 pub use scheduler::tick;
 pub use shutdown::signalled;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, mpsc, watch};
 
-use super::alerts::BurstTracker;
+use super::alerts::{BURSTS_STATE, BurstTracker};
 use super::health::PollStatus;
 use super::{WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary};
 use crate::config::Config;
@@ -63,8 +63,6 @@ pub async fn run<D: Directory>(
         config.answer_key.as_ref().map(|k| k.expose_secret()),
     )
     .map_err(|e| config_error(&e))?;
-    let composer = Composer::new(config.notices.clone(), config.instructions.clone(), key)
-        .map_err(|e| config_error(&e))?;
     let channels = Channels::from_config(config).map_err(|e| config_error(&e))?;
     let listen = options.listen.or(config.watch_listen);
     let listener = match listen {
@@ -75,6 +73,15 @@ pub async fn run<D: Directory>(
         ),
         None => None,
     };
+    let mut notices = config.notices.clone();
+    if notices.public_url.is_none() {
+        notices.public_url = listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .and_then(links_base);
+    }
+    let composer =
+        Composer::new(notices, config.instructions.clone(), key).map_err(|e| config_error(&e))?;
     let now = Utc::now();
     let lookback = chrono::Duration::from_std(config.lookback).unwrap_or_default();
     let start_cursor = cursor::load(&outbox, now - lookback).map_err(anyhow::Error::from)?;
@@ -134,7 +141,8 @@ pub async fn run<D: Directory>(
     let schedule = tokio::spawn(scheduler::run(shared.clone(), stop_rx.clone()));
     tracing::info!("watch started");
 
-    let mut bursts = BurstTracker::default();
+    let saved_bursts = shared.outbox().load_state(BURSTS_STATE).ok().flatten();
+    let mut bursts = BurstTracker::restore(saved_bursts.as_deref());
     let mut pending: Vec<Lockout> = Vec::new();
     let stop_signal = shutdown::signalled();
     tokio::pin!(stop_signal);
@@ -163,7 +171,10 @@ pub async fn run<D: Directory>(
     scanner.abort();
     scans.abort();
     let _ = schedule.await;
-    if tokio::time::timeout(DELIVERY_GRACE, delivery).await.is_err() {
+    if tokio::time::timeout(DELIVERY_GRACE, delivery)
+        .await
+        .is_err()
+    {
         tracing::warn!("delivery did not finish in time; its item is sent again at the next start");
     }
     if let Some(server) = server {
@@ -171,6 +182,16 @@ pub async fn run<D: Directory>(
     }
     tracing::info!("watch stopped");
     Ok(())
+}
+
+/// Answer links point at the listen address when `notices.public_url` is not set (`--listen`
+/// given on the command line); not at a wildcard address, which no user can open.
+fn links_base(addr: SocketAddr) -> Option<url::Url> {
+    if addr.ip().is_unspecified() {
+        tracing::warn!(%addr, "notices.public_url is not set and the listen address is a wildcard: notices carry no answer links");
+        return None;
+    }
+    url::Url::parse(&format!("http://{addr}")).ok()
 }
 
 /// One poller report: update the health, handle the lockouts, and only then save the cursor.
@@ -207,8 +228,11 @@ async fn handle_report<D: Directory>(
     let batch = std::mem::take(pending);
     match handle_lockouts(shared, directory, bursts, &batch, now).await {
         Ok(_) => {
-            let saved = summary::count_lockouts(shared, fresh, now)
-                .and_then(|()| cursor::save(&mut shared.outbox(), &report.cursor));
+            let saved = summary::count_lockouts(shared, fresh, now).and_then(|()| {
+                let mut outbox = shared.outbox();
+                outbox.save_state(BURSTS_STATE, &bursts.to_json())?;
+                cursor::save(&mut outbox, &report.cursor)
+            });
             if let Err(e) = saved {
                 tracing::error!(error = %e, "cannot save the lockout cursor; a restart replays");
             }

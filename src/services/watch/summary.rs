@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::WatchShared;
-use crate::notify::{IdempotencyKey, Notice, NoticeKind};
 use crate::notify::compose::{Alert, AlertKind};
+use crate::notify::{IdempotencyKey, Notice, NoticeKind};
 use crate::outbox::{OutboxError, OutboxState};
 use crate::policy::schedule::{local_date, local_instant};
 

@@ -20,7 +20,7 @@ pub async fn show(State(shared): State<Arc<WatchShared>>, Path(token): Path<Stri
     let now = Utc::now();
     let claim = match checked(&shared, &token, now) {
         Ok(claim) => claim,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some(problem) = instructions_for(claim.choice) {
         return instructions_page(&shared, problem);
@@ -45,7 +45,7 @@ pub async fn apply(State(shared): State<Arc<WatchShared>>, Path(token): Path<Str
     let now = Utc::now();
     let claim = match checked(&shared, &token, now) {
         Ok(claim) => claim,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     // Instructions are help, not an answer: the link stays usable.
     if let Some(problem) = instructions_for(claim.choice) {
@@ -82,8 +82,25 @@ pub async fn apply(State(shared): State<Arc<WatchShared>>, Path(token): Path<Str
 }
 
 /// The claim, or the page that says why the link cannot be used.
-fn checked(shared: &WatchShared, token: &str, now: DateTime<Utc>) -> Result<AnswerClaim, Response> {
-    let claim = verify(shared.composer.key(), token, now).map_err(|e| match e {
+fn checked(
+    shared: &WatchShared,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<AnswerClaim, Box<Response>> {
+    let claim = verify(shared.composer.key(), token, now).map_err(|e| rejected(shared, e))?;
+    if !AnswerChoice::offered_by(claim.key.kind).contains(&claim.choice) {
+        return Err(Box::new(message(
+            StatusCode::BAD_REQUEST,
+            "This link is not valid",
+            "This answer does not belong to that message. Nothing was changed.",
+        )));
+    }
+    Ok(claim)
+}
+
+/// The page for a link that cannot be used.
+fn rejected(shared: &WatchShared, e: LinkError) -> Box<Response> {
+    Box::new(match e {
         LinkError::Expired(at) => message(
             StatusCode::GONE,
             "This link has expired",
@@ -113,15 +130,7 @@ fn checked(shared: &WatchShared, token: &str, now: DateTime<Utc>) -> Result<Answ
                 "The service cannot check answer links right now. Nothing was changed.",
             )
         }
-    })?;
-    if !AnswerChoice::offered_by(claim.key.kind).contains(&claim.choice) {
-        return Err(message(
-            StatusCode::BAD_REQUEST,
-            "This link is not valid",
-            "This answer does not belong to that message. Nothing was changed.",
-        ));
-    }
-    Ok(claim)
+    })
 }
 
 fn instructions_for(choice: AnswerChoice) -> Option<Problem> {
@@ -187,7 +196,10 @@ fn unavailable(e: &crate::outbox::OutboxError) -> Response {
 fn notice_subject(shared: &WatchShared, claim: &AnswerClaim) -> String {
     let item: Option<OutboxItem> = shared.outbox().get(&claim.key).ok().flatten();
     match item {
-        Some(item) => format!("You are answering the message \u{201c}{}\u{201d}.", item.notice.subject),
+        Some(item) => format!(
+            "You are answering the message \u{201c}{}\u{201d}.",
+            item.notice.subject
+        ),
         None => "You are answering a message from the service desk.".to_string(),
     }
 }

@@ -81,9 +81,13 @@ impl Metrics {
         let mut outbox = BTreeMap::new();
         for s in counts {
             for state in OutboxState::ALL {
-                outbox.entry((s.kind, s.channel, state.as_str())).or_insert(0);
+                outbox
+                    .entry((s.kind, s.channel, state.as_str()))
+                    .or_insert(0);
             }
-            *outbox.entry((s.kind, s.channel, s.state.as_str())).or_insert(0) += s.count;
+            *outbox
+                .entry((s.kind, s.channel, s.state.as_str()))
+                .or_insert(0) += s.count;
         }
         self.inner.lock().expect("metrics lock").outbox = outbox;
     }
@@ -101,7 +105,12 @@ impl Metrics {
             "counter",
             "Lockout events seen by the poller.",
         );
-        sample(&mut out, "accessdesk_lockouts_seen_total", &[], c.lockouts_seen as f64);
+        sample(
+            &mut out,
+            "accessdesk_lockouts_seen_total",
+            &[],
+            c.lockouts_seen as f64,
+        );
         for (name, help, counts) in [
             (
                 "accessdesk_notices_queued_total",
@@ -168,7 +177,12 @@ impl Metrics {
                 &[],
                 f64::from(rate.remaining),
             );
-            sample(&mut out, "accessdesk_rate_limit_limit", &[], f64::from(rate.limit));
+            sample(
+                &mut out,
+                "accessdesk_rate_limit_limit",
+                &[],
+                f64::from(rate.limit),
+            );
         }
         out
     }
@@ -214,10 +228,17 @@ fn format_value(value: f64) -> String {
     if value.is_nan() {
         "NaN".into()
     } else if value.is_infinite() {
-        if value > 0.0 { "+Inf".into() } else { "-Inf".into() }
+        if value > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        }
     } else if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
         format!("{value}")
     }
 }
+
+#[cfg(test)]
+mod tests;
