@@ -71,6 +71,11 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
         "evidence_max_age_minutes": config.gate.evidence_max_age.num_minutes(),
         "data_dir": config.data_dir.display().to_string(),
         "log_dir": crate::logging::log_dir(&config.data_dir).display().to_string(),
+        "user_notices": if config.smtp.is_some() { "email" } else { "jsonl" },
+        "alerts": config.webhook.as_ref().map_or("jsonl".to_string(), |w| format!("{:?}", w.format).to_lowercase()),
+        "answer_links": config.notices.public_url.as_ref().map(|u| u.as_str()),
+        "instructions": config.instructions.len(),
+        "outbox": crate::outbox::Outbox::default_path(&config.data_dir).display().to_string(),
         "audit_log": AuditLog::default_path(&config.data_dir).display().to_string(),
         "demo_audit_log": demo_log(config).display().to_string(),
         "sources": config.sources.to_json(),
@@ -198,6 +203,60 @@ fn text_view(config: &Config) -> String {
         Line {
             label: "log files",
             value: crate::logging::log_dir(&config.data_dir)
+                .display()
+                .to_string(),
+            keys: &[],
+        },
+        Line {
+            label: "user notices",
+            value: match &config.smtp {
+                Some(smtp) => format!(
+                    "e-mail via {}:{} ({:?}{})",
+                    smtp.host,
+                    smtp.port,
+                    smtp.security,
+                    if smtp.username.is_some() {
+                        ", authenticated"
+                    } else {
+                        ""
+                    }
+                )
+                .to_lowercase(),
+                None => "JSON lines on `watch`'s stdout (no [smtp])".to_string(),
+            },
+            keys: &["smtp.host", "smtp.port", "smtp.security", "smtp.username"],
+        },
+        Line {
+            label: "alerts",
+            value: match &config.webhook {
+                Some(hook) => format!("{:?} webhook (URL hidden)", hook.format),
+                None => "JSON lines on `watch`'s stdout (no webhook)".to_string(),
+            },
+            keys: &["webhook.url", "webhook.format"],
+        },
+        Line {
+            label: "answer links",
+            value: match &config.notices.public_url {
+                Some(url) => format!(
+                    "{url}answer/…, valid {} days",
+                    config.notices.link_valid_for.num_days()
+                ),
+                None => "none: set notices.public_url or watch.listen".to_string(),
+            },
+            keys: &[
+                "notices.public_url",
+                "watch.listen",
+                "notices.link_valid_days",
+            ],
+        },
+        Line {
+            label: "instructions",
+            value: format!("{} configured", config.instructions.len()),
+            keys: &["instructions"],
+        },
+        Line {
+            label: "outbox",
+            value: crate::outbox::Outbox::default_path(&config.data_dir)
                 .display()
                 .to_string(),
             keys: &[],

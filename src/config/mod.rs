@@ -13,7 +13,9 @@ use url::Url;
 
 mod agent_name;
 mod expiries;
+mod instructions;
 mod local_zone;
+mod notices;
 mod source;
 mod verification;
 
@@ -148,6 +150,14 @@ struct FileConfig {
     expiries: expiries::FileExpiries,
     #[serde(default)]
     reminders: expiries::FileReminders,
+    #[serde(default)]
+    notices: notices::FileNotices,
+    smtp: Option<notices::FileSmtp>,
+    webhook: Option<notices::FileWebhook>,
+    #[serde(default)]
+    watch: notices::FileWatch,
+    #[serde(default)]
+    instructions: Vec<instructions::FileInstruction>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -447,6 +457,15 @@ impl Config {
             .filter(|(name, _)| !name.trim().is_empty());
         let scan_settings = file.expiries.into_settings().map_err(in_file)?;
         let reminders = file.reminders.into_rules().map_err(in_file)?;
+        let delivery = notices::FileDelivery {
+            notices: file.notices,
+            smtp: file.smtp,
+            webhook: file.webhook,
+            watch: file.watch,
+        }
+        .resolve(env, source.as_deref(), &mut warnings)
+        .map_err(in_file)?;
+        let instructions = instructions::resolve(file.instructions).map_err(in_file)?;
         let (agent_name, agent_source) =
             agent_name::resolve(configured_name, env, agent_name::os_account);
         sources.set("agent.name", agent_source);
@@ -467,11 +486,11 @@ impl Config {
             agent_name,
             expiries: scan_settings,
             reminders,
-            notices: NoticeSettings::default(),
-            smtp: None,
-            webhook: None,
-            instructions: Vec::new(),
-            watch_listen: None,
+            notices: delivery.notices,
+            smtp: delivery.smtp,
+            webhook: delivery.webhook,
+            instructions,
+            watch_listen: delivery.listen,
             answer_key: env.var("ACCESSDESK_ANSWER_KEY").map(SecretString::from),
             sources,
             warnings,
@@ -502,9 +521,18 @@ impl Config {
     }
 }
 
+/// Whether `host` names this machine (plain HTTP and SMTP are allowed there only).
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 33] = [
+const FILE_KEYS: [&str; 54] = [
     "okta.org_url",
     "okta.token",
     "lockouts.poll_interval_secs",
@@ -538,6 +566,27 @@ const FILE_KEYS: [&str; 33] = [
     "reminders.digest_max_listed",
     "reminders.lockout_notices_per_day",
     "reminders.lockout_notice_gap_hours",
+    "notices.desk_name",
+    "notices.desk_contact",
+    "notices.from",
+    "notices.message_id_domain",
+    "notices.public_url",
+    "notices.self_service_url",
+    "notices.link_valid_days",
+    "notices.reminder_style",
+    "notices.templates_dir",
+    "notices.max_attempts",
+    "notices.daily_summary_time",
+    "smtp.host",
+    "smtp.port",
+    "smtp.security",
+    "smtp.username",
+    "smtp.timeout_secs",
+    "webhook.url",
+    "webhook.format",
+    "webhook.timeout_secs",
+    "watch.listen",
+    "instructions",
 ];
 
 /// The layer a value of the org URL came from, by the key it was read under.
@@ -625,10 +674,7 @@ fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
     };
     let url = Url::parse(value.trim())
         .map_err(|e| invalid(&format!("an https URL like https://example.okta.com ({e})")))?;
-    let loopback = matches!(
-        url.host_str(),
-        Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
-    );
+    let loopback = url.host_str().is_some_and(is_loopback_host);
     match url.scheme() {
         "https" => {}
         // Plain HTTP only to this machine (the simulator); a real org is always HTTPS.
@@ -676,13 +722,18 @@ where
 }
 
 /// A token in a file others can read is a leaked token.
-#[cfg(unix)]
 fn token_file_warning(path: &Path) -> Option<String> {
+    secret_file_warning(path, "an API token", "OKTA_CLIENT_TOKEN")
+}
+
+/// A warning when the file at `path`, which holds `what`, is readable by others.
+#[cfg(unix)]
+fn secret_file_warning(path: &Path, what: &str, env_name: &str) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
-            "{} holds an API token but is readable by others (mode {:o}); run `chmod 600 {}` or move the token to OKTA_CLIENT_TOKEN",
+            "{} holds {what} but is readable by others (mode {:o}); run `chmod 600 {}` or move it to {env_name}",
             path.display(),
             mode & 0o777,
             path.display()
@@ -691,7 +742,7 @@ fn token_file_warning(path: &Path) -> Option<String> {
 }
 
 #[cfg(not(unix))]
-fn token_file_warning(_path: &Path) -> Option<String> {
+fn secret_file_warning(_path: &Path, _what: &str, _env_name: &str) -> Option<String> {
     None
 }
 
@@ -732,6 +783,26 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.poll_interval, builtin.poll_interval);
         assert_eq!(cfg.lookback, builtin.lookback);
+        let (n, b) = (&cfg.notices, &builtin.notices);
+        assert_eq!(
+            (&n.desk_name, &n.desk_contact, &n.from, &n.message_id_domain),
+            (&b.desk_name, &b.desk_contact, &b.from, &b.message_id_domain)
+        );
+        assert_eq!(
+            (
+                n.link_valid_for,
+                n.reminder_style,
+                n.max_attempts,
+                n.daily_summary_at
+            ),
+            (
+                b.link_valid_for,
+                b.reminder_style,
+                b.max_attempts,
+                b.daily_summary_at
+            )
+        );
+        assert!(cfg.smtp.is_none() && cfg.webhook.is_none() && cfg.instructions.is_empty());
         assert_eq!(cfg.bursts, builtin.bursts);
         assert_eq!(cfg.request_timeout, builtin.request_timeout);
         assert_eq!(cfg.gate.checklist, builtin.gate.checklist);
