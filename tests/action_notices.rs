@@ -135,7 +135,11 @@ fn assert_no_secret(item: &OutboxItem) {
 }
 
 fn addresses(user: &User) -> Vec<String> {
-    user.email.iter().chain(&user.second_email).cloned().collect()
+    user.email
+        .iter()
+        .chain(&user.second_email)
+        .cloned()
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,7 +184,10 @@ async fn an_unlock_queues_the_users_notice_to_every_address_of_record() {
         env.last_audit_seq().await.to_string()
     );
     assert!(
-        item.notice.links.iter().any(|l| l.label == "This wasn't me"),
+        item.notice
+            .links
+            .iter()
+            .any(|l| l.label == "This wasn't me"),
         "{:?}",
         item.notice.links
     );

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use accessdesk::model::{Lockout, LockoutKind, User, UserStatus};
+use accessdesk::model::{Lockout, LockoutKind, User};
 use accessdesk::notify::{AnswerChoice, IdempotencyKey, Instruction, NoticeKind, Problem};
 use accessdesk::outbox::{AnswerRecord, OutboxCounts, OutboxState};
 use accessdesk::services::notice_desk::NoticeDesk;
@@ -154,19 +154,40 @@ fn the_outbox_shows_in_the_status_bar_the_detail_and_the_feed() {
     // Grace was notified of nothing yet: all four left.
     press(&mut app, KeyCode::Down);
     let text = screen(&app, (120, 30)).backend().to_string();
-    assert!(text.contains("Notified  not yet · 4 of 4 left today"), "{text}");
+    assert!(
+        text.contains("Notified  not yet · 4 of 4 left today"),
+        "{text}"
+    );
 }
 
 #[test]
 fn i_sends_the_chosen_instruction_after_a_confirm_naming_the_address() {
     let set = vec![
-        instruction("okta-unlock", "Okta", Problem::Unlock, "Unlock your account yourself"),
-        instruction("vpn-unlock", "VPN", Problem::Unlock, "Get back onto the VPN"),
+        instruction(
+            "okta-unlock",
+            "Okta",
+            Problem::Unlock,
+            "Unlock your account yourself",
+        ),
+        instruction(
+            "vpn-unlock",
+            "VPN",
+            Problem::Unlock,
+            "Get back onto the VPN",
+        ),
     ];
     let size = (80, 24);
-    let mut app = app(options(set), size, vec![lockout(2, "ada.lovelace@acme.example", 12)]);
+    let mut app = app(
+        options(set),
+        size,
+        vec![lockout(2, "ada.lovelace@acme.example", 12)],
+    );
     let effects = press(&mut app, KeyCode::Char('i'));
-    assert_eq!(effects, [Effect::LoadUser("00u0002".into())], "the address is read");
+    assert_eq!(
+        effects,
+        [Effect::LoadUser("00u0002".into())],
+        "the address is read"
+    );
     for c in "vpn".chars() {
         press(&mut app, KeyCode::Char(c));
     }
@@ -177,11 +198,17 @@ fn i_sends_the_chosen_instruction_after_a_confirm_naming_the_address() {
         user_id: "00u0002".into(),
         result: Ok(user("00u0002", "ada.lovelace@acme.example")),
     });
-    assert!(press(&mut app, KeyCode::Enter).is_empty(), "a confirm first");
+    assert!(
+        press(&mut app, KeyCode::Enter).is_empty(),
+        "a confirm first"
+    );
     let terminal = screen(&app, size);
     insta::assert_snapshot!("instructions_confirm_80x24", terminal.backend());
     let text = terminal.backend().to_string();
-    assert!(text.contains("Send \"Get back onto the VPN\" to Ada Lovelace at"), "{text}");
+    assert!(
+        text.contains("Send \"Get back onto the VPN\" to Ada Lovelace at"),
+        "{text}"
+    );
 
     let effects = press(&mut app, KeyCode::Enter);
     let [Effect::SendInstructions { instruction, to }] = effects.as_slice() else {
@@ -208,11 +235,26 @@ fn i_says_why_it_cannot_act() {
     let mut none_configured = app(options(Vec::new()), (80, 24), vec![lockout(2, "a@b.c", 1)]);
     press(&mut none_configured, KeyCode::Char('i'));
     assert!(none_configured.picker().is_none());
-    assert!(none_configured.message().unwrap().contains("No instructions are configured"));
+    assert!(
+        none_configured
+            .message()
+            .unwrap()
+            .contains("No instructions are configured")
+    );
 
-    let set = vec![instruction("okta-unlock", "Okta", Problem::Unlock, "Unlock")];
+    let set = vec![instruction(
+        "okta-unlock",
+        "Okta",
+        Problem::Unlock,
+        "Unlock",
+    )];
     let mut empty_feed = app(options(set), (80, 24), Vec::new());
     press(&mut empty_feed, KeyCode::Char('i'));
     assert!(empty_feed.picker().is_none());
-    assert!(empty_feed.message().unwrap().starts_with("No user selected"));
+    assert!(
+        empty_feed
+            .message()
+            .unwrap()
+            .starts_with("No user selected")
+    );
 }

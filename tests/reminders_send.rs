@@ -59,17 +59,29 @@ async fn a_days_reminders_go_once_however_often_it_is_run() {
     let expected = lines(&forecast.stdout).len();
     assert!(expected > 0, "the seed has something due on {day}");
 
-    let first = run(&sim, data.path(), &["reminders", "--date", &day, "--send", "--stored"]).await;
+    let first = run(
+        &sim,
+        data.path(),
+        &["reminders", "--date", &day, "--send", "--stored"],
+    )
+    .await;
     let report = String::from_utf8_lossy(&first.stderr).to_string();
     assert!(first.status.success(), "{report}");
     assert!(
-        report.contains(&format!("{day}: {expected} queued, {expected} sent, 0 to retry, 0 failed")),
+        report.contains(&format!(
+            "{day}: {expected} queued, {expected} sent, 0 to retry, 0 failed"
+        )),
         "{report}"
     );
     let delivered = lines(&first.stdout);
     assert_eq!(delivered.len(), expected, "one JSON line per notice");
 
-    let second = run(&sim, data.path(), &["reminders", "--date", &day, "--send", "--stored"]).await;
+    let second = run(
+        &sim,
+        data.path(),
+        &["reminders", "--date", &day, "--send", "--stored"],
+    )
+    .await;
     let report = String::from_utf8_lossy(&second.stderr).to_string();
     assert!(second.status.success(), "{report}");
     assert!(

@@ -11,9 +11,9 @@ use std::process::ExitCode;
 use super::asked::{Asked, Known, planned_removal, preview_removal, resolve};
 use super::attempt::{Session, describe, look_up, read_only_refusal, record_checks};
 use super::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
-use super::{action_notice_lines, factor_list};
 use super::possession::{self, Checked, Stop, VerifyMode};
 use super::{GlobalArgs, load_config};
+use super::{action_notice_lines, factor_list};
 use crate::idp::Directory;
 use crate::model::ChallengeResult;
 use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
@@ -378,7 +378,8 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let outcome = action_runner::run(&client, &mut session.audit, &session.agent, &verified).await;
     // After the action, never before: a notice that cannot be queued leaves it standing.
     let desk = NoticeDesk::from_config(&session.config);
-    let notices = action_notices::after_action(&client, &desk, &verified, &outcome, Utc::now()).await;
+    let notices =
+        action_notices::after_action(&client, &desk, &verified, &outcome, Utc::now()).await;
     action_notice_lines::warn(&notices);
     let audit_seq = match &outcome.audit {
         Ok(r) => Some(r.seq),

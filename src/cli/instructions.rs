@@ -117,9 +117,10 @@ fn the_one<'a>(
 ) -> anyhow::Result<&'a Instruction> {
     match matching {
         [one] => Ok(one),
-        _ if all.is_empty() => {
-            Err(UsageError(format!("--send: no instructions are configured: {HOW_TO_CONFIGURE}")).into())
-        }
+        _ if all.is_empty() => Err(UsageError(format!(
+            "--send: no instructions are configured: {HOW_TO_CONFIGURE}"
+        ))
+        .into()),
         [] => Err(UsageError(format!(
             "--send: no instruction matches {query:?}; the configured ones are: {}",
             ids(all.iter())

@@ -11,14 +11,14 @@ pub mod channels;
 pub mod compose;
 pub mod delivery;
 pub mod links;
+pub mod mask;
 pub mod metrics;
 pub mod notice;
-pub mod mask;
 pub mod settings;
 
 pub use answers::AnswerChoice;
-pub use notice::{ChannelKind, IdempotencyKey, Notice, NoticeKind, Recipient};
 pub use mask::mask_address;
+pub use notice::{ChannelKind, IdempotencyKey, Notice, NoticeKind, Recipient};
 pub use settings::{
     Instruction, NoticeSettings, Problem, ReminderStyle, SmtpSecurity, SmtpSettings, WebhookFormat,
     WebhookSettings,

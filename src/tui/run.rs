@@ -26,15 +26,15 @@ use super::view;
 use crate::audit::{AuditLog, AuditRecord};
 use crate::idp::{Directory, PushChallenge};
 use crate::model::{ChallengeResult, OneTimeCode};
-use crate::policy::gate::{PossessionEvidence, Verified};
-use crate::services::FeedEvent;
 use crate::notify::{Instruction, Recipient};
 use crate::outbox::Outbox;
+use crate::policy::gate::{PossessionEvidence, Verified};
+use crate::services::FeedEvent;
 use crate::services::action_notices;
 use crate::services::action_runner::{self, Agent};
-use crate::services::notice_desk::NoticeDesk;
 use crate::services::escalation::{Escalation, record_escalation};
 use crate::services::expiry_scanner::ScanEvent;
+use crate::services::notice_desk::NoticeDesk;
 use crate::services::user_profile;
 use crate::services::verification::{
     PushWait, await_push, code_evidence, push_evidence, push_factor,
@@ -701,7 +701,8 @@ fn read_outbox(
 ) {
     let path = Outbox::default_path(data_dir);
     tokio::spawn(async move {
-        let read = tokio::task::spawn_blocking(move || notice_board::read(&path, &users, now)).await;
+        let read =
+            tokio::task::spawn_blocking(move || notice_board::read(&path, &users, now)).await;
         let result = match read {
             Ok(Ok(snapshot)) => Ok(snapshot),
             Ok(Err(e)) => Err(e.to_string()),

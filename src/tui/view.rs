@@ -33,8 +33,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use super::app::App;
 use super::panes::{
     audit, burst_banner, burst_list, detail, directory, expiries, help, instructions, lockouts,
-    status_bar,
-    title_bar, training, user_view, verify_dialog,
+    status_bar, title_bar, training, user_view, verify_dialog,
 };
 use super::theme::Theme;
 use super::user_view::ProfileState;

@@ -89,7 +89,8 @@ impl Profile {
     /// `dana.kim@mail.example.org` for `dana.kim@example.com`, when the user has one.
     pub fn second_email(&self) -> Option<String> {
         let local = self.login.split('@').next().unwrap_or_default();
-        self.second_email.then(|| format!("{local}@mail.example.org"))
+        self.second_email
+            .then(|| format!("{local}@mail.example.org"))
     }
 
     /// One attribute as its wire string (empty when absent), for searches and tests.

@@ -49,14 +49,14 @@ impl App {
 
     /// The picker's user as the IdP last showed it, or why it is not known.
     fn picker_user(&self, key: &str) -> Result<&User, String> {
-        let from_profile = self
-            .user_view
-            .as_ref()
-            .filter(|u| u.key == key)
-            .and_then(|_| match self.profiles.get(key) {
-                Some(ProfileState::Loaded(profile)) => Some(&profile.user),
-                _ => None,
-            });
+        let from_profile =
+            self.user_view
+                .as_ref()
+                .filter(|u| u.key == key)
+                .and_then(|_| match self.profiles.get(key) {
+                    Some(ProfileState::Loaded(profile)) => Some(&profile.user),
+                    _ => None,
+                });
         if let Some(user) = from_profile {
             return Ok(user);
         }
@@ -126,12 +126,10 @@ impl App {
         let note = match (picker.chosen(all), self.picker_user(&picker.target.key)) {
             (None, _) => Some("No instruction matches the search: Backspace widens it".into()),
             (Some(_), Err(why)) => Some(why),
-            (Some(_), Ok(user)) if Recipient::from_user(user, false).is_none() => {
-                Some(format!(
-                    "{} has no e-mail address on record: nothing to send to",
-                    user.login
-                ))
-            }
+            (Some(_), Ok(user)) if Recipient::from_user(user, false).is_none() => Some(format!(
+                "{} has no e-mail address on record: nothing to send to",
+                user.login
+            )),
             (Some(_), Ok(_)) => None,
         };
         if let Some(p) = &mut self.picker {

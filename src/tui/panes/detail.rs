@@ -10,8 +10,8 @@ use crate::model::{Lockout, LockoutKind, User};
 use crate::tui::app::{App, UserState, user_key};
 use crate::tui::feed::marks::RowMark;
 use crate::tui::format;
-use crate::tui::notice_board::Notified;
 use crate::tui::keymap::{self, Context};
+use crate::tui::notice_board::Notified;
 use crate::tui::theme::Theme;
 
 /// Lockout on the left, user on the right.
@@ -170,9 +170,7 @@ fn notified(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
     match board.notified(lockout) {
         Notified::Sent(t) => Span::styled(format!("sent {}{left}", ago(t)), theme.done),
         Notified::Queued(t) => Span::raw(format!("queued for {}{left}", format::clock(t))),
-        Notified::Failed(t) => {
-            Span::styled(format!("FAILED {}{left}", ago(t)), theme.error)
-        }
+        Notified::Failed(t) => Span::styled(format!("FAILED {}{left}", ago(t)), theme.error),
         Notified::No => Span::raw(format!("not yet{left}")),
         Notified::Unknown if lockout.user_id.is_some() => {
             Span::styled("reading the outbox…", theme.dim)

@@ -133,5 +133,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim,
         ),
     };
-    frame.render_widget(Paragraph::new(bottom_line).wrap(Wrap { trim: true }), bottom);
+    frame.render_widget(
+        Paragraph::new(bottom_line).wrap(Wrap { trim: true }),
+        bottom,
+    );
 }

@@ -356,7 +356,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 full,
                 burst: app.in_burst(lockout),
                 not_me: kind != RowKind::Older
-                    && app.notice_board().not_me(lockout.user_id.as_deref()).is_some(),
+                    && app
+                        .notice_board()
+                        .not_me(lockout.user_id.as_deref())
+                        .is_some(),
             })
         })
         .collect();
