@@ -74,6 +74,13 @@ pub async fn run<D: Directory>(
         None => None,
     };
     let mut notices = config.notices.clone();
+    // A public_url the config derived from `[watch] listen` follows `--listen` instead.
+    let derived = config
+        .watch_listen
+        .and_then(|addr| url::Url::parse(&format!("http://{addr}")).ok());
+    if options.listen.is_some() && notices.public_url == derived {
+        notices.public_url = None;
+    }
     if notices.public_url.is_none() {
         notices.public_url = listener
             .as_ref()
