@@ -1,5 +1,6 @@
 //! `/metrics` parses as Prometheus text and counts what was queued and sent; `/healthz`
-//! answers 200 while the poll is fine and 503 once it has failed for too long.
+//! answers 200 while the poll is fine and 503 once it has failed for too long; the daily
+//! summary covers only a day `watch` polled on.
 
 mod notify_support;
 mod watch_harness;
@@ -168,4 +169,48 @@ async fn healthz_is_ok_while_polling_and_503_when_stale() {
     assert_eq!(body["status"], "failing");
     assert_eq!(body["last_error"], "cannot reach the IdP");
     assert!(body["poll_age_secs"].as_i64().unwrap() >= 1200);
+}
+
+#[tokio::test]
+async fn the_daily_summary_reports_only_a_day_watch_polled_on() {
+    use accessdesk::services::watch::{count_lockouts, daily_summary};
+    let h = Harness::start().await;
+    let date = day(-1);
+    let after = just_after(date, 17, 0);
+    // A first start after the summary time of a day it never saw: no summary of "0 lockouts".
+    assert_eq!(daily_summary(&h.shared, date, after).unwrap(), None);
+
+    let morning = just_after(date, 9, 0);
+    count_lockouts(&h.shared, 0, morning).unwrap();
+    count_lockouts(&h.shared, 3, morning + Duration::hours(1)).unwrap();
+    count_lockouts(&h.shared, 0, morning + Duration::hours(2)).unwrap();
+    assert_eq!(
+        daily_summary(
+            &h.shared,
+            date,
+            just_after(date, 16, 0) - Duration::minutes(2)
+        )
+        .unwrap(),
+        None,
+        "not before its time"
+    );
+    let summary = daily_summary(&h.shared, date, after)
+        .unwrap()
+        .expect("a summary of the day");
+    let fact = |label: &str| {
+        summary
+            .facts
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(fact("Lockouts seen").as_deref(), Some("3"));
+    let since = fact("Watching since").expect("when the count started");
+    assert!(since.starts_with(&format!("{date} 09:01")), "{since}");
+    h.enqueue(&[summary], after);
+    assert_eq!(
+        daily_summary(&h.shared, date, after + Duration::hours(1)).unwrap(),
+        None,
+        "once a day"
+    );
 }

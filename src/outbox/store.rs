@@ -329,20 +329,8 @@ fn limit_param(limit: usize) -> i64 {
 /// Create the file mode 0600 before SQLite opens it (SQLite gives its WAL and shared-memory
 /// files the database's mode), and tighten an existing file's mode.
 fn create_private(path: &Path) -> Result<(), OutboxError> {
-    let fail = |source| OutboxError::Create {
+    crate::store::create_private_file(path).map_err(|source| OutboxError::Create {
         path: path.to_path_buf(),
         source,
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        options.open(path).map_err(fail)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
-    }
-    #[cfg(not(unix))]
-    options.open(path).map_err(fail)?;
-    Ok(())
+    })
 }

@@ -95,30 +95,10 @@ impl ExpiryStore {
 /// Create the file mode 0600 before SQLite opens it (SQLite's journal copies its mode), and
 /// tighten an existing file's mode.
 fn create_private(path: &Path) -> Result<(), StoreError> {
-    let fail = |source| StoreError::Create {
+    super::create_private_file(path).map_err(|source| StoreError::Create {
         path: path.to_path_buf(),
         source,
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)
-            .map_err(fail)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(fail)?;
-    }
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ mod error;
 mod expiry_rows;
 mod expiry_schema;
 mod expiry_store;
+mod private_file;
 
 pub use error::StoreError;
 pub use expiry_store::{EXPIRY_STORE_FILE, ExpiryStore};
+pub use private_file::create_private_file;

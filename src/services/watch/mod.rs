@@ -25,7 +25,7 @@ pub use lockouts::handle_lockouts;
 pub use run::{StartError, WatchOptions, run};
 pub use scheduler::tick;
 pub use shutdown::signalled;
-pub use summary::{LOCKOUTS_TODAY_STATE, daily_summary};
+pub use summary::{LOCKOUTS_TODAY_STATE, count_lockouts, daily_summary};
 
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;

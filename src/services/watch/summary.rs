@@ -21,24 +21,32 @@ const SUMMARY_WINDOW: usize = 20_000;
 struct DayCount {
     date: NaiveDate,
     count: u64,
+    /// The first successful poll of the day: the summary covers the day from then.
+    #[serde(default)]
+    since: Option<DateTime<Utc>>,
 }
 
-/// Add `n` lockouts to the count of the day `now` falls on.
+/// Add `n` lockouts (after each successful poll, none included) to the count of the day `now`
+/// falls on; the first poll of a day starts its record.
 pub fn count_lockouts(
     shared: &WatchShared,
     n: usize,
     now: DateTime<Utc>,
 ) -> Result<(), OutboxError> {
-    if n == 0 {
-        return Ok(());
-    }
     let date = local_date(now, shared.rules.zone);
     let mut outbox = shared.outbox();
-    let mut day = outbox
+    let recorded = outbox
         .load_state(LOCKOUTS_TODAY_STATE)?
         .and_then(|json| serde_json::from_str::<DayCount>(&json).ok())
-        .filter(|d| d.date == date)
-        .unwrap_or(DayCount { date, count: 0 });
+        .filter(|d| d.date == date);
+    if n == 0 && recorded.is_some() {
+        return Ok(());
+    }
+    let mut day = recorded.unwrap_or(DayCount {
+        date,
+        count: 0,
+        since: Some(now),
+    });
     day.count += n as u64;
     let json = serde_json::to_string(&day).unwrap_or_default();
     outbox.save_state(LOCKOUTS_TODAY_STATE, &json)
@@ -66,13 +74,16 @@ pub fn daily_summary(
     if shared.outbox().get(&key)?.is_some() {
         return Ok(None);
     }
-    let (lockouts, sent, failed) = {
+    let (day, sent, failed) = {
         let outbox = shared.outbox();
-        let lockouts = outbox
+        // A day `watch` never polled on has nothing true to summarise.
+        let Some(day) = outbox
             .load_state(LOCKOUTS_TODAY_STATE)?
             .and_then(|json| serde_json::from_str::<DayCount>(&json).ok())
             .filter(|d| d.date == date)
-            .map_or(0, |d| d.count);
+        else {
+            return Ok(None);
+        };
         let recent = outbox.recent(SUMMARY_WINDOW)?;
         let on_date = |t: DateTime<Utc>| local_date(t, zone) == date;
         let sent = recent
@@ -83,19 +94,27 @@ pub fn daily_summary(
             .iter()
             .filter(|i| i.state == OutboxState::Failed && on_date(i.queued_at))
             .count();
-        (lockouts, sent, failed)
+        (day, sent, failed)
     };
+    let mut facts = vec![
+        ("Lockouts seen".into(), day.count.to_string()),
+        ("Notices sent".into(), sent.to_string()),
+        ("Notices failed".into(), failed.to_string()),
+    ];
+    if let Some(since) = day.since {
+        let local = since.with_timezone(&zone);
+        facts.push((
+            "Watching since".into(),
+            local.format("%Y-%m-%d %H:%M %Z").to_string(),
+        ));
+    }
     let alert = Alert {
         kind: AlertKind::DailySummary,
         about: date.to_string(),
         title: format!("Daily summary for {date}"),
         user_id: None,
         login: None,
-        facts: vec![
-            ("Lockouts seen".into(), lockouts.to_string()),
-            ("Notices sent".into(), sent.to_string()),
-            ("Notices failed".into(), failed.to_string()),
-        ],
+        facts,
     };
     Ok(Some(shared.composer.alert(&alert, now)))
 }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::text_input;
+use crate::notify::ChannelKind;
 use crate::tui::app::{App, scroll_offset};
 use crate::tui::format;
 use crate::tui::instruction_picker::PickerStage;
@@ -129,7 +130,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             )
         }
         (PickerStage::Choosing, None) => Line::styled(
-            "Goes by e-mail through the outbox (`accessdesk watch` delivers it)",
+            match app.options.notices.settings.user_channel {
+                ChannelKind::Email => {
+                    "Goes by e-mail through the outbox (`accessdesk watch` delivers it)"
+                }
+                // No [smtp]: `watch` prints it as a JSON line for a script to deliver.
+                _ => {
+                    "Goes to the outbox; with no [smtp] configured, `accessdesk watch` prints it as a JSON line"
+                }
+            },
             theme.dim,
         ),
     };

@@ -250,9 +250,13 @@ fn outbox_item(app: &App, theme: &Theme) -> Option<Span<'static>> {
             .map(|_| Span::styled("outbox unreadable", theme.warn));
     };
     let counts = snapshot.counts;
-    let text = match counts.failed {
-        0 => format!("outbox {} queued", counts.queued),
-        n => format!("outbox {} queued, {n} failed", counts.queued),
+    // At 80 columns the health line has room for the numbers, not the words.
+    let narrow = app.size().0 < 110;
+    let text = match (counts.failed, narrow) {
+        (0, false) => format!("outbox {} queued", counts.queued),
+        (0, true) => format!("outbox {}", counts.queued),
+        (n, false) => format!("outbox {} queued, {n} failed", counts.queued),
+        (n, true) => format!("outbox {}, {n} failed", counts.queued),
     };
     Some(if board.error().is_some() {
         Span::styled(format!("{text} (read failed)"), theme.warn)
