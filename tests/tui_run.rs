@@ -878,6 +878,36 @@ async fn a_rejected_push_is_escalated_audited_and_the_dialog_closes() {
     );
     assert_eq!(escalation.evidence[0].result, "REJECTED");
     assert_eq!(escalation.agent, "agent.smith");
+    // The help-desk channel hears of it through the outbox, keyed to the audit record.
+    let outbox_path = accessdesk::outbox::Outbox::default_path(harness.data_dir.path());
+    let key = accessdesk::notify::IdempotencyKey::new(
+        "desk",
+        accessdesk::notify::NoticeKind::Alert,
+        "escalation",
+        "2",
+    );
+    let mut alert = None;
+    for _ in 0..100 {
+        if outbox_path.exists() {
+            alert = accessdesk::outbox::Outbox::open(&outbox_path)
+                .unwrap()
+                .get(&key)
+                .unwrap();
+        }
+        if alert.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let alert = alert.expect("an escalation alert in the outbox").notice;
+    assert!(alert.subject.contains("alice@acme.example"), "{alert:?}");
+    assert!(
+        alert
+            .facts
+            .iter()
+            .any(|(label, value)| label == "Why" && value.contains("REJECTED")),
+        "{alert:?}"
+    );
     harness.press(KeyCode::Char('q'));
     let directory = harness.finished().await;
     assert!(!directory.calls().iter().any(|c| c.starts_with("perform")));

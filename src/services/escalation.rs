@@ -8,6 +8,7 @@ use chrono::Utc;
 
 use super::action_runner::{Agent, audit_evidence};
 use crate::audit::{AuditEntry, AuditLog, AuditRecord, Outcome};
+use crate::notify::compose::{Alert, AlertKind};
 use crate::policy::gate::{PossessionEvidence, Target, normalize_ticket};
 
 /// The audit log's name for an escalation.
@@ -49,6 +50,31 @@ pub fn record_escalation(
         .filter(|n| !n.is_empty())
         .map(str::to_string);
     audit.append(&entry).map_err(|e| e.to_string())
+}
+
+/// The help-desk channel's alert about an escalation audited as record `seq` (its key's
+/// cycle, so the alert goes once per record).
+pub fn escalation_alert(escalation: &Escalation<'_>, seq: i64, agent: &str) -> Alert {
+    let mut facts = vec![
+        ("User".to_string(), escalation.target.login.clone()),
+        ("Why".to_string(), escalation.reason.to_string()),
+        ("Agent".to_string(), agent.to_string()),
+        ("Audit record".to_string(), format!("#{seq}")),
+    ];
+    if let Some(ticket) = escalation.ticket.filter(|t| !t.trim().is_empty()) {
+        facts.push(("Ticket".to_string(), normalize_ticket(ticket)));
+    }
+    Alert {
+        kind: AlertKind::Escalation,
+        about: seq.to_string(),
+        title: format!(
+            "Escalated to security: a call about {} could not be verified",
+            escalation.target.login
+        ),
+        user_id: Some(escalation.target.user_id.clone()),
+        login: Some(escalation.target.login.clone()),
+        facts,
+    }
 }
 
 #[cfg(test)]

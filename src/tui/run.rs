@@ -32,7 +32,7 @@ use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_notices;
 use crate::services::action_runner::{self, Agent};
-use crate::services::escalation::{Escalation, record_escalation};
+use crate::services::escalation::{Escalation, escalation_alert, record_escalation};
 use crate::services::expiry_scanner::ScanEvent;
 use crate::services::notice_desk::NoticeDesk;
 use crate::services::user_profile;
@@ -107,7 +107,11 @@ where
 {
     let data_dir = options.data_dir.clone();
     let training = options.training.clone();
-    let desk = options.notices.clone();
+    // One data directory for the audit log and the outbox (a default-built desk names none).
+    let desk = NoticeDesk {
+        data_dir: options.data_dir.clone(),
+        ..options.notices.clone()
+    };
     let agent = Agent {
         name: options.agent_name.clone(),
         org: options.org_url.clone(),
@@ -325,6 +329,12 @@ where
                         record_escalation(log, &agent, &escalation)
                     })
                     .map(|record| record.seq);
+                    if let Ok(seq) = result {
+                        alert_escalation(
+                            desk.clone(),
+                            escalation_alert(&escalation, seq, &agent.name),
+                        );
+                    }
                     let answer = Msg::EscalationRecorded {
                         user_id: target.user_id.clone(),
                         result,
@@ -709,6 +719,20 @@ fn read_outbox(
             Err(e) => Err(format!("the outbox reader stopped: {e}")),
         };
         let _ = results.send(Msg::Outbox(result)).await;
+    });
+}
+
+/// Queue the help-desk channel's alert about an escalation; the audit record is what counts,
+/// so a failure here is logged, not shown over the dialog's answer.
+fn alert_escalation(desk: NoticeDesk, alert: crate::notify::compose::Alert) {
+    tokio::task::spawn_blocking(move || {
+        let queued = desk.composer().and_then(|composer| {
+            let now = Utc::now();
+            action_notices::enqueue_all(&desk, vec![composer.alert(&alert, now)], now)
+        });
+        if let Err(e) = queued {
+            tracing::warn!(error = %e, "the escalation alert was not queued");
+        }
     });
 }
 
