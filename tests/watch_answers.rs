@@ -226,6 +226,10 @@ async fn not_me_is_audited_and_alerted_without_the_token() {
         .find(|r| r.entry.action == SUSPICIOUS_REPORT_ACTION)
         .expect("the report is in the audit log");
     assert_eq!(report.entry.target_id.as_deref(), Some("00un"));
+    assert_eq!(
+        report.entry.org.as_deref(),
+        Some("https://example.okta.com")
+    );
     let note = report.entry.note.clone().unwrap_or_default();
     assert!(note.contains("ev-123"), "{note}");
     assert!(!note.contains(&token));

@@ -68,6 +68,7 @@ impl Harness {
             wake: Arc::new(Notify::new()),
             data_dir: data.path().to_path_buf(),
             agent: "accessdesk-watch".into(),
+            org: Some("https://example.okta.com".into()),
         });
         let (stop, stop_rx) = watch::channel(false);
         tokio::spawn(http::serve(listener, shared.clone(), stop_rx));

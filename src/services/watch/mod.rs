@@ -60,6 +60,8 @@ pub struct WatchShared {
     pub data_dir: PathBuf,
     /// Who the audit log names for what `watch` records.
     pub agent: String,
+    /// The IdP org (its base URL), written into those records like the agents' own.
+    pub org: Option<String>,
 }
 
 impl WatchShared {

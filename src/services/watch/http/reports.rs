@@ -55,6 +55,7 @@ pub fn not_me(
     );
     entry.target_id = Some(claim.key.user.clone());
     entry.target_login = Some(login.clone());
+    entry.org = shared.org.clone();
     entry.note = Some(format!(
         "the user answered \"This wasn't me\" to notice {} ({} {})",
         claim.key,
