@@ -3,21 +3,9 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-/// `text` safe inside HTML text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `text` safe inside HTML text and attribute values (control and bidi characters dropped),
+/// exactly as the notices escape it.
+pub use crate::notify::compose::escape_html as escape;
 
 /// A whole page: `title` is plain text, `body` already-escaped HTML.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
