@@ -5,7 +5,9 @@
 mod notify_support;
 
 use accessdesk::notify::channels::{Channels, JsonLinesChannel};
-use accessdesk::notify::delivery::{DeliveryPass, deliver_due, deliver_due_until, run};
+use accessdesk::notify::delivery::{
+    DeliveryPass, GIVE_UP_AFTER, deliver_due, deliver_due_until, run,
+};
 use accessdesk::notify::metrics::Metrics;
 use accessdesk::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind, WebhookFormat};
 use accessdesk::outbox::{Outbox, OutboxState};
@@ -220,7 +222,7 @@ async fn a_refused_address_fails_at_once_and_the_desk_is_told() {
 }
 
 #[tokio::test]
-async fn after_max_attempts_a_transient_failure_is_given_up() {
+async fn a_long_outage_tells_the_desk_after_max_attempts_and_gives_up_only_days_later() {
     let dir = tempfile::tempdir().unwrap();
     let mut outbox = open_outbox(&dir);
     let channels = Channels::new(
@@ -236,18 +238,77 @@ async fn after_max_attempts_a_transient_failure_is_given_up() {
         .await
         .unwrap();
     assert_eq!(first.retried, 1);
+    assert_eq!(
+        outbox.counts().unwrap().queued,
+        1,
+        "no alert after one failure"
+    );
+    // The second failure reaches max_attempts: the desk hears of it, the notice stays queued.
     let at = outbox.get(&n.key).unwrap().unwrap().next_attempt_at;
     let second = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 2, at)
         .await
         .unwrap();
-    assert_eq!(second.failed, 1);
+    assert_eq!((second.retried, second.failed), (1, 0));
     let item = outbox.get(&n.key).unwrap().unwrap();
-    assert_eq!((item.state, item.attempts), (OutboxState::Failed, 2));
-    assert_eq!(
-        outbox.counts().unwrap().queued,
-        1,
-        "the DeliveryFailure alert"
+    assert_eq!((item.state, item.attempts), (OutboxState::Queued, 2));
+    let alerts: Vec<_> = outbox
+        .recent(10)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.notice.kind == NoticeKind::Alert)
+        .collect();
+    assert_eq!(alerts.len(), 1, "one still-failing alert");
+    assert!(
+        alerts[0].notice.subject.contains("still retrying"),
+        "{alerts:?}"
     );
+    // Days later, still down: given up, and the desk is told that too.
+    let late = now() + GIVE_UP_AFTER + Duration::minutes(1);
+    let third = deliver_due(&mut outbox, &channels, Some(&composer), &metrics, 2, late)
+        .await
+        .unwrap();
+    assert_eq!(third.failed, 1);
+    let item = outbox.get(&n.key).unwrap().unwrap();
+    assert_eq!((item.state, item.attempts), (OutboxState::Failed, 3));
+    let alerts = outbox
+        .recent(10)
+        .unwrap()
+        .into_iter()
+        .filter(|i| i.notice.kind == NoticeKind::Alert)
+        .count();
+    assert_eq!(alerts, 2, "still-failing, then given up");
+}
+
+#[tokio::test]
+async fn a_channel_that_is_down_is_tried_once_a_pass_and_the_others_still_deliver() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_outbox(&dir);
+    let lines = LinesSink::new();
+    let channels = Channels::new(
+        Some(smtp_channel(SmtpSink::free_addr())),
+        None,
+        JsonLinesChannel::new(lines.writer(), DOMAIN),
+    );
+    let metrics = Metrics::default();
+    for user in ["u1", "u2", "u3"] {
+        let n = notice(user, NoticeKind::ActionNotice, ChannelKind::Email);
+        outbox.enqueue(&n, now()).unwrap();
+    }
+    let other = notice("u4", NoticeKind::Instructions, ChannelKind::JsonLines);
+    outbox.enqueue(&other, now()).unwrap();
+    let pass = deliver_due(&mut outbox, &channels, None, &metrics, 8, now())
+        .await
+        .unwrap();
+    assert_eq!((pass.retried, pass.sent, pass.failed), (1, 1, 0));
+    let untried = ["u2", "u3"].map(|u| {
+        outbox
+            .get(&notice(u, NoticeKind::ActionNotice, ChannelKind::Email).key)
+            .unwrap()
+            .unwrap()
+            .attempts
+    });
+    assert_eq!(untried, [0, 0], "left for the next pass, no attempt spent");
+    assert_eq!(lines.lines().len(), 1);
 }
 
 #[tokio::test]

@@ -67,7 +67,9 @@ pub async fn send(config: &Config, scan: &ExpiryScan, date: NaiveDate) -> anyhow
         report.delivered.sent += pass.sent;
         report.delivered.retried += pass.retried;
         report.delivered.failed += pass.failed;
-        if pass == DeliveryPass::default() {
+        // Nothing left, or only retries: a channel that is down stays down for this run, and
+        // what is left waits in the outbox for `watch`.
+        if pass.sent == 0 && pass.failed == 0 {
             break;
         }
     }

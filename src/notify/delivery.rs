@@ -1,7 +1,9 @@
 //! The delivery worker: takes what is due from the outbox, hands each item to its channel,
-//! marks it sent, or schedules a retry with backoff, or gives up after `max_attempts` (and
-//! queues an alert saying so). A notice is marked sent only after its channel accepted it, so
-//! a crash in between sends it again, with the same key and Message-ID.
+//! marks it sent, or schedules a retry with backoff. An outage loses nothing: a transient
+//! failure is retried (hourly at most) for [`GIVE_UP_AFTER`], and the help desk is told once
+//! `max_attempts` have failed; only a permanent failure, or that much time, marks a notice
+//! failed (with an alert). A notice is marked sent only after its channel accepted it, so a
+//! crash in between sends it again, with the same key and Message-ID.
 
 use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
@@ -16,6 +18,9 @@ use crate::outbox::{Enqueued, Outbox, OutboxError, OutboxItem};
 /// The first wait after a failure, and the longest.
 const FIRST_RETRY_SECS: i64 = 30;
 const MAX_RETRY_SECS: i64 = 3600;
+/// A notice still undelivered this long after it was queued is given up: news days late
+/// would mislead more than it helps.
+pub const GIVE_UP_AFTER: Duration = Duration::days(3);
 /// How many due items one pass takes.
 const PASS_LIMIT: usize = 100;
 /// How often the worker looks at the outbox when nobody wakes it.
@@ -74,11 +79,17 @@ pub async fn deliver_due_until(
     stop: impl Fn() -> bool,
 ) -> Result<DeliveryPass, OutboxError> {
     let mut pass = DeliveryPass::default();
+    // A channel that just failed for a passing reason (the relay is down) is not tried again
+    // in this pass: each of its items would wait out the same timeout.
+    let mut down: Vec<super::ChannelKind> = Vec::new();
     for item in outbox.due(now, PASS_LIMIT)? {
         if stop() {
             break;
         }
         let (kind, channel) = (item.notice.kind, item.notice.channel);
+        if down.contains(&channel) {
+            continue;
+        }
         match channels.deliver(&item).await {
             Ok(()) => {
                 outbox.mark_sent(item.id, now)?;
@@ -89,7 +100,8 @@ pub async fn deliver_due_until(
                 metrics.failed(kind, channel);
                 let failed_attempts = item.attempts.saturating_add(1);
                 let message = error.to_string();
-                if error.is_transient() && failed_attempts < max_attempts {
+                if error.is_transient() && now - item.queued_at < GIVE_UP_AFTER {
+                    down.push(channel);
                     let at = retry_at(now, failed_attempts);
                     outbox.mark_retry(item.id, &message, at)?;
                     tracing::info!(
@@ -102,6 +114,11 @@ pub async fn deliver_due_until(
                         "delivery failed, will retry"
                     );
                     pass.retried += 1;
+                    if failed_attempts == max_attempts
+                        && let Some(composer) = composer
+                    {
+                        alert_failure(outbox, composer, metrics, &item, &error, false, now)?;
+                    }
                 } else {
                     outbox.mark_failed(item.id, &message, now)?;
                     tracing::warn!(
@@ -114,7 +131,7 @@ pub async fn deliver_due_until(
                     );
                     pass.failed += 1;
                     if let Some(composer) = composer {
-                        alert_failure(outbox, composer, metrics, &item, &error, now)?;
+                        alert_failure(outbox, composer, metrics, &item, &error, true, now)?;
                     }
                 }
             }
@@ -123,14 +140,16 @@ pub async fn deliver_due_until(
     Ok(pass)
 }
 
-/// Tell the help desk a notice could not be delivered (not for an alert that failed: that
-/// would go the same broken way, again and again).
+/// Tell the help desk a notice could not be delivered, for good (`gave_up`) or yet (it is
+/// still being retried); not for an alert that failed: that would go the same broken way,
+/// again and again.
 fn alert_failure(
     outbox: &mut Outbox,
     composer: &Composer,
     metrics: &Metrics,
     item: &OutboxItem,
     error: &DeliveryError,
+    gave_up: bool,
     now: DateTime<Utc>,
 ) -> Result<(), OutboxError> {
     let failed = &item.notice;
@@ -151,10 +170,29 @@ fn alert_failure(
         facts.insert(2, ("To".to_owned(), failed.to.join(", ")));
     }
     let who = failed.login.as_deref().unwrap_or("a user");
+    // Two alerts at most per notice: "still failing" and "given up" (the key's cycle).
+    let (about, title) = if gave_up {
+        (
+            failed.key.as_string(),
+            format!("A notice to {who} could not be delivered"),
+        )
+    } else {
+        facts.push((
+            "Retrying".to_owned(),
+            format!(
+                "hourly until {}",
+                (item.queued_at + GIVE_UP_AFTER).format("%Y-%m-%d %H:%M UTC")
+            ),
+        ));
+        (
+            format!("{}#retrying", failed.key.as_string()),
+            format!("A notice to {who} is not getting through (still retrying)"),
+        )
+    };
     let alert = Alert {
         kind: AlertKind::DeliveryFailure,
-        about: failed.key.as_string(),
-        title: format!("A notice to {who} could not be delivered"),
+        about,
+        title,
         user_id: failed.user_id.clone(),
         login: failed.login.clone(),
         facts,

@@ -36,7 +36,8 @@ pub struct NoticeSettings {
     /// A folder of template overrides (`lockout_notice.txt`, `lockout_notice.html`, …);
     /// missing files fall back to the built-in templates.
     pub templates_dir: Option<std::path::PathBuf>,
-    /// A failing delivery is retried this many times (with backoff) before it is marked failed.
+    /// After this many failed attempts the help-desk channel is told a notice is still being
+    /// retried (retries go on for `delivery::GIVE_UP_AFTER`).
     pub max_attempts: u32,
     /// When the help-desk channel gets the daily summary (in the reminders' zone).
     pub daily_summary_at: Option<NaiveTime>,
