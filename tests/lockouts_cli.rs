@@ -307,8 +307,15 @@ fn every_subcommand_answers_help() {
         "reset-password",
         "audit",
         "dashboard",
+        "expiries",
+        "reminders",
+        "instructions",
+        "watch",
+        "outbox",
+        "outbox retry",
     ] {
-        let out = Command::new(BIN).args([sub, "--help"]).output().unwrap();
+        let args = sub.split_whitespace().chain(["--help"]);
+        let out = Command::new(BIN).args(args).output().unwrap();
         assert!(out.status.success(), "{sub} --help");
         assert!(
             String::from_utf8_lossy(&out.stdout).contains("Usage:"),

@@ -17,6 +17,7 @@ mod expiries;
 mod factor_list;
 mod instructions;
 mod lockouts;
+mod outbox;
 mod possession;
 mod reminders;
 mod reminders_send;
@@ -102,6 +103,8 @@ pub enum Command {
     Reminders(reminders::RemindersArgs),
     /// Search the configured self-service instructions, or send one to a user (headless)
     Instructions(instructions::InstructionsArgs),
+    /// List the notices queued, sent and failed, or queue failed ones again (headless)
+    Outbox(outbox::OutboxArgs),
     /// Run as a service: deliver lockout notices, reminders and digests; serve answer links (headless)
     Watch(watch::WatchArgs),
 }
@@ -195,6 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
         Command::Instructions(args) => instructions::run(&cli.global, args).await,
         Command::Watch(args) => watch::run(&cli.global, args).await,
+        Command::Outbox(args) => outbox::run(&cli.global, args),
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)

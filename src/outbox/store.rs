@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::rows::{self, ITEM_COLUMNS, millis, raw_item, sqlite};
 use super::schema::{self, Layout, SCHEMA_VERSION};
-use super::{Enqueued, OutboxCounts, OutboxError, OutboxItem, StateCount};
+use super::{Enqueued, OutboxCounts, OutboxError, OutboxItem, OutboxState, StateCount};
 use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
 
 /// The file's name in the data directory.
@@ -242,6 +242,37 @@ impl Outbox {
     /// The latest `limit` notices, newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<OutboxItem>, OutboxError> {
         self.items("ORDER BY id DESC LIMIT ?1", params![limit_param(limit)])
+    }
+
+    /// The latest `limit` notices in `state` (every state with none), newest first.
+    pub fn list(
+        &self,
+        state: Option<OutboxState>,
+        limit: usize,
+    ) -> Result<Vec<OutboxItem>, OutboxError> {
+        self.items(
+            "WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC LIMIT ?2",
+            params![state.map(OutboxState::as_str), limit_param(limit)],
+        )
+    }
+
+    /// Put failed notices back in the queue once their cause is fixed: the one with row id
+    /// `id`, or every failed one. They are due at `now` with a fresh count of attempts (and a
+    /// fresh window before delivery gives up); the last error stays until the next attempt.
+    /// Returns how many were requeued.
+    pub fn requeue_failed(
+        &mut self,
+        id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, OutboxError> {
+        self.conn
+            .execute(
+                "UPDATE notices SET state = 'queued', attempts = 0, queued_at = ?2,
+                     next_attempt_at = ?2
+                 WHERE state = 'failed' AND (?1 IS NULL OR id = ?1)",
+                params![id, millis(now)],
+            )
+            .map_err(|e| sqlite(&self.path, e))
     }
 
     /// Notices about `user_id` (optionally of one kind) queued at or after `since`, oldest first.

@@ -162,6 +162,45 @@ fn a_retry_waits_and_a_failure_stops() {
 }
 
 #[test]
+fn failed_notices_are_listed_and_requeued_once_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outbox = open_in(&dir);
+    let mut ids = Vec::new();
+    for event in ["ev1", "ev2", "ev3"] {
+        let Enqueued::New(id) = outbox.enqueue(&lockout("00u1", event, t0()), t0()).unwrap() else {
+            panic!("new notice expected")
+        };
+        ids.push(id);
+    }
+    outbox
+        .mark_failed(ids[0], "webhook answered 404", t0())
+        .unwrap();
+    outbox
+        .mark_failed(ids[1], "webhook answered 404", t0())
+        .unwrap();
+    outbox.mark_sent(ids[2], t0()).unwrap();
+    let failed = outbox.list(Some(OutboxState::Failed), 10).unwrap();
+    assert_eq!(
+        failed.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [ids[1], ids[0]],
+        "newest first"
+    );
+    assert_eq!(outbox.list(None, 10).unwrap().len(), 3);
+    assert_eq!(outbox.list(None, 1).unwrap().len(), 1);
+
+    let later = t0() + Duration::days(4);
+    // One by id, then the rest; a sent notice is never requeued.
+    assert_eq!(outbox.requeue_failed(Some(ids[0]), later).unwrap(), 1);
+    assert_eq!(outbox.requeue_failed(Some(ids[2]), later).unwrap(), 0);
+    assert_eq!(outbox.requeue_failed(None, later).unwrap(), 1);
+    let due = outbox.due(later, 10).unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due.iter().all(|i| i.attempts == 0 && i.queued_at == later));
+    assert_eq!(due[0].last_error.as_deref(), Some("webhook answered 404"));
+    assert_eq!(outbox.counts().unwrap().sent, 1);
+}
+
+#[test]
 fn sent_is_recorded_with_its_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut outbox = open_in(&dir);
