@@ -1,33 +1,23 @@
 //! The command line: one file per subcommand. Every subcommand has `--help`; the global flags
 //! (`--config`, `--data-dir`, `--org-url`) work before or after it.
 
-mod act;
-mod action_notice_lines;
-mod asked;
-mod attempt;
+mod actions;
 mod audit;
-mod checklist;
-mod code_prompt;
 mod config_cmd;
 mod dashboard;
-mod demo;
 pub mod duration;
 pub mod exit;
 mod expiries;
-mod factor_list;
-mod instructions;
 mod lockouts;
-mod outbox;
-mod possession;
-mod reminders;
-mod reminders_send;
-mod scan_source;
-mod sim;
-mod sim_org;
+mod notices;
+mod simulator;
 mod user;
-mod watch;
 
+use actions::{act, checklist};
 use clap::{Args, Parser, Subcommand};
+use expiries::{list as expiries_cmd, reminders};
+use notices::{instructions, outbox, watch};
+use simulator::{demo, sim};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -98,7 +88,7 @@ pub enum Command {
     /// List, verify or export the tamper-evident audit log of agent actions
     Audit(audit::AuditArgs),
     /// List who loses access when: password expiries and contract ends (headless)
-    Expiries(expiries::ExpiriesArgs),
+    Expiries(expiries_cmd::ExpiriesArgs),
     /// Forecast the reminders, expired notices and contractor digests due on a day (headless)
     Reminders(reminders::RemindersArgs),
     /// Search the configured self-service instructions, or send one to a user (headless)
@@ -194,7 +184,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ResetPassword(args) => act::reset_password(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
-        Command::Expiries(args) => expiries::run(&cli.global, args).await,
+        Command::Expiries(args) => expiries_cmd::run(&cli.global, args).await,
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
         Command::Instructions(args) => instructions::run(&cli.global, args).await,
         Command::Watch(args) => watch::run(&cli.global, args).await,

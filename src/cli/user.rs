@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 use std::process::ExitCode;
 
+use super::actions::factor_list;
 use super::exit::Refused;
-use super::factor_list;
 use super::{GlobalArgs, load_config, okta_client};
 use crate::idp::IdpError;
 use crate::policy::diagnosis::{Diagnosis, diagnose};

@@ -5,10 +5,10 @@
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
-use super::exit::{EXIT_FAILED, EXIT_REFUSED};
-use super::okta_client;
 use super::possession::Stop;
 use crate::audit::{AuditLog, AuditRecord, Outcome};
+use crate::cli::exit::{EXIT_FAILED, EXIT_REFUSED};
+use crate::cli::okta_client;
 use crate::config::Config;
 use crate::idp::okta::OktaClient;
 use crate::idp::{Directory, IdpError};

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::dashboard::{open, start_logging};
 use super::sim_org::SimOrgArgs;
-use super::{GlobalArgs, load_config};
 use crate::audit::AuditLog;
+use crate::cli::dashboard::{open, start_logging};
+use crate::cli::{GlobalArgs, load_config};
 use crate::idp::okta::{ClientOptions, OktaClient};
 use crate::sim;
 

@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::exit::UsageError;
-use super::{GlobalArgs, load_config, okta_client};
+use crate::cli::exit::UsageError;
+use crate::cli::{GlobalArgs, load_config, okta_client};
 use crate::services::watch::{self, StartError, WatchOptions};
 
 #[derive(Debug, Args)]
@@ -34,7 +34,7 @@ pub struct WatchArgs {
 pub async fn run(global: &GlobalArgs, args: WatchArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
     let client = Arc::new(okta_client(&config)?);
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let options = WatchOptions {
         listen: args.listen,
     };

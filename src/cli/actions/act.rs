@@ -10,10 +10,10 @@ use std::process::ExitCode;
 
 use super::asked::{Asked, Known, planned_removal, preview_removal, resolve};
 use super::attempt::{Session, describe, look_up, read_only_refusal, record_checks};
-use super::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
 use super::possession::{self, Checked, Stop, VerifyMode};
-use super::{GlobalArgs, load_config};
 use super::{action_notice_lines, factor_list};
+use crate::cli::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
+use crate::cli::{GlobalArgs, load_config};
 use crate::idp::Directory;
 use crate::model::ChallengeResult;
 use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
@@ -113,7 +113,7 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
     };
     check_code_factor_flag(Some(mode), &args.code_factor)?;
     let config = load_config(global, |_| {})?;
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let mut session = Session::open(config, &args.login, args.json)?;
     let attempt = Attempt::VerifyCaller;
     let attestation = Attestation {
@@ -240,7 +240,7 @@ pub async fn reset_mfa(global: &GlobalArgs, args: ResetMfaArgs) -> anyhow::Resul
 async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Result<ExitCode> {
     check_code_factor_flag(args.verify, &args.code_factor)?;
     let config = load_config(global, |_| {})?;
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let mut session = Session::open(config, &args.login, args.json)?;
     let mut attestation = Attestation {
         confirmed: args.kba.iter().cloned().collect(),

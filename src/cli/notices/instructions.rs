@@ -7,8 +7,8 @@ use clap::Args;
 use serde_json::json;
 use std::process::ExitCode;
 
-use super::exit::{Refused, UsageError};
-use super::{GlobalArgs, load_config, okta_client, print_lines};
+use crate::cli::exit::{Refused, UsageError};
+use crate::cli::{GlobalArgs, load_config, okta_client, print_lines};
 use crate::idp::{Directory, IdpError};
 use crate::notify::{Instruction, Recipient, mask_address};
 use crate::services::action_notices::enqueue_all;
@@ -35,7 +35,7 @@ const HOW_TO_CONFIGURE: &str = "add [[instructions]] entries to the config file 
 
 pub async fn run(global: &GlobalArgs, args: InstructionsArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let query = args.query.join(" ");
     let matching: Vec<&Instruction> = config
         .instructions

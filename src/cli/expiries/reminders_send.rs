@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, Utc};
 use std::process::ExitCode;
 
-use super::exit::{EXIT_FAILED, UsageError};
+use crate::cli::exit::{EXIT_FAILED, UsageError};
 use crate::config::Config;
 use crate::model::ExpiryScan;
 use crate::notify::channels::Channels;

@@ -6,8 +6,8 @@ use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use super::exit::Refused;
-use super::okta_client;
+use crate::cli::exit::Refused;
+use crate::cli::okta_client;
 use crate::config::Config;
 use crate::model::{ExpiryScan, ScanKind, ScanProgress};
 use crate::services::expiry_scanner::{full_scan, refresh};

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 use super::scan_source::{ScanSourceArgs, obtain};
-use super::{GlobalArgs, load_config, print_lines};
+use crate::cli::{GlobalArgs, load_config, print_lines};
 use crate::model::contract_ends_at;
 use crate::outbox::Outbox;
 use crate::policy::forecast::{Forecast, due_on};
@@ -61,7 +61,7 @@ fn is_zero(n: &usize) -> bool {
 
 pub async fn run(global: &GlobalArgs, args: RemindersArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let rules = &config.reminders;
     let date = args
         .date

@@ -4,10 +4,10 @@ use clap::Args;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use super::GlobalArgs;
-use super::dashboard::start_logging;
-use super::exit::UsageError;
 use super::sim_org::SimOrgArgs;
+use crate::cli::GlobalArgs;
+use crate::cli::dashboard::start_logging;
+use crate::cli::exit::UsageError;
 use crate::sim;
 
 #[derive(Debug, Args)]
@@ -66,7 +66,7 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     if args.token.trim().is_empty() {
         return Err(UsageError("--token must not be empty".into()).into());
     }
-    let config = super::load_config(global, |_| {})?;
+    let config = crate::cli::load_config(global, |_| {})?;
     let _log = start_logging(&config);
     let mut sim_config = args.org.config(args.token);
     sim_config.control = args.control;

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::json;
 use std::process::ExitCode;
 
-use super::{GlobalArgs, load_config};
+use crate::cli::{GlobalArgs, load_config};
 
 #[derive(Debug, Args)]
 pub struct ChecklistArgs {

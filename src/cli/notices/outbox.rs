@@ -6,8 +6,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 use std::process::ExitCode;
 
-use super::exit::{EXIT_REFUSED, UsageError};
-use super::{GlobalArgs, load_config, print_lines};
+use crate::cli::exit::{EXIT_REFUSED, UsageError};
+use crate::cli::{GlobalArgs, load_config, print_lines};
 use crate::outbox::{Outbox, OutboxItem, OutboxState};
 
 #[derive(Debug, Args)]

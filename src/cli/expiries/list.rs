@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 use super::scan_source::{ScanSourceArgs, obtain};
-use super::{GlobalArgs, load_config, print_lines};
+use crate::cli::{GlobalArgs, load_config, print_lines};
 use crate::model::{ContractorExpiryRow, ExpiryScan, PasswordExpiryRow};
 
 #[derive(Debug, Args)]
@@ -59,7 +59,7 @@ struct ContractLine<'a> {
 
 pub async fn run(global: &GlobalArgs, args: ExpiriesArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
-    let _log = super::dashboard::start_logging(&config);
+    let _log = crate::cli::dashboard::start_logging(&config);
     let scan = obtain(&config, &args.source).await?;
     let zone = config.reminders.zone;
     let now = Utc::now();
