@@ -9,6 +9,7 @@ use super::rows::{self, ITEM_COLUMNS, millis, raw_item, sqlite};
 use super::schema::{self, Layout, SCHEMA_VERSION};
 use super::{Enqueued, OutboxCounts, OutboxError, OutboxItem, OutboxState, StateCount};
 use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
+use crate::store::{OpenFailure, open_private_sqlite};
 
 /// The file's name in the data directory.
 pub const OUTBOX_FILE: &str = "outbox.sqlite3";
@@ -35,16 +36,15 @@ impl Outbox {
     /// Open (creating, private to the owner) the outbox at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, OutboxError> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| OutboxError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        create_private(path)?;
         let sql = |e| sqlite(path, e);
-        let mut conn = Connection::open(path).map_err(sql)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        let mut conn = open_private_sqlite(path, BUSY_TIMEOUT).map_err(|e| match e {
+            OpenFailure::CreateDir(path, source) => OutboxError::CreateDir { path, source },
+            OpenFailure::Create(source) => OutboxError::Create {
+                path: path.to_path_buf(),
+                source,
+            },
+            OpenFailure::Sqlite(e) => sql(e),
+        })?;
         // WAL: readers (the dashboard's status bar) never block the writer (`watch`).
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
@@ -355,13 +355,4 @@ impl Outbox {
 /// SQLite's LIMIT is signed; `usize::MAX` means all.
 fn limit_param(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
-}
-
-/// Create the file mode 0600 before SQLite opens it (SQLite gives its WAL and shared-memory
-/// files the database's mode), and tighten an existing file's mode.
-fn create_private(path: &Path) -> Result<(), OutboxError> {
-    crate::store::create_private_file(path).map_err(|source| OutboxError::Create {
-        path: path.to_path_buf(),
-        source,
-    })
 }

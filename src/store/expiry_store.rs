@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::StoreError;
 use super::expiry_rows::{self, Unreadable};
 use super::expiry_schema::{self, Layout, SCHEMA_VERSION};
+use super::{OpenFailure, StoreError, open_private_sqlite};
 use crate::model::ExpiryScan;
 
 /// The file's name in the data directory.
@@ -40,16 +40,15 @@ impl ExpiryStore {
     /// Open the store at `path`, creating it (and its directory) when missing.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        create_private(path)?;
         let sql = |e| StoreError::sqlite(path, e);
-        let mut conn = Connection::open(path).map_err(sql)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
+        let mut conn = open_private_sqlite(path, BUSY_TIMEOUT).map_err(|e| match e {
+            OpenFailure::CreateDir(path, source) => StoreError::CreateDir { path, source },
+            OpenFailure::Create(source) => StoreError::Create {
+                path: path.to_path_buf(),
+                source,
+            },
+            OpenFailure::Sqlite(e) => sql(e),
+        })?;
         if let Layout::TooNew(found) = expiry_schema::prepare(&mut conn).map_err(sql)? {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),
@@ -90,15 +89,6 @@ impl ExpiryStore {
         expiry_rows::write(&tx, scan).map_err(sql)?;
         tx.commit().map_err(sql)
     }
-}
-
-/// Create the file mode 0600 before SQLite opens it (SQLite's journal copies its mode), and
-/// tighten an existing file's mode.
-fn create_private(path: &Path) -> Result<(), StoreError> {
-    super::create_private_file(path).map_err(|source| StoreError::Create {
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 #[cfg(test)]

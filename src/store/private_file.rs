@@ -1,7 +1,9 @@
 //! Files that name users or hold notices are created readable by their owner only, before
 //! SQLite opens them (its own WAL and shared-memory files then take the same mode).
 
-use std::path::Path;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Create `path` (or keep it) with mode 0600, tightening an existing file's mode.
 pub fn create_private_file(path: &Path) -> std::io::Result<()> {
@@ -17,4 +19,26 @@ pub fn create_private_file(path: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     options.open(path)?;
     Ok(())
+}
+
+/// Which step of [`open_private_sqlite`] failed; each store words it in its own error.
+#[derive(Debug)]
+pub enum OpenFailure {
+    /// The folder (named) could not be created.
+    CreateDir(PathBuf, std::io::Error),
+    /// The file could not be created private.
+    Create(std::io::Error),
+    Sqlite(rusqlite::Error),
+}
+
+/// The stores' common opening: the folder, the file private to its owner (before SQLite
+/// touches it), the connection with a busy timeout for the other processes sharing it.
+pub fn open_private_sqlite(path: &Path, busy: Duration) -> Result<Connection, OpenFailure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| OpenFailure::CreateDir(dir.to_path_buf(), e))?;
+    }
+    create_private_file(path).map_err(OpenFailure::Create)?;
+    let conn = Connection::open(path).map_err(OpenFailure::Sqlite)?;
+    conn.busy_timeout(busy).map_err(OpenFailure::Sqlite)?;
+    Ok(conn)
 }
