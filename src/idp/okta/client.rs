@@ -13,7 +13,7 @@ use url::Url;
 
 use super::rate_limits::{self, RateLimits};
 use super::wire::ErrorBody;
-use crate::idp::{IdpError, NetworkCause};
+use crate::idp::{ClientOptions, IdpError, NetworkCause};
 use crate::model::RateLimit;
 
 /// Sent on every request; Okta requires a real User-Agent for push verification.
@@ -22,39 +22,6 @@ pub const USER_AGENT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (okta-management-api)"
 );
-
-/// Tunables of the client, with production defaults.
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    /// Retries of a GET after a 5xx or a connection error.
-    pub max_retries: usize,
-    /// First backoff delay after a 5xx or a connection error (doubles, with jitter).
-    pub min_backoff: Duration,
-    pub max_backoff: Duration,
-    /// A 429 whose window resets later than this is reported instead of waited out.
-    pub max_rate_limit_wait: Duration,
-    /// Page size for System Log polling (Okta allows up to 1000).
-    pub log_page_limit: u32,
-    /// Refuse every request that is not a GET (supervisors, `--read-only`).
-    pub read_only: bool,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-            max_retries: 3,
-            min_backoff: Duration::from_millis(250),
-            max_backoff: Duration::from_secs(8),
-            max_rate_limit_wait: Duration::from_secs(65),
-            log_page_limit: 1000,
-            read_only: false,
-        }
-    }
-}
 
 /// An Okta org's management API.
 pub struct OktaClient {

@@ -14,7 +14,8 @@ mod scan_wire;
 mod users;
 pub mod wire;
 
-pub use client::{ClientOptions, OktaClient, USER_AGENT};
+pub use crate::idp::ClientOptions;
+pub use client::{OktaClient, USER_AGENT};
 pub use groups::GROUPS_PAGE;
 pub use logs::LOCKOUT_FILTER;
 pub use scan::filter_time;
@@ -25,12 +26,20 @@ use secrecy::SecretString;
 
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Page, PageCursor,
-    PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
+    Provider, PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
 };
 use crate::model::{ActivityEvent, ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
 
 impl Directory for OktaClient {
+    fn provider(&self) -> Provider {
+        Provider::Okta
+    }
+
+    fn audit_org(&self) -> String {
+        self.base_url().to_string()
+    }
+
     fn label(&self) -> String {
         self.base_url()
             .host_str()
