@@ -150,6 +150,10 @@ impl Org {
     }
 
     /// The user with this PingOne-style UUID.
+    #[expect(
+        dead_code,
+        reason = "the PingOne simulator's routes (issue 10, in progress on branch wt-simp) look users up by UUID"
+    )]
     pub fn index_of_uuid(&self, uuid: &str) -> Option<usize> {
         self.by_uuid.get(uuid).copied()
     }
