@@ -2,7 +2,6 @@
 //!
 //! Services and the TUI talk to a [`Directory`]; only `idp::<provider>` knows the wire format.
 
-mod any;
 mod client_options;
 mod error;
 mod feed;
@@ -13,7 +12,6 @@ mod scan;
 
 use std::future::Future;
 
-pub use any::AnyDirectory;
 pub use client_options::ClientOptions;
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
@@ -71,15 +69,8 @@ pub struct ActionFailure {
 
 /// What the dashboard and services need from an identity provider.
 pub trait Directory: Send + Sync + 'static {
-    /// Which provider this is, for the words the screens use (push app, reset effect).
-    fn provider(&self) -> Provider;
-
     /// A short label for the status bar, e.g. the org URL's host.
     fn label(&self) -> String;
-
-    /// The org or environment acted on, as audit records name it (Okta: the org URL;
-    /// PingOne: the provider, the environment id and the API host).
-    fn audit_org(&self) -> String;
 
     /// One user by id or login.
     fn get_user(&self, id_or_login: &str) -> impl Future<Output = Result<User, IdpError>> + Send;

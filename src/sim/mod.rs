@@ -12,7 +12,6 @@ mod error;
 pub mod filter;
 mod okta;
 mod org;
-mod pingone;
 mod server;
 mod state;
 mod traffic;
@@ -23,7 +22,6 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::idp::Provider;
 pub use error::SimError;
 pub use org::push::PushBehaviour;
 pub use server::faults::{Fault, FaultKind};
@@ -35,10 +33,7 @@ pub(crate) const DEFAULT_LOCKOUTS_PER_MINUTE: f64 = 6.0;
 /// How to run the simulator.
 #[derive(Clone)]
 pub struct SimConfig {
-    /// Which provider's API to serve (one per simulator; both shape the same organisation).
-    pub provider: Provider,
-    /// Okta: the API token clients must send as `Authorization: SSWS <token>`. PingOne: the
-    /// worker app's client secret.
+    /// The API token clients must send as `Authorization: SSWS <token>`.
     pub token: String,
     pub seed: u64,
     /// How many users to create (at least one: the admin who owns the token).
@@ -65,9 +60,6 @@ pub struct SimConfig {
     /// The org requires Okta Verify number matching: every push carries a number the caller
     /// must pick on the phone (`_embedded.challenge.correctAnswer`).
     pub number_challenge: bool,
-    /// PingOne: how long an access token from `/as/token` lives (PingOne: 3600 s; tests
-    /// shorten it to prove the client renews it).
-    pub token_lifetime: Duration,
 }
 
 impl SimConfig {
@@ -82,7 +74,6 @@ impl SimConfig {
 
     pub fn new(token: impl Into<String>) -> Self {
         Self {
-            provider: Provider::Okta,
             token: token.into(),
             seed: 42,
             users: 500,
@@ -95,7 +86,6 @@ impl SimConfig {
             push_timeout: Duration::from_secs(60),
             push_delay: None,
             number_challenge: false,
-            token_lifetime: Duration::from_secs(3600),
         }
     }
 }
@@ -104,7 +94,6 @@ impl SimConfig {
 impl std::fmt::Debug for SimConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimConfig")
-            .field("provider", &self.provider)
             .field("token", &"<redacted>")
             .field("seed", &self.seed)
             .field("users", &self.users)
@@ -117,7 +106,6 @@ impl std::fmt::Debug for SimConfig {
             .field("push_timeout", &self.push_timeout)
             .field("push_delay", &self.push_delay)
             .field("number_challenge", &self.number_challenge)
-            .field("token_lifetime", &self.token_lifetime)
             .finish()
     }
 }
@@ -170,20 +158,4 @@ pub struct RecordedRequest {
     pub path: String,
     /// The raw query string, without `?`.
     pub query: Option<String>,
-}
-
-/// Where a running simulator serves its provider's API and which identifiers a client needs
-/// (`GET /__sim/info` under `--control`, and what `accessdesk sim` prints when ready).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SimInfo {
-    pub provider: Provider,
-    /// Okta: the org URL. PingOne: the API base, `http://127.0.0.1:PORT/v1`.
-    pub api_url: String,
-    /// Okta: the org URL. PingOne: the auth host, `http://127.0.0.1:PORT`.
-    pub auth_url: String,
-    /// PingOne: the environment id (a UUID derived from the seed).
-    pub environment_id: Option<String>,
-    /// PingOne: the worker app's client id (its secret is the simulator's `token`).
-    pub client_id: Option<String>,
 }

@@ -26,20 +26,12 @@ use secrecy::SecretString;
 
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Page, PageCursor,
-    Provider, PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
+    PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
 };
 use crate::model::{ActivityEvent, ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
 
 impl Directory for OktaClient {
-    fn provider(&self) -> Provider {
-        Provider::Okta
-    }
-
-    fn audit_org(&self) -> String {
-        self.base_url().to_string()
-    }
-
     fn label(&self) -> String {
         self.base_url()
             .host_str()

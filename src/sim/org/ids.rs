@@ -35,23 +35,6 @@ pub(crate) fn uuid(rng: &mut impl Rng) -> String {
         .to_string()
 }
 
-/// A stable version-4 UUID for one of the organisation's objects as a UUID-keyed provider
-/// (PingOne) names it: derived from the object's kind and its neutral id by SHA-256, so it
-/// never draws from the seeded RNG and the Okta view of the same organisation is unchanged.
-pub(crate) fn derived_uuid(kind: &str, id: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::new()
-        .chain_update(kind.as_bytes())
-        .chain_update([0u8])
-        .chain_update(id.as_bytes())
-        .finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .to_string()
-}
-
 /// Okta's timestamp format: ISO 8601 with milliseconds and `Z`.
 pub(crate) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -78,15 +61,6 @@ mod tests {
         assert_eq!(error_id(&mut rng).len(), 25);
         let u = uuid(&mut rng);
         assert_eq!(uuid::Uuid::parse_str(&u).unwrap().get_version_num(), 4);
-    }
-
-    #[test]
-    fn derived_uuids_are_stable_distinct_v4() {
-        let a = derived_uuid("user", "00u1");
-        assert_eq!(a, derived_uuid("user", "00u1"));
-        assert_ne!(a, derived_uuid("device", "00u1"));
-        assert_ne!(a, derived_uuid("user", "00u2"));
-        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 4);
     }
 
     #[test]

@@ -47,8 +47,6 @@ pub(crate) struct Org {
     /// The admin who owns the API token (`me`, and the actor of admin events).
     pub admin: usize,
     by_id: HashMap<String, usize>,
-    /// Each user's UUID as PingOne names it ([`SimUser::uuid`]).
-    by_uuid: HashMap<String, usize>,
     by_login: HashMap<String, usize>,
 }
 
@@ -102,7 +100,6 @@ impl Org {
             type_id,
             admin,
             by_id: HashMap::new(),
-            by_uuid: HashMap::new(),
             by_login: HashMap::new(),
         };
         assign_habits(&mut org.users, seed);
@@ -115,7 +112,6 @@ impl Org {
         org.fit_password_ages(now);
         for (i, u) in org.users.iter().enumerate() {
             org.by_id.insert(u.id.clone(), i);
-            org.by_uuid.insert(u.uuid(), i);
             org.by_login.insert(u.login().to_lowercase(), i);
         }
         org
@@ -147,15 +143,6 @@ impl Org {
 
     pub fn index_of_id(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
-    }
-
-    /// The user with this PingOne-style UUID.
-    #[expect(
-        dead_code,
-        reason = "the PingOne simulator's routes (issue 10, in progress on branch wt-simp) look users up by UUID"
-    )]
-    pub fn index_of_uuid(&self, uuid: &str) -> Option<usize> {
-        self.by_uuid.get(uuid).copied()
     }
 
     /// The group with this id.

@@ -55,11 +55,6 @@ pub(crate) enum Links {
 }
 
 impl SimUser {
-    /// The user's id as a UUID-keyed provider (PingOne) names it, stable for the seed.
-    pub fn uuid(&self) -> String {
-        super::ids::derived_uuid("user", &self.id)
-    }
-
     pub fn login(&self) -> &str {
         &self.profile.login
     }

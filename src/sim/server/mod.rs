@@ -15,8 +15,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::idp::Provider;
 use crate::sim::okta::rate_limit::RateLimiter;
+use crate::sim::okta::routes::router;
 use crate::sim::org::Org;
 use crate::sim::org::push::PushBehaviour;
 use crate::sim::org::user::Links;
@@ -85,11 +85,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         requests: Mutex::new(VecDeque::new()),
         stopped: stopped.clone(),
     });
-    let app = match config.provider {
-        Provider::Okta => crate::sim::okta::routes::router(shared.clone()),
-        Provider::PingOne => crate::sim::pingone::routes::router(shared.clone()),
-    }
-    .into_make_service_with_connect_info::<Conn>();
+    let app = router(shared.clone()).into_make_service_with_connect_info::<Conn>();
     let mut on_stop = stopped.clone();
     let server = tokio::spawn(async move {
         let shutdown = async move {
@@ -137,11 +133,6 @@ impl SimHandle {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    /// The provider served and the URLs and identifiers a client uses.
-    pub fn info(&self) -> crate::sim::SimInfo {
-        unimplemented!("contract")
     }
 
     /// Locks the user (login or id) now and writes the `user.account.lock` event.
