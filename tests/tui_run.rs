@@ -3,7 +3,8 @@
 //! Every check waits for text on screen against a deadline; nothing sleeps and then asserts.
 
 use accessdesk::idp::{
-    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, PushChallenge,
+    ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Provider,
+    PushChallenge,
 };
 use accessdesk::model::{
     ActivityEvent, ActivityKind, ChallengeResult, Factor, FactorKind, Lockout, LockoutKind,
@@ -72,6 +73,14 @@ fn alice() -> User {
 impl Directory for FakeDirectory {
     fn label(&self) -> String {
         "fake.okta.test".into()
+    }
+
+    fn provider(&self) -> Provider {
+        Provider::Okta
+    }
+
+    fn audit_org(&self) -> String {
+        "https://fake.okta.test/".into()
     }
 
     async fn get_user(&self, id_or_login: &str) -> Result<User, IdpError> {

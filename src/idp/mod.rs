@@ -72,6 +72,12 @@ pub trait Directory: Send + Sync + 'static {
     /// A short label for the status bar, e.g. the org URL's host.
     fn label(&self) -> String;
 
+    /// Which identity provider this is (the words the screens use depend on it).
+    fn provider(&self) -> Provider;
+
+    /// The tenant as the audit log names it: Okta's org URL, PingOne's environment URL.
+    fn audit_org(&self) -> String;
+
     /// One user by id or login.
     fn get_user(&self, id_or_login: &str) -> impl Future<Output = Result<User, IdpError>> + Send;
 

@@ -26,7 +26,7 @@ use secrecy::SecretString;
 
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Page, PageCursor,
-    PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
+    Provider, PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
 };
 use crate::model::{ActivityEvent, ChallengeResult, Factor, PasswordPolicy, RateLimit, User};
 use crate::policy::gate::Verified;
@@ -40,6 +40,14 @@ impl Directory for OktaClient {
                 None => h.to_string(),
             })
             .unwrap_or_else(|| self.base_url().to_string())
+    }
+
+    fn provider(&self) -> Provider {
+        Provider::Okta
+    }
+
+    fn audit_org(&self) -> String {
+        self.base_url().to_string()
     }
 
     async fn get_user(&self, id_or_login: &str) -> Result<User, IdpError> {
