@@ -12,6 +12,7 @@ mod error;
 pub mod filter;
 mod okta;
 mod org;
+mod pingone;
 mod server;
 mod state;
 mod traffic;
@@ -21,6 +22,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::idp::Provider;
 
 pub use error::SimError;
 pub use org::push::PushBehaviour;
@@ -33,7 +36,10 @@ pub(crate) const DEFAULT_LOCKOUTS_PER_MINUTE: f64 = 6.0;
 /// How to run the simulator.
 #[derive(Clone)]
 pub struct SimConfig {
-    /// The API token clients must send as `Authorization: SSWS <token>`.
+    /// Which provider's API to serve (Okta's, or one PingOne environment's).
+    pub provider: Provider,
+    /// Okta: the API token clients must send as `Authorization: SSWS <token>`.
+    /// PingOne: the worker app's client secret.
     pub token: String,
     pub seed: u64,
     /// How many users to create (at least one: the admin who owns the token).
@@ -74,6 +80,7 @@ impl SimConfig {
 
     pub fn new(token: impl Into<String>) -> Self {
         Self {
+            provider: Provider::Okta,
             token: token.into(),
             seed: 42,
             users: 500,
@@ -94,6 +101,7 @@ impl SimConfig {
 impl std::fmt::Debug for SimConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimConfig")
+            .field("provider", &self.provider)
             .field("token", &"<redacted>")
             .field("seed", &self.seed)
             .field("users", &self.users)

@@ -35,6 +35,19 @@ pub(crate) fn uuid(rng: &mut impl Rng) -> String {
         .to_string()
 }
 
+/// A version-4-shaped UUID derived from a kind and a stable id (SHA-256), so PingOne's view of
+/// the organisation gets fixed UUIDs without drawing from the seeded RNG (which would change
+/// every Okta id after it).
+pub(crate) fn derived_uuid(kind: &str, id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{kind}\0{id}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// Okta's timestamp format: ISO 8601 with milliseconds and `Z`.
 pub(crate) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -61,6 +74,15 @@ mod tests {
         assert_eq!(error_id(&mut rng).len(), 25);
         let u = uuid(&mut rng);
         assert_eq!(uuid::Uuid::parse_str(&u).unwrap().get_version_num(), 4);
+    }
+
+    #[test]
+    fn derived_uuids_are_stable_and_distinct() {
+        let a = derived_uuid("user", "00u1");
+        assert_eq!(a, derived_uuid("user", "00u1"));
+        assert_ne!(a, derived_uuid("device", "00u1"));
+        assert_ne!(a, derived_uuid("user", "00u2"));
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 4);
     }
 
     #[test]
