@@ -118,6 +118,11 @@ impl Org {
     }
 
     /// Okta accepts an id, a login, an unambiguous login short name, or `me`.
+    /// A user by exact login (case-insensitive), without `find`'s id and prefix fallbacks.
+    pub fn by_login(&self, login: &str) -> Option<usize> {
+        self.by_login.get(&login.to_lowercase()).copied()
+    }
+
     pub fn find(&self, key: &str) -> Option<usize> {
         if key == "me" {
             return Some(self.admin);
