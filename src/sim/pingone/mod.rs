@@ -10,6 +10,8 @@ pub(crate) mod hal;
 pub(crate) mod routes;
 pub(crate) mod scim;
 pub(crate) mod served;
+#[cfg(test)]
+mod tests;
 pub(crate) mod token;
 pub(crate) mod user_routes;
 pub(crate) mod users;

@@ -32,7 +32,7 @@ pub(crate) fn served(shared: &Shared) -> Result<&PingOne, ApiError> {
     shared.pingone.as_ref().ok_or_else(ApiError::server_error)
 }
 
-/// The media type of the request body, without parameters, lower-cased.
+/// The media type of the request body, without parameters (compare it ignoring case).
 pub(crate) fn media_type(headers: &HeaderMap) -> String {
     headers
         .get(CONTENT_TYPE)
@@ -42,7 +42,7 @@ pub(crate) fn media_type(headers: &HeaderMap) -> String {
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase()
+        .to_string()
 }
 
 fn unknown_user(key: &str) -> ApiError {
@@ -121,7 +121,7 @@ pub(crate) async fn post_user(
     respond((|| {
         let pingone = served(&shared)?;
         let media = media_type(&headers);
-        if media != UNLOCK {
+        if !media.eq_ignore_ascii_case(UNLOCK) {
             return Err(ApiError::unsupported_media_type(&media));
         }
         let mut state = lock(&shared.state);
@@ -173,7 +173,7 @@ pub(crate) async fn post_password(
     respond((|| {
         let pingone = served(&shared)?;
         let media = media_type(&headers);
-        if media != SEND_RECOVERY_CODE {
+        if !media.eq_ignore_ascii_case(SEND_RECOVERY_CODE) {
             return Err(ApiError::unsupported_media_type(&media));
         }
         let state = lock(&shared.state);
