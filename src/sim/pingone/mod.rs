@@ -3,4 +3,5 @@
 //! `/{envId}/deviceAuthentications`) of the same listener.
 
 pub(crate) mod api_error;
+pub(crate) mod devices;
 pub(crate) mod environment;
