@@ -4,6 +4,7 @@
 
 pub(crate) mod access_tokens;
 pub(crate) mod api_error;
+pub(crate) mod device_routes;
 pub(crate) mod devices;
 pub(crate) mod environment;
 pub(crate) mod gate;

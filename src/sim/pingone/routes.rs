@@ -11,7 +11,7 @@ use axum::{Router, middleware};
 
 use super::api_error::ApiError;
 use super::gate::{Kind, pingone_gate};
-use super::{token, user_routes};
+use super::{device_routes, token, user_routes};
 use crate::sim::server::control;
 use crate::sim::state::Shared;
 
@@ -36,6 +36,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             &api("/users/{id}/memberOfGroups"),
             get(user_routes::member_of_groups),
+        )
+        .route(
+            &api("/users/{id}/devices"),
+            get(device_routes::list_devices),
+        )
+        .route(
+            &api("/users/{id}/devices/{device}"),
+            get(device_routes::get_device).delete(device_routes::delete_device),
         )
         .route(&api("/groups"), get(user_routes::list_groups))
         .route(

@@ -49,7 +49,7 @@ fn unknown_user(key: &str) -> ApiError {
     ApiError::not_found("user", key)
 }
 
-fn respond(result: Result<serde_json::Value, ApiError>) -> Response {
+pub(crate) fn respond(result: Result<serde_json::Value, ApiError>) -> Response {
     match result {
         Ok(body) => Json(body).into_response(),
         Err(e) => e.into_response(),
