@@ -67,7 +67,7 @@ pub enum Command {
     Dashboard,
     /// Open the dashboard on the built-in Okta simulator: no org or token needed
     Demo(demo::DemoArgs),
-    /// Serve an Okta-compatible API on loopback, with a seeded org and live lockout traffic
+    /// Serve an Okta-compatible (or, with --idp pingone, a PingOne) API on loopback, with a seeded org and live lockout traffic
     Sim(sim::SimArgs),
     /// Print lockouts from the System Log, once or following new ones (headless)
     Lockouts(lockouts::LockoutsArgs),
@@ -257,6 +257,7 @@ mod tests {
         let help = sim.render_long_help().to_string();
         for used in [
             "--listen",
+            "--idp",
             "--token",
             "--seed",
             "--users",
