@@ -31,6 +31,7 @@ use crate::sim::org::factors::{Factor, FactorKind};
 use crate::sim::org::ids::trunc_ms;
 use crate::sim::org::push::{PushBehaviour, PushTxn};
 use crate::sim::org::user::SimUser;
+use crate::sim::pingone::served::PingOne;
 use crate::sim::server::faults::FaultQueue;
 use crate::sim::{InjectedLockout, RecordedRequest, SimError};
 use log::EventLog;
@@ -55,9 +56,21 @@ pub(crate) struct Shared {
     pub requests: Mutex<VecDeque<RecordedRequest>>,
     /// Turns true on shutdown, so background timers stop with the server.
     pub stopped: watch::Receiver<bool>,
+    /// Set when the simulator serves PingOne: the environment and its access tokens.
+    pub pingone: Option<PingOne>,
 }
 
 impl Shared {
+    /// Remembers a request for `SimHandle::requests` (bounded, so a demo left running for days
+    /// does not grow without limit).
+    pub fn record(&self, request: RecordedRequest) {
+        let mut requests = lock(&self.requests);
+        if requests.len() == MAX_RECORDED_REQUESTS {
+            requests.pop_front();
+        }
+        requests.push_back(request);
+    }
+
     /// Locks the user (by login or id) now and writes the `user.account.lock`
     /// event. An injection is forced: it applies whatever the user's status,
     /// so tests can pick any seeded login.
