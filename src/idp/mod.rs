@@ -2,6 +2,7 @@
 //!
 //! Services and the TUI talk to a [`Directory`]; only `idp::<provider>` knows the wire format.
 
+mod any;
 mod client_options;
 mod error;
 mod feed;
@@ -12,6 +13,7 @@ mod scan;
 
 use std::future::Future;
 
+pub use any::AnyDirectory;
 pub use client_options::ClientOptions;
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};
