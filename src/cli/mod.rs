@@ -53,6 +53,9 @@ pub struct GlobalArgs {
     /// Directory for log files and durable state [env: ACCESSDESK_DATA_DIR]
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The identity provider: okta or pingone [env: ACCESSDESK_IDP] [default: okta, or `idp` in the config file]
+    #[arg(long, global = true, value_name = "IDP", value_parser = ["okta", "pingone"])]
+    pub idp: Option<String>,
     /// The Okta org's base URL, e.g. https://example.okta.com [env: OKTA_CLIENT_ORGURL]
     #[arg(long, global = true, value_name = "URL")]
     pub org_url: Option<String>,
@@ -104,6 +107,7 @@ impl GlobalArgs {
         Overrides {
             config_file: self.config.clone(),
             data_dir: self.data_dir.clone(),
+            idp: self.idp.clone(),
             org_url: self.org_url.clone(),
             poll_interval_secs: None,
             read_only: self.read_only,
