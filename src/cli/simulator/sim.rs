@@ -10,7 +10,6 @@ use super::sim_org::SimOrgArgs;
 use crate::cli::GlobalArgs;
 use crate::cli::dashboard::start_logging;
 use crate::cli::exit::UsageError;
-use crate::idp::Provider;
 use crate::sim;
 
 #[derive(Debug, Args)]
@@ -18,9 +17,6 @@ pub struct SimArgs {
     /// Address to listen on; loopback only (use port 0 for any free port)
     #[arg(long, default_value = "127.0.0.1:7777")]
     listen: SocketAddr,
-    /// Which API to serve: okta, or pingone (one environment; --seed picks its ids)
-    #[arg(long, default_value = "okta", value_parser = parse_idp)]
-    idp: Provider,
     /// Okta: the API token clients must send as `Authorization: SSWS <token>`.
     /// PingOne: the worker app's client secret
     #[arg(long, env = "ACCESSDESK_SIM_TOKEN", hide_env_values = true)]
@@ -76,7 +72,9 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     let config = crate::cli::load_config(global, |_| {})?;
     let _log = start_logging(&config);
     let mut sim_config = args.org.config(args.token);
-    sim_config.provider = args.idp;
+    // The global --idp (or ACCESSDESK_IDP, or `idp` in the config file) picks the API served;
+    // under PingOne, --seed also picks the environment's ids.
+    sim_config.provider = config.idp;
     sim_config.control = args.control;
     sim_config.history = !args.no_history;
     sim_config.password_changes_per_hour = args.password_changes_per_hour;
@@ -89,16 +87,6 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_idp(raw: &str) -> Result<Provider, String> {
-    Provider::parse(raw).ok_or_else(|| {
-        let known: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
-        format!(
-            "{raw:?} is not a provider the simulator serves: {}",
-            known.join(", ")
-        )
-    })
-}
-
 fn parse_password_rate(raw: &str) -> Result<f64, String> {
     let rate: f64 = raw
         .parse()
@@ -107,29 +95,5 @@ fn parse_password_rate(raw: &str) -> Result<f64, String> {
         Ok(rate)
     } else {
         Err(format!("{rate} is not allowed: between 0 and 100000"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[derive(Parser)]
-    struct Wrapper {
-        #[command(flatten)]
-        args: SimArgs,
-    }
-
-    #[test]
-    fn idp_picks_the_served_api() {
-        let parse = |extra: &[&str]| {
-            Wrapper::try_parse_from(["sim", "--token", "t"].iter().chain(extra)).map(|w| w.args.idp)
-        };
-        assert_eq!(parse(&[]).unwrap(), Provider::Okta);
-        assert_eq!(parse(&["--idp", "pingone"]).unwrap(), Provider::PingOne);
-        assert_eq!(parse(&["--idp", "PingOne"]).unwrap(), Provider::PingOne);
-        let err = parse(&["--idp", "azure"]).err().unwrap().to_string();
-        assert!(err.contains("okta, pingone"), "{err}");
     }
 }

@@ -196,7 +196,8 @@ pub(crate) fn policy_json(policy: &PasswordPolicy, env: &Environment, base: &str
         "excludesProfileData": true,
         "notSimilarToCurrent": false,
         "length": {"min": if policy.system { 8 } else { 14 }, "max": 255},
-        "minAgeDays": 0,
+        // PingOne allows 1 day at the least (its Standard policy uses 1).
+        "minAgeDays": 1,
         "history": {"count": 4, "retentionDays": 365},
         "lockout": {
             "failureCount": policy.max_attempts,
