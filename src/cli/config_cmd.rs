@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use super::{GlobalArgs, load_config};
 use crate::audit::AuditLog;
 use crate::config::{Config, Source};
+use crate::idp::Provider;
 
 #[derive(Debug, Args)]
 #[command(
@@ -53,6 +54,16 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
     json!({
         "file": config.source.as_ref().map(|p| p.display().to_string()),
         "default_file": default_file.as_ref().map(|p| p.display().to_string()),
+        "idp": config.idp.as_str(),
+        "pingone": {
+            "environment_id": config.pingone.environment_id,
+            "client_id": config.pingone.client_id,
+            "client_secret_set": config.pingone.client_secret.is_some(),
+            "region": config.pingone.region.code(),
+            "api_url": config.pingone.settings().ok().map(|s| s.api_url.to_string()),
+            "auth_url": config.pingone.settings().ok().map(|s| s.auth_url.to_string()),
+            "auth_method": config.pingone.auth_method.as_str(),
+        },
         "org_url": config.org_url.as_ref().map(|u| u.as_str()),
         "token_set": config.token.is_some(),
         "poll_interval_secs": config.poll_interval.as_secs(),
@@ -87,6 +98,80 @@ fn demo_log(config: &Config) -> std::path::PathBuf {
     AuditLog::default_path(&AuditLog::demo_data_dir(&config.data_dir))
 }
 
+/// The lines that say which tenant and credentials the configured provider uses.
+fn provider_lines(config: &Config) -> Vec<Line> {
+    let or_not_set = |v: Option<String>| v.unwrap_or_else(|| "(not set)".to_string());
+    match config.idp {
+        Provider::Okta => vec![
+            Line {
+                label: "org URL",
+                value: or_not_set(config.org_url.as_ref().map(ToString::to_string)),
+                keys: if config.org_url.is_some() {
+                    &["okta.org_url"]
+                } else {
+                    &[]
+                },
+            },
+            Line {
+                label: "API token",
+                value: if config.token.is_some() {
+                    "set (hidden)".to_string()
+                } else {
+                    "not set: export OKTA_CLIENT_TOKEN".to_string()
+                },
+                keys: if config.token.is_some() {
+                    &["okta.token"]
+                } else {
+                    &[]
+                },
+            },
+        ],
+        Provider::PingOne => {
+            let p = &config.pingone;
+            vec![
+                Line {
+                    label: "environment",
+                    value: or_not_set(p.environment_id.clone()),
+                    keys: &["pingone.environment_id"],
+                },
+                Line {
+                    label: "worker app",
+                    value: or_not_set(p.client_id.clone()),
+                    keys: &["pingone.client_id"],
+                },
+                Line {
+                    label: "client secret",
+                    value: if p.client_secret.is_some() {
+                        "set (hidden)".to_string()
+                    } else {
+                        "not set: export PINGONE_CLIENT_SECRET".to_string()
+                    },
+                    keys: &["pingone.client_secret"],
+                },
+                Line {
+                    label: "PingOne hosts",
+                    value: match p.settings() {
+                        Ok(s) => format!(
+                            "{} and {} ({}, {})",
+                            s.api_url,
+                            s.auth_url,
+                            p.region.code(),
+                            p.auth_method.as_str()
+                        ),
+                        Err(_) => format!("region {}", p.region.code()),
+                    },
+                    keys: &[
+                        "pingone.region",
+                        "pingone.api_url",
+                        "pingone.auth_url",
+                        "pingone.auth_method",
+                    ],
+                },
+            ]
+        }
+    }
+}
+
 fn text_view(config: &Config) -> String {
     let or_not_set = |v: Option<String>| v.unwrap_or_else(|| "(not set)".to_string());
     let config_file = match (&config.source, config.sources.get("config_file")) {
@@ -98,7 +183,7 @@ fn text_view(config: &Config) -> String {
         ),
     };
     let gate = &config.gate;
-    let lines = [
+    let mut lines = vec![
         Line {
             label: "config file",
             value: config_file,
@@ -109,27 +194,13 @@ fn text_view(config: &Config) -> String {
             },
         },
         Line {
-            label: "org URL",
-            value: or_not_set(config.org_url.as_ref().map(ToString::to_string)),
-            keys: if config.org_url.is_some() {
-                &["okta.org_url"]
-            } else {
-                &[]
-            },
+            label: "provider",
+            value: config.idp.name().to_string(),
+            keys: &["idp"],
         },
-        Line {
-            label: "API token",
-            value: if config.token.is_some() {
-                "set (hidden)".to_string()
-            } else {
-                "not set: export OKTA_CLIENT_TOKEN".to_string()
-            },
-            keys: if config.token.is_some() {
-                &["okta.token"]
-            } else {
-                &[]
-            },
-        },
+    ];
+    lines.extend(provider_lines(config));
+    lines.extend([
         Line {
             label: "poll interval",
             value: format!("{}s", config.poll_interval.as_secs()),
@@ -273,7 +344,7 @@ fn text_view(config: &Config) -> String {
             value: format!("{} (`audit --demo`)", demo_log(config).display()),
             keys: &[],
         },
-    ];
+    ]);
     // Sources line up, except after the odd long value.
     let width = lines
         .iter()

@@ -22,7 +22,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::{Config, Overrides, ProcessEnv};
-use crate::idp::okta::{ClientOptions, OktaClient};
+use crate::idp::okta::OktaClient;
+use crate::idp::{AnyDirectory, ClientOptions, Provider};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +54,9 @@ pub struct GlobalArgs {
     /// Directory for log files and durable state [env: ACCESSDESK_DATA_DIR]
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The identity provider: okta or pingone [env: ACCESSDESK_IDP] [default: okta, or `idp` in the config file]
+    #[arg(long, global = true, value_name = "IDP", value_parser = ["okta", "pingone"])]
+    pub idp: Option<String>,
     /// The Okta org's base URL, e.g. https://example.okta.com [env: OKTA_CLIENT_ORGURL]
     #[arg(long, global = true, value_name = "URL")]
     pub org_url: Option<String>,
@@ -67,7 +71,7 @@ pub enum Command {
     Dashboard,
     /// Open the dashboard on the built-in Okta simulator: no org or token needed
     Demo(demo::DemoArgs),
-    /// Serve an Okta-compatible API on loopback, with a seeded org and live lockout traffic
+    /// Serve an Okta-compatible (or, with --idp pingone, a PingOne) API on loopback, with a seeded org and live lockout traffic
     Sim(sim::SimArgs),
     /// Print lockouts from the System Log, once or following new ones (headless)
     Lockouts(lockouts::LockoutsArgs),
@@ -104,6 +108,7 @@ impl GlobalArgs {
         Overrides {
             config_file: self.config.clone(),
             data_dir: self.data_dir.clone(),
+            idp: self.idp.clone(),
             org_url: self.org_url.clone(),
             poll_interval_secs: None,
             read_only: self.read_only,
@@ -122,8 +127,27 @@ fn load_config(global: &GlobalArgs, adjust: impl FnOnce(&mut Overrides)) -> anyh
     Ok(config)
 }
 
-/// The Okta client for the configured org, or a usage error that says how to configure one.
-fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
+/// The configured provider's client, or a usage error that says how to configure it.
+fn directory(config: &Config) -> anyhow::Result<AnyDirectory> {
+    let options = ClientOptions {
+        connect_timeout: config.connect_timeout,
+        request_timeout: config.request_timeout,
+        ..ClientOptions::default()
+    };
+    match config.idp {
+        Provider::Okta => Ok(okta_client(config, options)?.into()),
+        Provider::PingOne => {
+            let settings = config.pingone.settings().map_err(|missing| {
+                exit::UsageError(format!(
+                    "{missing}.\n  Or try the built-in simulator: accessdesk demo --idp pingone"
+                ))
+            })?;
+            Ok(crate::idp::pingone::PingOneClient::new(settings, options)?.into())
+        }
+    }
+}
+
+fn okta_client(config: &Config, options: ClientOptions) -> anyhow::Result<OktaClient> {
     let (Some(org_url), Some(token)) = (&config.org_url, &config.token) else {
         let missing = match (&config.org_url, &config.token) {
             (None, None) => "No Okta org is configured",
@@ -138,11 +162,6 @@ fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
                 .unwrap_or_else(|| "the config file".into())
         ))
         .into());
-    };
-    let options = ClientOptions {
-        connect_timeout: config.connect_timeout,
-        request_timeout: config.request_timeout,
-        ..ClientOptions::default()
     };
     Ok(OktaClient::new(org_url.clone(), token.clone(), options)?)
 }
@@ -257,6 +276,7 @@ mod tests {
         let help = sim.render_long_help().to_string();
         for used in [
             "--listen",
+            "--idp",
             "--token",
             "--seed",
             "--users",

@@ -16,10 +16,12 @@ mod expiries;
 mod instructions;
 mod local_zone;
 mod notices;
+mod pingone;
 mod source;
 mod verification;
 
 pub use local_zone::local_zone;
+pub use pingone::PingOneConfig;
 pub use source::{Source, Sources};
 pub use verification::MfaResetMode;
 
@@ -39,6 +41,10 @@ pub const LOOKBACK_RANGE: std::ops::RangeInclusive<u64> = 0..=7 * 24 * 60;
 pub struct Config {
     /// Where the file came from, if one was read.
     pub source: Option<PathBuf>,
+    /// Which identity provider to talk to (`idp`, `ACCESSDESK_IDP`, `--idp`).
+    pub idp: crate::idp::Provider,
+    /// `[pingone]` and `PINGONE_*`.
+    pub pingone: PingOneConfig,
     pub org_url: Option<Url>,
     /// Never printed: `SecretString`'s `Debug` redacts it.
     pub token: Option<SecretString>,
@@ -123,6 +129,8 @@ pub enum ConfigError {
 pub struct Overrides {
     pub config_file: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    /// `--idp okta|pingone`.
+    pub idp: Option<String>,
     pub org_url: Option<String>,
     pub poll_interval_secs: Option<u64>,
     pub read_only: bool,
@@ -132,8 +140,11 @@ pub struct Overrides {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
+    idp: Option<String>,
     #[serde(default)]
     okta: FileOkta,
+    #[serde(default)]
+    pingone: pingone::FilePingOne,
     #[serde(default)]
     lockouts: FileLockouts,
     #[serde(default)]
@@ -285,6 +296,22 @@ impl Config {
         }
         let in_file = |e: ConfigError| e.in_file(source.as_deref());
         let mut warnings = Vec::new();
+
+        let idp = pingone::resolve_provider(
+            overrides.idp.as_deref(),
+            file.idp.as_deref(),
+            env,
+            &mut sources,
+        )
+        .map_err(in_file)?;
+        let pingone = pingone::resolve(
+            file.pingone,
+            env,
+            source.as_deref(),
+            &mut sources,
+            &mut warnings,
+        )
+        .map_err(in_file)?;
 
         // Org URL and token: file < OKTA_CLIENT_* < ACCESSDESK_* < flag.
         let org_url_raw = overrides
@@ -472,6 +499,8 @@ impl Config {
 
         Ok(Config {
             source,
+            idp,
+            pingone,
             org_url,
             token,
             poll_interval: Duration::from_secs(poll_secs),
@@ -495,6 +524,20 @@ impl Config {
             sources,
             warnings,
         })
+    }
+
+    /// The tenant the audit log names, as the configured provider's client will
+    /// ([`crate::idp::Directory::audit_org`]); `None` while it is not configured.
+    pub fn audit_org(&self) -> Option<String> {
+        match self.idp {
+            crate::idp::Provider::Okta => self.org_url.as_ref().map(ToString::to_string),
+            crate::idp::Provider::PingOne => self
+                .pingone
+                .settings()
+                .ok()
+                .and_then(|s| s.environment_url().ok())
+                .map(|u| u.to_string()),
+        }
     }
 
     /// A sentence for `accessdesk config` when the agent name is not the configured one, or
@@ -532,9 +575,17 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 54] = [
+const FILE_KEYS: [&str; 62] = [
+    "idp",
     "okta.org_url",
     "okta.token",
+    "pingone.environment_id",
+    "pingone.client_id",
+    "pingone.client_secret",
+    "pingone.region",
+    "pingone.api_url",
+    "pingone.auth_url",
+    "pingone.auth_method",
     "lockouts.poll_interval_secs",
     "lockouts.lookback_minutes",
     "lockouts.burst_per_ip",
@@ -783,6 +834,9 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.poll_interval, builtin.poll_interval);
         assert_eq!(cfg.lookback, builtin.lookback);
+        assert_eq!(cfg.idp, builtin.idp);
+        assert_eq!(cfg.pingone.region, builtin.pingone.region);
+        assert_eq!(cfg.pingone.auth_method, builtin.pingone.auth_method);
         let (n, b) = (&cfg.notices, &builtin.notices);
         assert_eq!(
             (&n.desk_name, &n.desk_contact, &n.from, &n.message_id_domain),

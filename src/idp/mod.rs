@@ -2,6 +2,7 @@
 //!
 //! Services and the TUI talk to a [`Directory`]; only `idp::<provider>` knows the wire format.
 
+mod any;
 mod client_options;
 mod error;
 mod feed;
@@ -13,6 +14,7 @@ mod transport;
 
 use std::future::Future;
 
+pub use any::AnyDirectory;
 pub use client_options::ClientOptions;
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};

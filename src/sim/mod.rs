@@ -66,6 +66,8 @@ pub struct SimConfig {
     /// The org requires Okta Verify number matching: every push carries a number the caller
     /// must pick on the phone (`_embedded.challenge.correctAnswer`).
     pub number_challenge: bool,
+    /// PingOne: how long an access token from `/{envId}/as/token` is accepted (`expires_in`).
+    pub token_lifetime: Duration,
 }
 
 impl SimConfig {
@@ -93,6 +95,7 @@ impl SimConfig {
             push_timeout: Duration::from_secs(60),
             push_delay: None,
             number_challenge: false,
+            token_lifetime: Duration::from_secs(3600),
         }
     }
 }
@@ -114,6 +117,7 @@ impl std::fmt::Debug for SimConfig {
             .field("push_timeout", &self.push_timeout)
             .field("push_delay", &self.push_delay)
             .field("number_challenge", &self.number_challenge)
+            .field("token_lifetime", &self.token_lifetime)
             .finish()
     }
 }
@@ -159,7 +163,24 @@ pub struct InjectedLockout {
     pub login: String,
 }
 
-/// One `/api/v1` request as the simulator received it.
+/// Where a running simulator's API lives and, for PingOne, which environment and worker app
+/// it serves (`GET /__sim/info`, `SimHandle::info`). Okta: both URLs are the base URL and the
+/// PingOne ids are `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimInfo {
+    pub provider: Provider,
+    /// Okta: `http://127.0.0.1:PORT`; PingOne: `http://127.0.0.1:PORT/v1`.
+    pub api_url: String,
+    /// Where tokens (and PingOne's device authentications) are asked for.
+    pub auth_url: String,
+    pub environment_id: Option<String>,
+    /// The worker app's client id (its secret is `SimConfig::token`).
+    pub client_id: Option<String>,
+}
+
+/// One API request as the simulator received it (Okta's `/api/v1`; PingOne's `/v1`, device
+/// authentications and token requests).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRequest {
     pub method: String,

@@ -1,5 +1,6 @@
 //! A small OpenAPI 3.0 schema validator for checking the simulator's answers
-//! against Okta's published management API document.
+//! against the providers' published API documents (Okta's management API; PingOne's
+//! management and MFA APIs).
 //!
 //! Supported: `$ref` (any JSON pointer in the document), `type`, `nullable`,
 //! `properties`, `required`, `additionalProperties` (bool or schema), `enum`,
@@ -30,12 +31,31 @@ pub fn spec() -> &'static Spec {
                  The `shared` folder must sit beside the repository (../shared), as it does in CI."
             )
         });
-        Spec::from_yaml(&text)
+        Spec::from_yaml(&text).named("Okta")
     })
+}
+
+/// A document beside the repository (`path`, absolute), or `None` with a message saying the
+/// test is skipped when it is missing. Under `CI` a missing document fails the test instead:
+/// there the `shared` folder is always checked out.
+pub fn optional_spec(path: &str, name: &str) -> Option<Spec> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(Spec::from_yaml(&text).named(name)),
+        Err(e) if std::env::var_os("CI").is_some() => panic!(
+            "cannot read the {name} OpenAPI document at {path}: {e}.\n\
+             The `shared` folder must sit beside the repository (../shared), as it does in CI."
+        ),
+        Err(e) => {
+            eprintln!("skipped: no {name} OpenAPI document at {path} ({e})");
+            None
+        }
+    }
 }
 
 pub struct Spec {
     doc: Value,
+    /// Whose schema it is, for failure messages.
+    name: String,
 }
 
 /// Whether the document being checked is a response (`writeOnly` fields must
@@ -84,7 +104,15 @@ impl Spec {
             .next()
             .map(to_json)
             .expect("one YAML document");
-        Spec { doc }
+        Spec {
+            doc,
+            name: "OpenAPI".to_string(),
+        }
+    }
+
+    pub fn named(mut self, name: &str) -> Spec {
+        self.name = name.to_string();
+        self
     }
 
     pub fn doc(&self) -> &Value {
@@ -136,7 +164,8 @@ impl Spec {
         let violations = self.validate(schema, instance, options);
         assert!(
             violations.is_empty(),
-            "{what} does not match the Okta schema:\n{}",
+            "{what} does not match the {} schema:\n{}",
+            self.name,
             violations
                 .iter()
                 .map(ToString::to_string)

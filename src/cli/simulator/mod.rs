@@ -2,4 +2,5 @@
 
 pub(super) mod demo;
 pub(super) mod sim;
+pub(super) mod sim_banner;
 pub(super) mod sim_org;

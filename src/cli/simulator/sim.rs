@@ -1,9 +1,11 @@
-//! `accessdesk sim`: the Okta-compatible simulator as a server for other tools and tests.
+//! `accessdesk sim`: the simulator (Okta's API, or one PingOne environment's) as a server for
+//! other tools and tests.
 
 use clap::Args;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use super::sim_banner::ready_lines;
 use super::sim_org::SimOrgArgs;
 use crate::cli::GlobalArgs;
 use crate::cli::dashboard::start_logging;
@@ -15,7 +17,8 @@ pub struct SimArgs {
     /// Address to listen on; loopback only (use port 0 for any free port)
     #[arg(long, default_value = "127.0.0.1:7777")]
     listen: SocketAddr,
-    /// The API token clients must send as `Authorization: SSWS <token>`
+    /// Okta: the API token clients must send as `Authorization: SSWS <token>`.
+    /// PingOne: the worker app's client secret
     #[arg(long, env = "ACCESSDESK_SIM_TOKEN", hide_env_values = true)]
     token: String,
     #[command(flatten)]
@@ -69,16 +72,15 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     let config = crate::cli::load_config(global, |_| {})?;
     let _log = start_logging(&config);
     let mut sim_config = args.org.config(args.token);
+    // The global --idp (or ACCESSDESK_IDP, or `idp` in the config file) picks the API served;
+    // under PingOne, --seed also picks the environment's ids.
+    sim_config.provider = config.idp;
     sim_config.control = args.control;
     sim_config.history = !args.no_history;
     sim_config.password_changes_per_hour = args.password_changes_per_hour;
     let handle = sim::start(sim_config, args.listen).await?;
-    println!("accessdesk simulator listening on {}", handle.base_url());
-    if args.control {
-        println!(
-            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/password-changes, POST {0}/__sim/faults, GET {0}/__sim/requests",
-            handle.base_url()
-        );
+    for line in ready_lines(&handle.info(), &handle.base_url(), args.control) {
+        println!("{line}");
     }
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;

@@ -6,7 +6,7 @@ use crate::sim::SimConfig;
 
 #[derive(Debug, Args)]
 pub struct SimOrgArgs {
-    /// Seed of the simulated organisation (same seed, same people)
+    /// Seed of the simulated organisation (same seed, same people; PingOne: the same environment and client ids)
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Number of simulated users

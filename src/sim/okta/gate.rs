@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,8 +17,8 @@ use super::rate_limit::{Family, Quota};
 use crate::sim::RecordedRequest;
 use crate::sim::org::ids::request_id;
 use crate::sim::server::conn::Conn;
-use crate::sim::server::faults::FaultKind;
-use crate::sim::state::{MAX_RECORDED_REQUESTS, Shared, lock};
+use crate::sim::server::faults::{FaultKind, garbage, html_page, status_code};
+use crate::sim::state::{Shared, lock};
 
 /// The request id of the current request, for handlers that log events.
 #[derive(Debug, Clone)]
@@ -37,18 +37,11 @@ pub(crate) async fn api_gate(
     if !is_api(&path) {
         return next.run(req).await;
     }
-    {
-        // Bounded, so a demo left running for days does not grow without limit.
-        let mut requests = lock(&shared.requests);
-        if requests.len() == MAX_RECORDED_REQUESTS {
-            requests.pop_front();
-        }
-        requests.push_back(RecordedRequest {
-            method: req.method().to_string(),
-            path: path.clone(),
-            query: req.uri().query().map(str::to_string),
-        });
-    }
+    shared.record(RecordedRequest {
+        method: req.method().to_string(),
+        path: path.clone(),
+        query: req.uri().query().map(str::to_string),
+    });
     let request_id = request_id(&mut rand::rng());
     tracing::debug!(method = %req.method(), path, request_id, "sim: request");
     let family = Family::of(req.method(), &path);
@@ -122,29 +115,6 @@ fn set_headers(headers: &mut HeaderMap, request_id: &str, quota: Quota) {
     );
 }
 
-fn status_code(status: u16) -> StatusCode {
-    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
-/// What a proxy in front of the IdP sends when it fails.
-fn html_page(status: StatusCode) -> Response {
-    let title = format!(
-        "{} {}",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("Error")
-    );
-    let body = format!(
-        "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body><center><h1>{title}</h1></center><hr><center>nginx</center></body></html>\n"
-    );
-    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
-/// A 200 whose JSON body is cut off mid-value.
-fn garbage() -> Response {
-    let body = r#"[{"uuid":"5b8e2c4a-1f0e-11ef-9a5b-0b9f6c1d2e3f","published":"2024-05-2"#;
-    (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body).into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,19 +149,5 @@ mod tests {
         assert_eq!(h["x-rate-limit-limit"], "120");
         assert_eq!(h["x-rate-limit-remaining"], "7");
         assert_eq!(h["x-okta-request-id"], "abc");
-    }
-
-    #[test]
-    fn fault_bodies_are_what_they_claim() {
-        let html = html_page(StatusCode::BAD_GATEWAY);
-        assert_eq!(html.status(), 502);
-        assert!(
-            html.headers()[CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
-        assert_eq!(status_code(9999), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(garbage().status(), 200);
     }
 }

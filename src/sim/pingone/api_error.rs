@@ -141,12 +141,38 @@ impl ApiError {
         e
     }
 
+    /// PingOne's 5xx code is `UNEXPECTED_ERROR` (Ping's combined OpenAPI document, 500).
     pub fn server_error() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "UNEXPECTED_SERVER_ERROR",
+            "UNEXPECTED_ERROR",
             "The request could not be completed. An unexpected error occurred.",
         )
+    }
+
+    /// PingOne's error for an injected status fault: the code PingOne uses with that status.
+    /// `retry_after` is what a 429 says.
+    pub fn for_status(status: StatusCode, retry_after: u64) -> Self {
+        let mut e = match status.as_u16() {
+            400 => Self::new(
+                status,
+                "INVALID_DATA",
+                "The request could not be completed.",
+            ),
+            401 => Self::access_failed(),
+            403 => Self::forbidden(),
+            404 => Self::path_not_found(),
+            405 => Self::method_not_allowed(),
+            429 => Self::rate_limited(retry_after),
+            400..=499 => Self::new(
+                status,
+                "INVALID_REQUEST",
+                "The request could not be completed.",
+            ),
+            _ => Self::server_error(),
+        };
+        e.status = status;
+        e
     }
 
     /// The body PingOne sends, with a fresh `id`.
@@ -202,6 +228,24 @@ mod tests {
         assert_eq!(body["details"][0]["target"], "filter");
         assert!(uuid::Uuid::parse_str(body["id"].as_str().unwrap()).is_ok());
         assert!(ApiError::access_failed().body().get("details").is_none());
+    }
+
+    #[test]
+    fn injected_statuses_keep_their_status_with_pingones_codes() {
+        let code = |s: u16| {
+            let e = ApiError::for_status(StatusCode::from_u16(s).unwrap(), 3);
+            assert_eq!(e.status.as_u16(), s);
+            e.code
+        };
+        assert_eq!(code(400), "INVALID_DATA");
+        assert_eq!(code(401), "ACCESS_FAILED");
+        assert_eq!(code(404), "NOT_FOUND");
+        assert_eq!(code(409), "INVALID_REQUEST");
+        assert_eq!(code(429), "REQUEST_LIMITED");
+        assert_eq!(code(500), "UNEXPECTED_ERROR");
+        assert_eq!(code(503), "UNEXPECTED_ERROR");
+        let limited = ApiError::for_status(StatusCode::TOO_MANY_REQUESTS, 3).into_response();
+        assert_eq!(limited.headers()["retry-after"], "3");
     }
 
     #[test]

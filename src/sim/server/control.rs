@@ -2,9 +2,10 @@
 //! is set. No token is needed; the simulator listens on loopback.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,9 +13,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::faults::Fault;
-use crate::sim::SimError;
+use crate::idp::Provider;
+use crate::sim::okta::routes::base_url;
 use crate::sim::org::ids::iso;
+use crate::sim::pingone::environment::user_id as pingone_user_id;
 use crate::sim::state::{Shared, lock};
+use crate::sim::{InjectedLockout, SimError, SimInfo};
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
@@ -23,6 +27,75 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sim/requests", get(requests))
         .route("/__sim/codes", get(codes))
         .route("/__sim/password-changes", post(change_passwords))
+        .route("/__sim/info", get(info))
+        .route("/__sim/tokens/expire", post(expire_tokens))
+}
+
+/// What `/__sim/info` and `SimHandle::info` report, for a simulator reached at `base`.
+pub(crate) fn sim_info(shared: &Shared, base: &str) -> SimInfo {
+    match &shared.pingone {
+        Some(p) => SimInfo {
+            provider: Provider::PingOne,
+            api_url: format!("{base}/v1"),
+            auth_url: base.to_string(),
+            environment_id: Some(p.env.id.clone()),
+            client_id: Some(p.env.client_id.clone()),
+        },
+        None => SimInfo {
+            provider: Provider::Okta,
+            api_url: base.to_string(),
+            auth_url: base.to_string(),
+            environment_id: None,
+            client_id: None,
+        },
+    }
+}
+
+/// Locks the user now (see `Shared::lock_user`). Under PingOne the user may be named by
+/// PingOne id too, and the answer is what PingOne's lockout feed reports: the uuid
+/// `<userId>:<lockedAt>` and the PingOne user id.
+pub(crate) fn lock_user(shared: &Shared, key: &str) -> Result<InjectedLockout, SimError> {
+    let Some(pingone) = &shared.pingone else {
+        return shared.lock_user(key);
+    };
+    let login = {
+        let state = lock(&shared.state);
+        pingone
+            .env
+            .find_user(&state.org, key)
+            .or_else(|| state.org.find(key))
+            .map(|i| state.org.users[i].login().to_string())
+    }
+    .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+    let okta = shared.lock_user(&login)?;
+    let user_id = pingone_user_id(&okta.user_id);
+    Ok(InjectedLockout {
+        uuid: format!("{user_id}:{}", iso(okta.published)),
+        published: okta.published,
+        user_id,
+        login: okta.login,
+    })
+}
+
+/// `200 {"provider", "apiUrl", "authUrl", "environmentId", "clientId"}`.
+async fn info(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    Json(sim_info(&shared, &base_url(&headers, &shared))).into_response()
+}
+
+/// Every PingOne access token issued so far stops working now (`204`); under Okta there are
+/// none (`404`).
+async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
+    match &shared.pingone {
+        Some(p) => {
+            lock(&p.tokens).expire_all(Instant::now());
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "the simulator serves Okta: there are no access tokens"})),
+        )
+            .into_response(),
+    }
 }
 
 fn unknown_user(e: &SimError) -> Response {
@@ -34,12 +107,12 @@ struct LockoutRequest {
     login: String,
 }
 
-/// `{"login": "..."}` → `200 {"uuid", "published", "userId", "login"}`.
+/// `{"login": "..."}` → `200 {"uuid", "published", "userId", "login"}` (see `lock_user`).
 async fn inject_lockout(
     State(shared): State<Arc<Shared>>,
     Json(body): Json<LockoutRequest>,
 ) -> Response {
-    match shared.lock_user(&body.login) {
+    match lock_user(&shared, &body.login) {
         Ok(lockout) => Json(lockout).into_response(),
         Err(e) => unknown_user(&e),
     }

@@ -1,9 +1,13 @@
-//! Injectable faults: the next matching `/api/v1` requests fail in a chosen way.
+//! Injectable faults: the next matching API requests fail in a chosen way, and the bodies
+//! the failures carry (shared by the Okta and PingOne gates).
 
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 /// A fault for the next `count` requests whose path starts with `path_prefix`
-/// (any `/api/v1` path when absent). JSON form, as `POST /__sim/faults` takes it:
+/// (any API path when absent: Okta's `/api/v1`, PingOne's `/v1` and device authentications). JSON form, as `POST /__sim/faults` takes it:
 /// `{"type": "status", "status": 503, "count": 2, "pathPrefix": "/api/v1/logs"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,7 +27,8 @@ fn one() -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FaultKind {
-    /// An Okta error JSON with this status (500 → `E0000009`, 503 → `E0000010`, ...).
+    /// The provider's error JSON with this status (Okta: 500 → `E0000009`, 503 → `E0000010`,
+    /// ...; PingOne: its `code`/`message` body).
     Status { status: u16 },
     /// An HTML error page, as a proxy or load balancer in front of Okta would send.
     Html { status: u16 },
@@ -92,7 +97,17 @@ impl FaultQueue {
 
     /// Uses up one occurrence of the first fault matching `path`.
     pub fn take(&mut self, path: &str) -> Option<FaultKind> {
-        let i = self.pending.iter().position(|f| f.applies_to(path))?;
+        self.take_first(|f| f.applies_to(path))
+    }
+
+    /// Like `take`, but only faults that name a path prefix: for endpoints outside the API
+    /// (PingOne's token endpoint), which a fault reaches only when it asks for them.
+    pub fn take_named(&mut self, path: &str) -> Option<FaultKind> {
+        self.take_first(|f| f.path_prefix.is_some() && f.applies_to(path))
+    }
+
+    fn take_first(&mut self, wanted: impl Fn(&Fault) -> bool) -> Option<FaultKind> {
+        let i = self.pending.iter().position(wanted)?;
         let fault = &mut self.pending[i];
         fault.count -= 1;
         let kind = fault.kind.clone();
@@ -101,6 +116,29 @@ impl FaultQueue {
         }
         Some(kind)
     }
+}
+
+pub(crate) fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// What a proxy in front of the IdP sends when it fails.
+pub(crate) fn html_page(status: StatusCode) -> Response {
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error")
+    );
+    let body = format!(
+        "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body><center><h1>{title}</h1></center><hr><center>nginx</center></body></html>\n"
+    );
+    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// A 200 whose JSON body is cut off mid-value.
+pub(crate) fn garbage() -> Response {
+    let body = r#"[{"uuid":"5b8e2c4a-1f0e-11ef-9a5b-0b9f6c1d2e3f","published":"2024-05-2"#;
+    (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[cfg(test)]
@@ -145,5 +183,32 @@ mod tests {
             Some(FaultKind::Status { status: 500 })
         );
         assert_eq!(q.take("/api/v1/logs"), None);
+    }
+
+    #[test]
+    fn only_named_faults_reach_endpoints_outside_the_api() {
+        let mut q = FaultQueue::default();
+        q.push(Fault::status(503, 1));
+        q.push(Fault::status(500, 1).on_path("/env/as/token"));
+        assert_eq!(
+            q.take_named("/env/as/token"),
+            Some(FaultKind::Status { status: 500 })
+        );
+        assert_eq!(q.take_named("/env/as/token"), None);
+        assert_eq!(q.take("/v1/x"), Some(FaultKind::Status { status: 503 }));
+    }
+
+    #[test]
+    fn fault_bodies_are_what_they_claim() {
+        let html = html_page(StatusCode::BAD_GATEWAY);
+        assert_eq!(html.status(), 502);
+        assert!(
+            html.headers()[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_eq!(status_code(9999), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(garbage().status(), 200);
     }
 }

@@ -15,15 +15,19 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::idp::Provider;
 use crate::sim::okta::rate_limit::RateLimiter;
-use crate::sim::okta::routes::router;
+use crate::sim::okta::routes::router as okta_router;
 use crate::sim::org::Org;
 use crate::sim::org::push::PushBehaviour;
 use crate::sim::org::user::Links;
+use crate::sim::pingone::environment::Environment;
+use crate::sim::pingone::routes::router as pingone_router;
+use crate::sim::pingone::served::PingOne;
 use crate::sim::state::{PushSettings, Shared, State, lock};
 use crate::sim::traffic::{self, Traffic};
 use crate::sim::{
-    DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError,
+    DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError, SimInfo,
 };
 use conn::{Conn, SimListener};
 use faults::{Fault, FaultQueue};
@@ -71,6 +75,12 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         }
         t
     });
+    let pingone = (config.provider == Provider::PingOne).then(|| {
+        PingOne::new(
+            Environment::new(config.seed, &state.org),
+            config.token_lifetime,
+        )
+    });
     let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared {
         token: config.token.clone(),
@@ -84,8 +94,13 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         faults: Mutex::new(FaultQueue::default()),
         requests: Mutex::new(VecDeque::new()),
         stopped: stopped.clone(),
+        pingone,
     });
-    let app = router(shared.clone()).into_make_service_with_connect_info::<Conn>();
+    let app = match config.provider {
+        Provider::Okta => okta_router(shared.clone()),
+        Provider::PingOne => pingone_router(shared.clone()),
+    }
+    .into_make_service_with_connect_info::<Conn>();
     let mut on_stop = stopped.clone();
     let server = tokio::spawn(async move {
         let shutdown = async move {
@@ -102,7 +117,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         Some(t) if live => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
         _ => None,
     };
-    tracing::info!(%addr, users = config.users, rate, password_rate, "sim: listening");
+    tracing::info!(%addr, provider = config.provider.as_str(), users = config.users, rate, password_rate, "sim: listening");
     Ok(SimHandle {
         shared,
         addr,
@@ -135,17 +150,24 @@ impl SimHandle {
         self.addr
     }
 
-    /// Locks the user (login or id) now and writes the `user.account.lock` event.
-    pub fn lock_user(&self, login: &str) -> Result<InjectedLockout, SimError> {
-        self.shared.lock_user(login)
+    /// Which provider it serves, where, and (PingOne) the environment and worker client ids.
+    pub fn info(&self) -> SimInfo {
+        control::sim_info(&self.shared, &self.base_url())
     }
 
-    /// Queues a fault for upcoming matching `/api/v1` requests.
+    /// Locks the user (login or id) now and writes the `user.account.lock` event. Under
+    /// PingOne the user may also be named by PingOne id, and the lockout is reported as
+    /// PingOne's lockout feed reports it: uuid `<userId>:<lockedAt>`, the PingOne user id.
+    pub fn lock_user(&self, login: &str) -> Result<InjectedLockout, SimError> {
+        control::lock_user(&self.shared, login)
+    }
+
+    /// Queues a fault for upcoming matching API requests.
     pub fn inject_fault(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);
     }
 
-    /// Every `/api/v1` request received so far, in order.
+    /// Every API request received so far, in order (PingOne: token requests too).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).iter().cloned().collect()
     }

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::history::What;
 use super::{ApiRequest, State};
 use crate::model::UserStatus;
 use crate::sim::okta::admin_events::AdminAction;
@@ -42,6 +43,7 @@ impl State {
         let at = trunc_ms(now);
         self.org.users[user].set_status(UserStatus::Recovery, at);
         self.log_admin(AdminAction::ResetPassword, user, None, request, at);
+        self.record_admin(user, What::PasswordResetSent, request, at);
         Ok(())
     }
 
@@ -59,6 +61,7 @@ impl State {
         let at = trunc_ms(now);
         self.org.users[user].set_status(UserStatus::PasswordExpired, at);
         self.log_admin(AdminAction::ExpirePassword, user, None, request, at);
+        self.record_admin(user, What::PasswordExpired, request, at);
         Ok(())
     }
 
@@ -81,6 +84,7 @@ impl State {
             .collect();
         self.forget_factors(&removed, at);
         self.log_admin(AdminAction::ResetFactors, user, None, request, at);
+        self.record_admin(user, What::FactorsReset, request, at);
         Ok(())
     }
 

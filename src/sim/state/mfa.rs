@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::history::{Actor, FactorRef, OrgEvent, What};
 use super::{ApiRequest, State};
 use crate::model::UserStatus;
 use crate::sim::okta::admin_events::AdminAction;
@@ -99,6 +100,9 @@ impl State {
                 at,
             );
         }
+        let factor = FactorRef::of(factor_id, kind);
+        let removed = ids.clone();
+        self.record_admin(user, What::FactorRemoved { factor, removed }, request, at);
         Ok(ids)
     }
 
@@ -206,6 +210,8 @@ impl State {
         self.log_admin_call(request, at, |rng, call, users| {
             challenge_sent(rng, at, call, &users[user], factor)
         });
+        let factor = FactorRef::of(&factor.id, factor.kind);
+        self.record_admin(user, What::MfaChallenge { factor }, request, at);
     }
 
     /// A passcode the admin typed in for the user: the user's act, the admin's request.
@@ -227,6 +233,13 @@ impl State {
             verdict,
             Some((request.id, request.path)),
         );
+        let what = What::MfaVerified {
+            factor: Some(FactorRef::of(&factor.id, factor.kind)),
+            success: verdict == Verdict::Success,
+            timed_out: false,
+        };
+        let by_user = OrgEvent::new(user, what, Actor::User, at).from(&origin);
+        self.history.record(by_user.request(request.id));
         self.append(event, at, at);
     }
 
@@ -261,6 +274,17 @@ impl State {
             verdict,
             None,
         );
+        let factor = FactorRef::of(&factor.id, factor.kind);
+        let what = match verdict {
+            Verdict::Rejected => What::PushDenied { factor },
+            _ => What::MfaVerified {
+                factor: Some(factor),
+                success: verdict == Verdict::Success,
+                timed_out: verdict == Verdict::Unanswered,
+            },
+        };
+        let by_user = OrgEvent::new(user, what, Actor::User, at).from(&Origin::phone(u));
+        self.history.record(by_user.recorded(now));
         self.append(event, at, now.max(at));
     }
 

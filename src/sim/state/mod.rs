@@ -3,6 +3,7 @@
 //! the operations that change users and write the matching events (admin
 //! lifecycle operations are in `lifecycle`, factor operations in `mfa`).
 
+pub(crate) mod history;
 pub(crate) mod lifecycle;
 pub(crate) mod log;
 pub(crate) mod membership;
@@ -31,8 +32,10 @@ use crate::sim::org::factors::{Factor, FactorKind};
 use crate::sim::org::ids::trunc_ms;
 use crate::sim::org::push::{PushBehaviour, PushTxn};
 use crate::sim::org::user::SimUser;
+use crate::sim::pingone::served::PingOne;
 use crate::sim::server::faults::FaultQueue;
 use crate::sim::{InjectedLockout, RecordedRequest, SimError};
+use history::{Actor, History, OrgEvent, What};
 use log::EventLog;
 use mfa::KnownCode;
 
@@ -55,9 +58,21 @@ pub(crate) struct Shared {
     pub requests: Mutex<VecDeque<RecordedRequest>>,
     /// Turns true on shutdown, so background timers stop with the server.
     pub stopped: watch::Receiver<bool>,
+    /// Set when the simulator serves PingOne: the environment and its access tokens.
+    pub pingone: Option<PingOne>,
 }
 
 impl Shared {
+    /// Remembers a request for `SimHandle::requests` (bounded, so a demo left running for days
+    /// does not grow without limit).
+    pub fn record(&self, request: RecordedRequest) {
+        let mut requests = lock(&self.requests);
+        if requests.len() == MAX_RECORDED_REQUESTS {
+            requests.pop_front();
+        }
+        requests.push_back(request);
+    }
+
     /// Locks the user (by login or id) now and writes the `user.account.lock`
     /// event. An injection is forced: it applies whatever the user's status,
     /// so tests can pick any seeded login.
@@ -193,6 +208,8 @@ pub(crate) struct State {
     pub pushes: HashMap<String, PushTxn>,
     /// The last code sent to each SMS / email factor, by factor id.
     pub codes: HashMap<String, SentCode>,
+    /// What happened, provider-neutral, beside the Okta log (see `history`).
+    pub history: History,
 }
 
 impl State {
@@ -205,6 +222,7 @@ impl State {
             push: PushSettings::default(),
             pushes: HashMap::new(),
             codes: HashMap::new(),
+            history: History::new(seed),
         }
     }
 
@@ -269,6 +287,9 @@ impl State {
             user_id: self.org.users[user].id.clone(),
             login: self.org.users[user].login().to_string(),
         };
+        let by_user = OrgEvent::new(user, What::Locked, Actor::User, at);
+        self.history
+            .record(by_user.from(origin).recorded(persisted));
         self.append(event, at, persisted);
         lockout
     }
@@ -287,6 +308,14 @@ impl State {
             self.org.users[user].last_login = Some(at);
         }
         let event = events::sign_in(&mut self.rng, at, &self.org.users[user], origin, kind);
+        let what = match kind {
+            SignIn::Success => What::SignedIn,
+            SignIn::BadPassword => What::FailedPassword,
+            SignIn::LockedOut => What::SignInWhileLocked,
+        };
+        let by_user = OrgEvent::new(user, what, Actor::User, at);
+        self.history
+            .record(by_user.from(origin).recorded(persisted));
         self.append(event, at, persisted);
     }
 
@@ -299,6 +328,14 @@ impl State {
     ) {
         let at = trunc_ms(at);
         let event = events::mfa(&mut self.rng, at, &self.org.users[user], origin);
+        let what = What::MfaVerified {
+            factor: None,
+            success: true,
+            timed_out: false,
+        };
+        let by_user = OrgEvent::new(user, what, Actor::User, at);
+        self.history
+            .record(by_user.from(origin).recorded(persisted));
         self.append(event, at, persisted);
     }
 
@@ -307,6 +344,8 @@ impl State {
         let at = trunc_ms(at);
         self.org.users[user].set_status(UserStatus::Active, at);
         let event = events::auto_unlock(&mut self.rng, at, &self.org.users[user]);
+        let by_system = OrgEvent::new(user, What::AutoUnlocked, Actor::System, at);
+        self.history.record(by_system);
         self.append(event, at, at);
     }
 
@@ -333,6 +372,9 @@ impl State {
             &origin,
             request_id,
         );
+        let by_admin = OrgEvent::new(user, What::AdminUnlocked, Actor::Admin, at);
+        self.history
+            .record(by_admin.from(&origin).request(request_id));
         self.append(event, at, at);
         Ok(())
     }

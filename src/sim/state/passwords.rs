@@ -5,11 +5,13 @@
 use chrono::{DateTime, Utc};
 use rand::seq::IndexedRandom;
 
-use super::State;
+use super::history::{Actor, OrgEvent, What};
+use super::{ApiRequest, State};
 use crate::model::UserStatus;
 use crate::sim::okta::events::Origin;
 use crate::sim::okta::password_events::update_password;
 use crate::sim::org::ids::trunc_ms;
+use crate::sim::pingone::api_error::ApiError as PingOneError;
 
 /// Whether a user in this status can choose a new password on their own.
 pub(crate) fn can_change_password(status: &UserStatus) -> bool {
@@ -40,7 +42,34 @@ impl State {
             u.set_status(UserStatus::Active, at);
         }
         let event = update_password(&mut self.rng, at, &self.org.users[user], origin);
+        let by_user = OrgEvent::new(user, What::PasswordChanged, Actor::User, at).from(origin);
+        self.history.record(by_user.recorded(persisted));
         self.append(event, at, persisted);
+    }
+
+    /// A password recovery code e-mailed to the user at the API client's request (PingOne's
+    /// `sendRecoveryCode`): recorded in the history only, the status stays (PingOne has no
+    /// RECOVERY, and Okta no such operation). Refused for a user without a password or a
+    /// disabled one.
+    pub fn send_recovery_code(
+        &mut self,
+        user: usize,
+        request: &ApiRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(), PingOneError> {
+        match self.org.users[user].status {
+            UserStatus::Staged | UserStatus::Provisioned => Err(PingOneError::request_failed(
+                "The user has no password to recover.",
+            )),
+            UserStatus::Suspended | UserStatus::Deprovisioned => {
+                Err(PingOneError::request_failed("The user is disabled."))
+            }
+            _ => {
+                let at = trunc_ms(now);
+                self.record_admin(user, What::RecoveryCodeSent, request, at);
+                Ok(())
+            }
+        }
     }
 
     /// `count` distinct users who can change their password do so now, drawn from the

@@ -517,6 +517,7 @@ mod tests {
             faults: Mutex::new(FaultQueue::default()),
             requests: Mutex::new(std::collections::VecDeque::new()),
             stopped: stopped.clone(),
+            pingone: None,
         });
         let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
