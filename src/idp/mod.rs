@@ -10,6 +10,7 @@ pub mod okta;
 pub mod pingone;
 mod provider;
 mod scan;
+mod transport;
 
 use std::future::Future;
 
