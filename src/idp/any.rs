@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 use crate::idp::okta::OktaClient;
+use crate::idp::pingone::PingOneClient;
 use crate::idp::{
     ActionFailure, ActionReceipt, Directory, FeedCursor, FeedPage, IdpError, Page, PageCursor,
     Provider, PushChallenge, ScanEndpoint, ScannedUser, UserScanPage,
@@ -15,6 +16,7 @@ use crate::policy::gate::Verified;
 /// A client of the configured provider.
 pub enum AnyDirectory {
     Okta(OktaClient),
+    PingOne(PingOneClient),
 }
 
 impl From<OktaClient> for AnyDirectory {
@@ -23,11 +25,18 @@ impl From<OktaClient> for AnyDirectory {
     }
 }
 
+impl From<PingOneClient> for AnyDirectory {
+    fn from(client: PingOneClient) -> Self {
+        AnyDirectory::PingOne(client)
+    }
+}
+
 /// Calls `$call` on whichever client this is.
 macro_rules! each {
     ($self:ident, $client:ident => $call:expr) => {
         match $self {
             AnyDirectory::Okta($client) => $call,
+            AnyDirectory::PingOne($client) => $call,
         }
     };
 }
