@@ -2,6 +2,7 @@
 //! the API paths (`/v1/environments/{envId}/…`) and the auth host's paths (`/{envId}/as/token`,
 //! `/{envId}/deviceAuthentications`) of the same listener.
 
+pub(crate) mod activities;
 pub(crate) mod api_error;
 pub(crate) mod devices;
 pub(crate) mod environment;
