@@ -441,13 +441,13 @@ mod tests {
                 .contains("must include a recordedat range")
         );
         for bad in [
-            format!(r#"recordedat gt "yesterday""#),
+            r#"recordedat gt "yesterday""#.to_string(),
             format!(r#"recordedat eq "{t}""#),
             format!(r#"recordedat gt "{t}" and nope eq "x""#),
             format!(r#"recordedat gt "{t}" and action.type sw "PASS""#),
             format!(r#"recordedat gt "{t}" and not (action.type eq "X")"#),
             format!(r#"recordedat gt "{t}" and (action.type eq "X""#),
-            format!(r#"recordedat gt 5"#),
+            r#"recordedat gt 5"#.to_string(),
         ] {
             assert_eq!(
                 fail(&s, &env, &q(&bad)).details[0].code,
@@ -462,7 +462,7 @@ mod tests {
                 r#"recordedat gt "{t}" and (Action.Type eq "A" or action.type eq "B") and resources.type eq "USER""#
             ),
             format!(r#"(recordedat gt "{t}" and correlationid eq "c") or recordedat ge "{t}""#),
-            format!(r#"recordedat gt "2026-01-01T00:00:00+02:00" and actors.user.id eq "x""#),
+            r#"recordedat gt "2026-01-01T00:00:00+02:00" and actors.user.id eq "x""#.to_string(),
         ] {
             assert!(page(&s, &env, &q(&good), API, now).is_ok(), "{good}");
         }
