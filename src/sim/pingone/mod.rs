@@ -3,6 +3,8 @@
 //! `/{envId}/deviceAuthentications`) of the same listener.
 
 pub(crate) mod access_tokens;
+pub(crate) mod activities;
+pub(crate) mod activity_routes;
 pub(crate) mod api_error;
 pub(crate) mod device_routes;
 pub(crate) mod devices;

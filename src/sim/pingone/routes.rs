@@ -11,7 +11,7 @@ use axum::{Router, middleware};
 
 use super::api_error::ApiError;
 use super::gate::{Kind, pingone_gate};
-use super::{device_routes, token, user_routes};
+use super::{activity_routes, device_routes, token, user_routes};
 use crate::sim::server::control;
 use crate::sim::state::Shared;
 
@@ -46,6 +46,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(device_routes::get_device).delete(device_routes::delete_device),
         )
         .route(&api("/groups"), get(user_routes::list_groups))
+        .route(&api("/activities"), get(activity_routes::list_activities))
         .route(
             &api("/passwordPolicies"),
             get(user_routes::list_password_policies),
