@@ -4,5 +4,6 @@
 
 pub(crate) mod activities;
 pub(crate) mod api_error;
+pub(crate) mod device_auth;
 pub(crate) mod devices;
 pub(crate) mod environment;
