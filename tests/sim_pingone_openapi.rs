@@ -380,3 +380,57 @@ async fn activities_have_the_samples_shape() {
     assert_shape("the admin unlock", &sample, &by_admin, &["$._links.next"]);
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn device_authentications_have_the_samples_shape() {
+    let Some(sample) = sample("pingone-synthetic-device-authentication.json") else {
+        return;
+    };
+    let env = Env::start().await;
+    let mut checked = 0;
+    for id in env.user_ids().await.iter().take(60) {
+        let devices = env.ok(&env.api(&format!("/users/{id}/devices"))).await;
+        let usable = devices["_embedded"]["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == "ACTIVE" && d["type"] != "FIDO2");
+        let Some(device) = usable else { continue };
+        let (status, auth) = env
+            .send(
+                env.http
+                    .post(format!(
+                        "{}/{}/deviceAuthentications",
+                        env.info.auth_url,
+                        env.info.environment_id.as_deref().unwrap()
+                    ))
+                    .json(&serde_json::json!({
+                        "user": {"id": id},
+                        "selectedDevice": {"id": device["id"]},
+                    })),
+            )
+            .await;
+        if status != 201 {
+            // A disabled or locked user cannot authenticate: not a shape question.
+            continue;
+        }
+        // The sample's `policy` names the MFA policy used; the simulator has none to name.
+        assert_shape("POST deviceAuthentications", &sample, &auth, &["$.policy"]);
+        let (status, read) = env
+            .get(auth["_links"]["self"]["href"].as_str().unwrap())
+            .await;
+        assert_eq!(status, 200);
+        assert_shape(
+            "GET deviceAuthentications/{id}",
+            &sample,
+            &read,
+            &["$.policy"],
+        );
+        checked += 1;
+        if checked == 5 {
+            break;
+        }
+    }
+    assert_eq!(checked, 5);
+    env.sim.shutdown().await;
+}
