@@ -16,12 +16,13 @@ use crate::policy::gate::Verified;
 /// A client of the configured provider.
 pub enum AnyDirectory {
     Okta(OktaClient),
-    PingOne(PingOneClient),
+    /// Boxed: its token cache makes it much larger than the Okta client.
+    PingOne(Box<PingOneClient>),
 }
 
 impl From<PingOneClient> for AnyDirectory {
     fn from(client: PingOneClient) -> Self {
-        AnyDirectory::PingOne(client)
+        AnyDirectory::PingOne(Box::new(client))
     }
 }
 
