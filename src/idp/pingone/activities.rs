@@ -96,7 +96,9 @@ pub fn activity_kind(a: &WireActivity) -> ActivityKind {
         .to_ascii_lowercase();
     let by_admin = a.actors.as_ref().is_some_and(|x| x.client.is_some());
     match a.action.kind.as_str() {
-        "PASSWORD.CHECK_FAILED" if description.contains("locked after") => ActivityKind::Lockout,
+        "PASSWORD.CHECK_FAILED" if description.starts_with("account locked") => {
+            ActivityKind::Lockout
+        }
         "PASSWORD.CHECK_FAILED" if description.contains("is locked") => {
             ActivityKind::SignInWhileLocked
         }
@@ -203,7 +205,7 @@ mod tests {
     fn failed_password_checks_are_told_apart_by_their_description() {
         let kinds: Vec<_> = [
             "Invalid password",
-            "Invalid password; the account is locked after too many failed attempts",
+            "Account locked: too many failed passwords",
             "Account is locked",
         ]
         .into_iter()

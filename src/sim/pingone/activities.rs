@@ -169,7 +169,7 @@ fn kind(what: &What) -> Kind {
             CHECK_FAILED.0,
             CHECK_FAILED.1,
             false,
-            "Invalid password; the account is locked after too many failed attempts",
+            "Account locked: too many failed passwords",
         ),
         What::SignInWhileLocked => k(CHECK_FAILED.0, CHECK_FAILED.1, false, "Account is locked"),
         What::SignedIn => k(
@@ -509,7 +509,7 @@ mod tests {
         assert_eq!(lock["result"]["status"], "FAILED");
         assert_eq!(
             lock["result"]["description"],
-            "Invalid password; the account is locked after too many failed attempts"
+            "Account locked: too many failed passwords"
         );
         assert_eq!(lock["recordedAt"], iso(lockout.published));
         assert_eq!(s.org.users[u].status_changed, Some(lockout.published));
