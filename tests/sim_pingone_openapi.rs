@@ -331,3 +331,106 @@ async fn devices_have_the_samples_shape() {
     );
     env.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn activities_have_the_samples_shape() {
+    let Some(sample) = sample("pingone-synthetic-activities.json") else {
+        return;
+    };
+    let env = Env::start().await;
+    let login = env.sim.user_logins()[8].clone();
+    let locked = env.sim.lock_user(&login).unwrap();
+    let (status, _) = env
+        .send(
+            env.http
+                .post(env.api(&format!("/users/{}", locked.user_id)))
+                .header(
+                    "Content-Type",
+                    "application/vnd.pingidentity.account.unlock+json",
+                ),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let since = (chrono::Utc::now() - chrono::Duration::hours(3))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let filter = format!(r#"recordedat gt "{since}""#);
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("filter", &filter)
+        .append_pair("limit", "50")
+        .finish();
+    let page = env.ok(&format!("{}?{query}", env.api("/activities"))).await;
+    assert!(page["_links"]["next"].is_object(), "two hours of history");
+    // The sample's one activity is an admin unlock, acted by the worker: other activities have
+    // a user (or nobody) as the actor instead.
+    assert_shape(
+        "GET activities",
+        &sample,
+        &page,
+        &["$._embedded.activities[*].actors.client"],
+    );
+    let filter = format!(
+        r#"recordedat gt "{since}" and action.type eq "USER.UNLOCKED" and resources.id eq "{}""#,
+        locked.user_id
+    );
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("filter", &filter)
+        .finish();
+    let by_admin = env.ok(&format!("{}?{query}", env.api("/activities"))).await;
+    assert_eq!(by_admin["count"], 1, "one admin unlock of that user");
+    assert_shape("the admin unlock", &sample, &by_admin, &["$._links.next"]);
+    env.sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn device_authentications_have_the_samples_shape() {
+    let Some(sample) = sample("pingone-synthetic-device-authentication.json") else {
+        return;
+    };
+    let env = Env::start().await;
+    let mut checked = 0;
+    for id in env.user_ids().await.iter().take(60) {
+        let devices = env.ok(&env.api(&format!("/users/{id}/devices"))).await;
+        let usable = devices["_embedded"]["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == "ACTIVE" && d["type"] != "FIDO2");
+        let Some(device) = usable else { continue };
+        let (status, auth) = env
+            .send(
+                env.http
+                    .post(format!(
+                        "{}/{}/deviceAuthentications",
+                        env.info.auth_url,
+                        env.info.environment_id.as_deref().unwrap()
+                    ))
+                    .json(&serde_json::json!({
+                        "user": {"id": id},
+                        "selectedDevice": {"id": device["id"]},
+                    })),
+            )
+            .await;
+        if status != 201 {
+            // A disabled or locked user cannot authenticate: not a shape question.
+            continue;
+        }
+        // The sample's `policy` names the MFA policy used; the simulator has none to name.
+        assert_shape("POST deviceAuthentications", &sample, &auth, &["$.policy"]);
+        let (status, read) = env
+            .get(auth["_links"]["self"]["href"].as_str().unwrap())
+            .await;
+        assert_eq!(status, 200);
+        assert_shape(
+            "GET deviceAuthentications/{id}",
+            &sample,
+            &read,
+            &["$.policy"],
+        );
+        checked += 1;
+        if checked == 5 {
+            break;
+        }
+    }
+    assert_eq!(checked, 5);
+    env.sim.shutdown().await;
+}

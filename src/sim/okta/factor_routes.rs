@@ -154,7 +154,7 @@ pub(crate) async fn verify(
 
 /// Settles the push when the user answers or it expires, so its event is in
 /// the System Log on time even if nobody polls. Ends with the server.
-fn settle_later(shared: Arc<Shared>, txn_id: String, at: DateTime<Utc>) {
+pub(crate) fn settle_later(shared: Arc<Shared>, txn_id: String, at: DateTime<Utc>) {
     let mut stopped = shared.stopped.clone();
     tokio::spawn(async move {
         let wait = (at - Utc::now()).to_std().unwrap_or_default();

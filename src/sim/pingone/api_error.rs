@@ -164,7 +164,7 @@ impl ApiError {
             404 => Self::path_not_found(),
             405 => Self::method_not_allowed(),
             429 => Self::rate_limited(retry_after),
-            400..=499 => Self::new(
+            _ if status.is_client_error() => Self::new(
                 status,
                 "INVALID_REQUEST",
                 "The request could not be completed.",

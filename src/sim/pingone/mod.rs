@@ -3,7 +3,11 @@
 //! `/{envId}/deviceAuthentications`) of the same listener.
 
 pub(crate) mod access_tokens;
+pub(crate) mod activities;
+pub(crate) mod activity_routes;
 pub(crate) mod api_error;
+pub(crate) mod device_auth;
+pub(crate) mod device_auth_routes;
 pub(crate) mod device_routes;
 pub(crate) mod devices;
 pub(crate) mod environment;

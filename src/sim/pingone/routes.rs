@@ -11,7 +11,7 @@ use axum::{Router, middleware};
 
 use super::api_error::ApiError;
 use super::gate::{Kind, pingone_gate};
-use super::{device_routes, token, user_routes};
+use super::{activity_routes, device_auth_routes, device_routes, token, user_routes};
 use crate::sim::server::control;
 use crate::sim::state::Shared;
 
@@ -24,6 +24,14 @@ fn api(path: &str) -> String {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut app = Router::new()
         .route("/{env}/as/token", post(token::issue))
+        .route(
+            "/{env}/deviceAuthentications",
+            post(device_auth_routes::create),
+        )
+        .route(
+            "/{env}/deviceAuthentications/{id}",
+            get(device_auth_routes::read).post(device_auth_routes::update),
+        )
         .route(&api("/users"), get(user_routes::list_users))
         .route(
             &api("/users/{id}"),
@@ -46,6 +54,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(device_routes::get_device).delete(device_routes::delete_device),
         )
         .route(&api("/groups"), get(user_routes::list_groups))
+        .route(&api("/activities"), get(activity_routes::list_activities))
         .route(
             &api("/passwordPolicies"),
             get(user_routes::list_password_policies),

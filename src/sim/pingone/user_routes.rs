@@ -16,11 +16,11 @@ use super::gate::CorrelationId;
 use super::hal::{Paging, collection};
 use super::served::PingOne;
 use super::users::{
-    UserLinks, env_url, group_json, is_enabled, membership_json, password_json, password_status,
-    policy_json, population_policy, user_json,
+    UserLinks, env_url, group_json, membership_json, password_json, policy_json, population_policy,
+    user_json,
 };
 use super::users_query::CollectionQuery;
-use crate::sim::okta::routes::{base_url, query_pairs, user_agent};
+use crate::sim::okta::routes::{api_request, base_url, query_pairs, user_agent};
 use crate::sim::state::{Shared, lock};
 
 pub(crate) const UNLOCK: &str = "application/vnd.pingidentity.account.unlock+json";
@@ -168,6 +168,8 @@ pub(crate) async fn get_password(
 pub(crate) async fn post_password(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
+    uri: Uri,
+    Extension(CorrelationId(correlation)): Extension<CorrelationId>,
     Path((_, key)): Path<(String, String)>,
 ) -> Response {
     respond((|| {
@@ -176,20 +178,13 @@ pub(crate) async fn post_password(
         if !media.eq_ignore_ascii_case(SEND_RECOVERY_CODE) {
             return Err(ApiError::unsupported_media_type(&media));
         }
-        let state = lock(&shared.state);
+        let mut state = lock(&shared.state);
         let i = pingone
             .env
             .find_user(&state.org, &key)
             .ok_or_else(|| unknown_user(&key))?;
-        let user = &state.org.users[i];
-        if password_status(user) == "NO_PASSWORD" {
-            return Err(ApiError::request_failed(
-                "The user has no password to recover.",
-            ));
-        }
-        if !is_enabled(user) {
-            return Err(ApiError::request_failed("The user is disabled."));
-        }
+        let request = api_request(&correlation, &headers, &uri);
+        state.send_recovery_code(i, &request, Utc::now())?;
         Ok(password_json(
             &state.org,
             &pingone.env,

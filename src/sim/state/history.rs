@@ -200,6 +200,7 @@ impl History {
     }
 
     /// Every kept event, oldest first.
+    #[cfg(test)]
     pub fn all(&self) -> &[OrgEvent] {
         &self.events
     }
@@ -207,12 +208,6 @@ impl History {
     /// Events that happened at or after `t`, oldest first.
     pub fn since(&self, t: DateTime<Utc>) -> &[OrgEvent] {
         let start = self.events.partition_point(|e| e.at < t);
-        &self.events[start..]
-    }
-
-    /// Events after the position `(at, seq)` in the history's order, oldest first.
-    pub fn after(&self, at: DateTime<Utc>, seq: u64) -> &[OrgEvent] {
-        let start = self.events.partition_point(|e| (e.at, e.seq) <= (at, seq));
         &self.events[start..]
     }
 
@@ -262,9 +257,6 @@ mod tests {
         assert_eq!(order, [1, 3, 2, 4]);
         assert_eq!(h.all()[1].recorded, t(21));
         assert_eq!(h.since(t(15)).len(), 3);
-        let after: Vec<u64> = h.after(t(15), 3).iter().map(|e| e.seq).collect();
-        assert_eq!(after, [2, 4]);
-        assert!(h.after(t(20), 4).is_empty());
         // Never recorded before it happened.
         assert_eq!(event(0, 30).recorded(t(29)).recorded, t(30));
     }

@@ -32,6 +32,8 @@ use crate::sim::org::factors::{Factor, FactorKind};
 use crate::sim::org::ids::trunc_ms;
 use crate::sim::org::push::{PushBehaviour, PushTxn};
 use crate::sim::org::user::SimUser;
+use crate::sim::pingone::device_auth::DeviceAuth;
+use crate::sim::pingone::devices::device_of_factor;
 use crate::sim::pingone::served::PingOne;
 use crate::sim::server::faults::FaultQueue;
 use crate::sim::{InjectedLockout, RecordedRequest, SimError};
@@ -144,12 +146,11 @@ impl Shared {
         Ok(())
     }
 
+    /// The code for the user's factor or PingOne device (see `State::last_code`).
     pub fn last_code(&self, key: &str, factor_id: &str) -> Option<String> {
-        self.known_codes(key)
-            .ok()?
-            .into_iter()
-            .find(|c| c.factor_id == factor_id)
-            .map(|c| c.code)
+        let state = lock(&self.state);
+        let user = state.org.find(key)?;
+        state.last_code(user, factor_id, Utc::now())
     }
 
     /// The codes the simulator knows for the user's factors (see `State::known_codes`).
@@ -210,6 +211,8 @@ pub(crate) struct State {
     pub codes: HashMap<String, SentCode>,
     /// What happened, provider-neutral, beside the Okta log (see `history`).
     pub history: History,
+    /// PingOne device authentications by id.
+    pub device_auths: HashMap<String, DeviceAuth>,
 }
 
 impl State {
@@ -223,6 +226,7 @@ impl State {
             pushes: HashMap::new(),
             codes: HashMap::new(),
             history: History::new(seed),
+            device_auths: HashMap::new(),
         }
     }
 
@@ -267,6 +271,18 @@ impl State {
         };
         let event = event(&mut self.rng, &call, &self.org.users);
         self.log.append(event, at, at);
+    }
+
+    /// The code the simulator knows for the user's factor (by Okta factor id) or PingOne
+    /// device (by device id; a MOBILE device's is its Okta Verify TOTP).
+    pub fn last_code(&self, user: usize, id: &str, now: DateTime<Utc>) -> Option<String> {
+        let owner = &self.org.users[user];
+        self.known_codes(user, now)
+            .into_iter()
+            .find(|c| {
+                c.factor_id == id || device_of_factor(owner, &c.factor_id).as_deref() == Some(id)
+            })
+            .map(|c| c.code)
     }
 
     /// Locks the account and writes `user.account.lock`, published at `at`.

@@ -1,5 +1,7 @@
 //! The PingOne simulator over real HTTP on 127.0.0.1, with a worker app's token.
 
+mod activities;
+mod device_auth;
 mod devices;
 mod gate;
 mod token;
