@@ -130,6 +130,15 @@ async fn an_expired_token_is_renewed_without_the_caller_noticing() {
     assert_eq!(user.login, login);
     assert_eq!(c.tokens_fetched().await, 2);
     assert_eq!(count_requests(&sim, "/as/token"), 2);
+
+    // Many callers meeting the expired token at once share one renewal.
+    expire_tokens(&sim).await;
+    let logins = sim.user_logins();
+    let calls = logins.iter().take(8).map(|l| c.get_user(l));
+    for user in futures::future::join_all(calls).await {
+        user.expect("renewed, then answered");
+    }
+    assert_eq!(c.tokens_fetched().await, 3, "one renewal for all of them");
 }
 
 #[tokio::test]
@@ -1011,4 +1020,42 @@ async fn an_authenticator_code_is_checked_without_sending_anything() {
         .await
         .unwrap();
     assert_eq!(result, ChallengeResult::Success);
+}
+
+#[tokio::test]
+async fn after_three_wrong_codes_a_new_authentication_is_started() {
+    let sim = start(quiet_sim(60)).await;
+    let c = client(&sim, fast_options());
+    let (login, user_id, device_id) = user_with(&sim, &c, FactorKind::Totp).await;
+    let check = async |code: &str| {
+        let code = SecretString::from(code.to_string());
+        c.check_code(&user_id, &device_id, &code).await.unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(check("000000x").await, ChallengeResult::Failed);
+    }
+    let code = sim.last_code(&login, &device_id).unwrap();
+    assert_eq!(check(&code).await, ChallengeResult::Success);
+    let started = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/deviceAuthentications"))
+        .count();
+    assert_eq!(started, 2, "the spent authentication was replaced once");
+}
+
+#[tokio::test]
+async fn the_incremental_scan_finds_a_user_whose_password_changed() {
+    let sim = start(quiet_sim(40)).await;
+    let c = client(&sim, fast_options());
+    let since = Utc::now() - chrono::Duration::seconds(1);
+    let login = active_login(&sim, 3);
+    sim.change_password(&login).unwrap();
+    let page = c
+        .scan_users(&UserScanPage::ChangedSince(since), "contractEndDate")
+        .await
+        .unwrap();
+    let logins: Vec<_> = page.items.iter().map(|u| u.login.clone()).collect();
+    assert_eq!(logins, [login]);
+    assert!(page.items[0].password_changed.unwrap() >= since);
 }
