@@ -901,8 +901,7 @@ async fn recent_activity_is_newest_first_and_names_what_happened() {
     let query = sim
         .requests()
         .into_iter()
-        .filter(|r| r.path == env_path(&sim, "/activities"))
-        .last()
+        .rfind(|r| r.path == env_path(&sim, "/activities"))
         .unwrap()
         .query
         .unwrap();
