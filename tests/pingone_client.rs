@@ -4,10 +4,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use accessdesk::idp::pingone::{ClientAuthMethod, ClientOptions, PingOneClient, PingOneSettings};
-use accessdesk::idp::{Directory, IdpError, Provider, UserScanPage};
-use accessdesk::model::{Action, ChallengeResult, FactorKind, UserStatus};
+use accessdesk::idp::{Directory, FeedCursor, IdpError, Provider, UserScanPage};
+use accessdesk::model::{Action, ActivityKind, ChallengeResult, FactorKind, UserStatus};
 use accessdesk::policy::gate::Verified;
-use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
+use accessdesk::sim::{self, Fault, FaultKind, PushBehaviour, SimConfig, SimHandle};
 use chrono::Utc;
 use secrecy::SecretString;
 
@@ -130,6 +130,15 @@ async fn an_expired_token_is_renewed_without_the_caller_noticing() {
     assert_eq!(user.login, login);
     assert_eq!(c.tokens_fetched().await, 2);
     assert_eq!(count_requests(&sim, "/as/token"), 2);
+
+    // Many callers meeting the expired token at once share one renewal.
+    expire_tokens(&sim).await;
+    let logins = sim.user_logins();
+    let calls = logins.iter().take(8).map(|l| c.get_user(l));
+    for user in futures::future::join_all(calls).await {
+        user.expect("renewed, then answered");
+    }
+    assert_eq!(c.tokens_fetched().await, 3, "one renewal for all of them");
 }
 
 #[tokio::test]
@@ -784,4 +793,268 @@ async fn devices_are_listed_as_factors_with_contacts_masked() {
     }
     assert!(kinds.contains(&FactorKind::Push), "{kinds:?}");
     assert!(kinds.contains(&FactorKind::Sms), "{kinds:?}");
+}
+
+#[tokio::test]
+async fn polling_returns_each_injected_lockout_exactly_once() {
+    let sim = start(quiet_sim(60)).await;
+    let options = ClientOptions {
+        log_page_limit: 2,
+        ..fast_options()
+    };
+    let c = client(&sim, options);
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let logins = sim.user_logins();
+    let mut candidates = logins
+        .iter()
+        .filter(|l| sim.user_json(l).unwrap()["status"] == "ACTIVE");
+    let mut injected = Vec::new();
+    let mut seen = Vec::new();
+    for round in 0..12 {
+        // 0..=2 lockouts between polls, so pages fill, split and run empty.
+        for _ in 0..(round % 3) {
+            let login = candidates.next().expect("enough ACTIVE users");
+            injected.push(sim.lock_user(login).unwrap().uuid);
+        }
+        loop {
+            let page = c.poll_lockouts(&mut cursor).await.unwrap();
+            seen.extend(page.lockouts.iter().map(|l| l.uuid.clone()));
+            if !page.more {
+                break;
+            }
+        }
+    }
+    for _ in 0..3 {
+        let page = c.poll_lockouts(&mut cursor).await.unwrap();
+        assert!(page.lockouts.is_empty(), "{:?}", page.lockouts);
+    }
+    assert_eq!(
+        seen, injected,
+        "every injected lockout once, in order, nothing else"
+    );
+    assert!(injected.len() >= 10);
+
+    let activities: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == env_path(&sim, "/activities"))
+        .collect();
+    let first = activities[0].query.clone().unwrap();
+    let first = url::form_urlencoded::parse(first.as_bytes())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    assert!(
+        first.contains("filter=recordedat gt \"")
+            && first.contains("action.type eq \"PASSWORD.CHECK_FAILED\"")
+            && first.contains("limit=2"),
+        "{first}"
+    );
+    assert!(
+        activities
+            .iter()
+            .any(|r| r.query.as_deref().unwrap().contains("cursor=")),
+        "split pages are followed through their next links"
+    );
+}
+
+#[tokio::test]
+async fn lockout_fields_come_from_the_user_and_the_locking_failure() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, fast_options());
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let login = active_login(&sim, 5);
+    let injected = sim.lock_user(&login).unwrap();
+    let page = c.poll_lockouts(&mut cursor).await.unwrap();
+    assert_eq!(page.lockouts.len(), 1, "{:?}", page.lockouts);
+    let l = &page.lockouts[0];
+    assert_eq!(l.uuid, injected.uuid);
+    assert_eq!(l.published, injected.published);
+    assert_eq!(l.user_id.as_deref(), Some(injected.user_id.as_str()));
+    assert_eq!(l.login, login);
+    assert_eq!(l.event_type, "PASSWORD.CHECK_FAILED");
+    assert!(l.reason.contains("locked"), "{}", l.reason);
+    assert!(l.request_id.is_some(), "the activity's correlationId");
+    assert!(l.display_name.is_some());
+}
+
+#[tokio::test]
+async fn recent_activity_is_newest_first_and_names_what_happened() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, fast_options());
+    let login = active_login(&sim, 6);
+    sim.lock_user(&login).unwrap();
+    let v = verified(&c, &login, Action::Unlock).await;
+    c.perform(&v).await.unwrap();
+    let user_id = v.target().user_id.clone();
+    let events = c
+        .recent_activity(&user_id, Utc::now() - chrono::Duration::days(30))
+        .await
+        .unwrap();
+    assert!(
+        events.windows(2).all(|w| w[0].published >= w[1].published),
+        "newest first"
+    );
+    let kinds: Vec<ActivityKind> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds.first(), Some(&ActivityKind::AdminUnlock), "{kinds:?}");
+    assert!(kinds.contains(&ActivityKind::Lockout), "{kinds:?}");
+    let query = sim
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path == env_path(&sim, "/activities"))
+        .unwrap()
+        .query
+        .unwrap();
+    assert!(query.contains("resources.id"), "{query}");
+}
+
+/// A user with an ACTIVE device of `kind`, and that device's id.
+async fn user_with(
+    sim: &SimHandle,
+    c: &PingOneClient,
+    kind: FactorKind,
+) -> (String, String, String) {
+    for login in sim.user_logins() {
+        if sim.user_json(&login).unwrap()["status"] != "ACTIVE" {
+            continue;
+        }
+        let user = c.get_user(&login).await.unwrap();
+        if let Some(f) = c
+            .list_factors(&user.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.kind == kind && f.is_active())
+        {
+            return (login, user.id, f.id);
+        }
+    }
+    panic!("no ACTIVE user with an ACTIVE {kind:?} device");
+}
+
+async fn push_outcome(c: &PingOneClient, user_id: &str, device_id: &str) -> ChallengeResult {
+    let challenge = c.send_push(user_id, device_id).await.unwrap();
+    assert!(challenge.poll_url.contains("/deviceAuthentications/"));
+    assert!(challenge.request_id.is_some());
+    for _ in 0..400 {
+        let result = c.poll_push(&challenge).await.unwrap();
+        if result.is_final() {
+            return result;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the push never ended");
+}
+
+#[tokio::test]
+async fn a_push_is_approved_or_denied_as_the_user_answers() {
+    let mut config = quiet_sim(60);
+    config.push_delay = Some(Duration::from_millis(50));
+    let sim = start(config).await;
+    let c = client(&sim, fast_options());
+    let (login, user_id, device_id) = user_with(&sim, &c, FactorKind::Push).await;
+    sim.set_push_behaviour(&login, PushBehaviour::Approve)
+        .unwrap();
+    assert_eq!(
+        push_outcome(&c, &user_id, &device_id).await,
+        ChallengeResult::Success
+    );
+    sim.set_push_behaviour(&login, PushBehaviour::Reject)
+        .unwrap();
+    assert_eq!(
+        push_outcome(&c, &user_id, &device_id).await,
+        ChallengeResult::Rejected
+    );
+
+    // A withdrawn push reads CANCELED.
+    sim.set_push_behaviour(&login, PushBehaviour::NoAnswer)
+        .unwrap();
+    let challenge = c.send_push(&user_id, &device_id).await.unwrap();
+    c.cancel_push(&challenge).await.unwrap();
+    assert_eq!(
+        c.poll_push(&challenge).await.unwrap(),
+        ChallengeResult::Other("CANCELED".into())
+    );
+}
+
+#[tokio::test]
+async fn a_sent_code_is_checked_wrong_then_right() {
+    let sim = start(quiet_sim(60)).await;
+    let c = client(&sim, fast_options());
+    let (login, user_id, device_id) = user_with(&sim, &c, FactorKind::Sms).await;
+    assert_eq!(
+        c.send_code(&user_id, &device_id).await.unwrap(),
+        ChallengeResult::Waiting
+    );
+    let code = sim.last_code(&login, &device_id).expect("a code was sent");
+    let wrong: String = code
+        .chars()
+        .map(|ch| if ch == '0' { '1' } else { '0' })
+        .collect();
+    let check = |code: String| {
+        let c = &c;
+        let (user_id, device_id) = (user_id.clone(), device_id.clone());
+        async move {
+            c.check_code(&user_id, &device_id, &SecretString::from(code))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(check(wrong).await, ChallengeResult::Failed);
+    assert_eq!(check(code.clone()).await, ChallengeResult::Success);
+    let text = format!("{:?}", sim.requests());
+    assert!(!text.contains(&code), "the code is in no URL");
+}
+
+#[tokio::test]
+async fn an_authenticator_code_is_checked_without_sending_anything() {
+    let sim = start(quiet_sim(60)).await;
+    let c = client(&sim, fast_options());
+    let (login, user_id, device_id) = user_with(&sim, &c, FactorKind::Totp).await;
+    let code = sim
+        .last_code(&login, &device_id)
+        .expect("the app's current code");
+    let result = c
+        .check_code(&user_id, &device_id, &SecretString::from(code))
+        .await
+        .unwrap();
+    assert_eq!(result, ChallengeResult::Success);
+}
+
+#[tokio::test]
+async fn after_three_wrong_codes_a_new_authentication_is_started() {
+    let sim = start(quiet_sim(60)).await;
+    let c = client(&sim, fast_options());
+    let (login, user_id, device_id) = user_with(&sim, &c, FactorKind::Totp).await;
+    let check = async |code: &str| {
+        let code = SecretString::from(code.to_string());
+        c.check_code(&user_id, &device_id, &code).await.unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(check("000000x").await, ChallengeResult::Failed);
+    }
+    let code = sim.last_code(&login, &device_id).unwrap();
+    assert_eq!(check(&code).await, ChallengeResult::Success);
+    let started = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/deviceAuthentications"))
+        .count();
+    assert_eq!(started, 2, "the spent authentication was replaced once");
+}
+
+#[tokio::test]
+async fn the_incremental_scan_finds_a_user_whose_password_changed() {
+    let sim = start(quiet_sim(40)).await;
+    let c = client(&sim, fast_options());
+    let since = Utc::now() - chrono::Duration::seconds(1);
+    let login = active_login(&sim, 3);
+    sim.change_password(&login).unwrap();
+    let page = c
+        .scan_users(&UserScanPage::ChangedSince(since), "contractEndDate")
+        .await
+        .unwrap();
+    let logins: Vec<_> = page.items.iter().map(|u| u.login.clone()).collect();
+    assert_eq!(logins, [login]);
+    assert!(page.items[0].password_changed.unwrap() >= since);
 }

@@ -32,12 +32,13 @@ pub const USER_AGENT: &str = concat!(
 /// One PingOne environment's management API and auth host, reached through a worker app.
 pub struct PingOneClient {
     pub(super) http: reqwest::Client,
-    pub(super) settings: PingOneSettings,
+    // Boxed, like the token source, to keep the client (and `AnyDirectory`) small.
+    pub(super) settings: Box<PingOneSettings>,
     /// `{api}/environments/{envId}`.
     env_url: Url,
     /// `{auth}/{envId}`.
     auth_env_url: Url,
-    pub(super) token: TokenSource,
+    pub(super) token: Box<TokenSource>,
     pub(super) options: ClientOptions,
     /// The device authentication a code was sent for, by (user id, device id): PingOne checks
     /// a code against the authentication, which the `Directory` calls do not carry.
@@ -117,17 +118,17 @@ impl PingOneClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| IdpError::Invalid(format!("cannot build the HTTP client: {e}")))?;
-        let token = TokenSource::new(
+        let token = Box::new(TokenSource::new(
             http.clone(),
             settings.token_url()?,
             settings.client_id.clone(),
             settings.client_secret.clone(),
             settings.auth_method,
             options.clone(),
-        );
+        ));
         Ok(Self {
             http,
-            settings,
+            settings: Box::new(settings),
             env_url,
             auth_env_url,
             token,
