@@ -712,3 +712,116 @@ fn unlock_from_a_selected_lockout_the_footer_way_approved_on_the_training_phone_
     assert!(status.success(), "exit status {status:?}");
     assert!(!s.parser.lock().unwrap().screen().alternate_screen());
 }
+
+/// The same call on PingOne: `demo --idp pingone` serves one PingOne environment of the same
+/// seeded organisation (the same people, locks and push habits), so the caller found in the
+/// Okta copy is the caller there too, found by login.
+#[test]
+fn on_pingone_a_locked_out_caller_is_unlocked_through_the_gate_and_the_audit_names_the_environment()
+{
+    let caller = locked_out_caller_who_approves();
+    let login = caller.login.as_str();
+    let (seed, users) = (DEMO_SEED.to_string(), DEMO_USERS.to_string());
+    let mut s = Session::start(&[
+        "demo",
+        "--idp",
+        "pingone",
+        "--seed",
+        &seed,
+        "--users",
+        &users,
+        "--lockouts-per-minute",
+        "0",
+    ]);
+    s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
+
+    s.keys(b"/");
+    s.keys(login.as_bytes());
+    let title = format!("Directory · \"{login}\" · ↓ to choose");
+    let screen = s.wait_for("the directory match", |sc| sc.contains(&title));
+    let first_match = screen
+        .lines()
+        .skip_while(|l| !l.contains(&title))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first_match.contains(login) && first_match.contains("LOCKED_OUT"),
+        "{login} is found, locked out:\n{screen}"
+    );
+
+    s.keys(b"\r");
+    let screen = s.wait_for("the user screen", |sc| {
+        user_screen_status(sc, login).is_some()
+    });
+    assert_eq!(
+        user_screen_status(&screen, login),
+        Some("LOCKED_OUT"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("PingOne MFA push"),
+        "the MOBILE device is PingOne's push:\n{screen}"
+    );
+
+    s.keys(b"u");
+    let preview = format!("Unlock {login}: LOCKED_OUT → ACTIVE");
+    s.wait_for("the verification dialog", |sc| {
+        sc.contains(&format!("Verify {login}")) && sc.contains(&preview)
+    });
+    s.keys(b"1234");
+    s.wait_for("the ticked checklist", |sc| sc.matches("[x]").count() == 4);
+
+    s.keys(b"p");
+    let screen = s.wait_for("the push to end", |sc| {
+        sc.contains("Push: APPROVED")
+            || sc.contains("The push was REJECTED")
+            || sc.contains("sends another")
+    });
+    assert!(
+        screen.contains("Push: APPROVED ✓"),
+        "{login} approves pushes:\n{screen}"
+    );
+
+    s.keys(b"\t");
+    s.keys(b"INC0012345");
+    s.wait_for("the ticket", |sc| sc.contains("[INC0012345▏]"));
+    s.keys(b"\t\t");
+    s.wait_for("the confirm control, ready", |sc| {
+        sc.contains("Nothing missing: the gate passes") && sc.contains("[ Confirm: Enter ]")
+    });
+    s.keys(b"\r");
+    let done = format!("{login}: done, status now ACTIVE (audit #2)");
+    s.wait_for("the unlock and the reloaded profile", |sc| {
+        sc.contains(&done) && user_screen_status(sc, login) == Some("ACTIVE")
+    });
+
+    s.keys(b"q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+
+    let verify = s.run_cli(&["audit", "--demo", "verify", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert!(verify.status.success(), "{:?} {report}", verify.status);
+    assert_eq!(report["status"], "ok", "{report}");
+    assert_eq!(report["records"], 2, "{report}");
+    let list = s.run_cli(&["audit", "list", "--demo", "--json"]);
+    let records: Vec<serde_json::Value> = String::from_utf8(list.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let [check, record] = records.as_slice() else {
+        panic!("two records: {records:?}");
+    };
+    assert_eq!(record["action"], "unlock", "{record}");
+    assert_eq!(record["outcome"], "succeeded", "{record}");
+    // The tenant acted on is the simulator's PingOne environment.
+    let org = record["org"].as_str().unwrap_or_default();
+    assert!(
+        org.starts_with("http://127.0.0.1:") && org.contains("/v1/environments/"),
+        "{record}"
+    );
+    assert_eq!(check["org"], org, "{check}");
+    assert_eq!(record["evidence"][0]["kind"], "push", "{record}");
+    assert_eq!(record["evidence"][0]["result"], "SUCCESS", "{record}");
+}

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-use super::{GlobalArgs, color_enabled, load_config, okta_client};
+use super::{GlobalArgs, color_enabled, directory, load_config};
 use crate::config::Config;
 use crate::idp::Directory;
 use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
@@ -13,7 +13,7 @@ use crate::tui::{self, DashboardOptions};
 
 pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
-    let client = Arc::new(okta_client(&config)?);
+    let client = Arc::new(directory(&config)?);
     let _log = start_logging(&config);
     open(client, &config, false, None).await
 }
@@ -62,7 +62,8 @@ pub(super) async fn open<D: Directory>(
     ));
     let options = DashboardOptions {
         org_label: directory.label(),
-        org_url: config.org_url.as_ref().map(ToString::to_string),
+        org_url: Some(directory.audit_org()),
+        provider: directory.provider(),
         simulator,
         color: color_enabled(),
         bursts: config.bursts.clone(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::exit::EXIT_FAILED;
-use super::{GlobalArgs, load_config, okta_client};
+use super::{GlobalArgs, directory, load_config};
 use crate::idp::{Directory, FeedCursor};
 use crate::model::Lockout;
 use crate::services::{FeedEvent, PollerConfig, lockout_poller};
@@ -33,7 +33,7 @@ pub struct LockoutsArgs {
 pub async fn run(global: &GlobalArgs, args: LockoutsArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |o| o.poll_interval_secs = args.interval)?;
     let _log = super::dashboard::start_logging(&config);
-    let client = Arc::new(okta_client(&config)?);
+    let client = Arc::new(directory(&config)?);
     let lookback = args.since.unwrap_or(config.lookback);
     if args.follow {
         follow(

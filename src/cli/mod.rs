@@ -22,7 +22,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::config::{Config, Overrides, ProcessEnv};
-use crate::idp::okta::{ClientOptions, OktaClient};
+use crate::idp::okta::OktaClient;
+use crate::idp::{AnyDirectory, ClientOptions, Provider};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -126,8 +127,27 @@ fn load_config(global: &GlobalArgs, adjust: impl FnOnce(&mut Overrides)) -> anyh
     Ok(config)
 }
 
-/// The Okta client for the configured org, or a usage error that says how to configure one.
-fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
+/// The configured provider's client, or a usage error that says how to configure it.
+fn directory(config: &Config) -> anyhow::Result<AnyDirectory> {
+    let options = ClientOptions {
+        connect_timeout: config.connect_timeout,
+        request_timeout: config.request_timeout,
+        ..ClientOptions::default()
+    };
+    match config.idp {
+        Provider::Okta => Ok(okta_client(config, options)?.into()),
+        Provider::PingOne => {
+            let settings = config.pingone.settings().map_err(|missing| {
+                exit::UsageError(format!(
+                    "{missing}.\n  Or try the built-in simulator: accessdesk demo --idp pingone"
+                ))
+            })?;
+            Ok(crate::idp::pingone::PingOneClient::new(settings, options)?.into())
+        }
+    }
+}
+
+fn okta_client(config: &Config, options: ClientOptions) -> anyhow::Result<OktaClient> {
     let (Some(org_url), Some(token)) = (&config.org_url, &config.token) else {
         let missing = match (&config.org_url, &config.token) {
             (None, None) => "No Okta org is configured",
@@ -142,11 +162,6 @@ fn okta_client(config: &Config) -> anyhow::Result<OktaClient> {
                 .unwrap_or_else(|| "the config file".into())
         ))
         .into());
-    };
-    let options = ClientOptions {
-        connect_timeout: config.connect_timeout,
-        request_timeout: config.request_timeout,
-        ..ClientOptions::default()
     };
     Ok(OktaClient::new(org_url.clone(), token.clone(), options)?)
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use super::actions::factor_list;
 use super::exit::Refused;
-use super::{GlobalArgs, load_config, okta_client};
+use super::{GlobalArgs, directory, load_config};
 use crate::idp::IdpError;
 use crate::policy::diagnosis::{Diagnosis, diagnose};
 use crate::services::user_profile::{self, UserProfile};
@@ -43,7 +43,7 @@ struct Shown<'a> {
 pub async fn run(global: &GlobalArgs, args: UserArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
     let _log = super::dashboard::start_logging(&config);
-    let client = okta_client(&config)?;
+    let client = directory(&config)?;
     let UserAction::Show { login, json } = args.action;
     let profile = match user_profile::load(&client, &login).await {
         Ok(p) => p,

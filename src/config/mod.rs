@@ -526,6 +526,20 @@ impl Config {
         })
     }
 
+    /// The tenant the audit log names, as the configured provider's client will
+    /// ([`crate::idp::Directory::audit_org`]); `None` while it is not configured.
+    pub fn audit_org(&self) -> Option<String> {
+        match self.idp {
+            crate::idp::Provider::Okta => self.org_url.as_ref().map(ToString::to_string),
+            crate::idp::Provider::PingOne => self
+                .pingone
+                .settings()
+                .ok()
+                .and_then(|s| s.environment_url().ok())
+                .map(|u| u.to_string()),
+        }
+    }
+
     /// A sentence for `accessdesk config` when the agent name is not the configured one, or
     /// `None` when it is.
     pub fn agent_name_warning(&self) -> Option<String> {

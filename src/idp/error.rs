@@ -1,5 +1,7 @@
 use thiserror::Error;
 
+use crate::idp::Provider;
+
 /// Everything that can go wrong talking to an identity provider, with enough detail to tell
 /// the agent what happened and what to do. Never carries a token or a secret URL.
 #[derive(Debug, Clone, Error)]
@@ -63,8 +65,20 @@ fn request_suffix(request_id: &Option<String>) -> String {
 }
 
 impl IdpError {
-    /// A one-line suggestion of how to fix it.
+    /// A one-line suggestion of how to fix it, in Okta's terms (see [`IdpError::hint_for`]).
     pub fn hint(&self) -> &'static str {
+        self.hint_for(Provider::Okta)
+    }
+
+    /// A one-line suggestion of how to fix it, naming the provider's own settings and roles.
+    pub fn hint_for(&self, provider: Provider) -> &'static str {
+        match provider {
+            Provider::Okta => self.okta_hint(),
+            Provider::PingOne => self.pingone_hint(),
+        }
+    }
+
+    fn okta_hint(&self) -> &'static str {
         match self {
             IdpError::Api { status: 401, .. } => {
                 "check the API token (OKTA_CLIENT_TOKEN): it may be wrong, expired or revoked"
@@ -87,6 +101,36 @@ impl IdpError {
             IdpError::Network { cause, .. } => cause.hint(),
             IdpError::Invalid(_) => "check the configuration",
             IdpError::ReadOnly => "supervisors and --read-only sessions can look but not change",
+        }
+    }
+
+    fn pingone_hint(&self) -> &'static str {
+        match self {
+            IdpError::Api { status: 401, .. } => {
+                "check the worker app's credentials (PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET) and \
+                 environment (PINGONE_ENVIRONMENT_ID), and that the worker app is enabled"
+            }
+            IdpError::Api { status: 403, .. } => {
+                "the worker app lacks a role for this: give it the Identity Data Admin role in \
+                 this environment (PingOne admin console, Applications, Roles)"
+            }
+            IdpError::Api { status: 404, .. } => "check the username or id",
+            IdpError::Api { status: 400, .. } => "PingOne rejected the request parameters",
+            IdpError::Api { status: 415, .. } => {
+                "PingOne did not accept the request's content type; this is a bug in accessdesk"
+            }
+            IdpError::Api { status, .. } if *status >= 500 => {
+                "PingOne had an internal error; it will be retried"
+            }
+            IdpError::Api { .. } => "see PingOne's message",
+            IdpError::UnexpectedBody { .. } => {
+                "check the region (PINGONE_REGION_CODE) or PINGONE_API_URL / PINGONE_AUTH_URL point \
+                 at PingOne and not a proxy or login page"
+            }
+            IdpError::Network { cause, .. } => cause.pingone_hint(),
+            IdpError::RateLimited { .. } | IdpError::Invalid(_) | IdpError::ReadOnly => {
+                self.okta_hint()
+            }
         }
     }
 
@@ -161,6 +205,31 @@ impl NetworkCause {
     }
 }
 
+impl NetworkCause {
+    /// [`NetworkCause::hint`] in PingOne's terms: the region and the two hosts.
+    pub fn pingone_hint(self) -> &'static str {
+        match self {
+            NetworkCause::Dns => {
+                "the host name does not resolve: check the region (PINGONE_REGION_CODE) or \
+                 PINGONE_API_URL / PINGONE_AUTH_URL, and the DNS settings"
+            }
+            NetworkCause::Refused => {
+                "nothing accepts connections there: check PINGONE_API_URL / PINGONE_AUTH_URL and \
+                 their ports, or a firewall"
+            }
+            NetworkCause::Tls => {
+                "the TLS handshake failed: check the URLs are https://api.pingone.… and \
+                 https://auth.pingone.…, and any proxy that intercepts TLS"
+            }
+            NetworkCause::Other => {
+                "check the network and the region (PINGONE_REGION_CODE) or PINGONE_API_URL / \
+                 PINGONE_AUTH_URL"
+            }
+            NetworkCause::Timeout | NetworkCause::Dropped => self.hint(),
+        }
+    }
+}
+
 impl std::fmt::Display for NetworkCause {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -171,5 +240,48 @@ impl std::fmt::Display for NetworkCause {
             NetworkCause::Dropped => "connection dropped",
             NetworkCause::Other => "network error",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> IdpError {
+        IdpError::Api {
+            status,
+            code: "ACCESS_FAILED".into(),
+            summary: "x".into(),
+            error_id: None,
+            causes: Vec::new(),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn hints_name_the_providers_own_settings_and_roles() {
+        assert!(api(401).hint().contains("OKTA_CLIENT_TOKEN"));
+        let ping = api(401).hint_for(Provider::PingOne);
+        assert!(ping.contains("PINGONE_CLIENT_ID") && ping.contains("PINGONE_CLIENT_SECRET"));
+        assert!(ping.contains("worker app"));
+        assert!(
+            api(403)
+                .hint_for(Provider::PingOne)
+                .contains("Identity Data Admin")
+        );
+        let dns = IdpError::Network {
+            url: "https://api.pingone.eu/v1".into(),
+            cause: NetworkCause::Dns,
+            detail: String::new(),
+        };
+        assert!(
+            dns.hint_for(Provider::PingOne)
+                .contains("PINGONE_REGION_CODE")
+        );
+        assert!(dns.hint_for(Provider::Okta).contains("OKTA_CLIENT_ORGURL"));
+        assert_eq!(
+            IdpError::ReadOnly.hint_for(Provider::PingOne),
+            IdpError::ReadOnly.hint()
+        );
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Services and the TUI talk to a [`Directory`]; only `idp::<provider>` knows the wire format.
 
+mod any;
 mod client_options;
 mod error;
 mod feed;
@@ -9,9 +10,11 @@ pub mod okta;
 pub mod pingone;
 mod provider;
 mod scan;
+mod transport;
 
 use std::future::Future;
 
+pub use any::AnyDirectory;
 pub use client_options::ClientOptions;
 pub use error::{IdpError, NetworkCause};
 pub use feed::{FeedCursor, FeedPosition, RecentIds};

@@ -73,8 +73,8 @@ impl Factor {
     pub fn describe(&self) -> String {
         match self.kind {
             FactorKind::Push => match &self.device_name {
-                Some(device) => format!("Okta Verify push ({device})"),
-                None => "Okta Verify push".into(),
+                Some(device) => format!("{} ({device})", self.label()),
+                None => self.label().into(),
             },
             FactorKind::Totp if self.provider.eq_ignore_ascii_case("OKTA") => {
                 "Okta Verify code".into()
@@ -83,6 +83,15 @@ impl Factor {
                 Some(detail) => format!("{} {detail}", kind.label()),
                 None => kind.label().to_string(),
             },
+        }
+    }
+
+    /// The factor's kind as the agent knows it: a PingOne `MOBILE` device is the PingOne MFA
+    /// app's push, not Okta Verify's.
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            FactorKind::Push if self.provider.eq_ignore_ascii_case("PINGONE") => "PingOne MFA push",
+            kind => kind.label(),
         }
     }
 

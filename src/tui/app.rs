@@ -239,6 +239,11 @@ pub struct App {
 
 impl App {
     /// A dashboard that started at `now` and keeps the newest [`FEED_CAPACITY`] lockouts.
+    /// The identity provider the dashboard talks to.
+    pub fn provider(&self) -> crate::idp::Provider {
+        self.options.provider
+    }
+
     pub fn new(options: DashboardOptions, now: DateTime<Utc>) -> Self {
         Self::with_capacity(options, now, FEED_CAPACITY)
     }
@@ -707,7 +712,8 @@ impl App {
             &self.options.gate,
             self.now,
             &carried,
-        );
+        )
+        .for_provider(self.options.provider);
         self.message = None;
         self.dialog = Some(dialog);
     }

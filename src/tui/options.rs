@@ -17,6 +17,8 @@ pub struct DashboardOptions {
     pub org_label: String,
     /// The IdP org acted on (its base URL), written into every audit record.
     pub org_url: Option<String>,
+    /// Which identity provider, for the words on screen (push app, what a reset does).
+    pub provider: crate::idp::Provider,
     /// Talking to the built-in simulator: the title says so loudly.
     pub simulator: bool,
     /// Use colours; `false` when `NO_COLOR` is set (then only bold/reverse/dim are used).
@@ -53,6 +55,7 @@ impl Default for DashboardOptions {
         Self {
             org_label: String::new(),
             org_url: None,
+            provider: crate::idp::Provider::Okta,
             simulator: false,
             color: true,
             bursts: BurstRules::default(),

@@ -558,8 +558,9 @@ fn send_push<D: Directory>(
             },
             Err(NotSent::NoPushFactor { login, manager }) => Msg::PushNotSent {
                 reason: format!(
-                    "{} ({login}) has no active Okta Verify push, so they cannot vouch",
-                    if manager { "the manager" } else { "the user" }
+                    "{} ({login}) has no active {} push, so they cannot vouch",
+                    if manager { "the manager" } else { "the user" },
+                    directory.provider().push_app()
                 ),
                 no_push_factor: Some(login),
             },

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use super::possession::Stop;
 use crate::audit::{AuditLog, AuditRecord, Outcome};
+use crate::cli::directory;
 use crate::cli::exit::{EXIT_FAILED, EXIT_REFUSED};
-use crate::cli::okta_client;
 use crate::config::Config;
-use crate::idp::okta::OktaClient;
+use crate::idp::AnyDirectory;
 use crate::idp::{Directory, IdpError};
 use crate::model::{Action, User};
 use crate::policy::gate::{Attestation, Target};
@@ -31,7 +31,7 @@ impl Session {
         let audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
         let agent = Agent {
             name: config.agent_name.clone(),
-            org: config.org_url.as_ref().map(|u| u.to_string()),
+            org: config.audit_org(),
         };
         Ok(Session {
             config,
@@ -102,13 +102,13 @@ impl Session {
         }
     }
 
-    pub fn client(&self) -> anyhow::Result<OktaClient> {
-        okta_client(&self.config)
+    pub fn client(&self) -> anyhow::Result<AnyDirectory> {
+        directory(&self.config)
     }
 }
 
 /// The user the login names, or why not: an unknown login is refused, anything else failed.
-pub async fn look_up(client: &OktaClient, login: &str) -> Result<User, Stop> {
+pub async fn look_up(client: &AnyDirectory, login: &str) -> Result<User, Stop> {
     match client.get_user(login).await {
         Ok(user) => Ok(user),
         Err(IdpError::Api { status: 404, .. }) => Err(Stop::refused(format!(

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 
 use super::code_prompt::{self, Typed};
 use super::factor_list;
-use crate::idp::okta::OktaClient;
+use crate::idp::AnyDirectory;
 use crate::idp::{Directory, IdpError};
 use crate::model::{ChallengeResult, Factor, FactorKind, User, select_factors};
 use crate::policy::gate::{PossessionEvidence, Refusal};
@@ -80,7 +80,7 @@ impl Checked {
 /// `code_factor` picks the code factor by id or type. `quiet` keeps progress off stderr
 /// (`--json`); the prompt for a code is shown either way.
 pub async fn check(
-    client: &OktaClient,
+    client: &AnyDirectory,
     user: &User,
     factors: &[Factor],
     mode: VerifyMode,
@@ -145,7 +145,7 @@ pub async fn check(
 
 /// The user's manager and their factors, if the directory names one.
 async fn manager(
-    client: &OktaClient,
+    client: &AnyDirectory,
     user: &User,
 ) -> Result<Option<(User, Vec<Factor>)>, IdpError> {
     let Some(id) = &user.manager_id else {
@@ -174,7 +174,7 @@ fn answered(result: &ChallengeResult) -> &str {
 }
 
 async fn push(
-    client: &OktaClient,
+    client: &AnyDirectory,
     user: &User,
     approver: &User,
     factor: &Factor,
@@ -221,7 +221,7 @@ async fn push(
 }
 
 async fn code(
-    client: &OktaClient,
+    client: &AnyDirectory,
     user: &User,
     factors: &[Factor],
     selector: Option<&str>,
@@ -387,7 +387,7 @@ fn source(factor: &Factor) -> String {
 /// The asked-for way cannot work (`why`): name the ways that can, or say plainly that this
 /// caller cannot be verified remotely, and what to do instead.
 async fn no_way(
-    client: &OktaClient,
+    client: &AnyDirectory,
     user: &User,
     factors: &[Factor],
     tried: VerifyMode,

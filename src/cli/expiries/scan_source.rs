@@ -6,8 +6,8 @@ use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use crate::cli::directory;
 use crate::cli::exit::Refused;
-use crate::cli::okta_client;
 use crate::config::Config;
 use crate::model::{ExpiryScan, ScanKind, ScanProgress};
 use crate::services::expiry_scanner::{full_scan, refresh};
@@ -41,7 +41,7 @@ pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<Ex
         eprintln!("{}", age_line(&scan, Utc::now()));
         return Ok(scan);
     }
-    let client = okta_client(config)?;
+    let client = directory(config)?;
     // A store that cannot be opened costs the next run a full scan, not this one its answer.
     let mut store = ExpiryStore::open(&path)
         .inspect_err(|e| eprintln!("warning: cannot open {}: {e}", path.display()))

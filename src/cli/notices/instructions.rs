@@ -8,7 +8,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 use crate::cli::exit::{Refused, UsageError};
-use crate::cli::{GlobalArgs, load_config, okta_client, print_lines};
+use crate::cli::{GlobalArgs, directory, load_config, print_lines};
 use crate::idp::{Directory, IdpError};
 use crate::notify::{Instruction, Recipient, mask_address};
 use crate::services::action_notices::enqueue_all;
@@ -64,7 +64,7 @@ pub async fn run(global: &GlobalArgs, args: InstructionsArgs) -> anyhow::Result<
     };
 
     let instruction = the_one(&config.instructions, &matching, &query)?;
-    let client = okta_client(&config)?;
+    let client = directory(&config)?;
     let user = match client.get_user(login).await {
         Ok(user) => user,
         Err(IdpError::Api { status: 404, .. }) => {

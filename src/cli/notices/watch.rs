@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::cli::exit::UsageError;
-use crate::cli::{GlobalArgs, load_config, okta_client};
+use crate::cli::{GlobalArgs, directory, load_config};
 use crate::services::watch::{self, StartError, WatchOptions};
 
 #[derive(Debug, Args)]
@@ -33,7 +33,7 @@ pub struct WatchArgs {
 
 pub async fn run(global: &GlobalArgs, args: WatchArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
-    let client = Arc::new(okta_client(&config)?);
+    let client = Arc::new(directory(&config)?);
     let _log = crate::cli::dashboard::start_logging(&config);
     let options = WatchOptions {
         listen: args.listen,

@@ -1,7 +1,8 @@
 //! `accessdesk demo`: the simulator in-process on 127.0.0.1:0 and the dashboard on it, with
 //! the training panel (F2): the simulated caller's phone, so every verification path can be
-//! practised end to end. The demo's org requires Okta Verify number matching, as most real
-//! orgs now do, so the caller has a number to tap.
+//! practised end to end. `--idp pingone` serves one PingOne environment of the same org instead.
+//! The demo's Okta org requires Okta Verify number matching, as most real orgs now do, so the
+//! caller has a number to tap.
 
 use clap::Args;
 use secrecy::SecretString;
@@ -13,7 +14,9 @@ use super::sim_org::SimOrgArgs;
 use crate::audit::AuditLog;
 use crate::cli::dashboard::{open, start_logging};
 use crate::cli::{GlobalArgs, load_config};
-use crate::idp::okta::{ClientOptions, OktaClient};
+use crate::idp::okta::OktaClient;
+use crate::idp::pingone::{PingOneClient, PingOneSettings, Region};
+use crate::idp::{AnyDirectory, ClientOptions, Provider};
 use crate::sim;
 
 #[derive(Debug, Args)]
@@ -32,21 +35,34 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
     // A fresh random token per run: it only guards this process's own simulator.
     let token = uuid::Uuid::new_v4().simple().to_string();
     let mut sim_config = args.org.config(token.clone());
-    sim_config.number_challenge = true;
+    sim_config.provider = config.idp;
+    sim_config.number_challenge = config.idp == Provider::Okta;
     let handle = sim::start(sim_config, ([127, 0, 0, 1], 0).into()).await?;
-    let base = url::Url::parse(&handle.base_url())?;
-    // The simulator is the org its records name, and practice has its own audit log
-    // (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo` reads it).
-    config.org_url = Some(base.clone());
+    // Practice has its own audit log (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo`
+    // reads it); its records name the simulator as the tenant.
     config.data_dir = AuditLog::demo_data_dir(&config.data_dir);
-    let client = OktaClient::new(
-        base,
-        SecretString::from(token),
-        ClientOptions {
-            connect_timeout: Duration::from_secs(2),
-            ..ClientOptions::default()
-        },
-    )?;
+    let options = ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        ..ClientOptions::default()
+    };
+    let secret = SecretString::from(token);
+    let client: AnyDirectory = match config.idp {
+        Provider::Okta => {
+            OktaClient::new(url::Url::parse(&handle.base_url())?, secret, options)?.into()
+        }
+        Provider::PingOne => {
+            let info = handle.info();
+            let mut settings = PingOneSettings::new(
+                info.environment_id.unwrap_or_default(),
+                info.client_id.unwrap_or_default(),
+                secret,
+                Region::default(),
+            );
+            settings.api_url = url::Url::parse(&info.api_url)?;
+            settings.auth_url = url::Url::parse(&info.auth_url)?;
+            PingOneClient::new(settings, options)?.into()
+        }
+    };
     let code = open(Arc::new(client), &config, true, Some(handle.training())).await;
     handle.shutdown().await;
     code

@@ -104,7 +104,7 @@ pub async fn run<D: Directory>(
         wake: Arc::new(Notify::new()),
         data_dir: config.data_dir.clone(),
         agent: config.agent_name.clone(),
-        org: config.org_url.as_ref().map(ToString::to_string),
+        org: config.audit_org(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
 

@@ -3,6 +3,7 @@
 //! (↑/↓/j/k, PgUp/PgDn, g/G); `/` closes it and searches from the screen below; any other key
 //! closes it. Two columns when they fit, else one, wrapped to the width.
 
+use crate::idp::Provider;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -157,7 +158,10 @@ fn group_lines(
         }
         lines.push(Line::from(Span::styled(context.title(), theme.header)));
         for binding in bindings(context) {
-            let mut text = binding.description.to_string();
+            // The keymap speaks Okta's words; the help names this provider's push app.
+            let mut text = binding
+                .description
+                .replace(Provider::Okta.push_app(), app.provider().push_app());
             if binding.action.writes() && app.options.read_only {
                 text.push_str(" — off: read-only mode");
             }

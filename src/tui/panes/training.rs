@@ -40,7 +40,7 @@ fn phone_lines(app: &App, phone: &Phone, theme: &Theme) -> Vec<Line<'static>> {
         Some(prompt) => {
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
-                Span::styled("Okta Verify", theme.training),
+                Span::styled(app.provider().push_app(), theme.training),
                 Span::raw(format!(" · {}", prompt.device)),
             ]));
             lines.push(Line::from("\"Are you trying to sign in?\""));

@@ -160,7 +160,7 @@ fn factor_row(factor: &Factor) -> Row<'static> {
         .or(factor.contact.as_deref())
         .unwrap_or(UNKNOWN);
     Row::new([
-        Cell::from(factor.kind.label()),
+        Cell::from(factor.label()),
         Cell::from(factor.provider.clone()),
         Cell::from(device.to_string()),
         Cell::from(factor.status.clone()),

@@ -60,8 +60,9 @@ impl VerifyDialog {
                 Some(f) => (self.target.user_id.clone(), Some(f.id.clone())),
                 None => {
                     self.notice = Some(format!(
-                        "{} has no active Okta Verify push: {}",
+                        "{} has no active {} push: {}",
                         self.target.login,
+                        self.provider.push_app(),
                         self.what_remains(Some(approver))
                     ));
                     return Vec::new();
@@ -78,7 +79,8 @@ impl VerifyDialog {
                 }
                 (Some(_), Some(manager)) => {
                     self.notice = Some(format!(
-                        "The manager ({manager}) has no Okta Verify push: {}",
+                        "The manager ({manager}) has no {} push: {}",
+                        self.provider.push_app(),
                         self.what_remains(Some(approver))
                     ));
                     return Vec::new();

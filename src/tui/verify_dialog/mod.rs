@@ -61,6 +61,7 @@ pub use state::{
     Step, carries_over,
 };
 
+use crate::idp::Provider;
 use crate::model::{Action, ChallengeResult, Factor, User};
 use crate::policy::gate::{self, Attestation, GatePolicy, PossessionEvidence, Refusal, Target};
 
@@ -69,6 +70,8 @@ use crate::policy::gate::{self, Attestation, GatePolicy, PossessionEvidence, Ref
 pub struct VerifyDialog {
     user: User,
     factors: Vec<Factor>,
+    /// The identity provider, for the words (push app, what a reset does).
+    provider: Provider,
     target: Target,
     /// For `Act(ResetFactors)`: the chosen ids once the choice is made.
     purpose: Purpose,
@@ -96,6 +99,16 @@ pub struct VerifyDialog {
 impl VerifyDialog {
     /// A dialog for `purpose` on `user`. Resetting chosen factors starts with the choice.
     /// Only evidence for this user that [carries over](carries_over) is taken from `carried`.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    /// The same dialog, worded for `provider` (a new dialog speaks Okta's words).
+    pub fn for_provider(mut self, provider: Provider) -> Self {
+        self.provider = provider;
+        self
+    }
+
     pub fn new(
         purpose: Purpose,
         user: &User,
@@ -112,6 +125,7 @@ impl VerifyDialog {
             _ => Step::Verify,
         };
         let mut dialog = Self {
+            provider: Provider::default(),
             target: Target::from(user),
             user: user.clone(),
             factors: factors.to_vec(),

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use super::VerifyDialog;
 use super::keys::DialogAction;
 use super::state::{Approver, CodeState, Purpose, Step};
+use crate::idp::Provider;
 use crate::model::{
     Action, Factor, UserStatus, describe_distinct, mask_email, removal_set, removed_along,
 };
@@ -134,6 +135,9 @@ impl VerifyDialog {
                 self.user.status,
                 UserStatus::Active
             ),
+            Action::ResetPassword if self.provider != Provider::Okta => {
+                format!("{}.", self.provider.reset_password_effect())
+            }
             Action::ResetPassword => match &self.user.email {
                 Some(email) => format!(
                     "The IdP e-mails a one-time reset link to {}",
@@ -257,7 +261,10 @@ impl VerifyDialog {
         {
             ways.push(self.keyed(
                 DialogAction::ManagerPush,
-                "push to the manager's Okta Verify (if enrolled)",
+                &format!(
+                    "push to the manager's {} (if enrolled)",
+                    self.provider.push_app()
+                ),
             ));
         }
         if self.otp != CodeState::Locked
@@ -305,7 +312,7 @@ impl VerifyDialog {
         if !self.cannot_verify_remotely() {
             return None;
         }
-        let mut why = vec!["no active Okta Verify push".to_string()];
+        let mut why = vec![format!("no active {} push", self.provider.push_app())];
         why.push(if self.otp == CodeState::Locked {
             "code checks ended after too many wrong codes".to_string()
         } else {

@@ -215,7 +215,10 @@ impl Body<'_> {
                         DialogAction::Push,
                         &format!("the user's {}", push.describe()),
                     )),
-                    None => ways.push("the user has no Okta Verify push".to_string()),
+                    None => ways.push(format!(
+                        "the user has no {} push",
+                        dialog.provider().push_app()
+                    )),
                 }
                 let manager = dialog.user().manager.as_deref().unwrap_or("on record");
                 match (&dialog.target().manager_id, dialog.manager_without_push()) {
@@ -225,7 +228,10 @@ impl Body<'_> {
                     }
                     (Some(_), None) => ways.push(self.dialog.keyed(
                         DialogAction::ManagerPush,
-                        &format!("the manager's Okta Verify ({manager}), if enrolled"),
+                        &format!(
+                            "the manager's {} ({manager}), if enrolled",
+                            dialog.provider().push_app()
+                        ),
                     )),
                 }
                 Line::styled(format!("Push: none sent — {}", ways.join(" · ")), theme.dim)
