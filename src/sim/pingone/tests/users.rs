@@ -152,6 +152,28 @@ async fn unlock_by_content_type_clears_the_lock_once() {
     assert!(unlocked["account"].get("lockedAt").is_none());
     assert_eq!(s.handle.user_json(&login).unwrap()["status"], "ACTIVE");
     error(s.post_as(&url, UNLOCK).await, 400, "REQUEST_FAILED").await;
+
+    // The control endpoint takes a PingOne id too and answers in the feed's terms.
+    let other = s.user(&s.handle.user_logins()[6]).await;
+    let injected: Value = reqwest::Client::new()
+        .post(format!("{}/__sim/lockouts", s.handle.base_url()))
+        .json(&serde_json::json!({"login": other["id"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(injected["userId"], other["id"]);
+    let locked_at = s.user(&s.handle.user_logins()[6]).await["account"]["lockedAt"].clone();
+    assert_eq!(
+        injected["uuid"],
+        format!(
+            "{}:{}",
+            other["id"].as_str().unwrap(),
+            locked_at.as_str().unwrap()
+        )
+    );
     s.shutdown().await;
 }
 
