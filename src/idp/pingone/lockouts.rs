@@ -243,7 +243,11 @@ mod tests {
         assert_eq!(l.uuid, "u1:2026-11-20T15:00:01.250Z");
         assert_eq!(l.kind, LockoutKind::AccountLocked);
         assert_eq!(l.event_type, "PASSWORD.CHECK_FAILED");
-        assert!(l.reason.contains("too many failed passwords"), "{}", l.reason);
+        assert!(
+            l.reason.contains("too many failed passwords"),
+            "{}",
+            l.reason
+        );
         assert_eq!(l.request_id.as_deref(), Some("corr-f2"));
         assert_eq!(l.location().as_deref(), Some("Oslo, Norway"));
         assert_eq!(l.raw_user_agent.as_deref(), Some("curl/8"));
