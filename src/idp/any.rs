@@ -16,13 +16,12 @@ use crate::policy::gate::Verified;
 /// A client of the configured provider.
 pub enum AnyDirectory {
     Okta(OktaClient),
-    /// Boxed: its token cache makes it much larger than the Okta client.
-    PingOne(Box<PingOneClient>),
+    PingOne(PingOneClient),
 }
 
 impl From<PingOneClient> for AnyDirectory {
     fn from(client: PingOneClient) -> Self {
-        AnyDirectory::PingOne(Box::new(client))
+        AnyDirectory::PingOne(client)
     }
 }
 
