@@ -13,8 +13,13 @@ impl PingOneClient {
     /// The user by PingOne id (a UUID) or username, and their password state.
     pub async fn fetch_user(&self, id_or_login: &str) -> Result<User, IdpError> {
         let wire = self.fetch_wire_user(id_or_login).await?;
-        let password = self.fetch_password_state(&wire.id).await?;
-        Ok(user_from(wire, Some(&password)))
+        // A user PingOne keeps no password state for is still a user.
+        let password = match self.fetch_password_state(&wire.id).await {
+            Ok(p) => Some(p),
+            Err(IdpError::Api { status: 404, .. }) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(user_from(wire, password.as_ref()))
     }
 
     /// `GET …/users/{id}` for a UUID, else `GET …/users?filter=username eq "…"`.
