@@ -23,7 +23,7 @@ use crate::sim::state::{ApiRequest, State};
 /// How long a sent code, and an authentication waiting for a passcode, lasts.
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
 const ATTEMPTS: u8 = 3;
-/// Finished authentications stay readable this long.
+/// Authentications stay readable this long after they finished or expired.
 const KEEP_FINISHED: chrono::Duration = chrono::Duration::minutes(30);
 
 const OTP_CHECK: &str = "application/vnd.pingidentity.otp.check+json";
@@ -177,7 +177,7 @@ pub(crate) fn create(
     let code_expiry = at + chrono::Duration::from_std(CODE_LIFETIME).unwrap_or_default();
     state
         .device_auths
-        .retain(|_, a| a.status.waiting() || at - a.updated < KEEP_FINISHED);
+        .retain(|_, a| at - a.updated.max(a.expires) < KEEP_FINISHED);
     let (status, push, expires) = match device.kind {
         DeviceType::Totp => (Status::OtpRequired, None, code_expiry),
         _ => match state.verify_factor(user, &factor_id, None, CODE_LIFETIME, request, at) {
