@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
-use accessdesk::idp::{Directory, FeedCursor, IdpError, NetworkCause};
+use accessdesk::idp::{Directory, FeedCursor, IdpError, NetworkCause, Provider};
 use accessdesk::model::{Action, ChallengeResult, UserStatus};
 use accessdesk::policy::gate::Verified;
 use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
@@ -139,7 +139,7 @@ async fn a_wrong_token_is_a_401_and_is_not_retried() {
         matches!(&err, IdpError::Api { status: 401, code, .. } if code == "E0000011"),
         "{err:?}"
     );
-    assert!(err.hint().contains("OKTA_CLIENT_TOKEN"));
+    assert!(err.hint_for(Provider::Okta).contains("OKTA_CLIENT_TOKEN"));
     assert!(!err.to_string().contains("wrong-token"));
     assert_eq!(count_requests(&sim, "/api/v1/users"), 1);
 }
@@ -236,7 +236,7 @@ async fn an_html_error_page_is_described() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(err.hint().contains("OKTA_CLIENT_ORGURL"));
+    assert!(err.hint_for(Provider::Okta).contains("OKTA_CLIENT_ORGURL"));
 }
 
 #[tokio::test]
@@ -286,7 +286,11 @@ async fn a_closed_port_is_connection_refused_naming_the_url() {
         "{text}"
     );
     assert!(text.contains("connection refused"), "{text}");
-    assert!(err.hint().contains("port"), "{}", err.hint());
+    assert!(
+        err.hint_for(Provider::Okta).contains("port"),
+        "{}",
+        err.hint_for(Provider::Okta)
+    );
     assert!(err.is_transient());
 }
 
@@ -318,7 +322,10 @@ async fn a_server_that_never_answers_is_a_timeout_naming_the_url() {
     assert_eq!(*cause, NetworkCause::Timeout, "{err}");
     assert!(url.ends_with("/api/v1/users/00u1/factors"), "{url}");
     assert!(err.to_string().contains("timed out"), "{err}");
-    assert!(err.hint().contains("http.request_timeout_secs"));
+    assert!(
+        err.hint_for(Provider::Okta)
+            .contains("http.request_timeout_secs")
+    );
     held.abort();
 }
 
@@ -339,7 +346,7 @@ async fn a_host_that_does_not_resolve_is_a_dns_failure() {
         matches!(&err, IdpError::Network { cause: NetworkCause::Dns, url, .. } if url.starts_with("https://accessdesk-test.invalid/")),
         "{err:?}"
     );
-    assert!(err.hint().contains("DNS"));
+    assert!(err.hint_for(Provider::Okta).contains("DNS"));
 }
 
 #[tokio::test]

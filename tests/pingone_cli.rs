@@ -56,12 +56,16 @@ impl Env {
     }
 
     async fn run(&self, args: &[&str]) -> Output {
+        self.run_with_secret(args, SECRET).await
+    }
+
+    async fn run_with_secret(&self, args: &[&str], secret: &str) -> Output {
         let mut cmd = std::process::Command::new(BIN);
         cmd.args(args)
             .env("ACCESSDESK_IDP", "pingone")
             .env("PINGONE_ENVIRONMENT_ID", self.environment_id())
             .env("PINGONE_CLIENT_ID", self.info.client_id.clone().unwrap())
-            .env("PINGONE_CLIENT_SECRET", SECRET)
+            .env("PINGONE_CLIENT_SECRET", secret)
             .env("PINGONE_API_URL", &self.info.api_url)
             .env("PINGONE_AUTH_URL", &self.info.auth_url)
             .env_remove("OKTA_CLIENT_ORGURL")
@@ -251,4 +255,29 @@ async fn unlock_through_the_gate_leaves_the_user_active() {
     let records = env.audit_records().await;
     let unlock = records.iter().find(|r| r["action"] == "unlock").unwrap();
     assert!(unlock["idp_request_id"].is_string(), "{unlock}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_is_explained_in_pingone_terms() {
+    let env = setup().await;
+    let login = env.sim.users_with_push(PushBehaviour::Approve)[0].clone();
+    let wrong = "not-the-worker-secret";
+    let out = env.run_with_secret(&["user", "show", &login], wrong).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("PINGONE_CLIENT_ID") && err.contains("PINGONE_CLIENT_SECRET"),
+        "the hint names Ping's own settings: {err}"
+    );
+    assert!(!err.contains("OKTA_"), "no Okta advice on PingOne: {err}");
+    assert!(!err.contains(wrong) && !env.logs().contains(wrong), "{err}");
+
+    // The gate's refusal says the same, and audits it.
+    let mut args = vec!["unlock", &login, "--ticket", "INC0012345", "--json"];
+    args.extend(KBA);
+    let out = env.run_with_secret(&args, wrong).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(text.contains("PINGONE_CLIENT_SECRET"), "{text}");
+    assert!(!text.contains("OKTA_"), "{text}");
 }

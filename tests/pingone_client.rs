@@ -241,6 +241,32 @@ async fn users_are_found_by_id_or_username_with_their_password_state() {
 }
 
 #[tokio::test]
+async fn the_profile_names_the_manager_that_pingone_keeps_only_as_an_id() {
+    let sim = start(quiet_sim(40)).await;
+    let c = client(&sim, fast_options());
+    let mut checked = 0;
+    for skip in 0..10 {
+        let login = active_login(&sim, skip);
+        let user = c.get_user(&login).await.unwrap();
+        assert_eq!(user.manager, None, "PingOne's user names no manager");
+        let Some(manager_id) = user.manager_id.clone() else {
+            continue;
+        };
+        let manager = c.get_user(&manager_id).await.unwrap();
+        let profile = accessdesk::services::user_profile::load(&c, &login)
+            .await
+            .unwrap();
+        assert_eq!(profile.user.manager, Some(manager.name()), "{login}");
+        assert_eq!(profile.user.manager_id, Some(manager_id));
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "no seeded user with a manager among the first ten"
+    );
+}
+
+#[tokio::test]
 async fn expired_and_suspended_users_map_to_their_status() {
     let sim = start(quiet_sim(300)).await;
     let c = client(&sim, fast_options());

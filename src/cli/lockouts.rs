@@ -61,7 +61,7 @@ async fn once<D: Directory>(
         let page = directory
             .poll_lockouts(&mut cursor)
             .await
-            .map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint()))?;
+            .map_err(|e| anyhow::anyhow!("{e}\n  {}", e.hint_for(directory.provider())))?;
         print_lockouts(&page.lockouts, json)?;
         if !page.more {
             return Ok(ExitCode::SUCCESS);

@@ -29,13 +29,16 @@ use crate::idp::{AnyDirectory, ClientOptions, Provider};
 #[command(
     name = "accessdesk",
     version,
-    about = "Service-desk dashboard for account lockouts, users and MFA against Okta",
-    long_about = "accessdesk shows account lockouts live from your identity provider (Okta) and \
+    about = "Service-desk dashboard for account lockouts, users and MFA against Okta or PingOne",
+    long_about = "accessdesk shows account lockouts live from your identity provider (Okta or \
+                  PingOne) and \
                   helps service-desk agents resolve access problems from the keyboard.\n\n\
                   With no subcommand it opens the dashboard on the configured org. Try \
                   `accessdesk demo` to run it on the built-in simulator.",
     after_help = "Configuration: OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN (or ACCESSDESK_ORG_URL / \
-                  ACCESSDESK_TOKEN), or a TOML file (see `accessdesk config`).\n\
+                  ACCESSDESK_TOKEN); for PingOne --idp pingone with PINGONE_ENVIRONMENT_ID, \
+                  PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_REGION_CODE; or a TOML \
+                  file (see `accessdesk config`).\n\
                   Exit codes: 0 done, 1 the IdP or the network failed, 2 refused (the gate, the \
                   user's state, read-only mode, no usable factor, no such user), 64 usage error."
 )]
@@ -69,15 +72,15 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Open the dashboard on the configured org (the default when no subcommand is given)
     Dashboard,
-    /// Open the dashboard on the built-in Okta simulator: no org or token needed
+    /// Open the dashboard on the built-in simulator (Okta, or PingOne with --idp pingone): no org or token needed
     Demo(demo::DemoArgs),
     /// Serve an Okta-compatible (or, with --idp pingone, a PingOne) API on loopback, with a seeded org and live lockout traffic
     Sim(sim::SimArgs),
-    /// Print lockouts from the System Log, once or following new ones (headless)
+    /// Print lockouts from the IdP (Okta's System Log, PingOne's activities), once or following new ones (headless)
     Lockouts(lockouts::LockoutsArgs),
     /// Look a user up: profile, status, factors, password expiry (headless)
     User(user::UserArgs),
-    /// Verify the caller: a push to the user's (or manager's) Okta Verify, audited (headless)
+    /// Verify the caller: a push to the user's (or manager's) device, or a one-time code, audited (headless)
     Verify(act::VerifyArgs),
     /// Unlock a locked-out user, after the verification gate (headless)
     Unlock(act::GateArgs),

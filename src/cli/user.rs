@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use super::actions::factor_list;
 use super::exit::Refused;
 use super::{GlobalArgs, directory, load_config};
-use crate::idp::IdpError;
+use crate::idp::{Directory, IdpError};
 use crate::policy::diagnosis::{Diagnosis, diagnose};
 use crate::services::user_profile::{self, UserProfile};
 
@@ -53,7 +53,7 @@ pub async fn run(global: &GlobalArgs, args: UserArgs) -> anyhow::Result<ExitCode
             ))
             .into());
         }
-        Err(e) => return Err(anyhow::anyhow!("{e}\n  {}", e.hint())),
+        Err(e) => return Err(anyhow::anyhow!("{e}\n  {}", e.hint_for(client.provider()))),
     };
     // From the very profile printed below: the diagnosis cannot describe anything else.
     let diagnosis = diagnose(&profile, &config.gate, config.read_only, Utc::now());

@@ -65,11 +65,6 @@ fn request_suffix(request_id: &Option<String>) -> String {
 }
 
 impl IdpError {
-    /// A one-line suggestion of how to fix it, in Okta's terms (see [`IdpError::hint_for`]).
-    pub fn hint(&self) -> &'static str {
-        self.hint_for(Provider::Okta)
-    }
-
     /// A one-line suggestion of how to fix it, naming the provider's own settings and roles.
     pub fn hint_for(&self, provider: Provider) -> &'static str {
         match provider {
@@ -260,7 +255,11 @@ mod tests {
 
     #[test]
     fn hints_name_the_providers_own_settings_and_roles() {
-        assert!(api(401).hint().contains("OKTA_CLIENT_TOKEN"));
+        assert!(
+            api(401)
+                .hint_for(Provider::Okta)
+                .contains("OKTA_CLIENT_TOKEN")
+        );
         let ping = api(401).hint_for(Provider::PingOne);
         assert!(ping.contains("PINGONE_CLIENT_ID") && ping.contains("PINGONE_CLIENT_SECRET"));
         assert!(ping.contains("worker app"));
@@ -281,7 +280,7 @@ mod tests {
         assert!(dns.hint_for(Provider::Okta).contains("OKTA_CLIENT_ORGURL"));
         assert_eq!(
             IdpError::ReadOnly.hint_for(Provider::PingOne),
-            IdpError::ReadOnly.hint()
+            IdpError::ReadOnly.hint_for(Provider::Okta)
         );
     }
 }

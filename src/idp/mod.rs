@@ -81,6 +81,12 @@ pub trait Directory: Send + Sync + 'static {
     /// The tenant as the audit log names it: Okta's org URL, PingOne's environment URL.
     fn audit_org(&self) -> String;
 
+    /// An error as the agent reads it: what went wrong, then how to fix it in this
+    /// provider's own terms (its settings, roles and console).
+    fn explain(&self, error: &IdpError) -> String {
+        format!("{error} — {}", error.hint_for(self.provider()))
+    }
+
     /// One user by id or login.
     fn get_user(&self, id_or_login: &str) -> impl Future<Output = Result<User, IdpError>> + Send;
 

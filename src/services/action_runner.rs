@@ -79,7 +79,7 @@ pub async fn run<D: Directory>(
     entry.factors_removed = removed.iter().map(Factor::describe_with_id).collect();
     if let Err(failure) = &result {
         entry.outcome = Outcome::Failed;
-        entry.error = Some(format!("{} — {}", failure.error, failure.error.hint()));
+        entry.error = Some(directory.explain(&failure.error));
     }
     let audit = audit.append(&entry).map_err(|e| e.to_string());
 

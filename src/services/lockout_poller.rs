@@ -180,7 +180,7 @@ async fn poll_loop<D: Directory, S: ReportSink>(
             }
             Err(e) => {
                 health.consecutive_errors += 1;
-                health.last_error = Some(format!("{e} — {}", e.hint()));
+                health.last_error = Some(directory.explain(&e));
                 health.last_error_transient = e.is_transient();
                 tracing::warn!(error = %e, errors = health.consecutive_errors, "lockout poll failed");
                 (None, false)

@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use crate::idp::{Directory, IdpError};
+use crate::model::User;
 pub use crate::model::UserProfile;
 use crate::policy::password_expiry::{applying_policy, password_expiry};
 
@@ -13,14 +14,21 @@ pub const ACTIVITY_WINDOW: chrono::Duration = chrono::Duration::hours(24);
 /// Look the user up by id or login and gather the rest in parallel. The diagnosis is computed
 /// from the result (`policy::diagnosis::diagnose`), never fetched apart.
 pub async fn load<D: Directory>(directory: &D, id_or_login: &str) -> Result<UserProfile, IdpError> {
-    let user = directory.get_user(id_or_login).await?;
+    let mut user = directory.get_user(id_or_login).await?;
     let now = Utc::now();
-    let (factors, groups, policies, mut activity) = tokio::try_join!(
-        directory.list_factors(&user.id),
-        directory.group_ids(&user.id),
-        directory.password_policies(),
-        directory.recent_activity(&user.id, now - ACTIVITY_WINDOW),
-    )?;
+    let (lists, manager) = tokio::join!(
+        async {
+            tokio::try_join!(
+                directory.list_factors(&user.id),
+                directory.group_ids(&user.id),
+                directory.password_policies(),
+                directory.recent_activity(&user.id, now - ACTIVITY_WINDOW),
+            )
+        },
+        manager_name(directory, &user),
+    );
+    let (factors, groups, policies, mut activity) = lists?;
+    user.manager = user.manager.take().or(manager);
     let policy = applying_policy(&groups, &policies);
     let expiry = policy.and_then(|p| password_expiry(user.password_changed, p));
     // Newest first, whatever order the provider used: the diagnosis reads it that way.
@@ -33,4 +41,15 @@ pub async fn load<D: Directory>(directory: &D, id_or_login: &str) -> Result<User
         user,
         factors,
     })
+}
+
+/// The manager's name when the profile names only their id (PingOne keeps the manager's id
+/// alone; an Okta profile may carry `managerId` without `manager`). Best effort: a manager who
+/// cannot be read leaves the name unknown and never fails the user's screen.
+pub async fn manager_name<D: Directory>(directory: &D, user: &User) -> Option<String> {
+    if user.manager.is_some() {
+        return None;
+    }
+    let id = user.manager_id.as_deref().filter(|id| !id.is_empty())?;
+    directory.get_user(id).await.ok().map(|m| m.name())
 }

@@ -363,10 +363,14 @@ fn read_phones(training: Option<&TrainingHandle>, app: &App) -> Option<Msg> {
 /// Fetch a user in the background and report back as [`Msg::UserLoaded`].
 fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Sender<Msg>) {
     tokio::spawn(async move {
-        let result = directory
-            .get_user(&user_id)
-            .await
-            .map_err(|e| format!("{e} — {}", e.hint()));
+        let result = match directory.get_user(&user_id).await {
+            Ok(mut user) => {
+                let manager = user_profile::manager_name(directory.as_ref(), &user).await;
+                user.manager = user.manager.take().or(manager);
+                Ok(user)
+            }
+            Err(e) => Err(directory.explain(&e)),
+        };
         // The dashboard may have quit meanwhile; then nobody needs the answer.
         let _ = results.send(Msg::UserLoaded { user_id, result }).await;
     });
@@ -412,7 +416,7 @@ fn load_profile<D: Directory>(directory: Arc<D>, key: String, results: mpsc::Sen
         let result = user_profile::load(directory.as_ref(), &key)
             .await
             .map(Box::new)
-            .map_err(|e| format!("{e} — {}", e.hint()));
+            .map_err(|e| directory.explain(&e));
         let _ = results.send(Msg::ProfileLoaded { key, result }).await;
     });
 }
@@ -428,7 +432,7 @@ fn search_users<D: Directory>(
         let result = directory
             .search_users(&query, MAX_MATCHES)
             .await
-            .map_err(|e| format!("{e} — {}", e.hint()));
+            .map_err(|e| directory.explain(&e));
         let _ = results.send(Msg::SearchResults { seq, result }).await;
     });
 }
@@ -502,7 +506,7 @@ fn send_push<D: Directory>(
     let slot = Arc::new(Mutex::new(None));
     let challenge_slot = Arc::clone(&slot);
     let task = tokio::spawn(async move {
-        let hint = |e: crate::idp::IdpError| NotSent::Failed(format!("{e} — {}", e.hint()));
+        let hint = |e: crate::idp::IdpError| NotSent::Failed(directory.explain(&e));
         let outcome = async {
             let user = directory.get_user(&user_id).await.map_err(hint)?;
             let approver = if approver_id == user.id {
@@ -593,7 +597,7 @@ fn send_code<D: Directory>(
             .send_code(&user_id, &factor_id)
             .await
             .err()
-            .map(|e| format!("{e} — {}", e.hint()));
+            .map(|e| directory.explain(&e));
         let _ = results.send(Msg::CodeSent { error }).await;
     });
 }
@@ -626,7 +630,7 @@ fn check_code<D: Directory>(
             Err(e) => Msg::CodeChecked {
                 result: ChallengeResult::Failed,
                 evidence: None,
-                message: Some(format!("Code not checked: {e} — {}", e.hint())),
+                message: Some(format!("Code not checked: {}", directory.explain(&e))),
             },
         };
         let _ = results.send(msg).await;
@@ -691,11 +695,9 @@ fn run_action<D: Directory>(
                         target.login,
                         after(&outcome.user_after, &outcome.factors_after)
                     )),
-                    Err(failure) => Err(format!(
-                        "{} — {}{audit_note}",
-                        failure.error,
-                        failure.error.hint()
-                    )),
+                    Err(failure) => {
+                        Err(format!("{}{audit_note}", directory.explain(&failure.error)))
+                    }
                 }
             }
         };

@@ -151,7 +151,13 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
     let factors = match client.list_factors(&user.id).await {
         Ok(f) => f,
         Err(e) => {
-            return Ok(session.stop(&attempt, Some(&user), &attestation, &e.into(), json!({})));
+            return Ok(session.stop(
+                &attempt,
+                Some(&user),
+                &attestation,
+                &Stop::idp(&client, &e),
+                json!({}),
+            ));
         }
     };
     let checked = possession::check(
@@ -272,7 +278,13 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
         Ok(f) => f,
         Err(e) => {
             let attempt = Attempt::Action(&placeholder);
-            return Ok(session.stop(&attempt, Some(&user), &attestation, &e.into(), json!({})));
+            return Ok(session.stop(
+                &attempt,
+                Some(&user),
+                &attestation,
+                &Stop::idp(&client, &e),
+                json!({}),
+            ));
         }
     };
     let action = match resolve(
@@ -448,7 +460,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
                     describe(&attempt),
                     user.login,
                     failure.error,
-                    failure.error.hint()
+                    failure.error.hint_for(client.provider())
                 );
                 if !removed_names.is_empty() {
                     eprintln!("  removed before the failure: {}", removed_names.join(", "));

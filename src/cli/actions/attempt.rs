@@ -114,7 +114,7 @@ pub async fn look_up(client: &AnyDirectory, login: &str) -> Result<User, Stop> {
         Err(IdpError::Api { status: 404, .. }) => Err(Stop::refused(format!(
             "no user {login:?} in the IdP: check the login, e-mail or id"
         ))),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(Stop::idp(client, &e)),
     }
 }
 

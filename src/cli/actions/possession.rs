@@ -54,9 +54,10 @@ impl Stop {
     }
 }
 
-impl From<IdpError> for Stop {
-    fn from(e: IdpError) -> Self {
-        Stop::Failed(format!("{e} — {}", e.hint()))
+impl Stop {
+    /// The IdP failed: what went wrong and how to fix it, in the provider's own terms.
+    pub fn idp(client: &AnyDirectory, e: &IdpError) -> Self {
+        Stop::Failed(client.explain(e))
     }
 }
 
@@ -100,7 +101,11 @@ pub async fn check(
                     user,
                     factors,
                     mode,
-                    format!("{} has no active Okta Verify push factor", user.login),
+                    format!(
+                        "{} has no active {} push factor",
+                        user.login,
+                        client.provider().push_app()
+                    ),
                 )
                 .await,
             ),
@@ -120,7 +125,7 @@ pub async fn check(
                         .await,
                     );
                 }
-                Err(e) => return Checked::stopped(e.into()),
+                Err(e) => return Checked::stopped(Stop::idp(client, &e)),
             };
             match push_factor(&manager.1) {
                 Some(factor) => push(client, user, &manager.0, factor, quiet).await,
@@ -131,8 +136,9 @@ pub async fn check(
                         factors,
                         mode,
                         format!(
-                            "the manager {} has no active Okta Verify push factor",
-                            manager.0.login
+                            "the manager {} has no active {} push factor",
+                            manager.0.login,
+                            client.provider().push_app()
                         ),
                     )
                     .await,
@@ -183,11 +189,12 @@ async fn push(
     let owner = owner(user, approver);
     let challenge = match client.send_push(&approver.id, &factor.id).await {
         Ok(c) => c,
-        Err(e) => return Checked::stopped(e.into()),
+        Err(e) => return Checked::stopped(Stop::idp(client, &e)),
     };
     if !quiet {
         eprintln!(
-            "Push sent to {owner} Okta Verify ({}, {}); waiting for the answer…",
+            "Push sent to {owner} {} ({}, {}); waiting for the answer…",
+            client.provider().push_app(),
             approver.login,
             factor.device_name.as_deref().unwrap_or("device")
         );
@@ -197,7 +204,7 @@ async fn push(
     }
     let result = match await_push(client, &challenge, PushWait::default(), |_| {}).await {
         Ok(r) => r,
-        Err(e) => return Checked::stopped(e.into()),
+        Err(e) => return Checked::stopped(Stop::idp(client, &e)),
     };
     if !quiet {
         let device = format!("{owner} push ({})", approver.login);
@@ -280,7 +287,7 @@ async fn code(
     );
     if sends {
         if let Err(e) = client.send_code(&user.id, &factor.id).await {
-            return Checked::stopped(e.into());
+            return Checked::stopped(Stop::idp(client, &e));
         }
         eprintln!(
             "A one-time code was sent to the user's {}; ask the caller to read it out.",
@@ -333,7 +340,7 @@ async fn code(
             Err(e) => {
                 return Checked {
                     evidence,
-                    stop: Some(e.into()),
+                    stop: Some(Stop::idp(client, &e)),
                 };
             }
         };
@@ -393,15 +400,16 @@ async fn no_way(
     tried: VerifyMode,
     why: String,
 ) -> Stop {
+    let app = client.provider().push_app();
     let mut ways = Vec::new();
     if tried != VerifyMode::Push && push_factor(factors).is_some() {
-        ways.push("--verify push (the user's own Okta Verify)".to_string());
+        ways.push(format!("--verify push (the user's own {app})"));
     }
     let mut manager_note = None;
     if tried != VerifyMode::ManagerPush {
         match manager(client, user).await {
             Ok(Some((m, mf))) if push_factor(&mf).is_some() => ways.push(format!(
-                "--verify manager-push (their manager {} has Okta Verify)",
+                "--verify manager-push (their manager {} has {app})",
                 m.login
             )),
             Ok(_) => {}
@@ -419,7 +427,7 @@ async fn no_way(
     let mut reasons = vec![why];
     if ways.is_empty() && manager_note.is_none() {
         reasons.push(format!(
-            "{} cannot be verified remotely: neither they nor their manager has an Okta Verify push factor, and they have no SMS, e-mail, call or authenticator factor for a one-time code. Do not act on this call: escalate to a supervisor or the security team, or verify the user in person (photo ID) before any change",
+            "{} cannot be verified remotely: neither they nor their manager has an {app} push factor, and they have no SMS, e-mail, call or authenticator factor for a one-time code. Do not act on this call: escalate to a supervisor or the security team, or verify the user in person (photo ID) before any change",
             user.login
         ));
     } else {

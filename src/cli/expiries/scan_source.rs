@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use crate::cli::directory;
 use crate::cli::exit::Refused;
 use crate::config::Config;
+use crate::idp::Directory;
 use crate::model::{ExpiryScan, ScanKind, ScanProgress};
 use crate::services::expiry_scanner::{full_scan, refresh};
 use crate::store::ExpiryStore;
@@ -67,8 +68,12 @@ pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<Ex
     if show {
         eprint!("\r\x1b[2K");
     }
-    let scan =
-        result.map_err(|e| anyhow::anyhow!("the expiry scan failed: {e}\n  {}", e.hint()))?;
+    let scan = result.map_err(|e| {
+        anyhow::anyhow!(
+            "the expiry scan failed: {e}\n  {}",
+            e.hint_for(client.provider())
+        )
+    })?;
     if let Some(store) = &mut store
         && let Err(e) = store.save(&scan)
     {

@@ -73,7 +73,7 @@ pub async fn run(global: &GlobalArgs, args: InstructionsArgs) -> anyhow::Result<
             ))
             .into());
         }
-        Err(e) => anyhow::bail!("{e} — {}", e.hint()),
+        Err(e) => anyhow::bail!("{}", client.explain(&e)),
     };
     let Some(to) = Recipient::from_user(&user, false) else {
         return Err(Refused(format!(
