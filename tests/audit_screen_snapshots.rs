@@ -74,6 +74,7 @@ fn snapshot() -> AuditSnapshot {
         records,
         total,
         chain: Ok(()),
+        checked_before: None,
     }
 }
 
@@ -86,7 +87,10 @@ fn audit_screen(width: u16, height: u16) -> App {
     };
     let mut app = App::new(options, now());
     app.update(Msg::Resize { width, height });
-    assert_eq!(press(&mut app, KeyCode::Char('a')), [Effect::LoadAudit]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('a')),
+        [Effect::LoadAudit { full: false }]
+    );
     app.update(Msg::AuditLoaded(Ok(snapshot())));
     app
 }
@@ -246,7 +250,10 @@ fn in_the_filter_letters_are_text_and_outside_it_the_screen_keys_work() {
     press(&mut app, KeyCode::Down);
     assert_eq!(selected(&app), 3);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(press(&mut app, KeyCode::Char('R')), [Effect::LoadAudit]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('R')),
+        [Effect::LoadAudit { full: false }]
+    );
     assert_eq!(press(&mut app, KeyCode::Char('q')), [Effect::Quit]);
     press(&mut app, KeyCode::Esc);
     assert!(app.audit().is_none(), "Esc on the list goes back");

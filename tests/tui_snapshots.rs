@@ -989,6 +989,7 @@ fn audit_snapshot() -> AuditSnapshot {
         records,
         total,
         chain: Ok(()),
+        checked_before: None,
     }
 }
 
@@ -1041,6 +1042,7 @@ fn audit_pane_before_anything_was_recorded() {
         records: Vec::new(),
         total: 0,
         chain: Ok(()),
+        checked_before: None,
     })));
     let text = screen_text(&draw(&app));
     assert!(text.contains("No actions recorded yet"), "{text}");
@@ -1066,7 +1068,9 @@ fn help_over_the_user_screen_and_the_audit_log_shows_their_keys() {
     press(&mut app, KeyCode::Char('?'));
     let text = screen_text(&draw(&app));
     assert!(
-        text.contains("Audit log") && text.contains("Read the log and check its chain again"),
+        text.contains("Audit log")
+            && text.contains("Read the log again and check the records added since")
+            && text.contains("Check every record of the chain"),
         "{text}"
     );
     assert!(!text.contains("Verification dialog"));

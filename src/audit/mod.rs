@@ -4,6 +4,7 @@
 //! door ([`redact`]).
 
 pub mod chain;
+mod checkpoint;
 mod csv;
 mod error;
 mod export;
@@ -15,6 +16,7 @@ mod schema;
 mod store;
 mod verify;
 
+pub use checkpoint::Checkpoint;
 pub use error::AuditError;
 pub use export::{CSV_HEADER, ExportFormat, evidence as describe_evidence, write_records};
 pub use filter::{Field, RecordFilter};

@@ -112,9 +112,13 @@ impl AuditLog {
             .conn
             .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
             .map_err(|e| AuditError::sqlite(&self.path, e))?;
+        Ok((self.newest(limit)?, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// The newest `limit` records, newest first.
+    pub fn newest(&self, limit: usize) -> Result<Vec<AuditRecord>, AuditError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let records = self.query("ORDER BY seq DESC LIMIT ?1", limit)?;
-        Ok((records, u64::try_from(total).unwrap_or(0)))
+        self.query("ORDER BY seq DESC LIMIT ?1", limit)
     }
 
     /// Records selected by `clause` (with one parameter), decoded.

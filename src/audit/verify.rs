@@ -5,7 +5,10 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::fmt;
 
+use chrono::Utc;
+
 use super::chain::{GENESIS_HASH, record_hash};
+use super::checkpoint::{self, Checkpoint};
 use super::error::AuditError;
 use super::row::{COLUMNS, RawRow};
 use super::schema::TRIGGERS;
@@ -24,6 +27,10 @@ pub struct VerifyReport {
     pub first_bad: Option<Breach>,
     /// Append-only triggers that were removed or altered.
     pub missing_triggers: Vec<String>,
+    /// Where the walk started: records up to it were verified earlier (absent: this walk
+    /// checked every record).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
 }
 
 impl VerifyReport {
@@ -113,26 +120,84 @@ impl fmt::Display for Breach {
 }
 
 impl AuditLog {
-    /// Walk the whole chain and report the first record that breaks it.
+    /// Walk the whole chain and report the first record that breaks it. An intact chain
+    /// moves the checkpoint up to its head, so later [`verify_from_checkpoint`] calls start
+    /// there.
+    ///
+    /// [`verify_from_checkpoint`]: AuditLog::verify_from_checkpoint
     pub fn verify(&self) -> Result<VerifyReport, AuditError> {
-        let sql = |e| AuditError::sqlite(&self.path, e);
+        let report = self.walk(None)?;
+        self.remember(&report);
+        Ok(report)
+    }
+
+    /// Check only the records after the stored checkpoint, after checking the checkpoint
+    /// still agrees with the chain: the same cost at any size. With no usable checkpoint, or
+    /// when anything looks wrong, this is the full [`verify`](AuditLog::verify), so a break
+    /// is always named exactly.
+    pub fn verify_from_checkpoint(&self) -> Result<VerifyReport, AuditError> {
+        let checkpoint = checkpoint::load_valid(&self.conn).map_err(|e| self.sql(e))?;
+        if checkpoint.is_none() {
+            return self.verify();
+        }
+        let report = self.walk(checkpoint)?;
+        if !report.is_intact() {
+            return self.verify();
+        }
+        self.remember(&report);
+        Ok(report)
+    }
+
+    fn sql(&self, e: rusqlite::Error) -> AuditError {
+        AuditError::sqlite(&self.path, e)
+    }
+
+    /// Record an intact chain's head as the new checkpoint. Best effort: a log opened on a
+    /// read-only copy still verifies, it only cannot remember.
+    fn remember(&self, report: &VerifyReport) {
+        let through = i64::try_from(report.good).unwrap_or(i64::MAX);
+        // Nothing new since the checkpoint: no write (each costs an fsync).
+        if report.checkpoint.as_ref().map(|c| c.through_seq) == Some(through) {
+            return;
+        }
+        if let (true, Some(hash)) = (report.is_intact(), &report.last_hash) {
+            if let Err(e) = checkpoint::advance(&self.conn, through, hash, Utc::now()) {
+                tracing::warn!(error = %e, "cannot store the audit checkpoint");
+            }
+        }
+    }
+
+    /// Walk the chain from the record after `from` (from the genesis when `None`).
+    fn walk(&self, from: Option<Checkpoint>) -> Result<VerifyReport, AuditError> {
+        let sql = |e| self.sql(e);
         // One read transaction: rows, sqlite_sequence and triggers from the same snapshot,
         // while other processes go on appending.
         let tx = self.conn.unchecked_transaction().map_err(sql)?;
+        let (mut expected, mut prev, done) = match &from {
+            Some(c) => (c.through_seq + 1, c.hash.clone(), c.through_seq as u64),
+            None => (1, GENESIS_HASH.to_owned(), 0),
+        };
         let mut report = VerifyReport {
-            records: 0,
-            good: 0,
+            records: done,
+            good: done,
             last_hash: None,
             first_bad: None,
             missing_triggers: Vec::new(),
+            checkpoint: from,
         };
-        let mut expected = 1;
-        let mut prev = GENESIS_HASH.to_owned();
         {
             let mut stmt = tx
-                .prepare(&format!("SELECT {COLUMNS} FROM audit ORDER BY seq"))
+                .prepare(&format!(
+                    "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq"
+                ))
                 .map_err(sql)?;
-            let mut rows = stmt.query([]).map_err(sql)?;
+            // From the genesis every row is read, even one numbered below 1.
+            let lowest = if report.checkpoint.is_some() {
+                expected
+            } else {
+                i64::MIN
+            };
+            let mut rows = stmt.query([lowest]).map_err(sql)?;
             while let Some(row) = rows.next().map_err(sql)? {
                 report.records += 1;
                 if report.first_bad.is_some() {

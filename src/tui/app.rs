@@ -58,8 +58,11 @@ pub enum Effect {
         /// What the check was for, when it was part of an action's dialog.
         note: Option<String>,
     },
-    /// Read the newest audit records and check the chain; answer with [`Msg::AuditLoaded`].
-    LoadAudit,
+    /// Read the newest audit records and check the chain (from the stored checkpoint, or
+    /// every record when `full`); answer with [`Msg::AuditLoaded`].
+    LoadAudit {
+        full: bool,
+    },
     /// The gate passed: run the action, audit it, answer with [`Msg::ActionDone`].
     RunAction(Box<Verified>),
     /// The agent gave up after a REJECTED push: write the refusal to the audit log.
@@ -564,7 +567,12 @@ impl App {
                     audit.select(selected, rows);
                 }
             }
-            Action::ReloadAudit if audit.reload() => effects.push(Effect::LoadAudit),
+            Action::ReloadAudit if audit.reload() => {
+                effects.push(Effect::LoadAudit { full: false })
+            }
+            Action::VerifyAuditFully if audit.reload() => {
+                effects.push(Effect::LoadAudit { full: true })
+            }
             Action::CloseAudit => self.audit = None,
             Action::StartFilter => audit.start_filter(),
             Action::SubmitFilter => audit.keep_filter(),
@@ -976,7 +984,7 @@ impl App {
             Action::CancelQuit => self.quit_prompt = false,
             Action::OpenAudit => {
                 self.audit = Some(AuditView::default());
-                effects.push(Effect::LoadAudit);
+                effects.push(Effect::LoadAudit { full: false });
             }
             Action::OpenExpiries => self.open_expiries(),
             Action::ReloadProfile => {
@@ -1050,6 +1058,7 @@ impl App {
             Action::Quit
             | Action::ToggleTraining
             | Action::ReloadAudit
+            | Action::VerifyAuditFully
             | Action::CloseAudit
             | Action::CloseExpiries
             | Action::NextTab

@@ -23,6 +23,9 @@ pub struct AuditSnapshot {
     pub total: u64,
     /// `Err`: the first break in the hash chain (or a removed trigger), in a sentence.
     pub chain: Result<(), String>,
+    /// Records `1..=N` were checked on an earlier visit and only the newer ones now
+    /// (`None`: every record was checked this time).
+    pub checked_before: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +269,7 @@ mod tests {
             ],
             total: 5,
             chain: Ok(()),
+            checked_before: None,
         }));
         view
     }

@@ -202,8 +202,10 @@ pub enum Action {
     CancelQuit,
     /// Show the audit log of actions taken.
     OpenAudit,
-    /// Read the audit log again.
+    /// Read the audit log again, checking the records added since the last check.
     ReloadAudit,
+    /// Read the audit log again and check every record of its chain.
+    VerifyAuditFully,
     /// Leave the audit log for the screen it was opened from.
     CloseAudit,
     /// Show the expiries screen: passwords about to expire, contracts about to end.
@@ -1272,8 +1274,16 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::ch('R')],
         "R",
         Action::ReloadAudit,
-        "Read the log and check its chain again",
+        "Read the log again and check the records added since",
         Some("reload"),
+    ),
+    bind(
+        Context::Audit,
+        &[Key::ch('V')],
+        "V",
+        Action::VerifyAuditFully,
+        "Check every record of the chain, from the first",
+        Some("check all"),
     ),
     bind(
         Context::Audit,

@@ -265,7 +265,9 @@ where
                         note.as_deref(),
                     )
                 }),
-                Effect::LoadAudit => load_audit(data_dir.clone(), results_tx.clone()),
+                Effect::LoadAudit { full } => {
+                    load_audit(data_dir.clone(), full, results_tx.clone())
+                }
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
                     (data_dir.clone(), desk.clone()),
@@ -376,15 +378,20 @@ fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Se
     });
 }
 
-/// Read the newest audit records and check the whole chain on a blocking thread (SQLite),
-/// reporting back as [`Msg::AuditLoaded`].
-fn load_audit(data_dir: PathBuf, results: mpsc::Sender<Msg>) {
+/// Read the newest audit records and check the chain on a blocking thread (SQLite), from the
+/// stored checkpoint so that opening costs the same at any size, or every record when
+/// `full`; report back as [`Msg::AuditLoaded`].
+fn load_audit(data_dir: PathBuf, full: bool, results: mpsc::Sender<Msg>) {
     tokio::spawn(async move {
         let path = AuditLog::default_path(&data_dir);
         let read = tokio::task::spawn_blocking(move || {
             let log = AuditLog::open(&path)?;
-            let report = log.verify()?;
-            let (records, total) = log.recent(AUDIT_SHOWN)?;
+            let report = if full {
+                log.verify()?
+            } else {
+                log.verify_from_checkpoint()?
+            };
+            let records = log.newest(AUDIT_SHOWN)?;
             let chain = match (&report.first_bad, report.missing_triggers.as_slice()) {
                 (Some(breach), _) => Err(breach.to_string()),
                 (None, []) => Ok(()),
@@ -396,7 +403,9 @@ fn load_audit(data_dir: PathBuf, results: mpsc::Sender<Msg>) {
             Ok::<_, crate::audit::AuditError>(AuditSnapshot {
                 path,
                 records,
-                total,
+                // Counted by the walk: a COUNT(*) would read the whole table again.
+                total: report.records,
+                checked_before: report.checkpoint.map(|c| c.through_seq.unsigned_abs()),
                 chain,
             })
         })

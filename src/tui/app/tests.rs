@@ -1890,13 +1890,17 @@ fn audit_snapshot(count: i64) -> crate::tui::audit_view::AuditSnapshot {
             .collect(),
         total: count as u64,
         chain: Ok(()),
+        checked_before: None,
     }
 }
 
 #[test]
 fn a_opens_the_audit_log_over_the_user_screen_and_esc_goes_back() {
     let mut app = alice_screen(DashboardOptions::default());
-    assert_eq!(press(&mut app, KeyCode::Char('a')), [Effect::LoadAudit]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('a')),
+        [Effect::LoadAudit { full: false }]
+    );
     assert_eq!(app.context(), Context::Audit);
     assert!(
         press(&mut app, KeyCode::Char('R')).is_empty(),
@@ -1912,7 +1916,10 @@ fn a_opens_the_audit_log_over_the_user_screen_and_esc_goes_back() {
     assert!(app.audit().unwrap().detail_open());
 
     // A reload keeps the selection on the same record.
-    assert_eq!(press(&mut app, KeyCode::Char('R')), [Effect::LoadAudit]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('R')),
+        [Effect::LoadAudit { full: false }]
+    );
     app.update(Msg::AuditLoaded(Ok(audit_snapshot(5))));
     assert_eq!(app.audit().unwrap().selected_record().unwrap().seq, 1);
     assert_eq!(app.audit().unwrap().selected(), 4);

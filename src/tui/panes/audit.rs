@@ -80,9 +80,15 @@ pub fn body_rows(area: Rect) -> usize {
     usize::from(area.height.saturating_sub(3))
 }
 
-fn title(audit: &AuditView, theme: &Theme) -> Line<'static> {
+fn title(audit: &AuditView, theme: &Theme, width: u16) -> Line<'static> {
     let mut spans = vec![Span::styled(" Audit log ", theme.block_title)];
-    if let AuditState::Loaded(AuditSnapshot { total, chain, .. }) = &audit.state {
+    if let AuditState::Loaded(AuditSnapshot {
+        total,
+        chain,
+        checked_before,
+        ..
+    }) = &audit.state
+    {
         let loaded = audit.loaded_len() as u64;
         spans.push(Span::raw(if loaded < *total {
             format!("· newest {loaded} of {total} records ")
@@ -101,7 +107,21 @@ fn title(audit: &AuditView, theme: &Theme) -> Line<'static> {
             }
         }
         match chain {
-            Ok(()) => spans.push(Span::styled("· chain intact ✓ ", theme.title)),
+            Ok(()) => {
+                spans.push(Span::styled("· chain intact ✓ ", theme.title));
+                let how = match checked_before {
+                    Some(n) if n < total => {
+                        format!("(1–{n} checked before, the newer now; V checks all) ")
+                    }
+                    Some(_) => "(checked before; V checks all again) ".to_string(),
+                    None => "(every record checked) ".to_string(),
+                };
+                // Only when it fits between the corners: a cut-off "(1–" says nothing.
+                let used: usize = spans.iter().map(Span::width).sum();
+                if used + how.chars().count() + 2 <= usize::from(width) {
+                    spans.push(Span::styled(how, theme.dim));
+                }
+            }
             Err(breach) => spans.push(Span::styled(
                 format!(" ⚠ CHAIN BROKEN: {breach} "),
                 theme.error,
@@ -262,7 +282,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     }
     let mut block = Block::bordered()
         .border_style(theme.border)
-        .title(title(audit, theme));
+        .title(title(audit, theme, area.width));
     if let AuditState::Loaded(snapshot) = &audit.state {
         block = block.title_bottom(
             Line::styled(format!(" {} ", snapshot.path.display()), theme.dim).right_aligned(),
