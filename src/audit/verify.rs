@@ -160,10 +160,10 @@ impl AuditLog {
         if report.checkpoint.as_ref().map(|c| c.through_seq) == Some(through) {
             return;
         }
-        if let (true, Some(hash)) = (report.is_intact(), &report.last_hash) {
-            if let Err(e) = checkpoint::advance(&self.conn, through, hash, Utc::now()) {
-                tracing::warn!(error = %e, "cannot store the audit checkpoint");
-            }
+        if let (true, Some(hash)) = (report.is_intact(), &report.last_hash)
+            && let Err(e) = checkpoint::advance(&self.conn, through, hash, Utc::now())
+        {
+            tracing::warn!(error = %e, "cannot store the audit checkpoint");
         }
     }
 
