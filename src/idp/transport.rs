@@ -1,9 +1,56 @@
-//! What every provider's HTTP client does the same way: name why a connection failed, and
-//! describe an unexpected body in one line (never dumping it).
+//! What every provider's HTTP client does the same way: retry a read, name why a connection
+//! failed, and describe an unexpected body in one line (never dumping it).
 
+use std::future::Future;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use rand::Rng;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use url::Url;
 
-use crate::idp::{IdpError, NetworkCause};
+use crate::idp::{ClientOptions, IdpError, NetworkCause};
+
+/// A GET retried as both IdPs advise: after a 429 wait out the window (when it resets within
+/// `max_rate_limit_wait`, plus jitter so many clients do not return at once); after a 5xx or a
+/// dropped connection back off exponentially. A read changes nothing, so trying again is
+/// always safe; writes are sent once and never come here.
+pub(crate) async fn retry_get<T, F, Fut>(
+    options: &ClientOptions,
+    idp: &'static str,
+    url: &Url,
+    send: F,
+) -> Result<T, IdpError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, IdpError>>,
+{
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(options.min_backoff)
+        .with_max_delay(options.max_backoff)
+        .with_max_times(options.max_retries)
+        .with_jitter();
+    let max_wait = options.max_rate_limit_wait;
+    send.retry(backoff)
+        .when(|e| match e {
+            IdpError::RateLimited { reset_in_secs, .. } => {
+                Duration::from_secs(*reset_in_secs) <= max_wait
+            }
+            other => other.is_transient(),
+        })
+        .adjust(|e, planned| match e {
+            // Wait out the window rather than the exponential delay.
+            IdpError::RateLimited { reset_in_secs, .. } => planned.map(|_| {
+                Duration::from_secs(*reset_in_secs)
+                    + Duration::from_millis(rand::rng().random_range(100..1000))
+            }),
+            _ => planned,
+        })
+        .notify(|e, wait| {
+            tracing::warn!(idp, path = url.path(), error = %e, ?wait, "retrying a request");
+        })
+        .await
+}
 
 pub(crate) fn network_error(e: reqwest::Error) -> IdpError {
     // The URL without its query: enough to see which host and endpoint, never a secret.

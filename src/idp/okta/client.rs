@@ -1,21 +1,18 @@
 //! The HTTP core of the Okta client: authentication, timeouts, error decoding, rate-limit
 //! bookkeeping and retries. Endpoint code (`users.rs`, `logs.rs`) builds on `get_json`.
 
-use backon::{ExponentialBuilder, Retryable};
 use chrono::Utc;
-use rand::Rng;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use std::time::Duration;
 use url::Url;
 
 use super::rate_limits::{self, RateLimits};
 use super::wire::ErrorBody;
 #[cfg(test)]
 use crate::idp::NetworkCause;
-use crate::idp::transport::{content_type, describe_body, network_error};
+use crate::idp::transport::{content_type, describe_body, network_error, retry_get};
 use crate::idp::{ClientOptions, IdpError};
 use crate::model::RateLimit;
 
@@ -125,32 +122,10 @@ impl OktaClient {
     /// GET with `get_json`'s retries, the body left undecoded (for streaming decoders).
     pub(super) async fn get_bytes(&self, url: Url) -> Result<Answer<Vec<u8>>, IdpError> {
         self.same_origin(&url)?;
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.options.min_backoff)
-            .with_max_delay(self.options.max_backoff)
-            .with_max_times(self.options.max_retries)
-            .with_jitter();
-        let max_wait = self.options.max_rate_limit_wait;
-        let answer = (|| self.send_once(Method::GET, url.clone(), None))
-            .retry(backoff)
-            .when(|e| match e {
-                IdpError::RateLimited { reset_in_secs, .. } => {
-                    Duration::from_secs(*reset_in_secs) <= max_wait
-                }
-                other => is_transient(other),
-            })
-            .adjust(|e, planned| match e {
-                // Wait out the window rather than the exponential delay.
-                IdpError::RateLimited { reset_in_secs, .. } => planned.map(|_| {
-                    Duration::from_secs(*reset_in_secs)
-                        + Duration::from_millis(rand::rng().random_range(100..1000))
-                }),
-                _ => planned,
-            })
-            .notify(|e, wait| {
-                tracing::warn!(path = url.path(), error = %e, ?wait, "retrying Okta request");
-            })
-            .await?;
+        let answer = retry_get(&self.options, "okta", &url, || {
+            self.send_once(Method::GET, url.clone(), None)
+        })
+        .await?;
         Ok(Answer {
             body: answer.body,
             headers: answer.headers,
@@ -275,12 +250,6 @@ pub(super) struct WriteAnswer {
     pub status: StatusCode,
     pub request_id: Option<String>,
     pub body: Vec<u8>,
-}
-
-/// Worth retrying a GET: the server failed or the connection did (429s are judged apart,
-/// by how long the window has left).
-fn is_transient(e: &IdpError) -> bool {
-    !matches!(e, IdpError::RateLimited { .. }) && e.is_transient()
 }
 
 pub(super) fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -424,28 +393,26 @@ mod tests {
 
     #[test]
     fn only_server_and_network_failures_are_transient() {
-        assert!(is_transient(&IdpError::Network {
-            url: "https://a.okta.com/api/v1/logs".into(),
-            cause: NetworkCause::Refused,
-            detail: "x".into(),
-        }));
-        assert!(is_transient(&error_from_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &HeaderMap::new(),
-            b""
-        )));
-        assert!(!is_transient(&error_from_response(
-            StatusCode::NOT_FOUND,
-            &HeaderMap::new(),
-            b""
-        )));
-        assert!(!is_transient(&IdpError::Invalid("x".into())));
-        // A spent rate limit is transient for the poller, but a GET waits it out apart.
+        assert!(
+            IdpError::Network {
+                url: "https://a.okta.com/api/v1/logs".into(),
+                cause: NetworkCause::Refused,
+                detail: "x".into(),
+            }
+            .is_transient()
+        );
+        assert!(
+            error_from_response(StatusCode::SERVICE_UNAVAILABLE, &HeaderMap::new(), b"")
+                .is_transient()
+        );
+        assert!(!error_from_response(StatusCode::NOT_FOUND, &HeaderMap::new(), b"").is_transient());
+        assert!(!IdpError::Invalid("x".into()).is_transient());
+        // A spent rate limit is transient for the poller (a GET waits it out when it can).
         let limited = IdpError::RateLimited {
             reset_in_secs: 30,
             request_id: None,
         };
-        assert!(limited.is_transient() && !is_transient(&limited));
+        assert!(limited.is_transient());
         // A wrong token or a missing role needs a fix, not a retry.
         for status in [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN] {
             assert!(!error_from_response(status, &HeaderMap::new(), b"").is_transient());

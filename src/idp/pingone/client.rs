@@ -4,10 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
-use rand::Rng;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -19,7 +16,7 @@ use super::settings::PingOneSettings;
 use super::token::{AccessToken, TokenSource};
 use super::wire::Collection;
 use crate::config::is_loopback_host;
-use crate::idp::transport::network_error;
+use crate::idp::transport::{network_error, retry_get};
 use crate::idp::{ClientOptions, IdpError};
 
 /// Sent on every request.
@@ -209,31 +206,10 @@ impl PingOneClient {
     /// exponentially. A read changes nothing, so trying again is always safe.
     pub(super) async fn get_bytes(&self, url: Url) -> Result<Answer<Vec<u8>>, IdpError> {
         self.same_origin(&url)?;
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.options.min_backoff)
-            .with_max_delay(self.options.max_backoff)
-            .with_max_times(self.options.max_retries)
-            .with_jitter();
-        let max_wait = self.options.max_rate_limit_wait;
-        let answer = (|| self.send(Method::GET, url.clone(), None))
-            .retry(backoff)
-            .when(|e| match e {
-                IdpError::RateLimited { reset_in_secs, .. } => {
-                    Duration::from_secs(*reset_in_secs) <= max_wait
-                }
-                other => other.is_transient(),
-            })
-            .adjust(|e, planned| match e {
-                IdpError::RateLimited { reset_in_secs, .. } => planned.map(|_| {
-                    Duration::from_secs(*reset_in_secs)
-                        + Duration::from_millis(rand::rng().random_range(100..1000))
-                }),
-                _ => planned,
-            })
-            .notify(|e, wait| {
-                tracing::warn!(path = url.path(), error = %e, ?wait, "retrying PingOne request");
-            })
-            .await?;
+        let answer = retry_get(&self.options, "pingone", &url, || {
+            self.send(Method::GET, url.clone(), None)
+        })
+        .await?;
         Ok(Answer {
             body: answer.body,
             headers: answer.headers,
