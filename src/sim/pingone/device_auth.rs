@@ -158,9 +158,7 @@ pub(crate) fn create(
     let user_key = field(&body, "/user/id").ok_or_else(|| required("user.id"))?;
     let device_key =
         field(&body, "/selectedDevice/id").ok_or_else(|| required("selectedDevice.id"))?;
-    let user = env
-        .find_user(&state.org, &user_key)
-        .ok_or_else(|| ApiError::not_found("user", &user_key))?;
+    let user = env.user(&state.org, &user_key)?;
     let owner = &state.org.users[user];
     let device = devices::find(owner, &device_key)
         .ok_or_else(|| ApiError::not_found("device", &device_key))?;

@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
-use super::api_error::ApiError;
 use super::devices;
 use super::gate::CorrelationId;
 use super::user_routes::{respond, served};
@@ -24,10 +23,7 @@ pub(crate) async fn list_devices(
     respond((|| {
         let pingone = served(&shared)?;
         let state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| ApiError::not_found("user", &key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         let api = format!("{}/v1", base_url(&headers, &shared));
         Ok(devices::list(&state, &pingone.env, i, &api))
     })())
@@ -41,10 +37,7 @@ pub(crate) async fn get_device(
     respond((|| {
         let pingone = served(&shared)?;
         let state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| ApiError::not_found("user", &key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         let api = format!("{}/v1", base_url(&headers, &shared));
         devices::get(&state, &pingone.env, i, &device, &api)
     })())
@@ -61,10 +54,7 @@ pub(crate) async fn delete_device(
     let result = (|| {
         let pingone = served(&shared)?;
         let mut state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| ApiError::not_found("user", &key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         let request = api_request(&correlation, &headers, &uri);
         devices::delete(&mut state, i, &device, &request, Utc::now())
     })();

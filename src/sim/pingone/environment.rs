@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::api_error::ApiError;
 use crate::sim::org::Org;
 use crate::sim::org::ids::derived_uuid;
 
@@ -37,6 +38,12 @@ impl Environment {
     /// A user by PingOne id, else by username (what `GET /users/{userId}` accepts).
     pub fn find_user(&self, org: &Org, key: &str) -> Option<usize> {
         self.users.get(key).copied().or_else(|| org.by_login(key))
+    }
+
+    /// [`find_user`](Environment::find_user), or PingOne's 404 naming the key.
+    pub fn user(&self, org: &Org, key: &str) -> Result<usize, ApiError> {
+        self.find_user(org, key)
+            .ok_or_else(|| ApiError::not_found("user", key))
     }
 }
 

@@ -45,10 +45,6 @@ pub(crate) fn media_type(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-fn unknown_user(key: &str) -> ApiError {
-    ApiError::not_found("user", key)
-}
-
 pub(crate) fn respond(result: Result<serde_json::Value, ApiError>) -> Response {
     match result {
         Ok(body) => Json(body).into_response(),
@@ -96,10 +92,7 @@ pub(crate) async fn get_user(
     respond((|| {
         let pingone = served(&shared)?;
         let state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| unknown_user(&key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         Ok(user_json(
             &state.org,
             &pingone.env,
@@ -125,10 +118,7 @@ pub(crate) async fn post_user(
             return Err(ApiError::unsupported_media_type(&media));
         }
         let mut state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| unknown_user(&key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         state
             .admin_unlock(i, &correlation, user_agent(&headers), Utc::now())
             .map_err(|_| ApiError::request_failed("The user's account is not locked."))?;
@@ -150,10 +140,7 @@ pub(crate) async fn get_password(
     respond((|| {
         let pingone = served(&shared)?;
         let state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| unknown_user(&key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         Ok(password_json(
             &state.org,
             &pingone.env,
@@ -179,10 +166,7 @@ pub(crate) async fn post_password(
             return Err(ApiError::unsupported_media_type(&media));
         }
         let mut state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| unknown_user(&key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         let request = api_request(&correlation, &headers, &uri);
         state.send_recovery_code(i, &request, Utc::now())?;
         Ok(password_json(
@@ -206,10 +190,7 @@ pub(crate) async fn member_of_groups(
         let paging = Paging::parse(&params)?;
         let base = base_url(&headers, &shared);
         let state = lock(&shared.state);
-        let i = pingone
-            .env
-            .find_user(&state.org, &key)
-            .ok_or_else(|| unknown_user(&key))?;
+        let i = pingone.env.user(&state.org, &key)?;
         let groups: Vec<usize> = state.org.users[i]
             .groups
             .iter()
