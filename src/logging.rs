@@ -15,7 +15,7 @@ pub fn log_dir(data_dir: &Path) -> PathBuf {
 /// buffered lines are flushed. Failing to create the directory is reported, not fatal.
 pub fn init(data_dir: &Path) -> Result<WorkerGuard, String> {
     let dir = log_dir(data_dir);
-    std::fs::create_dir_all(&dir)
+    crate::store::create_private_dir(&dir)
         .map_err(|e| format!("cannot create the log directory {}: {e}", dir.display()))?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)

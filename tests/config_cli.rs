@@ -330,3 +330,34 @@ fn a_bad_value_in_the_default_file_names_that_file() {
         "{err}"
     );
 }
+
+/// `config --init` writes the shipped, commented default where `config` looks for it, private
+/// to the user from the first byte, and never overwrites a file already there.
+#[cfg(unix)]
+#[test]
+fn config_init_writes_the_default_file_private_and_never_overwrites_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    let out = desk.run(&["config", "--init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = desk.path("config/accessdesk");
+    let file = dir.join("accessdesk.toml");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        include_str!("../assets/accessdesk.toml")
+    );
+    assert!(stdout(&out).contains(&file.display().to_string()));
+
+    std::fs::write(&file, "# mine\n").unwrap();
+    let again = desk.run(&["config", "--init"]);
+    assert_eq!(again.status.code(), Some(2), "refused");
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# mine\n");
+}

@@ -45,6 +45,12 @@ pub enum AuditError {
         reason: String,
     },
 
+    #[error("cannot create the audit log at {path} readable by you only: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
     #[error("cannot create the directory for the audit log at {path}: {source}")]
     CreateDir {
         path: PathBuf,

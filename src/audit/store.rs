@@ -10,6 +10,7 @@ use super::error::AuditError;
 use super::record::{AuditEntry, AuditRecord};
 use super::row::{self, COLUMNS, RawRow};
 use super::{redact, schema};
+use crate::store::{create_private_dir, create_private_file};
 
 /// How long to wait for another process's append before calling the log locked. Appends
 /// take milliseconds, so only a stuck or paused writer gets anywhere near this.
@@ -45,12 +46,17 @@ impl AuditLog {
     /// Open the log at `path`, creating the file (and its directory) if it does not exist.
     pub fn open(path: &Path) -> Result<AuditLog, AuditError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| AuditError::CreateDir {
+            create_private_dir(dir).map_err(|source| AuditError::CreateDir {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
         let sql = |e| AuditError::sqlite(path, e);
+        // Private before SQLite opens it: the records name users and agents.
+        create_private_file(path).map_err(|source| AuditError::Create {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut conn = Connection::open(path).map_err(sql)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         schema::prepare(&mut conn, path, BUSY_TIMEOUT)?;
@@ -187,6 +193,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let log = AuditLog::open(&AuditLog::default_path(dir.path())).unwrap();
         (dir, log)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_dir_and_its_log_are_private_to_the_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("fresh/data");
+        let path = AuditLog::default_path(&data);
+        AuditLog::open(&path).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700, "data dir");
+        assert_eq!(mode(&dir.path().join("fresh")), 0o700, "its new parent");
+        assert_eq!(mode(&path), 0o600, "audit log");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use clap::Args;
 use serde_json::json;
 use std::process::ExitCode;
 
+use super::exit::{Refused, UsageError};
 use super::{GlobalArgs, load_config};
 use crate::audit::AuditLog;
 use crate::config::{Config, Source};
@@ -20,7 +21,14 @@ pub struct ConfigArgs {
     /// Print JSON instead of text (`sources` says where each value came from)
     #[arg(long)]
     json: bool,
+    /// Write the commented default configuration to the config file (--config, or the
+    /// platform's default), readable by you only; an existing file is never overwritten
+    #[arg(long, conflicts_with = "json")]
+    init: bool,
 }
+
+/// The commented default configuration, as shipped in `assets/`.
+const DEFAULT_CONFIG: &str = include_str!("../../assets/accessdesk.toml");
 
 /// Values up to this wide get their source in a column.
 const VALUE_WIDTH: usize = 40;
@@ -33,6 +41,9 @@ struct Line {
 }
 
 pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
+    if args.init {
+        return init(global);
+    }
     // Prints the configuration's own warnings on stderr.
     let config = load_config(global, |_| {})?;
     let agent_warning = config.agent_name_warning();
@@ -46,6 +57,49 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> anyhow::Result<ExitCode> {
             eprintln!("warning: {warning}");
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `config --init`: the folder 0700 and the file 0600 from the start, since the file may come
+/// to hold a token; created exclusively, so a file already there is left exactly as it is.
+fn init(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let Some(path) = global
+        .config
+        .clone()
+        .or_else(crate::config::default_config_file)
+    else {
+        return Err(UsageError(
+            "this platform has no config directory: name the file with --config FILE".into(),
+        )
+        .into());
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::store::create_private_dir(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = match options.open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Refused(format!(
+                "{} already exists and was left as it is; `accessdesk config` shows what it sets",
+                path.display()
+            ))
+            .into());
+        }
+        Err(e) => anyhow::bail!("cannot create {}: {e}", path.display()),
+    };
+    std::io::Write::write_all(&mut file, DEFAULT_CONFIG.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!(
+        "wrote {} (readable by you only); set the org there, and the token in the \
+         environment (OKTA_CLIENT_TOKEN) or the OS keyring rather than in the file",
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -82,7 +82,7 @@ impl AnswerKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(key_file_error(&path, "cannot be read", e)),
         }
-        std::fs::create_dir_all(data_dir)
+        crate::store::create_private_dir(data_dir)
             .map_err(|e| key_file_error(data_dir, "(its directory) cannot be created", e))?;
         let bytes: [u8; MIN_KEY_BYTES] = rand::random();
         match create_private(&path) {

@@ -9,4 +9,4 @@ mod private_file;
 
 pub use error::StoreError;
 pub use expiry_store::{EXPIRY_STORE_FILE, ExpiryStore};
-pub use private_file::{OpenFailure, create_private_file, open_private_sqlite};
+pub use private_file::{OpenFailure, create_private_dir, create_private_file, open_private_sqlite};

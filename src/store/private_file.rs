@@ -5,6 +5,20 @@ use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Create `dir` and any missing parents with mode 0700: the data directory names users and
+/// holds the audit log, the outbox and the answer-link key. An existing folder keeps its mode
+/// (it may be one the user chose, like /tmp).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// Create `path` (or keep it) with mode 0600, tightening an existing file's mode.
 pub fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
@@ -35,7 +49,7 @@ pub enum OpenFailure {
 /// touches it), the connection with a busy timeout for the other processes sharing it.
 pub fn open_private_sqlite(path: &Path, busy: Duration) -> Result<Connection, OpenFailure> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| OpenFailure::CreateDir(dir.to_path_buf(), e))?;
+        create_private_dir(dir).map_err(|e| OpenFailure::CreateDir(dir.to_path_buf(), e))?;
     }
     create_private_file(path).map_err(OpenFailure::Create)?;
     let conn = Connection::open(path).map_err(OpenFailure::Sqlite)?;

@@ -1857,6 +1857,7 @@ mod tests {
                 ("Enter", "detail"),
                 ("/", "filter"),
                 ("R", "reload"),
+                ("V", "check all"),
                 ("Esc", "back"),
                 ("?", "help"),
                 ("q", "quit")
