@@ -139,15 +139,21 @@ impl IdpError {
         }
     }
 
-    /// Whether trying again later may help: the network, a rate limit or a server failure.
+    /// Whether trying again later may help: the network, a rate limit, a server failure or a
+    /// JSON answer that came garbled.
     /// A wrong token (401), a missing role (403) or a bad request will fail the same way
     /// every time, so they need a fix, not a retry.
     pub fn is_transient(&self) -> bool {
         match self {
             IdpError::Network { .. } | IdpError::RateLimited { .. } => true,
-            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => {
-                *status >= 500
-            }
+            IdpError::Api { status, .. } => *status >= 500,
+            // A success that said JSON and is not (a transfer cut short, a glitch upstream)
+            // may come whole next time; an HTML login page a proxy answers with will not.
+            IdpError::UnexpectedBody {
+                status,
+                content_type,
+                ..
+            } => *status >= 500 || ((200..300).contains(status) && content_type.contains("json")),
             IdpError::ReadOnly | IdpError::Invalid(_) => false,
         }
     }
@@ -282,5 +288,21 @@ mod tests {
             IdpError::ReadOnly.hint_for(Provider::PingOne),
             IdpError::ReadOnly.hint_for(Provider::Okta)
         );
+    }
+
+    #[test]
+    fn a_garbled_json_answer_is_worth_retrying_a_login_page_is_not() {
+        let body = |status: u16, content_type: &str| IdpError::UnexpectedBody {
+            status,
+            content_type: content_type.into(),
+            snippet: "not JSON: x".into(),
+            request_id: None,
+        };
+        assert!(body(200, "application/json").is_transient());
+        assert!(body(200, "application/json; charset=utf-8").is_transient());
+        assert!(body(502, "text/html").is_transient());
+        assert!(!body(200, "text/html; charset=utf-8").is_transient());
+        assert!(!body(200, "no content type").is_transient());
+        assert!(!body(404, "application/json").is_transient());
     }
 }
