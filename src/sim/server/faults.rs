@@ -144,9 +144,11 @@ pub(crate) fn html_page(status: StatusCode) -> Response {
     (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
-/// A 200 whose JSON body is cut off mid-value.
+/// A 200 that says JSON and is not (a `truncated` fault cuts a real answer instead).
+pub(crate) const GARBAGE: &str = "\u{1b}%garbled#upstream@answer: not JSON at all";
+
 pub(crate) fn garbage() -> Response {
-    let body = r#"[{"uuid":"5b8e2c4a-1f0e-11ef-9a5b-0b9f6c1d2e3f","published":"2024-05-2"#;
+    let body = GARBAGE;
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
