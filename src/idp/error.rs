@@ -64,6 +64,9 @@ fn request_suffix(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// A garbled JSON answer or a failing proxy's page: passing, so no setting is to blame yet.
+const GARBLED_HINT: &str = "the answer came garbled or from a failing proxy; it will be retried";
+
 impl IdpError {
     /// A one-line suggestion of how to fix it, naming the provider's own settings and roles.
     pub fn hint_for(&self, provider: Provider) -> &'static str {
@@ -90,6 +93,7 @@ impl IdpError {
             IdpError::RateLimited { .. } => {
                 "the API budget is spent; polling slows down until the window resets"
             }
+            IdpError::UnexpectedBody { .. } if self.is_transient() => GARBLED_HINT,
             IdpError::UnexpectedBody { .. } => {
                 "check the org URL (OKTA_CLIENT_ORGURL) points at the IdP and not a proxy or login page"
             }
@@ -118,6 +122,7 @@ impl IdpError {
                 "PingOne had an internal error; it will be retried"
             }
             IdpError::Api { .. } => "see PingOne's message",
+            IdpError::UnexpectedBody { .. } if self.is_transient() => GARBLED_HINT,
             IdpError::UnexpectedBody { .. } => {
                 "check the region (PINGONE_REGION_CODE) or PINGONE_API_URL / PINGONE_AUTH_URL point \
                  at PingOne and not a proxy or login page"
@@ -304,5 +309,14 @@ mod tests {
         assert!(!body(200, "text/html; charset=utf-8").is_transient());
         assert!(!body(200, "no content type").is_transient());
         assert!(!body(404, "application/json").is_transient());
+        let garbled = body(200, "application/json");
+        for provider in [Provider::Okta, Provider::PingOne] {
+            assert!(garbled.hint_for(provider).contains("retried"));
+            assert!(
+                !body(200, "text/html")
+                    .hint_for(provider)
+                    .contains("retried")
+            );
+        }
     }
 }

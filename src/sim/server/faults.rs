@@ -145,7 +145,7 @@ pub(crate) fn html_page(status: StatusCode) -> Response {
 }
 
 /// A 200 that says JSON and is not (a `truncated` fault cuts a real answer instead).
-pub(crate) const GARBAGE: &str = "\u{1b}%garbled#upstream@answer: not JSON at all";
+pub(crate) const GARBAGE: &str = "%garbled#upstream@answer: not JSON at all";
 
 pub(crate) fn garbage() -> Response {
     let body = GARBAGE;
