@@ -64,9 +64,6 @@ fn request_suffix(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// A garbled JSON answer or a failing proxy's page: passing, so no setting is to blame yet.
-const GARBLED_HINT: &str = "the answer came garbled or from a failing proxy; it will be retried";
-
 impl IdpError {
     /// A one-line suggestion of how to fix it, naming the provider's own settings and roles.
     pub fn hint_for(&self, provider: Provider) -> &'static str {
@@ -93,7 +90,11 @@ impl IdpError {
             IdpError::RateLimited { .. } => {
                 "the API budget is spent; polling slows down until the window resets"
             }
-            IdpError::UnexpectedBody { .. } if self.is_transient() => GARBLED_HINT,
+            // Garbled JSON is usually passing; a setting is to blame only if it persists.
+            IdpError::UnexpectedBody { .. } if self.is_garbled_json() => {
+                "the answer came garbled (cut short or not JSON) and is retried; if it keeps \
+                 happening, check the org URL (OKTA_CLIENT_ORGURL) points at the IdP"
+            }
             IdpError::UnexpectedBody { .. } => {
                 "check the org URL (OKTA_CLIENT_ORGURL) points at the IdP and not a proxy or login page"
             }
@@ -122,7 +123,10 @@ impl IdpError {
                 "PingOne had an internal error; it will be retried"
             }
             IdpError::Api { .. } => "see PingOne's message",
-            IdpError::UnexpectedBody { .. } if self.is_transient() => GARBLED_HINT,
+            IdpError::UnexpectedBody { .. } if self.is_garbled_json() => {
+                "the answer came garbled (cut short or not JSON) and is retried; if it keeps \
+                 happening, check the region (PINGONE_REGION_CODE) or PINGONE_API_URL"
+            }
             IdpError::UnexpectedBody { .. } => {
                 "check the region (PINGONE_REGION_CODE) or PINGONE_API_URL / PINGONE_AUTH_URL point \
                  at PingOne and not a proxy or login page"
@@ -152,15 +156,16 @@ impl IdpError {
         match self {
             IdpError::Network { .. } | IdpError::RateLimited { .. } => true,
             IdpError::Api { status, .. } => *status >= 500,
-            // A success that said JSON and is not (a transfer cut short, a glitch upstream)
-            // may come whole next time; an HTML login page a proxy answers with will not.
-            IdpError::UnexpectedBody {
-                status,
-                content_type,
-                ..
-            } => *status >= 500 || ((200..300).contains(status) && content_type.contains("json")),
+            IdpError::UnexpectedBody { status, .. } => *status >= 500 || self.is_garbled_json(),
             IdpError::ReadOnly | IdpError::Invalid(_) => false,
         }
+    }
+
+    /// A success that said JSON and is not: a transfer cut short or a glitch upstream, which
+    /// may come whole next time (an HTML login page a proxy answers with will not).
+    fn is_garbled_json(&self) -> bool {
+        matches!(self, IdpError::UnexpectedBody { status, content_type, .. }
+            if (200..300).contains(status) && content_type.contains("json"))
     }
 
     /// The HTTP status, if the IdP answered at all.
