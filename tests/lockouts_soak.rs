@@ -148,7 +148,7 @@ fn follow_prints_every_logged_lockout_once_under_faults_and_stays_up() {
         if t >= 5 && rss_start.is_none() {
             rss_start = follower.rss_kib();
         }
-        if t % 15 == 0 {
+        if t.is_multiple_of(15) {
             samples.push(format!("{t}s {}", rss(follower.rss_kib())));
         }
         assert!(
