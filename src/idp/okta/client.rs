@@ -15,7 +15,7 @@ use super::rate_limits::{self, RateLimits};
 use super::wire::ErrorBody;
 #[cfg(test)]
 use crate::idp::NetworkCause;
-use crate::idp::transport::{content_type, describe_body, network_error};
+use crate::idp::transport::{content_type, describe_body, network_error, shape_snippet};
 use crate::idp::{ClientOptions, IdpError};
 use crate::model::RateLimit;
 
@@ -250,16 +250,10 @@ pub(super) fn unexpected_shape(
     body: &[u8],
     e: &serde_json::Error,
 ) -> IdpError {
-    let snippet = match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        Ok(_) => format!("the JSON does not have the expected shape: {e}"),
-        // A transfer cut short: say so rather than quote the half page.
-        Err(cut) if cut.is_eof() => format!("the JSON ends early, after {} bytes", body.len()),
-        Err(_) => format!("not JSON: {}", describe_body(body)),
-    };
     IdpError::UnexpectedBody {
         status: StatusCode::OK.as_u16(),
         content_type: content_type(headers),
-        snippet,
+        snippet: shape_snippet(body, e),
         request_id: request_id(headers),
     }
 }
