@@ -415,3 +415,88 @@ fn follow_rides_out_server_errors_and_keeps_printing() {
     );
     drop(sim);
 }
+
+#[test]
+fn follow_rides_out_garbled_and_cut_answers_and_keeps_printing() {
+    let (sim, base) = start_sim(&["--lockouts-per-minute", "0", "--no-history"]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // A 200 that says JSON and is not, then a real page cut short: each fails one poll,
+    // and the poll after it may succeed, so the follower must not give up.
+    rt.block_on(async {
+        for kind in ["garbage", "truncated", "garbage"] {
+            let resp = reqwest::Client::new()
+                .post(format!("{base}/__sim/faults"))
+                .json(&serde_json::json!({"type": kind, "pathPrefix": "/api/v1/logs"}))
+                .send()
+                .await
+                .unwrap();
+            assert!(resp.status().is_success(), "{}", resp.status());
+        }
+    });
+    let mut follower = Proc::spawn_capturing_stderr(
+        &[
+            "lockouts",
+            "--follow",
+            "--json",
+            "--interval",
+            "1",
+            "--since",
+            "1m",
+        ],
+        &[("OKTA_CLIENT_ORGURL", &base), ("OKTA_CLIENT_TOKEN", TOKEN)],
+    );
+    let login = some_login(&base);
+    let injected = inject_lockout(&base, &login);
+    let line = follower.next_line();
+    let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(event["uuid"], injected["uuid"]);
+    assert!(
+        follower.child.try_wait().unwrap().is_none(),
+        "still following"
+    );
+    let _ = follower.child.kill();
+    let (_, stderr) = follower.exit_and_stderr();
+    assert!(
+        stderr.contains("not JSON"),
+        "the failure was said: {stderr}"
+    );
+    assert!(!stderr.contains("retrying cannot fix"), "{stderr}");
+    drop(sim);
+}
+
+#[test]
+fn a_bad_fault_spec_is_a_usage_error_naming_the_bad_part() {
+    for (spec, part) in [
+        ("429=5%,500=2", "500=2"),
+        ("429=5%,teapot=1%", "teapot"),
+        ("slow=1%", "slow=1%:3s"),
+    ] {
+        let out = Command::new(BIN)
+            .args([
+                "sim",
+                "--listen",
+                "127.0.0.1:0",
+                "--token",
+                TOKEN,
+                "--faults",
+                spec,
+            ])
+            .env("HOME", std::env::temp_dir())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(64), "{spec}: {stderr}");
+        assert!(stderr.contains(part), "{spec}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing was started: {spec}");
+    }
+    let help = Command::new(BIN).args(["sim", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--faults <SPEC>"), "{help}");
+    assert!(
+        help.contains("429=5%,500=2%,slow=1%:3s,reset=1%,garbage=1%"),
+        "{help}"
+    );
+}

@@ -90,6 +90,11 @@ impl IdpError {
             IdpError::RateLimited { .. } => {
                 "the API budget is spent; polling slows down until the window resets"
             }
+            // Garbled JSON is usually passing; a setting is to blame only if it persists.
+            IdpError::UnexpectedBody { .. } if self.is_garbled_json() => {
+                "the answer came garbled (cut short or not JSON) and is retried; if it keeps \
+                 happening, check the org URL (OKTA_CLIENT_ORGURL) points at the IdP"
+            }
             IdpError::UnexpectedBody { .. } => {
                 "check the org URL (OKTA_CLIENT_ORGURL) points at the IdP and not a proxy or login page"
             }
@@ -118,6 +123,10 @@ impl IdpError {
                 "PingOne had an internal error; it will be retried"
             }
             IdpError::Api { .. } => "see PingOne's message",
+            IdpError::UnexpectedBody { .. } if self.is_garbled_json() => {
+                "the answer came garbled (cut short or not JSON) and is retried; if it keeps \
+                 happening, check the region (PINGONE_REGION_CODE) or PINGONE_API_URL"
+            }
             IdpError::UnexpectedBody { .. } => {
                 "check the region (PINGONE_REGION_CODE) or PINGONE_API_URL / PINGONE_AUTH_URL point \
                  at PingOne and not a proxy or login page"
@@ -139,17 +148,24 @@ impl IdpError {
         }
     }
 
-    /// Whether trying again later may help: the network, a rate limit or a server failure.
+    /// Whether trying again later may help: the network, a rate limit, a server failure or a
+    /// JSON answer that came garbled.
     /// A wrong token (401), a missing role (403) or a bad request will fail the same way
     /// every time, so they need a fix, not a retry.
     pub fn is_transient(&self) -> bool {
         match self {
             IdpError::Network { .. } | IdpError::RateLimited { .. } => true,
-            IdpError::Api { status, .. } | IdpError::UnexpectedBody { status, .. } => {
-                *status >= 500
-            }
+            IdpError::Api { status, .. } => *status >= 500,
+            IdpError::UnexpectedBody { status, .. } => *status >= 500 || self.is_garbled_json(),
             IdpError::ReadOnly | IdpError::Invalid(_) => false,
         }
+    }
+
+    /// A success that said JSON and is not: a transfer cut short or a glitch upstream, which
+    /// may come whole next time (an HTML login page a proxy answers with will not).
+    fn is_garbled_json(&self) -> bool {
+        matches!(self, IdpError::UnexpectedBody { status, content_type, .. }
+            if (200..300).contains(status) && content_type.contains("json"))
     }
 
     /// The HTTP status, if the IdP answered at all.
@@ -282,5 +298,30 @@ mod tests {
             IdpError::ReadOnly.hint_for(Provider::PingOne),
             IdpError::ReadOnly.hint_for(Provider::Okta)
         );
+    }
+
+    #[test]
+    fn a_garbled_json_answer_is_worth_retrying_a_login_page_is_not() {
+        let body = |status: u16, content_type: &str| IdpError::UnexpectedBody {
+            status,
+            content_type: content_type.into(),
+            snippet: "not JSON: x".into(),
+            request_id: None,
+        };
+        assert!(body(200, "application/json").is_transient());
+        assert!(body(200, "application/json; charset=utf-8").is_transient());
+        assert!(body(502, "text/html").is_transient());
+        assert!(!body(200, "text/html; charset=utf-8").is_transient());
+        assert!(!body(200, "no content type").is_transient());
+        assert!(!body(404, "application/json").is_transient());
+        let garbled = body(200, "application/json");
+        for provider in [Provider::Okta, Provider::PingOne] {
+            assert!(garbled.hint_for(provider).contains("retried"));
+            assert!(
+                !body(200, "text/html")
+                    .hint_for(provider)
+                    .contains("retried")
+            );
+        }
     }
 }

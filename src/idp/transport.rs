@@ -148,6 +148,16 @@ pub(crate) fn content_type(headers: &HeaderMap) -> String {
         .to_string()
 }
 
+/// What is wrong with a success's body that did not decode: JSON of another shape, JSON cut
+/// short (said so rather than quoting the half page), or not JSON at all.
+pub(crate) fn shape_snippet(body: &[u8], e: &serde_json::Error) -> String {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Ok(_) => format!("the JSON does not have the expected shape: {e}"),
+        Err(cut) if cut.is_eof() => format!("the JSON ends early, after {} bytes", body.len()),
+        Err(_) => format!("not JSON: {}", describe_body(body)),
+    }
+}
+
 /// A one-line description of an unexpected body: an HTML page's title, or its first words.
 pub(crate) fn describe_body(body: &[u8]) -> String {
     const MAX: usize = 80;

@@ -27,6 +27,7 @@ use crate::idp::Provider;
 
 pub use error::SimError;
 pub use org::push::PushBehaviour;
+pub use server::fault_rates::{FaultRate, FaultRates, FaultSpecError, FaultTally, RateFault};
 pub use server::faults::{Fault, FaultKind};
 pub use server::{SimHandle, start};
 pub use training::TrainingHandle;
@@ -68,6 +69,9 @@ pub struct SimConfig {
     pub number_challenge: bool,
     /// PingOne: how long an access token from `/{envId}/as/token` is accepted (`expires_in`).
     pub token_lifetime: Duration,
+    /// Faults by rate (`sim --faults`), rolled per API request from a die seeded with `seed`;
+    /// empty by default.
+    pub fault_rates: FaultRates,
 }
 
 impl SimConfig {
@@ -96,6 +100,7 @@ impl SimConfig {
             push_delay: None,
             number_challenge: false,
             token_lifetime: Duration::from_secs(3600),
+            fault_rates: FaultRates::default(),
         }
     }
 }
@@ -118,6 +123,7 @@ impl std::fmt::Debug for SimConfig {
             .field("push_delay", &self.push_delay)
             .field("number_challenge", &self.number_challenge)
             .field("token_lifetime", &self.token_lifetime)
+            .field("fault_rates", &self.fault_rates.to_string())
             .finish()
     }
 }
@@ -160,6 +166,19 @@ pub struct InjectedLockout {
     /// The event's `published` time (millisecond precision).
     pub published: DateTime<Utc>,
     pub user_id: String,
+    pub login: String,
+}
+
+/// A lockout in the simulator's System Log (`SimHandle::logged_lockouts`, `GET /__sim/lockouts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedLockout {
+    /// The event's `uuid`.
+    pub uuid: String,
+    /// `user.account.lock`, or `user.session.start` refused with `LOCKED_OUT`.
+    pub event_type: String,
+    pub published: DateTime<Utc>,
+    /// The actor's login.
     pub login: String,
 }
 

@@ -11,6 +11,7 @@ use crate::cli::GlobalArgs;
 use crate::cli::dashboard::start_logging;
 use crate::cli::exit::UsageError;
 use crate::sim;
+use crate::sim::FaultRates;
 
 #[derive(Debug, Args)]
 pub struct SimArgs {
@@ -29,6 +30,14 @@ pub struct SimArgs {
     /// Start with an empty System Log instead of two hours of history
     #[arg(long)]
     no_history: bool,
+    /// Faults by rate on every API request, reproducible from --seed, e.g.
+    /// 429=5%,500=2%,slow=1%:3s,reset=1%,garbage=1%. Keys: 429 (rate limit, resetting 2s
+    /// later), 500-599 (the provider's error), slow=P%:PAUSE (answers after the pause, 1ms to
+    /// 120s), reset (connection dropped), garbage (200, not JSON), html (502 HTML page),
+    /// truncated (the real JSON cut short). Shares add up to 100% at most; /__sim/faults
+    /// (--control) still queues faults, which go first
+    #[arg(long, value_name = "SPEC", value_parser = parse_faults)]
+    faults: Option<FaultRates>,
     /// Average password changes per hour in the traffic [default: 1% of the users a day; 0 turns them off]
     #[arg(long, value_parser = parse_password_rate)]
     password_changes_per_hour: Option<f64>,
@@ -78,13 +87,23 @@ pub async fn run(global: &GlobalArgs, args: SimArgs) -> anyhow::Result<ExitCode>
     sim_config.control = args.control;
     sim_config.history = !args.no_history;
     sim_config.password_changes_per_hour = args.password_changes_per_hour;
+    sim_config.fault_rates = args.faults.unwrap_or_default();
+    let faults = sim_config.fault_rates.to_string();
+    let seed = sim_config.seed;
     let handle = sim::start(sim_config, args.listen).await?;
     for line in ready_lines(&handle.info(), &handle.base_url(), args.control) {
         println!("{line}");
     }
+    if !faults.is_empty() {
+        println!("faults by rate on every API request (seed {seed}): {faults}");
+    }
     tokio::signal::ctrl_c().await?;
     handle.shutdown().await;
     Ok(ExitCode::SUCCESS)
+}
+
+fn parse_faults(raw: &str) -> Result<FaultRates, String> {
+    raw.parse().map_err(|e: sim::FaultSpecError| e.to_string())
 }
 
 fn parse_password_rate(raw: &str) -> Result<f64, String> {

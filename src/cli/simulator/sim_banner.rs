@@ -32,7 +32,7 @@ pub fn ready_lines(info: &SimInfo, base: &str, control: bool) -> Vec<String> {
     }
     if control {
         let mut endpoints = format!(
-            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/password-changes, POST {0}/__sim/faults, GET {0}/__sim/requests, GET {0}/__sim/info",
+            "control endpoints: POST {0}/__sim/lockouts, POST {0}/__sim/password-changes, POST {0}/__sim/faults, GET {0}/__sim/requests, GET {0}/__sim/info, GET {0}/__sim/lockouts (the lockouts logged), GET {0}/__sim/faults (the rate-based faults met)",
             base
         );
         if info.provider == Provider::PingOne {

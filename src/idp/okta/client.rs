@@ -12,7 +12,7 @@ use super::rate_limits::{self, RateLimits};
 use super::wire::ErrorBody;
 #[cfg(test)]
 use crate::idp::NetworkCause;
-use crate::idp::transport::{content_type, describe_body, network_error, retry_get};
+use crate::idp::transport::{content_type, describe_body, network_error, retry_get, shape_snippet};
 use crate::idp::{ClientOptions, IdpError};
 use crate::model::RateLimit;
 
@@ -225,15 +225,10 @@ pub(super) fn unexpected_shape(
     body: &[u8],
     e: &serde_json::Error,
 ) -> IdpError {
-    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
     IdpError::UnexpectedBody {
         status: StatusCode::OK.as_u16(),
         content_type: content_type(headers),
-        snippet: if is_json {
-            format!("the JSON does not have the expected shape: {e}")
-        } else {
-            format!("not JSON: {}", describe_body(body))
-        },
+        snippet: shape_snippet(body, e),
         request_id: request_id(headers),
     }
 }
@@ -366,6 +361,24 @@ mod tests {
         );
         let e = error_from_response(StatusCode::INTERNAL_SERVER_ERROR, &HeaderMap::new(), b"");
         assert!(matches!(&e, IdpError::UnexpectedBody { snippet, .. } if snippet == "empty body"));
+    }
+
+    #[test]
+    fn a_success_cut_short_or_not_json_is_said_so() {
+        let json = headers(&[("content-type", "application/json")]);
+        let shape = |body: &[u8]| {
+            let e = serde_json::from_slice::<Vec<u32>>(body).unwrap_err();
+            match unexpected_shape(&json, body, &e) {
+                IdpError::UnexpectedBody { snippet, .. } => snippet,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            shape(br#"[{"uuid":"a"},{"uu"#),
+            "the JSON ends early, after 18 bytes"
+        );
+        assert!(shape(b"%garbled").starts_with("not JSON: "));
+        assert!(shape(br#"{"a":1}"#).starts_with("the JSON does not have the expected shape"));
     }
 
     #[test]

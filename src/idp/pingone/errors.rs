@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 use super::wire::{ErrorBody, OAuthError};
 use crate::idp::IdpError;
-use crate::idp::transport::{content_type, describe_body};
+use crate::idp::transport::{content_type, describe_body, shape_snippet};
 
 /// PingOne's id of the request, from the `Correlation-Id` header.
 pub fn correlation_id(headers: &HeaderMap) -> Option<String> {
@@ -95,15 +95,10 @@ pub fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8])
 /// A 2xx whose body is not what the endpoint promised: not JSON at all, or JSON of another
 /// shape.
 pub fn unexpected_shape(headers: &HeaderMap, body: &[u8], e: &serde_json::Error) -> IdpError {
-    let is_json = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
     IdpError::UnexpectedBody {
         status: StatusCode::OK.as_u16(),
         content_type: content_type(headers),
-        snippet: if is_json {
-            format!("the JSON does not have the expected shape: {e}")
-        } else {
-            format!("not JSON: {}", describe_body(body))
-        },
+        snippet: shape_snippet(body, e),
         request_id: correlation_id(headers),
     }
 }

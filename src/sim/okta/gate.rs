@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -17,7 +17,7 @@ use super::rate_limit::{Family, Quota};
 use crate::sim::RecordedRequest;
 use crate::sim::org::ids::request_id;
 use crate::sim::server::conn::Conn;
-use crate::sim::server::faults::{FaultKind, garbage, html_page, status_code};
+use crate::sim::server::faults::{FaultKind, garbage, html_page, status_code, truncated};
 use crate::sim::state::{Shared, lock};
 
 /// The request id of the current request, for handlers that log events.
@@ -45,7 +45,7 @@ pub(crate) async fn api_gate(
     let request_id = request_id(&mut rand::rng());
     tracing::debug!(method = %req.method(), path, request_id, "sim: request");
     let family = Family::of(req.method(), &path);
-    let fault = lock(&shared.faults).take(&path);
+    let fault = shared.fault_for(&path);
     let peek = || lock(&shared.limiter).peek(family, Instant::now());
     let (mut response, quota) = match fault {
         Some(FaultKind::Drop) => {
@@ -65,6 +65,24 @@ pub(crate) async fn api_gate(
         ),
         Some(FaultKind::Html { status }) => (html_page(status_code(status)), peek()),
         Some(FaultKind::Garbage) => (garbage(), peek()),
+        Some(FaultKind::RateLimited { reset_secs }) => {
+            let reset_in = Duration::from_secs(reset_secs.max(1));
+            let mut response = ApiError::rate_limited().into_response();
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(reset_in.as_secs()));
+            let spent = Quota {
+                allowed: false,
+                remaining: 0,
+                reset_in,
+                ..peek()
+            };
+            (response, spent)
+        }
+        Some(FaultKind::Truncated) => {
+            let (response, quota) = admit(&shared, req, next, family, &request_id).await;
+            (truncated(response).await, quota)
+        }
         None => admit(&shared, req, next, family, &request_id).await,
     };
     set_headers(response.headers_mut(), &request_id, quota);

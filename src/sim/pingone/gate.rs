@@ -19,7 +19,7 @@ use super::served::PingOne;
 use crate::sim::RecordedRequest;
 use crate::sim::okta::rate_limit::Family;
 use crate::sim::server::conn::Conn;
-use crate::sim::server::faults::{FaultKind, garbage, html_page, status_code};
+use crate::sim::server::faults::{FaultKind, garbage, html_page, status_code, truncated};
 use crate::sim::state::{Shared, lock};
 
 /// The current request's `Correlation-Id`, for handlers that write history.
@@ -106,13 +106,11 @@ pub(crate) async fn pingone_gate(
     });
     let correlation = uuid::Uuid::new_v4().to_string();
     tracing::debug!(method = %req.method(), path, correlation, "sim: request");
-    let fault = {
-        let mut faults = lock(&shared.faults);
-        if kind == Kind::Token {
-            faults.take_named(&path)
-        } else {
-            faults.take(&path)
-        }
+    // Rate-based faults are for the API; the token endpoint meets only faults naming it.
+    let fault = if kind == Kind::Token {
+        lock(&shared.faults).take_named(&path)
+    } else {
+        shared.fault_for(&path)
     };
     let mut response = match fault {
         Some(FaultKind::Drop) => {
@@ -132,6 +130,12 @@ pub(crate) async fn pingone_gate(
         }
         Some(FaultKind::Html { status }) => html_page(status_code(status)),
         Some(FaultKind::Garbage) => garbage(),
+        Some(FaultKind::RateLimited { reset_secs }) => {
+            ApiError::rate_limited(reset_secs.max(1)).into_response()
+        }
+        Some(FaultKind::Truncated) => {
+            truncated(admit(&shared, pingone, req, next, kind, &correlation).await).await
+        }
         None => admit(&shared, pingone, req, next, kind, &correlation).await,
     };
     if let Ok(id) = HeaderValue::from_str(&correlation) {

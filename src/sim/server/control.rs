@@ -18,12 +18,12 @@ use crate::sim::okta::routes::base_url;
 use crate::sim::org::ids::iso;
 use crate::sim::pingone::environment::user_id as pingone_user_id;
 use crate::sim::state::{Shared, lock};
-use crate::sim::{InjectedLockout, SimError, SimInfo};
+use crate::sim::{InjectedLockout, LoggedLockout, SimError, SimInfo};
 
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/__sim/lockouts", post(inject_lockout))
-        .route("/__sim/faults", post(add_fault))
+        .route("/__sim/lockouts", post(inject_lockout).get(lockouts))
+        .route("/__sim/faults", post(add_fault).get(fault_tally))
         .route("/__sim/requests", get(requests))
         .route("/__sim/codes", get(codes))
         .route("/__sim/password-changes", post(change_passwords))
@@ -166,6 +166,44 @@ async fn change_passwords(
 ) -> Response {
     let logins = lock(&shared.state).change_passwords(body.count, chrono::Utc::now());
     Json(json!({ "logins": logins })).into_response()
+}
+
+/// Every lockout in Okta's System Log as the simulator keeps it, oldest first: the events
+/// Okta's lockout filter matches (`user.account.lock`, and `user.session.start` refused with
+/// `LOCKED_OUT`), generated or injected.
+pub(crate) fn logged_lockouts(shared: &Shared) -> Vec<LoggedLockout> {
+    let state = lock(&shared.state);
+    state
+        .log
+        .all()
+        .iter()
+        .filter_map(|stored| {
+            let event = stored.event();
+            let event_type = event["eventType"].as_str()?;
+            let locked = event_type == "user.account.lock"
+                || (event_type == "user.session.start"
+                    && event["outcome"]["reason"] == "LOCKED_OUT");
+            locked.then(|| LoggedLockout {
+                uuid: event["uuid"].as_str().unwrap_or_default().to_string(),
+                event_type: event_type.to_string(),
+                published: stored.published,
+                login: event["actor"]["alternateId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            })
+        })
+        .collect()
+}
+
+/// `200 [{"uuid", "eventType", "published", "login"}]`: see `logged_lockouts`.
+async fn lockouts(State(shared): State<Arc<Shared>>) -> Response {
+    Json(logged_lockouts(&shared)).into_response()
+}
+
+/// `200 {"rolled": n, "injected": {"429": n, ...}}`: what the rate-based faults did so far.
+async fn fault_tally(State(shared): State<Arc<Shared>>) -> Response {
+    Json(lock(&shared.fault_dice).tally()).into_response()
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, Json(fault): Json<Fault>) -> StatusCode {

@@ -1,8 +1,9 @@
 //! Injectable faults: the next matching API requests fail in a chosen way, and the bodies
 //! the failures carry (shared by the Okta and PingOne gates).
 
+use axum::body::Body;
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,14 @@ pub enum FaultKind {
     Drop,
     /// Answer normally after a pause.
     Delay { millis: u64 },
+    /// The provider's 429 with a window that resets `resetSecs` from now (Okta's
+    /// `X-Rate-Limit-*` headers with no requests remaining; PingOne's `Retry-After`).
+    RateLimited {
+        #[serde(rename = "resetSecs")]
+        reset_secs: u64,
+    },
+    /// The real answer with its body cut short (half of it), as a broken transfer leaves it.
+    Truncated,
 }
 
 impl Fault {
@@ -135,10 +144,24 @@ pub(crate) fn html_page(status: StatusCode) -> Response {
     (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
-/// A 200 whose JSON body is cut off mid-value.
+/// A 200 that says JSON and is not (a `truncated` fault cuts a real answer instead).
+pub(crate) const GARBAGE: &str = "%garbled#upstream@answer: not JSON at all";
+
 pub(crate) fn garbage() -> Response {
-    let body = r#"[{"uuid":"5b8e2c4a-1f0e-11ef-9a5b-0b9f6c1d2e3f","published":"2024-05-2"#;
+    let body = GARBAGE;
     (StatusCode::OK, [(CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The answer with only the first half of its body: a JSON document cut short (an object or
+/// an array, so never itself valid JSON). An empty body stays empty.
+pub(crate) async fn truncated(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts.headers.remove(CONTENT_LENGTH);
+    let cut = bytes.slice(..bytes.len() / 2);
+    Response::from_parts(parts, Body::from(cut))
 }
 
 #[cfg(test)]
@@ -158,6 +181,8 @@ mod tests {
             Fault::html(502, 1),
             Fault::garbage(3),
             Fault::drop_connection(1),
+            Fault::new(FaultKind::RateLimited { reset_secs: 2 }, 1),
+            Fault::new(FaultKind::Truncated, 1),
             d,
         ] {
             let text = serde_json::to_string(&f).unwrap();
@@ -210,5 +235,20 @@ mod tests {
         );
         assert_eq!(status_code(9999), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(garbage().status(), 200);
+    }
+
+    #[tokio::test]
+    async fn a_truncated_answer_is_the_first_half_of_the_real_one() {
+        let real = axum::Json(serde_json::json!([{"uuid": "a"}, {"uuid": "b"}])).into_response();
+        let cut = truncated(real).await;
+        assert_eq!(cut.status(), 200);
+        let body = axum::body::to_bytes(cut.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], br#"[{"uuid":"a"}"#);
+        assert!(serde_json::from_slice::<serde_json::Value>(&body).is_err());
+        let rate: Fault =
+            serde_json::from_str(r#"{"type": "rate_limited", "resetSecs": 3}"#).unwrap();
+        assert_eq!(rate.kind, FaultKind::RateLimited { reset_secs: 3 });
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod conn;
 pub(crate) mod control;
+pub mod fault_rates;
 pub(crate) mod faults;
 
 use std::collections::VecDeque;
@@ -27,9 +28,11 @@ use crate::sim::pingone::served::PingOne;
 use crate::sim::state::{PushSettings, Shared, State, lock};
 use crate::sim::traffic::{self, Traffic};
 use crate::sim::{
-    DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, RecordedRequest, SimConfig, SimError, SimInfo,
+    DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, LoggedLockout, RecordedRequest, SimConfig,
+    SimError, SimInfo,
 };
 use conn::{Conn, SimListener};
+use fault_rates::{FaultDice, FaultTally};
 use faults::{Fault, FaultQueue};
 
 /// How far back `history` reaches.
@@ -92,6 +95,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
             config.rate_limit_window,
         )),
         faults: Mutex::new(FaultQueue::default()),
+        fault_dice: Mutex::new(FaultDice::new(config.fault_rates.clone(), config.seed)),
         requests: Mutex::new(VecDeque::new()),
         stopped: stopped.clone(),
         pingone,
@@ -117,7 +121,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         Some(t) if live => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
         _ => None,
     };
-    tracing::info!(%addr, provider = config.provider.as_str(), users = config.users, rate, password_rate, "sim: listening");
+    tracing::info!(%addr, provider = config.provider.as_str(), users = config.users, rate, password_rate, faults = %config.fault_rates, "sim: listening");
     Ok(SimHandle {
         shared,
         addr,
@@ -162,9 +166,21 @@ impl SimHandle {
         control::lock_user(&self.shared, login)
     }
 
+    /// Every lockout in the Okta System Log the simulator keeps (generated or injected), oldest
+    /// first: what a client following the lockout feed must report, each once.
+    pub fn logged_lockouts(&self) -> Vec<LoggedLockout> {
+        control::logged_lockouts(&self.shared)
+    }
+
     /// Queues a fault for upcoming matching API requests.
     pub fn inject_fault(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);
+    }
+
+    /// How many API requests rolled for a rate-based fault (`SimConfig::fault_rates`) and
+    /// which faults they met, by the spec's keys (`429`, `500`, `garbage`, ...).
+    pub fn fault_tally(&self) -> FaultTally {
+        lock(&self.shared.fault_dice).tally()
     }
 
     /// Every API request received so far, in order (PingOne: token requests too).

@@ -35,7 +35,8 @@ use crate::sim::org::user::SimUser;
 use crate::sim::pingone::device_auth::DeviceAuth;
 use crate::sim::pingone::devices::device_of_factor;
 use crate::sim::pingone::served::PingOne;
-use crate::sim::server::faults::FaultQueue;
+use crate::sim::server::fault_rates::FaultDice;
+use crate::sim::server::faults::{FaultKind, FaultQueue};
 use crate::sim::{InjectedLockout, RecordedRequest, SimError};
 use history::{Actor, History, OrgEvent, What};
 use log::EventLog;
@@ -56,6 +57,8 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub limiter: Mutex<RateLimiter>,
     pub faults: Mutex<FaultQueue>,
+    /// Faults by rate (`SimConfig::fault_rates`), rolled when no queued fault applies.
+    pub fault_dice: Mutex<FaultDice>,
     /// The newest [`MAX_RECORDED_REQUESTS`] requests, oldest first.
     pub requests: Mutex<VecDeque<RecordedRequest>>,
     /// Turns true on shutdown, so background timers stop with the server.
@@ -65,6 +68,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The fault an API request to `path` meets: the first queued one that applies, else
+    /// what the seeded die says.
+    pub fn fault_for(&self, path: &str) -> Option<FaultKind> {
+        lock(&self.faults)
+            .take(path)
+            .or_else(|| lock(&self.fault_dice).roll())
+    }
+
     /// Remembers a request for `SimHandle::requests` (bounded, so a demo left running for days
     /// does not grow without limit).
     pub fn record(&self, request: RecordedRequest) {

@@ -515,6 +515,10 @@ mod tests {
                 std::time::Duration::from_secs(60),
             )),
             faults: Mutex::new(FaultQueue::default()),
+            fault_dice: Mutex::new(crate::sim::server::fault_rates::FaultDice::new(
+                Default::default(),
+                2,
+            )),
             requests: Mutex::new(std::collections::VecDeque::new()),
             stopped: stopped.clone(),
             pingone: None,

@@ -3,6 +3,7 @@
 mod activities;
 mod device_auth;
 mod devices;
+mod fault_rates;
 mod gate;
 mod token;
 mod users;
