@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, FeedCursor, IdpError, NetworkCause, Provider};
-use accessdesk::model::{Action, ChallengeResult, UserStatus};
+use accessdesk::model::{Action, ChallengeResult, LockoutKind, UserStatus};
 use accessdesk::policy::gate::Verified;
 use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
 use chrono::Utc;
@@ -469,6 +469,57 @@ async fn lockout_fields_come_through_from_the_event() {
     assert_eq!(
         c.get_user(&login).await.unwrap().status,
         UserStatus::LockedOut
+    );
+}
+
+#[tokio::test]
+async fn a_lock_of_new_devices_only_decodes_as_such_and_the_user_stays_active() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let login = sim.user_logins()[4].clone();
+    let injected = sim.lock_user_new_devices(&login).unwrap();
+    let page = c.poll_lockouts(&mut cursor).await.unwrap();
+    assert_eq!(page.lockouts.len(), 1);
+    let l = &page.lockouts[0];
+    assert_eq!(l.uuid, injected.uuid);
+    assert_eq!(l.kind, LockoutKind::LockedFromNewDevices);
+    assert_eq!(l.event_type, "user.account.lock");
+    assert_eq!(
+        l.reason,
+        "Account Locked from New Devices - Max sign-in attempts exceeded."
+    );
+    assert_eq!(c.get_user(&login).await.unwrap().status, UserStatus::Active);
+}
+
+#[tokio::test]
+async fn seeded_history_has_locks_of_new_devices_among_ordinary_ones() {
+    let mut config = quiet_sim(150);
+    config.history = true;
+    let sim = start(config).await;
+    let c = client(
+        &sim,
+        TOKEN,
+        ClientOptions {
+            log_page_limit: 200,
+            ..fast_options()
+        },
+    );
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::hours(3));
+    let mut kinds = Vec::new();
+    loop {
+        let page = c.poll_lockouts(&mut cursor).await.unwrap();
+        kinds.extend(page.lockouts.iter().map(|l| l.kind));
+        if !page.more {
+            break;
+        }
+    }
+    let count = |k: LockoutKind| kinds.iter().filter(|&&x| x == k).count();
+    let new_devices = count(LockoutKind::LockedFromNewDevices);
+    let locked = count(LockoutKind::AccountLocked);
+    assert!(
+        new_devices > 0 && locked > new_devices * 3,
+        "{new_devices} of {locked}"
     );
 }
 

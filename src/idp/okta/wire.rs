@@ -6,7 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use crate::model::{ActivityEvent, ActivityKind, Lockout, LockoutKind, User, UserStatus};
+use crate::model::{
+    ActivityEvent, ActivityKind, Lockout, LockoutKind, User, UserStatus, locks_new_devices_only,
+};
 
 /// Okta's error body.
 #[derive(Debug, Deserialize)]
@@ -244,6 +246,14 @@ impl LogEvent {
     pub fn into_lockout(self, detected_at: DateTime<Utc>) -> Option<Lockout> {
         let reason_code = self.outcome.as_ref().and_then(|o| o.reason.clone());
         let kind = match self.event_type.as_str() {
+            "user.account.lock"
+                if self
+                    .display_message
+                    .as_deref()
+                    .is_some_and(locks_new_devices_only) =>
+            {
+                LockoutKind::LockedFromNewDevices
+            }
             "user.account.lock" | "user.account.lock.limit" => LockoutKind::AccountLocked,
             "user.session.start" if reason_code.as_deref() == Some("LOCKED_OUT") => {
                 LockoutKind::SignInWhileLocked
@@ -273,9 +283,11 @@ impl LogEvent {
             None => Default::default(),
         };
         let reason = match kind {
-            LockoutKind::AccountLocked => known(self.display_message)
-                .or(reason_code)
-                .unwrap_or_else(|| "Account locked".to_string()),
+            LockoutKind::AccountLocked | LockoutKind::LockedFromNewDevices => {
+                known(self.display_message)
+                    .or(reason_code)
+                    .unwrap_or_else(|| "Account locked".to_string())
+            }
             LockoutKind::SignInWhileLocked => "Sign-in refused: account locked".to_string(),
         };
         let request_id = self
@@ -327,7 +339,8 @@ mod tests {
             serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
         let now = Utc::now();
         let l = ev.into_lockout(now).expect("a lock event is a lockout");
-        assert_eq!(l.kind, LockoutKind::AccountLocked);
+        // The real sample is an Identity Engine lock of unknown devices only.
+        assert_eq!(l.kind, LockoutKind::LockedFromNewDevices);
         assert_eq!(l.uuid, "aa-bb-cc-11");
         assert_eq!(l.login, "homer.simpson@duff.com");
         assert_eq!(l.user_id.as_deref(), Some("00abc123"));
@@ -341,6 +354,39 @@ mod tests {
         assert_eq!(l.request_id.as_deref(), Some("abc1111"));
         assert_eq!(l.published.to_rfc3339(), "2022-11-22T18:48:49.177+00:00");
         assert_eq!(l.detected_at, now);
+    }
+
+    fn lock_with_message(message: &str) -> LockoutKind {
+        let ev: LogEvent = serde_json::from_value(serde_json::json!({
+            "uuid": "u1",
+            "published": "2026-11-23T10:00:00Z",
+            "eventType": "user.account.lock",
+            "displayMessage": message,
+            "outcome": {"result": "FAILURE", "reason": "LOCKED_OUT"},
+        }))
+        .unwrap();
+        ev.into_lockout(Utc::now()).unwrap().kind
+    }
+
+    #[test]
+    fn only_the_new_devices_message_makes_a_new_devices_lock() {
+        assert_eq!(
+            lock_with_message("Account Locked from New Devices - Max sign-in attempts exceeded."),
+            LockoutKind::LockedFromNewDevices
+        );
+        assert_eq!(
+            lock_with_message("account locked from new devices"),
+            LockoutKind::LockedFromNewDevices
+        );
+        // Classic Engine's message, and Identity Engine's lock of every device.
+        assert_eq!(
+            lock_with_message("Max sign in attempts exceeded"),
+            LockoutKind::AccountLocked
+        );
+        assert_eq!(
+            lock_with_message("Account Locked - New Devices"),
+            LockoutKind::AccountLocked
+        );
     }
 
     #[test]

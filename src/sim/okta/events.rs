@@ -243,18 +243,35 @@ pub(crate) fn assemble(
     })
 }
 
+/// Which devices a `user.account.lock` locks out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LockScope {
+    /// Every device: the user becomes `LOCKED_OUT`.
+    AllDevices,
+    /// Identity Engine's "Account Locked from New Devices": the user stays `ACTIVE` and
+    /// only devices Okta does not know are refused.
+    NewDevices,
+}
+
 /// `user.account.lock`: too many failed sign-ins. The locked user is the actor; no target.
+/// A lock of new devices only says so in its message (as the real sample,
+/// `panther-user.account.lock.okta-shape.json`) and names the refused device's fingerprint.
 pub(crate) fn account_lock(
     rng: &mut impl Rng,
     published: DateTime<Utc>,
     user: &SimUser,
     origin: &Origin,
+    scope: LockScope,
 ) -> Value {
+    let message = match scope {
+        LockScope::AllDevices => "Max sign in attempts exceeded",
+        LockScope::NewDevices => "Account Locked from New Devices - Max sign-in attempts exceeded.",
+    };
     let parts = Parts {
         event_type: "user.account.lock",
         severity: "DEBUG",
         legacy: Some("core.user_auth.account_locked"),
-        message: "Max sign in attempts exceeded",
+        message,
         result: "FAILURE",
         reason: Some("LOCKED_OUT"),
         actor: user_actor(user),
@@ -264,7 +281,20 @@ pub(crate) fn account_lock(
         credential_type: None,
         provider: None,
     };
-    assemble(rng, published, origin, parts, None)
+    let mut event = assemble(rng, published, origin, parts, None);
+    if scope == LockScope::NewDevices {
+        // From the event's own seeded id, so no extra draw shifts the seeded traffic.
+        let fingerprint = fingerprint_of(event["uuid"].as_str().unwrap_or_default());
+        event["debugContext"]["debugData"]["deviceFingerprint"] = Value::from(fingerprint);
+    }
+    event
+}
+
+/// A device fingerprint as Okta writes it (32 hex digits), derived from `seed_text`.
+pub(crate) fn fingerprint_of(seed_text: &str) -> String {
+    let a = crate::sim::org::ids::stable_hash(seed_text);
+    let b = crate::sim::org::ids::stable_hash(&format!("{seed_text}#fp"));
+    format!("{a:016x}{b:016x}")
 }
 
 /// `user.session.start` with the given outcome.
@@ -459,7 +489,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let user = &org.users[3];
         let origin = Origin::usual(user, &mut rng);
-        let e = account_lock(&mut rng, now, user, &origin);
+        let e = account_lock(&mut rng, now, user, &origin, LockScope::AllDevices);
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/specs/samples/panther-user.account.lock.okta-shape.json"
@@ -507,7 +537,7 @@ mod tests {
         let origin = Origin::usual(user, &mut rng);
         let filter = parse(LOCKOUT).unwrap();
         let lockouts = [
-            account_lock(&mut rng, now, user, &origin),
+            account_lock(&mut rng, now, user, &origin, LockScope::AllDevices),
             sign_in(&mut rng, now, user, &origin, SignIn::LockedOut),
         ];
         let noise = [
@@ -534,7 +564,7 @@ mod tests {
         let org = Org::generate(7, 5, now);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let origin = Origin::attacker(&crate::sim::org::network::ATTACKERS[0], &mut rng);
-        let e = account_lock(&mut rng, now, &org.users[1], &origin);
+        let e = account_lock(&mut rng, now, &org.users[1], &origin, LockScope::AllDevices);
         assert_eq!(e["client"]["ipAddress"], "203.0.113.17");
         assert_ne!(
             e["client"]["geographicalContext"]["country"],
