@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde_json::{Value, json};
 
+use super::event_variety::{Source, Variety, device_fingerprint, password_target, vary};
 use crate::sim::org::factors::{Factor, FactorKind};
 use crate::sim::org::ids::{alnum, iso, okta_id, request_id, uuid};
 use crate::sim::org::network::{
@@ -196,9 +197,13 @@ pub(crate) fn assemble(
     parts: Parts,
     request: Option<&str>,
 ) -> Value {
+    let api_call = request.is_some() && origin.agent.browser == "UNKNOWN";
     let request_id = request.map_or_else(|| request_id(rng), str::to_string);
     let dt_hash = alnum(rng, 64).to_lowercase();
-    json!({
+    let user_id = (parts.actor["type"] == "User" && !api_call)
+        .then(|| parts.actor["id"].as_str().map(str::to_string))
+        .flatten();
+    let mut event = json!({
         "uuid": uuid(rng),
         "published": iso(published),
         "eventType": parts.event_type,
@@ -240,7 +245,14 @@ pub(crate) fn assemble(
             }]
         },
         "securityContext": origin.isp.security_context(origin.is_proxy),
-    })
+    });
+    let source = Source {
+        origin,
+        user_id: user_id.as_deref(),
+        api_call,
+    };
+    vary(&mut event, &source);
+    event
 }
 
 /// Which devices a `user.account.lock` locks out.
@@ -283,18 +295,11 @@ pub(crate) fn account_lock(
     };
     let mut event = assemble(rng, published, origin, parts, None);
     if scope == LockScope::NewDevices {
-        // From the event's own seeded id, so no extra draw shifts the seeded traffic.
-        let fingerprint = fingerprint_of(event["uuid"].as_str().unwrap_or_default());
-        event["debugContext"]["debugData"]["deviceFingerprint"] = Value::from(fingerprint);
+        // The refused device is named, as in the real sample.
+        event["debugContext"]["debugData"]["deviceFingerprint"] =
+            Value::from(device_fingerprint(&user.id, origin));
     }
     event
-}
-
-/// A device fingerprint as Okta writes it (32 hex digits), derived from `seed_text`.
-pub(crate) fn fingerprint_of(seed_text: &str) -> String {
-    let a = crate::sim::org::ids::stable_hash(seed_text);
-    let b = crate::sim::org::ids::stable_hash(&format!("{seed_text}#fp"));
-    format!("{a:016x}{b:016x}")
 }
 
 /// `user.session.start` with the given outcome.
@@ -351,7 +356,12 @@ pub(crate) fn sign_in(
         credential_type: None,
         provider: None,
     };
-    assemble(rng, published, origin, parts, None)
+    let mut event = assemble(rng, published, origin, parts, None);
+    let uuid = event["uuid"].as_str().unwrap_or_default().to_string();
+    if kind == SignIn::BadPassword && Variety::of(&uuid).under(5, 50) {
+        event["target"] = password_target(&user.id);
+    }
+    event
 }
 
 /// `user.authentication.auth_via_mfa`: a successful second factor.
