@@ -851,6 +851,52 @@ fn user_screen_loaded() {
     assert!(newest < oldest, "{text}");
 }
 
+/// Ada ACTIVE after Identity Engine locked her out of new devices only: the diagnosis says so
+/// and what works, and offers no unlock (it would be refused for an ACTIVE user).
+#[test]
+fn user_screen_after_a_lock_of_new_devices_only() {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    let mut profile = ada_profile();
+    profile.user.status = UserStatus::Active;
+    profile.activity = vec![event(
+        7,
+        90,
+        ActivityKind::Lockout,
+        "Account Locked from New Devices - Max sign-in attempts exceeded.",
+        ("FAILURE", "LOCKED_OUT"),
+    )];
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(profile)),
+    });
+    app.update(Msg::Resize {
+        width: WIDTH,
+        height: 45,
+    });
+    let terminal = Terminal::new(TestBackend::new(WIDTH, 45))
+        .map(|mut t| {
+            t.draw(|frame| view::draw(frame, &app)).unwrap();
+            t
+        })
+        .unwrap();
+    // The diagnosis's two lines, joined as one text.
+    let text = lines_of(&terminal)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Locked out of new devices only, 1 min ago: the account is ACTIVE, so the user can still sign in from a device they used before. Unlock here is for LOCKED_OUT accounts only; an Okta admin can clear this lock in the Admin Console."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("→ u unlock") && !text.contains("then unlock."),
+        "no unlock is suggested: {text}"
+    );
+    assert!(!text.contains("nothing wrong"), "{text}");
+}
+
 #[test]
 fn user_screen_loading() {
     let app = user_screen();

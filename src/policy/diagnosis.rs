@@ -426,9 +426,9 @@ impl<'a> Facts<'a> {
         if let Some(lock) = self.new_devices_lock() {
             findings.push(finding(
                 format!(
-                    "Locked out of new devices {} (\"{}\"): the account is still ACTIVE; Okta refuses sign-in only from devices it does not know. The user can sign in from a computer or phone they have used before. Unlock here applies only to LOCKED_OUT accounts; if the user must use a new device now, an Okta administrator can clear the lock in the Admin Console.",
-                    self.ago(lock.published),
-                    lock.message
+                    // Short: the user screen shows two lines of diagnosis.
+                    "Locked out of new devices only, {}: the account is ACTIVE, so the user can still sign in from a device they used before. Unlock here is for LOCKED_OUT accounts only; an Okta admin can clear this lock in the Admin Console.",
+                    self.ago(lock.published)
                 ),
                 &[],
             ));
