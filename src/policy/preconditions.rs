@@ -9,9 +9,10 @@ pub fn check(action: &Action, user: &User, factors: &[Factor]) -> Result<(), Str
     let gone = matches!(status, UserStatus::Deprovisioned | UserStatus::Suspended);
     match action {
         // An Identity Engine lock of new devices only leaves the user ACTIVE; Okta's unlock
-        // would clear it, but accessdesk unlocks only LOCKED_OUT accounts, so say what to do.
+        // would clear it, but accessdesk unlocks only LOCKED_OUT accounts, so say what works.
+        // One status line: the detail and the diagnosis say the rest.
         Action::Unlock if *status == UserStatus::Active => Err(format!(
-            "{} is ACTIVE, not locked out: there is nothing to unlock here. If Okta locked them out of new devices only, they can still sign in from a device they have used before; an Okta administrator can clear that lock in the Admin Console",
+            "{} is ACTIVE, not locked out: nothing to unlock; if only new devices are locked, known devices still sign in",
             user.login
         )),
         Action::Unlock if *status != UserStatus::LockedOut => Err(format!(
@@ -70,7 +71,7 @@ mod tests {
         let err = check(&Action::Unlock, &user(UserStatus::Active), &[]).unwrap_err();
         assert_eq!(
             err,
-            "dana@example.com is ACTIVE, not locked out: there is nothing to unlock here. If Okta locked them out of new devices only, they can still sign in from a device they have used before; an Okta administrator can clear that lock in the Admin Console"
+            "dana@example.com is ACTIVE, not locked out: nothing to unlock; if only new devices are locked, known devices still sign in"
         );
     }
 
