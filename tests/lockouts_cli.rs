@@ -262,9 +262,16 @@ fn one_shot_json_prints_each_history_lockout_once() {
         assert!(e["login"].as_str().unwrap().contains('@'));
         assert!(matches!(
             e["kind"].as_str(),
-            Some("account_locked" | "sign_in_while_locked")
+            Some("account_locked" | "sign_in_while_locked" | "locked_from_new_devices")
         ));
     }
+    // Identity Engine's locks of new devices only are among them, told apart.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["kind"] == "locked_from_new_devices"),
+        "{stdout}"
+    );
     assert!(!stdout.contains(TOKEN));
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, FeedCursor, IdpError, NetworkCause, Provider};
-use accessdesk::model::{Action, ChallengeResult, UserStatus};
+use accessdesk::model::{Action, ChallengeResult, LockoutKind, UserStatus};
 use accessdesk::policy::gate::Verified;
 use accessdesk::sim::{self, Fault, FaultKind, SimConfig, SimHandle};
 use chrono::Utc;
@@ -472,6 +472,57 @@ async fn lockout_fields_come_through_from_the_event() {
     );
 }
 
+#[tokio::test]
+async fn a_lock_of_new_devices_only_decodes_as_such_and_the_user_stays_active() {
+    let sim = start(quiet_sim(30)).await;
+    let c = client(&sim, TOKEN, fast_options());
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::seconds(5));
+    let login = sim.user_logins()[4].clone();
+    let injected = sim.lock_user_new_devices(&login).unwrap();
+    let page = c.poll_lockouts(&mut cursor).await.unwrap();
+    assert_eq!(page.lockouts.len(), 1);
+    let l = &page.lockouts[0];
+    assert_eq!(l.uuid, injected.uuid);
+    assert_eq!(l.kind, LockoutKind::LockedFromNewDevices);
+    assert_eq!(l.event_type, "user.account.lock");
+    assert_eq!(
+        l.reason,
+        "Account Locked from New Devices - Max sign-in attempts exceeded."
+    );
+    assert_eq!(c.get_user(&login).await.unwrap().status, UserStatus::Active);
+}
+
+#[tokio::test]
+async fn seeded_history_has_locks_of_new_devices_among_ordinary_ones() {
+    let mut config = quiet_sim(150);
+    config.history = true;
+    let sim = start(config).await;
+    let c = client(
+        &sim,
+        TOKEN,
+        ClientOptions {
+            log_page_limit: 200,
+            ..fast_options()
+        },
+    );
+    let mut cursor = FeedCursor::since(Utc::now() - chrono::Duration::hours(3));
+    let mut kinds = Vec::new();
+    loop {
+        let page = c.poll_lockouts(&mut cursor).await.unwrap();
+        kinds.extend(page.lockouts.iter().map(|l| l.kind));
+        if !page.more {
+            break;
+        }
+    }
+    let count = |k: LockoutKind| kinds.iter().filter(|&&x| x == k).count();
+    let new_devices = count(LockoutKind::LockedFromNewDevices);
+    let locked = count(LockoutKind::AccountLocked);
+    assert!(
+        new_devices > 0 && locked > new_devices * 3,
+        "{new_devices} of {locked}"
+    );
+}
+
 /// Every event in the simulator's log, unfiltered, read straight over HTTP (a bounded query).
 async fn whole_log(sim: &SimHandle, since: chrono::DateTime<Utc>) -> Vec<serde_json::Value> {
     let http = reqwest::Client::new();
@@ -547,6 +598,85 @@ async fn polling_a_busy_log_returns_exactly_its_lockout_events() {
     let unique: HashSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "no lockout twice");
     assert_eq!(unique, expected, "exactly the lockout events, nothing else");
+}
+
+/// The seeded history spells its events as real ones vary (zone `null` or `"null"`,
+/// `transaction.detail` `null`, `{}` or an API token, fingerprints, registered devices, targets
+/// or none), and the real client decodes every one of them: all of a user's events come
+/// through as activity, and the raw page through the client's own decoder loses none.
+#[tokio::test]
+async fn the_varied_events_of_the_seeded_history_all_decode_through_the_client() {
+    let mut config = quiet_sim(150);
+    config.history = true;
+    let sim = start(config).await;
+    let since = Utc::now() - chrono::Duration::hours(3);
+    let all = whole_log(&sim, since).await;
+    let has = |f: &dyn Fn(&serde_json::Value) -> bool| all.iter().any(f);
+    assert!(has(&|e| e["client"]["zone"].is_null()));
+    assert!(has(&|e| e["client"]["zone"] == "null"));
+    assert!(has(&|e| e["transaction"]["detail"].is_null()));
+    assert!(has(&|e| e["transaction"]["detail"] == serde_json::json!({})));
+    assert!(has(&|e| {
+        e["debugContext"]["debugData"]["deviceFingerprint"].is_string()
+    }));
+    assert!(has(&|e| e["debugContext"]["debugData"]
+        .get("deviceFingerprint")
+        .is_none()));
+    assert!(has(&|e| e["device"].is_object()));
+    assert!(has(&|e| e["device"].is_null()));
+    assert!(has(&|e| e["target"].is_array()));
+    assert!(has(&|e| e["target"].is_null()));
+
+    // The client's decoder keeps every event of the page.
+    let page = serde_json::to_vec(&all).unwrap();
+    let decoded = accessdesk::idp::okta::logs::decode_page(&page).unwrap();
+    assert_eq!(decoded.len(), all.len());
+    let fingerprints = all
+        .iter()
+        .filter(|e| e["debugContext"]["debugData"]["deviceFingerprint"].is_string())
+        .count();
+    assert_eq!(
+        decoded
+            .iter()
+            .filter(|e| e.device_fingerprint().is_some())
+            .count(),
+        fingerprints
+    );
+    assert!(decoded.iter().all(|e| e.zone().is_none()));
+    assert!(decoded.iter().any(|e| {
+        e.device
+            .as_ref()
+            .is_some_and(|d| d.registered == Some(true))
+    }));
+
+    // Over HTTP: one user's whole history arrives as activity, every event of it.
+    let c = client(&sim, TOKEN, fast_options());
+    let user = all
+        .iter()
+        .filter(|e| e["device"].is_object())
+        .find_map(|e| e["actor"]["id"].as_str())
+        .unwrap()
+        .to_string();
+    let theirs: HashSet<&str> = all
+        .iter()
+        .filter(|e| {
+            e["actor"]["id"] == user.as_str()
+                || e["target"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|t| t["id"] == user.as_str()))
+        })
+        .filter_map(|e| e["uuid"].as_str())
+        .collect();
+    assert!(theirs.len() < accessdesk::idp::okta::logs::ACTIVITY_MAX);
+    let activity = c.fetch_user_activity(&user, since).await.unwrap();
+    let got: HashSet<&str> = activity.iter().map(|a| a.uuid.as_str()).collect();
+    // Live traffic may add events after the raw read; none of the read ones is lost.
+    assert!(
+        theirs.is_subset(&got),
+        "{} of {} decoded",
+        got.len(),
+        theirs.len()
+    );
 }
 
 /// A `Verified` for `action` on `login`, obtained the only way there is: through the gate.

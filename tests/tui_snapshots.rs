@@ -105,6 +105,10 @@ fn lockout(n: u32, who: &Who, kind: LockoutKind, secs_ago: i64) -> Lockout {
     let (event_type, reason) = match kind {
         LockoutKind::AccountLocked => ("user.account.lock", "Max sign in attempts exceeded"),
         LockoutKind::SignInWhileLocked => ("user.session.start", "Sign-in refused: LOCKED_OUT"),
+        LockoutKind::LockedFromNewDevices => (
+            "user.account.lock",
+            "Account Locked from New Devices - Max sign-in attempts exceeded.",
+        ),
     };
     Lockout {
         uuid: format!("9f0c1e2a-0000-4000-8000-{n:012}"),
@@ -449,6 +453,48 @@ fn detail_active_user_is_green() {
     });
     let terminal = draw(&app);
     assert_eq!(style_of(&terminal, "ACTIVE").0, Color::Green);
+}
+
+/// Identity Engine's lock of new devices only: the user stays ACTIVE, and the detail says what
+/// that means for the call instead of offering an unlock that would be refused.
+#[test]
+fn detail_of_a_lock_of_new_devices_only() {
+    let mut app = app_with(options());
+    let mut lockouts = sample_lockouts();
+    lockouts.push(lockout(11, &ADA, LockoutKind::LockedFromNewDevices, 2));
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts,
+        health: healthy(),
+    }));
+    press(&mut app, KeyCode::Enter);
+    let selected = app.selected_lockout().unwrap();
+    assert_eq!(selected.kind, LockoutKind::LockedFromNewDevices);
+    let user_id = selected.user_id.clone().unwrap();
+    let mut user = ada_user();
+    user.id = user_id.clone();
+    user.status = UserStatus::Active;
+    app.update(Msg::UserLoaded {
+        user_id,
+        result: Ok(user),
+    });
+    let terminal = draw(&app);
+    let text = screen_text(&terminal);
+    assert!(
+        text.contains("locked from new devices · user.account.lock"),
+        "{text}"
+    );
+    assert!(
+        text.contains("user stays ACTIVE: known devices still sign in"),
+        "{text}"
+    );
+    assert!(
+        text.contains("u refuses an ACTIVE user; Okta admin can clear"),
+        "{text}"
+    );
+    // The row says what the fetch showed: ACTIVE, yet still locked for new devices.
+    assert!(text.contains("ACTIVE, new devices locked"), "{text}");
+    assert!(!text.contains("now ACTIVE"), "{text}");
+    insta::assert_snapshot!(terminal.backend());
 }
 
 #[test]
@@ -803,6 +849,52 @@ fn user_screen_loaded() {
     let newest = text.find("14:29:56").unwrap();
     let oldest = text.find("14:17:55").unwrap();
     assert!(newest < oldest, "{text}");
+}
+
+/// Ada ACTIVE after Identity Engine locked her out of new devices only: the diagnosis says so
+/// and what works, and offers no unlock (it would be refused for an ACTIVE user).
+#[test]
+fn user_screen_after_a_lock_of_new_devices_only() {
+    let mut app = user_screen();
+    let key = ada_key(&app);
+    let mut profile = ada_profile();
+    profile.user.status = UserStatus::Active;
+    profile.activity = vec![event(
+        7,
+        90,
+        ActivityKind::Lockout,
+        "Account Locked from New Devices - Max sign-in attempts exceeded.",
+        ("FAILURE", "LOCKED_OUT"),
+    )];
+    app.update(Msg::ProfileLoaded {
+        key,
+        result: Ok(Box::new(profile)),
+    });
+    app.update(Msg::Resize {
+        width: WIDTH,
+        height: 45,
+    });
+    let terminal = Terminal::new(TestBackend::new(WIDTH, 45))
+        .map(|mut t| {
+            t.draw(|frame| view::draw(frame, &app)).unwrap();
+            t
+        })
+        .unwrap();
+    // The diagnosis's two lines, joined as one text.
+    let text = lines_of(&terminal)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Locked out of new devices only, 1 min ago: the account is ACTIVE, so the user can still sign in from a device they used before. Unlock here is for LOCKED_OUT accounts only; an Okta admin can clear this lock in the Admin Console."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("→ u unlock") && !text.contains("then unlock."),
+        "no unlock is suggested: {text}"
+    );
+    assert!(!text.contains("nothing wrong"), "{text}");
 }
 
 #[test]

@@ -10,6 +10,22 @@ pub enum LockoutKind {
     /// A sign-in was refused because the account is already locked
     /// (Okta `user.session.start` with reason `LOCKED_OUT`).
     SignInWhileLocked,
+    /// Okta Identity Engine's "Account Locked from New Devices": a `user.account.lock`
+    /// whose user stays `ACTIVE` and is refused only on devices Okta does not know; a
+    /// device the user signed in from before still works.
+    LockedFromNewDevices,
+}
+
+/// How Okta Identity Engine's display message starts when only unknown devices are locked
+/// out ("Account Locked from New Devices - Max sign-in attempts exceeded.").
+pub const NEW_DEVICES_MESSAGE: &str = "Account Locked from New Devices";
+
+/// Whether an IdP message reports a lock of unknown devices only.
+pub fn locks_new_devices_only(message: &str) -> bool {
+    message
+        .trim_start()
+        .get(..NEW_DEVICES_MESSAGE.len())
+        .is_some_and(|m| m.eq_ignore_ascii_case(NEW_DEVICES_MESSAGE))
 }
 
 /// One lockout event from the IdP's event log, provider-neutral.

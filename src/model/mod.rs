@@ -24,7 +24,7 @@ pub use factor::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
 pub use factor_name::describe_distinct;
 pub use factor_removal::{removal_requests, removal_set, removed_along};
 pub use factor_select::select_factors;
-pub use lockout::{Lockout, LockoutKind};
+pub use lockout::{Lockout, LockoutKind, NEW_DEVICES_MESSAGE, locks_new_devices_only};
 pub use one_time_code::OneTimeCode;
 pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;

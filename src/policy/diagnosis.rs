@@ -10,7 +10,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-use crate::model::{ActionKind, ActivityEvent, ActivityKind, UserProfile, UserStatus};
+use crate::model::{
+    ActionKind, ActivityEvent, ActivityKind, UserProfile, UserStatus, locks_new_devices_only,
+};
 use crate::policy::gate::GatePolicy;
 
 /// What the agent can do about it, in order.
@@ -224,6 +226,16 @@ impl<'a> Facts<'a> {
         (!changed_since).then_some(link)
     }
 
+    /// The newest lock, when it is Identity Engine's lock of new devices only and no unlock
+    /// came after it.
+    fn new_devices_lock(&self) -> Option<&'a ActivityEvent> {
+        let lock = self.latest(&[ActivityKind::Lockout])?;
+        let unlocked = self
+            .latest(&[ActivityKind::AdminUnlock, ActivityKind::AutoUnlock])
+            .is_some_and(|u| u.published > lock.published);
+        (locks_new_devices_only(&lock.message) && !unlocked).then_some(lock)
+    }
+
     fn findings(&self) -> Vec<Finding> {
         let user = &self.profile.user;
         match &user.status {
@@ -411,6 +423,16 @@ impl<'a> Facts<'a> {
 
     fn active(&self) -> Vec<Finding> {
         let mut findings = Vec::new();
+        if let Some(lock) = self.new_devices_lock() {
+            findings.push(finding(
+                format!(
+                    // Short: the user screen shows two lines of diagnosis.
+                    "Locked out of new devices only, {}: the account is ACTIVE, so the user can still sign in from a device they used before. Unlock here is for LOCKED_OUT accounts only; an Okta admin can clear this lock in the Admin Console.",
+                    self.ago(lock.published)
+                ),
+                &[],
+            ));
+        }
         let unlock = self.latest(&[ActivityKind::AdminUnlock, ActivityKind::AutoUnlock]);
         if let Some(u) = unlock.filter(|u| self.now - u.published < RECENT_CHANGE) {
             let who = match u.kind {

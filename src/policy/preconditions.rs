@@ -8,6 +8,13 @@ pub fn check(action: &Action, user: &User, factors: &[Factor]) -> Result<(), Str
     let status = &user.status;
     let gone = matches!(status, UserStatus::Deprovisioned | UserStatus::Suspended);
     match action {
+        // An Identity Engine lock of new devices only leaves the user ACTIVE; Okta's unlock
+        // would clear it, but accessdesk unlocks only LOCKED_OUT accounts, so say what works.
+        // One status line: the detail and the diagnosis say the rest.
+        Action::Unlock if *status == UserStatus::Active => Err(format!(
+            "{} is ACTIVE, not locked out: nothing to unlock; if only new devices are locked, known devices still sign in",
+            user.login
+        )),
         Action::Unlock if *status != UserStatus::LockedOut => Err(format!(
             "{} is {status}, not locked out: there is nothing to unlock",
             user.login
@@ -64,7 +71,7 @@ mod tests {
         let err = check(&Action::Unlock, &user(UserStatus::Active), &[]).unwrap_err();
         assert_eq!(
             err,
-            "dana@example.com is ACTIVE, not locked out: there is nothing to unlock"
+            "dana@example.com is ACTIVE, not locked out: nothing to unlock; if only new devices are locked, known devices still sign in"
         );
     }
 

@@ -6,7 +6,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use crate::model::{ActivityEvent, ActivityKind, Lockout, LockoutKind, User, UserStatus};
+use crate::model::{
+    ActivityEvent, ActivityKind, Lockout, LockoutKind, User, UserStatus, locks_new_devices_only,
+};
 
 /// Okta's error body.
 #[derive(Debug, Deserialize)]
@@ -124,6 +126,72 @@ pub struct LogEvent {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub debug_context: Option<DebugContext>,
+    /// `null` (a lock names no target) or the users, factors and apps the event is about.
+    #[serde(default, deserialize_with = "lenient")]
+    pub target: Option<Vec<Target>>,
+    /// Identity Engine: the registered device signed in from, or `null`.
+    #[serde(default, deserialize_with = "lenient")]
+    pub device: Option<Device>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub transaction: Option<Transaction>,
+}
+
+/// An optional part that Okta's events spell in several ways: anything that is not the
+/// expected shape reads as missing, so one odd part never loses the event (a lockout).
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(raw.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub alternate_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// The top-level `device` of an Identity Engine event (snake_case keys, as Okta sends them).
+#[derive(Debug, Deserialize)]
+pub struct Device {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub os_platform: Option<String>,
+    #[serde(default)]
+    pub registered: Option<bool>,
+    #[serde(default)]
+    pub managed: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    /// `null`, `{}`, or for a call through the API the token's id.
+    #[serde(default, deserialize_with = "lenient")]
+    pub detail: Option<TransactionDetail>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionDetail {
+    #[serde(default)]
+    pub request_api_token_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +216,12 @@ pub struct Client {
     pub ip_address: Option<String>,
     #[serde(default)]
     pub geographical_context: Option<GeoContext>,
+    /// The network zone: a name, JSON `null`, or the string `"null"`.
+    #[serde(default, deserialize_with = "lenient")]
+    pub zone: Option<String>,
+    /// "Computer", "Mobile", "Unknown", …
+    #[serde(default, deserialize_with = "lenient")]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,8 +266,11 @@ pub struct DebugContext {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DebugData {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub request_id: Option<String>,
+    /// The browser's fingerprint, on events from a browser or app (not every one).
+    #[serde(default, deserialize_with = "lenient")]
+    pub device_fingerprint: Option<String>,
 }
 
 /// Okta marks unknown values as missing in several spellings.
@@ -202,6 +279,20 @@ fn known(value: Option<String>) -> Option<String> {
 }
 
 impl LogEvent {
+    /// `debugContext.debugData.deviceFingerprint`, when the event names one.
+    pub fn device_fingerprint(&self) -> Option<&str> {
+        self.debug_context
+            .as_ref()
+            .and_then(|d| d.debug_data.as_ref())
+            .and_then(|d| d.device_fingerprint.as_deref())
+            .filter(|f| !f.is_empty())
+    }
+
+    /// The network zone, with Okta's `"null"` spelling read as none.
+    pub fn zone(&self) -> Option<String> {
+        known(self.client.as_ref().and_then(|c| c.zone.clone()))
+    }
+
     /// Any event, as a line of a user's recent activity.
     pub fn into_activity(self) -> ActivityEvent {
         let (result, reason) = self
@@ -244,6 +335,14 @@ impl LogEvent {
     pub fn into_lockout(self, detected_at: DateTime<Utc>) -> Option<Lockout> {
         let reason_code = self.outcome.as_ref().and_then(|o| o.reason.clone());
         let kind = match self.event_type.as_str() {
+            "user.account.lock"
+                if self
+                    .display_message
+                    .as_deref()
+                    .is_some_and(locks_new_devices_only) =>
+            {
+                LockoutKind::LockedFromNewDevices
+            }
             "user.account.lock" | "user.account.lock.limit" => LockoutKind::AccountLocked,
             "user.session.start" if reason_code.as_deref() == Some("LOCKED_OUT") => {
                 LockoutKind::SignInWhileLocked
@@ -273,9 +372,11 @@ impl LogEvent {
             None => Default::default(),
         };
         let reason = match kind {
-            LockoutKind::AccountLocked => known(self.display_message)
-                .or(reason_code)
-                .unwrap_or_else(|| "Account locked".to_string()),
+            LockoutKind::AccountLocked | LockoutKind::LockedFromNewDevices => {
+                known(self.display_message)
+                    .or(reason_code)
+                    .unwrap_or_else(|| "Account locked".to_string())
+            }
             LockoutKind::SignInWhileLocked => "Sign-in refused: account locked".to_string(),
         };
         let request_id = self
@@ -308,6 +409,7 @@ impl LogEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn sample(name: &str) -> String {
         let path = format!(
@@ -327,7 +429,8 @@ mod tests {
             serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
         let now = Utc::now();
         let l = ev.into_lockout(now).expect("a lock event is a lockout");
-        assert_eq!(l.kind, LockoutKind::AccountLocked);
+        // The real sample is an Identity Engine lock of unknown devices only.
+        assert_eq!(l.kind, LockoutKind::LockedFromNewDevices);
         assert_eq!(l.uuid, "aa-bb-cc-11");
         assert_eq!(l.login, "homer.simpson@duff.com");
         assert_eq!(l.user_id.as_deref(), Some("00abc123"));
@@ -341,6 +444,124 @@ mod tests {
         assert_eq!(l.request_id.as_deref(), Some("abc1111"));
         assert_eq!(l.published.to_rfc3339(), "2022-11-22T18:48:49.177+00:00");
         assert_eq!(l.detected_at, now);
+    }
+
+    #[test]
+    fn the_real_samples_varied_parts_decode() {
+        // Panther's lock: zone "null", detail {}, target null, a fingerprint.
+        let lock: LogEvent =
+            serde_json::from_str(&sample("panther-user.account.lock.okta-shape.json")).unwrap();
+        assert_eq!(lock.zone(), None);
+        assert_eq!(lock.device_fingerprint(), Some("abc1234"));
+        assert!(lock.target.is_none() && lock.device.is_none());
+        let detail = lock.transaction.as_ref().unwrap().detail.as_ref().unwrap();
+        assert_eq!(detail.request_api_token_id, None);
+        // The spec's sign-in: zone null, detail null, two targets, a registered device.
+        let page: Vec<LogEvent> =
+            serde_json::from_str(&sample("okta-spec-ListLogs-user.session.start.json")).unwrap();
+        let e = &page[0];
+        assert_eq!(e.zone(), None);
+        assert_eq!(e.device_fingerprint(), None);
+        assert!(e.transaction.as_ref().unwrap().detail.is_none());
+        let targets = e.target.as_ref().unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[1].kind.as_deref(), Some("AppInstance"));
+        let device = e.device.as_ref().unwrap();
+        assert_eq!(device.os_platform.as_deref(), Some("OSX"));
+        assert_eq!(device.registered, Some(true));
+        assert_eq!(
+            e.client.as_ref().unwrap().device.as_deref(),
+            Some("Computer")
+        );
+    }
+
+    #[test]
+    fn odd_spellings_of_the_varied_parts_never_lose_a_lockout() {
+        for (zone, detail, target, device, fingerprint) in [
+            (
+                json!(null),
+                json!(null),
+                json!(null),
+                json!(null),
+                json!(null),
+            ),
+            (json!("null"), json!({}), json!([]), json!({}), json!("")),
+            (
+                json!("LegacyIpZone"),
+                json!({"requestApiTokenId": "00Tabc"}),
+                json!([{"id": "00u1", "type": "User"}]),
+                json!({"id": "guo1", "registered": true}),
+                json!("f00d"),
+            ),
+            // Shapes no real event has: still the lockout, the odd part read as missing.
+            (
+                json!(7),
+                json!("x"),
+                json!({"id": 1}),
+                json!("Computer"),
+                json!(42),
+            ),
+        ] {
+            let ev: LogEvent = serde_json::from_value(json!({
+                "uuid": "u1",
+                "published": "2026-11-23T10:00:00Z",
+                "eventType": "user.account.lock",
+                "displayMessage": "Max sign in attempts exceeded",
+                "actor": {"id": "00u1", "type": "User", "alternateId": "dana@example.com"},
+                "client": {"zone": zone.clone(), "device": "Computer", "ipAddress": "192.0.2.1"},
+                "device": device.clone(),
+                "target": target.clone(),
+                "transaction": {"type": "WEB", "id": "abc", "detail": detail.clone()},
+                "debugContext": {"debugData": {"requestId": "abc", "deviceFingerprint": fingerprint}},
+            }))
+            .unwrap_or_else(|e| panic!("{zone} {detail} {target} {device}: {e}"));
+            if zone == "LegacyIpZone" {
+                assert_eq!(ev.zone().as_deref(), Some("LegacyIpZone"));
+                assert_eq!(ev.device_fingerprint(), Some("f00d"));
+                let detail = ev.transaction.as_ref().unwrap().detail.as_ref().unwrap();
+                assert_eq!(detail.request_api_token_id.as_deref(), Some("00Tabc"));
+            } else {
+                assert_eq!(ev.zone(), None);
+                assert_eq!(ev.device_fingerprint(), None);
+            }
+            let l = ev.into_lockout(Utc::now()).expect("still a lockout");
+            assert_eq!(l.login, "dana@example.com");
+            assert_eq!(l.ip.as_deref(), Some("192.0.2.1"));
+            assert_eq!(l.request_id.as_deref(), Some("abc"));
+        }
+    }
+
+    fn lock_with_message(message: &str) -> LockoutKind {
+        let ev: LogEvent = serde_json::from_value(serde_json::json!({
+            "uuid": "u1",
+            "published": "2026-11-23T10:00:00Z",
+            "eventType": "user.account.lock",
+            "displayMessage": message,
+            "outcome": {"result": "FAILURE", "reason": "LOCKED_OUT"},
+        }))
+        .unwrap();
+        ev.into_lockout(Utc::now()).unwrap().kind
+    }
+
+    #[test]
+    fn only_the_new_devices_message_makes_a_new_devices_lock() {
+        assert_eq!(
+            lock_with_message("Account Locked from New Devices - Max sign-in attempts exceeded."),
+            LockoutKind::LockedFromNewDevices
+        );
+        assert_eq!(
+            lock_with_message("account locked from new devices"),
+            LockoutKind::LockedFromNewDevices
+        );
+        // Classic Engine's message, and Identity Engine's lock of every device.
+        assert_eq!(
+            lock_with_message("Max sign in attempts exceeded"),
+            LockoutKind::AccountLocked
+        );
+        assert_eq!(
+            lock_with_message("Account Locked - New Devices"),
+            LockoutKind::AccountLocked
+        );
     }
 
     #[test]

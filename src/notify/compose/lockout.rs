@@ -5,7 +5,10 @@ use chrono::{DateTime, Utc};
 use super::Composer;
 use super::build::{Spec, instructions_block};
 use super::render::{Block, Vars};
-use crate::model::Lockout;
+use crate::model::{Lockout, LockoutKind};
+
+/// What a lock of new devices only means for the user, said before how to unlock.
+pub(crate) const NEW_DEVICES_ONLY: &str = "Only new devices are locked: you can still sign in from a computer or phone you have used before.";
 use crate::notify::{IdempotencyKey, Notice, NoticeKind, Problem, Recipient};
 
 pub(super) fn notice(
@@ -29,6 +32,10 @@ pub(super) fn notice(
         details.push(format!("Device: {client}"));
     }
     let mut unlock = Block::new();
+    if lockout.kind == LockoutKind::LockedFromNewDevices {
+        // Okta locked out only devices it does not know: the user's own still sign in.
+        unlock = unlock.paragraph(NEW_DEVICES_ONLY);
+    }
     if let Some(url) = &c.settings.self_service_url {
         unlock = unlock
             .paragraph("You can unlock your account yourself:")

@@ -221,6 +221,21 @@ fn every_kind_reads_as_expected() {
 }
 
 #[test]
+fn a_lock_of_new_devices_only_tells_the_user_their_own_devices_still_work() {
+    let c = composer(settings());
+    let mut l = lockout();
+    l.kind = LockoutKind::LockedFromNewDevices;
+    let n = c.lockout_notice(&l, &ada(), now());
+    assert!(
+        n.text.contains(super::lockout::NEW_DEVICES_ONLY),
+        "{}",
+        n.text
+    );
+    let ordinary = c.lockout_notice(&lockout(), &ada(), now());
+    assert!(!ordinary.text.contains("new devices"), "{}", ordinary.text);
+}
+
+#[test]
 fn keys_are_as_documented() {
     let c = composer(settings());
     let keys: Vec<String> = every_notice(&c).iter().map(|n| n.key.as_string()).collect();

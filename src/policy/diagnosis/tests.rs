@@ -540,3 +540,50 @@ proptest! {
         prop_assert!(!d.text.is_empty());
     }
 }
+
+fn new_devices_lock(minutes_ago: i64) -> ActivityEvent {
+    let mut e = event(ActivityKind::Lockout, minutes_ago, "198.51.100.7");
+    e.event_type = "user.account.lock".into();
+    e.message = "Account Locked from New Devices - Max sign-in attempts exceeded.".into();
+    e
+}
+
+#[test]
+fn a_lock_of_new_devices_only_says_the_user_is_active_and_what_works() {
+    let p = profile(UserStatus::Active, vec![new_devices_lock(5)]);
+    let d = agent(&p);
+    assert!(
+        d.text.starts_with(
+            "Locked out of new devices only, 5 min ago: the account is ACTIVE, so the user can still sign in from a device they used before. Unlock here is for LOCKED_OUT accounts only; an Okta admin can clear this lock in the Admin Console."
+        ),
+        "{}",
+        d.text
+    );
+    // Not "Active, and nothing wrong", and no unlock offered: it would be refused.
+    assert!(!d.text.contains("nothing wrong"), "{}", d.text);
+    assert!(!d.fixes.contains(&Fix::Unlock), "{:?}", d.fixes);
+}
+
+#[test]
+fn an_unlock_after_a_lock_of_new_devices_ends_it() {
+    let p = profile(
+        UserStatus::Active,
+        vec![
+            new_devices_lock(30),
+            by(
+                event(ActivityKind::AdminUnlock, 10, "10.0.0.1"),
+                "admin@example.com",
+            ),
+        ],
+    );
+    let d = agent(&p);
+    assert!(!d.text.contains("new devices"), "{}", d.text);
+}
+
+#[test]
+fn an_ordinary_lock_of_an_active_user_is_not_a_lock_of_new_devices() {
+    let mut lock = event(ActivityKind::Lockout, 5, "198.51.100.7");
+    lock.message = "Max sign in attempts exceeded".into();
+    let d = agent(&profile(UserStatus::Active, vec![lock]));
+    assert!(!d.text.contains("new devices"), "{}", d.text);
+}

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde_json::{Value, json};
 
+use super::event_variety::{Source, Variety, device_fingerprint, password_target, vary};
 use crate::sim::org::factors::{Factor, FactorKind};
 use crate::sim::org::ids::{alnum, iso, okta_id, request_id, uuid};
 use crate::sim::org::network::{
@@ -196,9 +197,13 @@ pub(crate) fn assemble(
     parts: Parts,
     request: Option<&str>,
 ) -> Value {
+    let api_call = request.is_some() && origin.agent.browser == "UNKNOWN";
     let request_id = request.map_or_else(|| request_id(rng), str::to_string);
     let dt_hash = alnum(rng, 64).to_lowercase();
-    json!({
+    let user_id = (parts.actor["type"] == "User" && !api_call)
+        .then(|| parts.actor["id"].as_str().map(str::to_string))
+        .flatten();
+    let mut event = json!({
         "uuid": uuid(rng),
         "published": iso(published),
         "eventType": parts.event_type,
@@ -240,21 +245,45 @@ pub(crate) fn assemble(
             }]
         },
         "securityContext": origin.isp.security_context(origin.is_proxy),
-    })
+    });
+    let source = Source {
+        origin,
+        user_id: user_id.as_deref(),
+        api_call,
+    };
+    vary(&mut event, &source);
+    event
+}
+
+/// Which devices a `user.account.lock` locks out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LockScope {
+    /// Every device: the user becomes `LOCKED_OUT`.
+    AllDevices,
+    /// Identity Engine's "Account Locked from New Devices": the user stays `ACTIVE` and
+    /// only devices Okta does not know are refused.
+    NewDevices,
 }
 
 /// `user.account.lock`: too many failed sign-ins. The locked user is the actor; no target.
+/// A lock of new devices only says so in its message (as the real sample,
+/// `panther-user.account.lock.okta-shape.json`) and names the refused device's fingerprint.
 pub(crate) fn account_lock(
     rng: &mut impl Rng,
     published: DateTime<Utc>,
     user: &SimUser,
     origin: &Origin,
+    scope: LockScope,
 ) -> Value {
+    let message = match scope {
+        LockScope::AllDevices => "Max sign in attempts exceeded",
+        LockScope::NewDevices => "Account Locked from New Devices - Max sign-in attempts exceeded.",
+    };
     let parts = Parts {
         event_type: "user.account.lock",
         severity: "DEBUG",
         legacy: Some("core.user_auth.account_locked"),
-        message: "Max sign in attempts exceeded",
+        message,
         result: "FAILURE",
         reason: Some("LOCKED_OUT"),
         actor: user_actor(user),
@@ -264,7 +293,13 @@ pub(crate) fn account_lock(
         credential_type: None,
         provider: None,
     };
-    assemble(rng, published, origin, parts, None)
+    let mut event = assemble(rng, published, origin, parts, None);
+    if scope == LockScope::NewDevices {
+        // The refused device is named, as in the real sample.
+        event["debugContext"]["debugData"]["deviceFingerprint"] =
+            Value::from(device_fingerprint(&user.id, origin));
+    }
+    event
 }
 
 /// `user.session.start` with the given outcome.
@@ -321,7 +356,12 @@ pub(crate) fn sign_in(
         credential_type: None,
         provider: None,
     };
-    assemble(rng, published, origin, parts, None)
+    let mut event = assemble(rng, published, origin, parts, None);
+    let uuid = event["uuid"].as_str().unwrap_or_default().to_string();
+    if kind == SignIn::BadPassword && Variety::of(&uuid).under(5, 50) {
+        event["target"] = password_target(&user.id);
+    }
+    event
 }
 
 /// `user.authentication.auth_via_mfa`: a successful second factor.
@@ -459,7 +499,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let user = &org.users[3];
         let origin = Origin::usual(user, &mut rng);
-        let e = account_lock(&mut rng, now, user, &origin);
+        let e = account_lock(&mut rng, now, user, &origin, LockScope::AllDevices);
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/specs/samples/panther-user.account.lock.okta-shape.json"
@@ -507,7 +547,7 @@ mod tests {
         let origin = Origin::usual(user, &mut rng);
         let filter = parse(LOCKOUT).unwrap();
         let lockouts = [
-            account_lock(&mut rng, now, user, &origin),
+            account_lock(&mut rng, now, user, &origin, LockScope::AllDevices),
             sign_in(&mut rng, now, user, &origin, SignIn::LockedOut),
         ];
         let noise = [
@@ -534,7 +574,7 @@ mod tests {
         let org = Org::generate(7, 5, now);
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let origin = Origin::attacker(&crate::sim::org::network::ATTACKERS[0], &mut rng);
-        let e = account_lock(&mut rng, now, &org.users[1], &origin);
+        let e = account_lock(&mut rng, now, &org.users[1], &origin, LockScope::AllDevices);
         assert_eq!(e["client"]["ipAddress"], "203.0.113.17");
         assert_ne!(
             e["client"]["geographicalContext"]["country"],

@@ -114,8 +114,23 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
     headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .is_some_and(|(scheme, value)| scheme.eq_ignore_ascii_case("SSWS") && value.trim() == token)
+        .and_then(ssws_token)
+        .is_some_and(|value| value == token)
+}
+
+/// The token of an `SSWS` credential. Okta takes the scheme in any case and
+/// with or without whitespace before the token (the official Python SDK 3.x
+/// sends `SSWS<token>`); the token itself must follow exactly, so `SSWSx<token>`
+/// or a token with trailing junk is still refused. Only HTTP's optional
+/// whitespace around the whole value is ignored.
+fn ssws_token(value: &str) -> Option<&str> {
+    let value = value.trim_matches([' ', '\t']);
+    let scheme = value.get(..4)?;
+    if !scheme.eq_ignore_ascii_case("SSWS") {
+        return None;
+    }
+    let token = value[4..].trim_start_matches([' ', '\t']);
+    (!token.is_empty()).then_some(token)
 }
 
 fn set_headers(headers: &mut HeaderMap, request_id: &str, quota: Quota) {
@@ -137,18 +152,50 @@ fn set_headers(headers: &mut HeaderMap, request_id: &str, quota: Quota) {
 mod tests {
     use super::*;
 
+    fn accepts(auth: &str) -> bool {
+        let mut h = HeaderMap::new();
+        h.insert(AUTHORIZATION, HeaderValue::from_str(auth).unwrap());
+        authorized(&h, "t0k")
+    }
+
     #[test]
     fn token_must_match_with_the_ssws_scheme() {
-        let mut h = HeaderMap::new();
-        assert!(!authorized(&h, "t0k"));
-        h.insert(AUTHORIZATION, HeaderValue::from_static("SSWS t0k"));
-        assert!(authorized(&h, "t0k"));
-        h.insert(AUTHORIZATION, HeaderValue::from_static("ssws t0k"));
-        assert!(authorized(&h, "t0k"));
-        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer t0k"));
-        assert!(!authorized(&h, "t0k"));
-        h.insert(AUTHORIZATION, HeaderValue::from_static("SSWS t0kX"));
-        assert!(!authorized(&h, "t0k"));
+        assert!(!authorized(&HeaderMap::new(), "t0k"));
+        assert!(accepts("SSWS t0k"));
+        assert!(accepts("ssws t0k"));
+        assert!(!accepts("Bearer t0k"));
+        assert!(!accepts("SSWS t0kX"));
+        assert!(!accepts("SSWS nope"));
+    }
+
+    #[test]
+    fn whitespace_after_the_scheme_is_optional() {
+        // What Okta's Python SDK 3.x sends.
+        assert!(accepts("SSWSt0k"));
+        assert!(accepts("sSwSt0k"));
+        assert!(accepts("SSWS  t0k"));
+        assert!(accepts("SSWS\tt0k"));
+    }
+
+    #[test]
+    fn nothing_looser_than_optional_whitespace() {
+        for auth in [
+            "SSWSxt0k",
+            "SSWS-t0k",
+            "SSWS:t0k",
+            "SSWS t0k junk",
+            "SSWS t0kjunk",
+            "SSWSt0k,x",
+            "SSWS",
+            "SSWS ",
+            "SSW t0k",
+            "Bearer t0k",
+            "BearerSSWS t0k",
+            "t0k",
+            "SSWS t 0k",
+        ] {
+            assert!(!accepts(auth), "{auth:?} must be refused");
+        }
     }
 
     #[test]

@@ -48,6 +48,16 @@ pub(crate) fn derived_uuid(kind: &str, id: &str) -> String {
         .to_string()
 }
 
+/// A 64-bit number derived from `text` (SHA-256): for details that vary "at random" but must
+/// not draw from the seeded RNG, whose draws fix every id and event after them.
+pub(crate) fn stable_hash(text: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(bytes)
+}
+
 /// Okta's timestamp format: ISO 8601 with milliseconds and `Z`.
 pub(crate) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)

@@ -172,6 +172,13 @@ impl SimHandle {
         control::logged_lockouts(&self.shared)
     }
 
+    /// Okta: locks the user (login or id) out of new devices only, as Identity Engine's
+    /// "Account Locked from New Devices" does: writes the `user.account.lock` event and leaves
+    /// the user `ACTIVE`.
+    pub fn lock_user_new_devices(&self, login: &str) -> Result<InjectedLockout, SimError> {
+        self.shared.lock_user_new_devices(login)
+    }
+
     /// Queues a fault for upcoming matching API requests.
     pub fn inject_fault(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use crate::model::UserStatus;
 use crate::sim::okta::admin_events::{AdminAction, AdminCall, admin_event};
 use crate::sim::okta::api_error::ApiError;
-use crate::sim::okta::events::{self, Origin, SignIn};
+use crate::sim::okta::events::{self, LockScope, Origin, SignIn};
 use crate::sim::okta::rate_limit::RateLimiter;
 use crate::sim::org::Org;
 use crate::sim::org::codes::SentCode;
@@ -99,6 +99,20 @@ impl Shared {
         let origin = Origin::usual(&state.org.users[user], &mut state.rng);
         let now = Utc::now();
         Ok(state.lock_out(user, &origin, now, now))
+    }
+
+    /// Locks the user (by login or id) out of new devices only, now: the event says so and
+    /// the user stays as they were.
+    pub fn lock_user_new_devices(&self, key: &str) -> Result<InjectedLockout, SimError> {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        let user = state
+            .org
+            .find(key)
+            .ok_or_else(|| SimError::UnknownUser(key.to_string()))?;
+        let origin = Origin::usual(&state.org.users[user], &mut state.rng);
+        let now = Utc::now();
+        Ok(state.lock_out_new_devices(user, &origin, now, now))
     }
 
     /// The user (by login or id) changes their password now, from one of their usual places.
@@ -304,10 +318,34 @@ impl State {
         at: DateTime<Utc>,
         persisted: DateTime<Utc>,
     ) -> InjectedLockout {
+        self.lock(user, origin, LockScope::AllDevices, at, persisted)
+    }
+
+    /// Identity Engine's "Account Locked from New Devices": writes `user.account.lock`,
+    /// published at `at`, and leaves the user `ACTIVE` (known devices still sign in).
+    pub fn lock_out_new_devices(
+        &mut self,
+        user: usize,
+        origin: &Origin,
+        at: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) -> InjectedLockout {
+        self.lock(user, origin, LockScope::NewDevices, at, persisted)
+    }
+
+    fn lock(
+        &mut self,
+        user: usize,
+        origin: &Origin,
+        scope: LockScope,
+        at: DateTime<Utc>,
+        persisted: DateTime<Utc>,
+    ) -> InjectedLockout {
         let at = trunc_ms(at);
-        let u = &mut self.org.users[user];
-        u.set_status(UserStatus::LockedOut, at);
-        let event = events::account_lock(&mut self.rng, at, &self.org.users[user], origin);
+        if scope == LockScope::AllDevices {
+            self.org.users[user].set_status(UserStatus::LockedOut, at);
+        }
+        let event = events::account_lock(&mut self.rng, at, &self.org.users[user], origin, scope);
         let lockout = InjectedLockout {
             uuid: event["uuid"].as_str().unwrap_or_default().to_string(),
             published: at,

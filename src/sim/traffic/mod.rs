@@ -70,6 +70,19 @@ pub(crate) struct Traffic {
     password_rng: ChaCha8Rng,
     queue: BinaryHeap<Reverse<Scheduled>>,
     order: u64,
+    /// Picks the locks of new devices only, by hashing, so the draws above stay as they were.
+    seed: u64,
+}
+
+/// The share of lockouts, in percent, that are Identity Engine's "Account Locked from New
+/// Devices" (the user stays `ACTIVE`; known devices still sign in).
+pub(crate) const NEW_DEVICES_PERCENT: u64 = 12;
+
+/// Whether the lock of `user` published at `published` locks new devices only: fixed by the
+/// seed, drawn from no generator.
+pub(crate) fn locks_new_devices(seed: u64, user: usize, published: DateTime<Utc>) -> bool {
+    let key = format!("{seed}:new-devices:{user}:{}", published.timestamp_millis());
+    crate::sim::org::ids::stable_hash(&key) % 100 < NEW_DEVICES_PERCENT
 }
 
 impl Traffic {
@@ -81,6 +94,7 @@ impl Traffic {
             password_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x9A55_C4A6),
             queue: BinaryHeap::new(),
             order: 0,
+            seed,
         };
         for action in [Action::Lock, Action::Retry, Action::Noise, Action::Burst] {
             t.reschedule(action, start);
@@ -246,6 +260,11 @@ impl Traffic {
             state.sign_in(user, origin, SignIn::BadPassword, earlier, at);
         }
         let published = self.published(at);
+        if locks_new_devices(self.seed, user, published) {
+            // The user stays ACTIVE: nothing for the auto-unlock to do.
+            state.lock_out_new_devices(user, origin, published, at);
+            return;
+        }
         let lockout = state.lock_out(user, origin, published, at);
         let minutes = state
             .org
@@ -481,6 +500,58 @@ mod tests {
         assert!(
             (250..600).contains(&locks),
             "{locks} locks in 10 minutes at 30/min"
+        );
+    }
+
+    #[test]
+    fn some_locks_are_of_new_devices_only_and_leave_the_user_active() {
+        let (state, _) = two_hours(6.0);
+        let locks: Vec<serde_json::Value> = state
+            .log
+            .all()
+            .iter()
+            .map(|e| e.event())
+            .filter(|e| e["eventType"] == "user.account.lock")
+            .collect();
+        let new_devices: Vec<&serde_json::Value> = locks
+            .iter()
+            .filter(|e| crate::model::locks_new_devices_only(e["displayMessage"].as_str().unwrap()))
+            .collect();
+        let share = new_devices.len() * 100 / locks.len();
+        assert!(
+            (8..=16).contains(&share),
+            "{share}% of {} locks",
+            locks.len()
+        );
+        for e in &new_devices {
+            assert_eq!(e["outcome"]["reason"], "LOCKED_OUT");
+            let fingerprint = &e["debugContext"]["debugData"]["deviceFingerprint"];
+            assert_eq!(fingerprint.as_str().unwrap().len(), 32, "{e}");
+        }
+        // The user stays ACTIVE unless something else locked them later.
+        let last_lock_of = |id: &str| {
+            locks
+                .iter()
+                .rev()
+                .find(|e| e["actor"]["id"] == id)
+                .map(|e| e["displayMessage"].as_str().unwrap())
+        };
+        let active_after_new_devices = state
+            .org
+            .users
+            .iter()
+            .filter(|u| last_lock_of(&u.id).is_some_and(crate::model::locks_new_devices_only))
+            .filter(|u| u.status == UserStatus::Active)
+            .count();
+        assert!(active_after_new_devices > 0);
+        assert!(
+            state
+                .org
+                .users
+                .iter()
+                .filter(|u| last_lock_of(&u.id).is_some_and(crate::model::locks_new_devices_only))
+                .all(|u| u.status != UserStatus::LockedOut),
+            "a lock of new devices never makes the user LOCKED_OUT"
         );
     }
 

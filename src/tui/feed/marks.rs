@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use crate::model::{Lockout, User, UserStatus};
+use crate::model::{Lockout, LockoutKind, User, UserStatus};
 use crate::tui::handled::Handled;
 
 /// A user's status as fetched at `at`.
@@ -58,6 +58,9 @@ pub enum RowMark<'a> {
     Handled(&'a Handled),
     /// Fetched after the lockout, the user was (still) LOCKED_OUT.
     StillLocked { checked: DateTime<Utc> },
+    /// Fetched after a lock of new devices only, the user was ACTIVE as that lock leaves
+    /// them: devices Okta does not know are still refused.
+    NewDevicesLocked { checked: DateTime<Utc> },
     /// Fetched after the lockout, the user was no longer locked (unlocked elsewhere, or by the
     /// policy's auto-unlock).
     NowStatus {
@@ -80,6 +83,12 @@ impl<'a> RowMark<'a> {
         }
         match known.filter(|k| k.at >= lockout.published) {
             Some(k) if k.status == UserStatus::LockedOut => RowMark::StillLocked { checked: k.at },
+            Some(k)
+                if k.status == UserStatus::Active
+                    && lockout.kind == LockoutKind::LockedFromNewDevices =>
+            {
+                RowMark::NewDevicesLocked { checked: k.at }
+            }
             Some(k) => RowMark::NowStatus {
                 status: &k.status,
                 checked: k.at,
@@ -93,6 +102,8 @@ impl<'a> RowMark<'a> {
         match self {
             RowMark::Handled(mark) => mark.label(short),
             RowMark::StillLocked { .. } => "still locked".to_string(),
+            RowMark::NewDevicesLocked { .. } if short => "new devices locked".to_string(),
+            RowMark::NewDevicesLocked { .. } => "ACTIVE, new devices locked".to_string(),
             RowMark::NowStatus { status, .. } => format!("now {}", status.as_str()),
             RowMark::Unknown => String::new(),
         }
@@ -104,7 +115,9 @@ impl<'a> RowMark<'a> {
         match self {
             RowMark::Handled(mark) => mark.settles(),
             RowMark::NowStatus { status, .. } => **status != UserStatus::LockedOut,
-            RowMark::StillLocked { .. } | RowMark::Unknown => false,
+            RowMark::StillLocked { .. } | RowMark::NewDevicesLocked { .. } | RowMark::Unknown => {
+                false
+            }
         }
     }
 }

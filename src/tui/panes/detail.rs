@@ -24,8 +24,16 @@ fn kind(kind: LockoutKind) -> &'static str {
     match kind {
         LockoutKind::AccountLocked => "account locked",
         LockoutKind::SignInWhileLocked => "sign-in while locked",
+        LockoutKind::LockedFromNewDevices => "locked from new devices",
     }
 }
+
+/// What a lock of new devices only means for the call: the user is not LOCKED_OUT, so the
+/// desk's unlock refuses them (Okta's Admin Console can still clear the lock).
+pub const NEW_DEVICES_MEANING: [&str; 2] = [
+    "user stays ACTIVE: known devices still sign in",
+    "u refuses an ACTIVE user; Okta admin can clear",
+];
 
 fn full_location(lockout: &Lockout) -> String {
     let parts: Vec<&str> = [
@@ -80,6 +88,22 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             Span::raw(lockout.reason.as_str()),
             theme.label,
         ),
+    ];
+    if lockout.kind == LockoutKind::LockedFromNewDevices {
+        lines.push(field(
+            "Means",
+            LABEL_WIDTH,
+            Span::styled(NEW_DEVICES_MEANING[0], theme.warn),
+            theme.label,
+        ));
+        lines.push(field(
+            "",
+            LABEL_WIDTH,
+            Span::styled(NEW_DEVICES_MEANING[1], theme.warn),
+            theme.label,
+        ));
+    }
+    lines.extend([
         field(
             "IP",
             LABEL_WIDTH,
@@ -120,7 +144,7 @@ fn lockout_lines<'a>(app: &App, lockout: &'a Lockout, theme: &Theme) -> Vec<Line
             since(app, lockout, theme),
             theme.label,
         ),
-    ];
+    ]);
     // What the outbox says, once it has been read.
     if app.notice_board().snapshot().is_some() {
         lines.push(field(
@@ -155,7 +179,13 @@ pub fn height(app: &App) -> u16 {
         .selected_lockout()
         .and_then(|l| board.not_me(l.user_id.as_deref()))
         .is_some();
-    crate::tui::view::DETAIL_HEIGHT + u16::from(board.snapshot().is_some()) + u16::from(reported)
+    let new_devices = app
+        .selected_lockout()
+        .is_some_and(|l| l.kind == LockoutKind::LockedFromNewDevices);
+    crate::tui::view::DETAIL_HEIGHT
+        + u16::from(board.snapshot().is_some())
+        + u16::from(reported)
+        + 2 * u16::from(new_devices)
 }
 
 /// Whether and when the user heard of this lockout, and how many notices today's cap leaves.
@@ -184,9 +214,13 @@ fn since(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
     let mark = app.mark(lockout);
     match mark {
         RowMark::Handled(_) => Span::styled(mark.text(false), theme.done),
-        RowMark::StillLocked { checked } | RowMark::NowStatus { checked, .. } => Span::raw(
-            format!("{} (checked {})", mark.text(false), format::clock(checked)),
-        ),
+        RowMark::StillLocked { checked }
+        | RowMark::NewDevicesLocked { checked }
+        | RowMark::NowStatus { checked, .. } => Span::raw(format!(
+            "{} (checked {})",
+            mark.text(false),
+            format::clock(checked)
+        )),
         RowMark::Unknown => Span::styled(
             "nothing known since the lockout (R fetches the user)",
             theme.dim,

@@ -256,7 +256,7 @@ fn since_cell(mark: &RowMark, full: &str, short: &str, width: u16, theme: &Theme
             _ => theme.done,
         },
         RowMark::Handled(_) => theme.warn,
-        RowMark::StillLocked { .. } => theme.repeat,
+        RowMark::StillLocked { .. } | RowMark::NewDevicesLocked { .. } => theme.repeat,
         RowMark::NowStatus { .. } => theme.done,
         RowMark::Unknown => theme.dim,
     };

@@ -57,7 +57,16 @@ pub(crate) fn header(r: &Response, name: &str) -> String {
 #[tokio::test]
 async fn missing_or_wrong_token_is_401_with_okta_headers() {
     let s = sim(quiet(10)).await;
-    for auth in [None, Some("SSWS nope"), Some("Bearer sim-test-token")] {
+    let refused = [
+        None,
+        Some("SSWS nope".to_string()),
+        Some(format!("Bearer {TOKEN}")),
+        Some(format!("SSWSx{TOKEN}")),
+        Some(format!("SSWS {TOKEN}junk")),
+        Some(format!("SSWS {TOKEN} junk")),
+    ];
+    let count = refused.len();
+    for auth in refused {
         let mut req = Client::new().get(format!("{}/api/v1/users", s.base_url()));
         if let Some(a) = auth {
             req = req.header("Authorization", a);
@@ -73,7 +82,27 @@ async fn missing_or_wrong_token_is_401_with_okta_headers() {
         assert_eq!(body["errorCauses"], json!([]));
         assert!(body["errorId"].as_str().unwrap().starts_with("oae"));
     }
-    assert_eq!(s.requests().len(), 3);
+    assert_eq!(s.requests().len(), count);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn ssws_without_the_space_is_accepted_as_okta_does() {
+    // Okta's Python SDK 3.x sends `SSWS<token>`; any case of the scheme works.
+    let s = sim(quiet(10)).await;
+    for auth in [
+        format!("SSWS{TOKEN}"),
+        format!("ssws{TOKEN}"),
+        format!("SSWS  {TOKEN}"),
+    ] {
+        let r = Client::new()
+            .get(format!("{}/api/v1/users?limit=1", s.base_url()))
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{auth:?}");
+    }
     s.shutdown().await;
 }
 
