@@ -1,5 +1,6 @@
 //! `accessdesk lockouts`: lockouts from the System Log, printed once each, headless.
 
+use crate::tui::inert::inert;
 use chrono::{SecondsFormat, Utc};
 use clap::Args;
 use std::io::Write;
@@ -94,14 +95,16 @@ async fn follow<D: Directory>(
                     // and say what to fix, rather than retry forever.
                     if !health.last_error_transient {
                         eprintln!(
-                            "error: polling failed: {error}\n  retrying cannot fix this; fix it and run the command again"
+                            "error: polling failed: {}\n  retrying cannot fix this; fix it and run the command again",
+                            inert(error)
                         );
                         break Ok(ExitCode::from(EXIT_FAILED));
                     }
                     // One line per run of failures, not one per retry.
                     if !reported_error {
                         eprintln!(
-                            "warning: polling failed ({error}), retrying every {}s",
+                            "warning: polling failed ({}), retrying every {}s",
+                            inert(error),
                             health.effective_interval.as_secs()
                         );
                         reported_error = true;
@@ -140,11 +143,12 @@ fn text_line(l: &Lockout) -> String {
     format!(
         "{}  {:<32}  {:<24}  {:<15}  {:<28}  {:<24}  {}",
         l.published.to_rfc3339_opts(SecondsFormat::Secs, true),
-        l.login,
-        l.display_name.clone().unwrap_or_else(dash),
-        l.ip.clone().unwrap_or_else(dash),
-        l.location().unwrap_or_else(dash),
-        l.client().unwrap_or_else(dash),
-        l.reason
+        // IdP text printed to a terminal: inert (JSON lines are escaped by serde).
+        inert(&l.login),
+        inert(&l.display_name.clone().unwrap_or_else(dash)),
+        inert(&l.ip.clone().unwrap_or_else(dash)),
+        inert(&l.location().unwrap_or_else(dash)),
+        inert(&l.client().unwrap_or_else(dash)),
+        inert(&l.reason)
     )
 }
