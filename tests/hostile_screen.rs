@@ -120,6 +120,7 @@ fn profile() -> UserProfile {
             ip: Some("\u{1b}[6n".into()),
             location: Some(CITY.into()),
         }],
+        unreadable: vec!["1 factor could not be read".into()],
     }
 }
 
@@ -375,6 +376,7 @@ fn user_screen_dialog_and_search_show_hostile_text_inert() {
             "\\u{1b}P+q544e\\u{1b}\\ event \\u{202a}x\\u{202c}",
             "Policy \\u{1b}]0;p\\u{7}",
             "ACTIVE\\u{2",
+            "Not read   ⚠ 1 factor could not be read",
         ],
     );
 

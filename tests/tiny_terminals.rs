@@ -117,6 +117,10 @@ fn profile(id: &str) -> UserProfile {
                 location: Some("Austin".into()),
             })
             .collect(),
+        unreadable: vec![
+            "1 password policy could not be read (the expiry may differ)".into(),
+            "1 factor could not be read".into(),
+        ],
     }
 }
 

@@ -763,6 +763,7 @@ fn ada_profile() -> UserProfile {
                 ("SUCCESS", ""),
             ),
         ],
+        unreadable: Vec::new(),
     }
 }
 

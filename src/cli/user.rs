@@ -103,6 +103,9 @@ fn text(p: &UserProfile, diagnosis: &Diagnosis) -> String {
             _ => "-".into(),
         },
     );
+    for note in &p.unreadable {
+        line("not read", note.clone());
+    }
     if let Some(end) = u.contract_end_date {
         line("contract ends", end.to_string());
     }
@@ -165,6 +168,7 @@ mod tests {
             password_expires_at: None,
             password_warn_from: None,
             activity,
+            unreadable: Vec::new(),
         };
         let d = diagnose(&profile, &GatePolicy::default(), false, now);
         let out = text(&profile, &d);
@@ -203,6 +207,7 @@ mod tests {
                 ip: Some("\u{1b}[6n".into()),
                 location: None,
             }],
+            unreadable: Vec::new(),
         };
         let d = diagnose(&profile, &GatePolicy::default(), false, now);
         let out = text(&profile, &d);

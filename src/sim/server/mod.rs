@@ -3,6 +3,7 @@
 pub(crate) mod conn;
 pub(crate) mod control;
 pub(crate) mod faults;
+pub(crate) mod planted;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -95,6 +96,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         requests: Mutex::new(VecDeque::new()),
         stopped: stopped.clone(),
         pingone,
+        planted: Mutex::new(planted::Planted::default()),
     });
     let app = match config.provider {
         Provider::Okta => okta_router(shared.clone()),

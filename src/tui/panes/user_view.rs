@@ -113,6 +113,15 @@ fn history_lines<'a>(now: DateTime<Utc>, profile: &'a UserProfile, theme: &Theme
         ),
         field("Expires", w, Span::raw(password_expiry(now, profile)), l),
     ];
+    // What the IdP sent that could not be read, where that detail would be.
+    for note in &profile.unreadable {
+        lines.push(field(
+            "Not read",
+            w,
+            Span::styled(format!("⚠ {note}"), theme.warn),
+            l,
+        ));
+    }
     if let Some(end) = user.contract_end_date {
         let days = (end - now.date_naive()).num_days();
         let left = match days {
