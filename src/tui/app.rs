@@ -1912,3 +1912,6 @@ mod feed_tests;
 
 #[cfg(test)]
 mod expiries_tests;
+
+#[cfg(test)]
+mod keys_fuzz_tests;
