@@ -152,3 +152,43 @@ fn text_line(l: &Lockout) -> String {
         inert(&l.reason)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LockoutKind;
+    use chrono::Utc;
+
+    #[test]
+    fn the_text_line_shows_idp_text_inert() {
+        let l = Lockout {
+            uuid: "u1".into(),
+            published: Utc::now(),
+            detected_at: Utc::now(),
+            kind: LockoutKind::AccountLocked,
+            event_type: "user.account.lock".into(),
+            reason: "\u{9b}2J".into(),
+            user_id: None,
+            login: "eve\u{202e}@example.com".into(),
+            display_name: Some("Eve \u{1b}]0;PWNED\u{7}".into()),
+            ip: None,
+            city: Some("line\nbreak".into()),
+            state: None,
+            country: None,
+            browser: Some("\u{1b}]52;c;aGk=\u{7}".into()),
+            os: None,
+            raw_user_agent: None,
+            request_id: None,
+        };
+        let line = text_line(&l);
+        assert!(!line.chars().any(crate::tui::inert::is_hostile), "{line:?}");
+        for shown in [
+            "eve\\u{202e}@example.com",
+            "Eve \\u{1b}]0;PWNED\\u{7}",
+            "line\\u{a}break",
+            "\\u{9b}2J",
+        ] {
+            assert!(line.contains(shown), "{shown} in {line}");
+        }
+    }
+}
