@@ -93,6 +93,7 @@ fn profile(caller: Caller) -> UserProfile {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
+        unreadable: Vec::new(),
     }
 }
 

@@ -128,6 +128,7 @@ fn ada_profile() -> UserProfile {
         password_expires_at: Some(now() + TimeDelta::days(8)),
         password_warn_from: Some(now() - TimeDelta::days(6)),
         activity: Vec::new(),
+        unreadable: Vec::new(),
     }
 }
 

@@ -809,6 +809,7 @@ fn ada_profile() -> UserProfile {
                 ("SUCCESS", ""),
             ),
         ],
+        unreadable: Vec::new(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `accessdesk lockouts`: lockouts from the System Log, printed once each, headless.
 
+use crate::tui::inert::inert;
 use chrono::{SecondsFormat, Utc};
 use clap::Args;
 use std::io::Write;
@@ -94,14 +95,16 @@ async fn follow<D: Directory>(
                     // and say what to fix, rather than retry forever.
                     if !health.last_error_transient {
                         eprintln!(
-                            "error: polling failed: {error}\n  retrying cannot fix this; fix it and run the command again"
+                            "error: polling failed: {}\n  retrying cannot fix this; fix it and run the command again",
+                            inert(error)
                         );
                         break Ok(ExitCode::from(EXIT_FAILED));
                     }
                     // One line per run of failures, not one per retry.
                     if !reported_error {
                         eprintln!(
-                            "warning: polling failed ({error}), retrying every {}s",
+                            "warning: polling failed ({}), retrying every {}s",
+                            inert(error),
                             health.effective_interval.as_secs()
                         );
                         reported_error = true;
@@ -140,11 +143,52 @@ fn text_line(l: &Lockout) -> String {
     format!(
         "{}  {:<32}  {:<24}  {:<15}  {:<28}  {:<24}  {}",
         l.published.to_rfc3339_opts(SecondsFormat::Secs, true),
-        l.login,
-        l.display_name.clone().unwrap_or_else(dash),
-        l.ip.clone().unwrap_or_else(dash),
-        l.location().unwrap_or_else(dash),
-        l.client().unwrap_or_else(dash),
-        l.reason
+        // IdP text printed to a terminal: inert (JSON lines are escaped by serde).
+        inert(&l.login),
+        inert(&l.display_name.clone().unwrap_or_else(dash)),
+        inert(&l.ip.clone().unwrap_or_else(dash)),
+        inert(&l.location().unwrap_or_else(dash)),
+        inert(&l.client().unwrap_or_else(dash)),
+        inert(&l.reason)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LockoutKind;
+    use chrono::Utc;
+
+    #[test]
+    fn the_text_line_shows_idp_text_inert() {
+        let l = Lockout {
+            uuid: "u1".into(),
+            published: Utc::now(),
+            detected_at: Utc::now(),
+            kind: LockoutKind::AccountLocked,
+            event_type: "user.account.lock".into(),
+            reason: "\u{9b}2J".into(),
+            user_id: None,
+            login: "eve\u{202e}@example.com".into(),
+            display_name: Some("Eve \u{1b}]0;PWNED\u{7}".into()),
+            ip: None,
+            city: Some("line\nbreak".into()),
+            state: None,
+            country: None,
+            browser: Some("\u{1b}]52;c;aGk=\u{7}".into()),
+            os: None,
+            raw_user_agent: None,
+            request_id: None,
+        };
+        let line = text_line(&l);
+        assert!(!line.chars().any(crate::tui::inert::is_hostile), "{line:?}");
+        for shown in [
+            "eve\\u{202e}@example.com",
+            "Eve \\u{1b}]0;PWNED\\u{7}",
+            "line\\u{a}break",
+            "\\u{9b}2J",
+        ] {
+            assert!(line.contains(shown), "{shown} in {line}");
+        }
+    }
 }

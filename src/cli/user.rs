@@ -1,6 +1,7 @@
 //! `accessdesk user show LOGIN`: a user's profile, factors, password expiry, every event of
 //! the last 24 hours, and the diagnosis computed from exactly what is printed.
 
+use crate::tui::inert::inert;
 use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -80,7 +81,8 @@ fn text(p: &UserProfile, diagnosis: &Diagnosis) -> String {
     let u = &p.user;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let mut out = String::new();
-    let mut line = |k: &str, v: String| out.push_str(&format!("{k:<18}{v}\n"));
+    // Every value is IdP text printed to a terminal: inert, one value per line.
+    let mut line = |k: &str, v: String| out.push_str(&format!("{k:<18}{}\n", inert(&v)));
     line("name", u.name());
     line("login", u.login.clone());
     line("email", or_dash(&u.email));
@@ -101,10 +103,13 @@ fn text(p: &UserProfile, diagnosis: &Diagnosis) -> String {
             _ => "-".into(),
         },
     );
+    for note in &p.unreadable {
+        line("not read", note.clone());
+    }
     if let Some(end) = u.contract_end_date {
         line("contract ends", end.to_string());
     }
-    out.push_str(&format!("\ndiagnosis         {}\n", diagnosis.text));
+    out.push_str(&format!("\ndiagnosis         {}\n", inert(&diagnosis.text)));
     if !diagnosis.fixes.is_empty() {
         let steps: Vec<&str> = diagnosis.fixes.iter().map(|f| f.describe()).collect();
         out.push_str(&format!("suggested         {}\n", steps.join(" → ")));
@@ -119,13 +124,15 @@ fn text(p: &UserProfile, diagnosis: &Diagnosis) -> String {
         out.push_str(&format!(
             "  {}  {:<28}  {:<15}  {}\n",
             e.published.format("%Y-%m-%d %H:%M:%S"),
-            [e.result.as_deref(), e.reason.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-            e.ip.as_deref().unwrap_or("-"),
-            e.message
+            inert(
+                &[e.result.as_deref(), e.reason.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            ),
+            inert(e.ip.as_deref().unwrap_or("-")),
+            inert(&e.message)
         ));
     }
     out
@@ -161,6 +168,7 @@ mod tests {
             password_expires_at: None,
             password_warn_from: None,
             activity,
+            unreadable: Vec::new(),
         };
         let d = diagnose(&profile, &GatePolicy::default(), false, now);
         let out = text(&profile, &d);
@@ -172,5 +180,48 @@ mod tests {
             );
         }
         assert!(out.contains(&format!("diagnosis         {}", d.text)));
+    }
+
+    #[test]
+    fn idp_text_is_printed_inert() {
+        let now = Utc::now();
+        let mut user = User::sample("00u1", "dana@example.com", UserStatus::Active);
+        user.display_name = Some("Dana \u{1b}]0;PWNED\u{7}".into());
+        user.title = Some("line\nforged        ACTIVE".into());
+        user.department = Some("\u{202e}sdrawkcab".into());
+        let profile = UserProfile {
+            user,
+            factors: Vec::new(),
+            password_policy: Some("\u{9b}2J".into()),
+            password_expires_at: None,
+            password_warn_from: None,
+            activity: vec![ActivityEvent {
+                uuid: "e1".into(),
+                published: now,
+                kind: ActivityKind::FailedSignIn,
+                event_type: "user.session.start".into(),
+                message: "\u{1b}]52;c;aGk=\u{7}".into(),
+                result: Some("FAILURE".into()),
+                reason: None,
+                actor: None,
+                ip: Some("\u{1b}[6n".into()),
+                location: None,
+            }],
+            unreadable: Vec::new(),
+        };
+        let d = diagnose(&profile, &GatePolicy::default(), false, now);
+        let out = text(&profile, &d);
+        let hostile: Vec<char> = out
+            .chars()
+            .filter(|c| *c != '\n' && crate::tui::inert::is_hostile(*c))
+            .collect();
+        assert!(hostile.is_empty(), "{hostile:?} in\n{out}");
+        assert!(out.contains("Dana \\u{1b}]0;PWNED\\u{7}"), "{out}");
+        assert!(
+            out.contains("line\\u{a}forged"),
+            "a value cannot start a line: {out}"
+        );
+        assert!(out.contains("\\u{202e}sdrawkcab"), "{out}");
+        assert!(out.contains("\\u{1b}]52;c;aGk=\\u{7}"), "{out}");
     }
 }

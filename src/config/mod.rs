@@ -798,6 +798,9 @@ fn secret_file_warning(_path: &Path, _what: &str, _env_name: &str) -> Option<Str
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;

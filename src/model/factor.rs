@@ -68,6 +68,9 @@ impl FactorKind {
 }
 
 impl Factor {
+    /// The status of a factor the IdP listed but that could not be read.
+    pub const UNREADABLE: &'static str = "UNREADABLE";
+
     /// The factor as the agent recognises it: "Okta Verify push (Dana's iPhone)",
     /// "SMS •••-1337".
     pub fn describe(&self) -> String {

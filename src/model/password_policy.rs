@@ -19,4 +19,8 @@ pub struct PasswordPolicy {
     /// When the IdP last changed the policy (a change forces a full expiry rescan).
     #[serde(default)]
     pub last_updated: Option<DateTime<Utc>>,
+    /// The IdP listed this policy but part of it could not be read: it is never applied (the
+    /// expiry it would give is unknown), and the user screen says so.
+    #[serde(default)]
+    pub unreadable: bool,
 }

@@ -17,4 +17,8 @@ pub struct UserProfile {
     pub password_warn_from: Option<DateTime<Utc>>,
     /// The last 24 hours, newest first.
     pub activity: Vec<ActivityEvent>,
+    /// What the IdP sent that could not be read ("1 password policy could not be read"): the
+    /// rest of the screen stands, and it says which detail is missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }

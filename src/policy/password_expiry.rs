@@ -69,6 +69,7 @@ mod tests {
             max_age_days,
             expire_warn_days: 7,
             last_updated: None,
+            unreadable: false,
         }
     }
 

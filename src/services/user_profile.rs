@@ -4,8 +4,8 @@
 use chrono::Utc;
 
 use crate::idp::{Directory, IdpError};
-use crate::model::User;
 pub use crate::model::UserProfile;
+use crate::model::{Factor, PasswordPolicy, User};
 use crate::policy::password_expiry::{applying_policy, password_expiry};
 
 /// How far back "recent activity" looks.
@@ -28,6 +28,7 @@ pub async fn load<D: Directory>(directory: &D, id_or_login: &str) -> Result<User
         manager_name(directory, &user),
     );
     let (factors, groups, policies, mut activity) = lists?;
+    let unreadable = unreadable(&factors, &policies);
     user.manager = user.manager.take().or(manager);
     let policy = applying_policy(&groups, &policies);
     let expiry = policy.and_then(|p| password_expiry(user.password_changed, p));
@@ -40,7 +41,32 @@ pub async fn load<D: Directory>(directory: &D, id_or_login: &str) -> Result<User
         password_warn_from: expiry.and_then(|e| e.warn_from),
         user,
         factors,
+        unreadable,
     })
+}
+
+/// What could not be read, in words for the screen: "1 password policy could not be read
+/// (the expiry may differ)", "2 factors could not be read".
+fn unreadable(factors: &[Factor], policies: &[PasswordPolicy]) -> Vec<String> {
+    let count = |n: usize, one: &str, many: &str| {
+        format!("{n} {} could not be read", if n == 1 { one } else { many })
+    };
+    let mut notes = Vec::new();
+    let policies = policies.iter().filter(|p| p.unreadable).count();
+    if policies > 0 {
+        notes.push(format!(
+            "{} (the expiry may differ)",
+            count(policies, "password policy", "password policies")
+        ));
+    }
+    let factors = factors
+        .iter()
+        .filter(|f| f.status == Factor::UNREADABLE)
+        .count();
+    if factors > 0 {
+        notes.push(count(factors, "factor", "factors"));
+    }
+    notes
 }
 
 /// The manager's name when the profile names only their id (PingOne keeps the manager's id

@@ -230,6 +230,7 @@ fn policy(r: &Row) -> Result<PasswordPolicy, Unreadable> {
         max_age_days: r.get(7)?,
         expire_warn_days: r.get(8)?,
         last_updated: parse_time("policy last_updated", r.get(9)?)?,
+        unreadable: false,
     })
 }
 

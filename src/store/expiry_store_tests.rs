@@ -61,6 +61,7 @@ fn sample() -> ExpiryScan {
             max_age_days: 60,
             expire_warn_days: 7,
             last_updated: Some(t - Duration::days(100)),
+            unreadable: false,
         }],
         deciding_groups: vec![
             GroupMembers {

@@ -1921,3 +1921,6 @@ mod feed_tests;
 
 #[cfg(test)]
 mod expiries_tests;
+
+#[cfg(test)]
+mod keys_fuzz_tests;

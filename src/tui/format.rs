@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
+use super::inert::inert;
+
 /// "now", "12s ago", "3m ago", "2h ago", "5d ago". Times ahead of `now` (clock skew) read "now".
 pub fn relative(now: DateTime<Utc>, then: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds();
@@ -86,7 +88,9 @@ pub fn elide_middle(text: &str, width: usize) -> String {
 
 /// A login in at most `width` columns. The domain is kept whole while the start of the local
 /// part still shows (`alexandra.…@example.com`); otherwise the login is cut in the middle.
+/// The login is made [`inert`] first: it comes from the IdP.
 pub fn elide_login(login: &str, width: usize) -> String {
+    let login = &*inert(login);
     if login.chars().count() <= width {
         return login.to_string();
     }

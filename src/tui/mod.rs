@@ -11,6 +11,7 @@ pub mod expiries;
 pub mod feed;
 pub mod format;
 pub mod handled;
+pub mod inert;
 pub mod instruction_picker;
 pub mod keymap;
 pub mod msg;

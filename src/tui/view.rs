@@ -31,6 +31,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
+use super::inert;
 use super::panes::{
     audit, burst_banner, burst_list, detail, directory, expiries, help, instructions, lockouts,
     status_bar, title_bar, training, user_view, verify_dialog,
@@ -206,4 +207,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.help_open() {
         help::render(frame, frame.area(), app, &theme);
     }
+    // The panes show IdP text through `inert`; this catches whatever one forgot.
+    inert::scrub_buffer(frame.buffer_mut());
 }

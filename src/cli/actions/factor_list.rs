@@ -2,6 +2,7 @@
 //! provider, device (or masked contact) and enrolment date in columns, so same-type factors
 //! can be told apart; and the same fields as JSON.
 
+use crate::tui::inert::inert;
 use serde_json::{Value, json};
 
 use crate::model::Factor;
@@ -21,6 +22,7 @@ pub fn table(factors: &[&Factor]) -> String {
     let rows: Vec<[String; 6]> = factors
         .iter()
         .map(|f| {
+            // IdP text, printed to a terminal: inert.
             [
                 f.id.clone(),
                 f.factor_type.clone(),
@@ -29,6 +31,7 @@ pub fn table(factors: &[&Factor]) -> String {
                 enrolled(f),
                 f.status.clone(),
             ]
+            .map(|cell| inert(&cell).into_owned())
         })
         .collect();
     let header = [

@@ -6,10 +6,38 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
+use serde_json::value::RawValue;
 
 use super::client::OktaClient;
 use crate::idp::{IdpError, PushChallenge};
 use crate::model::{ChallengeResult, Factor, FactorKind, mask_email, mask_phone};
+
+/// One factor of the list, decoded on its own. One that does not decode but has an id is kept
+/// as an unreadable factor (status [`Factor::UNREADABLE`]), so the screen lists it and a reset
+/// of all factors still removes it; one without even an id is skipped.
+pub fn decode_factor(json: &str) -> Option<Factor> {
+    match serde_json::from_str::<WireFactor>(json) {
+        Ok(f) => Some(Factor::from(f)),
+        Err(err) => {
+            tracing::warn!(%err, "a factor does not decode");
+            let value: serde_json::Value = serde_json::from_str(json).ok()?;
+            let id = value["id"].as_str().filter(|id| !id.is_empty())?;
+            let factor_type = value["factorType"].as_str().unwrap_or_default();
+            Some(Factor {
+                id: id.to_string(),
+                // Never offered for a challenge: what it is was not read.
+                kind: FactorKind::Other,
+                factor_type: factor_type.to_string(),
+                provider: value["provider"].as_str().unwrap_or_default().to_string(),
+                status: Factor::UNREADABLE.to_string(),
+                device_name: None,
+                contact: None,
+                created: None,
+                last_updated: None,
+            })
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -24,8 +52,9 @@ struct WireFactor {
     created: Option<DateTime<Utc>>,
     #[serde(default)]
     last_updated: Option<DateTime<Utc>>,
+    /// Read leniently: a malformed profile loses the device's name, not the factor.
     #[serde(default)]
-    profile: Option<WireFactorProfile>,
+    profile: Option<serde_json::Value>,
 }
 
 /// Only the profile fields that name the device; the full phone number or address is masked
@@ -47,7 +76,10 @@ struct WireFactorProfile {
 
 impl From<WireFactor> for Factor {
     fn from(f: WireFactor) -> Self {
-        let profile = f.profile.unwrap_or_default();
+        let profile: WireFactorProfile = f
+            .profile
+            .and_then(|p| serde_json::from_value(p).ok())
+            .unwrap_or_default();
         let contact = profile
             .phone_number
             .as_deref()
@@ -109,8 +141,12 @@ impl OktaClient {
     /// `GET /api/v1/users/{userId}/factors`.
     pub async fn fetch_factors(&self, user_id: &str) -> Result<Vec<Factor>, IdpError> {
         let url = self.user_path(&[user_id, "factors"])?;
-        let answer = self.get_json::<Vec<WireFactor>>(url).await?;
-        Ok(answer.body.into_iter().map(Factor::from).collect())
+        let answer = self.get_json::<Vec<Box<RawValue>>>(url).await?;
+        Ok(answer
+            .body
+            .iter()
+            .filter_map(|f| decode_factor(f.get()))
+            .collect())
     }
 
     /// Send an Okta Verify push: `POST …/factors/{factorId}/verify` answers 201 WAITING.

@@ -4,6 +4,8 @@
 mod actions;
 mod client;
 mod factors;
+#[cfg(test)]
+mod fuzz_tests;
 mod groups;
 mod links;
 pub mod logs;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::client::OktaClient;
 use crate::idp::IdpError;
@@ -13,8 +14,10 @@ struct WirePolicy {
     id: String,
     #[serde(default)]
     name: String,
+    /// Read as any JSON value: a priority that is not a `u32` (negative, too big, a string)
+    /// makes this one policy unreadable, not the whole list.
     #[serde(default)]
-    priority: Option<u32>,
+    priority: Option<serde_json::Value>,
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -29,6 +32,10 @@ struct WirePolicy {
 
 impl From<WirePolicy> for PasswordPolicy {
     fn from(p: WirePolicy) -> Self {
+        let priority = match &p.priority {
+            None | Some(serde_json::Value::Null) => Some(u32::MAX),
+            Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()),
+        };
         let conditions = p.conditions.unwrap_or_default();
         let group_ids = |which: &str| -> Vec<String> {
             conditions["people"]["groups"][which]
@@ -58,10 +65,37 @@ impl From<WirePolicy> for PasswordPolicy {
             expire_warn_days: days("expireWarnDays"),
             id: p.id,
             name: p.name,
-            priority: p.priority.unwrap_or(u32::MAX),
-            active: p.status.as_deref() != Some("INACTIVE"),
+            priority: priority.unwrap_or(u32::MAX),
+            active: priority.is_some() && p.status.as_deref() != Some("INACTIVE"),
             system: p.system,
             last_updated: p.last_updated,
+            unreadable: priority.is_none(),
+        }
+    }
+}
+
+/// One policy of the list, decoded on its own: one that does not decode is kept as an
+/// unreadable, inactive policy (never applied) so the user screen can say so.
+pub fn decode_policy(json: &str) -> PasswordPolicy {
+    match serde_json::from_str::<WirePolicy>(json) {
+        Ok(p) => PasswordPolicy::from(p),
+        Err(err) => {
+            tracing::warn!(%err, "a password policy does not decode");
+            let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+            let text = |field: &str| value[field].as_str().unwrap_or_default().to_string();
+            PasswordPolicy {
+                id: text("id"),
+                name: text("name"),
+                priority: u32::MAX,
+                active: false,
+                system: false,
+                include_groups: Vec::new(),
+                exclude_groups: Vec::new(),
+                max_age_days: 0,
+                expire_warn_days: 0,
+                last_updated: None,
+                unreadable: true,
+            }
         }
     }
 }
@@ -76,8 +110,8 @@ impl OktaClient {
     pub async fn fetch_password_policies(&self) -> Result<Vec<PasswordPolicy>, IdpError> {
         let mut url = self.url("/api/v1/policies");
         url.query_pairs_mut().append_pair("type", "PASSWORD");
-        let policies = self.get_pages::<WirePolicy>(url, usize::MAX).await?;
-        Ok(policies.into_iter().map(PasswordPolicy::from).collect())
+        let raw = self.get_pages::<Box<RawValue>>(url, usize::MAX).await?;
+        Ok(raw.iter().map(|p| decode_policy(p.get())).collect())
     }
 
     /// The ids of the groups the user belongs to (`GET /api/v1/users/{id}/groups`).

@@ -32,6 +32,7 @@ impl From<WirePasswordPolicy> for PasswordPolicy {
                 0
             },
             last_updated: p.updated_at,
+            unreadable: false,
         }
     }
 }

@@ -32,6 +32,7 @@ fn profile(status: UserStatus, activity: Vec<ActivityEvent>) -> UserProfile {
         password_expires_at: Some(now() + Duration::days(60)),
         password_warn_from: Some(now() + Duration::days(53)),
         activity,
+        unreadable: Vec::new(),
     }
 }
 

@@ -35,6 +35,7 @@ fn policy(max_age_days: u32) -> PasswordPolicy {
         max_age_days,
         expire_warn_days: 7,
         last_updated: None,
+        unreadable: false,
     }
 }
 

@@ -61,6 +61,7 @@ mod tests {
             max_age_days: 90,
             expire_warn_days: 0,
             last_updated: None,
+            unreadable: false,
         }
     }
 

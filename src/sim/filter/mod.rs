@@ -74,11 +74,91 @@ mod roundtrip {
         })
     }
 
+    /// Filter-shaped text: tokens of the grammar in any order, so the parser gets deep.
+    fn token_soup() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            proptest::sample::select(vec![
+                "and",
+                "or",
+                "not",
+                "(",
+                ")",
+                "[",
+                "]",
+                "eq",
+                "ne",
+                "co",
+                "sw",
+                "ew",
+                "pr",
+                "gt",
+                "ge",
+                "lt",
+                "le",
+                "true",
+                "false",
+                "null",
+                "\"",
+                "\"x\"",
+                "\"\\\"\"",
+                "\\",
+                "1",
+                "-1.5e309",
+                "1e",
+                ".",
+                "profile.login",
+                "a.b.c",
+                "emails[type eq \"work\"]",
+                " ",
+                "  ",
+                "\t",
+                "\u{0}",
+                "é",
+                "👩‍👩‍👧",
+            ])
+            .prop_map(str::to_string),
+            "[a-zA-Z_.\\[\\]()\" 0-9-]{1,6}",
+        ];
+        proptest::collection::vec(token, 0..24).prop_map(|t| t.join(" "))
+    }
+
     proptest! {
         #[test]
         fn parse_of_display_is_identity(f in filter()) {
             let text = f.to_string();
             prop_assert_eq!(parse(&text).unwrap(), f, "text: {}", text);
+        }
+
+        /// Any text parses or is refused with an error; none panics. What parses evaluates
+        /// against any document without panicking too.
+        #[test]
+        fn arbitrary_text_never_panics(text in any::<String>(), soup in token_soup()) {
+            for input in [text.as_str(), soup.as_str()] {
+                if let Ok(f) = parse(input) {
+                    let doc = serde_json::json!({"profile": {"login": "a", "n": 1}, "a": [1, "x"]});
+                    let _ = f.matches(&doc, Case::Insensitive);
+                    let _ = f.to_string();
+                }
+            }
+        }
+
+        /// Deep nesting and long chains are parsed within the limits and refused beyond them,
+        /// never a stack overflow.
+        #[test]
+        fn deep_nesting_never_panics(depth in 0usize..5_000, not in any::<bool>(), chain in 0usize..3_000) {
+            let open = if not { "not (" } else { "(" };
+            let text = format!("{}a eq 1{}", open.repeat(depth), ")".repeat(depth));
+            let levels = if not { 2 * depth } else { depth };
+            prop_assert_eq!(parse(&text).is_ok(), levels <= parser::MAX_DEPTH, "depth {}", depth);
+            let nots = format!("{}a pr", "not ".repeat(depth));
+            prop_assert_eq!(parse(&nots).is_ok(), depth <= parser::MAX_DEPTH);
+            let text = vec!["a eq 1"; chain + 1].join(" and ");
+            let parsed = parse(&text);
+            prop_assert_eq!(parsed.is_ok(), chain < parser::MAX_CONDITIONS);
+            if let Ok(f) = parsed {
+                let doc = serde_json::json!({"a": 1});
+                prop_assert!(f.matches(&doc, Case::Sensitive), "the chain matches");
+            }
         }
     }
 }

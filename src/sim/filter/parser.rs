@@ -7,9 +7,21 @@ use super::lexer::{Tok, Token, tokenize};
 
 const EXPECTED_OPS: &str = "eq,ne,co,sw,ew,pr,gt,ge,lt,le";
 
+/// Parentheses and `not`s nested deeper than this are refused: the parser, the evaluation and
+/// dropping the tree all recurse, and a filter comes from any client (a few KB of `(` would
+/// otherwise overflow the stack and abort the simulator).
+pub const MAX_DEPTH: usize = 64;
+/// At most this many conditions in one filter (an `and` chain is a tree as deep as it is long).
+pub const MAX_CONDITIONS: usize = 1_000;
+
 pub fn parse(input: &str) -> Result<Filter, ParseError> {
     let tokens = tokenize(input)?;
-    let mut p = Parser { tokens, at: 0 };
+    let mut p = Parser {
+        tokens,
+        at: 0,
+        depth: 0,
+        conditions: 0,
+    };
     let filter = p.or()?;
     match &p.peek().tok {
         Tok::End => Ok(filter),
@@ -24,6 +36,9 @@ pub fn parse(input: &str) -> Result<Filter, ParseError> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Open parentheses and `not`s around the current token.
+    depth: usize,
+    conditions: usize,
 }
 
 impl Parser {
@@ -63,10 +78,27 @@ impl Parser {
         Ok(left)
     }
 
+    /// One level deeper for `inner`, refused past [`MAX_DEPTH`].
+    fn nested<T>(
+        &mut self,
+        inner: impl FnOnce(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ParseError::new(
+                self.peek().pos,
+                format!("The filter is nested too deeply (at most {MAX_DEPTH} levels)"),
+            ));
+        }
+        self.depth += 1;
+        let result = inner(self);
+        self.depth -= 1;
+        result
+    }
+
     fn not(&mut self) -> Result<Filter, ParseError> {
         if self.at_keyword("not") {
             self.advance();
-            return Ok(Filter::Not(Box::new(self.not()?)));
+            return Ok(Filter::Not(Box::new(self.nested(Self::not)?)));
         }
         self.primary()
     }
@@ -75,7 +107,7 @@ impl Parser {
         let token = self.advance();
         match token.tok {
             Tok::LParen => {
-                let inner = self.or()?;
+                let inner = self.nested(Self::or)?;
                 let close = self.advance();
                 match close.tok {
                     Tok::RParen => Ok(inner),
@@ -92,6 +124,13 @@ impl Parser {
     }
 
     fn comparison(&mut self, path: AttrPath) -> Result<Filter, ParseError> {
+        self.conditions += 1;
+        if self.conditions > MAX_CONDITIONS {
+            return Err(ParseError::new(
+                self.peek().pos,
+                format!("The filter has too many conditions (at most {MAX_CONDITIONS})"),
+            ));
+        }
         let token = self.advance();
         let word = match token.tok {
             Tok::Word(w) => w,

@@ -198,9 +198,15 @@ async fn list_factors(
             return ApiError::user_not_found(&key).into_response();
         };
         let user = &state.org.users[i];
+        let planted = lock(&shared.planted)
+            .factors
+            .get(&user.id)
+            .cloned()
+            .unwrap_or_default();
         user.factors
             .iter()
             .map(|f| f.to_json(&base, user))
+            .chain(planted)
             .collect()
     };
     list(body, &base, &uri, None)
@@ -290,11 +296,13 @@ async fn list_policies(
     let wanted_status = get("status").unwrap_or("ACTIVE");
     let body = if kind == "PASSWORD" && wanted_status == "ACTIVE" {
         let state = lock(&shared.state);
+        let planted = lock(&shared.planted).policies.clone();
         state
             .org
             .policies
             .iter()
             .map(|p| p.to_json(&base))
+            .chain(planted)
             .collect()
     } else {
         Vec::new()

@@ -26,6 +26,7 @@ fn as_model(org: &Org) -> Vec<ModelPolicy> {
             max_age_days: p.max_age_days,
             expire_warn_days: p.expire_warn_days,
             last_updated: Some(p.last_updated),
+            unreadable: false,
         })
         .collect()
 }

@@ -29,6 +29,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sim/password-changes", post(change_passwords))
         .route("/__sim/info", get(info))
         .route("/__sim/tokens/expire", post(expire_tokens))
+        .route("/__sim/planted", post(super::planted::plant))
 }
 
 /// What `/__sim/info` and `SimHandle::info` report, for a simulator reached at `base`.

@@ -4,6 +4,7 @@ pub(crate) mod conn;
 pub(crate) mod control;
 pub mod fault_rates;
 pub(crate) mod faults;
+pub(crate) mod planted;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -99,6 +100,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         requests: Mutex::new(VecDeque::new()),
         stopped: stopped.clone(),
         pingone,
+        planted: Mutex::new(planted::Planted::default()),
     });
     let app = match config.provider {
         Provider::Okta => okta_router(shared.clone()),

@@ -65,6 +65,8 @@ pub(crate) struct Shared {
     pub stopped: watch::Receiver<bool>,
     /// Set when the simulator serves PingOne: the environment and its access tokens.
     pub pingone: Option<PingOne>,
+    /// Odd JSON a test planted (`/__sim/planted`), served after the org's own.
+    pub planted: Mutex<crate::sim::server::planted::Planted>,
 }
 
 impl Shared {

@@ -113,6 +113,7 @@ fn profile(login: &str, status: UserStatus) -> Box<UserProfile> {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
+        unreadable: Vec::new(),
     })
 }
 

@@ -741,6 +741,7 @@ fn profile(login: &str) -> Box<UserProfile> {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
+        unreadable: Vec::new(),
     })
 }
 

@@ -207,6 +207,7 @@ async fn the_panel_shows_the_phone_of_the_user_whose_dialog_is_open() {
         password_expires_at: None,
         password_warn_from: None,
         activity: Vec::new(),
+        unreadable: Vec::new(),
     };
     app.update(Msg::ProfileLoaded {
         key: "00u-bob@example.com".into(),

@@ -2,6 +2,7 @@
 //! hash chain holds and the `/` filter in the title, the filter input under the table while
 //! typing, and the selected record in full underneath (Enter). Escalations stand out (⚠).
 
+use crate::tui::inert::{self, inert};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
 use ratatui::style::Style;
@@ -162,11 +163,11 @@ fn row(record: &AuditRecord, columns: &[usize], theme: &Theme) -> Row<'static> {
         Cell::from(record.seq.to_string()),
         // Month and day too: the log spans shifts.
         Cell::from(e.time.format("%m-%d %H:%M:%S").to_string()),
-        Cell::from(e.agent.clone()),
-        Cell::from(action),
-        Cell::from(or_unknown(e.target_login.as_deref()).to_string()),
-        Cell::from(e.ticket.clone().unwrap_or_default()),
-        Cell::from(evidence_cell(record)),
+        Cell::from(inert(&e.agent).into_owned()),
+        Cell::from(inert(&action).into_owned()),
+        Cell::from(or_unknown(e.target_login.as_deref()).into_owned()),
+        Cell::from(inert(e.ticket.as_deref().unwrap_or_default()).into_owned()),
+        Cell::from(inert(&evidence_cell(record)).into_owned()),
         Cell::from(Span::styled(e.outcome.as_str(), theme.outcome(e.outcome))),
     ]
     .map(Some);
@@ -310,7 +311,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     if let Some(message) = message {
         frame.render_widget(
-            Paragraph::new(message)
+            Paragraph::new(inert::line(message))
                 .alignment(HorizontalAlignment::Center)
                 .wrap(Wrap { trim: true })
                 .block(block),
@@ -342,7 +343,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .title(Span::styled(" Record ", theme.block_title))
             .padding(Padding::horizontal(1));
         frame.render_widget(
-            Paragraph::new(detail_lines(app, record, theme))
+            Paragraph::new(inert::lines(detail_lines(app, record, theme)))
                 .wrap(Wrap { trim: false })
                 .block(block),
             detail_area,

@@ -2,6 +2,7 @@
 //! sentence that fits the width, counts first, so a narrow screen keeps how many lockouts and
 //! users; `b` opens the list of their lockouts.
 
+use crate::tui::inert;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -115,7 +116,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
     }
     frame.render_widget(
-        Paragraph::new(lines.into_iter().map(Line::from).collect::<Vec<_>>()).style(theme.banner),
+        Paragraph::new(
+            lines
+                .into_iter()
+                .map(|l| inert::line(Line::from(l)))
+                .collect::<Vec<_>>(),
+        )
+        .style(theme.banner),
         area,
     );
 }

@@ -1,6 +1,7 @@
 //! The burst list (`b`): every active burst and, under it, its lockouts, newest first, with
 //! what happened since; Enter selects the chosen lockout's row in the feed.
 
+use crate::tui::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -58,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .enumerate()
         .skip(offset)
         .take(visible)
-        .map(|(n, item)| line(app, item, n == selected, inner, theme))
+        .map(|(n, item)| inert::line(line(app, item, n == selected, inner, theme)))
         .collect();
     let block = Block::bordered()
         .border_style(theme.border)

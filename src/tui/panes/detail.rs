@@ -1,5 +1,6 @@
 //! The detail of the selected lockout (left) and its user (right), opened with Enter.
 
+use crate::tui::inert::{self, inert};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -327,7 +328,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.key,
         ));
     frame.render_widget(
-        Paragraph::new(lockout_lines(app, lockout, theme)).block(event_block),
+        Paragraph::new(inert::lines(lockout_lines(app, lockout, theme))).block(event_block),
         left,
     );
 
@@ -336,17 +337,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .padding(Padding::horizontal(1))
         .title(Line::from(vec![
             Span::styled(" User ", theme.block_title),
-            Span::raw(format!("· {} ", lockout.login)),
+            Span::raw(format!("· {} ", inert(&lockout.login))),
         ]));
     let body = match app.user(lockout) {
-        Some(UserState::Loaded(user)) => Paragraph::new(user_lines(app, user, theme)),
+        Some(UserState::Loaded(user)) => Paragraph::new(inert::lines(user_lines(app, user, theme))),
         Some(UserState::Loading) => Paragraph::new(vec![Line::from(format!(
             "Loading {} from the IdP…",
-            user_key(lockout)
+            inert(user_key(lockout))
         ))]),
         Some(UserState::Failed(error)) => Paragraph::new(vec![
             Line::styled("Could not load the user:", theme.error),
-            Line::from(error.as_str()),
+            Line::from(inert(error)),
             Line::styled("Press R to try again.", theme.dim),
         ])
         .wrap(Wrap { trim: true }),

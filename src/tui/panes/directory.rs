@@ -1,6 +1,7 @@
 //! The directory matches under the filter input: users whose login, e-mail or name starts with
 //! the filter text, once it has two characters. Enter on a match opens its user screen.
 
+use crate::tui::inert::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -32,7 +33,7 @@ fn title(app: &App, theme: &Theme) -> Line<'static> {
     let search = app.search();
     let mut spans = vec![
         Span::styled(" Directory ", theme.block_title),
-        Span::raw(format!("· \"{}\" ", search.query())),
+        Span::raw(format!("· \"{}\" ", inert(search.query()))),
     ];
     if search.is_searching() {
         spans.push(Span::styled("· searching… ", theme.dim));
@@ -57,7 +58,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             return;
         }
         Some(Err(error)) => {
-            let text = Line::styled(format!(" Directory search failed: {error}"), theme.warn);
+            let text = Line::styled(
+                format!(" Directory search failed: {}", inert(&error.to_string())),
+                theme.warn,
+            );
             frame.render_widget(Paragraph::new(text).block(block), area);
             return;
         }
@@ -65,10 +69,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let rows = users.iter().map(|user| {
         Row::new([
-            Cell::from(user.login.clone()),
-            Cell::from(Span::styled(user.name(), theme.dim)),
+            Cell::from(inert(&user.login).into_owned()),
+            Cell::from(Span::styled(inert(&user.name()).into_owned(), theme.dim)),
             Cell::from(Span::styled(
-                user.status.as_str().to_string(),
+                inert(user.status.as_str()).into_owned(),
                 theme.user_status(&user.status),
             )),
         ])

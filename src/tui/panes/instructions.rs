@@ -1,6 +1,7 @@
 //! The instructions overlay (`i`): the search line, the matching instructions, the chosen
 //! one's steps, and the confirm line naming the user and the address.
 
+use crate::tui::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -93,7 +94,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             theme.dim,
         ));
     }
-    frame.render_widget(Paragraph::new(lines), list);
+    frame.render_widget(Paragraph::new(inert::lines(lines)), list);
 
     if let Some(chosen) = chosen {
         let mut text: Vec<Line> = vec![Line::styled(
@@ -143,7 +144,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ),
     };
     frame.render_widget(
-        Paragraph::new(bottom_line).wrap(Wrap { trim: true }),
+        Paragraph::new(inert::line(bottom_line)).wrap(Wrap { trim: true }),
         bottom,
     );
 }

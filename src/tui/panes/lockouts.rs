@@ -3,13 +3,14 @@
 //! drawing costs the same with 10 or 10,000 lockouts. Its title is the wall screen's headline:
 //! it says NOT RECEIVING, and why, whenever the poller cannot reach the IdP.
 
+use crate::tui::inert::{self, inert};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use super::columns::{self, Column, Need};
-use super::{UNKNOWN, or_unknown};
+use super::or_unknown;
 use crate::model::Lockout;
 use crate::tui::app::{App, scroll_offset};
 use crate::tui::feed::marks::RowMark;
@@ -110,7 +111,8 @@ fn title(app: &App, theme: &Theme) -> Line<'static> {
             theme.warn,
         ));
     }
-    Line::from(spans)
+    // The headline quotes the IdP's error.
+    inert::line(Line::from(spans))
 }
 
 /// A row on screen, with its mark as text in both forms.
@@ -171,7 +173,7 @@ fn needs(rows: &[Shown]) -> Vec<Need> {
         Need {
             column: Column::Ip,
             min: 15,
-            want: max(&|r| chars(or_unknown(r.lockout.ip.as_deref()))).max(15),
+            want: max(&|r| chars(&or_unknown(r.lockout.ip.as_deref()))).max(15),
             extra: 0,
         },
         Need {
@@ -243,7 +245,7 @@ fn user_cell(lockout: &Lockout, kind: RowKind, width: u16, theme: &Theme) -> Cel
         && room >= name.chars().count().min(8)
     {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(name.to_string(), theme.dim));
+        spans.push(Span::styled(inert(name).into_owned(), theme.dim));
     }
     Cell::from(Line::from(spans))
 }
@@ -269,7 +271,8 @@ fn empty_message(app: &App, theme: &Theme) -> Vec<Line<'static>> {
         return vec![
             Line::raw(""),
             Line::from(format!(
-                "No lockouts match \"{filter}\" ({} in the feed).",
+                "No lockouts match \"{}\" ({} in the feed).",
+                inert(filter),
                 app.total()
             )),
             Line::styled("Esc clears the filter.", theme.dim),
@@ -328,7 +331,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .title(title(app, theme));
     let Some(selected) = app.selected() else {
         frame.render_widget(
-            Paragraph::new(empty_message(app, theme))
+            Paragraph::new(inert::lines(empty_message(app, theme)))
                 .alignment(HorizontalAlignment::Center)
                 .block(block),
             area,
@@ -382,14 +385,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 )),
                 Column::When => Cell::from(format::relative(app.now, lockout.published)),
                 Column::User => user_cell(lockout, *kind, w, theme),
-                Column::Reason => Cell::from(lockout.reason.clone()),
+                Column::Reason => Cell::from(inert(&lockout.reason).into_owned()),
                 Column::Ip => Cell::from(or_unknown(lockout.ip.as_deref()).to_string()),
                 Column::Location => {
-                    Cell::from(lockout.location().unwrap_or_else(|| UNKNOWN.to_string()))
+                    Cell::from(or_unknown(lockout.location().as_deref()).into_owned())
                 }
-                Column::Client => {
-                    Cell::from(lockout.client().unwrap_or_else(|| UNKNOWN.to_string()))
-                }
+                Column::Client => Cell::from(or_unknown(lockout.client().as_deref()).into_owned()),
                 Column::Since if *kind == RowKind::Older => Cell::from(""),
                 Column::Since => since_cell(&row.mark, full, short, w, theme),
                 Column::Repeats => match repeats_text(*kind) {
@@ -431,7 +432,10 @@ pub fn render_filter_input(frame: &mut Frame, area: Rect, app: &App, theme: &The
     if let Some(was) = app.filter_was() {
         frame.render_widget(
             Paragraph::new(Span::styled(
-                format!("was \"{was}\": type to replace it, Enter keeps it, Esc clears it"),
+                format!(
+                    "was \"{}\": type to replace it, Enter keeps it, Esc clears it",
+                    inert(was)
+                ),
                 theme.dim,
             )),
             text,

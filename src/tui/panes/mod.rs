@@ -17,12 +17,16 @@ pub mod training;
 pub mod user_view;
 pub mod verify_dialog;
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
+
+use crate::tui::inert::inert;
 
 /// The placeholder for an unknown value.
 pub const UNKNOWN: &str = "—";
@@ -35,9 +39,9 @@ pub fn field<'a>(label: &'a str, width: usize, value: Span<'a>, label_style: Sty
     ])
 }
 
-/// The value, or the unknown marker.
-pub fn or_unknown(value: Option<&str>) -> &str {
-    value.filter(|v| !v.is_empty()).unwrap_or(UNKNOWN)
+/// The value made [`inert`], or the unknown marker: values shown this way come from the IdP.
+pub fn or_unknown(value: Option<&str>) -> Cow<'_, str> {
+    inert(value.filter(|v| !v.is_empty()).unwrap_or(UNKNOWN))
 }
 
 /// A one-line text input in `area`, scrolled so the cursor stays visible, with the terminal

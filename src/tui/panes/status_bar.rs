@@ -1,6 +1,7 @@
 //! The bottom lines: poll health, the IdP error when there is one, and key hints from the
 //! keymap.
 
+use crate::tui::inert;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -292,7 +293,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         lines.push(Line::styled(format!(" {message}"), theme.warn));
     }
     lines.extend(hints_lines(app, theme));
-    frame.render_widget(Paragraph::new(lines), area);
+    // Errors and messages quote the IdP (error summaries, names of users acted on).
+    frame.render_widget(Paragraph::new(inert::lines(lines)), area);
 }
 
 #[cfg(test)]

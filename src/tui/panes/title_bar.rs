@@ -2,6 +2,7 @@
 //! terminal the markers are what stays: the clock shortens, then "live lockouts", the org and
 //! the marker's explanation go, in that order.
 
+use crate::tui::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -106,7 +107,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Constraint::Fill(1),
         Constraint::Length(u16::try_from(clock.len()).unwrap_or(0)),
     ]));
-    frame.render_widget(Paragraph::new(left(app, variant, theme)), left_area);
+    frame.render_widget(
+        Paragraph::new(inert::line(left(app, variant, theme))),
+        left_area,
+    );
     frame.render_widget(
         Paragraph::new(Line::styled(clock, theme.status)).alignment(HorizontalAlignment::Right),
         right_area,

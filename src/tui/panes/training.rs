@@ -3,6 +3,7 @@
 //! and the manager's phone once a push went there. The codes are simulated ones and appear
 //! nowhere else: not in the status line, the log or the audit record.
 
+use crate::tui::inert;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -180,7 +181,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .title_bottom(Line::styled(bottom, theme.dim).right_aligned());
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines(app, theme))
+        Paragraph::new(inert::lines(lines(app, theme)))
             .wrap(Wrap { trim: false })
             .block(block),
         area,

@@ -2,6 +2,7 @@
 //! profile, the enrolled factors and the last 24 hours of activity. It replaces the feed. The
 //! factors and the activity scroll (the focused one is marked ▸ and says which rows show).
 
+use crate::tui::inert::{self, inert};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -112,6 +113,15 @@ fn history_lines<'a>(now: DateTime<Utc>, profile: &'a UserProfile, theme: &Theme
         ),
         field("Expires", w, Span::raw(password_expiry(now, profile)), l),
     ];
+    // What the IdP sent that could not be read, where that detail would be.
+    for note in &profile.unreadable {
+        lines.push(field(
+            "Not read",
+            w,
+            Span::styled(format!("⚠ {note}"), theme.warn),
+            l,
+        ));
+    }
     if let Some(end) = user.contract_end_date {
         let days = (end - now.date_naive()).num_days();
         let left = match days {
@@ -141,14 +151,17 @@ fn render_user_block(
         .padding(Padding::horizontal(1))
         .title(Line::from(vec![
             Span::styled(" User ", theme.block_title),
-            Span::raw(format!("· {} ", profile.user.login)),
+            Span::raw(format!("· {} ", inert(&profile.user.login))),
         ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [left, right] = inner.layout(&Layout::horizontal(USER_COLUMNS));
-    frame.render_widget(Paragraph::new(identity_lines(&profile.user, theme)), left);
     frame.render_widget(
-        Paragraph::new(history_lines(app.now, profile, theme)),
+        Paragraph::new(inert::lines(identity_lines(&profile.user, theme))),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(inert::lines(history_lines(app.now, profile, theme))),
         right,
     );
 }
@@ -160,10 +173,10 @@ fn factor_row(factor: &Factor) -> Row<'static> {
         .or(factor.contact.as_deref())
         .unwrap_or(UNKNOWN);
     Row::new([
-        Cell::from(factor.label()),
-        Cell::from(factor.provider.clone()),
-        Cell::from(device.to_string()),
-        Cell::from(factor.status.clone()),
+        Cell::from(inert(factor.label()).into_owned()),
+        Cell::from(inert(&factor.provider).into_owned()),
+        Cell::from(inert(device).into_owned()),
+        Cell::from(inert(&factor.status).into_owned()),
         Cell::from(date(factor.created)),
         Cell::from(date(factor.last_updated)),
     ])
@@ -194,7 +207,7 @@ pub fn layout(area: Rect, app: &App, profile: &UserProfile) -> UserLayout {
     } else {
         format!("{}  ▸ {keys}", found.text)
     };
-    let mut diagnosis = format::wrap(&text, usize::from(area.width.saturating_sub(2)));
+    let mut diagnosis = format::wrap(&inert(&text), usize::from(area.width.saturating_sub(2)));
     diagnosis.truncate(MAX_DIAGNOSIS_LINES);
     let diagnosis_height = u16::try_from(diagnosis.len()).unwrap_or(1);
     let lists = area
@@ -323,8 +336,8 @@ fn activity_row(now: DateTime<Utc>, event: &ActivityEvent) -> Row<'static> {
             format::clock(event.published),
             format::relative(now, event.published)
         )),
-        Cell::from(event.message.clone()),
-        Cell::from(result_text(event)),
+        Cell::from(inert(&event.message).into_owned()),
+        Cell::from(inert(&result_text(event)).into_owned()),
         Cell::from(or_unknown(event.ip.as_deref()).to_string()),
         Cell::from(or_unknown(event.location.as_deref()).to_string()),
     ])
@@ -415,10 +428,12 @@ fn render_message(frame: &mut Frame, area: Rect, open: &OpenUser, lines: Vec<Lin
         .padding(Padding::horizontal(1))
         .title(Line::from(vec![
             Span::styled(" User ", theme.block_title),
-            Span::raw(format!("· {} ", open.label)),
+            Span::raw(format!("· {} ", inert(&open.label))),
         ]));
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        Paragraph::new(inert::lines(lines))
+            .wrap(Wrap { trim: true })
+            .block(block),
         area,
     );
 }

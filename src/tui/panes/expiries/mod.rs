@@ -22,6 +22,7 @@ pub mod scan_lines;
 pub mod table;
 pub mod when;
 
+use crate::tui::inert::{self, inert};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, HorizontalAlignment, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -220,7 +221,7 @@ fn render_pane(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView, 
         Constraint::Length(info_height),
         Constraint::Min(0),
     ]));
-    frame.render_widget(Paragraph::new(info), info_area);
+    frame.render_widget(Paragraph::new(inert::lines(info)), info_area);
     if screen.is_empty() {
         frame.render_widget(
             Paragraph::new(Line::styled(empty_message(app, screen), theme.dim))
@@ -245,7 +246,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView
     };
     let who = screen
         .selected_user()
-        .map(|u| format!(" {} ", u.label))
+        .map(|u| format!(" {} ", inert(&u.label)))
         .unwrap_or_default();
     let block = Block::bordered()
         .border_style(theme.border)
@@ -262,7 +263,7 @@ fn render_detail(frame: &mut Frame, area: Rect, app: &App, screen: &ExpiriesView
             .right_aligned(),
         )
         .padding(Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(Paragraph::new(inert::lines(lines)).block(block), area);
 }
 
 /// The one-line filter editor under the pane while typing.

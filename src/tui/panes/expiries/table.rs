@@ -1,6 +1,7 @@
 //! The tabs' lines drawn by hand (a group line spans every column, which a `Table` cannot):
 //! each cell cut or padded to its column, one space between columns, the selection marked.
 
+use crate::tui::inert::inert;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -48,13 +49,14 @@ pub fn fit(text: &str, width: usize) -> String {
     cut
 }
 
-/// A line of cells in their widths, marked when selected.
+/// A line of cells in their widths, marked when selected. Cells hold IdP text (names,
+/// logins, departments, policy names): each is made [`inert`] before it is cut.
 pub fn line(cells: Vec<(Cell, u16)>, selected: bool, style: Style) -> Line<'static> {
     let mut spans = vec![Span::raw(if selected { SELECTED } else { UNSELECTED })];
     let last = cells.len().saturating_sub(1);
     for (n, (cell, width)) in cells.into_iter().enumerate() {
         spans.push(Span::styled(
-            fit(&cell.text, usize::from(width)),
+            fit(&inert(&cell.text), usize::from(width)),
             cell.style,
         ));
         if n < last {
@@ -69,7 +71,7 @@ pub fn spanning(text: String, selected: bool, width: u16, style: Style) -> Line<
     let room = usize::from(width.saturating_sub(MARKER_WIDTH));
     Line::from(vec![
         Span::raw(if selected { SELECTED } else { UNSELECTED }),
-        Span::styled(fit(&text, room), style),
+        Span::styled(fit(&inert(&text), room), style),
     ])
 }
 

@@ -3,6 +3,7 @@
 //! give way — blank spacers first, then the least needed — so the notice and the button at the
 //! bottom always stay on screen.
 
+use crate::tui::inert;
 use ratatui::text::{Line, Span};
 
 /// One thing the dialog says, on one or more rows.
@@ -36,6 +37,8 @@ impl Item {
 /// Word-wrap `line` to `width` columns. Spans keep their style; continuation rows start with
 /// `indent` spaces; a word longer than a row is split.
 pub fn wrap(line: Line<'static>, width: usize, indent: usize) -> Vec<Line<'static>> {
+    // Names, factors and the manager come from the IdP: escaped before they are measured.
+    let line = inert::line(line);
     let width = width.max(1);
     let indent = indent.min(width / 2);
     if line.width() <= width {
@@ -145,7 +148,8 @@ pub fn fit(mut body: Vec<Item>, tail: Vec<Item>, room: usize) -> Vec<Line<'stati
     rows.extend(tail_rows);
     let skip = rows.len().saturating_sub(room);
     rows.drain(..skip);
-    rows
+    // Rows not built through `wrap` too (a no-op on the others).
+    inert::lines(rows)
 }
 
 #[cfg(test)]

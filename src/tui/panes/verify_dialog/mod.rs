@@ -8,6 +8,7 @@ mod body;
 mod layout;
 mod prompts;
 
+use crate::tui::inert::inert;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -61,7 +62,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     );
     let height = (rows.len() as u16 + 2).min(area.height);
     let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
-    let title = format!(" Verify {} ", dialog.target().login);
+    let title = format!(" Verify {} ", inert(&dialog.target().login));
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Span::styled(title, theme.block_title))
