@@ -418,12 +418,16 @@ fn audit_screen_shows_hostile_records_inert() {
     log.append(&entry).unwrap();
     let (records, total) = log.recent(10).unwrap();
     let mut app = app();
-    assert_eq!(press(&mut app, KeyCode::Char('a')), [Effect::LoadAudit]);
+    assert_eq!(
+        press(&mut app, KeyCode::Char('a')),
+        [Effect::LoadAudit { full: false }]
+    );
     app.update(Msg::AuditLoaded(Ok(AuditSnapshot {
         path: dir.path().join("audit.sqlite3"),
         records,
         total,
         chain: Ok(()),
+        checked_before: None,
     })));
     let shown = show(&app, "audit");
     assert_shows(

@@ -180,6 +180,7 @@ fn audit() -> App {
         records,
         total,
         chain: Ok(()),
+        checked_before: None,
     })));
     app
 }

@@ -91,6 +91,7 @@ fn audit() -> &'static AuditSnapshot {
             records,
             total,
             chain: Ok(()),
+            checked_before: None,
         }
     })
 }
@@ -166,7 +167,7 @@ fn answer(app: &mut App, effects: Vec<Effect>, depth: usize) {
                 seq,
                 result: Ok(vec![user(&query), user("found@example.com")]),
             }),
-            Effect::LoadAudit => app.update(Msg::AuditLoaded(Ok(audit().clone()))),
+            Effect::LoadAudit { .. } => app.update(Msg::AuditLoaded(Ok(audit().clone()))),
             _ => Vec::new(),
         };
         answer(app, next, depth + 1);
