@@ -127,6 +127,7 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
         "burst_per_minute": config.bursts.per_minute_threshold,
         "connect_timeout_secs": config.connect_timeout.as_secs(),
         "request_timeout_secs": config.request_timeout.as_secs(),
+        "allow_plain_http": config.plain_http.hosts(),
         "agent": config.agent_name,
         "agent_source": config.sources.get("agent.name").to_json(),
         "read_only": config.read_only,
@@ -287,6 +288,14 @@ fn text_view(config: &Config) -> String {
                 config.request_timeout.as_secs()
             ),
             keys: &["http.connect_timeout_secs", "http.request_timeout_secs"],
+        },
+        Line {
+            label: "plain http allowed to",
+            value: match config.plain_http.hosts() {
+                [] => "this machine only".to_string(),
+                hosts => format!("this machine and {}", hosts.join(", ")),
+            },
+            keys: &["http.allow_plain_http"],
         },
         Line {
             label: "agent",

@@ -17,11 +17,13 @@ mod instructions;
 mod local_zone;
 mod notices;
 mod pingone;
+mod plain_http;
 mod source;
 mod verification;
 
 pub use local_zone::local_zone;
 pub use pingone::PingOneConfig;
+pub use plain_http::PlainHttpAllowance;
 pub use source::{Source, Sources};
 pub use verification::MfaResetMode;
 
@@ -53,6 +55,8 @@ pub struct Config {
     pub bursts: BurstRules,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// `http.allow_plain_http`: hosts other than this machine that may be plain http.
+    pub plain_http: PlainHttpAllowance,
     pub data_dir: PathBuf,
     /// What the verification gate asks before each action.
     pub gate: GatePolicy,
@@ -210,6 +214,7 @@ struct FileLockouts {
 struct FileHttp {
     connect_timeout_secs: Option<u64>,
     request_timeout_secs: Option<u64>,
+    allow_plain_http: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -296,6 +301,13 @@ impl Config {
         }
         let in_file = |e: ConfigError| e.in_file(source.as_deref());
         let mut warnings = Vec::new();
+        if env.var("ACCESSDESK_ALLOW_PLAIN_HTTP").is_some() {
+            sources.set(
+                "http.allow_plain_http",
+                Source::Env("ACCESSDESK_ALLOW_PLAIN_HTTP"),
+            );
+        }
+        let plain_http = PlainHttpAllowance::resolve(file.http.allow_plain_http.clone(), env);
 
         let idp = pingone::resolve_provider(
             overrides.idp.as_deref(),
@@ -308,6 +320,7 @@ impl Config {
             file.pingone,
             env,
             source.as_deref(),
+            &plain_http,
             &mut sources,
             &mut warnings,
         )
@@ -334,7 +347,7 @@ impl Config {
         }
         let org_url = org_url_raw
             .map(|(key, value)| {
-                parse_org_url(key, &value)
+                parse_org_url(key, &value, &plain_http, &mut warnings)
                     .map_err(|e| if key == "okta.org_url" { in_file(e) } else { e })
             })
             .transpose()?;
@@ -508,6 +521,7 @@ impl Config {
             bursts,
             connect_timeout,
             request_timeout,
+            plain_http,
             data_dir,
             gate,
             mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
@@ -575,7 +589,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 62] = [
+const FILE_KEYS: [&str; 63] = [
     "idp",
     "okta.org_url",
     "okta.token",
@@ -593,6 +607,7 @@ const FILE_KEYS: [&str; 62] = [
     "lockouts.burst_per_minute",
     "http.connect_timeout_secs",
     "http.request_timeout_secs",
+    "http.allow_plain_http",
     "storage.data_dir",
     "agent.role",
     "agent.name",
@@ -717,7 +732,12 @@ fn parse_file(text: &str) -> Result<FileConfig, String> {
     toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())
 }
 
-fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
+fn parse_org_url(
+    key: &str,
+    value: &str,
+    plain_http: &PlainHttpAllowance,
+    warnings: &mut Vec<String>,
+) -> Result<Url, ConfigError> {
     let invalid = |allowed: &str| ConfigError::Invalid {
         key: key.to_string(),
         value: value.to_string(),
@@ -725,16 +745,8 @@ fn parse_org_url(key: &str, value: &str) -> Result<Url, ConfigError> {
     };
     let url = Url::parse(value.trim())
         .map_err(|e| invalid(&format!("an https URL like https://example.okta.com ({e})")))?;
-    let loopback = url.host_str().is_some_and(is_loopback_host);
-    match url.scheme() {
-        "https" => {}
-        // Plain HTTP only to this machine (the simulator); a real org is always HTTPS.
-        "http" if loopback => {}
-        _ => {
-            return Err(invalid(
-                "an https URL (http is accepted for loopback addresses only)",
-            ));
-        }
+    if !plain_http.permits(key, &url, warnings) {
+        return Err(invalid(plain_http::HTTPS_ONLY));
     }
     if url.path() != "/" || url.query().is_some() {
         return Err(invalid(
@@ -1165,5 +1177,43 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cfg.org_url.unwrap().port(), Some(7777));
+    }
+
+    #[test]
+    fn plain_http_to_another_host_needs_naming_it_and_then_warns() {
+        let f = write_config("[http]\nallow_plain_http = [\"okta-lab.corp.example\"]\n");
+        let cfg = Config::load(
+            &with_file(&f),
+            &[
+                ("OKTA_CLIENT_ORGURL", "http://okta-lab.corp.example"),
+                ("PINGONE_API_URL", "http://okta-lab.corp.example/v1"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.org_url.unwrap().as_str(),
+            "http://okta-lab.corp.example/"
+        );
+        assert_eq!(cfg.plain_http.hosts(), ["okta-lab.corp.example"]);
+        let plain: Vec<_> = cfg
+            .warnings
+            .iter()
+            .filter(|w| w.contains("unencrypted"))
+            .collect();
+        assert_eq!(plain.len(), 2, "{:?}", cfg.warnings);
+        assert!(plain[0].contains("PINGONE_API_URL"), "{plain:?}");
+        assert!(plain[1].contains("OKTA_CLIENT_ORGURL"), "{plain:?}");
+
+        // Another host is still refused, and so is the listed one when nothing lists it.
+        let empty = write_config("");
+        for (file, url) in [
+            (&f, "http://other.example"),
+            (&empty, "http://okta-lab.corp.example"),
+        ] {
+            let err = Config::load(&with_file(file), &[("OKTA_CLIENT_ORGURL", url)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("http.allow_plain_http"), "{err}");
+        }
     }
 }

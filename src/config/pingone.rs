@@ -1,7 +1,7 @@
 //! Which identity provider (`idp`, `ACCESSDESK_IDP`, `--idp`) and the `[pingone]` section,
 //! read as Ping's own tools name things: `PINGONE_ENVIRONMENT_ID`, `PINGONE_CLIENT_ID`,
 //! `PINGONE_CLIENT_SECRET`, `PINGONE_REGION_CODE`, plus `PINGONE_API_URL` / `PINGONE_AUTH_URL`
-//! for other hosts (plain `http://` for loopback only: the simulator).
+//! for other hosts (plain `http://` for loopback only, or a host in `http.allow_plain_http`).
 
 use std::path::Path;
 
@@ -9,7 +9,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use url::Url;
 
-use super::{ConfigError, Env, Source, Sources, is_loopback_host};
+use super::plain_http::{HTTPS_ONLY, PlainHttpAllowance};
+use super::{ConfigError, Env, Source, Sources};
 use crate::idp::Provider;
 use crate::idp::pingone::{ClientAuthMethod, PingOneSettings, Region};
 
@@ -100,6 +101,7 @@ pub(super) fn resolve(
     file: FilePingOne,
     env: &dyn Env,
     config_path: Option<&Path>,
+    plain_http: &PlainHttpAllowance,
     sources: &mut Sources,
     warnings: &mut Vec<String>,
 ) -> Result<PingOneConfig, ConfigError> {
@@ -144,10 +146,10 @@ pub(super) fn resolve(
         None => Region::default(),
     };
     let api_url = pick("PINGONE_API_URL", "pingone.api_url", file.api_url)
-        .map(|(key, v)| parse_host_url(key, &v, "https://api.pingone.eu/v1"))
+        .map(|(key, v)| parse_host_url(key, &v, "https://api.pingone.eu/v1", plain_http, warnings))
         .transpose()?;
     let auth_url = pick("PINGONE_AUTH_URL", "pingone.auth_url", file.auth_url)
-        .map(|(key, v)| parse_host_url(key, &v, "https://auth.pingone.eu"))
+        .map(|(key, v)| parse_host_url(key, &v, "https://auth.pingone.eu", plain_http, warnings))
         .transpose()?;
     let auth_method = match file.auth_method {
         Some(v) => ClientAuthMethod::parse(&v).ok_or_else(|| ConfigError::Invalid {
@@ -169,7 +171,13 @@ pub(super) fn resolve(
 }
 
 /// An https URL (plain http to this machine only), without query.
-fn parse_host_url(key: &str, value: &str, example: &str) -> Result<Url, ConfigError> {
+fn parse_host_url(
+    key: &str,
+    value: &str,
+    example: &str,
+    plain_http: &PlainHttpAllowance,
+    warnings: &mut Vec<String>,
+) -> Result<Url, ConfigError> {
     let invalid = |allowed: String| ConfigError::Invalid {
         key: key.to_string(),
         value: value.to_string(),
@@ -177,15 +185,8 @@ fn parse_host_url(key: &str, value: &str, example: &str) -> Result<Url, ConfigEr
     };
     let url = Url::parse(value.trim())
         .map_err(|e| invalid(format!("an https URL like {example} ({e})")))?;
-    let loopback = url.host_str().is_some_and(is_loopback_host);
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => {
-            return Err(invalid(
-                "an https URL (http is accepted for loopback addresses only)".to_string(),
-            ));
-        }
+    if !plain_http.permits(key, &url, warnings) {
+        return Err(invalid(HTTPS_ONLY.to_string()));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid(format!("a base URL like {example}, with no query")));
@@ -199,7 +200,14 @@ mod tests {
     use secrecy::ExposeSecret;
 
     fn resolved(file: FilePingOne, env: &dyn Env) -> Result<PingOneConfig, ConfigError> {
-        resolve(file, env, None, &mut Sources::default(), &mut Vec::new())
+        resolve(
+            file,
+            env,
+            None,
+            &PlainHttpAllowance::default(),
+            &mut Sources::default(),
+            &mut Vec::new(),
+        )
     }
 
     #[test]

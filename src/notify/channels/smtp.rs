@@ -7,7 +7,6 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
-use std::net::IpAddr;
 
 use super::{Channel, DeliveryError};
 use crate::notify::{ChannelKind, Notice, NoticeSettings, SmtpSecurity, SmtpSettings};
@@ -57,7 +56,7 @@ impl SmtpChannel {
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
                 .map_err(|e| format!("smtp.host {host:?} cannot be used with TLS: {e}"))?,
             SmtpSecurity::None => {
-                if !is_loopback_host(host) {
+                if !crate::config::is_loopback_host(host) {
                     return Err(format!(
                         "smtp.security = \"none\" is allowed only for a relay on this machine (localhost, 127.0.0.1, ::1), not {host:?}: use \"starttls\" or \"tls\""
                     ));
@@ -100,15 +99,6 @@ impl SmtpChannel {
     pub fn message(&self, notice: &Notice) -> Result<Message, DeliveryError> {
         build_message(&self.from, &self.message_id_domain, notice)
     }
-}
-
-/// `localhost` or a loopback IP address (brackets allowed around IPv6).
-fn is_loopback_host(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn build_message(
