@@ -18,4 +18,5 @@ pub mod policy;
 pub mod services;
 pub mod sim;
 pub mod store;
+pub mod tickets;
 pub mod tui;

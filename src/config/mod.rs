@@ -19,6 +19,7 @@ mod notices;
 mod pingone;
 mod plain_http;
 mod source;
+mod tickets;
 mod verification;
 
 pub use local_zone::local_zone;
@@ -57,6 +58,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `http.allow_plain_http`: hosts other than this machine that may be plain http.
     pub plain_http: PlainHttpAllowance,
+    /// `[tickets]`: the ticketing system tickets are checked against, if any.
+    pub tickets: crate::tickets::TicketSettings,
     pub data_dir: PathBuf,
     /// What the verification gate asks before each action.
     pub gate: GatePolicy,
@@ -173,6 +176,8 @@ struct FileConfig {
     watch: notices::FileWatch,
     #[serde(default)]
     instructions: Vec<instructions::FileInstruction>,
+    #[serde(default)]
+    tickets: tickets::FileTickets,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -506,6 +511,10 @@ impl Config {
         .resolve(env, source.as_deref(), &mut warnings)
         .map_err(in_file)?;
         let instructions = instructions::resolve(file.instructions).map_err(in_file)?;
+        let tickets = file
+            .tickets
+            .resolve(env, &plain_http, &mut warnings)
+            .map_err(in_file)?;
         let (agent_name, agent_source) =
             agent_name::resolve(configured_name, env, agent_name::os_account);
         sources.set("agent.name", agent_source);
@@ -522,6 +531,7 @@ impl Config {
             connect_timeout,
             request_timeout,
             plain_http,
+            tickets,
             data_dir,
             gate,
             mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
@@ -589,7 +599,7 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 /// Every key of the file layer, for [`Sources`]. The `[okta]` keys, `data_dir` and the poll
 /// interval can also come from higher layers, which overwrite these.
-const FILE_KEYS: [&str; 63] = [
+const FILE_KEYS: [&str; 79] = [
     "idp",
     "okta.org_url",
     "okta.token",
@@ -653,6 +663,22 @@ const FILE_KEYS: [&str; 63] = [
     "webhook.timeout_secs",
     "watch.listen",
     "instructions",
+    "tickets.provider",
+    "tickets.require_caller",
+    "tickets.resolve_on_success",
+    "tickets.servicenow.url",
+    "tickets.servicenow.username",
+    "tickets.servicenow.oauth_client_id",
+    "tickets.servicenow.open_states",
+    "tickets.servicenow.category",
+    "tickets.servicenow.assignment_group",
+    "tickets.servicenow.close_code",
+    "tickets.jira.url",
+    "tickets.jira.user",
+    "tickets.jira.service_desk_id",
+    "tickets.jira.request_type_id",
+    "tickets.jira.open_statuses",
+    "tickets.jira.resolve_transition",
 ];
 
 /// The layer a value of the org URL came from, by the key it was read under.

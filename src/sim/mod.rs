@@ -6,7 +6,8 @@
 //! `org/` is the seeded organisation (people, factors, groups, policies, push habits, codes),
 //! `state/` what happens to it (lifecycle, MFA, the event log), `traffic/` the lockout
 //! generator, `okta/` Okta's wire format over HTTP, and `server/` the listener, the control
-//! endpoints and injected faults. `training` is the demo's view of the simulated phones.
+//! endpoints and injected faults; `tickets/` the help desk's ServiceNow and Jira beside the IdP.
+//! `training` is the demo's view of the simulated phones.
 
 mod error;
 pub mod filter;
@@ -15,6 +16,7 @@ mod org;
 mod pingone;
 mod server;
 mod state;
+pub mod tickets;
 mod traffic;
 pub mod training;
 

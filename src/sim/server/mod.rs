@@ -27,6 +27,8 @@ use crate::sim::pingone::environment::Environment;
 use crate::sim::pingone::routes::router as pingone_router;
 use crate::sim::pingone::served::PingOne;
 use crate::sim::state::{PushSettings, Shared, State, lock};
+use crate::sim::tickets::desk::Desk;
+use crate::sim::tickets::router as tickets_router;
 use crate::sim::traffic::{self, Traffic};
 use crate::sim::{
     DEFAULT_LOCKOUTS_PER_MINUTE, InjectedLockout, LoggedLockout, RecordedRequest, SimConfig,
@@ -85,6 +87,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
             config.token_lifetime,
         )
     });
+    let desk = Desk::seed(&state.org, config.seed, now);
     let (stop, stopped) = watch::channel(false);
     let shared = Arc::new(Shared {
         token: config.token.clone(),
@@ -101,11 +104,13 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         stopped: stopped.clone(),
         pingone,
         planted: Mutex::new(planted::Planted::default()),
+        desk: Mutex::new(desk),
     });
     let app = match config.provider {
         Provider::Okta => okta_router(shared.clone()),
         Provider::PingOne => pingone_router(shared.clone()),
     }
+    .merge(tickets_router(shared.clone()))
     .into_make_service_with_connect_info::<Conn>();
     let mut on_stop = stopped.clone();
     let server = tokio::spawn(async move {
@@ -179,6 +184,12 @@ impl SimHandle {
     /// the user `ACTIVE`.
     pub fn lock_user_new_devices(&self, login: &str) -> Result<InjectedLockout, SimError> {
         self.shared.lock_user_new_devices(login)
+    }
+
+    /// Every ticket of the simulated ServiceNow and Jira, oldest first, with the notes written
+    /// to it (what `GET /__sim/tickets` answers).
+    pub fn tickets(&self) -> Value {
+        crate::sim::tickets::tickets_json(&self.shared)
     }
 
     /// Queues a fault for upcoming matching API requests.

@@ -67,6 +67,8 @@ pub(crate) struct Shared {
     pub pingone: Option<PingOne>,
     /// Odd JSON a test planted (`/__sim/planted`), served after the org's own.
     pub planted: Mutex<crate::sim::server::planted::Planted>,
+    /// The ticket queue ServiceNow's and Jira's routes serve.
+    pub desk: Mutex<crate::sim::tickets::desk::Desk>,
 }
 
 impl Shared {

@@ -594,6 +594,7 @@ mod tests {
             stopped: stopped.clone(),
             pingone: None,
             planted: Mutex::new(Default::default()),
+            desk: Mutex::new(Default::default()),
         });
         let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
