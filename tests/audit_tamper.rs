@@ -3,6 +3,7 @@
 //! record. Changes are made through a raw rusqlite connection, as such an attacker would.
 
 use accessdesk::audit::{AuditEntry, AuditLog, Breach, Evidence, Outcome, Problem, chain};
+use accessdesk::model::TicketFacts;
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -10,7 +11,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 use std::path::Path;
 
 /// The entry's columns: editing any of them changes the record's contents.
-const ENTRY_COLUMNS: [&str; 14] = [
+const ENTRY_COLUMNS: [&str; 15] = [
     "time",
     "agent",
     "action",
@@ -25,6 +26,7 @@ const ENTRY_COLUMNS: [&str; 14] = [
     "note",
     "org",
     "factors_removed",
+    "ticket_check",
 ];
 const CHAIN_COLUMNS: [&str; 3] = ["prev_hash", "hash", "seq"];
 
@@ -79,8 +81,28 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
     let org_and_removed = (
         prop::option::of("https://[a-z]{1,8}\\.okta\\.com/"),
         prop::collection::vec("Okta Verify [a-z]{1,6} \\[[a-z0-9]{4}\\]", 0..3),
+        prop::option::of(
+            (
+                "(servicenow|jira)",
+                "[0-9a-f]{32}",
+                "(INC|RITM)[0-9]{7}",
+                "(New|In Progress|Closed)",
+                any::<bool>(),
+                prop::option::of(any::<bool>()),
+            )
+                .prop_map(
+                    |(system, system_id, number, state, open, caller_matched)| TicketFacts {
+                        system,
+                        system_id,
+                        number,
+                        state,
+                        open,
+                        caller_matched,
+                    },
+                ),
+        ),
     );
-    (who, what, org_and_removed).prop_map(|(who, what, (org, factors_removed))| {
+    (who, what, org_and_removed).prop_map(|(who, what, (org, factors_removed, ticket_check))| {
         let (time, agent, action, target_id, target_login, ticket) = who;
         let (checklist, evidence, idp_request_id, outcome, error, note) = what;
         AuditEntry {
@@ -98,6 +120,7 @@ fn entry() -> impl Strategy<Value = AuditEntry> {
             note,
             org,
             factors_removed,
+            ticket_check,
         }
     })
 }
@@ -190,6 +213,13 @@ impl Attacker {
             "evidence" => "json_insert(evidence, '$[#]', json('{\"kind\":\"push\",\
                            \"subject_login\":null,\"factor_id\":null,\"transaction_id\":null,\
                            \"result\":\"SUCCESS\",\"at\":null}'))"
+                .into(),
+            // A check added where there was none, or one whose ticket was closed made open.
+            "ticket_check" => "CASE WHEN ticket_check IS NULL THEN '{\"system\":\"servicenow\",\
+                               \"system_id\":\"x\",\"number\":\"INC0000001\",\"state\":\"New\",\
+                               \"open\":true,\"caller_matched\":null}' ELSE json_set(ticket_check, \
+                               '$.open', json(CASE json_extract(ticket_check, '$.open') WHEN 1 \
+                               THEN 'false' ELSE 'true' END)) END"
                 .into(),
             "outcome" => "CASE outcome WHEN 'succeeded' THEN 'failed' ELSE 'succeeded' END".into(),
             "prev_hash" | "hash" => format!(

@@ -689,6 +689,7 @@ async fn verified(c: &OktaClient, login: &str, action: Action) -> Verified {
     let attestation = Attestation {
         confirmed: policy.checklist.iter().map(|i| i.id.clone()).collect(),
         ticket: "INC0012345".into(),
+        ticket_lookup: None,
         note: None,
         evidence: vec![PossessionEvidence {
             kind: EvidenceKind::UserPush,

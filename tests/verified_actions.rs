@@ -56,6 +56,7 @@ fn attestation() -> Attestation {
             .map(|i| i.id.clone())
             .collect(),
         ticket: "INC0012345".into(),
+        ticket_lookup: None,
         ..Attestation::default()
     }
 }

@@ -11,7 +11,7 @@
 //! serde_json's `preserve_order`) can never change the hash of a record already written:
 //!
 //! ```text
-//! entry := "accessdesk-audit-entry/1\n" field*      (12 to 14 fields, in the order below)
+//! entry := "accessdesk-audit-entry/1\n" field*      (12 to 15 fields, in the order below)
 //! field := name "=" value "\n"
 //! value := "n"                                      (absent)
 //!        | "s" byte_len ":" utf8_bytes              (text)
@@ -27,7 +27,9 @@
 //! Fields added later follow, each written only when it holds something, so an entry
 //! without them (every record written before they existed included) encodes byte for byte
 //! as it always did and old hashes still match; field names keep the two cases apart:
-//! `org` (text) when set, then `factors_removed` (list of text) when not empty.
+//! `org` (text) when set, then `factors_removed` (list of text) when not empty, then
+//! `ticket_check` (list: system, system_id, number, state, open as `true`/`false`, caller
+//! matched as `yes`/`no` or absent) when set.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
@@ -70,6 +72,17 @@ pub fn canonical_entry(entry: &AuditEntry) -> Vec<u8> {
         enc.field("factors_removed", |e| {
             e.list(&entry.factors_removed, |e, item| e.text(item));
         });
+    }
+    if let Some(t) = &entry.ticket_check {
+        let values = [
+            Some(t.system.as_str()),
+            Some(t.system_id.as_str()),
+            Some(t.number.as_str()),
+            Some(t.state.as_str()),
+            Some(if t.open { "true" } else { "false" }),
+            t.caller_matched.map(|m| if m { "yes" } else { "no" }),
+        ];
+        enc.field("ticket_check", |e| e.list(&values, |e, v| e.opt(*v)));
     }
     out
 }
@@ -230,6 +243,40 @@ mod tests {
         only_factors.org = None;
         let text = String::from_utf8(canonical_entry(&only_factors)).unwrap();
         assert!(text.starts_with(&old) && text[old.len()..].starts_with("factors_removed="));
+    }
+
+    /// The ticket check (version 4) follows everything else, only when there is one.
+    #[test]
+    fn a_ticket_check_is_encoded_last_with_its_system_id() {
+        let before = String::from_utf8(canonical_entry(&with_org_and_factors())).unwrap();
+        let mut entry = with_org_and_factors();
+        entry.ticket_check = Some(crate::model::TicketFacts {
+            system: "servicenow".into(),
+            system_id: "9d385017c611228701d22104cc95c371".into(),
+            number: "INC0010002".into(),
+            state: "New".into(),
+            open: true,
+            caller_matched: Some(true),
+        });
+        let text = String::from_utf8(canonical_entry(&entry)).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "{before}ticket_check=l6:s10:servicenows32:9d385017c611228701d22104cc95c371\
+                 s10:INC0010002s3:News4:trues3:yes\n"
+            )
+        );
+        let mut unchecked = entry.clone();
+        unchecked.ticket_check.as_mut().unwrap().caller_matched = None;
+        assert!(
+            String::from_utf8(canonical_entry(&unchecked))
+                .unwrap()
+                .ends_with("s4:truen\n")
+        );
+        assert_ne!(
+            record_hash(GENESIS_HASH, 1, &entry),
+            record_hash(GENESIS_HASH, 1, &unchecked)
+        );
     }
 
     /// Computed independently with `sha256sum` over the same bytes.

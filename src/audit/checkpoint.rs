@@ -187,7 +187,7 @@ mod tests {
             .execute(
                 "INSERT INTO audit SELECT 0, time, agent, action, target_id, target_login, \
                  ticket, checklist, evidence, idp_request_id, outcome, error, note, prev_hash, \
-                 hash, org, factors_removed FROM audit WHERE seq = 1",
+                 hash, org, factors_removed, ticket_check FROM audit WHERE seq = 1",
                 [],
             )
             .unwrap();

@@ -17,7 +17,7 @@ pub enum ExportFormat {
     Csv,
 }
 
-pub const CSV_HEADER: [&str; 17] = [
+pub const CSV_HEADER: [&str; 18] = [
     "seq",
     "time",
     "agent",
@@ -33,6 +33,7 @@ pub const CSV_HEADER: [&str; 17] = [
     "note",
     "org",
     "factors_removed",
+    "ticket_check",
     "prev_hash",
     "hash",
 ];
@@ -69,7 +70,7 @@ pub fn write_records(
     out.flush()
 }
 
-fn csv_row(record: &AuditRecord) -> [String; 17] {
+fn csv_row(record: &AuditRecord) -> [String; 18] {
     let e = &record.entry;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [
@@ -92,9 +93,27 @@ fn csv_row(record: &AuditRecord) -> [String; 17] {
         opt(&e.note),
         opt(&e.org),
         e.factors_removed.join("; "),
+        e.ticket_check
+            .as_ref()
+            .map(ticket_check)
+            .unwrap_or_default(),
         record.prev_hash.clone(),
         record.hash.clone(),
     ]
+}
+
+/// `servicenow INC0010002 (sys_id 9d38…, New, open, caller matched)`
+fn ticket_check(t: &crate::model::TicketFacts) -> String {
+    let caller = match t.caller_matched {
+        Some(true) => ", caller matched",
+        Some(false) => ", another caller",
+        None => "",
+    };
+    let open = if t.open { "open" } else { "not open" };
+    format!(
+        "{} {} (id {}, {}, {open}{caller})",
+        t.system, t.number, t.system_id, t.state
+    )
 }
 
 fn time(t: DateTime<Utc>) -> String {
@@ -205,12 +224,12 @@ mod tests {
             text,
             format!(
                 "seq,time,agent,action,target_id,target_login,ticket,checklist,evidence,\
-                 idp_request_id,outcome,error,note,org,factors_removed,prev_hash,hash\r\n\
+                 idp_request_id,outcome,error,note,org,factors_removed,ticket_check,prev_hash,hash\r\n\
                  1,2024-05-01T09:00:00Z,alice,reset_factors,,\"o'brien, pat@example.com\",,\
                  employee_id; manager,\
                  \"push REJECTED by pat@example.com (factor opf1, at 2024-05-01T08:59:00Z); \
                  manager_push TIMEOUT\",,refused,,\"caller said \"\"urgent\"\"\nsecond line\",\
-                 https://acme.okta.com/,Okta Verify push [opf1]; Okta Verify code [ost1],\
+                 https://acme.okta.com/,Okta Verify push [opf1]; Okta Verify code [ost1],,\
                  {genesis},{hash}\r\n",
                 genesis = crate::audit::chain::GENESIS_HASH,
             )

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::TicketFacts;
+
 /// The action name of a security escalation: the agent's report that a caller could not be
 /// verified (a REJECTED push, a failed check), written with outcome `refused` and the reason
 /// in `error`.
@@ -36,6 +38,10 @@ pub struct AuditEntry {
     /// agent recognises them (e.g. "Okta Verify code [ost1]").
     #[serde(default)]
     pub factors_removed: Vec<String>,
+    /// The ticket as the ticketing system answered for it (its system id, state, caller),
+    /// when one is configured.
+    #[serde(default)]
+    pub ticket_check: Option<TicketFacts>,
 }
 
 /// One verification challenge and its result.
@@ -107,6 +113,7 @@ impl AuditEntry {
             note: None,
             org: None,
             factors_removed: Vec::new(),
+            ticket_check: None,
         }
     }
 

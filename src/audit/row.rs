@@ -4,7 +4,8 @@
 //! `verify` can still report a record that was edited into something undecodable.
 //! Changing the JSON shape of `checklist`, `evidence` or `factors_removed` needs a new schema
 //! version. `org` and `factors_removed` came with version 2: rows from version 1 hold NULL and
-//! `'[]'` there, which read as "absent".
+//! `'[]'` there, which read as "absent"; `ticket_check` (a JSON object, or NULL) came with
+//! version 4.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Row, Transaction, params};
@@ -15,7 +16,7 @@ use super::record::{AuditEntry, AuditRecord, Evidence, Outcome};
 /// The columns in the order [`RawRow::read`] expects them.
 pub const COLUMNS: &str = "seq, time, agent, action, target_id, target_login, ticket, \
                            checklist, evidence, idp_request_id, outcome, error, note, \
-                           prev_hash, hash, org, factors_removed";
+                           prev_hash, hash, org, factors_removed, ticket_check";
 
 pub struct RawRow {
     pub seq: i64,
@@ -35,6 +36,7 @@ pub struct RawRow {
     pub hash: String,
     pub org: Option<String>,
     pub factors_removed: String,
+    pub ticket_check: Option<String>,
 }
 
 impl RawRow {
@@ -58,6 +60,7 @@ impl RawRow {
             hash: row.get(14)?,
             org: row.get(15)?,
             factors_removed: row.get(16)?,
+            ticket_check: row.get(17)?,
         })
     }
 
@@ -72,6 +75,12 @@ impl RawRow {
             serde_json::from_str(&self.evidence).map_err(|e| format!("evidence: {e}"))?;
         let factors_removed: Vec<String> = serde_json::from_str(&self.factors_removed)
             .map_err(|e| format!("factors_removed: {e}"))?;
+        let ticket_check = self
+            .ticket_check
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| format!("ticket_check: {e}"))?;
         let outcome = Outcome::from_name(&self.outcome)
             .ok_or_else(|| format!("unknown outcome {:?}", self.outcome))?;
         Ok(AuditEntry {
@@ -89,6 +98,7 @@ impl RawRow {
             note: self.note.clone(),
             org: self.org.clone(),
             factors_removed,
+            ticket_check,
         })
     }
 
@@ -107,10 +117,11 @@ pub fn insert(tx: &Transaction<'_>, record: &AuditRecord) -> rusqlite::Result<()
     let checklist = to_json(&e.checklist)?;
     let evidence = to_json(&e.evidence)?;
     let factors_removed = to_json(&e.factors_removed)?;
+    let ticket_check = e.ticket_check.as_ref().map(to_json).transpose()?;
     tx.execute(
         &format!(
             "INSERT INTO audit ({COLUMNS}) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         ),
         params![
             record.seq,
@@ -130,6 +141,7 @@ pub fn insert(tx: &Transaction<'_>, record: &AuditRecord) -> rusqlite::Result<()
             record.hash,
             e.org,
             factors_removed,
+            ticket_check,
         ],
     )?;
     Ok(())

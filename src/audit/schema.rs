@@ -22,8 +22,9 @@ pub const APPLICATION_ID: i32 = 0x4144_414c;
 /// 2. adds `org` (the IdP base URL acted on) and `factors_removed` (JSON array of text).
 ///    Records written under version 1 read back with no org and no factors, and hash exactly
 ///    as they did (see [`chain`](super::chain));
-/// 3. adds the `audit_checkpoint` table ([`checkpoint`](super::checkpoint)), outside the chain.
-pub const SCHEMA_VERSION: i64 = 3;
+/// 3. adds the `audit_checkpoint` table ([`checkpoint`](super::checkpoint)), outside the chain;
+/// 4. adds `ticket_check` (the ticketing system's answer, JSON), NULL in older rows.
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The triggers that make the table append-only for every SQL client, this program included:
 /// name and exact statement (verify compares both, so a weakened trigger shows too).
@@ -67,11 +68,12 @@ CREATE INDEX audit_time ON audit(time);
 
 /// `MIGRATIONS[i]` takes a log from version `i + 1` to `i + 2`. Only ever add tables, or columns with a
 /// value that old rows read as "absent", so old records keep verifying.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // ADD COLUMN rewrites no row and fires no trigger; old rows read NULL and '[]'.
     "ALTER TABLE audit ADD COLUMN org TEXT;
      ALTER TABLE audit ADD COLUMN factors_removed TEXT NOT NULL DEFAULT '[]';",
     super::checkpoint::CREATE,
+    "ALTER TABLE audit ADD COLUMN ticket_check TEXT;",
 ];
 
 enum Kind {

@@ -515,6 +515,11 @@ impl Config {
             .tickets
             .resolve(env, &plain_http, &mut warnings)
             .map_err(in_file)?;
+        let gate = GatePolicy {
+            ticket_system: tickets.provider,
+            ticket_caller_must_match: tickets.require_caller,
+            ..gate
+        };
         let (agent_name, agent_source) =
             agent_name::resolve(configured_name, env, agent_name::os_account);
         sources.set("agent.name", agent_source);

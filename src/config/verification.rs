@@ -119,6 +119,9 @@ impl FileVerification {
             ticket_pattern,
             ticket_format,
             evidence_max_age: chrono::Duration::minutes(max_age),
+            // Set from `[tickets]` once that is read.
+            ticket_system: None,
+            ticket_caller_must_match: true,
         };
         let needs_checklist = [policy.unlock, policy.reset_password, policy.reset_factors]
             .iter()

@@ -11,6 +11,7 @@ mod lockout;
 mod one_time_code;
 mod password_policy;
 mod rate_limit;
+mod ticket_facts;
 mod user;
 mod user_profile;
 
@@ -28,5 +29,6 @@ pub use lockout::{Lockout, LockoutKind, NEW_DEVICES_MESSAGE, locks_new_devices_o
 pub use one_time_code::OneTimeCode;
 pub use password_policy::PasswordPolicy;
 pub use rate_limit::RateLimit;
+pub use ticket_facts::TicketFacts;
 pub use user::{User, UserStatus};
 pub use user_profile::UserProfile;

@@ -11,7 +11,11 @@ use regex::{Regex, RegexBuilder};
 use std::collections::BTreeSet;
 use thiserror::Error;
 
-use crate::model::{Action, ActionKind, ChallengeResult, User};
+use crate::model::{Action, ActionKind, ChallengeResult, TicketFacts, User};
+use crate::tickets::TicketProvider;
+
+mod ticket_check;
+pub use ticket_check::TicketLookup;
 
 /// One item of the knowledge-based checklist the agent confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +64,10 @@ pub struct GatePolicy {
     pub ticket_format: String,
     /// Evidence older than this no longer counts.
     pub evidence_max_age: Duration,
+    /// The ticketing system tickets are checked against; `None`: the pattern alone.
+    pub ticket_system: Option<TicketProvider>,
+    /// With a ticketing system: the ticket's caller must be the target user.
+    pub ticket_caller_must_match: bool,
     pub unlock: Requirement,
     pub reset_password: Requirement,
     pub reset_factors: Requirement,
@@ -90,6 +98,8 @@ impl Default for GatePolicy {
                 .expect("the default pattern is valid"),
             ticket_format: DEFAULT_TICKET_FORMAT.to_string(),
             evidence_max_age: Duration::minutes(10),
+            ticket_system: None,
+            ticket_caller_must_match: true,
             unlock: Requirement::FULL,
             // The link goes to the address of record, so possession of the mailbox is the proof.
             reset_password: Requirement {
@@ -139,6 +149,8 @@ impl GatePolicy {
 pub struct Target {
     pub user_id: String,
     pub login: String,
+    /// Matched against the ticket's caller, with the login.
+    pub email: Option<String>,
     /// The manager whose device may approve instead of the user's.
     pub manager_id: Option<String>,
 }
@@ -148,6 +160,7 @@ impl From<&User> for Target {
         Self {
             user_id: u.id.clone(),
             login: u.login.clone(),
+            email: u.email.clone(),
             manager_id: u.manager_id.clone(),
         }
     }
@@ -197,6 +210,8 @@ pub struct Attestation {
     /// Ids of the checklist items confirmed.
     pub confirmed: BTreeSet<String>,
     pub ticket: String,
+    /// What the ticketing system said about `ticket`, when one is configured.
+    pub ticket_lookup: Option<TicketLookup>,
     pub note: Option<String>,
     pub evidence: Vec<PossessionEvidence>,
 }
@@ -215,6 +230,19 @@ pub enum Refusal {
     /// like a one-time code there).
     #[error("the ticket number is not in the expected form: {expected}")]
     TicketInvalid { ticket: String, expected: String },
+    #[error("the ticket has not been looked up in {system} yet")]
+    TicketNotChecked { system: TicketProvider },
+    #[error("{system} has no such ticket: check the number, or open one for this call")]
+    TicketNotFound { system: TicketProvider },
+    #[error("the ticket could not be checked in {system}: {error}")]
+    TicketLookupFailed {
+        system: TicketProvider,
+        error: String,
+    },
+    #[error("the ticket is {state}, not open: reopen it or open a new one for this call")]
+    TicketClosed { state: String },
+    #[error("the ticket's caller is {caller}, not this user: use the user's own ticket")]
+    TicketForAnotherCaller { caller: String },
     #[error(
         "possession evidence is required: an approved push or code on the user's own factor, or a push approved by their manager"
     )]
@@ -251,6 +279,7 @@ pub struct Verified {
     target: Target,
     action: Action,
     ticket: Option<String>,
+    ticket_facts: Option<TicketFacts>,
     checklist: Vec<String>,
     note: Option<String>,
     evidence: Option<PossessionEvidence>,
@@ -266,6 +295,10 @@ impl Verified {
     }
     pub fn ticket(&self) -> Option<&str> {
         self.ticket.as_deref()
+    }
+    /// What the ticketing system said about the ticket, when one is configured.
+    pub fn ticket_facts(&self) -> Option<&TicketFacts> {
+        self.ticket_facts.as_ref()
     }
     pub fn checklist(&self) -> &[String] {
         &self.checklist
@@ -321,14 +354,28 @@ pub fn check(
     }
 
     let ticket = normalize_ticket(&attestation.ticket);
+    let mut ticket_facts = None;
     if need.ticket {
-        if ticket.is_empty() {
-            refusals.push(Refusal::TicketMissing);
-        } else if !policy.ticket_pattern.is_match(&ticket) {
-            refusals.push(Refusal::TicketInvalid {
-                ticket: ticket.clone(),
-                expected: policy.ticket_format.clone(),
-            });
+        match policy.ticket_system {
+            _ if ticket.is_empty() => refusals.push(Refusal::TicketMissing),
+            // The system's own numbering decides; the pattern is for when nothing checks.
+            Some(system) => match ticket_check::judge(
+                system,
+                policy.ticket_caller_must_match,
+                target,
+                &ticket,
+                attestation.ticket_lookup.as_ref(),
+            ) {
+                Ok(facts) => ticket_facts = Some(facts),
+                Err(why) => refusals.extend(why),
+            },
+            None if !policy.ticket_pattern.is_match(&ticket) => {
+                refusals.push(Refusal::TicketInvalid {
+                    ticket: ticket.clone(),
+                    expected: policy.ticket_format.clone(),
+                });
+            }
+            None => {}
         }
     }
 
@@ -347,6 +394,7 @@ pub fn check(
         target: target.clone(),
         action: action.clone(),
         ticket: (!ticket.is_empty()).then_some(ticket),
+        ticket_facts,
         checklist: policy
             .checklist
             .iter()

@@ -64,6 +64,7 @@ pub async fn run<D: Directory>(
     );
     let mut entry = base_entry(agent, verified.action(), target);
     entry.ticket = verified.ticket().map(str::to_string);
+    entry.ticket_check = verified.ticket_facts().cloned();
     entry.checklist = verified.checklist().to_vec();
     entry.note = join_notes(entry.note.take(), verified.note());
     entry.evidence = verified
@@ -183,13 +184,21 @@ pub fn record_stop(
         attempt.audit_name(),
         outcome,
     );
+    let mut known = None;
     match subject {
         Subject::User(target) => {
             entry.target_id = Some(target.user_id.clone());
             entry.target_login = Some(target.login.clone());
+            known = Some(target);
         }
         Subject::Typed(login) => entry.target_login = Some(login.trim().to_string()),
     }
+    // The check is kept even when the gate said no: a closed ticket is evidence too.
+    entry.ticket_check = attestation
+        .ticket_lookup
+        .as_ref()
+        .filter(|l| normalize_ticket(l.number()) == normalize_ticket(&attestation.ticket))
+        .and_then(|l| l.facts(known));
     entry.org = agent.org.clone();
     entry.ticket = Some(normalize_ticket(&attestation.ticket)).filter(|t| !t.is_empty());
     entry.checklist = attestation.confirmed.iter().cloned().collect();

@@ -94,6 +94,7 @@ mod tests {
         let target = Target {
             user_id: "00u1".into(),
             login: "dana@example.com".into(),
+            email: Some("dana@example.com".into()),
             manager_id: Some("00u2".into()),
         };
         let rejected = PossessionEvidence {

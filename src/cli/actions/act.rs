@@ -118,6 +118,7 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
     let attempt = Attempt::VerifyCaller;
     let attestation = Attestation {
         ticket: args.ticket.clone().unwrap_or_default(),
+        ticket_lookup: None,
         ..Attestation::default()
     };
     if session.config.read_only {
@@ -251,6 +252,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let mut attestation = Attestation {
         confirmed: args.kba.iter().cloned().collect(),
         ticket: args.ticket.clone().unwrap_or_default(),
+        ticket_lookup: None,
         note: args.note.clone(),
         evidence: Vec::new(),
     };

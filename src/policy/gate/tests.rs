@@ -11,6 +11,7 @@ fn target() -> Target {
     Target {
         user_id: "00u_target".into(),
         login: "dana@example.com".into(),
+        email: Some("dana@example.com".into()),
         manager_id: Some("00u_manager".into()),
     }
 }
@@ -32,6 +33,7 @@ fn complete(policy: &GatePolicy) -> Attestation {
     Attestation {
         confirmed: policy.checklist.iter().map(|i| i.id.clone()).collect(),
         ticket: "INC0012345".into(),
+        ticket_lookup: None,
         note: None,
         evidence: vec![push(ChallengeResult::Success, 1)],
     }
@@ -357,6 +359,7 @@ proptest! {
         let a = Attestation {
             confirmed: items.iter().map(|s| s.to_string()).collect(),
             ticket: ticket.clone(),
+            ticket_lookup: None,
             note: None,
             evidence: evidence.clone(),
         };
@@ -386,5 +389,150 @@ proptest! {
             prop_assert_eq!(&e.for_user_id, "00u_target");
             prop_assert_eq!(&e.result, &ChallengeResult::Success);
         }
+    }
+}
+
+mod with_a_ticketing_system {
+    use super::*;
+    use crate::tickets::{Ticket, TicketPerson, TicketProvider};
+
+    fn policy() -> GatePolicy {
+        GatePolicy {
+            ticket_system: Some(TicketProvider::ServiceNow),
+            ..GatePolicy::default()
+        }
+    }
+
+    fn ticket(number: &str, open: bool, caller: &str) -> Ticket {
+        Ticket {
+            provider: TicketProvider::ServiceNow,
+            system_id: "9d385017c611228701d22104cc95c371".into(),
+            number: number.into(),
+            kind: "incident".into(),
+            state: if open { "New" } else { "Closed" }.into(),
+            open,
+            caller: Some(TicketPerson {
+                id: "5137153cc611227c000bbd1bd8cd2005".into(),
+                email: Some(caller.into()),
+                name: Some("Some Caller".into()),
+            }),
+            summary: "Locked out".into(),
+            created: None,
+            web_url: None,
+        }
+    }
+
+    fn with(lookup: Option<TicketLookup>, ticket_typed: &str) -> Attestation {
+        Attestation {
+            ticket: ticket_typed.into(),
+            ticket_lookup: lookup,
+            ..complete(&policy())
+        }
+    }
+
+    fn judged(a: &Attestation) -> Result<Verified, Vec<Refusal>> {
+        check(&policy(), &target(), &Action::Unlock, a, now())
+    }
+
+    #[test]
+    fn an_open_ticket_of_the_user_passes_and_its_system_id_is_kept() {
+        let t = ticket("INC0010002", true, "DANA@example.com");
+        let v = judged(&with(Some(TicketLookup::Found(t)), " inc0010002 ")).unwrap();
+        let facts = v.ticket_facts().unwrap();
+        assert_eq!(facts.system, "servicenow");
+        assert_eq!(facts.system_id, "9d385017c611228701d22104cc95c371");
+        assert_eq!(facts.caller_matched, Some(true));
+        assert_eq!(v.ticket(), Some("INC0010002"));
+    }
+
+    #[test]
+    fn a_closed_ticket_and_another_callers_ticket_are_refused_saying_which() {
+        let closed = ticket("INC0010002", false, "dana@example.com");
+        let err = judged(&with(Some(TicketLookup::Found(closed)), "INC0010002")).unwrap_err();
+        assert_eq!(
+            err,
+            vec![Refusal::TicketClosed {
+                state: "Closed".into()
+            }]
+        );
+        let theirs = ticket("INC0010002", true, "sam@example.com");
+        let err = judged(&with(Some(TicketLookup::Found(theirs)), "INC0010002")).unwrap_err();
+        assert_eq!(
+            err,
+            vec![Refusal::TicketForAnotherCaller {
+                caller: "Some Caller".into()
+            }]
+        );
+        assert!(err[0].to_string().contains("not this user"));
+    }
+
+    #[test]
+    fn the_caller_check_can_be_turned_off() {
+        let policy = GatePolicy {
+            ticket_caller_must_match: false,
+            ..policy()
+        };
+        let theirs = ticket("INC0010002", true, "sam@example.com");
+        let a = with(Some(TicketLookup::Found(theirs)), "INC0010002");
+        let v = check(&policy, &target(), &Action::Unlock, &a, now()).unwrap();
+        // Not required, and still recorded as it is.
+        assert_eq!(v.ticket_facts().unwrap().caller_matched, Some(false));
+    }
+
+    #[test]
+    fn a_ticket_not_looked_up_unknown_or_unreachable_is_refused() {
+        let system = TicketProvider::ServiceNow;
+        assert_eq!(
+            judged(&with(None, "INC0010002")).unwrap_err(),
+            vec![Refusal::TicketNotChecked { system }]
+        );
+        // Looked up under another number than the one now typed.
+        let other = ticket("INC0010003", true, "dana@example.com");
+        assert_eq!(
+            judged(&with(Some(TicketLookup::Found(other)), "INC0010002")).unwrap_err(),
+            vec![Refusal::TicketNotChecked { system }]
+        );
+        let unknown = TicketLookup::NotFound {
+            number: "INC0010002".into(),
+        };
+        assert_eq!(
+            judged(&with(Some(unknown), "INC0010002")).unwrap_err(),
+            vec![Refusal::TicketNotFound { system }]
+        );
+        let failed = TicketLookup::Failed {
+            number: "INC0010002".into(),
+            error: "cannot reach ServiceNow".into(),
+        };
+        let err = judged(&with(Some(failed), "INC0010002")).unwrap_err();
+        assert!(
+            err[0].to_string().contains("cannot reach ServiceNow"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn the_systems_numbering_replaces_the_pattern() {
+        let policy = GatePolicy {
+            ticket_system: Some(TicketProvider::Jira),
+            ..GatePolicy::default()
+        };
+        let mut t = ticket("HD-42", true, "dana@example.com");
+        t.provider = TicketProvider::Jira;
+        let a = Attestation {
+            ticket: "hd-42".into(),
+            ticket_lookup: Some(TicketLookup::Found(t)),
+            ..complete(&policy)
+        };
+        let v = check(&policy, &target(), &Action::Unlock, &a, now()).unwrap();
+        assert_eq!(v.ticket_facts().unwrap().system, "jira");
+        // An empty ticket is still missing.
+        let a = Attestation {
+            ticket: " ".into(),
+            ..a
+        };
+        assert_eq!(
+            check(&policy, &target(), &Action::Unlock, &a, now()).unwrap_err(),
+            vec![Refusal::TicketMissing]
+        );
     }
 }

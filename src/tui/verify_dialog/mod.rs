@@ -159,6 +159,7 @@ impl VerifyDialog {
         Attestation {
             confirmed: self.confirmed.clone(),
             ticket: self.ticket.value().trim().to_string(),
+            ticket_lookup: None,
             note: self.agent_note(),
             evidence: self.evidence.clone(),
         }
