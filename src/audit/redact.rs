@@ -136,6 +136,14 @@ pub fn find_in_entry(entry: &AuditEntry) -> Option<(&'static str, &'static str)>
             ("evidence.result", Some(ev.result.as_str())),
         ]);
     }
+    if let Some(t) = &entry.ticket_check {
+        ids.extend([
+            ("ticket_check.system", Some(t.system.as_str())),
+            ("ticket_check.system_id", Some(t.system_id.as_str())),
+            ("ticket_check.number", Some(t.number.as_str())),
+            ("ticket_check.state", Some(t.state.as_str())),
+        ]);
+    }
     ids.into_iter()
         .find_map(|(field, value)| value.and_then(find_credential).map(|kind| (field, kind)))
 }

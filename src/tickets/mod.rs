@@ -9,6 +9,7 @@ mod error;
 mod provider;
 mod settings;
 mod ticket;
+mod work_note;
 
 use std::future::Future;
 
@@ -16,6 +17,7 @@ pub use error::TicketError;
 pub use provider::TicketProvider;
 pub use settings::{JiraSettings, ServiceNowAuth, ServiceNowSettings, TicketSettings};
 pub use ticket::{NewTicket, Ticket, TicketPerson, TicketResolution};
+pub use work_note::work_note;
 
 /// What the gate and the action runner need from a ticketing system.
 pub trait TicketSystem: Send + Sync + 'static {
