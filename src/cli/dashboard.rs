@@ -78,6 +78,7 @@ pub(super) async fn open<D: Directory>(
         schedule: config.reminders.clone(),
         notices: crate::services::notice_desk::NoticeDesk::from_config(config),
         local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
+        tickets: None,
     };
     let result = tui::run(directory, rx, scan_rx, options).await;
     poller.abort();

@@ -5,6 +5,7 @@
 //! A ticket is looked up before an action (it must exist, be open and be about the caller),
 //! created when the agent asks, and told the outcome afterwards in a work note or comment.
 
+mod any;
 mod error;
 mod provider;
 mod settings;
@@ -13,6 +14,7 @@ mod work_note;
 
 use std::future::Future;
 
+pub use any::AnyTickets;
 pub use error::TicketError;
 pub use provider::TicketProvider;
 pub use settings::{JiraSettings, ServiceNowAuth, ServiceNowSettings, TicketSettings};

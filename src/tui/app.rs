@@ -82,6 +82,22 @@ pub enum Effect {
         evidence: Vec<PossessionEvidence>,
         note: Option<String>,
     },
+    /// Ask the ticketing system for the open tickets whose caller has this address; answer
+    /// with [`Msg::OpenTickets`].
+    LoadOpenTickets {
+        user_id: String,
+        email: String,
+    },
+    /// Ask the ticketing system about this number; answer with [`Msg::TicketLooked`].
+    LookupTicket {
+        user_id: String,
+        number: String,
+    },
+    /// Open a ticket for the call; answer with [`Msg::TicketCreated`].
+    CreateTicket {
+        user_id: String,
+        new: crate::tickets::NewTicket,
+    },
     /// Demo only: the training panel opened (`true`: the simulator holds pushes for the
     /// trainee) or closed (`false`: the simulated people answer on their own again). Answer
     /// with a fresh [`Msg::Training`].
@@ -124,6 +140,38 @@ enum InputMode {
     Filter,
     /// In the directory matches under the filter text.
     Results,
+}
+
+/// The open dialog, when it is on this user (an answer for an earlier dialog is stale).
+fn dialog_on<'a>(
+    dialog: &'a mut Option<VerifyDialog>,
+    user_id: &str,
+) -> Option<&'a mut VerifyDialog> {
+    dialog.as_mut().filter(|d| d.target().user_id == user_id)
+}
+
+/// The address a ticket's caller is matched by: the user's e-mail, else the login.
+fn caller_address(user: &User) -> String {
+    user.email.clone().unwrap_or_else(|| user.login.clone())
+}
+
+/// The ticket opened for the call in `dialog`: the user as caller, the action as summary.
+fn new_ticket_for(dialog: &VerifyDialog) -> crate::tickets::NewTicket {
+    let user = dialog.user();
+    let what = match dialog.action() {
+        Some(action) => format!("{} requested by phone", action_word(action)),
+        None => "caller verification by phone".to_string(),
+    };
+    crate::tickets::NewTicket {
+        caller_email: caller_address(user),
+        summary: format!("Account access: {what}"),
+        description: format!(
+            "Opened by accessdesk during a call from {} ({}) to the service desk. The \
+             outcome is added as a note once the action is done.",
+            user.name(),
+            user.login
+        ),
+    }
 }
 
 /// The lockout line of the burst list at `at` or after it, else the nearest before it.
@@ -372,7 +420,7 @@ impl App {
                     if self.user_view.as_ref().is_some_and(|u| u.key == key)
                         && let Some(purpose) = self.pending_action.take()
                     {
-                        self.start_action(purpose);
+                        self.start_action(purpose, &mut effects);
                     }
                 }
             }
@@ -423,6 +471,24 @@ impl App {
                         self.now,
                     );
                     self.message = Some(format!("Push not sent: {reason}"));
+                    self.dirty = true;
+                }
+            }
+            Msg::OpenTickets { user_id, result } => {
+                if let Some(dialog) = dialog_on(&mut self.dialog, &user_id) {
+                    dialog.on_open_tickets(result, &self.options.gate, self.now);
+                    self.dirty = true;
+                }
+            }
+            Msg::TicketLooked { user_id, lookup } => {
+                if let Some(dialog) = dialog_on(&mut self.dialog, &user_id) {
+                    dialog.on_ticket_looked(lookup, &self.options.gate, self.now);
+                    self.dirty = true;
+                }
+            }
+            Msg::TicketCreated { user_id, result } => {
+                if let Some(dialog) = dialog_on(&mut self.dialog, &user_id) {
+                    dialog.on_ticket_created(result, &self.options.gate, self.now);
                     self.dirty = true;
                 }
             }
@@ -656,7 +722,7 @@ impl App {
             };
             return self.begin_for(user, purpose, effects);
         }
-        self.begin_on_open_user(purpose);
+        self.begin_on_open_user(purpose, effects);
     }
 
     /// An action key on a row that names a user (a lockout, an expiry): open that user's
@@ -672,20 +738,21 @@ impl App {
         }
         self.expiries_on_top = false;
         self.open_user(user, effects);
-        self.begin_on_open_user(purpose);
+        self.begin_on_open_user(purpose, effects);
     }
 
     /// Open the dialog on the open user now, or once its profile is loaded.
-    fn begin_on_open_user(&mut self, purpose: Purpose) {
+    fn begin_on_open_user(&mut self, purpose: Purpose, effects: &mut Vec<Effect>) {
         if self.open_profile() == Some(&ProfileState::Loading) {
             self.pending_action = Some(purpose);
         } else {
-            self.start_action(purpose);
+            self.start_action(purpose, effects);
         }
     }
 
-    /// Open the verification dialog for `purpose` on the open user, or say why not.
-    fn start_action(&mut self, purpose: Purpose) {
+    /// Open the verification dialog for `purpose` on the open user, or say why not; with a
+    /// ticketing system, ask it for the user's open tickets.
+    fn start_action(&mut self, purpose: Purpose, effects: &mut Vec<Effect>) {
         if self.options.read_only {
             self.message = Some(READ_ONLY_MESSAGE.to_string());
             return;
@@ -722,6 +789,12 @@ impl App {
             &carried,
         )
         .for_provider(self.options.provider);
+        if dialog.tickets().is_some() {
+            effects.push(Effect::LoadOpenTickets {
+                user_id: profile.user.id.clone(),
+                email: caller_address(&profile.user),
+            });
+        }
         self.message = None;
         self.dialog = Some(dialog);
     }
@@ -786,6 +859,18 @@ impl App {
                     });
                     self.escalation = Some(reason);
                 }
+                Request::LoadTickets => effects.push(Effect::LoadOpenTickets {
+                    user_id: dialog.target().user_id.clone(),
+                    email: caller_address(dialog.user()),
+                }),
+                Request::LookupTicket { number } => effects.push(Effect::LookupTicket {
+                    user_id: dialog.target().user_id.clone(),
+                    number,
+                }),
+                Request::CreateTicket => effects.push(Effect::CreateTicket {
+                    user_id: dialog.target().user_id.clone(),
+                    new: new_ticket_for(dialog),
+                }),
                 Request::Close => {
                     if let Some(action) = dialog.action()
                         && dialog.rejected()

@@ -31,6 +31,9 @@ pub enum Context {
     DialogChecklist,
     /// The verification dialog with the focus in the ticket or the note field.
     DialogField,
+    /// The verification dialog with the focus on the user's open tickets (a ticketing system
+    /// is configured): pick one, open one, or type a number.
+    DialogTicketPick,
     /// The verification dialog with the focus in the one-time code field.
     DialogCode,
     /// The verification dialog with the focus on the Confirm button (an action).
@@ -76,6 +79,7 @@ impl Context {
             Context::DialogChooser => "Verification dialog · choosing factors",
             Context::DialogChecklist => "Verification dialog · checklist",
             Context::DialogField => "Verification dialog · ticket and note fields",
+            Context::DialogTicketPick => "Verification dialog · the user's open tickets",
             Context::DialogCode => "Verification dialog · code field",
             Context::DialogConfirm => "Verification dialog · Confirm button",
             Context::DialogDone => "Verification dialog · Done button",
@@ -94,7 +98,7 @@ impl Context {
     }
 
     /// Help overlay order.
-    pub const ALL: [Context; 26] = [
+    pub const ALL: [Context; 27] = [
         Context::Feed,
         Context::Filter,
         Context::Results,
@@ -105,6 +109,7 @@ impl Context {
         Context::DialogChooser,
         Context::DialogChecklist,
         Context::DialogField,
+        Context::DialogTicketPick,
         Context::DialogCode,
         Context::DialogConfirm,
         Context::DialogDone,
@@ -124,10 +129,11 @@ impl Context {
     ];
 
     /// The contexts of the verification dialog (one per focus, and its prompt and busy state).
-    pub const DIALOG: [Context; 10] = [
+    pub const DIALOG: [Context; 11] = [
         Context::DialogChooser,
         Context::DialogChecklist,
         Context::DialogField,
+        Context::DialogTicketPick,
         Context::DialogCode,
         Context::DialogConfirm,
         Context::DialogDone,
@@ -146,9 +152,10 @@ impl Context {
     /// then the keys it shares with the other focuses of its kind.
     pub fn parent(self) -> Option<Context> {
         match self {
-            Context::DialogChecklist | Context::DialogConfirm | Context::DialogDone => {
-                Some(Context::DialogKeys)
-            }
+            Context::DialogChecklist
+            | Context::DialogTicketPick
+            | Context::DialogConfirm
+            | Context::DialogDone => Some(Context::DialogKeys),
             Context::DialogField | Context::DialogCode => Some(Context::DialogTextKeys),
             _ => None,
         }
@@ -964,6 +971,46 @@ pub const KEYMAP: &[Binding] = &[
         Action::Dialog(DialogAction::Continue),
         "On to what is still missing, else the button",
         Some("next"),
+    ),
+    bind(
+        Context::DialogTicketPick,
+        &[Key::plain(KeyCode::Enter)],
+        "Enter",
+        Action::Dialog(DialogAction::TakeTicket),
+        "Take the highlighted ticket (the newest), then on",
+        Some("take"),
+    ),
+    bind(
+        Context::DialogTicketPick,
+        &[Key::plain(KeyCode::Up), Key::ch('k')],
+        "↑/k",
+        Action::Dialog(DialogAction::TicketUp),
+        "Highlight the previous open ticket",
+        None,
+    ),
+    bind(
+        Context::DialogTicketPick,
+        &[Key::plain(KeyCode::Down), Key::ch('j')],
+        "↓/j",
+        Action::Dialog(DialogAction::TicketDown),
+        "Highlight the next open ticket",
+        None,
+    ),
+    bind(
+        Context::DialogTicketPick,
+        &[Key::ch('n')],
+        "n",
+        Action::Dialog(DialogAction::NewTicket),
+        "Open a ticket for this call (the user as caller)",
+        Some("new"),
+    ),
+    bind(
+        Context::DialogTicketPick,
+        &[Key::ch('t')],
+        "t",
+        Action::Dialog(DialogAction::TypeTicket),
+        "Type a ticket number instead",
+        None,
     ),
     bind(
         Context::DialogConfirm,

@@ -22,6 +22,7 @@ pub mod run;
 pub mod search;
 pub mod terminal;
 pub mod theme;
+mod ticket_tasks;
 pub mod training;
 pub mod user_view;
 pub mod verify_dialog;

@@ -130,5 +130,22 @@ pub enum Msg {
     /// The answer to [`Effect::SendInstructions`](super::Effect::SendInstructions): what was
     /// queued, or why nothing was, in a sentence.
     InstructionsSent(Result<String, String>),
+    /// The answer to [`Effect::LoadOpenTickets`](super::Effect::LoadOpenTickets) for the
+    /// dialog on `user_id`: newest first, or why not.
+    OpenTickets {
+        user_id: String,
+        result: Result<Vec<crate::tickets::Ticket>, String>,
+    },
+    /// The answer to [`Effect::LookupTicket`](super::Effect::LookupTicket).
+    TicketLooked {
+        user_id: String,
+        lookup: crate::policy::gate::TicketLookup,
+    },
+    /// The answer to [`Effect::CreateTicket`](super::Effect::CreateTicket): the new ticket,
+    /// or why it could not be opened.
+    TicketCreated {
+        user_id: String,
+        result: Result<crate::tickets::Ticket, String>,
+    },
     Quit,
 }

@@ -48,6 +48,9 @@ pub struct DashboardOptions {
     /// The agent's own time zone: the expiries screen shows times in it next to the rules'
     /// zone (filled from the system at start; tests fix it).
     pub local_zone: chrono_tz::Tz,
+    /// The ticketing system tickets are checked against (`[tickets]`), if any; the gate's
+    /// `ticket_system` names the same one.
+    pub tickets: Option<std::sync::Arc<crate::tickets::AnyTickets>>,
 }
 
 impl Default for DashboardOptions {
@@ -70,6 +73,7 @@ impl Default for DashboardOptions {
             schedule: ScheduleRules::default(),
             notices: NoticeDesk::default(),
             local_zone: chrono_tz::UTC,
+            tickets: None,
         }
     }
 }

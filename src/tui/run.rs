@@ -21,6 +21,7 @@ use super::notice_board;
 use super::options::DashboardOptions;
 use super::search::MAX_MATCHES;
 use super::terminal::{TerminalGuard, Tui};
+use super::ticket_tasks;
 use super::verify_dialog::Challenge;
 use super::view;
 use crate::audit::{AuditLog, AuditRecord};
@@ -107,6 +108,7 @@ where
 {
     let data_dir = options.data_dir.clone();
     let training = options.training.clone();
+    let tickets = options.tickets.clone();
     // One data directory for the audit log and the outbox (a default-built desk names none).
     let desk = NoticeDesk {
         data_dir: options.data_dir.clone(),
@@ -204,6 +206,36 @@ where
                         push.withdraw_now(Arc::clone(&directory)).await;
                     }
                     return Ok(());
+                }
+                Effect::LoadOpenTickets { user_id, email } => {
+                    if let Some(t) = &tickets {
+                        ticket_tasks::load_open_tickets(
+                            Arc::clone(t),
+                            user_id,
+                            email,
+                            results_tx.clone(),
+                        );
+                    }
+                }
+                Effect::LookupTicket { user_id, number } => {
+                    if let Some(t) = &tickets {
+                        ticket_tasks::lookup_ticket(
+                            Arc::clone(t),
+                            user_id,
+                            number,
+                            results_tx.clone(),
+                        );
+                    }
+                }
+                Effect::CreateTicket { user_id, new } => {
+                    if let Some(t) = &tickets {
+                        ticket_tasks::create_ticket(
+                            Arc::clone(t),
+                            user_id,
+                            new,
+                            results_tx.clone(),
+                        );
+                    }
                 }
                 Effect::LoadUser(user_id) => {
                     load_user(Arc::clone(&directory), user_id, results_tx.clone());

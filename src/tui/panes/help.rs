@@ -40,6 +40,7 @@ fn groups(screen: Context) -> (&'static [Context], &'static [Context]) {
         // In the dialog: the focus's own keys, then those it shares.
         Context::DialogChooser => (&[Context::DialogChooser], &TAIL),
         Context::DialogChecklist => (&[Context::DialogChecklist, Context::DialogKeys], &TAIL),
+        Context::DialogTicketPick => (&[Context::DialogTicketPick, Context::DialogKeys], &TAIL),
         Context::DialogConfirm => (&[Context::DialogConfirm, Context::DialogKeys], &TAIL),
         Context::DialogDone => (&[Context::DialogDone, Context::DialogKeys], &TAIL),
         Context::DialogField | Context::DialogCode | Context::DialogTextKeys => (

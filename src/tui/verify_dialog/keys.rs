@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::VerifyDialog;
 use super::state::{Focus, Purpose, Request, Step};
-use crate::policy::gate::{self, GatePolicy, Refusal};
+use crate::policy::gate::{self, GatePolicy, Refusal, normalize_ticket};
 use crate::tui::keymap::Context;
 
 /// What a key asks of the dialog.
@@ -50,6 +51,30 @@ pub enum DialogAction {
     ToggleFactor,
     /// Continue with the ticked factors.
     ChooserContinue,
+    /// Highlight the previous of the user's open tickets (wrapping).
+    TicketUp,
+    /// Highlight the next of the user's open tickets (wrapping).
+    TicketDown,
+    /// Take the highlighted open ticket (the newest unless moved), then move on.
+    TakeTicket,
+    /// Open a ticket for this call, the user as its caller.
+    NewTicket,
+    /// Type a ticket number instead of picking one.
+    TypeTicket,
+}
+
+/// Whether a refusal is fixed in the ticket field.
+pub(super) fn is_about_the_ticket(refusal: &Refusal) -> bool {
+    matches!(
+        refusal,
+        Refusal::TicketMissing
+            | Refusal::TicketInvalid { .. }
+            | Refusal::TicketNotChecked { .. }
+            | Refusal::TicketNotFound { .. }
+            | Refusal::TicketLookupFailed { .. }
+            | Refusal::TicketClosed { .. }
+            | Refusal::TicketForAnotherCaller { .. }
+    )
 }
 
 /// The Tab order.
@@ -72,6 +97,9 @@ impl VerifyDialog {
         }
         match self.focus {
             Focus::Checklist => Context::DialogChecklist,
+            Focus::Ticket if self.tickets.as_ref().is_some_and(|t| !t.typing) => {
+                Context::DialogTicketPick
+            }
             Focus::Ticket | Focus::Note => Context::DialogField,
             Focus::Code => Context::DialogCode,
             Focus::Button if self.purpose == Purpose::VerifyCaller => Context::DialogDone,
@@ -145,9 +173,24 @@ impl VerifyDialog {
             Code => return self.start_code(),
             CheckCode => return self.submit_code(),
             Escalate => self.escalating = true,
-            NextField => self.focus = self.step_focus(true),
-            PrevField => self.focus = self.step_focus(false),
-            Continue => self.focus = self.continue_from(self.focus),
+            NextField => return self.leave_field(self.step_focus(true)),
+            PrevField => return self.leave_field(self.step_focus(false)),
+            Continue if self.focus == Focus::Ticket && self.ticket.value().trim().is_empty() => {
+                match &mut self.tickets {
+                    // Nothing typed: back to the user's open tickets.
+                    Some(desk) => desk.typing = false,
+                    None => self.focus = self.continue_from(Focus::Ticket),
+                }
+            }
+            Continue => return self.leave_field(self.continue_from(self.focus)),
+            TicketUp | TicketDown => self.move_ticket_highlight(action == TicketDown),
+            TakeTicket => return self.take_ticket(),
+            NewTicket => return self.new_ticket(),
+            TypeTicket => {
+                if let Some(desk) = &mut self.tickets {
+                    desk.typing = true;
+                }
+            }
             Confirm => return self.press_button(policy, now),
             Close => return self.close(),
             // Text goes through `on_text`; the chooser's and the prompt's keys are handled above.
@@ -194,10 +237,7 @@ impl VerifyDialog {
                 .missing
                 .iter()
                 .any(|r| matches!(r, Refusal::ChecklistIncomplete(_))),
-            Focus::Ticket => self
-                .missing
-                .iter()
-                .any(|r| matches!(r, Refusal::TicketMissing | Refusal::TicketInvalid { .. })),
+            Focus::Ticket => self.missing.iter().any(is_about_the_ticket),
             Focus::Code => self.otp.expects_code(),
             Focus::Note | Focus::Button => false,
         }
@@ -213,8 +253,109 @@ impl VerifyDialog {
             .unwrap_or(Focus::Button)
     }
 
+    /// Moves the focus to `to`; leaving the ticket field with a number the ticketing system
+    /// has not been asked about asks it.
+    fn leave_field(&mut self, to: Focus) -> Vec<Request> {
+        let from = std::mem::replace(&mut self.focus, to);
+        if from == Focus::Ticket {
+            return self.lookup_typed();
+        }
+        Vec::new()
+    }
+
+    /// A lookup of the number in the ticket field, when one is still needed.
+    fn lookup_typed(&mut self) -> Vec<Request> {
+        let number = normalize_ticket(self.ticket.value());
+        match &mut self.tickets {
+            Some(desk) if desk.needs_lookup(&number) => {
+                desk.checking = Some(number.clone());
+                vec![Request::LookupTicket { number }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn move_ticket_highlight(&mut self, down: bool) {
+        let Some(desk) = &mut self.tickets else {
+            return;
+        };
+        if !desk.step(down) {
+            self.notice = Some(self.no_ticket_to_pick());
+        }
+    }
+
+    /// Enter on the open tickets: the highlighted one goes in the field, then on.
+    fn take_ticket(&mut self) -> Vec<Request> {
+        let Some(desk) = &mut self.tickets else {
+            return Vec::new();
+        };
+        let Some(ticket) = desk.highlighted().cloned() else {
+            self.notice = Some(self.no_ticket_to_pick());
+            return Vec::new();
+        };
+        self.ticket = Input::new(ticket.number.clone());
+        desk.lookup = Some(gate::TicketLookup::Found(ticket));
+        // On to what else is missing (the gate judges the pick when the action returns).
+        self.focus = self.continue_from(Focus::Ticket);
+        Vec::new()
+    }
+
+    /// `n`: open a ticket for this call.
+    fn new_ticket(&mut self) -> Vec<Request> {
+        let Some(desk) = &mut self.tickets else {
+            self.notice = Some(
+                "No ticketing system is configured ([tickets] in the config): type the ticket number"
+                    .into(),
+            );
+            return Vec::new();
+        };
+        if desk.creating {
+            self.notice = Some(format!(
+                "A ticket is already being opened in {}: wait for its number",
+                desk.system
+            ));
+            return Vec::new();
+        }
+        desk.creating = true;
+        vec![Request::CreateTicket]
+    }
+
+    /// Why there is no open ticket to pick, and what to do instead.
+    fn no_ticket_to_pick(&self) -> String {
+        let Some(desk) = &self.tickets else {
+            return String::new();
+        };
+        let new = self.keyed(DialogAction::NewTicket, "opens one for this call");
+        let typed = self.keyed(DialogAction::TypeTicket, "types a number");
+        match &desk.open {
+            super::OpenTickets::Loading => format!(
+                "The user's open tickets are still loading from {}: wait, or {new}, {typed}",
+                desk.system
+            ),
+            super::OpenTickets::Loaded(_) => format!(
+                "The user has no open ticket in {}: {new}, {typed}",
+                desk.system
+            ),
+            super::OpenTickets::Failed(e) => {
+                format!("The user's open tickets could not be loaded ({e}): {typed}")
+            }
+        }
+    }
+
     /// Enter on the button.
     fn press_button(&mut self, policy: &GatePolicy, now: DateTime<Utc>) -> Vec<Request> {
+        let lookup = self.lookup_typed();
+        if !lookup.is_empty() {
+            let system = self
+                .tickets
+                .as_ref()
+                .map(|t| t.system.to_string())
+                .unwrap_or_default();
+            self.notice = Some(format!(
+                "Checking the ticket in {system}: Confirm once it answers"
+            ));
+            return lookup;
+        }
         match &self.purpose {
             Purpose::Act(action) => {
                 match gate::check(policy, &self.target, action, &self.attestation(), now) {

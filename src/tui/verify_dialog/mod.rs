@@ -49,6 +49,7 @@ mod escalation;
 mod keys;
 mod preview;
 mod state;
+mod tickets;
 
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
@@ -60,10 +61,13 @@ pub use state::{
     Approver, Carried, Challenge, CodeState, Focus, MAX_WRONG_CODES, Purpose, PushState, Request,
     Step, carries_over,
 };
+pub use tickets::{OpenTickets, TicketDesk};
 
 use crate::idp::Provider;
 use crate::model::{Action, ChallengeResult, Factor, User};
-use crate::policy::gate::{self, Attestation, GatePolicy, PossessionEvidence, Refusal, Target};
+use crate::policy::gate::{
+    self, Attestation, GatePolicy, PossessionEvidence, Refusal, Target, normalize_ticket,
+};
 
 /// The verification dialog.
 #[derive(Debug, Clone)]
@@ -78,6 +82,9 @@ pub struct VerifyDialog {
     step: Step,
     confirmed: BTreeSet<String>,
     ticket: Input,
+    /// With a ticketing system: the user's open tickets and the system's answer for the
+    /// ticket in the field.
+    tickets: Option<TicketDesk>,
     note: Input,
     /// The code being typed; drawn as bullets, dropped once sent for checking.
     code: Input,
@@ -133,6 +140,15 @@ impl VerifyDialog {
             step,
             confirmed: BTreeSet::new(),
             ticket: Input::new(carried.ticket.clone()),
+            tickets: policy.ticket_system.map(|system| {
+                let lookup = carried
+                    .ticket_lookup
+                    .clone()
+                    .filter(|l| normalize_ticket(l.number()) == normalize_ticket(&carried.ticket));
+                let mut desk = TicketDesk::new(system, lookup);
+                desk.typing = !carried.ticket.trim().is_empty();
+                desk
+            }),
             note: Input::default(),
             code: Input::default(),
             focus: Focus::Checklist,
@@ -159,7 +175,7 @@ impl VerifyDialog {
         Attestation {
             confirmed: self.confirmed.clone(),
             ticket: self.ticket.value().trim().to_string(),
-            ticket_lookup: None,
+            ticket_lookup: self.tickets.as_ref().and_then(|t| t.lookup.clone()),
             note: self.agent_note(),
             evidence: self.evidence.clone(),
         }
@@ -182,6 +198,7 @@ impl VerifyDialog {
     pub fn carry(&self) -> Carried {
         Carried {
             ticket: self.ticket_number().unwrap_or_default(),
+            ticket_lookup: self.tickets.as_ref().and_then(|t| t.lookup.clone()),
             evidence: self
                 .evidence
                 .iter()
@@ -244,6 +261,10 @@ impl VerifyDialog {
     }
     pub fn ticket(&self) -> &Input {
         &self.ticket
+    }
+    /// The ticketing system's side of the ticket, when one is configured.
+    pub fn tickets(&self) -> Option<&TicketDesk> {
+        self.tickets.as_ref()
     }
     pub fn note(&self) -> &Input {
         &self.note
@@ -312,3 +333,5 @@ impl VerifyDialog {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod ticket_tests;

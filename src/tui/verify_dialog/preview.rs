@@ -166,7 +166,7 @@ impl VerifyDialog {
     pub fn ticket_hint(&self) -> Option<String> {
         self.missing
             .iter()
-            .find(|r| matches!(r, Refusal::TicketMissing | Refusal::TicketInvalid { .. }))
+            .find(|r| super::keys::is_about_the_ticket(r))
             .map(ToString::to_string)
     }
 

@@ -158,6 +158,14 @@ pub enum Request {
     },
     /// The dialog is done (cancelled, or the caller check is over).
     Close,
+    /// Ask the ticketing system for the user's open tickets.
+    LoadTickets,
+    /// Ask the ticketing system about this ticket number.
+    LookupTicket {
+        number: String,
+    },
+    /// Open a ticket for this call, with the user as its caller.
+    CreateTicket,
 }
 
 /// What outlives one dialog on the same call: the ticket, and the evidence that still means
@@ -165,6 +173,8 @@ pub enum Request {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Carried {
     pub ticket: String,
+    /// The ticketing system's answer for `ticket`, when one was asked.
+    pub ticket_lookup: Option<crate::policy::gate::TicketLookup>,
     pub evidence: Vec<PossessionEvidence>,
 }
 

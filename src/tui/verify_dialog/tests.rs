@@ -813,6 +813,7 @@ fn ticket_and_fresh_evidence_carry_to_the_next_dialog_but_stale_failures_do_not(
     // Even handed a stale failure directly, a new dialog ignores it.
     let stale = Carried {
         ticket: String::new(),
+        ticket_lookup: None,
         evidence: vec![code_evidence(
             "00u-dana",
             "dana@example.com",

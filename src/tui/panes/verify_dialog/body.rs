@@ -20,7 +20,7 @@ use crate::tui::verify_dialog::{
 };
 
 /// The column where a field's value starts ("Ticket  [").
-const FIELD_LABEL: usize = 8;
+pub(super) const FIELD_LABEL: usize = 8;
 
 /// The dialog's text for the room it has: `width` columns inside the border.
 pub struct Body<'a> {
@@ -31,7 +31,7 @@ pub struct Body<'a> {
 }
 
 impl Body<'_> {
-    fn item(&self, line: Line<'static>, indent: usize, drop_order: u8) -> Item {
+    pub(super) fn item(&self, line: Line<'static>, indent: usize, drop_order: u8) -> Item {
         Item::wrapped(line, self.width, indent, drop_order)
     }
 
@@ -39,7 +39,7 @@ impl Body<'_> {
         &self.app.options.gate
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(super) fn now(&self) -> DateTime<Utc> {
         self.app.now
     }
 
@@ -157,6 +157,9 @@ impl Body<'_> {
                 FIELD_LABEL,
                 order,
             ));
+        }
+        if let Some(desk) = dialog.tickets() {
+            items.extend(self.ticket_lines(desk));
         }
         items.push(self.item(
             self.input("Note", dialog.note().value(), Focus::Note),

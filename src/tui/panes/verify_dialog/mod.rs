@@ -7,6 +7,7 @@
 mod body;
 mod layout;
 mod prompts;
+mod tickets;
 
 use crate::tui::inert::inert;
 use ratatui::Frame;

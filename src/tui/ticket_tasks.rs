@@ -1,0 +1,61 @@
+//! The dialog's questions to the ticketing system, each a task that answers with a [`Msg`]:
+//! never on the render path, never blocking a key.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::Sender;
+
+use super::msg::Msg;
+use crate::policy::gate::TicketLookup;
+use crate::tickets::{NewTicket, TicketError, TicketSystem};
+
+/// The error as the dialog says it: what went wrong, and what to do.
+fn phrased(e: &TicketError) -> String {
+    format!("{e} ({})", e.hint())
+}
+
+/// The open tickets whose caller has `email`; answers [`Msg::OpenTickets`].
+pub fn load_open_tickets<T: TicketSystem>(
+    tickets: Arc<T>,
+    user_id: String,
+    email: String,
+    results: Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let result = tickets.open_for(&email).await.map_err(|e| phrased(&e));
+        let _ = results.send(Msg::OpenTickets { user_id, result }).await;
+    });
+}
+
+/// What the system says about `number`; answers [`Msg::TicketLooked`].
+pub fn lookup_ticket<T: TicketSystem>(
+    tickets: Arc<T>,
+    user_id: String,
+    number: String,
+    results: Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let lookup = match tickets.lookup(&number).await {
+            Ok(Some(ticket)) => TicketLookup::Found(ticket),
+            Ok(None) => TicketLookup::NotFound { number },
+            Err(e) => TicketLookup::Failed {
+                number,
+                error: phrased(&e),
+            },
+        };
+        let _ = results.send(Msg::TicketLooked { user_id, lookup }).await;
+    });
+}
+
+/// Opens a ticket for the call; answers [`Msg::TicketCreated`].
+pub fn create_ticket<T: TicketSystem>(
+    tickets: Arc<T>,
+    user_id: String,
+    new: NewTicket,
+    results: Sender<Msg>,
+) {
+    tokio::spawn(async move {
+        let result = tickets.create(&new).await.map_err(|e| phrased(&e));
+        let _ = results.send(Msg::TicketCreated { user_id, result }).await;
+    });
+}
