@@ -1,0 +1,1 @@
+//! The simulated Jira over real HTTP on 127.0.0.1.
