@@ -6,6 +6,7 @@
 //! created when the agent asks, and told the outcome afterwards in a work note or comment.
 
 mod error;
+pub mod jira;
 mod provider;
 mod settings;
 mod ticket;
