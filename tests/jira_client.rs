@@ -403,6 +403,7 @@ async fn a_wrong_token_is_401_and_never_shown() {
         "a 401 is not retried"
     );
     assert!(!format!("{:?}", client(&sim)).contains(TOKEN));
+    assert!(!format!("{:?}", settings(&sim, TOKEN)).contains(TOKEN));
 }
 
 #[tokio::test]
