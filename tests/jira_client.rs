@@ -228,7 +228,8 @@ async fn notes_are_internal_comments() {
 async fn resolving_takes_the_configured_transition() {
     let sim = start().await;
     let (key, _) = seeded(&sim, "New");
-    let c = client(&sim);
+    // One transition a page: the client follows the pages.
+    let c = client(&sim).with_page_size(1);
     let t = c.lookup(&key).await.unwrap().unwrap();
     c.resolve(
         &t,
@@ -239,6 +240,14 @@ async fn resolving_takes_the_configured_transition() {
     )
     .await
     .unwrap();
+    assert_eq!(
+        count(
+            &sim,
+            "GET",
+            &format!("/rest/servicedeskapi/request/{key}/transition")
+        ),
+        2
+    );
     let d = desk_ticket(&sim, &key);
     assert_eq!(d["stage"], "Resolved");
     assert_eq!(

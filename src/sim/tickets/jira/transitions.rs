@@ -1,4 +1,5 @@
-//! The request's workflow: `GET …/transition` lists what the current status allows,
+//! The request's customer transitions (those the portal offers; the service desk API lists and
+//! performs only these): `GET …/transition` lists what the current status allows,
 //! `POST …/transition {id, additionalComment}` takes one (204), moving the desk ticket's stage.
 
 use std::sync::Arc;
@@ -31,29 +32,15 @@ const fn t(id: &'static str, name: &'static str, to: Stage) -> Transition {
     Transition { id, name, to }
 }
 
-const RESOLVE: Transition = t("761", "Resolve this issue", Stage::Resolved);
-const CANCEL: Transition = t("801", "Cancel request", Stage::Canceled);
-const RESPOND: Transition = t("751", "Respond to customer", Stage::OnHold);
-
-/// What a request in this stage can move to, as Jira's IT service management workflow offers.
+/// What a request in this stage can move to, as the IT service management workflow's portal
+/// offers it (agent-only steps such as "Respond to customer" are not customer transitions).
 pub(super) fn available(stage: Stage) -> Vec<Transition> {
     match stage {
-        Stage::New => vec![
-            t("711", "Start work", Stage::InProgress),
-            RESPOND,
-            RESOLVE,
-            CANCEL,
+        Stage::New | Stage::InProgress | Stage::OnHold => vec![
+            t("761", "Resolve this issue", Stage::Resolved),
+            t("801", "Cancel request", Stage::Canceled),
         ],
-        Stage::InProgress => vec![RESPOND, RESOLVE, CANCEL],
-        Stage::OnHold => vec![
-            t("741", "Back to in progress", Stage::InProgress),
-            RESOLVE,
-            CANCEL,
-        ],
-        Stage::Resolved => vec![
-            t("721", "Reopen", Stage::InProgress),
-            t("731", "Close", Stage::Closed),
-        ],
+        Stage::Resolved => vec![t("721", "Reopen", Stage::InProgress)],
         Stage::Closed | Stage::Canceled => Vec::new(),
     }
 }

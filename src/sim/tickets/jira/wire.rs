@@ -167,7 +167,7 @@ pub(super) fn issue(ticket: &DeskTicket, reporter: Value, base: &str, fields: &[
     })
 }
 
-/// A page of the service desk API's `PagedDTO`.
+/// A page of the service desk API's `PagedDTO`, with `_links.next`/`prev` as Jira sends them.
 pub(super) fn paged(
     values: Vec<Value>,
     start: usize,
@@ -176,13 +176,24 @@ pub(super) fn paged(
     self_url: &str,
     base: &str,
 ) -> Value {
+    let size = values.len();
+    let mut links = json!({"base": base, "context": "", "self": self_url});
+    if !last {
+        links["next"] = json!(format!("{self_url}?start={}&limit={limit}", start + size));
+    }
+    if start > 0 {
+        links["prev"] = json!(format!(
+            "{self_url}?start={}&limit={limit}",
+            start.saturating_sub(limit)
+        ));
+    }
     json!({
         "_expands": [],
-        "size": values.len(),
+        "size": size,
         "start": start,
         "limit": limit,
         "isLastPage": last,
-        "_links": {"base": base, "context": "", "self": self_url},
+        "_links": links,
         "values": values,
     })
 }
