@@ -248,4 +248,30 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad:?} must not parse");
         }
     }
+
+    #[test]
+    fn clauses_match_by_project_reporter_status_and_category() {
+        let org = crate::sim::org::Org::generate(3, 20, chrono::Utc::now());
+        let mut desk = crate::sim::tickets::desk::Desk::seed(&org, 3, chrono::Utc::now());
+        let mut t = desk.new_ticket(
+            "a@example.com",
+            crate::sim::tickets::desk::Kind::Incident,
+            "s",
+            "",
+            chrono::Utc::now(),
+        );
+        let open =
+            parse(r#"project = HD AND reporter = "acc" AND statusCategory != Done"#).unwrap();
+        assert!(open.matches(&t, "HD", "acc"));
+        assert!(!open.matches(&t, "IT", "acc"));
+        assert!(!open.matches(&t, "HD", "other"));
+        t.stage = Stage::Resolved;
+        assert!(!open.matches(&t, "HD", "acc"));
+        let done = parse("statusCategory = done").unwrap();
+        assert!(done.matches(&t, "HD", "x"));
+        let named = parse(r#"status in ("waiting for support", "Resolved")"#).unwrap();
+        assert!(named.matches(&t, "HD", "x"));
+        t.stage = Stage::OnHold;
+        assert!(!named.matches(&t, "HD", "x"));
+    }
 }
