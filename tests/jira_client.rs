@@ -590,3 +590,33 @@ async fn an_unreachable_site_is_a_network_error() {
     assert_clean(&e);
     assert_eq!(c.label(), "127.0.0.1");
 }
+
+#[tokio::test]
+async fn a_read_only_session_reads_but_writes_nothing() {
+    let sim = start().await;
+    let (key, caller) = seeded(&sim, "New");
+    let c = JiraClient::new(
+        &settings(&sim, TOKEN),
+        ClientOptions {
+            read_only: true,
+            ..fast()
+        },
+    )
+    .unwrap();
+    let t = c.lookup(&key).await.unwrap().unwrap();
+    let e = c.add_note(&t, "x").await.unwrap_err();
+    assert!(
+        matches!(&e, TicketError::Invalid(m) if m.contains("read-only")),
+        "{e:?}"
+    );
+    let e = c
+        .create(&NewTicket {
+            caller_email: caller,
+            summary: "x".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(e, TicketError::Invalid(_)), "{e:?}");
+    assert_eq!(count(&sim, "POST", "/rest/"), 0);
+}

@@ -133,12 +133,19 @@ impl JiraClient {
     }
 
     /// A POST, sent exactly once: Jira may have acted on it even when the answer is lost, and
-    /// a second comment or request is worse than a reported failure.
+    /// a second comment or request is worse than a reported failure. Refused in read-only
+    /// sessions, as the IdP clients refuse their writes.
     pub(super) async fn write(
         &self,
         url: Url,
         body: serde_json::Value,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, Vec<u8>), TicketError> {
+        if self.options.read_only {
+            return Err(TicketError::Invalid(
+                "this session is read-only (a supervisor or --read-only): it writes nothing to Jira"
+                    .into(),
+            ));
+        }
         self.send_once(Method::POST, url, Some(body))
             .await
             .map_err(|f| f.error)
