@@ -7,6 +7,7 @@
 
 mod any;
 mod error;
+pub mod jira;
 mod provider;
 mod settings;
 mod ticket;
