@@ -72,16 +72,19 @@ pub(crate) struct Traffic {
     order: u64,
     /// Picks the locks of new devices only, by hashing, so the draws above stay as they were.
     seed: u64,
+    /// Locks so far: the place of each in the traffic, for [`locks_new_devices`].
+    locks: u64,
 }
 
 /// The share of lockouts, in percent, that are Identity Engine's "Account Locked from New
 /// Devices" (the user stays `ACTIVE`; known devices still sign in).
 pub(crate) const NEW_DEVICES_PERCENT: u64 = 12;
 
-/// Whether the lock of `user` published at `published` locks new devices only: fixed by the
-/// seed, drawn from no generator.
-pub(crate) fn locks_new_devices(seed: u64, user: usize, published: DateTime<Utc>) -> bool {
-    let key = format!("{seed}:new-devices:{user}:{}", published.timestamp_millis());
+/// Whether the `nth` lock of the traffic, of `user`, locks new devices only: fixed by the seed
+/// and the lock's place in the traffic, drawn from no generator, and never by the wall clock
+/// (two simulators started a minute apart with one seed tell the same story).
+pub(crate) fn locks_new_devices(seed: u64, user: usize, nth: u64) -> bool {
+    let key = format!("{seed}:new-devices:{user}:{nth}");
     crate::sim::org::ids::stable_hash(&key) % 100 < NEW_DEVICES_PERCENT
 }
 
@@ -95,6 +98,7 @@ impl Traffic {
             queue: BinaryHeap::new(),
             order: 0,
             seed,
+            locks: 0,
         };
         for action in [Action::Lock, Action::Retry, Action::Noise, Action::Burst] {
             t.reschedule(action, start);
@@ -260,7 +264,8 @@ impl Traffic {
             state.sign_in(user, origin, SignIn::BadPassword, earlier, at);
         }
         let published = self.published(at);
-        if locks_new_devices(self.seed, user, published) {
+        self.locks += 1;
+        if locks_new_devices(self.seed, user, self.locks) {
             // The user stays ACTIVE: nothing for the auto-unlock to do.
             state.lock_out_new_devices(user, origin, published, at);
             return;
