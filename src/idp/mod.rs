@@ -10,7 +10,7 @@ pub mod okta;
 pub mod pingone;
 mod provider;
 mod scan;
-mod transport;
+pub(crate) mod transport;
 
 use std::future::Future;
 

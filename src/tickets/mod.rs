@@ -7,6 +7,7 @@
 
 mod error;
 mod provider;
+pub mod servicenow;
 mod settings;
 mod ticket;
 
