@@ -1,7 +1,8 @@
 //! `POST /oauth_token.do`: the password grant (client `accessdesk`, secret and password
 //! `--token`) issuing bearer tokens good for 1799 s, as an instance's OAuth registry does.
 //! Tokens are kept per simulator; `POST /__sim/servicenow/revoke-tokens` (under `--control`)
-//! revokes them all so a client's refresh can be tested.
+//! revokes them all and answers them, so tests can check a client's refresh and that no
+//! token leaks into what it prints.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,11 +48,9 @@ impl Tokens {
         token
     }
 
-    fn revoke_all(&self) -> usize {
-        let mut issued = lock(&self.issued);
-        let n = issued.len();
-        issued.clear();
-        n
+    /// Every token issued so far, now refused.
+    fn revoke_all(&self) -> Vec<String> {
+        lock(&self.issued).drain().map(|(token, _)| token).collect()
     }
 }
 

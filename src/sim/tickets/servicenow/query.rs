@@ -116,7 +116,7 @@ mod tests {
     fn row(pairs: &[(&str, &str)]) -> Row {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), Cell::plain(v)))
+            .map(|(k, v)| (k.to_string(), Cell::plain(*v)))
             .collect()
     }
 
