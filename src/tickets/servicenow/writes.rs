@@ -5,9 +5,11 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use super::ServiceNowClient;
+use super::errors::unexpected_shape;
 use super::reads::person_by_email;
 use super::tables::{INCIDENT, REQUESTED_ITEM, is_ticket_table, ticket_fields};
-use super::wire::One;
+use super::wire::{One, value};
+use crate::idp::transport::content_type;
 use crate::tickets::{NewTicket, Ticket, TicketError, TicketProvider, TicketResolution};
 
 /// Incident state 6: Resolved.
@@ -98,7 +100,8 @@ pub(super) async fn resolve(
     patch(client, ticket, body).await
 }
 
-/// `PATCH /api/now/table/<kind>/<sys_id>`, answering only the sys_id.
+/// `PATCH /api/now/table/<kind>/<sys_id>`, answering only the sys_id: an answer without
+/// it (a proxy's page, a body cut short) means the write cannot be known to have landed.
 async fn patch(client: &ServiceNowClient, ticket: &Ticket, body: Value) -> Result<(), TicketError> {
     if ticket.provider != TicketProvider::ServiceNow || !is_ticket_table(&ticket.kind) {
         return Err(TicketError::Invalid(format!(
@@ -109,7 +112,18 @@ async fn patch(client: &ServiceNowClient, ticket: &Ticket, body: Value) -> Resul
     let mut url = client.table_url(&ticket.kind, Some(&ticket.system_id));
     url.query_pairs_mut()
         .append_pair("sysparm_fields", "sys_id");
-    client.write(Method::PATCH, url, &body).await.map(|_| ())
+    let answer = client.write(Method::PATCH, url, &body).await?;
+    let one: One = serde_json::from_slice(&answer.body)
+        .map_err(|e| unexpected_shape(&answer.headers, &answer.body, &e).error)?;
+    match value(&one.result, "sys_id") {
+        Some(id) if id == ticket.system_id => Ok(()),
+        _ => Err(TicketError::UnexpectedBody {
+            provider: TicketProvider::ServiceNow,
+            status: 200,
+            content_type: content_type(&answer.headers),
+            snippet: format!("the answer does not name {}", ticket.number),
+        }),
+    }
 }
 
 #[cfg(test)]
