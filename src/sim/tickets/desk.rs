@@ -158,7 +158,7 @@ impl Desk {
             let ago =
                 |hours: u64| now - Duration::minutes(((roll >> 16) % (hours * 60)) as i64 + 5);
             if user.status == UserStatus::LockedOut {
-                if roll % 4 == 0 {
+                if roll.is_multiple_of(4) {
                     let created = now - Duration::days(30 + (roll % 60) as i64);
                     desk.push_seeded(
                         &login,
@@ -168,7 +168,7 @@ impl Desk {
                         created,
                     );
                 }
-                if roll % 3 != 0 {
+                if !roll.is_multiple_of(3) {
                     desk.push_seeded(
                         &login,
                         Kind::Incident,
@@ -177,7 +177,7 @@ impl Desk {
                         ago(3),
                     );
                 }
-            } else if roll % 12 == 0 {
+            } else if roll.is_multiple_of(12) {
                 let (kind, stage, summary) = match (roll >> 8) % 6 {
                     0 => (
                         Kind::Incident,

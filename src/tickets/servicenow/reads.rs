@@ -105,7 +105,7 @@ pub(super) async fn open_for(
     }
     tickets.retain(|t| t.open);
     // Stable, so each table's own order settles ties.
-    tickets.sort_by(|a, b| b.created.cmp(&a.created));
+    tickets.sort_by_key(|t| std::cmp::Reverse(t.created));
     Ok(tickets)
 }
 

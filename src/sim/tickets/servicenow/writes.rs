@@ -42,13 +42,13 @@ fn parse_fields(body: &[u8]) -> Option<Fields> {
 
 /// The table to write, or the refusal: 400 for no such table, 403 for one the integration
 /// user may not write.
-fn writable(table: &str, creating: bool) -> Result<Kind, Response> {
+fn writable(table: &str, creating: bool) -> Result<Kind, Box<Response>> {
     match Table::parse(table) {
-        None => Err(invalid_table(table)),
+        None => Err(Box::new(invalid_table(table))),
         Some(Table::Tickets(Kind::Incident)) => Ok(Kind::Incident),
         // Items are ordered through the catalog, never inserted directly.
         Some(Table::Tickets(Kind::RequestedItem)) if !creating => Ok(Kind::RequestedItem),
-        Some(_) => Err(not_authorized(table)),
+        Some(_) => Err(Box::new(not_authorized(table))),
     }
 }
 
@@ -124,7 +124,7 @@ pub(super) fn create(
 ) -> Response {
     let kind = match writable(table, true) {
         Ok(kind) => kind,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(fields) = parse_fields(body) else {
         return bad_payload();
@@ -163,7 +163,7 @@ pub(super) fn update(
 ) -> Response {
     let kind = match writable(table, false) {
         Ok(kind) => kind,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Some(fields) = parse_fields(body) else {
         return bad_payload();
