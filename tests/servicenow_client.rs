@@ -206,6 +206,31 @@ async fn requested_items_are_read_from_sc_req_item() {
             .iter()
             .any(|r| r.path == "/api/now/table/sc_req_item")
     );
+    // Noted and closed on their own table: items close as Closed Complete (3).
+    let snow = client(&sim);
+    snow.add_note(&t, "noted").await.unwrap();
+    snow.resolve(
+        &t,
+        &TicketResolution {
+            code: String::new(),
+            notes: "done".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let d = desk_ticket(&sim, &t.system_id);
+    assert_eq!(d["stage"], "Closed");
+    assert_eq!(d["notes"][0]["text"], "noted");
+    let after = snow.lookup(number).await.unwrap().unwrap();
+    assert_eq!(
+        (after.state.as_str(), after.open),
+        ("Closed Complete", false)
+    );
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.method == "PATCH" && r.path.starts_with("/api/now/table/sc_req_item/"))
+    );
 }
 
 #[tokio::test]

@@ -4,12 +4,18 @@
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
+use crate::idp::Provider;
 use crate::sim::{Fault, SimConfig, SimHandle, start};
 
 const TOKEN: &str = "snow-sim-token";
 
 async fn sim(users: usize) -> SimHandle {
+    sim_for(Provider::Okta, users).await
+}
+
+async fn sim_for(provider: Provider, users: usize) -> SimHandle {
     let mut c = SimConfig::new(TOKEN);
+    c.provider = provider;
     c.users = users;
     c.lockouts_per_minute = 0.0;
     c.password_changes_per_hour = Some(0.0);
@@ -402,4 +408,15 @@ async fn injected_faults_reach_the_table_api() {
             .count()
             >= 4
     );
+}
+
+#[tokio::test]
+async fn it_is_served_beside_either_idp() {
+    for provider in [Provider::Okta, Provider::PingOne] {
+        let s = sim_for(provider, 20).await;
+        let (status, headers, body) = get(&s, "/api/now/v2/table/incident?sysparm_limit=1").await;
+        assert_eq!(status, 200, "{provider:?}");
+        assert!(headers.contains_key("x-total-count"));
+        assert_eq!(body["result"].as_array().unwrap().len(), 1);
+    }
 }
