@@ -44,6 +44,15 @@ impl Query {
         q
     }
 
+    /// The value an `=` condition on `field` asks for, when there is one: lets a lookup by
+    /// e-mail go straight to the person instead of through every user.
+    pub fn equals(&self, field: &str) -> Option<&str> {
+        self.conditions.iter().find_map(|c| match &c.op {
+            Op::Eq(v) if c.field == field => Some(v.as_str()),
+            _ => None,
+        })
+    }
+
     /// Whether the row meets every condition on a field it has (values compare without
     /// regard to case, as an instance's database collation does).
     pub fn matches(&self, row: &Row) -> bool {
@@ -137,6 +146,9 @@ mod tests {
         // Forms not understood are ignored, not failed.
         assert!(q("ORstate=9^NQactive=false^state>1"));
         assert!(q(""));
+        let parsed = Query::parse("active=true^email=a@b.c^ORDERBYname");
+        assert_eq!(parsed.equals("email"), Some("a@b.c"));
+        assert_eq!(parsed.equals("name"), None);
     }
 
     #[test]
