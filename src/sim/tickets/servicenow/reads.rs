@@ -32,14 +32,14 @@ fn rows(shared: &Shared, table: Table, query: &Query) -> Vec<Row> {
             .filter(|t| t.kind == kind)
             .map(|t| ticket_row(t, desk.person_by_email(org, &t.caller).as_ref(), &base))
             .collect(),
-        Table::User => (0..org.users.len())
-            .map(|i| {
-                user_row(
-                    &desk.person(org, i),
-                    org.users[i].status != UserStatus::Deprovisioned,
-                )
-            })
-            .collect(),
+        Table::User => {
+            let active = |i: usize| org.users[i].status != UserStatus::Deprovisioned;
+            let person = |i: usize| user_row(&desk.person(org, i), active(i));
+            match query.equals("email").or_else(|| query.equals("user_name")) {
+                Some(login) => org.by_login(login.trim()).map(person).into_iter().collect(),
+                None => (0..org.users.len()).map(person).collect(),
+            }
+        }
         Table::Request => Vec::new(),
     }
 }
