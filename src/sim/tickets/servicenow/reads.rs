@@ -12,26 +12,42 @@ use super::rows::{Row, render, ticket_row, user_row};
 use super::tables::Table;
 use crate::model::UserStatus;
 use crate::sim::state::{Shared, lock};
+use crate::sim::tickets::desk::DeskTicket;
 
 /// `http://<addr>`: where links point.
 pub(super) fn base(shared: &Shared) -> String {
     format!("http://{}", shared.addr)
 }
 
-/// Every record of a table that may match, in the desk's order (oldest ticket first). People
-/// asked for by e-mail or user name are found directly: an organisation may have 100,000.
+/// Every record of a table that may match, in the desk's order (oldest ticket first). A
+/// ticket asked for by number, or a person by e-mail or user name, is found directly: an
+/// organisation may have 100,000 people.
 fn rows(shared: &Shared, table: Table, query: &Query) -> Vec<Row> {
     let base = base(shared);
     let state = lock(&shared.state);
     let desk = lock(&shared.desk);
     let org = &state.org;
     match table {
-        Table::Tickets(kind) => desk
-            .tickets
-            .iter()
-            .filter(|t| t.kind == kind)
-            .map(|t| ticket_row(t, desk.person_by_email(org, &t.caller).as_ref(), &base))
-            .collect(),
+        Table::Tickets(kind) => {
+            let row = |t: &DeskTicket| {
+                ticket_row(t, desk.person_by_email(org, &t.caller).as_ref(), &base)
+            };
+            match query.equals("number") {
+                Some(number) => desk
+                    .by_number(number.trim())
+                    .map(|i| &desk.tickets[i])
+                    .filter(|t| t.kind == kind)
+                    .map(row)
+                    .into_iter()
+                    .collect(),
+                None => desk
+                    .tickets
+                    .iter()
+                    .filter(|t| t.kind == kind)
+                    .map(row)
+                    .collect(),
+            }
+        }
         Table::User => {
             let active = |i: usize| org.users[i].status != UserStatus::Deprovisioned;
             let person = |i: usize| user_row(&desk.person(org, i), active(i));
