@@ -9,6 +9,7 @@ mod any;
 mod error;
 pub mod jira;
 mod provider;
+pub mod servicenow;
 mod settings;
 mod ticket;
 mod work_note;

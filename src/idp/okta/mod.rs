@@ -7,7 +7,7 @@ mod factors;
 #[cfg(test)]
 mod fuzz_tests;
 mod groups;
-mod links;
+pub(crate) mod links;
 pub mod logs;
 mod policies;
 mod rate_limits;
