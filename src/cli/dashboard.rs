@@ -4,11 +4,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-use super::{GlobalArgs, color_enabled, directory, load_config};
+use super::{GlobalArgs, color_enabled, directory, load_config, tickets};
 use crate::config::Config;
 use crate::idp::Directory;
 use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
 use crate::store::ExpiryStore;
+use crate::tickets::TicketSystem;
 use crate::tui::{self, DashboardOptions};
 
 pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -39,6 +40,10 @@ pub(super) async fn open<D: Directory>(
     simulator: bool,
     training: Option<crate::sim::TrainingHandle>,
 ) -> anyhow::Result<ExitCode> {
+    let tickets = tickets(config)?.map(Arc::new);
+    let mut gate = config.gate.clone();
+    // The gate asks the ticketing system only when there is a client to ask.
+    gate.ticket_system = tickets.as_ref().map(|t| t.provider());
     let (tx, rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(
         directory.clone(),
@@ -69,7 +74,7 @@ pub(super) async fn open<D: Directory>(
         bursts: config.bursts.clone(),
         poll_interval: config.poll_interval,
         lookback: config.lookback,
-        gate: config.gate.clone(),
+        gate,
         mfa_reset_mode: config.mfa_reset_mode,
         read_only: config.read_only,
         agent_name: config.agent_name.clone(),
@@ -78,7 +83,7 @@ pub(super) async fn open<D: Directory>(
         schedule: config.reminders.clone(),
         notices: crate::services::notice_desk::NoticeDesk::from_config(config),
         local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
-        tickets: None,
+        tickets,
     };
     let result = tui::run(directory, rx, scan_rx, options).await;
     poller.abort();

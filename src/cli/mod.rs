@@ -11,6 +11,7 @@ mod expiries;
 mod lockouts;
 mod notices;
 mod simulator;
+mod ticket;
 mod user;
 
 use actions::{act, checklist};
@@ -102,6 +103,8 @@ pub enum Command {
     Instructions(instructions::InstructionsArgs),
     /// List the notices queued, sent and failed, or queue failed ones again (headless)
     Outbox(outbox::OutboxArgs),
+    /// Look a ticket up in the configured ticketing system (ServiceNow or Jira Service Management) (headless)
+    Ticket(ticket::TicketArgs),
     /// Run as a service: deliver lockout notices, reminders and digests; serve answer links (headless)
     Watch(watch::WatchArgs),
 }
@@ -148,6 +151,17 @@ fn directory(config: &Config) -> anyhow::Result<AnyDirectory> {
             Ok(crate::idp::pingone::PingOneClient::new(settings, options)?.into())
         }
     }
+}
+
+/// The ticketing system's client `[tickets]` describes, if one is configured.
+fn tickets(config: &Config) -> anyhow::Result<Option<crate::tickets::AnyTickets>> {
+    let options = ClientOptions {
+        connect_timeout: config.connect_timeout,
+        request_timeout: config.request_timeout,
+        ..ClientOptions::default()
+    };
+    crate::tickets::AnyTickets::from_settings(&config.tickets, &options)
+        .map_err(|e| exit::UsageError(format!("{e}: {}", e.hint())).into())
 }
 
 fn okta_client(config: &Config, options: ClientOptions) -> anyhow::Result<OktaClient> {
@@ -206,6 +220,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ResetPassword(args) => act::reset_password(&cli.global, args).await,
         Command::Config(args) => config_cmd::run(&cli.global, args),
         Command::Checklist(args) => checklist::run(&cli.global, args),
+        Command::Ticket(args) => ticket::run(&cli.global, args).await,
         Command::Expiries(args) => expiries_cmd::run(&cli.global, args).await,
         Command::Reminders(args) => reminders::run(&cli.global, args).await,
         Command::Instructions(args) => instructions::run(&cli.global, args).await,

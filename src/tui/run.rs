@@ -36,11 +36,13 @@ use crate::services::action_runner::{self, Agent};
 use crate::services::escalation::{Escalation, escalation_alert, record_escalation};
 use crate::services::expiry_scanner::ScanEvent;
 use crate::services::notice_desk::NoticeDesk;
+use crate::services::ticket_notes;
 use crate::services::user_profile;
 use crate::services::verification::{
     PushWait, await_push, code_evidence, push_evidence, push_factor,
 };
 use crate::sim::TrainingHandle;
+use crate::tickets::AnyTickets;
 
 /// The clock that refreshes relative times and burst windows.
 const TICK: Duration = Duration::from_secs(1);
@@ -302,7 +304,7 @@ where
                 }
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
-                    (data_dir.clone(), desk.clone()),
+                    (data_dir.clone(), desk.clone(), tickets.clone()),
                     agent.clone(),
                     *verified,
                     results_tx.clone(),
@@ -681,7 +683,7 @@ fn check_code<D: Directory>(
 /// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].
 fn run_action<D: Directory>(
     directory: Arc<D>,
-    (data_dir, desk): (PathBuf, NoticeDesk),
+    (data_dir, desk, tickets): (PathBuf, NoticeDesk, Option<Arc<AnyTickets>>),
     agent: Agent,
     verified: Verified,
     results: mpsc::Sender<Msg>,
@@ -724,11 +726,16 @@ fn run_action<D: Directory>(
                 )
                 .await
                 .one_line();
-                let notices = if notices.is_empty() {
-                    notices
-                } else {
-                    format!("; {notices}")
+                let ticket_note = match (&tickets, &outcome.audit) {
+                    (Some(t), Ok(record)) => ticket_notes::note_outcome(t.as_ref(), record).await,
+                    _ => None,
                 };
+                let notices: String = [Some(notices), ticket_note]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("; {s}"))
+                    .collect();
                 report.at = Utc::now();
                 match outcome.result {
                     Ok(_) => Ok(format!(
@@ -736,9 +743,10 @@ fn run_action<D: Directory>(
                         target.login,
                         after(&outcome.user_after, &outcome.factors_after)
                     )),
-                    Err(failure) => {
-                        Err(format!("{}{audit_note}", directory.explain(&failure.error)))
-                    }
+                    Err(failure) => Err(format!(
+                        "{}{audit_note}{notices}",
+                        directory.explain(&failure.error)
+                    )),
                 }
             }
         };

@@ -16,11 +16,13 @@ use crate::cli::exit::{EXIT_FAILED, EXIT_REFUSED, UsageError};
 use crate::cli::{GlobalArgs, load_config};
 use crate::idp::Directory;
 use crate::model::ChallengeResult;
-use crate::policy::gate::{self, Attestation, Target, normalize_ticket};
+use crate::policy::gate::{self, Attestation, Target, TicketLookup, normalize_ticket};
 use crate::policy::preconditions;
 use crate::services::action_notices;
 use crate::services::action_runner::{self, Attempt};
 use crate::services::notice_desk::NoticeDesk;
+use crate::services::ticket_notes;
+use crate::tickets::{AnyTickets, NewTicket, TicketSystem};
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
@@ -31,6 +33,10 @@ pub struct GateArgs {
     /// checklist` shows the configured form
     #[arg(long)]
     ticket: Option<String>,
+    /// Open a ticket for this call in the configured ticketing system, the user as its
+    /// caller, and act under it (instead of --ticket)
+    #[arg(long, conflicts_with = "ticket")]
+    create_ticket: bool,
     /// A checklist item the caller satisfied (repeat for each; see `accessdesk checklist`)
     #[arg(long = "kba", value_name = "ITEM")]
     kba: Vec<String>,
@@ -131,7 +137,11 @@ pub async fn verify(global: &GlobalArgs, args: VerifyArgs) -> anyhow::Result<Exi
         ));
     }
     let ticket = normalize_ticket(&attestation.ticket);
-    if !ticket.is_empty() && !session.config.gate.ticket_pattern.is_match(&ticket) {
+    // With a ticketing system its own numbering counts (a Jira key is no INC number).
+    if !ticket.is_empty()
+        && session.config.tickets.provider.is_none()
+        && !session.config.gate.ticket_pattern.is_match(&ticket)
+    {
         let why = gate::Refusal::TicketInvalid {
             ticket,
             expected: session.config.gate.ticket_format.clone(),
@@ -248,7 +258,77 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     check_code_factor_flag(args.verify, &args.code_factor)?;
     let config = load_config(global, |_| {})?;
     let _log = crate::cli::dashboard::start_logging(&config);
+    let tickets = crate::cli::tickets(&config)?;
+    if args.create_ticket && tickets.is_none() {
+        return Err(UsageError(
+            "--create-ticket needs a ticketing system: set SERVICENOW_URL or JIRA_URL (see [tickets] in the config)".into(),
+        )
+        .into());
+    }
     let mut session = Session::open(config, &args.login, args.json)?;
+    // The gate asks the ticketing system only when there is a client to ask.
+    session.config.gate.ticket_system = tickets.as_ref().map(|t| t.provider());
+    let json = args.json;
+    let code = attempt_action(&mut session, tickets.as_ref(), args, asked).await?;
+    // After the action (done, refused or failed): its ticket hears how it went.
+    if let (Some(t), Some(record)) = (&tickets, session.last_record.take())
+        && let Some(line) = ticket_notes::note_outcome(t, &record).await
+    {
+        if json {
+            eprintln!("{line}");
+        } else {
+            println!("  {line}");
+        }
+    }
+    Ok(code)
+}
+
+/// The ticket the attempt runs under: one opened for it (`--create-ticket`), or the one
+/// given, as the ticketing system answers for it.
+async fn checked_ticket(
+    tickets: &AnyTickets,
+    user: &crate::model::User,
+    ticket: &str,
+    create: bool,
+    action: &str,
+) -> Result<TicketLookup, Stop> {
+    if create {
+        let new = NewTicket {
+            caller_email: user.email.clone().unwrap_or_else(|| user.login.clone()),
+            summary: format!("Account access: {action} requested by phone"),
+            description: format!(
+                "Opened by accessdesk for a call from {} ({}) to the service desk. The \
+                 outcome is added as a note once the action is done.",
+                user.name(),
+                user.login
+            ),
+        };
+        return match tickets.create(&new).await {
+            Ok(t) => Ok(TicketLookup::Found(t)),
+            Err(e) => Err(Stop::Failed(format!(
+                "no ticket could be opened in {}: {e} ({})",
+                tickets.provider(),
+                e.hint()
+            ))),
+        };
+    }
+    let number = normalize_ticket(ticket);
+    Ok(match tickets.lookup(&number).await {
+        Ok(Some(t)) => TicketLookup::Found(t),
+        Ok(None) => TicketLookup::NotFound { number },
+        Err(e) => TicketLookup::Failed {
+            number,
+            error: format!("{e} ({})", e.hint()),
+        },
+    })
+}
+
+async fn attempt_action(
+    session: &mut Session,
+    tickets: Option<&AnyTickets>,
+    args: GateArgs,
+    asked: Asked,
+) -> anyhow::Result<ExitCode> {
     let mut attestation = Attestation {
         confirmed: args.kba.iter().cloned().collect(),
         ticket: args.ticket.clone().unwrap_or_default(),
@@ -307,6 +387,33 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let plan = json!({ "factors_to_remove": planned });
     if !args.json {
         preview_removal(&action, &user, &factors);
+    }
+
+    if let Some(tickets) = tickets
+        && (args.create_ticket || !attestation.ticket.trim().is_empty())
+    {
+        match checked_ticket(
+            tickets,
+            &user,
+            &attestation.ticket,
+            args.create_ticket,
+            action.audit_name(),
+        )
+        .await
+        {
+            Ok(lookup) => {
+                if let TicketLookup::Found(t) = &lookup {
+                    attestation.ticket = t.number.clone();
+                    if args.create_ticket && !args.json {
+                        println!("Opened {} in {} for this call.", t.number, t.provider);
+                    }
+                }
+                attestation.ticket_lookup = Some(lookup);
+            }
+            Err(stop) => {
+                return Ok(session.stop(&attempt, Some(&user), &attestation, &stop, plan));
+            }
+        }
     }
 
     if let Err(why) = preconditions::check(&action, &user, &factors) {
@@ -370,7 +477,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     if !needs_possession && !attestation.evidence.is_empty() {
         // Asked for although the policy does not need it: it still has to pass, and it is
         // audited on its own, since the action's record carries only required evidence.
-        record_checks(&mut session, &target, &attestation);
+        record_checks(session, &target, &attestation);
         if let Err(why) = gate::possession(&policy, &target, &attestation.evidence, Utc::now()) {
             return Ok(session.stop(
                 &attempt,
@@ -390,6 +497,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     };
 
     let outcome = action_runner::run(&client, &mut session.audit, &session.agent, &verified).await;
+    session.last_record = outcome.audit.as_ref().ok().cloned();
     // After the action, never before: a notice that cannot be queued leaves it standing.
     let desk = NoticeDesk::from_config(&session.config);
     let notices =

@@ -24,6 +24,8 @@ pub struct Session {
     json: bool,
     /// The login as typed, until the IdP names the user.
     typed_login: String,
+    /// The last record this attempt wrote: its ticket hears the outcome.
+    pub last_record: Option<AuditRecord>,
 }
 
 impl Session {
@@ -39,6 +41,7 @@ impl Session {
             agent,
             json,
             typed_login: login.trim().to_string(),
+            last_record: None,
         })
     }
 
@@ -71,6 +74,7 @@ impl Session {
             &reasons,
         );
         let audit_seq = self.audit_seq(&record);
+        self.last_record = record.ok();
         let login = user.map_or(self.typed_login.as_str(), |u| u.login.as_str());
         if self.json {
             let mut out = json!({

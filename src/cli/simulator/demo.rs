@@ -18,6 +18,9 @@ use crate::idp::okta::OktaClient;
 use crate::idp::pingone::{PingOneClient, PingOneSettings, Region};
 use crate::idp::{AnyDirectory, ClientOptions, Provider};
 use crate::sim;
+use crate::tickets::{
+    JiraSettings, ServiceNowAuth, ServiceNowSettings, TicketProvider, TicketSettings,
+};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -26,6 +29,55 @@ pub struct DemoArgs {
     /// Seconds between lockout polls (the demo polls faster than the 30 s production default)
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
     interval: u64,
+    /// Practise with the simulator's ticketing system: the dialog offers the user's open
+    /// tickets and opens new ones (none: any ticket number in the expected form)
+    #[arg(long, value_enum, default_value_t = DemoTickets::None)]
+    tickets: DemoTickets,
+}
+
+/// Which simulated ticketing system the demo checks tickets against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoTickets {
+    None,
+    Servicenow,
+    Jira,
+}
+
+/// `[tickets]` for the simulator at `base` (its ServiceNow and Jira answer to `token`).
+fn demo_tickets(which: DemoTickets, base: &str, token: &str) -> anyhow::Result<TicketSettings> {
+    let url = url::Url::parse(base)?;
+    let secret = || SecretString::from(token.to_string());
+    Ok(match which {
+        DemoTickets::None => TicketSettings::default(),
+        DemoTickets::Servicenow => TicketSettings {
+            provider: Some(TicketProvider::ServiceNow),
+            servicenow: Some(ServiceNowSettings {
+                url,
+                auth: ServiceNowAuth::Basic {
+                    username: sim::tickets::SERVICENOW_USER.to_string(),
+                    password: secret(),
+                },
+                open_states: Vec::new(),
+                category: "inquiry".to_string(),
+                assignment_group: Some("Service Desk".to_string()),
+                close_code: "Solved (Permanently)".to_string(),
+            }),
+            ..TicketSettings::default()
+        },
+        DemoTickets::Jira => TicketSettings {
+            provider: Some(TicketProvider::Jira),
+            jira: Some(JiraSettings {
+                url,
+                user: sim::tickets::JIRA_USER.to_string(),
+                api_token: secret(),
+                service_desk_id: "1".to_string(),
+                request_type_id: "1".to_string(),
+                open_statuses: Vec::new(),
+                resolve_transition: Some("Resolve this issue".to_string()),
+            }),
+            ..TicketSettings::default()
+        },
+    })
 }
 
 pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode> {
@@ -41,6 +93,9 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
     // Practice has its own audit log (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo`
     // reads it); its records name the simulator as the tenant.
     config.data_dir = AuditLog::demo_data_dir(&config.data_dir);
+    // The demo's tickets are the simulator's, or none, never a configured real system.
+    config.tickets = demo_tickets(args.tickets, &handle.base_url(), &token)?;
+    config.gate.ticket_system = config.tickets.provider;
     let options = ClientOptions {
         connect_timeout: Duration::from_secs(2),
         ..ClientOptions::default()

@@ -164,10 +164,17 @@ impl VerifyDialog {
 
     /// The gate's word on the ticket, for the line under the field (the expected form).
     pub fn ticket_hint(&self) -> Option<String> {
-        self.missing
+        let refusal = self
+            .missing
             .iter()
-            .find(|r| super::keys::is_about_the_ticket(r))
-            .map(ToString::to_string)
+            .find(|r| super::keys::is_about_the_ticket(r))?;
+        Some(match (refusal, &self.tickets) {
+            (Refusal::TicketMissing, Some(desk)) => format!(
+                "a ticket in {} is required: one of the user's open tickets, a new one, or its number",
+                desk.system
+            ),
+            _ => refusal.to_string(),
+        })
     }
 
     /// "the MANAGER's push (deepa.chen@example.com) was REJECTED 2 min ago (14:28 UTC)".

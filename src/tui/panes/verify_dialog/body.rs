@@ -114,7 +114,10 @@ impl Body<'_> {
     }
 
     fn input(&self, label: &str, value: &str, focus: Focus) -> Line<'static> {
-        let focused = self.dialog.focus() == focus;
+        // Picking from the open tickets is not typing: no text cursor there.
+        let picking = focus == Focus::Ticket
+            && self.dialog.context() == crate::tui::keymap::Context::DialogTicketPick;
+        let focused = self.dialog.focus() == focus && !picking;
         let cursor = if focused { "▏" } else { "" };
         Line::from(vec![
             Span::styled(format!("{label:<FIELD_LABEL$}"), self.focus_style(focus)),

@@ -1,0 +1,39 @@
+//! After an action (done, refused or failed) whose ticket the gate checked, the outcome goes
+//! to that ticket as a work note (ServiceNow) or internal comment (Jira), composed from the
+//! audit record alone ([`work_note`]). The action never waits on it and is never undone by
+//! it: a note that cannot be written is said to the agent, with the record to copy from.
+
+use crate::audit::AuditRecord;
+use crate::tickets::{TicketSystem, work_note};
+
+/// What became of the note, in a clause for the agent's status line; `None` when the record
+/// has no checked ticket.
+pub async fn note_outcome<T: TicketSystem>(tickets: &T, record: &AuditRecord) -> Option<String> {
+    let check = record.entry.ticket_check.as_ref()?;
+    let name = tickets.provider().note_name();
+    // Read the ticket afresh: the note goes to the very record the gate checked.
+    let ticket = match tickets.lookup(&check.number).await {
+        Ok(Some(t)) if t.system_id == check.system_id => t,
+        Ok(_) => {
+            return Some(format!(
+                "no {name} on {}: the {} no longer has it (audit #{})",
+                check.number,
+                tickets.provider(),
+                record.seq
+            ));
+        }
+        Err(e) => {
+            return Some(format!(
+                "the {name} on {} could not be written: {e} (audit #{} has everything)",
+                check.number, record.seq
+            ));
+        }
+    };
+    Some(match tickets.add_note(&ticket, &work_note(record)).await {
+        Ok(()) => format!("{name} added to {}", ticket.number),
+        Err(e) => format!(
+            "the {name} on {} could not be written: {e} (audit #{} has everything)",
+            ticket.number, record.seq
+        ),
+    })
+}
