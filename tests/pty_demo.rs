@@ -267,12 +267,22 @@ const DEMO_USERS: usize = 500;
 struct Caller {
     login: String,
     query: String,
+    /// Their newest open ticket at the simulated ServiceNow (`demo --tickets servicenow`).
+    open_ticket: Option<String>,
 }
 
 /// Finds the caller in a private copy of the demo's organisation (same seed and size: the same
 /// people, statuses and push habits): a user LOCKED_OUT from the start who approves pushes and
 /// is the first directory match for their full name (else for their login).
 fn locked_out_caller_who_approves() -> Caller {
+    locked_out_callers_who_approve()
+        .into_iter()
+        .next()
+        .expect("seed 42 has a locked-out user who approves pushes")
+}
+
+/// Every such caller, in the org's order.
+fn locked_out_callers_who_approve() -> Vec<Caller> {
     const TOKEN: &str = "pty-oracle-token";
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
@@ -307,7 +317,15 @@ fn locked_out_caller_who_approves() -> Caller {
             for query in [user.name(), user.login.clone()] {
                 let matches = client.search_users(&query, MAX_MATCHES).await.unwrap();
                 if matches.first().is_some_and(|m| m.id == user.id) {
-                    candidates.push((user.id.clone(), Caller { login, query }));
+                    let open_ticket = newest_open_ticket(&sim.tickets(), &login);
+                    candidates.push((
+                        user.id.clone(),
+                        Caller {
+                            login,
+                            query,
+                            open_ticket,
+                        },
+                    ));
                     break;
                 }
             }
@@ -328,9 +346,22 @@ fn locked_out_caller_who_approves() -> Caller {
         candidates
             .into_iter()
             .map(|(_, caller)| caller)
-            .find(|c| approvers.contains(&c.login))
-            .expect("seed 42 has a locked-out user who approves pushes")
+            .filter(|c| approvers.contains(&c.login))
+            .collect()
     })
+}
+
+/// The newest open incident whose caller is `login`, in the simulator's desk.
+fn newest_open_ticket(tickets: &serde_json::Value, login: &str) -> Option<String> {
+    tickets
+        .as_array()?
+        .iter()
+        .filter(|t| {
+            t["caller"] == login
+                && ["New", "InProgress", "OnHold"].contains(&t["stage"].as_str().unwrap_or(""))
+        })
+        .max_by_key(|t| t["created"].as_str().unwrap_or("").to_string())
+        .map(|t| t["number"].as_str().unwrap_or("").to_string())
 }
 
 /// The value of the user screen's `Status` field (not the factor table's column header).
@@ -824,4 +855,79 @@ fn on_pingone_a_locked_out_caller_is_unlocked_through_the_gate_and_the_audit_nam
     assert_eq!(check["org"], org, "{check}");
     assert_eq!(record["evidence"][0]["kind"], "push", "{record}");
     assert_eq!(record["evidence"][0]["result"], "SUCCESS", "{record}");
+}
+
+#[test]
+fn with_tickets_the_callers_newest_open_ticket_is_picked_with_enter_and_hears_the_outcome() {
+    let caller = locked_out_callers_who_approve()
+        .into_iter()
+        .find(|c| c.open_ticket.is_some())
+        .expect("seed 42 has a locked-out approver with an open ticket");
+    let login = caller.login.as_str();
+    let ticket = caller.open_ticket.clone().unwrap();
+    let (seed, users) = (DEMO_SEED.to_string(), DEMO_USERS.to_string());
+    let mut s = Session::start(&[
+        "demo",
+        "--seed",
+        &seed,
+        "--users",
+        &users,
+        "--lockouts-per-minute",
+        "0",
+        "--tickets",
+        "servicenow",
+    ]);
+    s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
+    s.keys(b"/");
+    s.keys(caller.query.as_bytes());
+    let title = format!("Directory · \"{}\" · ↓ to choose", caller.query);
+    s.wait_for("the directory matches", |sc| sc.contains(&title));
+    s.keys(b"\r");
+    s.wait_for("the user screen", |sc| {
+        user_screen_status(sc, login) == Some("LOCKED_OUT")
+    });
+    s.keys(b"u");
+    s.wait_for("the verification dialog", |sc| {
+        sc.contains(&format!("Verify {login}"))
+    });
+    s.keys(b"1234");
+    s.wait_for("the ticked checklist", |sc| sc.matches("[x]").count() == 4);
+    s.keys(b"p");
+    s.wait_for("the approved push", |sc| sc.contains("Push: APPROVED ✓"));
+
+    // Enter goes on to the ticket, the user's open tickets newest first; Enter takes it.
+    s.keys(b"\r");
+    let screen = s.wait_for("the user's open tickets", |sc| {
+        sc.contains("Open tickets in ServiceNow") && sc.contains(&format!("▸ {ticket}"))
+    });
+    assert!(screen.contains("n: opens one for this call"), "{screen}");
+    s.keys(b"\r");
+    let screen = s.wait_for("the ticket taken, the gate passing", |sc| {
+        sc.contains(&format!("[{ticket}]")) && sc.contains("[ Confirm: Enter ]")
+    });
+    assert!(screen.contains(&format!("✓ {ticket} · New")), "{screen}");
+
+    s.keys(b"\r");
+    let done = format!("{login}: done, status now ACTIVE (audit #2)");
+    let screen = s.wait_for("the unlock and its work note", |sc| {
+        sc.contains(&done) && sc.contains(&format!("work note added to {ticket}"))
+    });
+    assert_eq!(
+        user_screen_status(&screen, login),
+        Some("ACTIVE"),
+        "{screen}"
+    );
+    s.keys(b"q");
+    assert!(s.wait_exit().success());
+
+    let list = s.run_cli(&["audit", "list", "--demo", "--json"]);
+    let unlock: serde_json::Value = String::from_utf8(list.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["action"] == "unlock")
+        .unwrap();
+    assert_eq!(unlock["ticket"], ticket.as_str());
+    assert_eq!(unlock["ticket_check"]["system"], "servicenow");
+    assert_eq!(unlock["ticket_check"]["caller_matched"], true);
 }

@@ -128,6 +128,11 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
         "connect_timeout_secs": config.connect_timeout.as_secs(),
         "request_timeout_secs": config.request_timeout.as_secs(),
         "allow_plain_http": config.plain_http.hosts(),
+        "tickets": {
+            "provider": config.tickets.provider.map(|p| p.as_str()),
+            "url": ticket_url(config),
+            "require_caller": config.tickets.require_caller,
+        },
         "agent": config.agent_name,
         "agent_source": config.sources.get("agent.name").to_json(),
         "read_only": config.read_only,
@@ -290,6 +295,14 @@ fn text_view(config: &Config) -> String {
             keys: &["http.connect_timeout_secs", "http.request_timeout_secs"],
         },
         Line {
+            label: "tickets",
+            value: match (config.tickets.provider, ticket_url(config)) {
+                (Some(p), Some(url)) => format!("{p} at {url}"),
+                _ => format!("none (any ticket in the form {})", config.gate.ticket_format),
+            },
+            keys: &["tickets.provider", "tickets.servicenow.url", "tickets.jira.url"],
+        },
+        Line {
             label: "plain http allowed to",
             value: match config.plain_http.hosts() {
                 [] => "this machine only".to_string(),
@@ -432,4 +445,13 @@ fn text_view(config: &Config) -> String {
         text.push('\n');
     }
     text
+}
+
+/// The ticketing system's base URL, when one is configured.
+fn ticket_url(config: &Config) -> Option<String> {
+    let t = &config.tickets;
+    t.servicenow
+        .as_ref()
+        .map(|s| s.url.to_string())
+        .or_else(|| t.jira.as_ref().map(|j| j.url.to_string()))
 }

@@ -10,6 +10,10 @@ use crate::idp::ClientOptions;
 
 /// A client of the configured ticketing system.
 #[derive(Debug)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per process, made once and shared behind an Arc: never moved around"
+)]
 pub enum AnyTickets {
     ServiceNow(ServiceNowClient),
     Jira(JiraClient),

@@ -492,6 +492,10 @@ impl App {
                     self.dirty = true;
                 }
             }
+            Msg::TicketNoted(line) => {
+                self.message = Some(format!("Ticket: {line}"));
+                self.dirty = true;
+            }
             Msg::CodeSent { error } => {
                 if let Some(dialog) = &mut self.dialog {
                     self.message = error.as_ref().map(|e| format!("Code not sent: {e}"));

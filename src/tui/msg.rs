@@ -147,5 +147,7 @@ pub enum Msg {
         user_id: String,
         result: Result<crate::tickets::Ticket, String>,
     },
+    /// What became of a work note written after the dialog closed, for the status line.
+    TicketNoted(String),
     Quit,
 }

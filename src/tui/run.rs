@@ -337,16 +337,30 @@ where
                     target,
                     attestation,
                     reasons,
-                } => audit_now(&data_dir, &results_tx, "The refusal", |log| {
-                    action_runner::record_refusal(
-                        log,
-                        &agent,
-                        &action,
-                        &target,
-                        &attestation,
-                        &reasons,
-                    )
-                }),
+                } => {
+                    let written = write_audit(&data_dir, "The refusal", |log| {
+                        action_runner::record_refusal(
+                            log,
+                            &agent,
+                            &action,
+                            &target,
+                            &attestation,
+                            &reasons,
+                        )
+                    });
+                    match (written, &tickets) {
+                        (Err(e), _) => {
+                            let _ = results_tx.try_send(Msg::AuditFailed(format!(
+                                "The refusal was NOT written to the audit log: {e}"
+                            )));
+                        }
+                        // The refused attempt's ticket hears of it too.
+                        (Ok(record), Some(t)) => {
+                            ticket_tasks::note_refusal(Arc::clone(t), record, results_tx.clone());
+                        }
+                        (Ok(_), None) => {}
+                    }
+                }
                 Effect::RecordEscalation {
                     target,
                     ticket,

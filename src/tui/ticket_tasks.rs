@@ -6,7 +6,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
 use super::msg::Msg;
+use crate::audit::AuditRecord;
 use crate::policy::gate::TicketLookup;
+use crate::services::ticket_notes;
 use crate::tickets::{NewTicket, TicketError, TicketSystem};
 
 /// The error as the dialog says it: what went wrong, and what to do.
@@ -44,6 +46,16 @@ pub fn lookup_ticket<T: TicketSystem>(
             },
         };
         let _ = results.send(Msg::TicketLooked { user_id, lookup }).await;
+    });
+}
+
+/// Tells a refused attempt's ticket about it; answers [`Msg::TicketNoted`] when there was a
+/// ticket to tell.
+pub fn note_refusal<T: TicketSystem>(tickets: Arc<T>, record: AuditRecord, results: Sender<Msg>) {
+    tokio::spawn(async move {
+        if let Some(line) = ticket_notes::note_outcome(tickets.as_ref(), &record).await {
+            let _ = results.send(Msg::TicketNoted(line)).await;
+        }
     });
 }
 
