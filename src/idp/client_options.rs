@@ -21,6 +21,31 @@ pub struct ClientOptions {
     pub read_only: bool,
 }
 
+impl ClientOptions {
+    /// The backoff of every retried read: exponential from `min_backoff` to `max_backoff`,
+    /// `max_retries` times, with jitter so many clients do not return at once.
+    pub fn backoff(&self) -> backon::ExponentialBuilder {
+        backon::ExponentialBuilder::default()
+            .with_min_delay(self.min_backoff)
+            .with_max_delay(self.max_backoff)
+            .with_max_times(self.max_retries)
+            .with_jitter()
+    }
+
+    /// An HTTP client with these timeouts, naming itself `user_agent`, that never follows a
+    /// redirect: one would carry the credentials to another host, and none of the APIs
+    /// accessdesk talks to redirects.
+    pub fn http_client(&self, user_agent: &str) -> Result<reqwest::Client, String> {
+        reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    }
+}
+
 impl Default for ClientOptions {
     fn default() -> Self {
         Self {

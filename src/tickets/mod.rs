@@ -7,6 +7,7 @@
 
 mod any;
 mod error;
+mod failure;
 pub mod jira;
 mod provider;
 pub mod servicenow;

@@ -56,6 +56,23 @@ pub struct NewTicket {
     pub description: String,
 }
 
+impl NewTicket {
+    /// The ticket for a call from `user` about `what` ("unlock requested by phone"): the user
+    /// as caller, by e-mail (else login).
+    pub fn for_call(user: &crate::model::User, what: &str) -> NewTicket {
+        NewTicket {
+            caller_email: user.email.clone().unwrap_or_else(|| user.login.clone()),
+            summary: format!("Account access: {what}"),
+            description: format!(
+                "Opened by accessdesk during a call from {} ({}) to the service desk. The \
+                 outcome is added as a note once the action is done.",
+                user.name(),
+                user.login
+            ),
+        }
+    }
+}
+
 /// How to resolve a ticket once its action is done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketResolution {

@@ -157,21 +157,11 @@ fn caller_address(user: &User) -> String {
 
 /// The ticket opened for the call in `dialog`: the user as caller, the action as summary.
 fn new_ticket_for(dialog: &VerifyDialog) -> crate::tickets::NewTicket {
-    let user = dialog.user();
     let what = match dialog.action() {
         Some(action) => format!("{} requested by phone", action_word(action)),
         None => "caller verification by phone".to_string(),
     };
-    crate::tickets::NewTicket {
-        caller_email: caller_address(user),
-        summary: format!("Account access: {what}"),
-        description: format!(
-            "Opened by accessdesk during a call from {} ({}) to the service desk. The \
-             outcome is added as a note once the action is done.",
-            user.name(),
-            user.login
-        ),
-    }
+    crate::tickets::NewTicket::for_call(dialog.user(), &what)
 }
 
 /// The lockout line of the burst list at `at` or after it, else the nearest before it.

@@ -293,16 +293,7 @@ async fn checked_ticket(
     action: &str,
 ) -> Result<TicketLookup, Stop> {
     if create {
-        let new = NewTicket {
-            caller_email: user.email.clone().unwrap_or_else(|| user.login.clone()),
-            summary: format!("Account access: {action} requested by phone"),
-            description: format!(
-                "Opened by accessdesk for a call from {} ({}) to the service desk. The \
-                 outcome is added as a note once the action is done.",
-                user.name(),
-                user.login
-            ),
-        };
+        let new = NewTicket::for_call(user, &format!("{action} requested by phone"));
         return match tickets.create(&new).await {
             Ok(t) => Ok(TicketLookup::Found(t)),
             Err(e) => Err(Stop::Failed(format!(

@@ -49,14 +49,7 @@ pub(super) struct Answer<T> {
 
 impl OktaClient {
     pub fn new(base: Url, token: SecretString, options: ClientOptions) -> Result<Self, IdpError> {
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // Redirects would carry the token elsewhere; Okta's API never redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| IdpError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        let http = options.http_client(USER_AGENT).map_err(IdpError::Invalid)?;
         Ok(Self {
             http,
             base,

@@ -107,14 +107,7 @@ impl PingOneClient {
             .map_err(|_| IdpError::Invalid("the PingOne auth URL cannot take a path".into()))?
             .pop_if_empty()
             .push(&settings.environment_id);
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // A redirect would carry the token elsewhere; PingOne's API never redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| IdpError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        let http = options.http_client(USER_AGENT).map_err(IdpError::Invalid)?;
         let token = Box::new(TokenSource::new(
             http.clone(),
             settings.token_url()?,

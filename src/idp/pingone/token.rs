@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use secrecy::{ExposeSecret, SecretString};
@@ -140,11 +140,7 @@ impl TokenSource {
     /// One client-credentials grant, retried like a GET on 5xx and connection errors (asking
     /// for a token changes nothing at PingOne).
     async fn fetch(&self) -> Result<Cached, IdpError> {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.options.min_backoff)
-            .with_max_delay(self.options.max_backoff)
-            .with_max_times(self.options.max_retries)
-            .with_jitter();
+        let backoff = self.options.backoff();
         let cached = (|| self.fetch_once())
             .retry(backoff)
             .when(|e| e.is_transient() && !matches!(e, IdpError::RateLimited { .. }))

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -58,14 +58,9 @@ impl std::fmt::Debug for JiraClient {
 impl JiraClient {
     /// A client for the site in `settings`, with the IdP clients' timeouts and retry tunables.
     pub fn new(settings: &JiraSettings, options: ClientOptions) -> Result<Self, TicketError> {
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // A redirect would carry the API token to another host; the API never redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| TicketError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        let http = options
+            .http_client(USER_AGENT)
+            .map_err(TicketError::Invalid)?;
         if settings.url.cannot_be_a_base() {
             return Err(TicketError::Invalid(format!(
                 "the Jira URL {} cannot take a path",
@@ -108,11 +103,7 @@ impl JiraClient {
     /// connection (backing off exponentially), and after a 429 (waiting what `Retry-After`
     /// asks, when that is within `max_rate_limit_wait`): a read changes nothing.
     pub(super) async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, TicketError> {
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.options.min_backoff)
-            .with_max_delay(self.options.max_backoff)
-            .with_max_times(self.options.max_retries)
-            .with_jitter();
+        let backoff = self.options.backoff();
         let max_wait = self.options.max_rate_limit_wait;
         let (status, headers, body) = (|| self.send_once(Method::GET, url.clone(), None))
             .retry(backoff)

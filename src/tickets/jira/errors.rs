@@ -10,27 +10,12 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 
-use crate::idp::IdpError;
-use crate::idp::transport::{content_type, describe_body, network_error};
+use crate::idp::transport::{content_type, describe_body};
 use crate::tickets::{TicketError, TicketProvider};
 
 const JIRA: TicketProvider = TicketProvider::Jira;
 
-/// A failed request, and how long Jira asked to wait before the next (429 `Retry-After`).
-#[derive(Debug)]
-pub(super) struct Failure {
-    pub error: TicketError,
-    pub retry_after: Option<Duration>,
-}
-
-impl From<TicketError> for Failure {
-    fn from(error: TicketError) -> Self {
-        Self {
-            error,
-            retry_after: None,
-        }
-    }
-}
+pub(super) use crate::tickets::failure::Failure;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -108,25 +93,9 @@ fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     )
 }
 
-/// A connection that failed, said as the IdP clients say it (the cause from the error's
-/// chain); the URL carries no query and no credentials.
+/// A connection that failed, said as the IdP clients say it.
 pub(super) fn network(e: reqwest::Error) -> TicketError {
-    match network_error(e) {
-        IdpError::Network { url, cause, detail } => TicketError::Network {
-            provider: JIRA,
-            url,
-            cause: if detail.is_empty() {
-                cause.to_string()
-            } else {
-                format!("{cause} ({detail})")
-            },
-        },
-        other => TicketError::Network {
-            provider: JIRA,
-            url: "the Jira site".into(),
-            cause: other.to_string(),
-        },
-    }
+    crate::tickets::failure::network(JIRA, e)
 }
 
 #[cfg(test)]

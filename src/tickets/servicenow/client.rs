@@ -45,14 +45,9 @@ impl ServiceNowClient {
         settings: &ServiceNowSettings,
         options: &ClientOptions,
     ) -> Result<Self, TicketError> {
-        let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // A redirect would carry the credentials elsewhere; the Table API never redirects.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| TicketError::Invalid(format!("cannot build the HTTP client: {e}")))?;
+        let http = options
+            .http_client(USER_AGENT)
+            .map_err(TicketError::Invalid)?;
         let mut base = settings.url.clone();
         if base.cannot_be_a_base() {
             return Err(TicketError::Invalid(format!(

@@ -8,27 +8,12 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::Deserialize;
 
-use crate::idp::IdpError;
-use crate::idp::transport::{content_type, describe_body, network_error, shape_snippet};
+use crate::idp::transport::{content_type, describe_body, shape_snippet};
 use crate::tickets::{TicketError, TicketProvider};
 
 const PROVIDER: TicketProvider = TicketProvider::ServiceNow;
 
-/// A failed request, and how long the instance asked us to wait before another (429).
-#[derive(Debug)]
-pub(super) struct Failure {
-    pub error: TicketError,
-    pub retry_after: Option<Duration>,
-}
-
-impl From<TicketError> for Failure {
-    fn from(error: TicketError) -> Self {
-        Self {
-            error,
-            retry_after: None,
-        }
-    }
-}
+pub(super) use crate::tickets::failure::Failure;
 
 #[derive(Deserialize)]
 struct TableError {
@@ -104,23 +89,7 @@ pub(super) fn unexpected_shape(headers: &HeaderMap, body: &[u8], e: &serde_json:
 
 /// A connection that failed or broke, classified as the IdP clients classify it.
 pub(super) fn network_failure(e: reqwest::Error) -> Failure {
-    match network_error(e) {
-        IdpError::Network { url, cause, detail } => {
-            let said = cause.to_string();
-            let cause = if detail.is_empty() || detail.to_ascii_lowercase().starts_with(&said) {
-                said
-            } else {
-                format!("{said} ({detail})")
-            };
-            TicketError::Network {
-                provider: PROVIDER,
-                url,
-                cause,
-            }
-        }
-        other => TicketError::Invalid(other.to_string()),
-    }
-    .into()
+    crate::tickets::failure::network(PROVIDER, e).into()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::Retryable;
 
 use super::errors::Failure;
 use crate::idp::ClientOptions;
@@ -19,11 +19,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Failure>>,
 {
-    let backoff = ExponentialBuilder::default()
-        .with_min_delay(options.min_backoff)
-        .with_max_delay(options.max_backoff)
-        .with_max_times(options.max_retries)
-        .with_jitter();
+    let backoff = options.backoff();
     let max_wait = options.max_rate_limit_wait;
     send.retry(backoff)
         .when(|f: &Failure| {
