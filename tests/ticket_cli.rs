@@ -47,7 +47,14 @@ async fn setup() -> Env {
 
 impl Env {
     async fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[]).await
+    }
+
+    async fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut cmd = std::process::Command::new(BIN);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.args(args)
             .env("OKTA_CLIENT_ORGURL", self.sim.base_url())
             .env("OKTA_CLIENT_TOKEN", TOKEN)
@@ -278,4 +285,48 @@ async fn ticket_show_reads_one_and_says_when_there_is_none() {
     let bare = cmd.output().unwrap();
     assert_eq!(bare.status.code(), Some(64));
     assert!(text(&bare).contains("SERVICENOW_URL"), "{}", text(&bare));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resolve_on_success_resolves_the_ticket_with_the_configured_close_code() {
+    let env = setup().await;
+    let config = env.data.path().join("accessdesk.toml");
+    std::fs::write(
+        &config,
+        "[tickets]\nresolve_on_success = true\n\n[tickets.servicenow]\nclose_code = \"Solved (Work Around)\"\n",
+    )
+    .unwrap();
+    let login = locked_user(&env, "");
+    let mut args = vec![
+        "unlock",
+        &login,
+        "--create-ticket",
+        "--verify",
+        "push",
+        "--json",
+    ];
+    args.extend(KBA);
+    let out = env
+        .run_with(&args, &[("ACCESSDESK_CONFIG", config.to_str().unwrap())])
+        .await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("ticket resolved"), "{}", text(&out));
+    let number = serde_json::from_slice::<Value>(&out.stdout).unwrap()["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ticket = env
+        .tickets()
+        .into_iter()
+        .find(|t| t["number"] == number.as_str())
+        .unwrap();
+    assert_eq!(ticket["stage"], "Resolved", "{ticket}");
+    assert_eq!(ticket["close_code"], "Solved (Work Around)", "{ticket}");
+    assert!(
+        ticket["close_notes"]
+            .as_str()
+            .unwrap()
+            .contains("audit record #"),
+        "{ticket}"
+    );
 }

@@ -84,6 +84,7 @@ pub(super) async fn open<D: Directory>(
         notices: crate::services::notice_desk::NoticeDesk::from_config(config),
         local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
         tickets,
+        resolve_tickets: config.tickets.resolve_on_success,
     };
     let result = tui::run(directory, rx, scan_rx, options).await;
     poller.abort();

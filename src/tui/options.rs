@@ -51,6 +51,8 @@ pub struct DashboardOptions {
     /// The ticketing system tickets are checked against (`[tickets]`), if any; the gate's
     /// `ticket_system` names the same one.
     pub tickets: Option<std::sync::Arc<crate::tickets::AnyTickets>>,
+    /// `tickets.resolve_on_success`: resolve the ticket once its action is done.
+    pub resolve_tickets: bool,
 }
 
 impl Default for DashboardOptions {
@@ -74,6 +76,7 @@ impl Default for DashboardOptions {
             notices: NoticeDesk::default(),
             local_zone: chrono_tz::UTC,
             tickets: None,
+            resolve_tickets: false,
         }
     }
 }

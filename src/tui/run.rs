@@ -111,6 +111,7 @@ where
     let data_dir = options.data_dir.clone();
     let training = options.training.clone();
     let tickets = options.tickets.clone();
+    let resolve_tickets = options.resolve_tickets;
     // One data directory for the audit log and the outbox (a default-built desk names none).
     let desk = NoticeDesk {
         data_dir: options.data_dir.clone(),
@@ -304,7 +305,11 @@ where
                 }
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
-                    (data_dir.clone(), desk.clone(), tickets.clone()),
+                    (
+                        data_dir.clone(),
+                        desk.clone(),
+                        (tickets.clone(), resolve_tickets),
+                    ),
                     agent.clone(),
                     *verified,
                     results_tx.clone(),
@@ -697,7 +702,11 @@ fn check_code<D: Directory>(
 /// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].
 fn run_action<D: Directory>(
     directory: Arc<D>,
-    (data_dir, desk, tickets): (PathBuf, NoticeDesk, Option<Arc<AnyTickets>>),
+    (data_dir, desk, (tickets, resolve_tickets)): (
+        PathBuf,
+        NoticeDesk,
+        (Option<Arc<AnyTickets>>, bool),
+    ),
     agent: Agent,
     verified: Verified,
     results: mpsc::Sender<Msg>,
@@ -741,7 +750,9 @@ fn run_action<D: Directory>(
                 .await
                 .one_line();
                 let ticket_note = match (&tickets, &outcome.audit) {
-                    (Some(t), Ok(record)) => ticket_notes::note_outcome(t.as_ref(), record).await,
+                    (Some(t), Ok(record)) => {
+                        ticket_notes::note_outcome(t.as_ref(), record, resolve_tickets).await
+                    }
                     _ => None,
                 };
                 let notices: String = [Some(notices), ticket_note]

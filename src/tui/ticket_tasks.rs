@@ -53,7 +53,7 @@ pub fn lookup_ticket<T: TicketSystem>(
 /// ticket to tell.
 pub fn note_refusal<T: TicketSystem>(tickets: Arc<T>, record: AuditRecord, results: Sender<Msg>) {
     tokio::spawn(async move {
-        if let Some(line) = ticket_notes::note_outcome(tickets.as_ref(), &record).await {
+        if let Some(line) = ticket_notes::note_outcome(tickets.as_ref(), &record, false).await {
             let _ = results.send(Msg::TicketNoted(line)).await;
         }
     });

@@ -269,10 +269,11 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     // The gate asks the ticketing system only when there is a client to ask.
     session.config.gate.ticket_system = tickets.as_ref().map(|t| t.provider());
     let json = args.json;
+    let resolve = session.config.tickets.resolve_on_success;
     let code = attempt_action(&mut session, tickets.as_ref(), args, asked).await?;
     // After the action (done, refused or failed): its ticket hears how it went.
     if let (Some(t), Some(record)) = (&tickets, session.last_record.take())
-        && let Some(line) = ticket_notes::note_outcome(t, &record).await
+        && let Some(line) = ticket_notes::note_outcome(t, &record, resolve).await
     {
         if json {
             eprintln!("{line}");
