@@ -6,7 +6,7 @@
 use std::process::Output;
 use std::time::Duration;
 
-use accessdesk::sim::{self, PushBehaviour, SimConfig, SimHandle};
+use accessdesk::sim::{self, Fault, FaultKind, PushBehaviour, SimConfig, SimHandle};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
@@ -329,4 +329,76 @@ async fn resolve_on_success_resolves_the_ticket_with_the_configured_close_code()
             .contains("audit record #"),
         "{ticket}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_the_system_refuses_for_now_waits_in_the_outbox_and_watch_writes_it_once() {
+    let env = setup().await;
+    let login = locked_user(&env, "");
+    // The note's PATCH meets a 503 once; the lookups and the create go through.
+    env.sim.inject_fault(Fault {
+        kind: FaultKind::Status { status: 503 },
+        count: 1,
+        path_prefix: Some("/api/now/table/incident/".into()),
+    });
+    let mut args = vec![
+        "unlock",
+        &login,
+        "--create-ticket",
+        "--verify",
+        "push",
+        "--json",
+    ];
+    args.extend(KBA);
+    let out = env.run(&args).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("waits in the outbox"), "{}", text(&out));
+    let number = serde_json::from_slice::<Value>(&out.stdout).unwrap()["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ticket_notes(&env, &number).is_empty());
+    let queued = env.run(&["outbox", "list", "--json"]).await;
+    let item: Value = String::from_utf8_lossy(&queued.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|i| i["kind"] == "ticket_note")
+        .expect("the note is in the outbox");
+    assert_eq!(item["state"], "queued", "{item}");
+    assert_eq!(item["channel"], "ticket", "{item}");
+
+    // `watch` delivers it on its next pass, once.
+    let mut watch = std::process::Command::new(BIN);
+    watch
+        .args(["watch", "--listen", "127.0.0.1:0"])
+        .env("OKTA_CLIENT_ORGURL", env.sim.base_url())
+        .env("OKTA_CLIENT_TOKEN", TOKEN)
+        .env("SERVICENOW_URL", env.sim.base_url())
+        .env("SERVICENOW_USERNAME", sim::tickets::SERVICENOW_USER)
+        .env("SERVICENOW_PASSWORD", TOKEN)
+        .env("ACCESSDESK_DATA_DIR", env.data.path())
+        .env("HOME", env.data.path())
+        .env("XDG_CONFIG_HOME", env.data.path().join("config"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = watch.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while ticket_notes(&env, &number).is_empty() && start.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // A few more passes: the note is not written twice.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let notes = ticket_notes(&env, &number);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("Audit record #"), "{}", notes[0]);
+    let after = env.run(&["outbox", "list", "--json"]).await;
+    let item: Value = String::from_utf8_lossy(&after.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|i| i["kind"] == "ticket_note")
+        .unwrap();
+    assert_eq!(item["state"], "sent", "{item}");
 }

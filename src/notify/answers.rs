@@ -81,7 +81,7 @@ impl AnswerChoice {
             NoticeKind::LockoutNotice
             | NoticeKind::ActionNotice
             | NoticeKind::ManagerActionNotice => &[AnswerChoice::NotMe],
-            NoticeKind::Instructions | NoticeKind::Alert => &[],
+            NoticeKind::Instructions | NoticeKind::Alert | NoticeKind::TicketNote => &[],
         }
     }
 }

@@ -25,10 +25,26 @@ pub enum NoticeKind {
     /// To the help-desk channel: bursts, *This wasn't me* reports, escalations, delivery
     /// failures, the daily summary.
     Alert,
+    /// To the ticket an action was checked against: its outcome, as a work note (ServiceNow)
+    /// or internal comment (Jira). Composed from the audit record, never from a template.
+    TicketNote,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 9] = [
+        NoticeKind::LockoutNotice,
+        NoticeKind::PasswordReminder,
+        NoticeKind::PasswordExpired,
+        NoticeKind::ContractorDigest,
+        NoticeKind::ActionNotice,
+        NoticeKind::ManagerActionNotice,
+        NoticeKind::Instructions,
+        NoticeKind::Alert,
+        NoticeKind::TicketNote,
+    ];
+
+    /// The kinds composed from templates (a ticket note is written from the audit record).
+    pub const TEMPLATED: [NoticeKind; 8] = [
         NoticeKind::LockoutNotice,
         NoticeKind::PasswordReminder,
         NoticeKind::PasswordExpired,
@@ -50,6 +66,7 @@ impl NoticeKind {
             NoticeKind::ManagerActionNotice => "manager_action_notice",
             NoticeKind::Instructions => "instructions",
             NoticeKind::Alert => "alert",
+            NoticeKind::TicketNote => "ticket_note",
         }
     }
 
@@ -59,7 +76,7 @@ impl NoticeKind {
 
     /// Whether it goes to a person (e-mail when configured) rather than the help-desk channel.
     pub fn is_user_facing(self) -> bool {
-        self != NoticeKind::Alert
+        !matches!(self, NoticeKind::Alert | NoticeKind::TicketNote)
     }
 }
 
@@ -71,13 +88,16 @@ pub enum ChannelKind {
     Webhook,
     /// One JSON object per line on stdout (the default, for scripts and tests).
     JsonLines,
+    /// The configured ticketing system (`[tickets]`): a note on the ticket named in `to`.
+    Ticket,
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 3] = [
+    pub const ALL: [ChannelKind; 4] = [
         ChannelKind::Email,
         ChannelKind::Webhook,
         ChannelKind::JsonLines,
+        ChannelKind::Ticket,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +105,7 @@ impl ChannelKind {
             ChannelKind::Email => "email",
             ChannelKind::Webhook => "webhook",
             ChannelKind::JsonLines => "jsonl",
+            ChannelKind::Ticket => "ticket",
         }
     }
 

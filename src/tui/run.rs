@@ -361,7 +361,12 @@ where
                         }
                         // The refused attempt's ticket hears of it too.
                         (Ok(record), Some(t)) => {
-                            ticket_tasks::note_refusal(Arc::clone(t), record, results_tx.clone());
+                            ticket_tasks::note_refusal(
+                                Arc::clone(t),
+                                Outbox::default_path(&data_dir),
+                                record,
+                                results_tx.clone(),
+                            );
                         }
                         (Ok(_), None) => {}
                     }
@@ -751,7 +756,8 @@ fn run_action<D: Directory>(
                 .one_line();
                 let ticket_note = match (&tickets, &outcome.audit) {
                     (Some(t), Ok(record)) => {
-                        ticket_notes::note_outcome(t.as_ref(), record, resolve_tickets).await
+                        let outbox = Outbox::default_path(&data_dir);
+                        ticket_notes::note_outcome(t, &outbox, record, resolve_tickets).await
                     }
                     _ => None,
                 };

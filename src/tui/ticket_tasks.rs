@@ -1,6 +1,7 @@
 //! The dialog's questions to the ticketing system, each a task that answers with a [`Msg`]:
 //! never on the render path, never blocking a key.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc::Sender;
@@ -9,7 +10,7 @@ use super::msg::Msg;
 use crate::audit::AuditRecord;
 use crate::policy::gate::TicketLookup;
 use crate::services::ticket_notes;
-use crate::tickets::{NewTicket, TicketError, TicketSystem};
+use crate::tickets::{AnyTickets, NewTicket, TicketError, TicketSystem};
 
 /// The error as the dialog says it: what went wrong, and what to do.
 fn phrased(e: &TicketError) -> String {
@@ -51,9 +52,14 @@ pub fn lookup_ticket<T: TicketSystem>(
 
 /// Tells a refused attempt's ticket about it; answers [`Msg::TicketNoted`] when there was a
 /// ticket to tell.
-pub fn note_refusal<T: TicketSystem>(tickets: Arc<T>, record: AuditRecord, results: Sender<Msg>) {
+pub fn note_refusal(
+    tickets: Arc<AnyTickets>,
+    outbox: PathBuf,
+    record: AuditRecord,
+    results: Sender<Msg>,
+) {
     tokio::spawn(async move {
-        if let Some(line) = ticket_notes::note_outcome(tickets.as_ref(), &record, false).await {
+        if let Some(line) = ticket_notes::note_outcome(&tickets, &outbox, &record, false).await {
             let _ = results.send(Msg::TicketNoted(line)).await;
         }
     });

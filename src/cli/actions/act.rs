@@ -258,7 +258,7 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     check_code_factor_flag(args.verify, &args.code_factor)?;
     let config = load_config(global, |_| {})?;
     let _log = crate::cli::dashboard::start_logging(&config);
-    let tickets = crate::cli::tickets(&config)?;
+    let tickets = crate::cli::tickets(&config)?.map(std::sync::Arc::new);
     if args.create_ticket && tickets.is_none() {
         return Err(UsageError(
             "--create-ticket needs a ticketing system: set SERVICENOW_URL or JIRA_URL (see [tickets] in the config)".into(),
@@ -270,10 +270,16 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     session.config.gate.ticket_system = tickets.as_ref().map(|t| t.provider());
     let json = args.json;
     let resolve = session.config.tickets.resolve_on_success;
-    let code = attempt_action(&mut session, tickets.as_ref(), args, asked).await?;
+    let code = attempt_action(&mut session, tickets.as_deref(), args, asked).await?;
     // After the action (done, refused or failed): its ticket hears how it went.
     if let (Some(t), Some(record)) = (&tickets, session.last_record.take())
-        && let Some(line) = ticket_notes::note_outcome(t, &record, resolve).await
+        && let Some(line) = ticket_notes::note_outcome(
+            t,
+            &crate::outbox::Outbox::default_path(&session.config.data_dir),
+            &record,
+            resolve,
+        )
+        .await
     {
         if json {
             eprintln!("{line}");

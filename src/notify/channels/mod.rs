@@ -1,10 +1,11 @@
 //! Where notices go: e-mail over SMTP, the help-desk channel's webhook (Slack or Teams), and
-//! JSON lines on stdout. Each channel delivers one outbox item and says whether a failure is
+//! JSON lines on stdout, and notes on tickets. Each channel delivers one outbox item and says whether a failure is
 //! worth retrying; `Channels` holds the configured ones and routes each item to its own.
 
 mod jsonl;
 mod router;
 mod smtp;
+mod ticket;
 mod webhook;
 mod webhook_payload;
 
@@ -17,6 +18,7 @@ use crate::outbox::OutboxItem;
 pub use jsonl::{JsonLinesChannel, SharedWriter};
 pub use router::Channels;
 pub use smtp::SmtpChannel;
+pub use ticket::{SYSTEM_ID_FACT, TicketChannel};
 pub use webhook::WebhookChannel;
 pub use webhook_payload::{slack_payload, teams_payload};
 

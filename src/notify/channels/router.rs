@@ -1,16 +1,20 @@
 //! The configured channels, and which one delivers an item: the one its notice names.
 
-use super::{Channel, DeliveryError, JsonLinesChannel, SmtpChannel, WebhookChannel};
+use std::sync::Arc;
+
+use super::{Channel, DeliveryError, JsonLinesChannel, SmtpChannel, TicketChannel, WebhookChannel};
 use crate::config::Config;
 use crate::notify::ChannelKind;
 use crate::outbox::OutboxItem;
 
-/// E-mail when `[smtp]` is configured, the webhook when `[webhook]` is, JSON lines always.
+/// E-mail when `[smtp]` is configured, the webhook when `[webhook]` is, notes on tickets
+/// when `[tickets]` is, JSON lines always.
 #[derive(Debug)]
 pub struct Channels {
     email: Option<SmtpChannel>,
     webhook: Option<WebhookChannel>,
     jsonl: JsonLinesChannel,
+    ticket: Option<TicketChannel>,
 }
 
 impl Channels {
@@ -23,7 +27,14 @@ impl Channels {
             email,
             webhook,
             jsonl,
+            ticket: None,
         }
+    }
+
+    /// These channels, and notes on the tickets of `tickets`.
+    pub fn with_tickets(mut self, tickets: Option<Arc<crate::tickets::AnyTickets>>) -> Channels {
+        self.ticket = tickets.map(TicketChannel::new);
+        self
     }
 
     /// The channels the configuration describes (JSON lines on stdout). Call it inside the
@@ -40,7 +51,15 @@ impl Channels {
             .map(WebhookChannel::new)
             .transpose()?;
         let jsonl = JsonLinesChannel::stdout(config.notices.message_id_domain.clone());
-        Ok(Channels::new(email, webhook, jsonl))
+        let options = crate::idp::ClientOptions {
+            connect_timeout: config.connect_timeout,
+            request_timeout: config.request_timeout,
+            ..crate::idp::ClientOptions::default()
+        };
+        let tickets = crate::tickets::AnyTickets::from_settings(&config.tickets, &options)
+            .map_err(|e| e.to_string())?
+            .map(Arc::new);
+        Ok(Channels::new(email, webhook, jsonl).with_tickets(tickets))
     }
 
     /// Which kinds are configured.
@@ -53,6 +72,9 @@ impl Channels {
             kinds.push(ChannelKind::Webhook);
         }
         kinds.push(ChannelKind::JsonLines);
+        if self.ticket.is_some() {
+            kinds.push(ChannelKind::Ticket);
+        }
         kinds
     }
 
@@ -73,6 +95,12 @@ impl Channels {
                 )),
             },
             ChannelKind::JsonLines => self.jsonl.deliver(item).await,
+            ChannelKind::Ticket => match &self.ticket {
+                Some(ticket) => ticket.deliver(item).await,
+                None => Err(DeliveryError::Permanent(
+                    "this note goes to a ticket, but no ticketing system ([tickets], SERVICENOW_URL or JIRA_URL) is configured".into(),
+                )),
+            },
         }
     }
 }

@@ -17,7 +17,7 @@ pub struct KindTemplates {
     pub html: String,
 }
 
-/// Every kind's templates, in `NoticeKind::ALL` order.
+/// Every templated kind's templates, in `NoticeKind::TEMPLATED` order.
 #[derive(Debug, Clone)]
 pub struct Templates(Vec<KindTemplates>);
 
@@ -43,6 +43,8 @@ pub fn allowed(kind: NoticeKind) -> &'static [&'static str] {
         }
         NoticeKind::Instructions => &["title", "system", "steps", "kb"],
         NoticeKind::Alert => &["title", "facts"],
+        // Written from the audit record (`tickets::work_note`), never from a template.
+        NoticeKind::TicketNote => &[],
     }
 }
 
@@ -64,14 +66,15 @@ fn built_in(kind: NoticeKind) -> (&'static str, &'static str) {
         NoticeKind::ManagerActionNotice => pair!("manager_action_notice"),
         NoticeKind::Instructions => pair!("instructions"),
         NoticeKind::Alert => pair!("alert"),
+        NoticeKind::TicketNote => ("", ""),
     }
 }
 
 impl Templates {
     /// The built-in templates with the overrides found in `dir` (when given) in their place.
     pub fn load(dir: Option<&Path>) -> Result<Templates, ComposeError> {
-        let mut all = Vec::with_capacity(NoticeKind::ALL.len());
-        for kind in NoticeKind::ALL {
+        let mut all = Vec::with_capacity(NoticeKind::TEMPLATED.len());
+        for kind in NoticeKind::TEMPLATED {
             let (text, html) = built_in(kind);
             let name = |ext: &str| PathBuf::from(format!("{}.{ext}", kind.as_str()));
             let pick = |ext: &str, built: &str| -> Result<(PathBuf, String), ComposeError> {
@@ -93,7 +96,7 @@ impl Templates {
     }
 
     pub fn of(&self, kind: NoticeKind) -> &KindTemplates {
-        let i = NoticeKind::ALL
+        let i = NoticeKind::TEMPLATED
             .iter()
             .position(|k| *k == kind)
             .unwrap_or_default();
