@@ -909,14 +909,11 @@ fn with_tickets_the_callers_newest_open_ticket_is_picked_with_enter_and_hears_th
 
     s.keys(b"\r");
     let done = format!("{login}: done, status now ACTIVE (audit #2)");
-    let screen = s.wait_for("the unlock and its work note", |sc| {
-        sc.contains(&done) && sc.contains(&format!("work note added to {ticket}"))
+    s.wait_for("the unlock, its work note and the reloaded profile", |sc| {
+        sc.contains(&done)
+            && sc.contains(&format!("work note added to {ticket}"))
+            && user_screen_status(sc, login) == Some("ACTIVE")
     });
-    assert_eq!(
-        user_screen_status(&screen, login),
-        Some("ACTIVE"),
-        "{screen}"
-    );
     s.keys(b"q");
     assert!(s.wait_exit().success());
 
