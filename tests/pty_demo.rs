@@ -394,6 +394,9 @@ fn a_locked_out_caller_found_by_name_is_unlocked_after_a_push_and_the_audit_log_
         &users,
         "--lockouts-per-minute",
         "0",
+        // Typed tickets, as a desk without a ticketing system takes them.
+        "--tickets",
+        "none",
     ]);
     // Keys only once the dashboard is drawn, so the terminal is in raw mode.
     s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
@@ -622,6 +625,9 @@ fn unlock_from_a_selected_lockout_the_footer_way_approved_on_the_training_phone_
         &users,
         "--lockouts-per-minute",
         "0",
+        // Typed tickets, as a desk without a ticketing system takes them.
+        "--tickets",
+        "none",
     ]);
     let screen = s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
     assert!(
@@ -763,6 +769,9 @@ fn on_pingone_a_locked_out_caller_is_unlocked_through_the_gate_and_the_audit_nam
         &users,
         "--lockouts-per-minute",
         "0",
+        // Typed tickets, as a desk without a ticketing system takes them.
+        "--tickets",
+        "none",
     ]);
     s.wait_for("the dashboard", |sc| sc.contains("SIMULATOR"));
 

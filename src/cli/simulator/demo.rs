@@ -29,9 +29,9 @@ pub struct DemoArgs {
     /// Seconds between lockout polls (the demo polls faster than the 30 s production default)
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
     interval: u64,
-    /// Practise with the simulator's ticketing system: the dialog offers the user's open
+    /// The simulator's ticketing system to practise with: the dialog offers the user's open
     /// tickets and opens new ones (none: any ticket number in the expected form)
-    #[arg(long, value_enum, default_value_t = DemoTickets::None)]
+    #[arg(long, value_enum, default_value_t = DemoTickets::Servicenow)]
     tickets: DemoTickets,
 }
 

@@ -208,6 +208,7 @@ impl VerifyDialog {
                     let noun = if numbers.len() == 1 { "item" } else { "items" };
                     item(format!("checklist {noun} {}", numbers.join(", ")))
                 }
+                Refusal::TicketMissing if self.tickets.is_some() => item("a ticket".to_string()),
                 Refusal::TicketMissing => item("a ticket number".to_string()),
                 Refusal::TicketInvalid { .. } => {
                     item("a ticket in the expected form (see under the field)".to_string())
