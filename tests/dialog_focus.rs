@@ -11,6 +11,7 @@ use accessdesk::model::{
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
+use accessdesk::tickets::{Ticket, TicketPerson, TicketProvider};
 use accessdesk::tui::keymap::{self, Action, Context, Key};
 use accessdesk::tui::verify_dialog::{Challenge, CodeState, DialogAction, Focus, PushState, Step};
 use accessdesk::tui::{App, DashboardOptions, Effect, Msg, view};
@@ -120,6 +121,17 @@ enum Code {
     Correct,
 }
 
+/// With a ticketing system: what its answer for the user's open tickets was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tickets {
+    /// No ticketing system: the ticket is a plain field.
+    Off,
+    Loading,
+    Open,
+    NoneOpen,
+    Failed,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Overlay {
     None,
@@ -141,6 +153,7 @@ struct Recipe {
     code: Code,
     focus: Focus,
     overlay: Overlay,
+    tickets: Tickets,
 }
 
 fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
@@ -220,7 +233,11 @@ fn to_checklist(app: &mut App) {
 
 /// Build the state, or `None` when the recipe does not lead to a distinct reachable state.
 fn build(r: &Recipe) -> Option<App> {
-    let mut app = App::new(DashboardOptions::default(), now() - TimeDelta::minutes(5));
+    let mut options = DashboardOptions::default();
+    if r.tickets != Tickets::Off {
+        options.gate.ticket_system = Some(TicketProvider::ServiceNow);
+    }
+    let mut app = App::new(options, now() - TimeDelta::minutes(5));
     app.update(Msg::Resize {
         width: 120,
         height: 30,
@@ -256,6 +273,18 @@ fn build(r: &Recipe) -> Option<App> {
         result: Ok(Box::new(profile(r.caller))),
     });
     app.dialog()?;
+    let open_tickets = match r.tickets {
+        Tickets::Off | Tickets::Loading => None,
+        Tickets::Open => Some(Ok(vec![ticket("INC0010009"), ticket("INC0010003")])),
+        Tickets::NoneOpen => Some(Ok(Vec::new())),
+        Tickets::Failed => Some(Err("cannot reach ServiceNow".to_string())),
+    };
+    if let Some(result) = open_tickets {
+        app.update(Msg::OpenTickets {
+            user_id: ALICE_ID.into(),
+            result,
+        });
+    }
     if r.opens == 'm' {
         let ticked = r.chooser.unwrap_or(1);
         for _ in 0..ticked {
@@ -423,6 +452,8 @@ struct Seen {
     help: bool,
     quit_prompt: bool,
     message: Option<String>,
+    /// The ticket picker: highlight, typing, the number answered for, a ticket being opened.
+    tickets: Option<(usize, bool, Option<String>, bool)>,
 }
 
 fn seen(app: &App) -> Seen {
@@ -449,6 +480,14 @@ fn seen(app: &App) -> Seen {
         help: app.help_open(),
         quit_prompt: app.quit_prompt_open(),
         message: app.message().map(str::to_string),
+        tickets: d.and_then(|d| d.tickets()).map(|t| {
+            (
+                t.cursor,
+                t.typing,
+                t.lookup.as_ref().map(|l| l.number().to_string()),
+                t.creating,
+            )
+        }),
     }
 }
 
@@ -531,6 +570,16 @@ fn kept_its_word(
         ) => after.step != before.step || noticed,
         Action::Dialog(DialogAction::ChooserContinue) => {
             after.step == Some(Step::Verify) || noticed
+        }
+        Action::Dialog(DialogAction::TicketUp | DialogAction::TicketDown) => {
+            after.tickets.as_ref().map(|t| t.0) != before.tickets.as_ref().map(|t| t.0) || noticed
+        }
+        Action::Dialog(DialogAction::TakeTicket) => after.fields.0 != before.fields.0 || noticed,
+        Action::Dialog(DialogAction::NewTicket) => {
+            effect(&|e| matches!(e, Effect::CreateTicket { .. })) || noticed
+        }
+        Action::Dialog(DialogAction::TypeTicket) => {
+            before.context == Context::DialogTicketPick && after.context == Context::DialogField
         }
         Action::Wait => noticed,
         Action::ShowHelp => after.help,
@@ -629,6 +678,7 @@ fn recipes() -> Vec<Recipe> {
                                         code,
                                         focus,
                                         overlay,
+                                        tickets: Tickets::Off,
                                     });
                                 }
                             }
@@ -638,11 +688,66 @@ fn recipes() -> Vec<Recipe> {
             }
         }
     }
+    // With a ticketing system, the ticket focus is the user's open tickets in each state of
+    // the answer.
+    for opens in ['u', 'v'] {
+        for push in [Push::None, Push::Approved] {
+            for tickets in [
+                Tickets::Loading,
+                Tickets::Open,
+                Tickets::NoneOpen,
+                Tickets::Failed,
+            ] {
+                for overlay in [Overlay::None, Overlay::Quit] {
+                    all.push(Recipe {
+                        opens,
+                        caller: Caller::Full,
+                        chooser: None,
+                        prefilled: false,
+                        push,
+                        code: Code::None,
+                        focus: Focus::Ticket,
+                        overlay,
+                        tickets,
+                    });
+                }
+            }
+        }
+    }
     all
 }
 
+fn ticket(number: &str) -> Ticket {
+    Ticket {
+        provider: TicketProvider::ServiceNow,
+        system_id: format!("sys-{number}"),
+        number: number.into(),
+        kind: "incident".into(),
+        state: "New".into(),
+        open: true,
+        caller: Some(TicketPerson {
+            id: "u1".into(),
+            email: Some(ALICE.into()),
+            name: None,
+        }),
+        summary: "Locked out".into(),
+        created: Some(now() - TimeDelta::hours(1)),
+        web_url: None,
+    }
+}
+
 /// A state's kind: two recipes with the same kind are the same test.
-type Kind = (Context, String, String, String, bool, bool, char, bool);
+type Kind = (
+    Context,
+    String,
+    String,
+    String,
+    bool,
+    bool,
+    char,
+    bool,
+    String,
+);
 
 fn kind(app: &App, r: &Recipe) -> Kind {
     let d = dialog(app);
@@ -662,6 +767,7 @@ fn kind(app: &App, r: &Recipe) -> Kind {
         d.rejected(),
         r.opens,
         d.dead_end().is_some(),
+        format!("{:?}", r.tickets),
     )
 }
 
@@ -727,6 +833,7 @@ fn every_key_a_dialog_state_binds_does_what_its_label_says_or_says_why_not() {
         Context::DialogChooser,
         Context::DialogChecklist,
         Context::DialogField,
+        Context::DialogTicketPick,
         Context::DialogCode,
         Context::DialogConfirm,
         Context::DialogDone,

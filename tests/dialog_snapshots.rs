@@ -9,6 +9,7 @@ use accessdesk::model::{
 use accessdesk::policy::gate::{EvidenceKind, PossessionEvidence};
 use accessdesk::services::user_profile::UserProfile;
 use accessdesk::services::{FeedEvent, PollHealth};
+use accessdesk::tickets::{Ticket, TicketPerson, TicketProvider};
 use accessdesk::tui::keymap;
 use accessdesk::tui::msg::ActionReport;
 use accessdesk::tui::{App, DashboardOptions, Effect, Msg, view};
@@ -157,7 +158,11 @@ fn type_text(app: &mut App, text: &str) {
 /// Ada's lockout selected in the feed, `action` pressed (her user screen opens) and her
 /// profile loaded: the dialog is open.
 fn dialog(action: char) -> App {
-    let mut app = App::new(options(), now() - TimeDelta::minutes(5));
+    dialog_with(options(), action)
+}
+
+fn dialog_with(options: DashboardOptions, action: char) -> App {
+    let mut app = App::new(options, now() - TimeDelta::minutes(5));
     app.update(Msg::Tick(now()));
     app.update(Msg::Feed(FeedEvent::Lockouts {
         lockouts: vec![lockout()],
@@ -644,5 +649,85 @@ fn help_in_the_dialog_lists_the_focus_keys_first() {
         app.context(),
         keymap::Context::DialogChecklist,
         "back where it was"
+    );
+}
+
+fn ticket(number: &str, summary: &str, hours_ago: i64) -> Ticket {
+    Ticket {
+        provider: TicketProvider::ServiceNow,
+        system_id: format!("9d385017c611228701d22104cc95c3{:02}", hours_ago),
+        number: number.into(),
+        kind: "incident".into(),
+        state: "New".into(),
+        open: true,
+        caller: Some(TicketPerson {
+            id: "5137153cc611227c000bbd1bd8cd2005".into(),
+            email: Some(ADA.into()),
+            name: Some("Ada Lovelace".into()),
+        }),
+        summary: summary.into(),
+        created: Some(now() - TimeDelta::hours(hours_ago)),
+        web_url: None,
+    }
+}
+
+/// With ServiceNow configured: the dialog asks for Ada's open tickets on opening, lists them
+/// newest first where the ticket goes, shows a hostile summary inert, and Enter takes the
+/// newest.
+#[test]
+fn the_users_open_tickets_are_listed_inert_and_enter_takes_the_newest() {
+    let mut options = options();
+    options.gate.ticket_system = Some(TicketProvider::ServiceNow);
+    let mut app = App::new(options, now() - TimeDelta::minutes(5));
+    app.update(Msg::Tick(now()));
+    app.update(Msg::Feed(FeedEvent::Lockouts {
+        lockouts: vec![lockout()],
+        health: healthy(),
+    }));
+    press(&mut app, KeyCode::Char('u'));
+    let effects = app.update(Msg::ProfileLoaded {
+        key: ADA_ID.into(),
+        result: Ok(Box::new(ada_profile())),
+    });
+    assert!(
+        effects.contains(&Effect::LoadOpenTickets {
+            user_id: ADA_ID.into(),
+            email: ADA.into()
+        }),
+        "{effects:?}"
+    );
+    app.update(Msg::OpenTickets {
+        user_id: ADA_ID.into(),
+        result: Ok(vec![
+            ticket("INC0010042", "Locked out \u{1b}[2J\u{202e}again", 1),
+            ticket("INC0010007", "VPN asks for MFA twice", 30),
+        ]),
+    });
+    for i in 1..=app.options.gate.checklist.len() {
+        press(
+            &mut app,
+            KeyCode::Char(char::from_digit(i as u32, 10).unwrap()),
+        );
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), keymap::Context::DialogTicketPick);
+    let text = snapshot_all(&mut app, "ticket_pick");
+    assert!(text.contains("▸ INC0010042"), "{text}");
+    for text in texts(&mut app) {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("Enter take") && text.contains("n new"),
+            "{text}"
+        );
+    }
+    press(&mut app, KeyCode::Enter);
+    let text = snapshot_all(&mut app, "ticket_taken");
+    assert!(text.contains("[INC0010042]"), "{text}");
+    assert!(
+        text.contains("✓ INC0010042 · New · caller Ada Lovelace"),
+        "{text}"
     );
 }

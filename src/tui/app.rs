@@ -853,10 +853,6 @@ impl App {
                     });
                     self.escalation = Some(reason);
                 }
-                Request::LoadTickets => effects.push(Effect::LoadOpenTickets {
-                    user_id: dialog.target().user_id.clone(),
-                    email: caller_address(dialog.user()),
-                }),
                 Request::LookupTicket { number } => effects.push(Effect::LookupTicket {
                     user_id: dialog.target().user_id.clone(),
                     number,

@@ -158,8 +158,6 @@ pub enum Request {
     },
     /// The dialog is done (cancelled, or the caller check is over).
     Close,
-    /// Ask the ticketing system for the user's open tickets.
-    LoadTickets,
     /// Ask the ticketing system about this ticket number.
     LookupTicket {
         number: String,
