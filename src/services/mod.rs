@@ -6,6 +6,7 @@ pub mod escalation;
 pub mod expiry_scanner;
 pub mod lockout_poller;
 pub mod notice_desk;
+pub mod ticket_check;
 pub mod ticket_notes;
 pub mod user_profile;
 pub mod verification;

@@ -8,14 +8,8 @@ use tokio::sync::mpsc::Sender;
 
 use super::msg::Msg;
 use crate::audit::AuditRecord;
-use crate::policy::gate::TicketLookup;
-use crate::services::ticket_notes;
-use crate::tickets::{AnyTickets, NewTicket, TicketError, TicketSystem};
-
-/// The error as the dialog says it: what went wrong, and what to do.
-fn phrased(e: &TicketError) -> String {
-    format!("{e} ({})", e.hint())
-}
+use crate::services::{ticket_check, ticket_notes};
+use crate::tickets::{AnyTickets, NewTicket, TicketSystem};
 
 /// The open tickets whose caller has `email`; answers [`Msg::OpenTickets`].
 pub fn load_open_tickets<T: TicketSystem>(
@@ -25,7 +19,10 @@ pub fn load_open_tickets<T: TicketSystem>(
     results: Sender<Msg>,
 ) {
     tokio::spawn(async move {
-        let result = tickets.open_for(&email).await.map_err(|e| phrased(&e));
+        let result = tickets
+            .open_for(&email)
+            .await
+            .map_err(|e| ticket_check::phrased(&e));
         let _ = results.send(Msg::OpenTickets { user_id, result }).await;
     });
 }
@@ -38,14 +35,7 @@ pub fn lookup_ticket<T: TicketSystem>(
     results: Sender<Msg>,
 ) {
     tokio::spawn(async move {
-        let lookup = match tickets.lookup(&number).await {
-            Ok(Some(ticket)) => TicketLookup::Found(ticket),
-            Ok(None) => TicketLookup::NotFound { number },
-            Err(e) => TicketLookup::Failed {
-                number,
-                error: phrased(&e),
-            },
-        };
+        let lookup = ticket_check::look_up(tickets.as_ref(), &number).await;
         let _ = results.send(Msg::TicketLooked { user_id, lookup }).await;
     });
 }
@@ -73,7 +63,10 @@ pub fn create_ticket<T: TicketSystem>(
     results: Sender<Msg>,
 ) {
     tokio::spawn(async move {
-        let result = tickets.create(&new).await.map_err(|e| phrased(&e));
+        let result = tickets
+            .create(&new)
+            .await
+            .map_err(|e| ticket_check::phrased(&e));
         let _ = results.send(Msg::TicketCreated { user_id, result }).await;
     });
 }

@@ -21,7 +21,7 @@ use crate::policy::preconditions;
 use crate::services::action_notices;
 use crate::services::action_runner::{self, Attempt};
 use crate::services::notice_desk::NoticeDesk;
-use crate::services::ticket_notes;
+use crate::services::{ticket_check, ticket_notes};
 use crate::tickets::{AnyTickets, NewTicket, TicketSystem};
 
 #[derive(Debug, Args)]
@@ -304,21 +304,13 @@ async fn checked_ticket(
         return match tickets.create(&new).await {
             Ok(t) => Ok(TicketLookup::Found(t)),
             Err(e) => Err(Stop::Failed(format!(
-                "no ticket could be opened in {}: {e} ({})",
+                "no ticket could be opened in {}: {}",
                 tickets.provider(),
-                e.hint()
+                ticket_check::phrased(&e)
             ))),
         };
     }
-    let number = normalize_ticket(ticket);
-    Ok(match tickets.lookup(&number).await {
-        Ok(Some(t)) => TicketLookup::Found(t),
-        Ok(None) => TicketLookup::NotFound { number },
-        Err(e) => TicketLookup::Failed {
-            number,
-            error: format!("{e} ({})", e.hint()),
-        },
-    })
+    Ok(ticket_check::look_up(tickets, ticket).await)
 }
 
 async fn attempt_action(
