@@ -9,7 +9,6 @@ use crate::config::Config;
 use crate::idp::Directory;
 use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
 use crate::store::ExpiryStore;
-use crate::tickets::TicketSystem;
 use crate::tui::{self, DashboardOptions};
 
 pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
@@ -40,10 +39,8 @@ pub(super) async fn open<D: Directory>(
     simulator: bool,
     training: Option<crate::sim::TrainingHandle>,
 ) -> anyhow::Result<ExitCode> {
+    // `[tickets]` names the system for the gate too (`config.gate.ticket_system`).
     let tickets = tickets(config)?.map(Arc::new);
-    let mut gate = config.gate.clone();
-    // The gate asks the ticketing system only when there is a client to ask.
-    gate.ticket_system = tickets.as_ref().map(|t| t.provider());
     let (tx, rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(
         directory.clone(),
@@ -74,7 +71,7 @@ pub(super) async fn open<D: Directory>(
         bursts: config.bursts.clone(),
         poll_interval: config.poll_interval,
         lookback: config.lookback,
-        gate,
+        gate: config.gate.clone(),
         mfa_reset_mode: config.mfa_reset_mode,
         read_only: config.read_only,
         agent_name: config.agent_name.clone(),

@@ -135,11 +135,7 @@ fn load_config(global: &GlobalArgs, adjust: impl FnOnce(&mut Overrides)) -> anyh
 
 /// The configured provider's client, or a usage error that says how to configure it.
 fn directory(config: &Config) -> anyhow::Result<AnyDirectory> {
-    let options = ClientOptions {
-        connect_timeout: config.connect_timeout,
-        request_timeout: config.request_timeout,
-        ..ClientOptions::default()
-    };
+    let options = config.client_options();
     match config.idp {
         Provider::Okta => Ok(okta_client(config, options)?.into()),
         Provider::PingOne => {
@@ -155,12 +151,7 @@ fn directory(config: &Config) -> anyhow::Result<AnyDirectory> {
 
 /// The ticketing system's client `[tickets]` describes, if one is configured.
 fn tickets(config: &Config) -> anyhow::Result<Option<crate::tickets::AnyTickets>> {
-    let options = ClientOptions {
-        connect_timeout: config.connect_timeout,
-        request_timeout: config.request_timeout,
-        ..ClientOptions::default()
-    };
-    crate::tickets::AnyTickets::from_settings(&config.tickets, &options)
+    crate::tickets::AnyTickets::from_settings(&config.tickets, &config.client_options())
         .map_err(|e| exit::UsageError(format!("{e}: {}", e.hint())).into())
 }
 

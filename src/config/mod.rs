@@ -593,6 +593,17 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The HTTP tunables every client (IdP, ticketing system) takes from this configuration.
+    pub fn client_options(&self) -> crate::idp::ClientOptions {
+        crate::idp::ClientOptions {
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            ..crate::idp::ClientOptions::default()
+        }
+    }
+}
+
 /// Whether `host` names this machine (plain HTTP and SMTP are allowed there only).
 pub(crate) fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');

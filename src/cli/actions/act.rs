@@ -266,8 +266,6 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
         .into());
     }
     let mut session = Session::open(config, &args.login, args.json)?;
-    // The gate asks the ticketing system only when there is a client to ask.
-    session.config.gate.ticket_system = tickets.as_ref().map(|t| t.provider());
     let json = args.json;
     let resolve = session.config.tickets.resolve_on_success;
     let code = attempt_action(&mut session, tickets.as_deref(), args, asked).await?;

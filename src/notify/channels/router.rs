@@ -51,14 +51,10 @@ impl Channels {
             .map(WebhookChannel::new)
             .transpose()?;
         let jsonl = JsonLinesChannel::stdout(config.notices.message_id_domain.clone());
-        let options = crate::idp::ClientOptions {
-            connect_timeout: config.connect_timeout,
-            request_timeout: config.request_timeout,
-            ..crate::idp::ClientOptions::default()
-        };
-        let tickets = crate::tickets::AnyTickets::from_settings(&config.tickets, &options)
-            .map_err(|e| e.to_string())?
-            .map(Arc::new);
+        let tickets =
+            crate::tickets::AnyTickets::from_settings(&config.tickets, &config.client_options())
+                .map_err(|e| e.to_string())?
+                .map(Arc::new);
         Ok(Channels::new(email, webhook, jsonl).with_tickets(tickets))
     }
 
