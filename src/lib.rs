@@ -18,5 +18,6 @@ pub mod policy;
 pub mod services;
 pub mod sim;
 pub mod store;
+pub mod team;
 pub mod tickets;
 pub mod tui;

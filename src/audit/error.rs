@@ -63,6 +63,19 @@ pub enum AuditError {
         source: rusqlite::Error,
     },
 
+    #[error(
+        "record {seq} of the team audit trail in {database} cannot be read ({reason}); it was \
+         changed outside accessdesk: run `accessdesk audit verify`"
+    )]
+    UnreadableTeam {
+        database: String,
+        seq: i64,
+        reason: String,
+    },
+
+    #[error("{0}")]
+    Team(#[from] crate::team::TeamError),
+
     #[error("cannot write the audit export: {0}")]
     Write(#[from] std::io::Error),
 }

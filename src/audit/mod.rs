@@ -14,6 +14,7 @@ pub mod redact;
 mod row;
 mod schema;
 mod store;
+mod team;
 mod verify;
 
 pub use checkpoint::Checkpoint;
@@ -23,4 +24,5 @@ pub use filter::{Field, RecordFilter};
 pub use record::{AuditEntry, AuditRecord, ESCALATION_ACTION, Evidence, Outcome};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::AuditLog;
+pub use team::{DESK_CHAIN, TeamAudit};
 pub use verify::{Breach, Problem, VerifyReport};

@@ -173,83 +173,21 @@ impl AuditLog {
         // One read transaction: rows, sqlite_sequence and triggers from the same snapshot,
         // while other processes go on appending.
         let tx = self.conn.unchecked_transaction().map_err(sql)?;
-        let (mut expected, mut prev, done) = match &from {
-            Some(c) => (c.through_seq + 1, c.hash.clone(), c.through_seq as u64),
-            None => (1, GENESIS_HASH.to_owned(), 0),
-        };
-        let mut report = VerifyReport {
-            records: done,
-            good: done,
-            last_hash: None,
-            first_bad: None,
-            missing_triggers: Vec::new(),
-            checkpoint: from,
-        };
+        let mut walk = ChainWalk::new(from);
         {
             let mut stmt = tx
                 .prepare(&format!(
                     "SELECT {COLUMNS} FROM audit WHERE seq >= ?1 ORDER BY seq"
                 ))
                 .map_err(sql)?;
-            // From the genesis every row is read, even one numbered below 1.
-            let lowest = if report.checkpoint.is_some() {
-                expected
-            } else {
-                i64::MIN
-            };
-            let mut rows = stmt.query([lowest]).map_err(sql)?;
+            let mut rows = stmt.query([walk.lowest()]).map_err(sql)?;
             while let Some(row) = rows.next().map_err(sql)? {
-                report.records += 1;
-                if report.first_bad.is_some() {
-                    continue;
-                }
                 let seq: i64 = row.get(0).map_err(sql)?;
-                let breach = if seq > expected {
-                    Some(Breach {
-                        seq: expected,
-                        problem: Problem::Removed { through: seq - 1 },
-                    })
-                } else if seq < expected {
-                    Some(Breach {
-                        seq,
-                        problem: Problem::OutOfSequence { expected },
-                    })
-                } else {
-                    match RawRow::read(seq, row) {
-                        Ok(raw) => match check(&raw, &prev) {
-                            None => {
-                                prev = raw.hash;
-                                None
-                            }
-                            Some(problem) => Some(Breach { seq, problem }),
-                        },
-                        Err(e) => Some(Breach {
-                            seq,
-                            problem: Problem::Unreadable {
-                                reason: e.to_string(),
-                            },
-                        }),
-                    }
-                };
-                match breach {
-                    Some(b) => report.first_bad = Some(b),
-                    None => {
-                        report.good += 1;
-                        expected += 1;
-                    }
-                }
+                walk.row(seq, || RawRow::read(seq, row).map_err(|e| e.to_string()));
             }
         }
-        if report.first_bad.is_none() {
-            let high = high_water(&tx).map_err(sql)?;
-            if high >= expected {
-                report.first_bad = Some(Breach {
-                    seq: expected,
-                    problem: Problem::RemovedFromEnd { through: high },
-                });
-            }
-        }
-        report.last_hash = (report.good > 0).then_some(prev);
+        let high = high_water(&tx).map_err(sql)?;
+        let mut missing = Vec::new();
         for (name, statement) in TRIGGERS {
             let stored: Option<String> = tx
                 .query_row(
@@ -260,10 +198,105 @@ impl AuditLog {
                 .optional()
                 .map_err(sql)?;
             if stored.as_deref() != Some(statement) {
-                report.missing_triggers.push(name.to_owned());
+                missing.push(name.to_owned());
             }
         }
-        Ok(report)
+        Ok(walk.finish(high, missing))
+    }
+}
+
+/// The walk along a chain, fed its rows in `seq` order by whichever store holds them.
+pub(super) struct ChainWalk {
+    expected: i64,
+    prev: String,
+    report: VerifyReport,
+}
+
+impl ChainWalk {
+    /// A walk from the record after `from` (from the genesis when `None`).
+    pub(super) fn new(from: Option<Checkpoint>) -> ChainWalk {
+        let (expected, prev, done) = match &from {
+            Some(c) => (c.through_seq + 1, c.hash.clone(), c.through_seq as u64),
+            None => (1, GENESIS_HASH.to_owned(), 0),
+        };
+        ChainWalk {
+            expected,
+            prev,
+            report: VerifyReport {
+                records: done,
+                good: done,
+                last_hash: None,
+                first_bad: None,
+                missing_triggers: Vec::new(),
+                checkpoint: from,
+            },
+        }
+    }
+
+    /// The lowest seq to read: from the genesis every row, even one numbered below 1.
+    pub(super) fn lowest(&self) -> i64 {
+        if self.report.checkpoint.is_some() {
+            self.expected
+        } else {
+            i64::MIN
+        }
+    }
+
+    /// The next row, numbered `seq`; `read` decodes it (only while the chain still holds).
+    pub(super) fn row(&mut self, seq: i64, read: impl FnOnce() -> Result<RawRow, String>) {
+        self.report.records += 1;
+        if self.report.first_bad.is_some() {
+            return;
+        }
+        let expected = self.expected;
+        let breach = if seq > expected {
+            Some(Breach {
+                seq: expected,
+                problem: Problem::Removed { through: seq - 1 },
+            })
+        } else if seq < expected {
+            Some(Breach {
+                seq,
+                problem: Problem::OutOfSequence { expected },
+            })
+        } else {
+            match read() {
+                Ok(raw) => match check(&raw, &self.prev) {
+                    None => {
+                        self.prev = raw.hash;
+                        None
+                    }
+                    Some(problem) => Some(Breach { seq, problem }),
+                },
+                Err(reason) => Some(Breach {
+                    seq,
+                    problem: Problem::Unreadable { reason },
+                }),
+            }
+        };
+        match breach {
+            Some(b) => self.report.first_bad = Some(b),
+            None => {
+                self.report.good += 1;
+                self.expected += 1;
+            }
+        }
+    }
+
+    /// The report, given the highest seq the store has ever held and the append-only
+    /// triggers found missing or altered.
+    pub(super) fn finish(mut self, high_water: i64, missing_triggers: Vec<String>) -> VerifyReport {
+        if self.report.first_bad.is_none() && high_water >= self.expected {
+            self.report.first_bad = Some(Breach {
+                seq: self.expected,
+                problem: Problem::RemovedFromEnd {
+                    through: high_water,
+                },
+            });
+        }
+        self.report.last_hash = (self.report.good > 0).then_some(self.prev);
+        self.report.missing_triggers = missing_triggers;
+        self.report
     }
 }
 

@@ -1,0 +1,18 @@
+//! Team mode: one help desk, many agents, one PostgreSQL. With `[team] database_url` set, the
+//! desk's shared state (the audit trail, and what `watch` writes for every agent) lives in
+//! the desk's PostgreSQL instead of each agent's SQLite files.
+//!
+//! `settings` reads the configuration, `db` connects and runs work on the team runtime,
+//! `migrations` keeps the schema current, and `cluster` starts a throwaway server for tests
+//! and benches.
+
+pub mod cluster;
+mod db;
+mod error;
+pub mod migrations;
+mod settings;
+
+pub use cluster::TempCluster;
+pub use db::TeamDb;
+pub use error::TeamError;
+pub use settings::{DEFAULT_CLAIM_TIMEOUT, TeamSettings};

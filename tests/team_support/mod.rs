@@ -1,0 +1,59 @@
+//! A desk's PostgreSQL for the team-mode tests: a throwaway server, the `desk` database
+//! migrated by its owner, and agents who log in as roles of their own.
+#![allow(dead_code)]
+
+use accessdesk::team::{TeamDb, TeamSettings, TempCluster};
+use secrecy::SecretString;
+
+pub struct Desk {
+    pub cluster: TempCluster,
+    /// The owner's connection (it applied the migrations).
+    pub admin: TeamDb,
+}
+
+pub const DATABASE: &str = "desk";
+
+impl Desk {
+    pub fn start() -> Desk {
+        let cluster = TempCluster::start().expect("a PostgreSQL server starts");
+        let bootstrap = TeamDb::connect_unmigrated(&settings(&cluster.admin_url()))
+            .expect("the superuser connects");
+        bootstrap
+            .execute(&format!("CREATE DATABASE {DATABASE}"))
+            .unwrap();
+        let admin = TeamDb::connect(&settings(&cluster.url_for(
+            accessdesk::team::cluster::ADMIN_ROLE,
+            cluster.admin_password(),
+            DATABASE,
+        )))
+        .expect("the owner connects and migrates");
+        Desk { cluster, admin }
+    }
+
+    /// A login role that is an accessdesk agent, and its connection.
+    pub fn agent(&self, name: &str) -> TeamDb {
+        self.admin
+            .execute(&format!(
+                "CREATE ROLE {name} LOGIN PASSWORD '{name}-pw' IN ROLE accessdesk_agent"
+            ))
+            .unwrap();
+        self.connect_as(name)
+    }
+
+    pub fn connect_as(&self, name: &str) -> TeamDb {
+        TeamDb::connect(&self.settings_for(name)).expect("the agent connects")
+    }
+
+    /// The agent's settings, the password kept out of the URL as in real use.
+    pub fn settings_for(&self, name: &str) -> TeamSettings {
+        let url = format!(
+            "postgres://{name}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
+            self.cluster.port()
+        );
+        TeamSettings::parse(&url, Some(SecretString::from(format!("{name}-pw")))).unwrap()
+    }
+}
+
+fn settings(url: &str) -> TeamSettings {
+    TeamSettings::parse(url, None).unwrap()
+}
