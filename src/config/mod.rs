@@ -19,6 +19,7 @@ mod notices;
 mod pingone;
 mod plain_http;
 mod source;
+mod team;
 mod tickets;
 mod verification;
 
@@ -60,6 +61,8 @@ pub struct Config {
     pub plain_http: PlainHttpAllowance,
     /// `[tickets]`: the ticketing system tickets are checked against, if any.
     pub tickets: crate::tickets::TicketSettings,
+    /// `[team]`: the desk's shared PostgreSQL; none: this agent's own SQLite files.
+    pub team: Option<crate::team::TeamSettings>,
     pub data_dir: PathBuf,
     /// What the verification gate asks before each action.
     pub gate: GatePolicy,
@@ -178,6 +181,8 @@ struct FileConfig {
     instructions: Vec<instructions::FileInstruction>,
     #[serde(default)]
     tickets: tickets::FileTickets,
+    #[serde(default)]
+    team: team::FileTeam,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -515,6 +520,10 @@ impl Config {
             .tickets
             .resolve(env, &plain_http, &mut warnings)
             .map_err(in_file)?;
+        let team = file
+            .team
+            .resolve(env, source.as_deref(), &mut sources, &mut warnings)
+            .map_err(in_file)?;
         let gate = GatePolicy {
             ticket_system: tickets.provider,
             ticket_caller_must_match: tickets.require_caller,
@@ -537,6 +546,7 @@ impl Config {
             request_timeout,
             plain_http,
             tickets,
+            team,
             data_dir,
             gate,
             mfa_reset_mode: file.actions.mfa_reset_mode.unwrap_or_default(),
@@ -936,7 +946,64 @@ mod tests {
         );
         assert_eq!(cfg.mfa_reset_mode, builtin.mfa_reset_mode);
         assert_eq!(cfg.read_only, builtin.read_only);
+        assert!(
+            cfg.team.is_none() && builtin.team.is_none(),
+            "SQLite by default"
+        );
         assert!(cfg.warnings.is_empty(), "{:?}", cfg.warnings);
+    }
+
+    #[test]
+    fn team_mode_takes_the_url_from_the_environment_and_the_password_apart() {
+        let f = write_config(
+            "[team]\ndatabase_url = \"postgres://alice@db.example.com/desk?sslmode=verify-full\"\n\
+             claim_timeout_minutes = 30\n",
+        );
+        let cfg = Config::load(
+            &with_file(&f),
+            &[("ACCESSDESK_DATABASE_PASSWORD", "s3cret")],
+        )
+        .unwrap();
+        let team = cfg.team.unwrap();
+        assert_eq!(team.url.host_str(), Some("db.example.com"));
+        assert_eq!(team.claim_timeout, Duration::from_secs(30 * 60));
+        assert!(!format!("{team:?}").contains("s3cret"));
+
+        let cfg = Config::load(
+            &with_file(&f),
+            &[(
+                "ACCESSDESK_DATABASE_URL",
+                "postgres://bob@other.example.com/desk",
+            )],
+        )
+        .unwrap();
+        assert_eq!(cfg.team.unwrap().url.username(), "bob");
+        assert_eq!(
+            cfg.sources.get("team.database_url"),
+            &Source::Env("ACCESSDESK_DATABASE_URL")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_password_in_a_readable_config_file_url_warns_and_never_echoes() {
+        use std::os::unix::fs::PermissionsExt;
+        let f = write_config("[team]\ndatabase_url = \"postgres://alice:hunter2@db/desk\"\n");
+        std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        let cfg = Config::load(&with_file(&f), &[]).unwrap();
+        assert!(
+            cfg.warnings
+                .iter()
+                .any(|w| w.contains("database password") && !w.contains("hunter2")),
+            "{:?}",
+            cfg.warnings
+        );
+        let f = write_config("[team]\ndatabase_url = \"mysql://alice:hunter2@db/desk\"\n");
+        let err = Config::load(&with_file(&f), &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("postgres://") && !err.contains("hunter2"),
+            "{err}"
+        );
     }
 
     #[test]
