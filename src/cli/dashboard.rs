@@ -42,14 +42,23 @@ pub(super) async fn open<D: Directory>(
     // `[tickets]` names the system for the gate too (`config.gate.ticket_system`).
     let tickets = tickets(config)?.map(Arc::new);
     let (tx, rx) = mpsc::channel(64);
-    let poller = tokio::spawn(lockout_poller::run(
-        directory.clone(),
-        PollerConfig {
-            interval: config.poll_interval,
-            lookback: config.lookback,
-        },
-        tx,
-    ));
+    let poller = match &config.team {
+        // Team mode: the desk's feed from PostgreSQL, written by the leading `watch`; this
+        // dashboard makes no System Log requests of its own.
+        Some(settings) => {
+            let db = crate::team::TeamDb::connect(settings)?;
+            let since = chrono::Utc::now() - chrono::Duration::from_std(config.lookback)?;
+            tokio::spawn(crate::team::follower::run(db, since, tx))
+        }
+        None => tokio::spawn(lockout_poller::run(
+            directory.clone(),
+            PollerConfig {
+                interval: config.poll_interval,
+                lookback: config.lookback,
+            },
+            tx,
+        )),
+    };
     // The expiry scanner shares the directory; `demo` keeps its store beside its audit log.
     let (scan_tx, scan_rx) = mpsc::channel(16);
     let store_path = ExpiryStore::default_path(&config.data_dir);

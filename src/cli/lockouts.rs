@@ -14,6 +14,7 @@ use super::{GlobalArgs, directory, load_config};
 use crate::idp::{Directory, FeedCursor};
 use crate::model::Lockout;
 use crate::services::{FeedEvent, PollerConfig, lockout_poller};
+use crate::team::{TeamDb, follower};
 
 #[derive(Debug, Args)]
 pub struct LockoutsArgs {
@@ -34,8 +35,20 @@ pub struct LockoutsArgs {
 pub async fn run(global: &GlobalArgs, args: LockoutsArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |o| o.poll_interval_secs = args.interval)?;
     let _log = super::dashboard::start_logging(&config);
-    let client = Arc::new(directory(&config)?);
     let lookback = args.since.unwrap_or(config.lookback);
+    if let Some(settings) = &config.team {
+        // Team mode: the desk's feed, as the leading `watch` wrote it; no IdP request.
+        let db = TeamDb::connect(settings)?;
+        let since = Utc::now() - chrono::Duration::from_std(lookback)?;
+        return if args.follow {
+            let (tx, rx) = mpsc::channel(64);
+            let follower = tokio::spawn(follower::run(db, since, tx));
+            print_feed(rx, follower, args.json).await
+        } else {
+            once_from_team(&db, since, args.json).await
+        };
+    }
+    let client = Arc::new(directory(&config)?);
     if args.follow {
         follow(
             client,
@@ -77,8 +90,18 @@ async fn follow<D: Directory>(
     config: PollerConfig,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let (tx, mut rx) = mpsc::channel(64);
+    let (tx, rx) = mpsc::channel(64);
     let poller = tokio::spawn(lockout_poller::run(directory, config, tx));
+    print_feed(rx, poller, json).await
+}
+
+/// Print each batch the feed reports until Ctrl-C; transient failures are said once per run of
+/// them, others end the command with exit code 1.
+async fn print_feed(
+    mut rx: mpsc::Receiver<FeedEvent>,
+    feed: tokio::task::JoinHandle<()>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let mut reported_error = false;
     let outcome = loop {
         tokio::select! {
@@ -115,8 +138,29 @@ async fn follow<D: Directory>(
             _ = tokio::signal::ctrl_c() => break Ok(ExitCode::SUCCESS),
         }
     };
-    poller.abort();
+    feed.abort();
     outcome
+}
+
+/// Everything the desk's feed holds since `since`, oldest first.
+async fn once_from_team(
+    db: &TeamDb,
+    since: chrono::DateTime<Utc>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut last = 0;
+    loop {
+        let (pool, after) = (db.pool().clone(), last);
+        let rows = db
+            .run(async move { crate::team::feed_store::after(&pool, after, since).await })
+            .await?;
+        let Some((id, _)) = rows.last() else {
+            return Ok(ExitCode::SUCCESS);
+        };
+        last = *id;
+        let lockouts: Vec<Lockout> = rows.into_iter().map(|(_, l)| l).collect();
+        print_lockouts(&lockouts, json)?;
+    }
 }
 
 fn print_lockouts(lockouts: &[Lockout], json: bool) -> anyhow::Result<()> {

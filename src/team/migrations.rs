@@ -15,8 +15,14 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use super::error::TeamError;
 
 /// `(version, description, sql)`, oldest first.
-const MIGRATIONS: [(i64, &str, &str); 1] =
-    [(1, "audit trail", include_str!("migrations/0001_audit.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "audit trail", include_str!("migrations/0001_audit.sql")),
+    (
+        2,
+        "lockout feed and claims",
+        include_str!("migrations/0002_desk.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -6,13 +6,18 @@
 //! `migrations` keeps the schema current, and `cluster` starts a throwaway server for tests
 //! and benches.
 
+pub mod claims;
 pub mod cluster;
 mod db;
 mod error;
+pub mod feed_store;
+pub mod follower;
+pub mod leader;
 pub mod migrations;
 mod settings;
 
 pub use cluster::TempCluster;
 pub use db::TeamDb;
 pub use error::TeamError;
+pub use leader::{Leadership, LostLead};
 pub use settings::{DEFAULT_CLAIM_TIMEOUT, TeamSettings};

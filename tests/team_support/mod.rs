@@ -32,12 +32,25 @@ impl Desk {
 
     /// A login role that is an accessdesk agent, and its connection.
     pub fn agent(&self, name: &str) -> TeamDb {
+        self.role(name, "accessdesk_agent");
+        self.connect_as(name)
+    }
+
+    /// A login role (password `<name>-pw`) in `group` (accessdesk_agent, accessdesk_watch).
+    pub fn role(&self, name: &str, group: &str) {
         self.admin
             .execute(&format!(
-                "CREATE ROLE {name} LOGIN PASSWORD '{name}-pw' IN ROLE accessdesk_agent"
+                "CREATE ROLE {name} LOGIN PASSWORD '{name}-pw' IN ROLE {group}"
             ))
             .unwrap();
-        self.connect_as(name)
+    }
+
+    /// The URL a process is given in ACCESSDESK_DATABASE_URL (the password apart).
+    pub fn url_for(&self, name: &str) -> String {
+        format!(
+            "postgres://{name}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
+            self.cluster.port()
+        )
     }
 
     pub fn connect_as(&self, name: &str) -> TeamDb {
@@ -46,11 +59,11 @@ impl Desk {
 
     /// The agent's settings, the password kept out of the URL as in real use.
     pub fn settings_for(&self, name: &str) -> TeamSettings {
-        let url = format!(
-            "postgres://{name}@127.0.0.1:{}/{DATABASE}?sslmode=disable",
-            self.cluster.port()
-        );
-        TeamSettings::parse(&url, Some(SecretString::from(format!("{name}-pw")))).unwrap()
+        TeamSettings::parse(
+            &self.url_for(name),
+            Some(SecretString::from(format!("{name}-pw"))),
+        )
+        .unwrap()
     }
 }
 

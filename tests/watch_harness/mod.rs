@@ -69,6 +69,7 @@ impl Harness {
             data_dir: data.path().to_path_buf(),
             agent: "accessdesk-watch".into(),
             org: Some("https://example.okta.com".into()),
+            team: None,
         });
         let (stop, stop_rx) = watch::channel(false);
         tokio::spawn(http::serve(listener, shared.clone(), stop_rx));

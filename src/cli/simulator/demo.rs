@@ -93,6 +93,8 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<ExitCode
     // Practice has its own audit log (<data dir>/demo/audit.sqlite3; `accessdesk audit --demo`
     // reads it); its records name the simulator as the tenant.
     config.data_dir = AuditLog::demo_data_dir(&config.data_dir);
+    // Practice never touches the desk's shared database: its feed is the simulator's own.
+    config.team = None;
     // The demo's tickets are the simulator's, or none, never a configured real system.
     config.tickets = demo_tickets(args.tickets, &handle.base_url(), &token)?;
     config.gate.ticket_system = config.tickets.provider;

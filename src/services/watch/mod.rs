@@ -16,6 +16,7 @@ mod run;
 mod scheduler;
 mod shutdown;
 mod summary;
+mod team_feed;
 
 pub use alerts::BurstTracker;
 pub use cursor::{CURSOR_STATE, from_json as cursor_from_json, to_json as cursor_to_json};
@@ -62,6 +63,8 @@ pub struct WatchShared {
     pub agent: String,
     /// The IdP org (its base URL), written into those records like the agents' own.
     pub org: Option<String>,
+    /// Team mode: the desk's database, where the feed is written (none: single agent).
+    pub team: Option<crate::team::TeamDb>,
 }
 
 impl WatchShared {

@@ -12,7 +12,9 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use super::alerts::{BURSTS_STATE, BurstTracker};
 use super::health::PollStatus;
-use super::{WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary};
+use super::{
+    WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary, team_feed,
+};
 use crate::config::Config;
 use crate::idp::Directory;
 use crate::model::Lockout;
@@ -24,6 +26,7 @@ use crate::notify::metrics::Metrics;
 use crate::outbox::Outbox;
 use crate::services::{CursorReport, FeedEvent, PollerConfig, expiry_scanner, lockout_poller};
 use crate::store::ExpiryStore;
+use crate::team::TeamDb;
 
 /// How long delivery may take to finish the item in flight after a stop was asked.
 const DELIVERY_GRACE: Duration = Duration::from_secs(30);
@@ -89,6 +92,18 @@ pub async fn run<D: Directory>(
     }
     let composer =
         Composer::new(notices, config.instructions.clone(), key).map_err(|e| config_error(&e))?;
+    // Team mode: the desk's database, before anything runs (a wrong URL fails the start).
+    let team = match &config.team {
+        Some(settings) => {
+            let db = TeamDb::connect(settings).map_err(anyhow::Error::from)?;
+            eprintln!(
+                "accessdesk watch: team mode, the desk's feed in {}",
+                db.describe()
+            );
+            Some(db)
+        }
+        None => None,
+    };
     let now = Utc::now();
     let lookback = chrono::Duration::from_std(config.lookback).unwrap_or_default();
     let start_cursor = cursor::load(&outbox, now - lookback).map_err(anyhow::Error::from)?;
@@ -105,6 +120,7 @@ pub async fn run<D: Directory>(
         data_dir: config.data_dir.clone(),
         agent: config.agent_name.clone(),
         org: config.audit_org(),
+        team: team.clone(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
 
@@ -126,15 +142,26 @@ pub async fn run<D: Directory>(
         stop_rx.clone(),
     ));
     let (feed_tx, mut feed_rx) = mpsc::channel::<CursorReport>(4);
-    let poller = tokio::spawn(lockout_poller::run_from(
-        directory.clone(),
-        PollerConfig {
-            interval: config.poll_interval,
-            lookback: config.lookback,
-        },
-        start_cursor,
-        feed_tx,
-    ));
+    let poller_config = PollerConfig {
+        interval: config.poll_interval,
+        lookback: config.lookback,
+    };
+    let poller = match team {
+        // One replica of the desk polls, from the shared cursor; the others stand by.
+        Some(db) => tokio::spawn(team_feed::run(
+            db,
+            directory.clone(),
+            poller_config,
+            team_feed::identity(&config.agent_name),
+            feed_tx,
+        )),
+        None => tokio::spawn(lockout_poller::run_from(
+            directory.clone(),
+            poller_config,
+            start_cursor,
+            feed_tx,
+        )),
+    };
     let (scan_tx, scan_rx) = mpsc::channel(16);
     let store = ExpiryStore::open(ExpiryStore::default_path(&config.data_dir))
         .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
@@ -236,6 +263,9 @@ async fn handle_report<D: Directory>(
     let batch = std::mem::take(pending);
     match handle_lockouts(shared, directory, bursts, &batch, now).await {
         Ok(_) => {
+            if let Some(db) = &shared.team {
+                mark_noticed(db, &batch).await;
+            }
             let saved = summary::count_lockouts(shared, fresh, now).and_then(|()| {
                 let mut outbox = shared.outbox();
                 outbox.save_state(BURSTS_STATE, &bursts.to_json())?;
@@ -251,5 +281,17 @@ async fn handle_report<D: Directory>(
             let excess = pending.len().saturating_sub(MAX_PENDING);
             pending.drain(..excess);
         }
+    }
+}
+
+/// Team mode: the batch's notices are queued, so a leader taking over need not queue them.
+async fn mark_noticed(db: &TeamDb, batch: &[Lockout]) {
+    let uuids: Vec<String> = batch.iter().map(|l| l.uuid.clone()).collect();
+    let pool = db.pool().clone();
+    let marked = db
+        .run(async move { crate::team::feed_store::mark_noticed(&pool, &uuids).await })
+        .await;
+    if let Err(e) = marked {
+        tracing::warn!(error = %e, "cannot mark the lockouts noticed; a new leader queues them again");
     }
 }
