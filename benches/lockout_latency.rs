@@ -63,6 +63,7 @@ async fn measure(interval: Duration, run_for: Duration, seed: u64) -> Row {
         PollerConfig {
             interval,
             lookback: Duration::from_secs(1),
+            pace: None,
         },
         tx,
     ));

@@ -43,6 +43,7 @@ async fn reports_batches_and_stretches_its_interval_when_the_budget_runs_low() {
         PollerConfig {
             interval,
             lookback: Duration::from_secs(60),
+            pace: None,
         },
         tx,
     ));
@@ -105,6 +106,7 @@ async fn failures_are_reported_with_health_and_polling_goes_on() {
         PollerConfig {
             interval: Duration::from_millis(100),
             lookback: Duration::from_secs(60),
+            pace: None,
         },
         tx,
     ));

@@ -55,6 +55,7 @@ pub(super) async fn open<D: Directory>(
             PollerConfig {
                 interval: config.poll_interval,
                 lookback: config.lookback,
+                pace: None,
             },
             tx,
         )),

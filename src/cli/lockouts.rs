@@ -55,6 +55,7 @@ pub async fn run(global: &GlobalArgs, args: LockoutsArgs) -> anyhow::Result<Exit
             PollerConfig {
                 interval: config.poll_interval,
                 lookback,
+                pace: None,
             },
             args.json,
         )

@@ -6,6 +6,7 @@ mod audit;
 mod config_cmd;
 mod dashboard;
 pub mod duration;
+mod event_hook;
 pub mod exit;
 mod expiries;
 mod lockouts;
@@ -107,6 +108,8 @@ pub enum Command {
     Ticket(ticket::TicketArgs),
     /// Run as a service: deliver lockout notices, reminders and digests; serve answer links (headless)
     Watch(watch::WatchArgs),
+    /// Register, list or remove the Okta event hook that tells watch of lockouts as they happen
+    EventHook(event_hook::EventHookArgs),
 }
 
 impl GlobalArgs {
@@ -217,6 +220,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Instructions(args) => instructions::run(&cli.global, args).await,
         Command::Watch(args) => watch::run(&cli.global, args).await,
         Command::Outbox(args) => outbox::run(&cli.global, args),
+        Command::EventHook(args) => event_hook::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config.data_dir, args)

@@ -87,6 +87,11 @@ pub struct Config {
     /// `[watch] listen`: where `watch` serves answer links, `/healthz` and `/metrics` when no
     /// `--listen` is given.
     pub watch_listen: Option<std::net::SocketAddr>,
+    /// `ACCESSDESK_HOOK_SECRET`: the shared secret Okta sends with every event hook call;
+    /// without it `watch` accepts no hooks.
+    pub hook_secret: Option<SecretString>,
+    /// `[watch] hook_backstop_secs`: the polling interval while hooks deliver.
+    pub hook_backstop: Duration,
     /// `ACCESSDESK_ANSWER_KEY`, the answer links' HMAC key, when set (else a key file in the
     /// data directory).
     pub answer_key: Option<SecretString>,
@@ -559,6 +564,8 @@ impl Config {
             webhook: delivery.webhook,
             instructions,
             watch_listen: delivery.listen,
+            hook_secret: env.var("ACCESSDESK_HOOK_SECRET").map(SecretString::from),
+            hook_backstop: delivery.hook_backstop,
             answer_key: env.var("ACCESSDESK_ANSWER_KEY").map(SecretString::from),
             sources,
             warnings,

@@ -54,7 +54,12 @@ pub(super) struct FileWebhook {
 #[serde(deny_unknown_fields)]
 pub(super) struct FileWatch {
     listen: Option<String>,
+    hook_backstop_secs: Option<u64>,
 }
+
+/// How often `watch` still polls while Okta event hooks deliver (a backstop for a delivery
+/// Okta dropped).
+pub const DEFAULT_HOOK_BACKSTOP: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The sections as written, and whether `[smtp]` / `[webhook]` were present at all.
 pub(super) struct FileDelivery {
@@ -70,6 +75,7 @@ pub(super) struct Delivery {
     pub smtp: Option<SmtpSettings>,
     pub webhook: Option<WebhookSettings>,
     pub listen: Option<SocketAddr>,
+    pub hook_backstop: std::time::Duration,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> ConfigError {
@@ -101,6 +107,15 @@ impl FileDelivery {
                 })
             })
             .transpose()?;
+        let hook_backstop = match self.watch.hook_backstop_secs {
+            Some(secs) => std::time::Duration::from_secs(super::checked_range(
+                "watch.hook_backstop_secs",
+                secs,
+                5..=3600,
+                "seconds",
+            )?),
+            None => DEFAULT_HOOK_BACKSTOP,
+        };
         let smtp = match (self.smtp, env.var("ACCESSDESK_SMTP_PASSWORD")) {
             (Some(section), password) => Some(section.into_settings(env, password)?),
             (None, Some(_)) => {
@@ -129,6 +144,7 @@ impl FileDelivery {
             smtp,
             webhook,
             listen,
+            hook_backstop,
         })
     }
 }

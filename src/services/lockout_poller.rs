@@ -16,6 +16,18 @@ pub struct PollerConfig {
     pub interval: Duration,
     /// How far back the first poll starts.
     pub lookback: Duration,
+    /// The interval in force when something else sets it: `watch` slows polling to a
+    /// backstop while Okta event hooks deliver, and speeds up again when they stop.
+    pub pace: Option<tokio::sync::watch::Receiver<Duration>>,
+}
+
+impl PollerConfig {
+    /// The interval in force now.
+    fn interval(&self) -> Duration {
+        self.pace
+            .as_ref()
+            .map_or(self.interval, |pace| *pace.borrow())
+    }
 }
 
 /// What the poller knows about its own health, sent with every report.
@@ -166,7 +178,9 @@ async fn poll_loop<D: Directory, S: ReportSink>(
     mut sink: S,
 ) {
     let mut health = PollHealth::new(config.interval);
+    let mut pace = config.pace.clone();
     loop {
+        health.interval = config.interval();
         health.last_attempt = Some(Utc::now());
         let result = directory.poll_lockouts(&mut cursor).await;
         health.rate_limit = directory.log_rate_limit();
@@ -187,14 +201,14 @@ async fn poll_loop<D: Directory, S: ReportSink>(
             }
         };
         let delay = next_delay(
-            config.interval,
+            config.interval(),
             more,
             health.consecutive_errors,
             health.rate_limit.as_ref(),
             Utc::now(),
         );
         // Catching up on a backlog is not a change of pace worth reporting.
-        health.effective_interval = delay.max(config.interval);
+        health.effective_interval = delay.max(config.interval());
         let event = match lockouts {
             Some(lockouts) => FeedEvent::Lockouts {
                 lockouts,
@@ -207,7 +221,17 @@ async fn poll_loop<D: Directory, S: ReportSink>(
         if !sink.report(event, &cursor).await {
             return;
         }
-        tokio::time::sleep(delay).await;
+        match pace.as_mut() {
+            // A change of pace (hooks stopped: poll at the normal interval again) cuts the
+            // wait short.
+            Some(pace) => {
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    _ = pace.changed() => {}
+                }
+            }
+            None => tokio::time::sleep(delay).await,
+        }
     }
 }
 

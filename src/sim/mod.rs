@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::idp::Provider;
 
 pub use error::SimError;
+pub use okta::event_hooks::HookDelivery;
 pub use org::push::PushBehaviour;
 pub use server::fault_rates::{FaultRate, FaultRates, FaultSpecError, FaultTally, RateFault};
 pub use server::faults::{Fault, FaultKind};

@@ -18,8 +18,8 @@ pub const LOCKOUTS_CHANNEL: &str = "accessdesk_lockouts";
 const FEED: &str = "lockouts";
 
 /// Write a batch and where the feed stands after it, atomically: a leader killed halfway
-/// leaves either both or neither. Returns the lockouts that were new (those another leader
-/// already wrote are skipped).
+/// leaves either both or neither. Returns the lockouts whose notices are still to be queued:
+/// those new to the feed, and those an event hook brought in first but nobody noticed yet.
 pub async fn write_batch(
     conn: &mut PgConnection,
     lockouts: &[Lockout],
@@ -28,33 +28,71 @@ pub async fn write_batch(
     leader: &str,
 ) -> Result<Vec<Lockout>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let mut new = Vec::new();
-    for lockout in lockouts {
-        let written = sqlx::query(
+    let due = insert(&mut tx, lockouts, Take::NewOrUnnoticed).await?;
+    save_state(&mut tx, Some(cursor), health, leader).await?;
+    tx.commit().await?;
+    Ok(due)
+}
+
+/// Write lockouts an event hook delivered (any replica may receive one). Returns those new
+/// to the feed: the replica that wrote them queues their notices.
+pub async fn write_hooked(
+    pool: &PgPool,
+    lockouts: &[Lockout],
+) -> Result<Vec<Lockout>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let new = insert(&mut tx, lockouts, Take::New).await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// Which rows `insert` hands back.
+enum Take {
+    New,
+    NewOrUnnoticed,
+}
+
+async fn insert(
+    tx: &mut PgConnection,
+    lockouts: &[Lockout],
+    take: Take,
+) -> Result<Vec<Lockout>, sqlx::Error> {
+    let sql = match take {
+        Take::New => {
             "INSERT INTO lockouts (uuid, published, user_id, login, body) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uuid) DO NOTHING",
-        )
-        .bind(&lockout.uuid)
-        .bind(lockout.published)
-        .bind(&lockout.user_id)
-        .bind(&lockout.login)
-        .bind(Json(lockout))
-        .execute(&mut *tx)
-        .await?;
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uuid) DO NOTHING"
+        }
+        // The no-op update makes an unnoticed row count as affected.
+        Take::NewOrUnnoticed => {
+            "INSERT INTO lockouts (uuid, published, user_id, login, body) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (uuid) DO UPDATE \
+             SET noticed = lockouts.noticed WHERE NOT lockouts.noticed"
+        }
+    };
+    let mut taken = Vec::new();
+    let mut wrote = false;
+    for lockout in lockouts {
+        let written = sqlx::query(sql)
+            .bind(&lockout.uuid)
+            .bind(lockout.published)
+            .bind(&lockout.user_id)
+            .bind(&lockout.login)
+            .bind(Json(lockout))
+            .execute(&mut *tx)
+            .await?;
         if written.rows_affected() == 1 {
-            new.push(lockout.clone());
+            wrote = true;
+            taken.push(lockout.clone());
         }
     }
-    save_state(&mut tx, Some(cursor), health, leader).await?;
-    if !new.is_empty() {
+    if wrote {
         // Delivered at commit, so a follower woken by it finds the rows.
         sqlx::query("SELECT pg_notify($1, '')")
             .bind(LOCKOUTS_CHANNEL)
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(new)
+    Ok(taken)
 }
 
 /// Record a failed poll (the cursor stays where it is).
@@ -198,12 +236,25 @@ pub async fn leader_health(pool: &PgPool) -> Result<Option<LeaderHealth>, sqlx::
     }))
 }
 
-/// Record that event hooks delivered just now (polling slows to its backstop meanwhile).
-pub async fn record_hook(conn: &mut PgConnection, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE feed_state SET last_hook = $2 WHERE feed = $1")
+/// Record that an event hook delivered at `at` (to any replica), and read back the latest
+/// delivery the desk knows of: the leader slows its polling to the backstop while they come.
+pub async fn record_hook(
+    pool: &PgPool,
+    at: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    if let Some(at) = at {
+        sqlx::query(
+            "UPDATE feed_state SET last_hook = greatest(coalesce(last_hook, $2), $2) \
+             WHERE feed = $1",
+        )
         .bind(FEED)
         .bind(at)
-        .execute(conn)
+        .execute(pool)
         .await?;
-    Ok(())
+    }
+    sqlx::query_scalar("SELECT last_hook FROM feed_state WHERE feed = $1")
+        .bind(FEED)
+        .fetch_optional(pool)
+        .await
+        .map(Option::flatten)
 }

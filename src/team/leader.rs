@@ -36,10 +36,6 @@ enum Command {
         reply: oneshot::Sender<Result<Vec<Lockout>, sqlx::Error>>,
     },
     RecordFailure(PollHealth, oneshot::Sender<Result<(), sqlx::Error>>),
-    RecordHook(
-        chrono::DateTime<chrono::Utc>,
-        oneshot::Sender<Result<(), sqlx::Error>>,
-    ),
 }
 
 /// Held while this process leads; dropping it gives the lead up.
@@ -146,10 +142,6 @@ impl Leadership {
         self.ask(|reply| Command::RecordFailure(health, reply))
             .await
     }
-
-    pub async fn record_hook(&self, at: chrono::DateTime<chrono::Utc>) -> Result<(), LostLead> {
-        self.ask(|reply| Command::RecordHook(at, reply)).await
-    }
 }
 
 /// A new connection holding the feed's lock, or `None` when another process holds it.
@@ -203,10 +195,6 @@ async fn hold(mut conn: PgConnection, mut inbox: mpsc::Receiver<Command>, leader
             }
             Command::RecordFailure(health, reply) => {
                 let r = feed_store::record_failure(&mut conn, &health, &leader).await;
-                answer(reply, r)
-            }
-            Command::RecordHook(at, reply) => {
-                let r = feed_store::record_hook(&mut conn, at).await;
                 answer(reply, r)
             }
         };

@@ -70,6 +70,7 @@ impl Harness {
             agent: "accessdesk-watch".into(),
             org: Some("https://example.okta.com".into()),
             team: None,
+            hooks: None,
         });
         let (stop, stop_rx) = watch::channel(false);
         tokio::spawn(http::serve(listener, shared.clone(), stop_rx));

@@ -3,6 +3,7 @@
 
 mod actions;
 mod client;
+mod event_hooks;
 mod factors;
 #[cfg(test)]
 mod fuzz_tests;
@@ -18,6 +19,7 @@ pub mod wire;
 
 pub use crate::idp::ClientOptions;
 pub use client::{OktaClient, USER_AGENT};
+pub use event_hooks::{EventHook, HOOK_EVENTS, SECRET_HEADER, lockouts_in_delivery};
 pub use groups::GROUPS_PAGE;
 pub use logs::LOCKOUT_FILTER;
 pub use scan::filter_time;

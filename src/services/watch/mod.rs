@@ -9,6 +9,7 @@ mod cursor;
 mod due;
 mod expiry;
 mod health;
+mod hook_intake;
 pub mod http;
 mod lockouts;
 mod recipient;
@@ -65,6 +66,8 @@ pub struct WatchShared {
     pub org: Option<String>,
     /// Team mode: the desk's database, where the feed is written (none: single agent).
     pub team: Option<crate::team::TeamDb>,
+    /// Okta event hooks, when `ACCESSDESK_HOOK_SECRET` is set.
+    pub hooks: Option<Arc<hook_intake::HookIntake>>,
 }
 
 impl WatchShared {

@@ -12,6 +12,7 @@ use tokio::sync::{Notify, mpsc, watch};
 
 use super::alerts::{BURSTS_STATE, BurstTracker};
 use super::health::PollStatus;
+use super::hook_intake::{self, HookIntake};
 use super::{
     WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary, team_feed,
 };
@@ -104,6 +105,20 @@ pub async fn run<D: Directory>(
         }
         None => None,
     };
+    // Okta event hooks: only with the shared secret, and only where watch listens.
+    let (hook_tx, mut hook_rx) = mpsc::channel::<Vec<Lockout>>(64);
+    let hooks = match (&config.hook_secret, &listener) {
+        (Some(secret), Some(_)) => Some(Arc::new(HookIntake::new(secret.clone(), hook_tx))),
+        (Some(_), None) => {
+            eprintln!(
+                "warning: ACCESSDESK_HOOK_SECRET is set but watch is not listening; give \
+                 --listen (or [watch] listen) to accept Okta event hooks"
+            );
+            None
+        }
+        (None, _) => None,
+    };
+    let (pace_tx, pace_rx) = watch::channel(config.poll_interval);
     let now = Utc::now();
     let lookback = chrono::Duration::from_std(config.lookback).unwrap_or_default();
     let start_cursor = cursor::load(&outbox, now - lookback).map_err(anyhow::Error::from)?;
@@ -121,6 +136,7 @@ pub async fn run<D: Directory>(
         agent: config.agent_name.clone(),
         org: config.audit_org(),
         team: team.clone(),
+        hooks: hooks.clone(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
 
@@ -145,7 +161,17 @@ pub async fn run<D: Directory>(
     let poller_config = PollerConfig {
         interval: config.poll_interval,
         lookback: config.lookback,
+        pace: hooks.is_some().then_some(pace_rx),
     };
+    let steering = hooks.clone().map(|intake| {
+        tokio::spawn(hook_intake::steer(
+            intake,
+            shared.team.clone(),
+            config.poll_interval,
+            config.hook_backstop,
+            pace_tx,
+        ))
+    });
     let poller = match team {
         // One replica of the desk polls, from the shared cursor; the others stand by.
         Some(db) => tokio::spawn(team_feed::run(
@@ -185,6 +211,10 @@ pub async fn run<D: Directory>(
         let report = tokio::select! {
             () = &mut stop_signal => break,
             report = feed_rx.recv() => report,
+            Some(lockouts) = hook_rx.recv(), if hooks.is_some() => {
+                handle_hooked(&shared, directory.as_ref(), &mut bursts, lockouts).await;
+                continue;
+            }
         };
         let Some(report) = report else {
             tracing::error!("the lockout poller stopped");
@@ -203,6 +233,9 @@ pub async fn run<D: Directory>(
     // Stop taking new work; delivery finishes the item in flight and records it.
     let _ = stop_tx.send(true);
     poller.abort();
+    if let Some(steering) = steering {
+        steering.abort();
+    }
     scanner.abort();
     scans.abort();
     let _ = schedule.await;
@@ -293,5 +326,46 @@ async fn mark_noticed(db: &TeamDb, batch: &[Lockout]) {
         .await;
     if let Err(e) = marked {
         tracing::warn!(error = %e, "cannot mark the lockouts noticed; a new leader queues them again");
+    }
+}
+
+/// Lockouts an event hook delivered: in team mode written to the desk's feed first (followers
+/// see them at once; those another replica or the poll already wrote are skipped); then their
+/// notices, as for a poll.
+async fn handle_hooked<D: Directory>(
+    shared: &WatchShared,
+    directory: &D,
+    bursts: &mut BurstTracker,
+    lockouts: Vec<Lockout>,
+) {
+    let lockouts = match &shared.team {
+        Some(db) => {
+            let pool = db.pool().clone();
+            let written = db
+                .run(async move { crate::team::feed_store::write_hooked(&pool, &lockouts).await })
+                .await;
+            match written {
+                Ok(new) => new,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot write hooked lockouts to the desk's feed; the backstop poll brings them");
+                    return;
+                }
+            }
+        }
+        None => lockouts,
+    };
+    if lockouts.is_empty() {
+        return;
+    }
+    shared.metrics.lockouts_seen(lockouts.len() as u64);
+    match handle_lockouts(shared, directory, bursts, &lockouts, Utc::now()).await {
+        Ok(_) => {
+            if let Some(db) = &shared.team {
+                mark_noticed(db, &lockouts).await;
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot queue the notices of hooked lockouts; the backstop poll brings them again")
+        }
     }
 }

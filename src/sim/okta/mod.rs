@@ -4,6 +4,7 @@
 
 pub(crate) mod admin_events;
 pub(crate) mod api_error;
+pub(crate) mod event_hooks;
 pub(crate) mod event_variety;
 pub(crate) mod events;
 pub(crate) mod factor_routes;

@@ -18,7 +18,7 @@ use super::api_error::ApiError;
 use super::gate::{api_gate, is_api};
 use super::log_query::LogQuery;
 use super::users_query::{UsersQuery, render};
-use crate::sim::okta::{factor_routes, group_routes, lifecycle_routes};
+use crate::sim::okta::{event_hooks, factor_routes, group_routes, lifecycle_routes};
 use crate::sim::org::user::Links;
 use crate::sim::server::control;
 use crate::sim::state::{ApiRequest, Shared, lock};
@@ -61,7 +61,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/groups/{id}", get(group_routes::get_group))
         .route("/api/v1/groups/{id}/users", get(group_routes::list_members))
         .route("/api/v1/logs", get(list_logs))
-        .route("/api/v1/policies", get(list_policies));
+        .route("/api/v1/policies", get(list_policies))
+        .route(
+            "/api/v1/eventHooks",
+            get(event_hooks::list).post(event_hooks::create),
+        )
+        .route(
+            "/api/v1/eventHooks/{id}",
+            get(event_hooks::get_one).delete(event_hooks::delete),
+        )
+        .route(
+            "/api/v1/eventHooks/{id}/lifecycle/{operation}",
+            post(event_hooks::lifecycle),
+        );
     if shared.control {
         app = app.merge(control::router());
     }

@@ -105,6 +105,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
         pingone,
         planted: Mutex::new(planted::Planted::default()),
         desk: Mutex::new(desk),
+        hooks: Mutex::new(Default::default()),
     });
     let app = match config.provider {
         Provider::Okta => okta_router(shared.clone()),
@@ -124,6 +125,9 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
             tracing::error!(error = %e, "sim: server stopped");
         }
     });
+    if config.provider == Provider::Okta {
+        tokio::spawn(crate::sim::okta::event_hooks::deliver(shared.clone()));
+    }
     let generator = match traffic {
         Some(t) if live => Some(tokio::spawn(traffic::run(shared.clone(), t, stopped))),
         _ => None,
@@ -201,6 +205,11 @@ impl SimHandle {
     /// which faults they met, by the spec's keys (`429`, `500`, `garbage`, ...).
     pub fn fault_tally(&self) -> FaultTally {
         lock(&self.shared.fault_dice).tally()
+    }
+
+    /// Every event-hook delivery so far, oldest first.
+    pub fn hook_deliveries(&self) -> Vec<crate::sim::HookDelivery> {
+        lock(&self.shared.hooks).deliveries.clone()
     }
 
     /// Every API request received so far, in order (PingOne: token requests too).

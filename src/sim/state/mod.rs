@@ -69,6 +69,8 @@ pub(crate) struct Shared {
     pub planted: Mutex<crate::sim::server::planted::Planted>,
     /// The ticket queue ServiceNow's and Jira's routes serve.
     pub desk: Mutex<crate::sim::tickets::desk::Desk>,
+    /// Registered Okta event hooks and what was delivered to them.
+    pub hooks: Mutex<crate::sim::okta::event_hooks::EventHooks>,
 }
 
 impl Shared {

@@ -600,6 +600,7 @@ mod tests {
             pingone: None,
             planted: Mutex::new(Default::default()),
             desk: Mutex::new(Default::default()),
+            hooks: Mutex::new(Default::default()),
         });
         let task = tokio::spawn(run(shared.clone(), Traffic::new(1200.0, 2, now), stopped));
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;

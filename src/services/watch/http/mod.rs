@@ -1,6 +1,8 @@
-//! `watch --listen`: answer links (`/answer/{token}`), `/healthz` and `/metrics`.
+//! `watch --listen`: answer links (`/answer/{token}`), Okta event hooks (`/hooks/okta`),
+//! `/healthz` and `/metrics`.
 
 mod answer;
+mod hooks;
 mod pages;
 mod reports;
 mod status;
@@ -22,6 +24,7 @@ pub fn router(shared: Arc<WatchShared>) -> Router {
         .route("/healthz", get(status::healthz))
         .route("/metrics", get(status::metrics))
         .route("/answer/{token}", get(answer::show).post(answer::apply))
+        .route("/hooks/okta", get(hooks::verify).post(hooks::deliver))
         .with_state(shared)
 }
 
