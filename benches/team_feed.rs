@@ -94,7 +94,10 @@ fn watch(desk: &Desk, sim: &SimHandle, data: &std::path::Path, hooks: bool) -> (
         if !hooks && text.contains("team mode") {
             break String::new();
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "watch did not start: {text}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "watch did not start: {text}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     if hooks {
@@ -204,12 +207,22 @@ async fn main() {
         "{:>9} {:>12} {:>9} {:>8} {:>8} {:>8} {:>12}",
         "followers", "source", "samples", "p50 s", "p95 s", "max s", "log req/min"
     );
-    let rows = [(1, false), (10, false), (50, false), (1, true), (10, true), (50, true)];
+    let rows = [
+        (1, false),
+        (10, false),
+        (50, false),
+        (1, true),
+        (10, true),
+        (50, true),
+    ];
     for (n, (followers, hooks)) in rows.into_iter().enumerate() {
         let row = measure(followers, hooks, Duration::from_secs(secs), 70 + n as u64).await;
         let source = if row.hooks { "event hooks" } else { "2 s poll" };
         if row.samples.is_empty() {
-            println!("{:>9} {source:>12}  no lockout reached a follower", row.followers);
+            println!(
+                "{:>9} {source:>12}  no lockout reached a follower",
+                row.followers
+            );
             continue;
         }
         println!(

@@ -277,11 +277,11 @@ fn two_agents_claiming_one_lockout_see_each_others_claim() {
             }
             other => panic!("bob must see alice's claim, got {other:?}"),
         }
-        let seen_by_bob = claims::live(&bob).await.unwrap();
+        let seen_by_bob = claims::since(&bob, mine.claimed_at).await.unwrap();
         assert_eq!(seen_by_bob, vec![mine.clone()]);
         // Bob cannot release it either; alice can, and then bob may take it.
-        assert!(!claims::release(&bob, "evt-1").await.unwrap());
-        assert!(claims::release(&alice, "evt-1").await.unwrap());
+        assert!(!claims::release(&bob, "evt-1", None).await.unwrap());
+        assert!(claims::release(&alice, "evt-1", None).await.unwrap());
         let bobs = claims::claim(&bob, "evt-1", Some("00u1"), ttl)
             .await
             .unwrap();
@@ -296,5 +296,34 @@ fn two_agents_claiming_one_lockout_see_each_others_claim() {
         assert_eq!(claims::held(&bob, "evt-2").await.unwrap(), None);
         let taken = claims::claim(&bob, "evt-2", None, ttl).await.unwrap();
         assert_eq!(taken.agent, "bob");
+
+        // Done: released with what was done, which alice's screen marks.
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let following = tokio::spawn(claims::follow(alice.clone(), mine.claimed_at, tx));
+        let first = rx.recv().await.unwrap();
+        assert!(
+            first
+                .iter()
+                .any(|c| c.lockout_uuid == "evt-2" && c.is_live(chrono::Utc::now()))
+        );
+        assert!(
+            claims::release(&bob, "evt-2", Some("unlocked"))
+                .await
+                .unwrap()
+        );
+        let marked = loop {
+            let claims = rx.recv().await.unwrap();
+            if let Some(c) = claims
+                .into_iter()
+                .find(|c| c.lockout_uuid == "evt-2" && c.released_at.is_some())
+            {
+                break c;
+            }
+        };
+        assert_eq!(
+            (marked.agent.as_str(), marked.outcome.as_deref()),
+            ("bob", Some("unlocked"))
+        );
+        following.abort();
     });
 }

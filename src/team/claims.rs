@@ -1,16 +1,21 @@
 //! Claims: "alice is on this call", one live claim per lockout, seen by every agent. A claim
 //! is made in the name of the database role that makes it (the `claims_guard` trigger), lasts
-//! `[team] claim_timeout_minutes` unless renewed, and is released when the agent is done.
+//! `[team] claim_timeout_minutes` unless renewed, and is released when the agent is done,
+//! with what was done: the feed's handled mark ("unlocked") for every agent's screen.
 //! Taking a lockout another agent holds is refused with who holds it and until when.
 
 use chrono::{DateTime, Utc};
+use sqlx::postgres::PgListener;
 use std::time::Duration;
+use tokio::sync::mpsc;
 
 use super::db::TeamDb;
 use super::error::TeamError;
 
 /// The channel every change to a claim is notified on (payload: the lockout's uuid).
 pub const CLAIMS_CHANNEL: &str = "accessdesk_claims";
+/// The claims are read again at least this often (expiries, a lost notification).
+const REFRESH: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Claim {
@@ -20,6 +25,16 @@ pub struct Claim {
     pub agent: String,
     pub claimed_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub released_at: Option<DateTime<Utc>>,
+    /// What the agent did, when they released it after acting ("unlocked").
+    pub outcome: Option<String>,
+}
+
+impl Claim {
+    /// Someone is on this call now.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.released_at.is_none() && self.expires_at > now
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,21 +45,30 @@ pub enum ClaimError {
     Database(#[from] TeamError),
 }
 
-type ClaimRow = (String, Option<String>, String, DateTime<Utc>, DateTime<Utc>);
+const COLUMNS: &str = "lockout_uuid, user_id, agent, claimed_at, expires_at, released_at, outcome";
+
+type ClaimRow = (
+    String,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+);
 
 fn claim_of(row: ClaimRow) -> Claim {
-    let (lockout_uuid, user_id, agent, claimed_at, expires_at) = row;
+    let (lockout_uuid, user_id, agent, claimed_at, expires_at, released_at, outcome) = row;
     Claim {
         lockout_uuid,
         user_id,
         agent,
         claimed_at,
         expires_at,
+        released_at,
+        outcome,
     }
 }
-
-const LIVE: &str = "SELECT lockout_uuid, user_id, agent, claimed_at, expires_at FROM claims \
-                    WHERE released_at IS NULL AND expires_at > now()";
 
 /// Claim `lockout_uuid` (or renew this agent's own claim) for `ttl`.
 pub async fn claim(
@@ -61,13 +85,13 @@ pub async fn claim(
     let seconds = ttl.as_secs_f64();
     let written = db
         .run(async move {
-            sqlx::query_as::<_, ClaimRow>(
+            sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO claims (lockout_uuid, user_id, expires_at) \
                  VALUES ($1, $2, now() + make_interval(secs => $3)) \
                  ON CONFLICT (lockout_uuid) DO UPDATE SET agent = session_user, \
-                 user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at, released_at = NULL \
-                 RETURNING lockout_uuid, user_id, agent, claimed_at, expires_at",
-            )
+                 user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at, \
+                 released_at = NULL, outcome = NULL RETURNING {COLUMNS}"
+            )))
             .bind(uuid)
             .bind(user)
             .bind(seconds)
@@ -88,15 +112,25 @@ pub async fn claim(
     }
 }
 
-/// Release this agent's claim on `lockout_uuid` (done, or handed back). True if it held one.
-pub async fn release(db: &TeamDb, lockout_uuid: &str) -> Result<bool, TeamError> {
-    let (pool, uuid) = (db.pool().clone(), lockout_uuid.to_string());
+/// Release this agent's claim on `lockout_uuid`, with what was done (`None`: handed back
+/// untouched). True if it held one.
+pub async fn release(
+    db: &TeamDb,
+    lockout_uuid: &str,
+    outcome: Option<&str>,
+) -> Result<bool, TeamError> {
+    let (pool, uuid, outcome) = (
+        db.pool().clone(),
+        lockout_uuid.to_string(),
+        outcome.map(str::to_string),
+    );
     db.run(async move {
         sqlx::query(
-            "UPDATE claims SET released_at = now() WHERE lockout_uuid = $1 \
+            "UPDATE claims SET released_at = now(), outcome = $2 WHERE lockout_uuid = $1 \
              AND agent = session_user AND released_at IS NULL",
         )
         .bind(uuid)
+        .bind(outcome)
         .execute(&pool)
         .await
     })
@@ -109,25 +143,83 @@ pub async fn release(db: &TeamDb, lockout_uuid: &str) -> Result<bool, TeamError>
 pub async fn held(db: &TeamDb, lockout_uuid: &str) -> Result<Option<Claim>, TeamError> {
     let (pool, uuid) = (db.pool().clone(), lockout_uuid.to_string());
     db.run(async move {
-        sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!("{LIVE} AND lockout_uuid = $1")))
-            .bind(uuid)
-            .fetch_optional(&pool)
-            .await
+        sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM claims WHERE lockout_uuid = $1 \
+             AND released_at IS NULL AND expires_at > now()"
+        )))
+        .bind(uuid)
+        .fetch_optional(&pool)
+        .await
     })
     .await
     .map(|row| row.map(claim_of))
     .map_err(TeamError::query)
 }
 
-/// Every live claim, oldest first: what the feed marks.
-pub async fn live(db: &TeamDb) -> Result<Vec<Claim>, TeamError> {
+/// Every claim made since `since` (live, released with an outcome, or lapsed), oldest
+/// first: what the feed marks.
+pub async fn since(db: &TeamDb, since: DateTime<Utc>) -> Result<Vec<Claim>, TeamError> {
     let pool = db.pool().clone();
-    db.run(async move {
-        sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!("{LIVE} ORDER BY claimed_at")))
-            .fetch_all(&pool)
-            .await
-    })
+    db.run(async move { recent(&pool, since).await })
+        .await
+        .map_err(TeamError::query)
+}
+
+async fn recent(pool: &sqlx::PgPool, since: DateTime<Utc>) -> Result<Vec<Claim>, sqlx::Error> {
+    sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM claims WHERE claimed_at >= $1 ORDER BY claimed_at LIMIT 10000"
+    )))
+    .bind(since)
+    .fetch_all(pool)
     .await
     .map(|rows| rows.into_iter().map(claim_of).collect())
-    .map_err(TeamError::query)
+}
+
+/// Send the desk's claims since `since` whenever they change (and every few seconds, so a
+/// lapsed claim clears), until the receiver goes away.
+pub async fn follow(db: TeamDb, since: DateTime<Utc>, tx: mpsc::Sender<Vec<Claim>>) {
+    let on_team_runtime = db.clone();
+    on_team_runtime
+        .run(async move {
+            loop {
+                let mut listener = match PgListener::connect_with(db.pool()).await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot follow the desk's claims; retrying");
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        continue;
+                    }
+                };
+                if let Err(e) = listener.listen(CLAIMS_CHANNEL).await {
+                    tracing::warn!(error = %e, "cannot follow the desk's claims; retrying");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    continue;
+                }
+                loop {
+                    match recent(db.pool(), since).await {
+                        Ok(claims) => {
+                            if tx.send(claims).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot read the desk's claims");
+                            break;
+                        }
+                    }
+                    tokio::select! {
+                        woken = listener.try_recv() => {
+                            if woken.is_err() {
+                                break;
+                            }
+                            while listener.next_buffered().is_some() {}
+                        }
+                        () = tokio::time::sleep(REFRESH) => {}
+                        () = tx.closed() => return,
+                    }
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+        .await;
 }

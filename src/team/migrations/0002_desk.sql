@@ -45,15 +45,18 @@ CREATE TABLE feed_state (
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
--- "alice is on this call": one live claim per lockout, visible to every agent.
+-- "alice is on this call": one live claim per lockout, visible to every agent; released
+-- with what was done (the feed's handled mark, e.g. 'unlocked') or nothing.
 CREATE TABLE claims (
     lockout_uuid  text PRIMARY KEY,
     user_id       text,
     agent         text NOT NULL DEFAULT session_user,
     claimed_at    timestamptz NOT NULL DEFAULT now(),
     expires_at    timestamptz NOT NULL,
-    released_at   timestamptz
+    released_at   timestamptz,
+    outcome       text
 );
+CREATE INDEX claims_claimed_at ON claims (claimed_at);
 
 -- A claim is in the name of the role that makes it; taking over another agent's live claim
 -- is refused (an expired or released one may be taken).
