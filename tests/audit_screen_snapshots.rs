@@ -70,7 +70,7 @@ fn snapshot() -> AuditSnapshot {
     let (records, total) = log.recent(500).unwrap();
     assert!(log.verify().unwrap().is_intact());
     AuditSnapshot {
-        path: "/home/agent/.local/share/accessdesk/audit.sqlite3".into(),
+        place: "/home/agent/.local/share/accessdesk/audit.sqlite3".into(),
         records,
         total,
         chain: Ok(()),

@@ -423,7 +423,7 @@ fn audit_screen_shows_hostile_records_inert() {
         [Effect::LoadAudit { full: false }]
     );
     app.update(Msg::AuditLoaded(Ok(AuditSnapshot {
-        path: dir.path().join("audit.sqlite3"),
+        place: dir.path().join("audit.sqlite3").display().to_string(),
         records,
         total,
         chain: Ok(()),

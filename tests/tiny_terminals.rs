@@ -176,7 +176,7 @@ fn audit() -> App {
     let mut app = feed();
     press(&mut app, KeyCode::Char('a'));
     app.update(Msg::AuditLoaded(Ok(AuditSnapshot {
-        path: dir.path().join("audit.sqlite3"),
+        place: dir.path().join("audit.sqlite3").display().to_string(),
         records,
         total,
         chain: Ok(()),

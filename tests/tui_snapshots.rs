@@ -1078,7 +1078,7 @@ fn audit_snapshot() -> AuditSnapshot {
     let (records, total) = log.recent(500).unwrap();
     assert!(log.verify().unwrap().is_intact());
     AuditSnapshot {
-        path: "/home/agent/.local/share/accessdesk/audit.sqlite3".into(),
+        place: "/home/agent/.local/share/accessdesk/audit.sqlite3".into(),
         records,
         total,
         chain: Ok(()),
@@ -1131,7 +1131,7 @@ fn audit_pane_before_anything_was_recorded() {
     let text = screen_text(&draw(&app));
     assert!(text.contains("Reading the audit log…"), "{text}");
     app.update(Msg::AuditLoaded(Ok(AuditSnapshot {
-        path: "/tmp/a.sqlite3".into(),
+        place: "/tmp/a.sqlite3".into(),
         records: Vec::new(),
         total: 0,
         chain: Ok(()),

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use accessdesk::audit::AuditLog;
+use accessdesk::audit::{AuditLog, AuditTrail};
 use accessdesk::idp::okta::{ClientOptions, OktaClient};
 use accessdesk::idp::{Directory, IdpError};
 use accessdesk::model::{Action, ChallengeResult, FactorKind, User, UserStatus};
@@ -178,7 +178,7 @@ async fn the_managers_push_verifies_a_user_who_lost_the_device() {
     assert_eq!(result, ChallengeResult::Success);
     let verified = check(&user, Action::ResetAllFactors, &a).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut audit = AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap();
+    let mut audit = AuditTrail::Local(AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap());
     let agent = Agent {
         name: "agent".into(),
         org: None,
@@ -331,7 +331,7 @@ async fn removing_the_push_reports_and_audits_the_okta_verify_code_it_takes() {
     };
     let verified = check(&user, action, &a).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut audit = AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap();
+    let mut audit = AuditTrail::Local(AuditLog::open(&dir.path().join("audit.sqlite3")).unwrap());
     let agent = Agent {
         name: "agent".into(),
         org: Some(sim.base_url()),

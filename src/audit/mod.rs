@@ -15,6 +15,7 @@ mod row;
 mod schema;
 mod store;
 mod team;
+mod trail;
 mod verify;
 
 pub use checkpoint::Checkpoint;
@@ -25,4 +26,5 @@ pub use record::{AuditEntry, AuditRecord, ESCALATION_ACTION, Evidence, Outcome};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::AuditLog;
 pub use team::{DESK_CHAIN, TeamAudit};
+pub use trail::{AuditLocation, AuditTrail};
 pub use verify::{Breach, Problem, VerifyReport};

@@ -48,6 +48,17 @@ impl TeamAudit {
         }
     }
 
+    /// Every chain the table holds: the desk's and those imported.
+    pub fn chains(db: &TeamDb) -> Result<Vec<String>, AuditError> {
+        let pool = db.pool().clone();
+        db.block_on(async move {
+            sqlx::query_scalar("SELECT DISTINCT chain FROM audit ORDER BY chain")
+                .fetch_all(&pool)
+                .await
+        })
+        .map_err(|e| AuditError::Team(TeamError::query(e)))
+    }
+
     /// Where this chain lives, for messages.
     pub fn describe(&self) -> String {
         format!("{} (chain {})", self.db.describe(), self.chain)

@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::exit::EXIT_REFUSED;
+use super::exit::{EXIT_REFUSED, UsageError};
 use crate::audit::{
-    AuditError, AuditLog, AuditRecord, ExportFormat, Field, Outcome, RecordFilter, VerifyReport,
-    write_records,
+    AuditEntry, AuditError, AuditLocation, AuditLog, AuditRecord, AuditTrail, DESK_CHAIN,
+    ExportFormat, Field, Outcome, RecordFilter, TeamAudit, VerifyReport, write_records,
 };
+use crate::config::Config;
+use crate::team::TeamDb;
 
 /// The exit code of `audit verify` when the log was tampered with.
 pub const EXIT_TAMPERED: u8 = 3;
@@ -40,6 +42,21 @@ enum AuditCommand {
     Verify(VerifyArgs),
     /// Write every record as JSON Lines or CSV
     Export(ExportArgs),
+    /// Team mode: bring this machine's local log into the desk's database as a chain of its
+    /// own (verified first; the import itself is audited in the desk's chain)
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The local log to import [default: <data dir>/audit.sqlite3]
+    path: Option<PathBuf>,
+    /// The imported chain's name, stored as import:NAME [default: the agent name and host]
+    #[arg(long, value_name = "NAME")]
+    chain: Option<String>,
+    /// Print the result as one JSON object
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -151,15 +168,51 @@ fn parse_since(raw: &str) -> Result<Since, String> {
     })
 }
 
-pub fn run(data_dir: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
+pub fn run(config: &Config, args: AuditArgs) -> anyhow::Result<ExitCode> {
+    if let AuditCommand::Import(import_args) = args.command {
+        return import(config, import_args);
+    }
+    // Team mode reads the desk's trail; `--demo` is always this machine's practice log.
+    let team = if args.demo {
+        None
+    } else {
+        config.team.as_ref()
+    };
+    let (log, place, missing, db) = match team {
+        Some(settings) => {
+            let db = TeamDb::connect(settings)?;
+            let location = AuditLocation::team(db.clone());
+            (
+                Some(location.open()?),
+                location.describe(),
+                String::new(),
+                Some(db),
+            )
+        }
+        None => {
+            let (path, missing) = local_log(&config.data_dir, args.demo);
+            let log = open_existing(&path)?;
+            (log, path.display().to_string(), missing, None)
+        }
+    };
+    match args.command {
+        AuditCommand::List(args) => list(log, &missing, args),
+        AuditCommand::Verify(args) => verify(log, db.as_ref(), &place, &missing, args),
+        AuditCommand::Export(args) => export(log, args),
+        AuditCommand::Import(_) => unreachable!("handled above"),
+    }
+}
+
+/// The local log's path (production or the demo's) and what to say when it does not exist.
+fn local_log(data_dir: &Path, demo: bool) -> (PathBuf, String) {
     let demo_path = AuditLog::default_path(&AuditLog::demo_data_dir(data_dir));
-    let path = if args.demo {
+    let path = if demo {
         demo_path.clone()
     } else {
         AuditLog::default_path(data_dir)
     };
     // Someone who only ever ran `demo` looks for its records here first.
-    let missing = if !args.demo && demo_path.exists() {
+    let missing = if !demo && demo_path.exists() {
         format!(
             "no audit log yet at {} (the demo's practice records are read with \
              `accessdesk audit --demo`)",
@@ -168,29 +221,25 @@ pub fn run(data_dir: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         format!("no audit log yet at {}", path.display())
     };
-    match args.command {
-        AuditCommand::List(args) => list(&path, &missing, args),
-        AuditCommand::Verify(args) => verify(&path, &missing, args),
-        AuditCommand::Export(args) => export(&path, args),
-    }
+    (path, missing)
 }
 
 /// The log if there is one: reading commands never create it.
-fn open_existing(path: &Path) -> anyhow::Result<Option<AuditLog>> {
+fn open_existing(path: &Path) -> anyhow::Result<Option<AuditTrail>> {
     if !path.exists() {
         return Ok(None);
     }
-    Ok(Some(AuditLog::open(path)?))
+    Ok(Some(AuditTrail::Local(AuditLog::open(path)?)))
 }
 
-fn list(path: &Path, missing: &str, args: ListArgs) -> anyhow::Result<ExitCode> {
+fn list(log: Option<AuditTrail>, missing: &str, args: ListArgs) -> anyhow::Result<ExitCode> {
     let since = match args.since {
         None => None,
         Some(Since::At(at)) => Some(at),
         Some(Since::Ago(ago)) => Some(Utc::now() - chrono::Duration::from_std(ago)?),
     };
     let filter = args.filter();
-    let records = match open_existing(path)? {
+    let records = match log {
         Some(log) => log.list(since)?,
         None => {
             if !args.json {
@@ -300,29 +349,141 @@ fn printable(s: &str) -> String {
         .collect()
 }
 
-fn verify(path: &Path, missing: &str, args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let Some(log) = open_existing(path)? else {
+fn verify(
+    log: Option<AuditTrail>,
+    db: Option<&TeamDb>,
+    place: &str,
+    missing: &str,
+    args: VerifyArgs,
+) -> anyhow::Result<ExitCode> {
+    let Some(log) = log else {
         if args.json {
-            println!("{}", json!({"status": "missing", "path": path}));
+            println!("{}", json!({"status": "missing", "path": place}));
         } else {
             println!("{missing}");
         }
         return Ok(ExitCode::SUCCESS);
     };
     let report = log.verify()?;
-    if args.json {
-        println!("{}", verify_json(path, &report));
-    } else {
-        print!("{}", verify_text(path, &report));
+    let mut intact = report.is_intact();
+    let mut text = verify_text(place, &report);
+    let mut json_report = verify_json(place, &report);
+    // Team mode: every imported local log is a chain of its own, checked the same way.
+    if let Some(db) = db {
+        let mut imported = Vec::new();
+        for chain in TeamAudit::chains(db)?
+            .into_iter()
+            .filter(|c| c != DESK_CHAIN)
+        {
+            let audit = TeamAudit::chain(db.clone(), &chain);
+            let report = audit.verify()?;
+            intact &= report.is_intact();
+            text.push_str(&format!(
+                "imported chain {chain}: {}",
+                verify_text(&audit.describe(), &report)
+            ));
+            imported.push(verify_json(&audit.describe(), &report));
+        }
+        json_report["imported"] = json!(imported);
     }
-    Ok(if report.is_intact() {
+    if args.json {
+        println!("{json_report}");
+    } else {
+        print!("{text}");
+    }
+    Ok(if intact {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_TAMPERED)
     })
 }
 
-fn verify_text(path: &Path, report: &VerifyReport) -> String {
+/// `audit import`: verify the local log, copy it into its own chain, and record the import
+/// (how many, which chain, its head) in the desk's chain, which anchors the copy.
+fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let Some(settings) = &config.team else {
+        return Err(UsageError(
+            "audit import brings a local log into the team database: set [team] database_url \
+             (or ACCESSDESK_DATABASE_URL) first"
+                .into(),
+        )
+        .into());
+    };
+    let path = args
+        .path
+        .unwrap_or_else(|| AuditLog::default_path(&config.data_dir));
+    if !path.exists() {
+        return Err(UsageError(format!("no audit log at {}", path.display())).into());
+    }
+    let local = AuditLog::open(&path)?;
+    let report = local.verify()?;
+    if !report.is_intact() {
+        eprint!("{}", verify_text(&path.display().to_string(), &report));
+        eprintln!("refusing to import a log whose chain does not verify");
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    let records = local.list(None)?;
+    let name = args
+        .chain
+        .unwrap_or_else(|| default_chain_name(&config.agent_name));
+    let chain = format!("import:{name}");
+    let db = TeamDb::connect(settings)?;
+    let target = TeamAudit::chain(db.clone(), &chain);
+    if !target.list(None)?.is_empty() {
+        eprintln!(
+            "refusing to import into {chain}: it already holds records (give another --chain)"
+        );
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    let count = target.import(records)?;
+    let head = report.last_hash.clone().unwrap_or_default();
+    let mut entry = AuditEntry::new(
+        Utc::now(),
+        &config.agent_name,
+        "audit_import",
+        Outcome::Succeeded,
+    );
+    entry.note = Some(format!(
+        "imported {count} records from {} as chain {chain}, head {head}",
+        path.display()
+    ));
+    let anchor = TeamAudit::desk(db).append(&entry)?;
+    if args.json {
+        println!(
+            "{}",
+            json!({"imported": count, "chain": chain, "head": head, "desk_seq": anchor.seq})
+        );
+    } else {
+        println!(
+            "imported {} records into {chain} (head {}…); recorded as desk record {}",
+            thousands(count),
+            &head[..head.len().min(12)],
+            anchor.seq
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `agent@host`, made safe for a chain name.
+fn default_chain_name(agent: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "local".into());
+    format!("{agent}@{host}")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "@.-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn verify_text(place: &str, report: &VerifyReport) -> String {
     let records = thousands(report.records);
     if report.is_intact() {
         return match &report.last_hash {
@@ -338,9 +499,8 @@ fn verify_text(path: &Path, report: &VerifyReport) -> String {
         Some(breach) => {
             text.push_str(&format!("audit log TAMPERED: {breach}\n"));
             text.push_str(&format!(
-                "  {} of {records} records verify before it; log at {}\n",
+                "  {} of {records} records verify before it; log at {place}\n",
                 thousands(report.good),
-                path.display()
             ));
         }
         None => text.push_str(&format!(
@@ -357,7 +517,7 @@ fn verify_text(path: &Path, report: &VerifyReport) -> String {
     text
 }
 
-fn verify_json(path: &Path, report: &VerifyReport) -> serde_json::Value {
+fn verify_json(place: &str, report: &VerifyReport) -> serde_json::Value {
     let first_bad = report.first_bad.as_ref().map(|b| {
         let mut v = serde_json::to_value(b).unwrap_or_default();
         v["message"] = json!(b.to_string());
@@ -365,7 +525,7 @@ fn verify_json(path: &Path, report: &VerifyReport) -> serde_json::Value {
     });
     json!({
         "status": if report.is_intact() { "ok" } else { "tampered" },
-        "path": path,
+        "path": place,
         "records": report.records,
         "good": report.good,
         "last_hash": report.last_hash,
@@ -387,12 +547,11 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn export(path: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
+fn export(log: Option<AuditTrail>, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let format = match args.format {
         Format::Jsonl => ExportFormat::Jsonl,
         Format::Csv => ExportFormat::Csv,
     };
-    let log = open_existing(path)?;
     let write = |out: &mut dyn Write| -> Result<usize, AuditError> {
         match &log {
             Some(log) => log.export(format, out),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::{GlobalArgs, color_enabled, directory, load_config, tickets};
+use crate::audit::AuditLocation;
 use crate::config::Config;
 use crate::idp::Directory;
 use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
@@ -72,6 +73,11 @@ pub(super) async fn open<D: Directory>(
         store,
         scan_tx,
     ));
+    // Team mode audits to the desk's trail (`demo` never: it clears `team`).
+    let audit = match &config.team {
+        Some(settings) => Some(AuditLocation::team(crate::team::TeamDb::connect(settings)?)),
+        None => None,
+    };
     let options = DashboardOptions {
         org_label: directory.label(),
         org_url: Some(directory.audit_org()),
@@ -86,6 +92,7 @@ pub(super) async fn open<D: Directory>(
         read_only: config.read_only,
         agent_name: config.agent_name.clone(),
         data_dir: config.data_dir.clone(),
+        audit,
         training,
         schedule: config.reminders.clone(),
         notices: crate::services::notice_desk::NoticeDesk::from_config(config),

@@ -223,7 +223,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EventHook(args) => event_hook::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
-            audit::run(&config.data_dir, args)
+            audit::run(&config, args)
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use crate::audit::{AuditEntry, AuditLog, AuditRecord, Evidence, Outcome};
+use crate::audit::{AuditEntry, AuditRecord, AuditTrail, Evidence, Outcome};
 use crate::idp::{ActionFailure, ActionReceipt, Directory};
 use crate::model::{Action, Factor, User, removal_set};
 use crate::policy::gate::{
@@ -37,7 +37,7 @@ pub struct ActionOutcome {
 /// Carry out a verified action, audit it, and read the user back.
 pub async fn run<D: Directory>(
     directory: &D,
-    audit: &mut AuditLog,
+    audit: &mut AuditTrail,
     agent: &Agent,
     verified: &Verified,
 ) -> ActionOutcome {
@@ -121,7 +121,7 @@ fn removed_factors(
 
 /// Audit an attempt the gate (or a state check) refused; nothing was sent to the IdP.
 pub fn record_refusal(
-    audit: &mut AuditLog,
+    audit: &mut AuditTrail,
     agent: &Agent,
     action: &Action,
     target: &Target,
@@ -170,7 +170,7 @@ pub enum Subject<'a> {
 /// read-only mode, an unknown login, no usable factor) or `Failed` (the IdP could not be
 /// asked). Every such stop is recorded, with whatever evidence was gathered by then.
 pub fn record_stop(
-    audit: &mut AuditLog,
+    audit: &mut AuditTrail,
     agent: &Agent,
     attempt: &Attempt,
     subject: Subject,
@@ -216,7 +216,7 @@ pub fn record_stop(
 
 /// Audit a stand-alone verification of the caller (a push and its answer, no change made).
 pub fn record_verification(
-    audit: &mut AuditLog,
+    audit: &mut AuditTrail,
     agent: &Agent,
     target: &Target,
     ticket: Option<&str>,

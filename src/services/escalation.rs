@@ -7,7 +7,7 @@
 use chrono::Utc;
 
 use super::action_runner::{Agent, audit_evidence};
-use crate::audit::{AuditEntry, AuditLog, AuditRecord, Outcome};
+use crate::audit::{AuditEntry, AuditRecord, AuditTrail, Outcome};
 use crate::notify::compose::{Alert, AlertKind};
 use crate::policy::gate::{PossessionEvidence, Target, normalize_ticket};
 
@@ -29,7 +29,7 @@ pub struct Escalation<'a> {
 
 /// Write the escalation to the audit log.
 pub fn record_escalation(
-    audit: &mut AuditLog,
+    audit: &mut AuditTrail,
     agent: &Agent,
     escalation: &Escalation<'_>,
 ) -> Result<AuditRecord, String> {
@@ -86,7 +86,9 @@ mod tests {
     #[test]
     fn an_escalation_is_a_refused_escalate_record_with_reason_note_evidence_and_org() {
         let dir = tempfile::tempdir().unwrap();
-        let mut log = AuditLog::open(&AuditLog::default_path(dir.path())).unwrap();
+        let mut log = crate::audit::AuditLocation::local(dir.path())
+            .open()
+            .unwrap();
         let agent = Agent {
             name: "alice".into(),
             org: Some("https://acme.okta.com".into()),

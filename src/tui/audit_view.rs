@@ -3,7 +3,7 @@
 //! `/` filter over agent, user, ticket, action and outcome.
 
 use crossterm::event::{Event, KeyEvent};
-use std::path::PathBuf;
+
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -16,7 +16,8 @@ pub const AUDIT_SHOWN: usize = 500;
 /// What the background load found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditSnapshot {
-    pub path: PathBuf,
+    /// The file, or the team database and chain, the records come from.
+    pub place: String,
     /// The newest records, newest first.
     pub records: Vec<AuditRecord>,
     /// Records in the whole log.
@@ -235,7 +236,7 @@ mod tests {
     fn loaded() -> AuditView {
         let mut view = AuditView::default();
         view.loaded(AuditState::Loaded(AuditSnapshot {
-            path: "/tmp/audit.sqlite3".into(),
+            place: "/tmp/audit.sqlite3".into(),
             records: vec![
                 record(
                     5,

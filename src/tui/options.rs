@@ -37,8 +37,11 @@ pub struct DashboardOptions {
     pub read_only: bool,
     /// Who the audit log names as the agent.
     pub agent_name: String,
-    /// Where the audit log lives (`demo`: its own directory inside the data directory).
+    /// The data directory: the outbox, the expiry store (`demo`: its own directory inside).
     pub data_dir: PathBuf,
+    /// Where actions are audited in team mode: the desk's trail (none: the log in the data
+    /// directory).
+    pub audit: Option<crate::audit::AuditLocation>,
     /// Only in `demo`: the in-process simulator's phones, for the training panel (F2).
     pub training: Option<TrainingHandle>,
     /// When reminders and digests go (the expiries screen shows their schedule).
@@ -53,6 +56,15 @@ pub struct DashboardOptions {
     pub tickets: Option<std::sync::Arc<crate::tickets::AnyTickets>>,
     /// `tickets.resolve_on_success`: resolve the ticket once its action is done.
     pub resolve_tickets: bool,
+}
+
+impl DashboardOptions {
+    /// Where actions are audited.
+    pub fn audit_location(&self) -> crate::audit::AuditLocation {
+        self.audit
+            .clone()
+            .unwrap_or_else(|| crate::audit::AuditLocation::local(&self.data_dir))
+    }
 }
 
 impl Default for DashboardOptions {
@@ -71,6 +83,7 @@ impl Default for DashboardOptions {
             read_only: false,
             agent_name: String::new(),
             data_dir: PathBuf::new(),
+            audit: None,
             training: None,
             schedule: ScheduleRules::default(),
             notices: NoticeDesk::default(),

@@ -24,7 +24,7 @@ use super::terminal::{TerminalGuard, Tui};
 use super::ticket_tasks;
 use super::verify_dialog::Challenge;
 use super::view;
-use crate::audit::{AuditLog, AuditRecord};
+use crate::audit::{AuditLocation, AuditRecord, AuditTrail};
 use crate::idp::{Directory, PushChallenge};
 use crate::model::{ChallengeResult, OneTimeCode};
 use crate::notify::{Instruction, Recipient};
@@ -109,6 +109,7 @@ where
     C: Fn() -> DateTime<Utc>,
 {
     let data_dir = options.data_dir.clone();
+    let audit = options.audit_location();
     let training = options.training.clone();
     let tickets = options.tickets.clone();
     let resolve_tickets = options.resolve_tickets;
@@ -290,7 +291,7 @@ where
                     ticket,
                     evidence,
                     note,
-                } => audit_now(&data_dir, &results_tx, "The check of the caller", |log| {
+                } => audit_now(&audit, &results_tx, "The check of the caller", |log| {
                     action_runner::record_verification(
                         log,
                         &agent,
@@ -300,16 +301,16 @@ where
                         note.as_deref(),
                     )
                 }),
-                Effect::LoadAudit { full } => {
-                    load_audit(data_dir.clone(), full, results_tx.clone())
-                }
+                Effect::LoadAudit { full } => load_audit(audit.clone(), full, results_tx.clone()),
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
-                    (
-                        data_dir.clone(),
-                        desk.clone(),
-                        (tickets.clone(), resolve_tickets),
-                    ),
+                    ActionContext {
+                        data_dir: data_dir.clone(),
+                        audit: audit.clone(),
+                        desk: desk.clone(),
+                        tickets: tickets.clone(),
+                        resolve_tickets,
+                    },
                     agent.clone(),
                     *verified,
                     results_tx.clone(),
@@ -343,7 +344,7 @@ where
                     attestation,
                     reasons,
                 } => {
-                    let written = write_audit(&data_dir, "The refusal", |log| {
+                    let written = write_audit(&audit, "The refusal", |log| {
                         action_runner::record_refusal(
                             log,
                             &agent,
@@ -385,7 +386,7 @@ where
                         evidence: &evidence,
                         note: note.as_deref(),
                     };
-                    let result = write_audit(&data_dir, "The escalation", |log| {
+                    let result = write_audit(&audit, "The escalation", |log| {
                         record_escalation(log, &agent, &escalation)
                     })
                     .map(|record| record.seq);
@@ -439,11 +440,10 @@ fn load_user<D: Directory>(directory: Arc<D>, user_id: String, results: mpsc::Se
 /// Read the newest audit records and check the chain on a blocking thread (SQLite), from the
 /// stored checkpoint so that opening costs the same at any size, or every record when
 /// `full`; report back as [`Msg::AuditLoaded`].
-fn load_audit(data_dir: PathBuf, full: bool, results: mpsc::Sender<Msg>) {
+fn load_audit(location: AuditLocation, full: bool, results: mpsc::Sender<Msg>) {
     tokio::spawn(async move {
-        let path = AuditLog::default_path(&data_dir);
         let read = tokio::task::spawn_blocking(move || {
-            let log = AuditLog::open(&path)?;
+            let log = location.open()?;
             let report = if full {
                 log.verify()?
             } else {
@@ -459,7 +459,7 @@ fn load_audit(data_dir: PathBuf, full: bool, results: mpsc::Sender<Msg>) {
                 )),
             };
             Ok::<_, crate::audit::AuditError>(AuditSnapshot {
-                path,
+                place: log.describe(),
                 records,
                 // Counted by the walk: a COUNT(*) would read the whole table again.
                 total: report.records,
@@ -704,18 +704,31 @@ fn check_code<D: Directory>(
     });
 }
 
+/// What an action needs besides the directory: where it is audited and its notices queued,
+/// and the ticket system that hears of it.
+struct ActionContext {
+    data_dir: PathBuf,
+    audit: AuditLocation,
+    desk: NoticeDesk,
+    tickets: Option<Arc<AnyTickets>>,
+    resolve_tickets: bool,
+}
+
 /// Run a verified action, audited, and report the outcome as [`Msg::ActionDone`].
 fn run_action<D: Directory>(
     directory: Arc<D>,
-    (data_dir, desk, (tickets, resolve_tickets)): (
-        PathBuf,
-        NoticeDesk,
-        (Option<Arc<AnyTickets>>, bool),
-    ),
+    context: ActionContext,
     agent: Agent,
     verified: Verified,
     results: mpsc::Sender<Msg>,
 ) {
+    let ActionContext {
+        data_dir,
+        audit: location,
+        desk,
+        tickets,
+        resolve_tickets,
+    } = context;
     tokio::spawn(async move {
         let target = verified.target();
         let key = target.user_id.clone();
@@ -728,7 +741,7 @@ fn run_action<D: Directory>(
             audit_seq: None,
             removed: Vec::new(),
         };
-        report.result = match AuditLog::open(&AuditLog::default_path(&data_dir)) {
+        report.result = match location.open() {
             // No audit log, no action: the record must be possible before the change is made.
             Err(e) => Err(format!(
                 "the audit log cannot be opened, nothing was done: {e}"
@@ -862,12 +875,12 @@ fn after(user: &Option<crate::model::User>, factors: &Option<Vec<crate::model::F
 /// and this keeps a check's record ahead of the action it allows). The agent hears when the
 /// record could not be written.
 fn audit_now(
-    data_dir: &Path,
+    location: &AuditLocation,
     results: &mpsc::Sender<Msg>,
     what: &str,
-    write: impl FnOnce(&mut AuditLog) -> Result<AuditRecord, String>,
+    write: impl FnOnce(&mut AuditTrail) -> Result<AuditRecord, String>,
 ) {
-    if let Err(e) = write_audit(data_dir, what, write) {
+    if let Err(e) = write_audit(location, what, write) {
         let _ = results.try_send(Msg::AuditFailed(format!(
             "{what} was NOT written to the audit log: {e}"
         )));
@@ -876,11 +889,12 @@ fn audit_now(
 
 /// Open the audit log and write one record; a failure goes to the log file too.
 fn write_audit(
-    data_dir: &Path,
+    location: &AuditLocation,
     what: &str,
-    write: impl FnOnce(&mut AuditLog) -> Result<AuditRecord, String>,
+    write: impl FnOnce(&mut AuditTrail) -> Result<AuditRecord, String>,
 ) -> Result<AuditRecord, String> {
-    let written = AuditLog::open(&AuditLog::default_path(data_dir))
+    let written = location
+        .open()
         .map_err(|e| e.to_string())
         .and_then(|mut log| write(&mut log));
     if let Err(e) = &written {

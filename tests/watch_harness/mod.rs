@@ -67,6 +67,7 @@ impl Harness {
             scan: Mutex::new(None),
             wake: Arc::new(Notify::new()),
             data_dir: data.path().to_path_buf(),
+            audit: accessdesk::audit::AuditLocation::local(data.path()),
             agent: "accessdesk-watch".into(),
             org: Some("https://example.okta.com".into()),
             team: None,

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::process::ExitCode;
 
 use super::possession::Stop;
-use crate::audit::{AuditLog, AuditRecord, Outcome};
+use crate::audit::{AuditLocation, AuditRecord, AuditTrail, Outcome};
 use crate::cli::directory;
 use crate::cli::exit::{EXIT_FAILED, EXIT_REFUSED};
 use crate::config::Config;
@@ -19,7 +19,8 @@ use crate::services::action_runner::{self, Agent, Attempt, Subject};
 /// One headless attempt: who acts, where it is audited and how it is reported.
 pub struct Session {
     pub config: Config,
-    pub audit: AuditLog,
+    /// The local log, or in team mode the desk's trail.
+    pub audit: AuditTrail,
     pub agent: Agent,
     json: bool,
     /// The login as typed, until the IdP names the user.
@@ -30,7 +31,7 @@ pub struct Session {
 
 impl Session {
     pub fn open(config: Config, login: &str, json: bool) -> anyhow::Result<Session> {
-        let audit = AuditLog::open(&AuditLog::default_path(&config.data_dir))?;
+        let audit = AuditLocation::for_config(config.team.as_ref(), &config.data_dir)?.open()?;
         let agent = Agent {
             name: config.agent_name.clone(),
             org: config.audit_org(),

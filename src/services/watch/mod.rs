@@ -58,8 +58,10 @@ pub struct WatchShared {
     pub scan: Mutex<Option<Arc<ExpiryScan>>>,
     /// Woken after every enqueue, so delivery does not wait for its next round.
     pub wake: Arc<Notify>,
-    /// The audit log's folder (a *This wasn't me* report is recorded there).
+    /// The data directory (the outbox, the answer-link key).
     pub data_dir: PathBuf,
+    /// Where a *This wasn't me* report is recorded: the local log, or the desk's trail.
+    pub audit: crate::audit::AuditLocation,
     /// Who the audit log names for what `watch` records.
     pub agent: String,
     /// The IdP org (its base URL), written into those records like the agents' own.

@@ -16,6 +16,7 @@ use super::hook_intake::{self, HookIntake};
 use super::{
     WatchShared, cursor, expiry, handle_lockouts, http, scheduler, shutdown, summary, team_feed,
 };
+use crate::audit::AuditLocation;
 use crate::config::Config;
 use crate::idp::Directory;
 use crate::model::Lockout;
@@ -133,6 +134,10 @@ pub async fn run<D: Directory>(
         scan: Mutex::new(None),
         wake: Arc::new(Notify::new()),
         data_dir: config.data_dir.clone(),
+        audit: match &team {
+            Some(db) => AuditLocation::team(db.clone()),
+            None => AuditLocation::local(&config.data_dir),
+        },
         agent: config.agent_name.clone(),
         org: config.audit_org(),
         team: team.clone(),

@@ -87,7 +87,7 @@ fn audit() -> &'static AuditSnapshot {
         }
         let (records, total) = log.recent(50).unwrap();
         AuditSnapshot {
-            path,
+            place: path.display().to_string(),
             records,
             total,
             chain: Ok(()),

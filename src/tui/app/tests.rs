@@ -1884,7 +1884,7 @@ fn audit_record(seq: i64, action: &str) -> crate::audit::AuditRecord {
 
 fn audit_snapshot(count: i64) -> crate::tui::audit_view::AuditSnapshot {
     crate::tui::audit_view::AuditSnapshot {
-        path: "/tmp/audit.sqlite3".into(),
+        place: "/tmp/audit.sqlite3".into(),
         records: (1..=count)
             .rev()
             .map(|n| audit_record(n, "unlock"))

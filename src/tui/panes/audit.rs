@@ -285,9 +285,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         .border_style(theme.border)
         .title(title(audit, theme, area.width));
     if let AuditState::Loaded(snapshot) = &audit.state {
-        block = block.title_bottom(
-            Line::styled(format!(" {} ", snapshot.path.display()), theme.dim).right_aligned(),
-        );
+        block = block
+            .title_bottom(Line::styled(format!(" {} ", snapshot.place), theme.dim).right_aligned());
     }
     let message = match &audit.state {
         AuditState::Loading => Some(Line::styled("Reading the audit log…", theme.dim)),

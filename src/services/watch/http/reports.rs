@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::{AuditEntry, AuditLog, Outcome};
+use crate::audit::{AuditEntry, Outcome};
 use crate::notify::compose::{Alert, AlertKind};
 use crate::notify::links::AnswerClaim;
 use crate::outbox::{OutboxError, OutboxItem};
@@ -62,8 +62,7 @@ pub fn not_me(
         claim.key.kind.as_str(),
         claim.key.cycle
     ));
-    let path = AuditLog::default_path(&shared.data_dir);
-    if let Err(e) = AuditLog::open(&path).and_then(|mut log| log.append(&entry)) {
+    if let Err(e) = shared.audit.open().and_then(|mut log| log.append(&entry)) {
         tracing::error!(key = %claim.key, error = %e, "cannot record the suspicious report in the audit log");
     }
     let alert = Alert {

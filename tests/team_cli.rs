@@ -1,0 +1,263 @@
+//! The audit trail in team mode through the real binary: a headless unlock writes its record
+//! into the desk's PostgreSQL in the name of the database role (not `$USER`), nothing goes to
+//! the local log, `audit list|verify|export` read the desk's chain, and `audit import` brings
+//! a local log in as a chain of its own, refusing a second import and a tampered log. The
+//! database password never shows.
+
+mod team_support;
+
+use std::process::Output;
+use std::time::Duration;
+
+use accessdesk::audit::{AuditEntry, AuditLog, Outcome};
+use accessdesk::sim::{self, PushBehaviour, SimConfig, SimHandle};
+use team_support::Desk;
+
+const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
+const TOKEN: &str = "team-cli-secret-token";
+
+struct Env {
+    sim: SimHandle,
+    desk: Desk,
+    data: tempfile::TempDir,
+}
+
+impl Env {
+    async fn start() -> Env {
+        let mut config = SimConfig::new(TOKEN);
+        config.users = 80;
+        config.lockouts_per_minute = 0.0;
+        config.history = false;
+        config.push_delay = Some(Duration::from_millis(200));
+        let sim = sim::start(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let desk = tokio::task::spawn_blocking(|| {
+            let desk = Desk::start();
+            desk.role("alice", "accessdesk_agent");
+            desk
+        })
+        .await
+        .unwrap();
+        Env {
+            sim,
+            desk,
+            data: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `accessdesk ARGS` as database role alice (the OS user is someone else).
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(args)
+            .env("OKTA_CLIENT_ORGURL", self.sim.base_url())
+            .env("OKTA_CLIENT_TOKEN", TOKEN)
+            .env("ACCESSDESK_DATABASE_URL", self.desk.url_for("alice"))
+            .env("ACCESSDESK_DATABASE_PASSWORD", "alice-pw")
+            .env("ACCESSDESK_DATA_DIR", self.data.path())
+            .env("HOME", self.data.path())
+            .env("XDG_CONFIG_HOME", self.data.path().join("config"))
+            .env("USER", "os.user")
+            .env("ACCESSDESK_LOG", "trace")
+            .stdin(std::process::Stdio::null());
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    fn local_log(&self) -> std::path::PathBuf {
+        AuditLog::default_path(self.data.path())
+    }
+
+    /// Every byte the program wrote where a person or a log reader could see it.
+    fn everything_shown(&self, outputs: &[&Output]) -> String {
+        let mut all: String = outputs
+            .iter()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr)
+            })
+            .collect();
+        for entry in walk(self.data.path()) {
+            if entry.extension().is_some_and(|e| e == "log")
+                || entry.to_string_lossy().contains("log")
+            {
+                all.push_str(&std::fs::read_to_string(&entry).unwrap_or_default());
+            }
+        }
+        all
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const KBA: [&str; 8] = [
+    "--kba",
+    "identity",
+    "--kba",
+    "callback",
+    "--kba",
+    "directory",
+    "--kba",
+    "no_pressure",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unlock_in_team_mode_is_recorded_in_the_desks_trail_as_the_database_role() {
+    let env = Env::start().await;
+    let login = env.sim.users_with_push(PushBehaviour::Approve)[0].clone();
+    env.sim.lock_user(&login).unwrap();
+    let mut args = vec![
+        "unlock",
+        &login,
+        "--ticket",
+        "INC0012345",
+        "--verify",
+        "push",
+        "--json",
+    ];
+    args.extend(KBA);
+    let unlock = env.run(&args).await;
+    ok(&unlock);
+
+    let list = env.run(&["audit", "list", "--json"]).await;
+    ok(&list);
+    let records = lines(&list);
+    let unlock_record = records
+        .iter()
+        .find(|r| r["action"] == "unlock")
+        .expect("the unlock is in the desk's trail");
+    assert_eq!(unlock_record["agent"], "alice", "the role, not $USER");
+    assert_eq!(unlock_record["outcome"], "succeeded");
+    assert!(
+        !env.local_log().exists()
+            || AuditLog::open(&env.local_log())
+                .unwrap()
+                .list(None)
+                .unwrap()
+                .is_empty(),
+        "nothing in the local log"
+    );
+
+    let verify = env.run(&["audit", "verify", "--json"]).await;
+    ok(&verify);
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert_eq!(report["status"], "ok");
+    assert_eq!(report["records"], records.len());
+    assert!(report["path"].as_str().unwrap().contains("chain desk"));
+
+    let export = env.run(&["audit", "export", "--format", "jsonl"]).await;
+    ok(&export);
+    assert_eq!(lines(&export), records);
+
+    let shown = env.everything_shown(&[&unlock, &list, &verify, &export]);
+    assert!(
+        !shown.contains("alice-pw"),
+        "the database password never shows"
+    );
+    assert!(!shown.contains(TOKEN), "nor the API token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_local_log_is_imported_once_verified_and_anchored_in_the_desks_chain() {
+    let env = Env::start().await;
+    {
+        let mut local = AuditLog::open(&env.local_log()).unwrap();
+        for n in 0..4 {
+            let time = chrono::DateTime::from_timestamp(1_764_000_000 + n, 0).unwrap();
+            let mut e = AuditEntry::new(time, "os.user", "unlock", Outcome::Succeeded);
+            e.target_login = Some(format!("user{n}@example.com"));
+            local.append(&e).unwrap();
+        }
+    }
+    let import = env
+        .run(&["audit", "import", "--chain", "laptop", "--json"])
+        .await;
+    ok(&import);
+    let result: serde_json::Value = serde_json::from_slice(&import.stdout).unwrap();
+    assert_eq!(result["imported"], 4);
+    assert_eq!(result["chain"], "import:laptop");
+
+    let desk = lines(&env.run(&["audit", "list", "--json"]).await);
+    let anchor = desk.iter().find(|r| r["action"] == "audit_import").unwrap();
+    assert_eq!(anchor["agent"], "alice");
+    assert!(
+        anchor["note"]
+            .as_str()
+            .unwrap()
+            .contains(result["head"].as_str().unwrap())
+    );
+
+    let verify = env.run(&["audit", "verify", "--json"]).await;
+    ok(&verify);
+    let report: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert_eq!(report["imported"][0]["status"], "ok");
+    assert_eq!(report["imported"][0]["records"], 4);
+    let text = env.run(&["audit", "verify"]).await;
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .contains("imported chain import:laptop: audit log OK: 4 records")
+    );
+
+    // Again into the same chain: refused, nothing written.
+    let again = env.run(&["audit", "import", "--chain", "laptop"]).await;
+    assert_eq!(again.status.code(), Some(2));
+
+    // A tampered local log is refused before anything is copied.
+    let sqlite = rusqlite::Connection::open(env.local_log()).unwrap();
+    sqlite
+        .execute_batch(
+            "DROP TRIGGER audit_no_update; UPDATE audit SET agent = 'mallory' WHERE seq = 2;",
+        )
+        .unwrap();
+    let tampered = env.run(&["audit", "import", "--chain", "other"]).await;
+    assert_eq!(tampered.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&tampered.stderr).contains("refusing to import"));
+    let after = env.run(&["audit", "verify", "--json"]).await;
+    let report: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(
+        report["imported"].as_array().unwrap().len(),
+        1,
+        "no second chain"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_without_a_team_database_is_a_usage_error() {
+    let env = Env::start().await;
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["audit", "import"])
+        .env("ACCESSDESK_DATA_DIR", env.data.path())
+        .env("HOME", env.data.path())
+        .env("XDG_CONFIG_HOME", env.data.path().join("config"))
+        .env_remove("ACCESSDESK_DATABASE_URL");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[team] database_url"));
+}
