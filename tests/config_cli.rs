@@ -361,3 +361,64 @@ fn config_init_writes_the_default_file_private_and_never_overwrites_one() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "# mine\n");
 }
+
+#[test]
+fn in_team_mode_config_names_the_desk_database_and_never_its_password() {
+    let desk = Desk::new();
+    let url = "postgres://alice:Sup3rS3cret@127.0.0.1:5432/desk?sslmode=disable";
+    let run = |json_flag: bool| {
+        let mut args = vec!["config"];
+        if json_flag {
+            args.push("--json");
+        }
+        desk.command(&args)
+            .env("ACCESSDESK_DATABASE_URL", url)
+            .env_remove("ACCESSDESK_DATABASE_PASSWORD")
+            .output()
+            .unwrap()
+    };
+
+    let out = run(false);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let team = line(&text, "team database");
+    assert!(team.contains("alice@127.0.0.1:5432/desk"), "{team}");
+    assert!(team.contains("password set"), "{team}");
+    assert!(team.ends_with("from env ACCESSDESK_DATABASE_URL"), "{team}");
+    assert!(line(&text, "audit log").contains("(chain desk)"), "{text}");
+
+    let out = run(true);
+    let view = json(&out);
+    let team = view["team_database"].as_str().unwrap();
+    assert!(
+        team.starts_with("postgres://alice@127.0.0.1:5432/desk"),
+        "{team}"
+    );
+    assert!(
+        view["audit_log"]
+            .as_str()
+            .unwrap()
+            .ends_with("(chain desk)")
+    );
+
+    for out in [run(false), run(true)] {
+        assert!(!stdout(&out).contains("Sup3rS3cret"), "{}", stdout(&out));
+        assert!(!stderr(&out).contains("Sup3rS3cret"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn without_team_config_says_the_state_is_this_agents_own() {
+    let desk = Desk::new();
+    let out = desk
+        .command(&["config"])
+        .env_remove("ACCESSDESK_DATABASE_URL")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(line(&text, "team database").contains("not set"), "{text}");
+    assert!(
+        line(&text, "audit log").ends_with("audit.sqlite3"),
+        "{text}"
+    );
+}

@@ -147,11 +147,22 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
         "answer_links": config.notices.public_url.as_ref().map(|u| u.as_str()),
         "instructions": config.instructions.len(),
         "outbox": crate::outbox::Outbox::default_path(&config.data_dir).display().to_string(),
-        "audit_log": AuditLog::default_path(&config.data_dir).display().to_string(),
+        "audit_log": audit_place(config),
+        "team_database": config.team.as_ref().map(|t| t.url.as_str().to_string()),
         "demo_audit_log": demo_log(config).display().to_string(),
         "sources": config.sources.to_json(),
         "warnings": warnings,
     })
+}
+
+/// Where actions are audited: the desk's chain in team mode, else the local log.
+fn audit_place(config: &Config) -> String {
+    match &config.team {
+        Some(t) => format!("{} (chain desk)", t.url),
+        None => AuditLog::default_path(&config.data_dir)
+            .display()
+            .to_string(),
+    }
 }
 
 fn demo_log(config: &Config) -> std::path::PathBuf {
@@ -409,10 +420,19 @@ fn text_view(config: &Config) -> String {
             keys: &[],
         },
         Line {
+            label: "team database",
+            value: config.team.as_ref().map_or_else(
+                || "(not set: this agent's own SQLite files)".to_string(),
+                |t| {
+                    let password = if t.password.is_some() { ", password set" } else { "" };
+                    format!("{}{password}", t.url)
+                },
+            ),
+            keys: &["team.database_url"],
+        },
+        Line {
             label: "audit log",
-            value: AuditLog::default_path(&config.data_dir)
-                .display()
-                .to_string(),
+            value: audit_place(config),
             keys: &[],
         },
         Line {
