@@ -66,14 +66,10 @@ impl TeamAudit {
 
     /// The role this connection writes as: the agent of every record it appends.
     pub fn role(&self) -> Result<String, AuditError> {
-        let pool = self.db.pool().clone();
+        let db = self.db.clone();
         self.db
-            .block_on(async move {
-                sqlx::query_scalar::<_, String>("SELECT session_user::text")
-                    .fetch_one(&pool)
-                    .await
-            })
-            .map_err(|e| AuditError::Team(TeamError::query(e)))
+            .block_on(async move { db.role().await })
+            .map_err(AuditError::Team)
     }
 
     /// Add `entry` at the end of the desk's chain, in the name of this connection's role

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::idp::Directory;
 use crate::services::{PollerConfig, expiry_scanner, lockout_poller};
 use crate::store::ExpiryStore;
-use crate::tui::{self, DashboardOptions};
+use crate::tui::{self, ClaimSettings, DashboardOptions};
 
 pub async fn run(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
@@ -73,10 +73,22 @@ pub(super) async fn open<D: Directory>(
         store,
         scan_tx,
     ));
-    // Team mode audits to the desk's trail (`demo` never: it clears `team`).
-    let audit = match &config.team {
-        Some(settings) => Some(AuditLocation::team(crate::team::TeamDb::connect(settings)?)),
-        None => None,
+    // Team mode audits to the desk's trail and claims each user acted on, so colleagues see
+    // who is on the call (`demo` never: it clears `team`).
+    let (audit, claims, team_db) = match &config.team {
+        Some(settings) => {
+            let db = crate::team::TeamDb::connect(settings)?;
+            let claims = ClaimSettings {
+                role: db.role().await?,
+                ttl: settings.claim_timeout,
+            };
+            (
+                Some(AuditLocation::team(db.clone())),
+                Some(claims),
+                Some(db),
+            )
+        }
+        None => (None, None, None),
     };
     let options = DashboardOptions {
         org_label: directory.label(),
@@ -99,6 +111,8 @@ pub(super) async fn open<D: Directory>(
         local_zone: crate::config::local_zone(&crate::config::ProcessEnv),
         tickets,
         resolve_tickets: config.tickets.resolve_on_success,
+        claims,
+        team_db,
     };
     let result = tui::run(directory, rx, scan_rx, options).await;
     poller.abort();

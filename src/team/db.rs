@@ -94,6 +94,18 @@ impl TeamDb {
         &self.pool
     }
 
+    /// The database role this connection acts as: the name claims and audit records carry.
+    pub async fn role(&self) -> Result<String, TeamError> {
+        let pool = self.pool.clone();
+        self.run(async move {
+            sqlx::query_scalar::<_, String>("SELECT session_user::text")
+                .fetch_one(&pool)
+                .await
+        })
+        .await
+        .map_err(TeamError::query)
+    }
+
     /// The options the pool connects with: for a `LISTEN` connection of its own.
     pub fn connect_options(&self) -> &PgConnectOptions {
         &self.options

@@ -10,6 +10,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::audit_view::{AuditState, AuditView};
 use super::expiries::{self, ExpiriesView, Outcome, ScanData, Tab};
 use super::feed::bursts::{self as burst_rows, ListLine};
+use super::feed::claims::{self as desk_claims, DeskClaims};
 use super::feed::marks::{KnownStatuses, RowMark};
 use super::feed::rows::{FeedRow, FeedRows, RowKind};
 use super::feed::{Feed, repeat_key};
@@ -113,6 +114,17 @@ pub enum Effect {
     SendInstructions {
         instruction: Box<Instruction>,
         to: Recipient,
+    },
+    /// Team mode: claim this user for the call (key from [`desk_claims::user_key`]); answer
+    /// with [`Msg::ClaimNotTaken`] when that fails.
+    Claim {
+        key: String,
+        user_id: String,
+    },
+    /// Team mode: hand this claim back, saying what was done (`None`: nothing).
+    ReleaseClaim {
+        key: String,
+        outcome: Option<String>,
     },
     Quit,
 }
@@ -259,8 +271,13 @@ pub struct App {
     open_first_match: bool,
     /// A sentence for the agent in the status bar (an action turned down or its outcome).
     message: Option<String>,
-    /// What was done about each user this session, for the feed's marks.
+    /// What was done about each user this session, for the feed's marks (a colleague's
+    /// released claims included, in team mode).
     handled: HandledLog,
+    /// Team mode: the desk's claims as last read.
+    claims: DeskClaims,
+    /// Team mode: the claim this dashboard took for the open dialog, until it is released.
+    claim_held: Option<String>,
     bursts: Vec<Burst>,
     /// The burst list (`b`), when open: the selected line of [`App::burst_lines`].
     burst_list: Option<usize>,
@@ -292,6 +309,7 @@ impl App {
     /// Like [`App::new`], keeping the newest `capacity` lockouts (at least one).
     pub fn with_capacity(options: DashboardOptions, now: DateTime<Utc>, capacity: usize) -> Self {
         let health = PollHealth::new(options.poll_interval);
+        let claims = DeskClaims::new(options.claims.as_ref().map_or("", |c| c.role.as_str()));
         Self {
             options,
             now,
@@ -335,6 +353,8 @@ impl App {
             open_first_match: false,
             message: None,
             handled: HandledLog::default(),
+            claims,
+            claim_held: None,
             bursts: Vec::new(),
             burst_list: None,
             help_scroll: 0,
@@ -486,6 +506,38 @@ impl App {
                 self.message = Some(format!("Ticket: {line}"));
                 self.dirty = true;
             }
+            Msg::Claims(claims) => {
+                for (user_id, mark) in self.claims.update(claims) {
+                    self.handled.record(&user_id, mark);
+                }
+                self.dirty = true;
+            }
+            Msg::ClaimNotTaken { key, holder, error } => {
+                if self.claim_held.as_deref() != Some(key.as_str()) {
+                    return effects;
+                }
+                self.dirty = true;
+                match holder {
+                    // A colleague got there first: this dialog must not go on.
+                    Some(holder) => {
+                        self.claim_held = None;
+                        let login = self
+                            .dialog
+                            .as_ref()
+                            .map(|d| d.target().login.clone())
+                            .unwrap_or_default();
+                        if !self.running {
+                            self.close_dialog(&mut effects);
+                        }
+                        self.message = Some(desk_claims::held_message(&holder, &login));
+                    }
+                    None => {
+                        self.message = Some(format!(
+                            "Not claimed on the desk ({error}): colleagues do not see you are on this call"
+                        ));
+                    }
+                }
+            }
             Msg::CodeSent { error } => {
                 if let Some(dialog) = &mut self.dialog {
                     self.message = error.as_ref().map(|e| format!("Code not sent: {e}"));
@@ -508,11 +560,10 @@ impl App {
             }
             Msg::ActionDone { key, report } => {
                 self.running = false;
+                let mark = Handled::from_report(&report, &self.options.agent_name);
+                self.release_claim(Some(mark.kind.outcome()), &mut effects);
                 self.close_dialog(&mut effects);
-                self.handled.record(
-                    &report.user_id,
-                    Handled::from_report(&report, &self.options.agent_name),
-                );
+                self.handled.record(&report.user_id, mark);
                 self.message = Some(outcome_line(&report));
                 if self.profiles.get(&key) != Some(&ProfileState::Loading) {
                     self.profiles.insert(key.clone(), ProfileState::Loading);
@@ -530,6 +581,7 @@ impl App {
                 self.dirty = true;
                 match result {
                     Ok(seq) => {
+                        self.release_claim(Some(HandledKind::Escalated.outcome()), &mut effects);
                         self.handled.record(
                             &user_id,
                             Handled {
@@ -769,6 +821,11 @@ impl App {
             self.message = Some(why);
             return;
         }
+        if let Some(holder) = self.claims.held_by_other(&profile.user.id, self.now) {
+            self.message = Some(desk_claims::held_message(holder, &profile.user.login));
+            return;
+        }
+        let user_id = profile.user.id.clone();
         let carried = self
             .carried
             .get(&profile.user.id)
@@ -791,11 +848,22 @@ impl App {
         }
         self.message = None;
         self.dialog = Some(dialog);
+        // The desk sees this agent is on the call; a colleague who got there first closes
+        // the dialog again (`Msg::ClaimNotTaken`).
+        if self.options.claims.is_some() {
+            let key = desk_claims::user_key(&user_id);
+            effects.push(Effect::Claim {
+                key: key.clone(),
+                user_id,
+            });
+            self.claim_held = Some(key);
+        }
     }
 
     /// Close the dialog, withdrawing a push still in flight and keeping its ticket and
     /// evidence for the next one on the same user.
     fn close_dialog(&mut self, effects: &mut Vec<Effect>) {
+        self.release_claim(None, effects);
         if let Some(dialog) = self.dialog.take() {
             if dialog.push_in_flight() {
                 effects.push(Effect::Challenge(Challenge::CancelPush));
@@ -804,6 +872,18 @@ impl App {
                 .insert(dialog.target().user_id.clone(), dialog.carry());
         }
         self.quit_prompt = false;
+    }
+
+    /// Team mode: the claim this dashboard holds for the open dialog, if any.
+    pub fn claim_held(&self) -> Option<&str> {
+        self.claim_held.as_deref()
+    }
+
+    /// Hand back the claim taken for the dialog, if any, with what was done.
+    fn release_claim(&mut self, outcome: Option<String>, effects: &mut Vec<Effect>) {
+        if let Some(key) = self.claim_held.take() {
+            effects.push(Effect::ReleaseClaim { key, outcome });
+        }
     }
 
     /// Every challenge that ended with evidence is audited as a check of the caller, whatever
@@ -1727,7 +1807,17 @@ impl App {
             .user_id
             .as_deref()
             .and_then(|id| self.handled.get(id));
-        RowMark::of(lockout, handled, self.known.get(lockout))
+        let mark = RowMark::of(lockout, handled, self.known.get(lockout));
+        // A colleague on the call now says more than anything from before they took it.
+        if let Some(claim) = lockout
+            .user_id
+            .as_deref()
+            .and_then(|id| self.claims.held_by_other(id, self.now))
+            && !matches!(mark, RowMark::Handled(h) if h.at >= claim.claimed_at)
+        {
+            return RowMark::OnCall(claim);
+        }
+        mark
     }
 
     /// Whether the row comes from an IP that is spraying now.

@@ -4,6 +4,7 @@
 //! [`rows`] and [`marks`].
 
 pub mod bursts;
+pub mod claims;
 pub mod marks;
 pub mod rows;
 

@@ -20,6 +20,44 @@ pub enum HandledKind {
     Failed(Action),
 }
 
+impl HandledKind {
+    /// What a released claim says was done ("unlocked", "MFA reset (2 factors)", "unlock
+    /// failed"): the words a colleague's mark shows, read back by [`HandledKind::from_outcome`].
+    pub fn outcome(&self) -> String {
+        match self {
+            HandledKind::Unlocked => "unlocked".to_string(),
+            HandledKind::ResetLinkSent => "reset link sent".to_string(),
+            HandledKind::FactorsReset(n) => {
+                format!("MFA reset ({n} factor{})", if *n == 1 { "" } else { "s" })
+            }
+            HandledKind::Escalated => "escalated".to_string(),
+            HandledKind::Failed(action) => format!("{} failed", action_word(action)),
+        }
+    }
+
+    /// The mark a released claim's outcome stands for; `None` for words this build does not
+    /// know (a newer colleague's), which then mark nothing rather than something wrong.
+    pub fn from_outcome(text: &str) -> Option<HandledKind> {
+        let kind = match text {
+            "unlocked" => HandledKind::Unlocked,
+            "reset link sent" => HandledKind::ResetLinkSent,
+            "escalated" => HandledKind::Escalated,
+            "unlock failed" => HandledKind::Failed(Action::Unlock),
+            "reset link failed" => HandledKind::Failed(Action::ResetPassword),
+            "MFA reset failed" => HandledKind::Failed(Action::ResetAllFactors),
+            _ => {
+                let n = text
+                    .strip_prefix("MFA reset (")?
+                    .strip_suffix(')')?
+                    .split(' ')
+                    .next()?;
+                HandledKind::FactorsReset(n.parse().ok()?)
+            }
+        };
+        Some(kind)
+    }
+}
+
 /// One handled mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handled {
@@ -217,6 +255,34 @@ mod tests {
             Handled::from_report(&report(Action::Unlock, true, 1), "a"),
         );
         assert_ne!(log.generation(), kept);
+    }
+
+    #[test]
+    fn an_outcome_reads_back_as_the_mark_it_came_from() {
+        for kind in [
+            HandledKind::Unlocked,
+            HandledKind::ResetLinkSent,
+            HandledKind::FactorsReset(1),
+            HandledKind::FactorsReset(3),
+            HandledKind::Escalated,
+            HandledKind::Failed(Action::Unlock),
+            HandledKind::Failed(Action::ResetPassword),
+            HandledKind::Failed(Action::ResetAllFactors),
+        ] {
+            assert_eq!(HandledKind::from_outcome(&kind.outcome()), Some(kind));
+        }
+        assert_eq!(
+            HandledKind::FactorsReset(1).outcome(),
+            "MFA reset (1 factor)"
+        );
+        for unknown in [
+            "",
+            "rebooted",
+            "MFA reset (x factors)",
+            "MFA reset (2 factors",
+        ] {
+            assert_eq!(HandledKind::from_outcome(unknown), None, "{unknown:?}");
+        }
     }
 
     #[test]

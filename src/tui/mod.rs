@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod audit_view;
+mod claim_tasks;
 pub mod debounce;
 pub mod expiries;
 pub mod feed;
@@ -30,7 +31,7 @@ pub mod view;
 
 pub use app::{App, Effect, UserState};
 pub use msg::Msg;
-pub use options::DashboardOptions;
+pub use options::{ClaimSettings, DashboardOptions};
 pub use run::run;
 pub use search::DirectorySearch;
 pub use user_view::{OpenUser, ProfileState};

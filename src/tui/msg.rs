@@ -149,5 +149,16 @@ pub enum Msg {
     },
     /// What became of a work note written after the dialog closed, for the status line.
     TicketNoted(String),
+    /// Team mode: the desk's claims as they are now (at start, on every change, and every few
+    /// seconds).
+    Claims(Vec<crate::team::claims::Claim>),
+    /// Team mode: the answer to [`Effect::Claim`](super::Effect::Claim) on `key` when it did
+    /// not succeed: a colleague holds it (`holder`), or the desk could not be asked (`error`,
+    /// phrased for a person).
+    ClaimNotTaken {
+        key: String,
+        holder: Option<crate::team::claims::Claim>,
+        error: String,
+    },
     Quit,
 }

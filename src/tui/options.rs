@@ -56,6 +56,20 @@ pub struct DashboardOptions {
     pub tickets: Option<std::sync::Arc<crate::tickets::AnyTickets>>,
     /// `tickets.resolve_on_success`: resolve the ticket once its action is done.
     pub resolve_tickets: bool,
+    /// Team mode: claim each user acted on, so colleagues see who is on the call; none for a
+    /// single agent.
+    pub claims: Option<ClaimSettings>,
+    /// Team mode: the desk's database the claims are made in.
+    pub team_db: Option<crate::team::TeamDb>,
+}
+
+/// How this dashboard claims the users it acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimSettings {
+    /// The database role the desk knows this agent as (claims are made in its name).
+    pub role: String,
+    /// How long a claim lasts unless released (`[team] claim_timeout_minutes`).
+    pub ttl: Duration,
 }
 
 impl DashboardOptions {
@@ -90,6 +104,8 @@ impl Default for DashboardOptions {
             local_zone: chrono_tz::UTC,
             tickets: None,
             resolve_tickets: false,
+            claims: None,
+            team_db: None,
         }
     }
 }

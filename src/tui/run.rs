@@ -15,6 +15,7 @@ use tokio::time::{self, Instant, MissedTickBehavior};
 
 use super::app::{App, Effect};
 use super::audit_view::{AUDIT_SHOWN, AuditSnapshot};
+use super::claim_tasks;
 use super::debounce::{Debounce, SEARCH_DEBOUNCE};
 use super::msg::{ActionReport, Msg};
 use super::notice_board;
@@ -113,6 +114,14 @@ where
     let training = options.training.clone();
     let tickets = options.tickets.clone();
     let resolve_tickets = options.resolve_tickets;
+    let claims = match (&options.claims, &options.team_db) {
+        (Some(settings), Some(db)) => Some(claim_tasks::TeamClaims {
+            db: db.clone(),
+            ttl: settings.ttl,
+        }),
+        _ => None,
+    };
+    let lookback = chrono::Duration::from_std(options.lookback).unwrap_or(chrono::Duration::zero());
     // One data directory for the audit log and the outbox (a default-built desk names none).
     let desk = NoticeDesk {
         data_dir: options.data_dir.clone(),
@@ -128,6 +137,9 @@ where
     app.update(Msg::Resize { width, height });
 
     let (results_tx, mut results) = mpsc::channel::<Msg>(64);
+    if let Some(team) = &claims {
+        claim_tasks::follow(team, clock() - lookback, results_tx.clone());
+    }
     let mut tick = time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut feed_open = true;
@@ -209,7 +221,22 @@ where
                     if let Some(push) = push.take() {
                         push.withdraw_now(Arc::clone(&directory)).await;
                     }
+                    if let (Some(team), Some(key)) = (&claims, app.claim_held()) {
+                        claim_tasks::release(team, key, None).await;
+                    }
                     return Ok(());
+                }
+                Effect::Claim { key, user_id } => {
+                    if let Some(team) = &claims {
+                        claim_tasks::claim(team, key, user_id, results_tx.clone());
+                    }
+                }
+                Effect::ReleaseClaim { key, outcome } => {
+                    if let Some(team) = claims.clone() {
+                        tokio::spawn(async move {
+                            claim_tasks::release(&team, &key, outcome.as_deref()).await;
+                        });
+                    }
                 }
                 Effect::LoadOpenTickets { user_id, email } => {
                     if let Some(t) = &tickets {

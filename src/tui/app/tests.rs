@@ -1955,3 +1955,176 @@ fn an_audit_answer_after_the_screen_closed_is_dropped_and_errors_are_shown() {
     assert_eq!(app.context(), Context::Audit);
     assert_eq!(press(&mut app, KeyCode::Char('q')), [Effect::Quit]);
 }
+
+// ---- team mode: claims ----
+
+fn team_options() -> DashboardOptions {
+    DashboardOptions {
+        claims: Some(crate::tui::ClaimSettings {
+            role: "alice".into(),
+            ttl: Duration::from_secs(15 * 60),
+        }),
+        ..DashboardOptions::default()
+    }
+}
+
+const ALICE_ID: &str = "00u-alice@example.com";
+const ALICE_KEY: &str = "user:00u-alice@example.com";
+
+fn desk_claim(agent: &str, claimed_at: DateTime<Utc>) -> crate::team::claims::Claim {
+    crate::team::claims::Claim {
+        lockout_uuid: ALICE_KEY.into(),
+        user_id: Some(ALICE_ID.into()),
+        agent: agent.into(),
+        claimed_at,
+        expires_at: claimed_at + TimeDelta::minutes(15),
+        released_at: None,
+        outcome: None,
+    }
+}
+
+#[test]
+fn in_team_mode_an_action_claims_the_user_and_hands_the_claim_back_with_what_was_done() {
+    let mut app = alice_screen(team_options());
+    let claim = Effect::Claim {
+        key: ALICE_KEY.into(),
+        user_id: ALICE_ID.into(),
+    };
+    assert_eq!(
+        press(&mut app, KeyCode::Char('u')),
+        std::slice::from_ref(&claim)
+    );
+    assert_eq!(app.claim_held(), Some(ALICE_KEY));
+    // Given up: handed back untouched.
+    assert_eq!(
+        press(&mut app, KeyCode::Esc),
+        [Effect::ReleaseClaim {
+            key: ALICE_KEY.into(),
+            outcome: None
+        }]
+    );
+    assert_eq!(app.claim_held(), None);
+
+    assert_eq!(press(&mut app, KeyCode::Char('u')), [claim]);
+    let effects = app.update(Msg::ActionDone {
+        key: ALICE_ID.into(),
+        report: ActionReport {
+            action: IdpAction::Unlock,
+            user_id: ALICE_ID.into(),
+            login: "alice@example.com".into(),
+            at: app.now,
+            result: Ok("alice@example.com: done, status now ACTIVE".into()),
+            audit_seq: Some(9),
+            removed: Vec::new(),
+        },
+    });
+    assert_eq!(
+        effects,
+        [
+            Effect::ReleaseClaim {
+                key: ALICE_KEY.into(),
+                outcome: Some("unlocked".into())
+            },
+            Effect::LoadProfile(ALICE_ID.into())
+        ]
+    );
+    assert_eq!(app.claim_held(), None);
+}
+
+#[test]
+fn a_colleagues_claim_shows_on_the_row_turns_the_action_down_and_its_outcome_marks_the_row() {
+    let mut app = alice_screen(team_options());
+    let row = lockout(1, "alice@example.com", 0);
+    let since = app.now - TimeDelta::minutes(1);
+    app.update(Msg::Claims(vec![desk_claim("bob", since)]));
+    assert_eq!(app.mark(&row).text(false), "☎ bob on the call since 14:59");
+    assert_eq!(app.mark(&row).text(true), "☎ bob");
+    assert!(!app.mark(&row).settled());
+
+    assert!(
+        press(&mut app, KeyCode::Char('u')).is_empty(),
+        "no claim tried"
+    );
+    assert!(app.dialog().is_none());
+    assert_eq!(
+        app.message(),
+        Some(
+            "bob is on a call with alice@example.com (since 14:59, claim ends 15:14 UTC): ask them before acting"
+        )
+    );
+
+    // Bob unlocks her and releases the claim: every dashboard marks the row as his.
+    let mut done = desk_claim("bob", since);
+    done.released_at = Some(app.now);
+    done.outcome = Some("unlocked".into());
+    app.update(Msg::Claims(vec![done]));
+    assert_eq!(app.mark(&row).text(false), "✓ unlocked 15:00 by bob");
+    assert!(app.mark(&row).settled());
+    // Released: nobody holds her now, so this agent may act (and claims her in turn).
+    assert_eq!(press(&mut app, KeyCode::Char('u')).len(), 1);
+    assert!(app.dialog().is_some());
+}
+
+#[test]
+fn my_own_claim_never_turns_me_down_and_an_expired_one_is_nobodys() {
+    let mut app = alice_screen(team_options());
+    let row = lockout(1, "alice@example.com", 0);
+    app.update(Msg::Claims(vec![desk_claim("alice", app.now)]));
+    assert!(!matches!(app.mark(&row), RowMark::OnCall(_)));
+    assert_eq!(press(&mut app, KeyCode::Char('u')).len(), 1);
+    press(&mut app, KeyCode::Esc);
+
+    app.update(Msg::Claims(vec![desk_claim(
+        "bob",
+        app.now - TimeDelta::minutes(20),
+    )]));
+    assert!(!matches!(app.mark(&row), RowMark::OnCall(_)), "expired");
+    assert_eq!(press(&mut app, KeyCode::Char('u')).len(), 1);
+}
+
+#[test]
+fn a_claim_lost_to_a_colleague_closes_the_dialog_and_a_desk_failure_only_says_so() {
+    let mut app = alice_screen(team_options());
+    press(&mut app, KeyCode::Char('u'));
+    let effects = app.update(Msg::ClaimNotTaken {
+        key: ALICE_KEY.into(),
+        holder: None,
+        error: "the team database cannot be reached".into(),
+    });
+    assert!(effects.is_empty());
+    assert!(app.dialog().is_some(), "the call goes on");
+    assert_eq!(
+        app.message(),
+        Some(
+            "Not claimed on the desk (the team database cannot be reached): colleagues do not see you are on this call"
+        )
+    );
+
+    let holder = desk_claim("bob", app.now);
+    let effects = app.update(Msg::ClaimNotTaken {
+        key: ALICE_KEY.into(),
+        holder: Some(holder),
+        error: String::new(),
+    });
+    assert!(app.dialog().is_none());
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ReleaseClaim { .. })),
+        "bob's claim is not ours to release: {effects:?}"
+    );
+    assert!(
+        app.message()
+            .unwrap()
+            .starts_with("bob is on a call with alice@example.com")
+    );
+
+    // A stale answer about a claim this dialog no longer holds changes nothing.
+    press(&mut app, KeyCode::Char('u'));
+    app.update(Msg::ClaimNotTaken {
+        key: "user:someone-else".into(),
+        holder: Some(desk_claim("carol", app.now)),
+        error: String::new(),
+    });
+    assert!(app.dialog().is_some());
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use crate::model::{Lockout, LockoutKind, User, UserStatus};
+use crate::team::claims::Claim;
 use crate::tui::handled::Handled;
 
 /// A user's status as fetched at `at`.
@@ -67,6 +68,8 @@ pub enum RowMark<'a> {
         status: &'a UserStatus,
         checked: DateTime<Utc>,
     },
+    /// Team mode: a colleague has claimed the user and is on the call now.
+    OnCall(&'a Claim),
     /// Nothing known since the lockout.
     Unknown,
 }
@@ -105,6 +108,12 @@ impl<'a> RowMark<'a> {
             RowMark::NewDevicesLocked { .. } if short => "new devices locked".to_string(),
             RowMark::NewDevicesLocked { .. } => "ACTIVE, new devices locked".to_string(),
             RowMark::NowStatus { status, .. } => format!("now {}", status.as_str()),
+            RowMark::OnCall(claim) if short => format!("☎ {}", claim.agent),
+            RowMark::OnCall(claim) => format!(
+                "☎ {} on the call since {}",
+                claim.agent,
+                claim.claimed_at.format("%H:%M")
+            ),
             RowMark::Unknown => String::new(),
         }
     }
@@ -115,9 +124,10 @@ impl<'a> RowMark<'a> {
         match self {
             RowMark::Handled(mark) => mark.settles(),
             RowMark::NowStatus { status, .. } => **status != UserStatus::LockedOut,
-            RowMark::StillLocked { .. } | RowMark::NewDevicesLocked { .. } | RowMark::Unknown => {
-                false
-            }
+            RowMark::StillLocked { .. }
+            | RowMark::NewDevicesLocked { .. }
+            | RowMark::OnCall(_)
+            | RowMark::Unknown => false,
         }
     }
 }

@@ -215,6 +215,14 @@ fn since(app: &App, lockout: &Lockout, theme: &Theme) -> Span<'static> {
     let mark = app.mark(lockout);
     match mark {
         RowMark::Handled(_) => Span::styled(mark.text(false), theme.done),
+        RowMark::OnCall(claim) => Span::styled(
+            format!(
+                "{} (claim ends {} UTC)",
+                mark.text(false),
+                claim.expires_at.format("%H:%M")
+            ),
+            theme.warn,
+        ),
         RowMark::StillLocked { checked }
         | RowMark::NewDevicesLocked { checked }
         | RowMark::NowStatus { checked, .. } => Span::raw(format!(

@@ -257,7 +257,7 @@ fn since_cell(mark: &RowMark, full: &str, short: &str, width: u16, theme: &Theme
             crate::tui::handled::HandledKind::Escalated => theme.warn,
             _ => theme.done,
         },
-        RowMark::Handled(_) => theme.warn,
+        RowMark::Handled(_) | RowMark::OnCall(_) => theme.warn,
         RowMark::StillLocked { .. } | RowMark::NewDevicesLocked { .. } => theme.repeat,
         RowMark::NowStatus { .. } => theme.done,
         RowMark::Unknown => theme.dim,
