@@ -1,8 +1,9 @@
 //! The audit trail in team mode through the real binary: a headless unlock writes its record
 //! into the desk's PostgreSQL in the name of the database role (not `$USER`), nothing goes to
 //! the local log, `audit list|verify|export` read the desk's chain, and `audit import` brings
-//! a local log in as a chain of its own, refusing a second import and a tampered log. The
-//! database password never shows.
+//! a local log in as a chain of its own, refusing a second import and a tampered log;
+//! `team migrate` brings a new database up (agents cannot, and are told who must) and
+//! `team status` shows the desk. The database password never shows.
 
 mod team_support;
 
@@ -48,12 +49,18 @@ impl Env {
 
     /// `accessdesk ARGS` as database role alice (the OS user is someone else).
     async fn run(&self, args: &[&str]) -> Output {
+        self.run_as(&self.desk.url_for("alice"), "alice-pw", args)
+            .await
+    }
+
+    /// `accessdesk ARGS` with this database URL and password.
+    async fn run_as(&self, url: &str, password: &str, args: &[&str]) -> Output {
         let mut cmd = std::process::Command::new(BIN);
         cmd.args(args)
             .env("OKTA_CLIENT_ORGURL", self.sim.base_url())
             .env("OKTA_CLIENT_TOKEN", TOKEN)
-            .env("ACCESSDESK_DATABASE_URL", self.desk.url_for("alice"))
-            .env("ACCESSDESK_DATABASE_PASSWORD", "alice-pw")
+            .env("ACCESSDESK_DATABASE_URL", url)
+            .env("ACCESSDESK_DATABASE_PASSWORD", password)
             .env("ACCESSDESK_DATA_DIR", self.data.path())
             .env("HOME", self.data.path())
             .env("XDG_CONFIG_HOME", self.data.path().join("config"))
@@ -260,4 +267,93 @@ async fn import_without_a_team_database_is_a_usage_error() {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[team] database_url"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_migrate_brings_a_new_database_up_and_team_status_shows_the_desk() {
+    let env = Env::start().await;
+    env.desk.admin.execute("CREATE DATABASE fresh").unwrap();
+    let cluster = &env.desk.cluster;
+    let fresh_as = |role: &str| {
+        format!(
+            "postgres://{role}@127.0.0.1:{}/fresh?sslmode=disable",
+            cluster.port()
+        )
+    };
+    let owner = fresh_as(accessdesk::team::cluster::ADMIN_ROLE);
+    let owner_pw = cluster.admin_password().to_string();
+
+    // An agent may not create the schema, and is told who must.
+    let refused = env
+        .run_as(&fresh_as("alice"), "alice-pw", &["team", "status"])
+        .await;
+    assert_eq!(refused.status.code(), Some(1));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("run `accessdesk team migrate` once as the database's owner"),
+        "{why}"
+    );
+
+    let migrated = env
+        .run_as(&owner, &owner_pw, &["team", "migrate", "--json"])
+        .await;
+    ok(&migrated);
+    let done = &lines(&migrated)[0];
+    assert_eq!(done["schema_before"], 0);
+    assert_eq!(done["schema"], accessdesk::team::migrations::LATEST);
+    let again = env.run_as(&owner, &owner_pw, &["team", "migrate"]).await;
+    ok(&again);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("nothing to do"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+
+    // Alice on the desk: her claim and her role's rights are what status says.
+    let alice = env.desk.connect_as("alice");
+    accessdesk::team::claims::claim(&alice, "user:00u1", Some("00u1"), Duration::from_secs(600))
+        .await
+        .unwrap();
+    let status = env.run(&["team", "status", "--json"]).await;
+    ok(&status);
+    let status = &lines(&status)[0];
+    assert_eq!(status["role"], "alice");
+    assert_eq!(
+        (status["agent"].as_bool(), status["watch"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(status["schema"], status["schema_latest"]);
+    assert!(status["feed"].is_null(), "no watch has led: {status}");
+    assert_eq!(status["live_claims"][0]["agent"], "alice");
+    assert_eq!(status["live_claims"][0]["user_id"], "00u1");
+    assert!(status["audit_chains"].is_array());
+
+    let text = env.run(&["team", "status"]).await;
+    ok(&text);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        shown.contains("role          alice (agent: yes, watch: no)"),
+        "{shown}"
+    );
+    assert!(shown.contains("no watch has led the feed yet"), "{shown}");
+    assert!(shown.contains("alice on 00u1 since"), "{shown}");
+
+    let everything = env.everything_shown(&[&refused, &migrated, &again, &text]);
+    assert!(!everything.contains("alice-pw"));
+    assert!(!everything.contains(&owner_pw));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_commands_without_a_team_database_are_a_usage_error() {
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["team", "status"])
+        .env_remove("ACCESSDESK_DATABASE_URL")
+        .env("HOME", data.path())
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .env("ACCESSDESK_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("team mode is off"));
 }

@@ -12,6 +12,7 @@ mod expiries;
 mod lockouts;
 mod notices;
 mod simulator;
+mod team;
 mod ticket;
 mod user;
 
@@ -110,6 +111,8 @@ pub enum Command {
     Watch(watch::WatchArgs),
     /// Register, list or remove the Okta event hook that tells watch of lockouts as they happen
     EventHook(event_hook::EventHookArgs),
+    /// Team mode: bring the desk's PostgreSQL schema up to date, or show where the desk stands
+    Team(team::TeamArgs),
 }
 
 impl GlobalArgs {
@@ -221,6 +224,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Watch(args) => watch::run(&cli.global, args).await,
         Command::Outbox(args) => outbox::run(&cli.global, args),
         Command::EventHook(args) => event_hook::run(&cli.global, args).await,
+        Command::Team(args) => team::run(&cli.global, args).await,
         Command::Audit(args) => {
             let config = load_config(&cli.global, |_| {})?;
             audit::run(&config, args)

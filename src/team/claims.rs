@@ -165,6 +165,17 @@ pub async fn since(db: &TeamDb, since: DateTime<Utc>) -> Result<Vec<Claim>, Team
         .map_err(TeamError::query)
 }
 
+/// Every live claim, oldest first.
+pub(crate) async fn live(pool: &sqlx::PgPool) -> Result<Vec<Claim>, sqlx::Error> {
+    sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM claims WHERE released_at IS NULL AND expires_at > now() \
+         ORDER BY claimed_at"
+    )))
+    .fetch_all(pool)
+    .await
+    .map(|rows| rows.into_iter().map(claim_of).collect())
+}
+
 async fn recent(pool: &sqlx::PgPool, since: DateTime<Utc>) -> Result<Vec<Claim>, sqlx::Error> {
     sqlx::query_as::<_, ClaimRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM claims WHERE claimed_at >= $1 ORDER BY claimed_at LIMIT 10000"

@@ -3,7 +3,7 @@
 //! the desk's PostgreSQL instead of each agent's SQLite files.
 //!
 //! `settings` reads the configuration, `db` connects and runs work on the team runtime,
-//! `migrations` keeps the schema current, and `cluster` starts a throwaway server for tests
+//! `migrations` keeps the schema current, `status` reads where the desk stands, and `cluster` starts a throwaway server for tests
 //! and benches.
 
 pub mod claims;
@@ -15,6 +15,7 @@ pub mod follower;
 pub mod leader;
 pub mod migrations;
 mod settings;
+pub mod status;
 
 pub use cluster::TempCluster;
 pub use db::TeamDb;
