@@ -347,7 +347,7 @@ async fn the_worker_delivers_when_woken_and_stops_on_shutdown() {
     let wake = Arc::new(tokio::sync::Notify::new());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(run(
-        path.clone(),
+        accessdesk::outbox::OutboxLocation::Local(path.clone()),
         channels,
         Some(composer()),
         metrics.clone(),

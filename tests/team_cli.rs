@@ -179,11 +179,26 @@ async fn an_unlock_in_team_mode_is_recorded_in_the_desks_trail_as_the_database_r
     assert_eq!(report["records"], records.len());
     assert!(report["path"].as_str().unwrap().contains("chain desk"));
 
+    // The user's notice about the unlock waits in the desk's outbox, for whichever `watch`
+    // delivers it; nothing was queued on this machine.
+    let outbox = env.run(&["outbox", "list", "--json"]).await;
+    ok(&outbox);
+    let queued = lines(&outbox);
+    let notice = queued
+        .iter()
+        .find(|n| n["kind"] == "action_notice")
+        .unwrap_or_else(|| panic!("the unlock's notice is in the desk's outbox: {queued:?}"));
+    assert_eq!(notice["state"], "queued");
+    assert!(
+        !accessdesk::outbox::Outbox::default_path(env.data.path()).exists(),
+        "no local outbox"
+    );
+
     let export = env.run(&["audit", "export", "--format", "jsonl"]).await;
     ok(&export);
     assert_eq!(lines(&export), records);
 
-    let shown = env.everything_shown(&[&unlock, &list, &verify, &export]);
+    let shown = env.everything_shown(&[&unlock, &list, &verify, &export, &outbox]);
     assert!(
         !shown.contains("alice-pw"),
         "the database password never shows"

@@ -76,6 +76,20 @@ impl Proc {
             .collect()
     }
 
+    /// The keys of the notices this process delivered on its JSON-lines channel.
+    fn delivered(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).ok()?;
+                v["message_id"].as_str()?;
+                Some(v["key"].as_str()?.to_string())
+            })
+            .collect()
+    }
+
     fn stderr(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
     }
@@ -120,6 +134,18 @@ fn feed_uuids(desk: &Desk) -> Vec<String> {
             .fetch_all(&pool)
             .await
             .unwrap()
+    })
+}
+
+fn sent_keys(desk: &Desk) -> HashSet<String> {
+    let pool = desk.admin.pool().clone();
+    desk.admin.block_on(async move {
+        sqlx::query_scalar::<_, String>("SELECT key FROM notices WHERE state = 'sent'")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect()
     })
 }
 
@@ -243,6 +269,34 @@ fn a_killed_leader_is_replaced_and_no_lockout_is_lost_or_repeated() {
         follower.child.try_wait().unwrap().is_none(),
         "{}",
         follower.stderr()
+    );
+
+    // The desk's outbox: each notice delivered once, by whichever replica took it.
+    let delivered: Vec<String> = first
+        .delivered()
+        .into_iter()
+        .chain(second.delivered())
+        .collect();
+    let once: HashSet<&String> = delivered.iter().collect();
+    assert_eq!(once.len(), delivered.len(), "a notice delivered twice");
+    let sent = sent_keys(&desk);
+    assert!(!sent.is_empty(), "lockout notices went out");
+    let unmarked: Vec<&String> = delivered.iter().filter(|k| !sent.contains(*k)).collect();
+    // Only what the killed replica printed before it could mark it sent.
+    assert!(
+        unmarked.len() <= 1,
+        "delivered but not marked sent: {unmarked:?}"
+    );
+    let unprinted: Vec<&String> = sent.iter().filter(|k| !once.contains(k)).collect();
+    assert!(
+        unprinted.is_empty(),
+        "marked sent, never delivered: {unprinted:?}"
+    );
+    println!(
+        "notices delivered {} (by the first replica {}, the second {}), none twice",
+        delivered.len(),
+        first.delivered().len(),
+        second.delivered().len()
     );
 }
 

@@ -466,11 +466,7 @@ fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
 
 /// `agent@host`, made safe for a chain name.
 fn default_chain_name(agent: &str) -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "local".into());
+    let host = crate::team::host_name().unwrap_or_else(|| "local".into());
     format!("{agent}@{host}")
         .chars()
         .map(|c| {

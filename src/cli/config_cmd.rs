@@ -146,13 +146,23 @@ fn json_view(config: &Config, warnings: &[String]) -> serde_json::Value {
         "alerts": config.webhook.as_ref().map_or("jsonl".to_string(), |w| format!("{:?}", w.format).to_lowercase()),
         "answer_links": config.notices.public_url.as_ref().map(|u| u.as_str()),
         "instructions": config.instructions.len(),
-        "outbox": crate::outbox::Outbox::default_path(&config.data_dir).display().to_string(),
+        "outbox": outbox_place(config),
         "audit_log": audit_place(config),
         "team_database": config.team.as_ref().map(|t| t.url.as_str().to_string()),
         "demo_audit_log": demo_log(config).display().to_string(),
         "sources": config.sources.to_json(),
         "warnings": warnings,
     })
+}
+
+/// Where notices are queued: the desk's outbox in team mode, else the local file.
+fn outbox_place(config: &Config) -> String {
+    match &config.team {
+        Some(t) => format!("{} (the desk's outbox)", t.url),
+        None => crate::outbox::Outbox::default_path(&config.data_dir)
+            .display()
+            .to_string(),
+    }
 }
 
 /// Where actions are audited: the desk's chain in team mode, else the local log.
@@ -414,9 +424,7 @@ fn text_view(config: &Config) -> String {
         },
         Line {
             label: "outbox",
-            value: crate::outbox::Outbox::default_path(&config.data_dir)
-                .display()
-                .to_string(),
+            value: outbox_place(config),
             keys: &[],
         },
         Line {

@@ -6,14 +6,13 @@
 //! crash in between sends it again, with the same key and Message-ID.
 
 use chrono::{DateTime, Duration, Utc};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::NoticeKind;
 use super::channels::{Channels, DeliveryError};
 use super::compose::{Alert, AlertKind, Composer};
 use super::metrics::Metrics;
-use crate::outbox::{Enqueued, Outbox, OutboxError, OutboxItem};
+use crate::outbox::{Enqueued, Outbox, OutboxError, OutboxItem, OutboxLocation};
 
 /// The first wait after a failure, and the longest.
 const FIRST_RETRY_SECS: i64 = 30;
@@ -208,7 +207,7 @@ fn alert_failure(
 /// was queued), until `shutdown` turns true. It opens its own outbox (a SQLite connection is
 /// not shared between tasks) and keeps the outbox gauge of `metrics` current.
 pub async fn run(
-    outbox_path: PathBuf,
+    outbox_at: OutboxLocation,
     channels: Channels,
     composer: Option<Composer>,
     metrics: Arc<Metrics>,
@@ -222,7 +221,7 @@ pub async fn run(
             break;
         }
         if outbox.is_none() {
-            match Outbox::open(&outbox_path) {
+            match outbox_at.open() {
                 Ok(opened) => outbox = Some(opened),
                 Err(e) => tracing::error!(error = %e, "the delivery worker cannot open the outbox"),
             }

@@ -3,17 +3,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, params};
+use std::path::Path;
 
 use super::rows::{corrupt, instant, millis, sqlite};
-use super::{AnswerRecord, Outbox, OutboxError};
+use super::store::LocalOutbox;
+use super::{AnswerRecord, OutboxError};
 use crate::notify::{AnswerChoice, IdempotencyKey, NoticeKind};
 use crate::policy::schedule::{Answer, PasswordHistory, ReminderKind, SentReminder};
 
 /// The kinds a password cycle is made of (the SQL's `?2, ?3`).
-const PASSWORD_KINDS: (NoticeKind, NoticeKind) =
+pub(super) const PASSWORD_KINDS: (NoticeKind, NoticeKind) =
     (NoticeKind::PasswordReminder, NoticeKind::PasswordExpired);
 
-impl Outbox {
+impl LocalOutbox {
     /// When lockout notices to `user_id` went (or are queued to go: their `due_at`), at or
     /// after `since`: the input of the cap and the gap.
     pub fn lockout_notice_times(
@@ -37,10 +39,7 @@ impl Outbox {
             .map_err(sql)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
-        times
-            .into_iter()
-            .map(|ms| instant(ms).ok_or_else(|| corrupt(path, "due_at", ms.to_string())))
-            .collect()
+        instants(path, "due_at", times)
     }
 
     /// The reminder history of `user_id`'s newest password cycle: the reminders and expired
@@ -86,54 +85,7 @@ impl Outbox {
             .map_err(sql)?
             .collect::<rusqlite::Result<_>>()
             .map_err(sql)?;
-
-        // The newest cycle: the latest passwordChanged (an undated cycle is the oldest).
-        let cycles = notices
-            .iter()
-            .map(|n| n.2.as_str())
-            .chain(answers.iter().map(|a| a.0.as_str()));
-        let Some(newest) = cycles.max_by_key(|c| (cycle_instant(c), c.to_string())) else {
-            return Ok(PasswordHistory::default());
-        };
-        let newest = newest.to_string();
-
-        let mut history = PasswordHistory {
-            password_changed: cycle_instant(&newest),
-            ..PasswordHistory::default()
-        };
-        for (kind, stage, _, due_at, json) in notices.iter().filter(|n| n.2 == newest) {
-            let kind = if NoticeKind::from_name(kind) == Some(PASSWORD_KINDS.0) {
-                ReminderKind::PasswordReminder
-            } else {
-                ReminderKind::PasswordExpired
-            };
-            let instructions_only = serde_json::from_str::<serde_json::Value>(json)
-                .map_err(|e| corrupt(path, "notice", e.to_string()))?
-                .get("instructions_only")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false);
-            history.sent.push(SentReminder {
-                at: instant(*due_at).ok_or_else(|| corrupt(path, "due_at", due_at.to_string()))?,
-                kind,
-                stage: stage.parse().ok(),
-                instructions_only,
-            });
-        }
-        for (_, choice, at) in answers.iter().filter(|a| a.0 == newest) {
-            let at = instant(*at).ok_or_else(|| corrupt(path, "answer at", at.to_string()))?;
-            let answer = match AnswerChoice::from_name(choice) {
-                Some(AnswerChoice::AlreadyUpdated) => Answer::AlreadyUpdated,
-                Some(AnswerChoice::RemindLater) => Answer::RemindLater,
-                Some(AnswerChoice::DoNotRemind) => Answer::DoNotRemind,
-                Some(AnswerChoice::OpenTicket) => Answer::OpenTicket {
-                    ticket: "requested".into(),
-                },
-                // Not a password answer (a link of another kind cannot be signed for it).
-                _ => continue,
-            };
-            history.answers.push((at, answer));
-        }
-        Ok(history)
+        password_history_from(path, &notices, &answers)
     }
 
     /// (manager id, digest date) pairs a manager answered *Understood*.
@@ -152,13 +104,7 @@ impl Outbox {
             .map_err(sql)?
             .collect::<rusqlite::Result<_>>()
             .map_err(sql)?;
-        raw.into_iter()
-            .map(|(manager, cycle)| {
-                NaiveDate::parse_from_str(&cycle, "%Y-%m-%d")
-                    .map(|date| (manager, date))
-                    .map_err(|e| corrupt(path, "digest date", format!("{cycle:?}: {e}")))
-            })
-            .collect()
+        digest_answers_from(path, raw)
     }
 
     /// Record an answer: true when written, false when that notice was already answered (a
@@ -194,7 +140,7 @@ impl Outbox {
             )
             .optional()
             .map_err(|e| sqlite(&self.path, e))?;
-        raw.map(|r| self.answer_record(r)).transpose()
+        raw.map(|r| answer_record(&self.path, r)).transpose()
     }
 
     /// *This wasn't me* reports at or after `since`, newest first.
@@ -212,24 +158,105 @@ impl Outbox {
             .map_err(sql)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
-        raws.into_iter().map(|r| self.answer_record(r)).collect()
-    }
-
-    fn answer_record(&self, raw: RawAnswer) -> Result<AnswerRecord, OutboxError> {
-        let (key, choice, user_id, at) = raw;
-        let path = &self.path;
-        Ok(AnswerRecord {
-            at: instant(at).ok_or_else(|| corrupt(path, "answer at", at.to_string()))?,
-            key: IdempotencyKey::parse(&key)
-                .ok_or_else(|| corrupt(path, "answer key", key.clone()))?,
-            choice: AnswerChoice::from_name(&choice)
-                .ok_or_else(|| corrupt(path, "answer choice", choice.clone()))?,
-            user_id,
-        })
+        raws.into_iter().map(|r| answer_record(path, r)).collect()
     }
 }
 
-type RawAnswer = (String, String, String, i64);
+/// An answer as both stores read it: `(key, choice, user_id, at)`.
+pub(super) fn answer_record(path: &Path, raw: RawAnswer) -> Result<AnswerRecord, OutboxError> {
+    let (key, choice, user_id, at) = raw;
+    Ok(AnswerRecord {
+        at: instant(at).ok_or_else(|| corrupt(path, "answer at", at.to_string()))?,
+        key: IdempotencyKey::parse(&key).ok_or_else(|| corrupt(path, "answer key", key.clone()))?,
+        choice: AnswerChoice::from_name(&choice)
+            .ok_or_else(|| corrupt(path, "answer choice", choice.clone()))?,
+        user_id,
+    })
+}
+
+/// (manager id, digest date) pairs from `(key_user, cycle)` rows.
+pub(super) fn digest_answers_from(
+    path: &Path,
+    raw: Vec<(String, String)>,
+) -> Result<Vec<(String, NaiveDate)>, OutboxError> {
+    raw.into_iter()
+        .map(|(manager, cycle)| {
+            NaiveDate::parse_from_str(&cycle, "%Y-%m-%d")
+                .map(|date| (manager, date))
+                .map_err(|e| corrupt(path, "digest date", format!("{cycle:?}: {e}")))
+        })
+        .collect()
+}
+
+/// Instants in milliseconds, as both stores keep them.
+pub(super) fn instants(
+    path: &Path,
+    what: &str,
+    ms: Vec<i64>,
+) -> Result<Vec<DateTime<Utc>>, OutboxError> {
+    ms.into_iter()
+        .map(|ms| instant(ms).ok_or_else(|| corrupt(path, what, ms.to_string())))
+        .collect()
+}
+
+/// The reminder history of the newest password cycle, from the rows both stores read:
+/// notices `(kind, stage, cycle, due_at, notice)` and answers `(cycle, choice, at)`, each
+/// oldest first.
+pub(super) fn password_history_from(
+    path: &Path,
+    notices: &[(String, String, String, i64, String)],
+    answers: &[(String, String, i64)],
+) -> Result<PasswordHistory, OutboxError> {
+    // The newest cycle: the latest passwordChanged (an undated cycle is the oldest).
+    let cycles = notices
+        .iter()
+        .map(|n| n.2.as_str())
+        .chain(answers.iter().map(|a| a.0.as_str()));
+    let Some(newest) = cycles.max_by_key(|c| (cycle_instant(c), c.to_string())) else {
+        return Ok(PasswordHistory::default());
+    };
+    let newest = newest.to_string();
+
+    let mut history = PasswordHistory {
+        password_changed: cycle_instant(&newest),
+        ..PasswordHistory::default()
+    };
+    for (kind, stage, _, due_at, json) in notices.iter().filter(|n| n.2 == newest) {
+        let kind = if NoticeKind::from_name(kind) == Some(PASSWORD_KINDS.0) {
+            ReminderKind::PasswordReminder
+        } else {
+            ReminderKind::PasswordExpired
+        };
+        let instructions_only = serde_json::from_str::<serde_json::Value>(json)
+            .map_err(|e| corrupt(path, "notice", e.to_string()))?
+            .get("instructions_only")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        history.sent.push(SentReminder {
+            at: instant(*due_at).ok_or_else(|| corrupt(path, "due_at", due_at.to_string()))?,
+            kind,
+            stage: stage.parse().ok(),
+            instructions_only,
+        });
+    }
+    for (_, choice, at) in answers.iter().filter(|a| a.0 == newest) {
+        let at = instant(*at).ok_or_else(|| corrupt(path, "answer at", at.to_string()))?;
+        let answer = match AnswerChoice::from_name(choice) {
+            Some(AnswerChoice::AlreadyUpdated) => Answer::AlreadyUpdated,
+            Some(AnswerChoice::RemindLater) => Answer::RemindLater,
+            Some(AnswerChoice::DoNotRemind) => Answer::DoNotRemind,
+            Some(AnswerChoice::OpenTicket) => Answer::OpenTicket {
+                ticket: "requested".into(),
+            },
+            // Not a password answer (a link of another kind cannot be signed for it).
+            _ => continue,
+        };
+        history.answers.push((at, answer));
+    }
+    Ok(history)
+}
+
+pub(super) type RawAnswer = (String, String, String, i64);
 
 fn raw_answer(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawAnswer> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))

@@ -5,8 +5,11 @@
 //! (the lockout poller's cursor).
 //!
 //! One writer at a time (SQLite's lock, WAL, a busy timeout); the file is private to its owner.
+//! In team mode the same tables live in the desk's PostgreSQL (`team_store`), shared by every
+//! agent and every `watch`; [`Outbox`] is either.
 
 mod error;
+mod handle;
 mod history;
 #[cfg(test)]
 mod history_tests;
@@ -14,9 +17,11 @@ mod item;
 mod rows;
 mod schema;
 mod store;
+mod team_store;
 #[cfg(test)]
 mod tests;
 
 pub use error::OutboxError;
+pub use handle::{Outbox, OutboxLocation};
 pub use item::{AnswerRecord, Enqueued, OutboxCounts, OutboxItem, OutboxState, StateCount};
-pub use store::{OUTBOX_FILE, Outbox};
+pub use store::{LocalOutbox, OUTBOX_FILE};

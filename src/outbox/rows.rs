@@ -37,14 +37,14 @@ pub fn corrupt(path: &Path, what: &str, message: impl Into<String>) -> OutboxErr
 
 /// A row's raw values, read inside the query callback (which can only fail with SQLite's error).
 pub struct RawItem {
-    id: i64,
-    notice: String,
-    state: String,
-    attempts: i64,
-    queued_at: i64,
-    next_attempt_at: i64,
-    sent_at: Option<i64>,
-    last_error: Option<String>,
+    pub(super) id: i64,
+    pub(super) notice: String,
+    pub(super) state: String,
+    pub(super) attempts: i64,
+    pub(super) queued_at: i64,
+    pub(super) next_attempt_at: i64,
+    pub(super) sent_at: Option<i64>,
+    pub(super) last_error: Option<String>,
 }
 
 pub fn raw_item(row: &Row<'_>) -> rusqlite::Result<RawItem> {

@@ -17,18 +17,20 @@ pub const OUTBOX_FILE: &str = "outbox.sqlite3";
 /// The dashboard, the CLI and `watch` share the file: a writer waits this long for another.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub struct Outbox {
+pub struct LocalOutbox {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
 }
 
-impl std::fmt::Debug for Outbox {
+impl std::fmt::Debug for LocalOutbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Outbox").field("path", &self.path).finish()
+        f.debug_struct("LocalOutbox")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
-impl Outbox {
+impl LocalOutbox {
     pub fn default_path(data_dir: &Path) -> PathBuf {
         data_dir.join(OUTBOX_FILE)
     }

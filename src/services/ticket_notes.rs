@@ -6,7 +6,6 @@
 //! never undone by it. With `tickets.resolve_on_success`, a ticket whose action succeeded is
 //! then resolved.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -15,7 +14,7 @@ use crate::audit::{AuditRecord, Outcome};
 use crate::model::TicketFacts;
 use crate::notify::channels::{Channel, DeliveryError, SYSTEM_ID_FACT, TicketChannel};
 use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
-use crate::outbox::{Enqueued, Outbox, OutboxItem, OutboxState};
+use crate::outbox::{Enqueued, Outbox, OutboxItem, OutboxLocation, OutboxState};
 use crate::tickets::{AnyTickets, TicketResolution, TicketSystem, work_note};
 
 /// The outbox entry for the note on `check`'s ticket about `record`: one per audit record and
@@ -51,7 +50,7 @@ pub fn note_notice(record: &AuditRecord, check: &TicketFacts, now: DateTime<Utc>
 /// ticket.
 pub async fn note_outcome(
     tickets: &Arc<AnyTickets>,
-    outbox_path: &Path,
+    outbox_at: &OutboxLocation,
     record: &AuditRecord,
     resolve: bool,
 ) -> Option<String> {
@@ -61,7 +60,7 @@ pub async fn note_outcome(
     let now = Utc::now();
     let notice = note_notice(record, check, now);
     // Durable first: a note the system does not take now waits for `watch`.
-    let mut outbox = Outbox::open(outbox_path).ok();
+    let mut outbox = outbox_at.open().ok();
     let id = match outbox.as_mut().map(|o| o.enqueue(&notice, now)) {
         Some(Ok(Enqueued::New(id))) => Some(id),
         Some(Ok(Enqueued::Exists(_))) => {

@@ -15,13 +15,14 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use super::error::TeamError;
 
 /// `(version, description, sql)`, oldest first.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "audit trail", include_str!("migrations/0001_audit.sql")),
     (
         2,
         "lockout feed and claims",
         include_str!("migrations/0002_desk.sql"),
     ),
+    (3, "outbox", include_str!("migrations/0003_outbox.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -22,3 +22,12 @@ pub use db::TeamDb;
 pub use error::TeamError;
 pub use leader::{Leadership, LostLead};
 pub use settings::{DEFAULT_CLAIM_TIMEOUT, TeamSettings};
+
+/// This machine's name, for telling replicas and agents apart (`None` when unknown).
+pub fn host_name() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()))
+}

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::model::Lockout;
 use crate::notify::NoticeKind;
-use crate::outbox::{AnswerRecord, Outbox, OutboxCounts, OutboxError, OutboxState};
+use crate::outbox::{AnswerRecord, OutboxCounts, OutboxError, OutboxState};
 
 /// How far back *This wasn't me* reports are shown.
 pub const NOT_ME_WINDOW_DAYS: i64 = 7;
@@ -46,11 +46,11 @@ pub struct OutboxSnapshot {
 
 /// Read the outbox at `path` for these users (a blocking call: SQLite).
 pub fn read(
-    path: &std::path::Path,
+    outbox_at: &crate::outbox::OutboxLocation,
     user_ids: &[String],
     now: DateTime<Utc>,
 ) -> Result<OutboxSnapshot, OutboxError> {
-    let outbox = Outbox::open(path)?;
+    let outbox = outbox_at.open()?;
     let day_ago = now - Duration::hours(24);
     let mut users = HashMap::new();
     for id in user_ids {

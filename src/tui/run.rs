@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::{Stream, StreamExt};
 use std::io;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -29,7 +28,7 @@ use crate::audit::{AuditLocation, AuditRecord, AuditTrail};
 use crate::idp::{Directory, PushChallenge};
 use crate::model::{ChallengeResult, OneTimeCode};
 use crate::notify::{Instruction, Recipient};
-use crate::outbox::Outbox;
+use crate::outbox::OutboxLocation;
 use crate::policy::gate::{PossessionEvidence, Verified};
 use crate::services::FeedEvent;
 use crate::services::action_notices;
@@ -123,9 +122,16 @@ where
     };
     let lookback = chrono::Duration::from_std(options.lookback).unwrap_or(chrono::Duration::zero());
     // One data directory for the audit log and the outbox (a default-built desk names none).
-    let desk = NoticeDesk {
-        data_dir: options.data_dir.clone(),
-        ..options.notices.clone()
+    let mut desk = options.notices.clone();
+    desk.data_dir = options.data_dir.clone();
+    // Team mode: notices go to the desk's outbox, through this dashboard's connection.
+    let desk = match &options.team_db {
+        Some(db) => desk.with_team(db.clone()),
+        None => desk,
+    };
+    let outbox_at = match &options.team_db {
+        Some(db) => OutboxLocation::Team(db.clone()),
+        None => OutboxLocation::local(&data_dir),
     };
     let agent = Agent {
         name: options.agent_name.clone(),
@@ -154,7 +160,8 @@ where
     let mut outbox_tick = time::interval(notice_board::READ_EVERY);
     outbox_tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut outbox_reading = false;
-    let reads_outbox = !data_dir.as_os_str().is_empty();
+    let reads_outbox =
+        matches!(outbox_at, OutboxLocation::Team(_)) || !data_dir.as_os_str().is_empty();
 
     loop {
         if app.is_dirty() && Instant::now() >= next_frame {
@@ -197,7 +204,7 @@ where
             }
             _ = outbox_tick.tick(), if reads_outbox && !outbox_reading => {
                 outbox_reading = true;
-                read_outbox(&data_dir, app.notice_subjects(), clock(), results_tx.clone());
+                read_outbox(&outbox_at, app.notice_subjects(), clock(), results_tx.clone());
                 continue;
             }
             _ = tick.tick() => Msg::Tick(clock()),
@@ -332,7 +339,6 @@ where
                 Effect::RunAction(verified) => run_action(
                     Arc::clone(&directory),
                     ActionContext {
-                        data_dir: data_dir.clone(),
                         audit: audit.clone(),
                         desk: desk.clone(),
                         tickets: tickets.clone(),
@@ -391,7 +397,7 @@ where
                         (Ok(record), Some(t)) => {
                             ticket_tasks::note_refusal(
                                 Arc::clone(t),
-                                Outbox::default_path(&data_dir),
+                                outbox_at.clone(),
                                 record,
                                 results_tx.clone(),
                             );
@@ -734,7 +740,6 @@ fn check_code<D: Directory>(
 /// What an action needs besides the directory: where it is audited and its notices queued,
 /// and the ticket system that hears of it.
 struct ActionContext {
-    data_dir: PathBuf,
     audit: AuditLocation,
     desk: NoticeDesk,
     tickets: Option<Arc<AnyTickets>>,
@@ -750,7 +755,6 @@ fn run_action<D: Directory>(
     results: mpsc::Sender<Msg>,
 ) {
     let ActionContext {
-        data_dir,
         audit: location,
         desk,
         tickets,
@@ -796,8 +800,14 @@ fn run_action<D: Directory>(
                 .one_line();
                 let ticket_note = match (&tickets, &outcome.audit) {
                     (Some(t), Ok(record)) => {
-                        let outbox = Outbox::default_path(&data_dir);
-                        ticket_notes::note_outcome(t, &outbox, record, resolve_tickets).await
+                        let outbox = desk.outbox_location();
+                        match outbox {
+                            Ok(outbox) => {
+                                ticket_notes::note_outcome(t, &outbox, record, resolve_tickets)
+                                    .await
+                            }
+                            Err(e) => Some(format!("the ticket was not noted: {e}")),
+                        }
                     }
                     _ => None,
                 };
@@ -827,15 +837,15 @@ fn run_action<D: Directory>(
 
 /// Read the outbox on a blocking thread (SQLite) and report back as [`Msg::Outbox`].
 fn read_outbox(
-    data_dir: &Path,
+    outbox_at: &OutboxLocation,
     users: Vec<String>,
     now: DateTime<Utc>,
     results: mpsc::Sender<Msg>,
 ) {
-    let path = Outbox::default_path(data_dir);
+    let outbox_at = outbox_at.clone();
     tokio::spawn(async move {
         let read =
-            tokio::task::spawn_blocking(move || notice_board::read(&path, &users, now)).await;
+            tokio::task::spawn_blocking(move || notice_board::read(&outbox_at, &users, now)).await;
         let result = match read {
             Ok(Ok(snapshot)) => Ok(snapshot),
             Ok(Err(e)) => Err(e.to_string()),

@@ -1,7 +1,6 @@
 //! The dialog's questions to the ticketing system, each a task that answers with a [`Msg`]:
 //! never on the render path, never blocking a key.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc::Sender;
@@ -44,7 +43,7 @@ pub fn lookup_ticket<T: TicketSystem>(
 /// ticket to tell.
 pub fn note_refusal(
     tickets: Arc<AnyTickets>,
-    outbox: PathBuf,
+    outbox: crate::outbox::OutboxLocation,
     record: AuditRecord,
     results: Sender<Msg>,
 ) {

@@ -270,14 +270,10 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let resolve = session.config.tickets.resolve_on_success;
     let code = attempt_action(&mut session, tickets.as_deref(), args, asked).await?;
     // After the action (done, refused or failed): its ticket hears how it went.
-    if let (Some(t), Some(record)) = (&tickets, session.last_record.take())
-        && let Some(line) = ticket_notes::note_outcome(
-            t,
-            &crate::outbox::Outbox::default_path(&session.config.data_dir),
-            &record,
-            resolve,
-        )
-        .await
+    let outbox_at = NoticeDesk::from_config(&session.config).outbox_location();
+    if let (Some(t), Some(record), Ok(outbox_at)) =
+        (&tickets, session.last_record.take(), outbox_at)
+        && let Some(line) = ticket_notes::note_outcome(t, &outbox_at, &record, resolve).await
     {
         if json {
             eprintln!("{line}");

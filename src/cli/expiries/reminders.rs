@@ -14,6 +14,7 @@ use crate::model::contract_ends_at;
 use crate::outbox::Outbox;
 use crate::policy::forecast::{Forecast, due_on};
 use crate::policy::schedule::ReminderKind;
+use crate::services::notice_desk::NoticeDesk;
 
 #[derive(Debug, Args)]
 pub struct RemindersArgs {
@@ -73,7 +74,9 @@ pub async fn run(global: &GlobalArgs, args: RemindersArgs) -> anyhow::Result<Exi
     // What already went out (and the answers to it) shapes each cycle; with no outbox yet,
     // every cycle is as the dates make it.
     let outbox_path = Outbox::default_path(&config.data_dir);
-    let outbox = if outbox_path.exists() {
+    let outbox = if config.team.is_some() {
+        Some(NoticeDesk::from_config(&config).open_outbox()?)
+    } else if outbox_path.exists() {
         Some(Outbox::open(&outbox_path)?)
     } else {
         None

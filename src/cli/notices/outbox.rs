@@ -78,14 +78,18 @@ impl From<StateArg> for OutboxState {
 pub fn run(global: &GlobalArgs, args: OutboxArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(global, |_| {})?;
     let path = Outbox::default_path(&config.data_dir);
-    if !path.exists() {
+    let mut outbox = if config.team.is_some() {
+        // Team mode: the desk's outbox, every agent's and every watch's notices.
+        crate::services::notice_desk::NoticeDesk::from_config(&config).open_outbox()?
+    } else if path.exists() {
+        Outbox::open(&path)?
+    } else {
         return Err(UsageError(format!(
             "no outbox at {}: nothing was ever queued with this data directory",
             path.display()
         ))
         .into());
-    }
-    let mut outbox = Outbox::open(&path)?;
+    };
     match args.command {
         None => list(&outbox, &args.list),
         Some(OutboxCommand::List(list_args)) => list(&outbox, &list_args),

@@ -25,7 +25,7 @@ use crate::notify::compose::Composer;
 use crate::notify::delivery;
 use crate::notify::links::AnswerKey;
 use crate::notify::metrics::Metrics;
-use crate::outbox::Outbox;
+use crate::outbox::OutboxLocation;
 use crate::services::{CursorReport, FeedEvent, PollerConfig, expiry_scanner, lockout_poller};
 use crate::store::ExpiryStore;
 use crate::team::TeamDb;
@@ -61,8 +61,24 @@ pub async fn run<D: Directory>(
     options: WatchOptions,
 ) -> Result<(), StartError> {
     let config_error = |e: &dyn std::fmt::Display| StartError::Configuration(e.to_string());
-    let outbox_path = Outbox::default_path(&config.data_dir);
-    let outbox = Outbox::open(&outbox_path).map_err(anyhow::Error::from)?;
+    // Team mode: the desk's database, before anything runs (a wrong URL fails the start).
+    let team = match &config.team {
+        Some(settings) => {
+            let db = TeamDb::connect(settings).map_err(anyhow::Error::from)?;
+            eprintln!(
+                "accessdesk watch: team mode, the desk's feed and outbox in {}",
+                db.describe()
+            );
+            Some(db)
+        }
+        None => None,
+    };
+    // The desk's outbox in team mode: every replica's and agent's notices in one place.
+    let outbox_at = match &team {
+        Some(db) => OutboxLocation::Team(db.clone()),
+        None => OutboxLocation::local(&config.data_dir),
+    };
+    let outbox = outbox_at.open().map_err(anyhow::Error::from)?;
     let key = AnswerKey::load_or_create(
         &config.data_dir,
         config.answer_key.as_ref().map(|k| k.expose_secret()),
@@ -94,18 +110,6 @@ pub async fn run<D: Directory>(
     }
     let composer =
         Composer::new(notices, config.instructions.clone(), key).map_err(|e| config_error(&e))?;
-    // Team mode: the desk's database, before anything runs (a wrong URL fails the start).
-    let team = match &config.team {
-        Some(settings) => {
-            let db = TeamDb::connect(settings).map_err(anyhow::Error::from)?;
-            eprintln!(
-                "accessdesk watch: team mode, the desk's feed in {}",
-                db.describe()
-            );
-            Some(db)
-        }
-        None => None,
-    };
     // Okta event hooks: only with the shared secret, and only where watch listens.
     let (hook_tx, mut hook_rx) = mpsc::channel::<Vec<Lockout>>(64);
     let hooks = match (&config.hook_secret, &listener) {
@@ -154,7 +158,7 @@ pub async fn run<D: Directory>(
         tokio::spawn(http::serve(listener, shared.clone(), stop_rx.clone()))
     });
     let delivery = tokio::spawn(delivery::run(
-        outbox_path,
+        outbox_at,
         channels,
         Some(composer),
         shared.metrics.clone(),

@@ -108,11 +108,6 @@ impl Drop for AbortOnDrop {
 
 /// This replica's name in the followers' health line: agent, host and process.
 pub fn identity(agent: &str) -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "this host".into());
+    let host = crate::team::host_name().unwrap_or_else(|| "this host".into());
     format!("{agent}@{host} (pid {})", std::process::id())
 }
