@@ -344,3 +344,38 @@ fn agents_and_replicas_share_one_queue_one_cap_and_single_use_answers() {
             .is_err()
     );
 }
+
+#[test]
+fn every_agent_and_watch_signs_and_checks_answer_links_with_the_desks_one_key() {
+    use accessdesk::notify::links::{self, AnswerClaim};
+    use accessdesk::services::notice_desk::answer_key;
+
+    let desk = Desk::start();
+    desk.role("watcher", "accessdesk_watch");
+    let (alice_dir, watch_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let alices = answer_key(alice_dir.path(), None, Some(&desk.agent("alice"))).unwrap();
+    let watchs = answer_key(watch_dir.path(), None, Some(&desk.connect_as("watcher"))).unwrap();
+
+    let claim = AnswerClaim {
+        key: IdempotencyKey::new("00u1", NoticeKind::ActionNotice, "", "rec-7"),
+        choice: AnswerChoice::NotMe,
+        expires_at: t0() + Duration::days(7),
+    };
+    // A link composed after alice's action is checked by the watch that serves it.
+    let token = links::sign(&alices, &claim);
+    assert_eq!(links::verify(&watchs, &token, t0()).unwrap(), claim);
+    for dir in [&alice_dir, &watch_dir] {
+        assert!(
+            !dir.path().join(links::ANSWER_KEY_FILE).exists(),
+            "no key file on the machine"
+        );
+    }
+    // ACCESSDESK_ANSWER_KEY still wins, and a key the desk did not make does not verify.
+    let own = answer_key(
+        alice_dir.path(),
+        Some(&"ab".repeat(32)),
+        Some(&desk.agent("bob")),
+    )
+    .unwrap();
+    assert!(links::verify(&own, &token, t0()).is_err());
+}

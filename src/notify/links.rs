@@ -103,6 +103,17 @@ impl AnswerKey {
         }
     }
 
+    /// A key as the environment or the desk's database holds it (base64 or hex).
+    pub fn from_text(text: &str) -> Result<AnswerKey, LinkError> {
+        decode_key(text).map_err(LinkError::Key)
+    }
+
+    /// 32 fresh random bytes in base64, the form keys are kept in.
+    pub fn new_text() -> String {
+        let bytes: [u8; MIN_KEY_BYTES] = rand::random();
+        STANDARD.encode(bytes)
+    }
+
     fn mac(&self) -> HmacSha256 {
         // HMAC takes a key of any length, and ours is at least 32 bytes.
         <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC accepts any key length")

@@ -69,16 +69,44 @@ impl NoticeDesk {
     /// The composer, with the answer-link key (created on first use) and the templates read
     /// now; the error is phrased for a person.
     pub fn composer(&self) -> Result<Composer, String> {
-        let key = AnswerKey::load_or_create(
+        let team = match self.outbox_location().map_err(|e| e.to_string())? {
+            OutboxLocation::Team(db) => Some(db),
+            OutboxLocation::Local(_) => None,
+        };
+        let key = answer_key(
             &self.data_dir,
             self.answer_key.as_ref().map(ExposeSecret::expose_secret),
-        )
-        .map_err(|e| e.to_string())?;
+            team.as_ref(),
+        )?;
         Composer::new(self.settings.clone(), self.instructions.clone(), key)
             .map_err(|e| e.to_string())
     }
 
     pub fn open_outbox(&self) -> Result<Outbox, OutboxError> {
         self.outbox_location()?.open()
+    }
+}
+
+/// The answer-link key: `ACCESSDESK_ANSWER_KEY` when given, else in team mode the desk's (one
+/// for every agent and `watch`), else the key file in `data_dir`; the error is phrased for a
+/// person.
+pub fn answer_key(
+    data_dir: &std::path::Path,
+    from_env: Option<&str>,
+    team: Option<&TeamDb>,
+) -> Result<AnswerKey, String> {
+    match (from_env, team) {
+        (None, Some(db)) => {
+            let db = db.clone();
+            let text = db
+                .clone()
+                .block_on(async move {
+                    crate::team::answer_key::desk_answer_key(&db, AnswerKey::new_text()).await
+                })
+                .map_err(|e| format!("the desk's answer-link key cannot be read: {e}"))?;
+            AnswerKey::from_text(&text)
+                .map_err(|e| format!("the desk's answer-link key cannot be used: {e}"))
+        }
+        _ => AnswerKey::load_or_create(data_dir, from_env).map_err(|e| e.to_string()),
     }
 }

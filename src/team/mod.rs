@@ -6,6 +6,7 @@
 //! `migrations` keeps the schema current, `status` reads where the desk stands, and `cluster` starts a throwaway server for tests
 //! and benches.
 
+pub mod answer_key;
 pub mod claims;
 pub mod cluster;
 mod db;

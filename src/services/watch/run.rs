@@ -23,7 +23,6 @@ use crate::model::Lockout;
 use crate::notify::channels::Channels;
 use crate::notify::compose::Composer;
 use crate::notify::delivery;
-use crate::notify::links::AnswerKey;
 use crate::notify::metrics::Metrics;
 use crate::outbox::OutboxLocation;
 use crate::services::{CursorReport, FeedEvent, PollerConfig, expiry_scanner, lockout_poller};
@@ -79,9 +78,10 @@ pub async fn run<D: Directory>(
         None => OutboxLocation::local(&config.data_dir),
     };
     let outbox = outbox_at.open().map_err(anyhow::Error::from)?;
-    let key = AnswerKey::load_or_create(
+    let key = crate::services::notice_desk::answer_key(
         &config.data_dir,
         config.answer_key.as_ref().map(|k| k.expose_secret()),
+        team.as_ref(),
     )
     .map_err(|e| config_error(&e))?;
     let channels = Channels::from_config(config).map_err(|e| config_error(&e))?;

@@ -1,4 +1,4 @@
--- The desk's outbox: every notice any agent or `watch` queues, under its idempotency key, so
+-- The desk's outbox and answer-link key: every notice any agent or `watch` queues, under its idempotency key, so
 -- the per-user caps (four lockout notices a day) count every replica's and every agent's, and
 -- each notice is delivered once whichever `watch` delivers it. The layout is the SQLite
 -- outbox's (instants in integer milliseconds since the epoch), plus a delivery lease.
@@ -48,7 +48,15 @@ CREATE TABLE outbox_state (
     value  text NOT NULL
 );
 
-REVOKE ALL ON notices, answers, outbox_state FROM PUBLIC;
+-- The desk's answer-link signing key, made by the first process that needs it, so links
+-- composed by any agent are checked by any `watch` (ACCESSDESK_ANSWER_KEY overrides it).
+CREATE TABLE desk_secrets (
+    name   text PRIMARY KEY,
+    value  text NOT NULL
+);
+
+REVOKE ALL ON notices, answers, outbox_state, desk_secrets FROM PUBLIC;
+GRANT SELECT, INSERT ON desk_secrets TO accessdesk_agent, accessdesk_watch;
 -- Agents queue notices after their actions and read the outbox (the status line, `outbox`);
 -- `outbox retry` puts failed ones back in the queue.
 GRANT SELECT, INSERT, UPDATE ON notices TO accessdesk_agent, accessdesk_watch;
