@@ -63,16 +63,25 @@ pub(super) async fn open<D: Directory>(
     };
     // The expiry scanner shares the directory; `demo` keeps its store beside its audit log.
     let (scan_tx, scan_rx) = mpsc::channel(16);
-    let store_path = ExpiryStore::default_path(&config.data_dir);
-    let store = ExpiryStore::open(&store_path)
-        .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
-        .ok();
-    let scanner = tokio::spawn(expiry_scanner::run(
-        directory.clone(),
-        config.expiries.clone(),
-        store,
-        scan_tx,
-    ));
+    let scanner = match &config.team {
+        // Team mode: the desk's scan, made by `watch`; this dashboard scans nothing itself.
+        Some(settings) => tokio::spawn(expiry_scanner::desk::follow(
+            crate::team::TeamDb::connect(settings)?,
+            scan_tx,
+        )),
+        None => {
+            let store_path = ExpiryStore::default_path(&config.data_dir);
+            let store = ExpiryStore::open(&store_path)
+                .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
+                .ok();
+            tokio::spawn(expiry_scanner::run(
+                directory.clone(),
+                config.expiries.clone(),
+                store,
+                scan_tx,
+            ))
+        }
+    };
     // Team mode audits to the desk's trail and claims each user acted on, so colleagues see
     // who is on the call (`demo` never: it clears `team`).
     let (audit, claims, team_db) = match &config.team {

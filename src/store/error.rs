@@ -1,4 +1,4 @@
-//! What can go wrong with a local store, each message naming the file.
+//! What can go wrong with a store, each message naming the file (or the desk's database).
 
 use std::path::PathBuf;
 
@@ -34,6 +34,9 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+
+    #[error("the desk's expiry scan in {place} cannot be used: {message}")]
+    Team { place: String, message: String },
 }
 
 impl StoreError {

@@ -18,20 +18,20 @@ pub const EXPIRY_STORE_FILE: &str = "expiries.sqlite3";
 /// A second process (the CLI while the dashboard runs) waits this long for a save to end.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub struct ExpiryStore {
+pub struct LocalExpiryStore {
     conn: Connection,
     path: PathBuf,
 }
 
-impl std::fmt::Debug for ExpiryStore {
+impl std::fmt::Debug for LocalExpiryStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExpiryStore")
+        f.debug_struct("LocalExpiryStore")
             .field("path", &self.path)
             .finish()
     }
 }
 
-impl ExpiryStore {
+impl LocalExpiryStore {
     /// Where the store lives inside the data directory.
     pub fn default_path(data_dir: &Path) -> PathBuf {
         data_dir.join(EXPIRY_STORE_FILE)

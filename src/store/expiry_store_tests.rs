@@ -79,19 +79,19 @@ fn sample() -> ExpiryScan {
 #[test]
 fn a_saved_scan_reads_back_exactly_after_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let path = ExpiryStore::default_path(&dir.path().join("data"));
-    let mut store = ExpiryStore::open(&path).unwrap();
+    let path = LocalExpiryStore::default_path(&dir.path().join("data"));
+    let mut store = LocalExpiryStore::open(&path).unwrap();
     assert_eq!(store.load().unwrap(), None, "nothing saved yet");
     store.save(&sample()).unwrap();
     drop(store);
-    let mut store = ExpiryStore::open(&path).unwrap();
+    let mut store = LocalExpiryStore::open(&path).unwrap();
     assert_eq!(store.load().unwrap(), Some(sample()));
 }
 
 #[test]
 fn a_save_replaces_the_previous_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = ExpiryStore::open(dir.path().join(EXPIRY_STORE_FILE)).unwrap();
+    let mut store = LocalExpiryStore::open(dir.path().join(EXPIRY_STORE_FILE)).unwrap();
     store.save(&sample()).unwrap();
     let mut smaller = sample();
     smaller.passwords.truncate(1);
@@ -110,7 +110,7 @@ fn the_file_is_private_to_its_owner() {
     let path = dir.path().join(EXPIRY_STORE_FILE);
     std::fs::write(&path, b"").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut store = ExpiryStore::open(&path).unwrap();
+    let mut store = LocalExpiryStore::open(&path).unwrap();
     store.save(&sample()).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -125,7 +125,7 @@ fn an_older_layout_is_rebuilt_and_a_newer_one_refused() {
         conn.execute_batch("CREATE TABLE scan (junk TEXT); PRAGMA user_version = 0;")
             .unwrap();
     }
-    let mut store = ExpiryStore::open(&path).unwrap();
+    let mut store = LocalExpiryStore::open(&path).unwrap();
     store.save(&sample()).unwrap();
     assert_eq!(store.load().unwrap(), Some(sample()));
     drop(store);
@@ -133,7 +133,7 @@ fn an_older_layout_is_rebuilt_and_a_newer_one_refused() {
         .unwrap()
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
-    let err = ExpiryStore::open(&path).unwrap_err();
+    let err = LocalExpiryStore::open(&path).unwrap_err();
     assert!(
         matches!(err, StoreError::TooNew { found, .. } if found == SCHEMA_VERSION + 1),
         "{err}"
@@ -144,7 +144,7 @@ fn an_older_layout_is_rebuilt_and_a_newer_one_refused() {
 fn an_unreadable_value_is_reported_with_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(EXPIRY_STORE_FILE);
-    let mut store = ExpiryStore::open(&path).unwrap();
+    let mut store = LocalExpiryStore::open(&path).unwrap();
     store.save(&sample()).unwrap();
     Connection::open(&path)
         .unwrap()

@@ -22,7 +22,11 @@ const MIGRATIONS: [(i64, &str, &str); 3] = [
         "lockout feed and claims",
         include_str!("migrations/0002_desk.sql"),
     ),
-    (3, "outbox", include_str!("migrations/0003_outbox.sql")),
+    (
+        3,
+        "outbox, answer-link key, expiry scan",
+        include_str!("migrations/0003_outbox.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -11,6 +11,7 @@ pub mod claims;
 pub mod cluster;
 mod db;
 mod error;
+pub mod expiry_scan;
 pub mod feed_store;
 pub mod follower;
 pub mod leader;

@@ -29,14 +29,27 @@ pub struct ScanSourceArgs {
 /// clean.
 pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<ExpiryScan> {
     let path = store_path(config);
+    // Team mode: the desk's scan (saved by `watch`) is the stored one, and only `watch`
+    // saves it.
+    let team = match &config.team {
+        Some(settings) => Some(crate::team::TeamDb::connect(settings)?),
+        None => None,
+    };
+    let open = || match &team {
+        Some(db) => Ok(ExpiryStore::team(db.clone())),
+        None => ExpiryStore::open(&path),
+    };
+    let place = match &team {
+        Some(db) => format!("{} (the desk's expiry scan)", db.describe()),
+        None => path.display().to_string(),
+    };
     if args.stored {
-        let scan = ExpiryStore::open(&path)
+        let scan = open()
             .and_then(|mut store| store.load())
-            .map_err(|e| anyhow::anyhow!("cannot read the stored scan {}: {e}", path.display()))?
+            .map_err(|e| anyhow::anyhow!("cannot read the stored scan {place}: {e}"))?
             .ok_or_else(|| {
                 Refused(format!(
-                    "no stored scan in {}: run the command without --stored to scan the IdP",
-                    path.display()
+                    "no stored scan in {place}: run the command without --stored to scan the IdP"
                 ))
             })?;
         eprintln!("{}", age_line(&scan, Utc::now()));
@@ -44,13 +57,13 @@ pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<Ex
     }
     let client = directory(config)?;
     // A store that cannot be opened costs the next run a full scan, not this one its answer.
-    let mut store = ExpiryStore::open(&path)
-        .inspect_err(|e| eprintln!("warning: cannot open {}: {e}", path.display()))
+    let mut store = open()
+        .inspect_err(|e| eprintln!("warning: cannot open {place}: {e}"))
         .ok();
     let previous = match &mut store {
         Some(store) if !args.full => store
             .load()
-            .inspect_err(|e| eprintln!("warning: cannot read {}: {e}", path.display()))
+            .inspect_err(|e| eprintln!("warning: cannot read {place}: {e}"))
             .ok()
             .flatten(),
         _ => None,
@@ -74,10 +87,10 @@ pub async fn obtain(config: &Config, args: &ScanSourceArgs) -> anyhow::Result<Ex
             e.hint_for(client.provider())
         )
     })?;
-    if let Some(store) = &mut store
+    if let Some(store) = store.as_mut().filter(|_| team.is_none())
         && let Err(e) = store.save(&scan)
     {
-        eprintln!("warning: cannot save the scan to {}: {e}", path.display());
+        eprintln!("warning: cannot save the scan to {place}: {e}");
     }
     Ok(scan)
 }

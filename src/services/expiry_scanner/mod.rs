@@ -4,6 +4,7 @@
 //! rescans in full on an interval or when the deciding policies or groups change.
 
 mod compute;
+pub mod desk;
 mod incremental;
 mod managers;
 mod membership;

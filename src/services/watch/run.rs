@@ -198,9 +198,13 @@ pub async fn run<D: Directory>(
         )),
     };
     let (scan_tx, scan_rx) = mpsc::channel(16);
-    let store = ExpiryStore::open(ExpiryStore::default_path(&config.data_dir))
-        .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
-        .ok();
+    // Team mode: the scan is saved for the desk, where every dashboard reads it.
+    let store = match &shared.team {
+        Some(db) => Some(ExpiryStore::team(db.clone())),
+        None => ExpiryStore::open(ExpiryStore::default_path(&config.data_dir))
+            .inspect_err(|e| tracing::warn!(error = %e, "no expiry store; every start rescans"))
+            .ok(),
+    };
     let scanner = tokio::spawn(expiry_scanner::run(
         directory.clone(),
         config.expiries.clone(),

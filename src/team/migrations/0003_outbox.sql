@@ -1,4 +1,4 @@
--- The desk's outbox and answer-link key: every notice any agent or `watch` queues, under its idempotency key, so
+-- The desk's outbox, answer-link key and expiry scan. The outbox: every notice any agent or `watch` queues, under its idempotency key, so
 -- the per-user caps (four lockout notices a day) count every replica's and every agent's, and
 -- each notice is delivered once whichever `watch` delivers it. The layout is the SQLite
 -- outbox's (instants in integer milliseconds since the epoch), plus a delivery lease.
@@ -55,7 +55,19 @@ CREATE TABLE desk_secrets (
     value  text NOT NULL
 );
 
-REVOKE ALL ON notices, answers, outbox_state, desk_secrets FROM PUBLIC;
+-- The expiry scanner's latest result, whole (it is replaced whole on every save): `watch`
+-- scans the directory and saves it; dashboards and `expiries --stored` read it.
+CREATE TABLE expiry_scan (
+    id        smallint PRIMARY KEY CHECK (id = 1),
+    scan      jsonb NOT NULL,
+    as_of     timestamptz,
+    saved_by  text NOT NULL DEFAULT session_user,
+    saved_at  timestamptz NOT NULL DEFAULT now()
+);
+
+REVOKE ALL ON notices, answers, outbox_state, desk_secrets, expiry_scan FROM PUBLIC;
+GRANT SELECT ON expiry_scan TO accessdesk_agent;
+GRANT SELECT, INSERT, UPDATE ON expiry_scan TO accessdesk_watch;
 GRANT SELECT, INSERT ON desk_secrets TO accessdesk_agent, accessdesk_watch;
 -- Agents queue notices after their actions and read the outbox (the status line, `outbox`);
 -- `outbox retry` puts failed ones back in the queue.
