@@ -72,9 +72,7 @@ async fn a_dashboard_follows_the_desks_scan_instead_of_scanning() {
     let follower = tokio::spawn(desk::follow(alice, tx));
 
     match rx.recv().await.unwrap() {
-        ScanEvent::Failed { error, .. } => {
-            assert!(error.contains("no watch has scanned"), "{error}")
-        }
+        ScanEvent::Awaiting(why) => assert!(why.contains("no watch has scanned"), "{why}"),
         other => panic!("expected the no-scan-yet report, got {other:?}"),
     }
 

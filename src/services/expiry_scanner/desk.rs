@@ -15,7 +15,8 @@ use crate::team::{TeamDb, expiry_scan};
 pub const CHECK_EVERY: Duration = Duration::from_secs(10);
 
 /// Report the desk's scan (`Loaded` at start, `Finished` on each newer one) until the receiver
-/// goes away; say so when no `watch` has scanned yet or the database cannot be read.
+/// goes away; say so when no `watch` has scanned yet (`Awaiting`) or the database cannot be
+/// read (`Failed`).
 pub async fn follow(db: TeamDb, tx: Sender<ScanEvent>) {
     let mut seen = None;
     let mut first = true;
@@ -38,9 +39,9 @@ pub async fn follow(db: TeamDb, tx: Sender<ScanEvent>) {
                 ))),
             },
             Ok(None) => first.then(|| {
-                failed(
+                ScanEvent::Awaiting(
                     "no watch has scanned the directory for the desk yet (in team mode \
-                     `accessdesk watch` scans; this dashboard reads its result)"
+                     `accessdesk watch` scans, and this dashboard shows its result)"
                         .to_string(),
                 )
             }),

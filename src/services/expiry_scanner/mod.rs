@@ -63,4 +63,6 @@ pub enum ScanEvent {
     Finished(std::sync::Arc<ExpiryScan>),
     /// A scan failed (phrased for a person); the previous result stays, the scanner retries.
     Failed { at: DateTime<Utc>, error: String },
+    /// Team mode: nothing to show yet, and why (no `watch` has scanned for the desk).
+    Awaiting(String),
 }

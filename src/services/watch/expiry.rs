@@ -18,7 +18,7 @@ pub async fn follow(shared: Arc<WatchShared>, mut rx: mpsc::Receiver<ScanEvent>)
                 );
                 *shared.scan.lock().unwrap_or_else(|p| p.into_inner()) = Some(scan);
             }
-            ScanEvent::Progress(_) => {}
+            ScanEvent::Progress(_) | ScanEvent::Awaiting(_) => {}
             ScanEvent::Failed { error, .. } => {
                 tracing::warn!(%error, "expiry scan failed; keeping the previous result");
             }

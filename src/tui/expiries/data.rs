@@ -24,6 +24,8 @@ pub struct ScanData {
     from_store: bool,
     progress: Option<ScanProgress>,
     failure: Option<ScanFailure>,
+    /// Team mode, before the desk has a scan: why there is nothing to show.
+    awaiting: Option<String>,
     /// Bumped whenever the rows change, so the screen rebuilds its order only then.
     generation: u64,
 }
@@ -33,6 +35,7 @@ impl ScanData {
     pub fn apply(&mut self, event: ScanEvent) {
         match event {
             ScanEvent::Loaded(scan) => {
+                self.awaiting = None;
                 if self.scan.is_none() {
                     self.scan = Some(scan);
                     self.from_store = true;
@@ -41,6 +44,7 @@ impl ScanData {
             }
             ScanEvent::Progress(progress) => self.progress = Some(progress),
             ScanEvent::Finished(scan) => {
+                self.awaiting = None;
                 self.scan = Some(scan);
                 self.from_store = false;
                 self.progress = None;
@@ -51,6 +55,7 @@ impl ScanData {
                 self.progress = None;
                 self.failure = Some(ScanFailure { at, error });
             }
+            ScanEvent::Awaiting(why) => self.awaiting = Some(why),
         }
     }
 
@@ -72,6 +77,11 @@ impl ScanData {
     /// The scan under way.
     pub fn progress(&self) -> Option<&ScanProgress> {
         self.progress.as_ref()
+    }
+
+    /// Why there is no data yet, when something else makes it (team mode).
+    pub fn awaiting(&self) -> Option<&str> {
+        self.awaiting.as_deref()
     }
 
     /// The last scan failed (cleared by the next one that finishes).
@@ -143,5 +153,16 @@ mod tests {
         assert_eq!(data.scan().unwrap().users_seen, 7);
         data.apply(ScanEvent::Finished(scan(8)));
         assert!(data.failure().is_none());
+    }
+
+    #[test]
+    fn waiting_for_the_desks_scan_says_why_until_one_arrives() {
+        let mut data = ScanData::default();
+        data.apply(ScanEvent::Awaiting("no watch has scanned yet".into()));
+        assert_eq!(data.awaiting(), Some("no watch has scanned yet"));
+        assert!(data.failure().is_none(), "waiting is not a failure");
+        data.apply(ScanEvent::Finished(scan(3)));
+        assert_eq!(data.awaiting(), None);
+        assert_eq!(data.scan().unwrap().users_seen, 3);
     }
 }

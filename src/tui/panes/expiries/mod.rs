@@ -168,7 +168,9 @@ fn title(screen: &ExpiriesView, rows: usize, theme: &Theme) -> Line<'static> {
 fn empty_message(app: &App, screen: &ExpiriesView) -> String {
     let data = app.scan_data();
     let Some(scan) = screen.scan() else {
-        return if data.progress().is_some() {
+        return if let Some(why) = data.awaiting() {
+            format!("No expiry data yet: {why}.")
+        } else if data.progress().is_some() {
             "Scanning… (first scan): the rows appear when it finishes.".to_string()
         } else if data.failure().is_some() {
             "No expiry data yet.".to_string()
