@@ -6,13 +6,12 @@
 
 mod team_support;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use accessdesk::sim::{self, SimConfig, SimHandle};
-use team_support::Desk;
+use team_support::{Desk, collect, log_requests};
 
 const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
 const TOKEN: &str = "team-hooks-test-token";
@@ -30,17 +29,6 @@ impl Drop for Proc {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    lines
 }
 
 fn command(desk: &Desk, sim: &SimHandle, role: &str, data: &std::path::Path) -> Command {
@@ -94,13 +82,6 @@ fn wait_until<T>(limit: Duration, mut found: impl FnMut() -> Option<T>) -> Optio
         std::thread::sleep(Duration::from_millis(20));
     }
     found()
-}
-
-fn log_requests(sim: &SimHandle) -> usize {
-    sim.requests()
-        .iter()
-        .filter(|r| r.path == "/api/v1/logs")
-        .count()
 }
 
 fn leader_interval_ms(desk: &Desk) -> Option<i64> {

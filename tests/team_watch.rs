@@ -7,7 +7,6 @@
 mod team_support;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ use std::time::{Duration, Instant};
 use accessdesk::sim::{self, SimConfig, SimHandle};
 use accessdesk::team::claims::{self, ClaimError};
 use chrono::Utc;
-use team_support::Desk;
+use team_support::{Desk, collect, log_requests};
 
 const BIN: &str = env!("CARGO_BIN_EXE_accessdesk");
 const TOKEN: &str = "team-watch-test-token";
@@ -100,17 +99,6 @@ impl Drop for Proc {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
-    lines
 }
 
 /// Which replica leads, by the pid in the leader's name in `feed_state`.
@@ -298,13 +286,6 @@ fn a_killed_leader_is_replaced_and_no_lockout_is_lost_or_repeated() {
         first.delivered().len(),
         second.delivered().len()
     );
-}
-
-fn log_requests(sim: &SimHandle) -> usize {
-    sim.requests()
-        .iter()
-        .filter(|r| r.path == "/api/v1/logs")
-        .count()
 }
 
 #[test]

@@ -110,14 +110,8 @@ impl TeamOutbox {
     fn select(&self, tail: &str, binds: Binds) -> Result<Vec<OutboxItem>, OutboxError> {
         let sql = format!("SELECT {ITEM_COLUMNS} FROM notices {tail}");
         let rows = self.run(move |pool| async move {
-            let mut query = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql));
-            for bind in binds.0 {
-                query = match bind {
-                    Bind::Text(t) => query.bind(t),
-                    Bind::Int(i) => query.bind(i),
-                };
-            }
-            query.fetch_all(&pool).await
+            let query = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql));
+            bind_all!(query, binds).fetch_all(&pool).await
         })?;
         self.items(rows)
     }
@@ -493,14 +487,8 @@ impl TeamOutbox {
         binds: Binds,
     ) -> Result<(), OutboxError> {
         let done = self.run(move |pool| async move {
-            let mut query = sqlx::query(statement).bind(id);
-            for bind in binds.0 {
-                query = match bind {
-                    Bind::Text(t) => query.bind(t),
-                    Bind::Int(i) => query.bind(i),
-                };
-            }
-            query.execute(&pool).await
+            let query = sqlx::query(statement).bind(id);
+            bind_all!(query, binds).execute(&pool).await
         })?;
         if done.rows_affected() == 0 {
             return Err(OutboxError::NoSuchNotice {
@@ -511,6 +499,21 @@ impl TeamOutbox {
         Ok(())
     }
 }
+
+/// `query` with every value of `binds` bound in order (`query` and `query_as` alike).
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds.0 {
+            query = match bind {
+                Bind::Text(t) => query.bind(t),
+                Bind::Int(i) => query.bind(i),
+            };
+        }
+        query
+    }};
+}
+use bind_all;
 
 /// A value bound to a statement built at run time.
 enum Bind {

@@ -2,8 +2,11 @@
 //! migrated by its owner, and agents who log in as roles of their own.
 #![allow(dead_code)]
 
+use accessdesk::sim::SimHandle;
 use accessdesk::team::{TeamDb, TeamSettings, TempCluster};
 use secrecy::SecretString;
+use std::io::{BufRead, BufReader};
+use std::sync::{Arc, Mutex};
 
 pub struct Desk {
     pub cluster: TempCluster,
@@ -69,4 +72,24 @@ impl Desk {
 
 fn settings(url: &str) -> TeamSettings {
     TeamSettings::parse(url, None).unwrap()
+}
+
+/// The lines a child process writes to `pipe`, as they come.
+pub fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+/// How many System Log requests the simulator has answered.
+pub fn log_requests(sim: &SimHandle) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/logs")
+        .count()
 }
