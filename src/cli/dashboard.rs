@@ -42,12 +42,17 @@ pub(super) async fn open<D: Directory>(
 ) -> anyhow::Result<ExitCode> {
     // `[tickets]` names the system for the gate too (`config.gate.ticket_system`).
     let tickets = tickets(config)?.map(Arc::new);
+    // Team mode: one connection pool to the desk's database for everything below.
+    let team = match &config.team {
+        Some(settings) => Some((crate::team::TeamDb::connect(settings)?, settings)),
+        None => None,
+    };
     let (tx, rx) = mpsc::channel(64);
-    let poller = match &config.team {
+    let poller = match &team {
         // Team mode: the desk's feed from PostgreSQL, written by the leading `watch`; this
         // dashboard makes no System Log requests of its own.
-        Some(settings) => {
-            let db = crate::team::TeamDb::connect(settings)?;
+        Some((db, _)) => {
+            let db = db.clone();
             let since = chrono::Utc::now() - chrono::Duration::from_std(config.lookback)?;
             tokio::spawn(crate::team::follower::run(db, since, tx))
         }
@@ -63,12 +68,9 @@ pub(super) async fn open<D: Directory>(
     };
     // The expiry scanner shares the directory; `demo` keeps its store beside its audit log.
     let (scan_tx, scan_rx) = mpsc::channel(16);
-    let scanner = match &config.team {
+    let scanner = match &team {
         // Team mode: the desk's scan, made by `watch`; this dashboard scans nothing itself.
-        Some(settings) => tokio::spawn(expiry_scanner::desk::follow(
-            crate::team::TeamDb::connect(settings)?,
-            scan_tx,
-        )),
+        Some((db, _)) => tokio::spawn(expiry_scanner::desk::follow(db.clone(), scan_tx)),
         None => {
             let store_path = ExpiryStore::default_path(&config.data_dir);
             let store = ExpiryStore::open(&store_path)
@@ -84,9 +86,8 @@ pub(super) async fn open<D: Directory>(
     };
     // Team mode audits to the desk's trail and claims each user acted on, so colleagues see
     // who is on the call (`demo` never: it clears `team`).
-    let (audit, claims, team_db) = match &config.team {
-        Some(settings) => {
-            let db = crate::team::TeamDb::connect(settings)?;
+    let (audit, claims, team_db) = match team {
+        Some((db, settings)) => {
             let claims = ClaimSettings {
                 role: db.role().await?,
                 ttl: settings.claim_timeout,
