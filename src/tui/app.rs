@@ -278,6 +278,8 @@ pub struct App {
     claims: DeskClaims,
     /// Team mode: the claim this dashboard took for the open dialog, until it is released.
     claim_held: Option<String>,
+    /// When the held claim is renewed (halfway through its timeout), so a long call keeps it.
+    claim_renew_at: Option<DateTime<Utc>>,
     bursts: Vec<Burst>,
     /// The burst list (`b`), when open: the selected line of [`App::burst_lines`].
     burst_list: Option<usize>,
@@ -355,6 +357,7 @@ impl App {
             handled: HandledLog::default(),
             claims,
             claim_held: None,
+            claim_renew_at: None,
             bursts: Vec::new(),
             burst_list: None,
             help_scroll: 0,
@@ -379,6 +382,7 @@ impl App {
             }
             Msg::Tick(now) => {
                 self.now = now;
+                self.renew_claim(&mut effects);
                 if let Some(dialog) = &mut self.dialog {
                     dialog.refresh(&self.options.gate, now);
                 }
@@ -857,7 +861,33 @@ impl App {
                 user_id,
             });
             self.claim_held = Some(key);
+            self.claim_renew_at = self.next_renewal();
         }
+    }
+
+    /// Halfway through the claim's timeout from now.
+    fn next_renewal(&self) -> Option<DateTime<Utc>> {
+        let ttl = self.options.claims.as_ref()?.ttl;
+        chrono::Duration::from_std(ttl / 2)
+            .ok()
+            .map(|half| self.now + half)
+    }
+
+    /// A call longer than half the claim's timeout renews it (the same agent's claim again).
+    fn renew_claim(&mut self, effects: &mut Vec<Effect>) {
+        let (Some(key), Some(due), Some(dialog)) =
+            (&self.claim_held, self.claim_renew_at, &self.dialog)
+        else {
+            return;
+        };
+        if due > self.now {
+            return;
+        }
+        effects.push(Effect::Claim {
+            key: key.clone(),
+            user_id: dialog.target().user_id.clone(),
+        });
+        self.claim_renew_at = self.next_renewal();
     }
 
     /// Close the dialog, withdrawing a push still in flight and keeping its ticket and

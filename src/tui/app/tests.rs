@@ -2128,3 +2128,37 @@ fn a_claim_lost_to_a_colleague_closes_the_dialog_and_a_desk_failure_only_says_so
     });
     assert!(app.dialog().is_some());
 }
+
+#[test]
+fn a_long_call_renews_its_claim_halfway_through_the_timeout() {
+    let mut app = alice_screen(team_options());
+    let claim = Effect::Claim {
+        key: ALICE_KEY.into(),
+        user_id: ALICE_ID.into(),
+    };
+    press(&mut app, KeyCode::Char('u'));
+    let start = app.now;
+    assert!(
+        app.update(Msg::Tick(start + TimeDelta::minutes(7)))
+            .is_empty()
+    );
+    assert_eq!(
+        app.update(Msg::Tick(start + TimeDelta::minutes(8))),
+        std::slice::from_ref(&claim),
+        "renewed at half of 15 minutes"
+    );
+    assert!(
+        app.update(Msg::Tick(start + TimeDelta::minutes(9)))
+            .is_empty()
+    );
+    assert_eq!(
+        app.update(Msg::Tick(start + TimeDelta::minutes(16))),
+        std::slice::from_ref(&claim)
+    );
+    // Handed back: nothing more to renew.
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        app.update(Msg::Tick(start + TimeDelta::hours(1)))
+            .is_empty()
+    );
+}
