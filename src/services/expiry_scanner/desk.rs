@@ -18,6 +18,11 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(10);
 /// goes away; say so when no `watch` has scanned yet (`Awaiting`) or the database cannot be
 /// read (`Failed`).
 pub async fn follow(db: TeamDb, tx: Sender<ScanEvent>) {
+    follow_every(db, tx, CHECK_EVERY).await;
+}
+
+/// [`follow`], checking every `every`.
+pub async fn follow_every(db: TeamDb, tx: Sender<ScanEvent>, every: Duration) {
     let mut seen = None;
     let mut first = true;
     loop {
@@ -56,7 +61,7 @@ pub async fn follow(db: TeamDb, tx: Sender<ScanEvent>) {
             return;
         }
         tokio::select! {
-            () = tokio::time::sleep(CHECK_EVERY) => {}
+            () = tokio::time::sleep(every) => {}
             () = tx.closed() => return,
         }
     }
