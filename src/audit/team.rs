@@ -41,6 +41,11 @@ impl TeamAudit {
         TeamAudit::chain(db, DESK_CHAIN)
     }
 
+    /// The connection the chain is written through (for other desk state on the same pool).
+    pub fn db(&self) -> &TeamDb {
+        &self.db
+    }
+
     pub fn chain(db: TeamDb, chain: &str) -> TeamAudit {
         TeamAudit {
             db,

@@ -20,7 +20,6 @@ use crate::policy::gate::{self, Attestation, Target, TicketLookup, normalize_tic
 use crate::policy::preconditions;
 use crate::services::action_notices;
 use crate::services::action_runner::{self, Attempt};
-use crate::services::notice_desk::NoticeDesk;
 use crate::services::{ticket_check, ticket_notes};
 use crate::tickets::{AnyTickets, NewTicket, TicketSystem};
 
@@ -270,9 +269,8 @@ async fn act(global: &GlobalArgs, args: GateArgs, asked: Asked) -> anyhow::Resul
     let resolve = session.config.tickets.resolve_on_success;
     let code = attempt_action(&mut session, tickets.as_deref(), args, asked).await?;
     // After the action (done, refused or failed): its ticket hears how it went.
-    let outbox_at = NoticeDesk::from_config(&session.config).outbox_location();
-    if let (Some(t), Some(record), Ok(outbox_at)) =
-        (&tickets, session.last_record.take(), outbox_at)
+    if let (Some(t), Some(record)) = (&tickets, session.last_record.take())
+        && let Ok(outbox_at) = session.desk.outbox_location()
         && let Some(line) = ticket_notes::note_outcome(t, &outbox_at, &record, resolve).await
     {
         if json {
@@ -483,9 +481,8 @@ async fn attempt_action(
     let outcome = action_runner::run(&client, &mut session.audit, &session.agent, &verified).await;
     session.last_record = outcome.audit.as_ref().ok().cloned();
     // After the action, never before: a notice that cannot be queued leaves it standing.
-    let desk = NoticeDesk::from_config(&session.config);
     let notices =
-        action_notices::after_action(&client, &desk, &verified, &outcome, Utc::now()).await;
+        action_notices::after_action(&client, &session.desk, &verified, &outcome, Utc::now()).await;
     action_notice_lines::warn(&notices);
     let audit_seq = match &outcome.audit {
         Ok(r) => Some(r.seq),

@@ -15,6 +15,7 @@ use crate::idp::{Directory, IdpError};
 use crate::model::{Action, User};
 use crate::policy::gate::{Attestation, Target};
 use crate::services::action_runner::{self, Agent, Attempt, Subject};
+use crate::services::notice_desk::NoticeDesk;
 
 /// One headless attempt: who acts, where it is audited and how it is reported.
 pub struct Session {
@@ -27,11 +28,18 @@ pub struct Session {
     typed_login: String,
     /// The last record this attempt wrote: its ticket hears the outcome.
     pub last_record: Option<AuditRecord>,
+    /// Where the action's notices and ticket notes are queued (in team mode through the
+    /// audit trail's connection).
+    pub desk: NoticeDesk,
 }
 
 impl Session {
     pub fn open(config: Config, login: &str, json: bool) -> anyhow::Result<Session> {
         let audit = AuditLocation::for_config(config.team.as_ref(), &config.data_dir)?.open()?;
+        let desk = match &audit {
+            AuditTrail::Team(team) => NoticeDesk::from_config(&config).with_team(team.db().clone()),
+            AuditTrail::Local(_) => NoticeDesk::from_config(&config),
+        };
         let agent = Agent {
             name: config.agent_name.clone(),
             org: config.audit_org(),
@@ -43,6 +51,7 @@ impl Session {
             json,
             typed_login: login.trim().to_string(),
             last_record: None,
+            desk,
         })
     }
 
