@@ -63,30 +63,27 @@ impl Proc {
         }
     }
 
-    fn uuids(&self) -> Vec<String> {
+    /// `field` of every JSON line on stdout that has `also` too.
+    fn field_of_lines(&self, field: &str, also: &str) -> Vec<String> {
         self.lines
             .lock()
             .unwrap()
             .iter()
             .filter_map(|line| {
                 let v: serde_json::Value = serde_json::from_str(line).ok()?;
-                Some(v["uuid"].as_str()?.to_string())
+                v.get(also)?;
+                Some(v[field].as_str()?.to_string())
             })
             .collect()
     }
 
+    fn uuids(&self) -> Vec<String> {
+        self.field_of_lines("uuid", "uuid")
+    }
+
     /// The keys of the notices this process delivered on its JSON-lines channel.
     fn delivered(&self) -> Vec<String> {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|line| {
-                let v: serde_json::Value = serde_json::from_str(line).ok()?;
-                v["message_id"].as_str()?;
-                Some(v["key"].as_str()?.to_string())
-            })
-            .collect()
+        self.field_of_lines("key", "message_id")
     }
 
     fn stderr(&self) -> String {

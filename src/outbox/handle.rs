@@ -39,14 +39,6 @@ impl OutboxLocation {
             OutboxLocation::Team(db) => Ok(Outbox::team(db.clone())),
         }
     }
-
-    /// The file's path, or the desk's database (never its password).
-    pub fn describe(&self) -> String {
-        match self {
-            OutboxLocation::Local(path) => path.display().to_string(),
-            OutboxLocation::Team(db) => format!("{} (the desk's outbox)", db.describe()),
-        }
-    }
 }
 
 /// The same call on whichever store this is.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::Row;
 use std::path::Path;
 
-use super::{OutboxError, OutboxItem, OutboxState};
-use crate::notify::Notice;
+use super::{OutboxError, OutboxItem, OutboxState, StateCount};
+use crate::notify::{ChannelKind, Notice, NoticeKind};
 
 /// The columns `item` reads, in its order.
 pub const ITEM_COLUMNS: &str =
@@ -94,4 +94,24 @@ impl RawItem {
 /// Every raw row turned into items (the first unreadable one is the error).
 pub fn into_items(path: &Path, raws: Vec<RawItem>) -> Result<Vec<OutboxItem>, OutboxError> {
     raws.into_iter().map(|r| r.into_item(path)).collect()
+}
+
+/// Counts by kind, channel and state from `(kind, channel, state, count)` rows, as both stores
+/// read them.
+pub fn state_counts(
+    path: &Path,
+    raw: Vec<(String, String, String, i64)>,
+) -> Result<Vec<StateCount>, OutboxError> {
+    raw.into_iter()
+        .map(|(kind, channel, state, count)| {
+            Ok(StateCount {
+                kind: NoticeKind::from_name(&kind)
+                    .ok_or_else(|| corrupt(path, "kind", kind.clone()))?,
+                channel: ChannelKind::from_name(&channel)
+                    .ok_or_else(|| corrupt(path, "channel", channel.clone()))?,
+                state: parse_state(path, &state)?,
+                count: u64::try_from(count).unwrap_or(0),
+            })
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::rows::{self, ITEM_COLUMNS, millis, raw_item, sqlite};
 use super::schema::{self, Layout, SCHEMA_VERSION};
 use super::{Enqueued, OutboxCounts, OutboxError, OutboxItem, OutboxState, StateCount};
-use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
+use crate::notify::{IdempotencyKey, Notice, NoticeKind};
 use crate::store::{OpenFailure, open_private_sqlite};
 
 /// The file's name in the data directory.
@@ -227,18 +227,7 @@ impl LocalOutbox {
             .map_err(sql)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
-        raw.into_iter()
-            .map(|(kind, channel, state, count)| {
-                Ok(StateCount {
-                    kind: NoticeKind::from_name(&kind)
-                        .ok_or_else(|| rows::corrupt(path, "kind", kind.clone()))?,
-                    channel: ChannelKind::from_name(&channel)
-                        .ok_or_else(|| rows::corrupt(path, "channel", channel.clone()))?,
-                    state: rows::parse_state(path, &state)?,
-                    count: u64::try_from(count).unwrap_or(0),
-                })
-            })
-            .collect()
+        rows::state_counts(path, raw)
     }
 
     /// The latest `limit` notices, newest first.

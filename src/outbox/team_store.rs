@@ -17,7 +17,7 @@ use super::rows::{self, ITEM_COLUMNS, RawItem, millis};
 use super::{
     AnswerRecord, Enqueued, OutboxCounts, OutboxError, OutboxItem, OutboxState, StateCount,
 };
-use crate::notify::{ChannelKind, IdempotencyKey, Notice, NoticeKind};
+use crate::notify::{IdempotencyKey, Notice, NoticeKind};
 use crate::policy::schedule::PasswordHistory;
 use crate::team::{TeamDb, TeamError};
 
@@ -260,19 +260,7 @@ impl TeamOutbox {
             .fetch_all(&pool)
             .await
         })?;
-        let path = &self.place;
-        raw.into_iter()
-            .map(|(kind, channel, state, count)| {
-                Ok(StateCount {
-                    kind: NoticeKind::from_name(&kind)
-                        .ok_or_else(|| rows::corrupt(path, "kind", kind.clone()))?,
-                    channel: ChannelKind::from_name(&channel)
-                        .ok_or_else(|| rows::corrupt(path, "channel", channel.clone()))?,
-                    state: rows::parse_state(path, &state)?,
-                    count: u64::try_from(count).unwrap_or(0),
-                })
-            })
-            .collect()
+        rows::state_counts(&self.place, raw)
     }
 
     pub fn recent(&self, limit: usize) -> Result<Vec<OutboxItem>, OutboxError> {

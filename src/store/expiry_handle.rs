@@ -30,14 +30,6 @@ impl ExpiryStore {
         ExpiryStore::Team(db)
     }
 
-    /// The file, or the desk's database (never its password).
-    pub fn describe(&self) -> String {
-        match self {
-            ExpiryStore::Local(store) => store.path().display().to_string(),
-            ExpiryStore::Team(db) => format!("{} (the desk's expiry scan)", db.describe()),
-        }
-    }
-
     /// The last saved scan; `None` before the first save. Blocking (call it off the async
     /// threads).
     pub fn load(&mut self) -> Result<Option<ExpiryScan>, StoreError> {

@@ -22,20 +22,14 @@ pub struct DeskClaims {
     /// The database role this dashboard claims as (its own claims are not "someone else's").
     me: String,
     by_user: HashMap<String, Claim>,
-    generation: u64,
 }
 
 impl DeskClaims {
     pub fn new(me: &str) -> DeskClaims {
         DeskClaims {
             me: me.to_string(),
-            ..DeskClaims::default()
+            by_user: HashMap::new(),
         }
-    }
-
-    /// The role this dashboard claims as.
-    pub fn me(&self) -> &str {
-        &self.me
     }
 
     /// Take a fresh read of the desk's claims; answer the marks colleagues' released claims
@@ -57,10 +51,7 @@ impl DeskClaims {
                 }
             }
         }
-        if by_user != self.by_user {
-            self.by_user = by_user;
-            self.generation += 1;
-        }
+        self.by_user = by_user;
         marks
     }
 
@@ -84,11 +75,6 @@ impl DeskClaims {
         self.by_user
             .get(user_id)
             .filter(|c| c.agent != self.me && c.is_live(now))
-    }
-
-    /// Changes with every read that changed something.
-    pub fn generation(&self) -> u64 {
-        self.generation
     }
 }
 
@@ -127,15 +113,10 @@ mod tests {
     #[test]
     fn a_colleagues_live_claim_holds_the_user_and_mine_does_not() {
         let mut desk = DeskClaims::new("alice");
-        let before = desk.generation();
         desk.update(vec![claim("bob", "00u1", 1), claim("alice", "00u2", 2)]);
-        assert_ne!(desk.generation(), before);
         assert_eq!(desk.held_by_other("00u1", at(3)).unwrap().agent, "bob");
         assert!(desk.held_by_other("00u2", at(3)).is_none(), "my own claim");
         assert!(desk.held_by_other("00u1", at(20)).is_none(), "expired");
-        let same = desk.generation();
-        desk.update(vec![claim("bob", "00u1", 1), claim("alice", "00u2", 2)]);
-        assert_eq!(desk.generation(), same, "nothing changed");
     }
 
     #[test]
